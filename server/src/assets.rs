@@ -1,0 +1,236 @@
+//! The built SPA, held in memory with its precompressed siblings.
+//!
+//! Files are read once at start-up: a request never touches the filesystem, so no path a
+//! client sends can reach outside `dist/`.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+
+/// One file of the build.
+#[derive(Debug)]
+pub struct Asset {
+    raw: Vec<u8>,
+    brotli: Option<Vec<u8>>,
+    gzip: Option<Vec<u8>>,
+    content_type: &'static str,
+    cache_control: &'static str,
+}
+
+/// Every file of the build, by URL path.
+#[derive(Debug)]
+pub struct Assets {
+    files: HashMap<String, Asset>,
+}
+
+/// Long-lived caching is only safe for names that change with their content.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
+
+impl Assets {
+    /// Reads `dir` recursively. Fails when there is no `index.html`, which means the SPA was
+    /// not built.
+    pub fn load(dir: &Path) -> Result<Assets, String> {
+        let mut files = HashMap::new();
+        read_dir(dir, dir, &mut files)?;
+        if !files.contains_key("/index.html") {
+            return Err(format!(
+                "{} has no index.html: build the SPA first (cargo xtask build)",
+                dir.display()
+            ));
+        }
+        Ok(Assets { files })
+    }
+
+    /// The text of `index.html` (for the CSP hashes of its inline scripts).
+    pub fn index_html(&self) -> &str {
+        std::str::from_utf8(&self.files["/index.html"].raw).unwrap_or_default()
+    }
+
+    fn get(&self, path: &str) -> Option<&Asset> {
+        self.files.get(path)
+    }
+}
+
+fn read_dir(root: &Path, dir: &Path, files: &mut HashMap<String, Asset>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            read_dir(root, &path, files)?;
+            continue;
+        }
+        let name = path.to_string_lossy();
+        if name.ends_with(".br") || name.ends_with(".gz") {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(root)
+            .map_err(|e| e.to_string())?
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let sibling = |ext: &str| std::fs::read(format!("{name}.{ext}")).ok();
+        let raw = std::fs::read(&path).map_err(|e| format!("cannot read {name}: {e}"))?;
+        let file_name = path.file_name().unwrap_or_default().to_string_lossy();
+        files.insert(
+            format!("/{rel}"),
+            Asset {
+                raw,
+                brotli: sibling("br"),
+                gzip: sibling("gz"),
+                content_type: content_type(&file_name),
+                cache_control: if has_content_hash(&file_name) {
+                    IMMUTABLE
+                } else {
+                    REVALIDATE
+                },
+            },
+        );
+    }
+    Ok(())
+}
+
+fn content_type(file_name: &str) -> &'static str {
+    match file_name.rsplit('.').next().unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "svg" => "image/svg+xml",
+        "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// trunk names built files `name-<16 hex digits>.ext` (or `..._bg.wasm`).
+fn has_content_hash(file_name: &str) -> bool {
+    file_name.split(['-', '_', '.']).any(|part| {
+        part.len() == 16
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    })
+}
+
+/// Which encoding the client accepts, best first.
+fn pick_encoding<'a>(asset: &'a Asset, headers: &HeaderMap) -> (&'a [u8], Option<&'static str>) {
+    let accepted = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let accepts = |name: &str| {
+        accepted.split(',').any(|part| {
+            let mut bits = part.trim().split(';');
+            bits.next().map(str::trim) == Some(name)
+                && !bits.any(|q| matches!(q.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"))
+        })
+    };
+    match (&asset.brotli, &asset.gzip) {
+        (Some(br), _) if accepts("br") => (br, Some("br")),
+        (_, Some(gz)) if accepts("gzip") => (gz, Some("gzip")),
+        _ => (&asset.raw, None),
+    }
+}
+
+/// Serves a file of the build; routes of the SPA (paths without an extension) get
+/// `index.html` so a reload lands on the same screen.
+pub async fn serve(
+    State(assets): State<Arc<Assets>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
+    }
+    let path = uri.path();
+    let asset = match assets.get(path) {
+        Some(asset) => asset,
+        None if path == "/" || !last_segment_has_extension(path) => &assets.files["/index.html"],
+        None => return (StatusCode::NOT_FOUND, "Not found").into_response(),
+    };
+    let (body, encoding) = pick_encoding(asset, &headers);
+    let mut response = Response::new(if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body.to_vec())
+    });
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(asset.cache_control),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    if asset.brotli.is_some() || asset.gzip.is_some() {
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    if let Some(encoding) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    response
+}
+
+fn last_segment_has_extension(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|seg| seg.contains('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_trunk_hashed_names() {
+        assert!(has_content_hash("kyc-onboarding-5f1e2d3c4b5a6978_bg.wasm"));
+        assert!(has_content_hash("main-0123456789abcdef.css"));
+        assert!(!has_content_hash("persona.js"));
+        assert!(!has_content_hash("index.html"));
+        assert!(!has_content_hash("favicon.svg"));
+    }
+
+    #[test]
+    fn picks_brotli_then_gzip_then_raw() {
+        let asset = Asset {
+            raw: b"raw".to_vec(),
+            brotli: Some(b"br".to_vec()),
+            gzip: Some(b"gz".to_vec()),
+            content_type: "text/plain",
+            cache_control: REVALIDATE,
+        };
+        let with = |value: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).unwrap(),
+            );
+            h
+        };
+        assert_eq!(
+            pick_encoding(&asset, &with("gzip, deflate, br")).1,
+            Some("br")
+        );
+        assert_eq!(pick_encoding(&asset, &with("gzip")).1, Some("gzip"));
+        assert_eq!(pick_encoding(&asset, &with("br;q=0, gzip")).1, Some("gzip"));
+        assert_eq!(pick_encoding(&asset, &with("identity")).1, None);
+        assert_eq!(pick_encoding(&asset, &HeaderMap::new()).0, b"raw");
+    }
+}

@@ -1,0 +1,19 @@
+//! kyc-onboarding: takes an end customer through identity verification (KYC) on the Cybrid
+//! platform, with Persona's embedded flow doing the ID and selfie capture.
+//!
+//! - [`core`] is pure Rust (no web-sys, no Leptos, no I/O): API types, the failure-code
+//!   catalog, the verification flow as a state machine and the polling policy. It is tested
+//!   natively with `cargo test`.
+//! - The browser shell (`ui`, and later `api` and `persona`) exists only on wasm32: it renders
+//!   the core's state and performs the effects the core asks for.
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+
+/// Mounts the app into the page. Called once from `main` in the browser.
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    ui::mount();
+}

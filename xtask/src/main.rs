@@ -1,0 +1,196 @@
+//! Project commands. `cargo xtask run` builds the SPA and serves it on the sandbox backend;
+//! `cargo xtask test` runs every test layer. Both install the tools they need first.
+
+mod precompress;
+mod summary;
+mod toolchain;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use summary::{LayerResult, Summary};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  setup              install the toolchain (idempotent; prints what it installs)
+  build              build the SPA (release) into dist/ with .br/.gz siblings
+  run [--port N]     build, then serve the app on 127.0.0.1 (sandbox backend) and print the URL
+  test               every test layer: native, browser (wasm-bindgen-test), end to end
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => toolchain::ensure_all(&root, true).map(|_| ExitCode::SUCCESS),
+        Some("build") => build(&root).map(|_| ExitCode::SUCCESS),
+        Some("run") => run(&root, &args[1..]),
+        Some("test") => test(&root),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate's directory).
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// Runs a command to completion, failing with a readable message.
+pub(crate) fn run_checked(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
+}
+
+/// Builds the release SPA into `dist/` and writes precompressed siblings.
+fn build(root: &Path) -> Result<(), String> {
+    let tools = toolchain::ensure_build_tools(root)?;
+    println!("==> building the SPA (trunk build --release)");
+    let mut trunk = tools.command("trunk");
+    trunk.current_dir(root).args(["build", "--release"]);
+    run_checked(&mut trunk)?;
+    let written = precompress::dist(&root.join("dist"))?;
+    println!("==> precompressed {written} assets (brotli + gzip)");
+    Ok(())
+}
+
+/// Builds the server binary (dev profile, shared with the native tests) and returns its path.
+fn build_server(root: &Path) -> Result<PathBuf, String> {
+    println!("==> building the server");
+    run_checked(Command::new(env!("CARGO")).current_dir(root).args([
+        "build",
+        "--quiet",
+        "--package",
+        "kyc-server",
+    ]))?;
+    Ok(target_dir(root).join("debug").join(exe("kyc-server")))
+}
+
+/// A loopback port nobody is listening on right now.
+fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free loopback port: {e}"))
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+fn exe(name: &str) -> String {
+    format!("{name}{}", std::env::consts::EXE_SUFFIX)
+}
+
+fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
+    let mut port = std::env::var("PORT").unwrap_or_else(|_| "8080".to_owned());
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--port" => {
+                port = rest
+                    .next()
+                    .ok_or("--port needs a value, e.g. --port 8080")?
+                    .clone()
+            }
+            other => return Err(format!("unknown option for run: `{other}`")),
+        }
+    }
+    port.parse::<u16>()
+        .map_err(|_| format!("--port must be a number from 0 to 65535, got `{port}`"))?;
+    build(root)?;
+    let server = build_server(root)?;
+    let status = Command::new(server)
+        .current_dir(root)
+        .args(["--addr", &format!("127.0.0.1:{port}"), "--dist"])
+        .arg(root.join("dist"))
+        .status()
+        .map_err(|e| format!("could not start the server: {e}"))?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn test(root: &Path) -> Result<ExitCode, String> {
+    let tools = toolchain::ensure_all(root, false)?;
+    let mut summary = Summary::default();
+
+    println!("\n==> layer 1/3: native tests (cargo test --workspace)");
+    let mut native = Command::new(env!("CARGO"));
+    native
+        .current_dir(root)
+        .args(["test", "--workspace", "--color", "never"]);
+    summary.push(LayerResult::from_cargo("native", &mut native));
+
+    println!("\n==> layer 2/3: browser tests (wasm-bindgen-test in headless Chromium)");
+    let mut browser = tools.command(env!("CARGO"));
+    browser
+        .current_dir(root)
+        .args([
+            "test",
+            "--package",
+            "kyc-onboarding",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--color",
+            "never",
+        ])
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    summary.push(LayerResult::from_cargo("browser", &mut browser));
+
+    println!("\n==> layer 3/3: end to end (Playwright, headless Chromium, phone + desktop)");
+    let e2e = match build(root)
+        .and_then(|_| build_server(root))
+        .and_then(|server| {
+            let report = target_dir(root).join("e2e-results.json");
+            let mut playwright = tools.command("playwright");
+            playwright
+                .current_dir(root)
+                .args(["test"])
+                .env("E2E_PORT", free_port()?.to_string())
+                .env("KYC_SERVER_BIN", &server)
+                .env("CHROMIUM_PATH", &tools.chromium)
+                .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report);
+            Ok((playwright, report))
+        }) {
+        Ok((mut playwright, report)) => {
+            LayerResult::from_playwright("end-to-end", &mut playwright, &report)
+        }
+        Err(message) => LayerResult::broken("end-to-end", message),
+    };
+    summary.push(e2e);
+
+    summary.print();
+    Ok(if summary.all_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

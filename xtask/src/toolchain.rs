@@ -1,0 +1,220 @@
+//! Installs the tools the project needs, from registries only (crates.io, npm, Debian), and
+//! skips each one already present at the right version. Nothing is downloaded from elsewhere:
+//! trunk runs `offline` with wasm-bindgen and wasm-opt found on PATH.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::run_checked;
+
+/// trunk 0.22 needs a newer rustc than the machines have.
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// Must match `[tools] wasm_opt` in Trunk.toml; Debian's binaryen is far older and breaks the wasm.
+pub const BINARYEN_VERSION: &str = "132";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Where the tools live once installed.
+pub struct Tools {
+    /// PATH with `node_modules/.bin` and cargo's bin directory in front.
+    path: OsString,
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+}
+
+impl Tools {
+    /// A command that sees the project's tools first on PATH.
+    pub fn command(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env("PATH", &self.path);
+        cmd
+    }
+}
+
+/// Everything a release build of the SPA needs.
+pub fn ensure_build_tools(root: &Path) -> Result<Tools, String> {
+    ensure_wasm_target()?;
+    ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, true)?;
+    let bindgen = wasm_bindgen_version(root)?;
+    // wasm-bindgen-cli's own lockfile pins a crate the registry lacks: no --locked.
+    ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen, false)?;
+    ensure_npm_packages(root)?;
+    let tools = Tools {
+        path: tool_path(root)?,
+        chromium: PathBuf::from("/usr/bin/chromium"),
+        chromedriver: PathBuf::from("/usr/bin/chromedriver"),
+    };
+    check_wasm_opt(&tools)?;
+    Ok(tools)
+}
+
+/// Build tools plus the browsers the tests drive.
+pub fn ensure_all(root: &Path, verbose: bool) -> Result<Tools, String> {
+    let tools = ensure_build_tools(root)?;
+    ensure_chromium(&tools)?;
+    if verbose {
+        println!("all tools present");
+    }
+    Ok(tools)
+}
+
+fn cargo_bin_dir() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+fn tool_path(root: &Path) -> Result<OsString, String> {
+    let mut dirs = vec![root.join("node_modules").join(".bin"), cargo_bin_dir()];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).map_err(|e| format!("cannot build PATH: {e}"))
+}
+
+/// The first line a program prints for `--version`, if it runs at all.
+fn version_line(program: &Path, arg: &str) -> Option<String> {
+    let out = Command::new(program).arg(arg).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8(out.stdout)
+        .ok()?
+        .lines()
+        .next()
+        .map(|line| line.trim().to_owned())
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup is needed to add the {WASM_TARGET} target: {e}"))?;
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|t| t.trim() == WASM_TARGET)
+    {
+        return Ok(());
+    }
+    println!("==> installing the Rust target {WASM_TARGET}");
+    run_checked(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// `cargo install <krate> --version <version>` unless `<bin> --version` already reports it.
+fn ensure_cargo_tool(krate: &str, bin: &str, version: &str, locked: bool) -> Result<(), String> {
+    let installed = cargo_bin_dir().join(crate::exe(bin));
+    if let Some(line) = version_line(&installed, "--version") {
+        if line.split_whitespace().nth(1) == Some(version) {
+            return Ok(());
+        }
+        println!("==> {bin} reports `{line}`, the project needs {version}");
+    }
+    println!("==> installing {krate} {version} from crates.io (a few minutes, once)");
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(["install", krate, "--version", version]);
+    if locked {
+        cmd.arg("--locked");
+    }
+    run_checked(&mut cmd)
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
+fn wasm_bindgen_version(root: &Path) -> Result<String, String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(version.to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".to_owned())
+}
+
+/// `npm ci` when node_modules is missing or older than package-lock.json.
+fn ensure_npm_packages(root: &Path) -> Result<(), String> {
+    let lock = root.join("package-lock.json");
+    let installed = root.join("node_modules").join(".package-lock.json");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (modified(&lock), modified(&installed)) {
+        (Some(want), Some(have)) if have >= want => return Ok(()),
+        (None, _) => return Err("package-lock.json is missing".to_owned()),
+        _ => {}
+    }
+    println!("==> installing npm packages (npm ci: persona SDK, binaryen, Playwright, axe-core)");
+    run_checked(
+        Command::new("npm")
+            .current_dir(root)
+            .args(["ci", "--no-audit", "--no-fund"])
+            // Playwright drives Debian's Chromium; it must never fetch a browser of its own.
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+    )
+}
+
+fn check_wasm_opt(tools: &Tools) -> Result<(), String> {
+    let out = tools
+        .command("wasm-opt")
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("wasm-opt (npm binaryen) did not start: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if text.contains(&format!("version_{BINARYEN_VERSION}")) {
+        Ok(())
+    } else {
+        Err(format!(
+            "wasm-opt must be binaryen {BINARYEN_VERSION} from npm (node_modules/.bin), found `{}`",
+            text.trim()
+        ))
+    }
+}
+
+fn ensure_chromium(tools: &Tools) -> Result<(), String> {
+    if tools.chromium.exists() && tools.chromedriver.exists() {
+        return Ok(());
+    }
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    if !is_root {
+        return Err(
+            "Chromium and ChromeDriver are missing and this user cannot run apt-get.\n\
+             Install them once with: sudo apt-get install -y chromium chromium-driver"
+                .to_owned(),
+        );
+    }
+    println!("==> installing chromium and chromium-driver from Debian (apt-get)");
+    run_checked(Command::new("apt-get").args(["update", "-qq"]))?;
+    run_checked(
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_wasm_bindgen_version_from_the_lockfile() {
+        let root = crate::project_root();
+        let version = wasm_bindgen_version(&root).expect("lockfile has wasm-bindgen");
+        assert!(version.starts_with("0.2."), "unexpected version {version}");
+        let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml")).unwrap();
+        assert!(
+            trunk_toml.contains(&format!("wasm_bindgen = \"{version}\"")),
+            "Trunk.toml must pin wasm-bindgen {version}, the lockfile's version"
+        );
+        assert!(trunk_toml.contains(&format!("wasm_opt = \"version_{BINARYEN_VERSION}\"")));
+    }
+}
