@@ -1,4 +1,17 @@
+#![deny(missing_docs)]
 //! The pure core: everything the app decides, with no browser, no timers and no I/O, so it
 //! compiles for wasm32 and native alike and is tested natively.
+//!
+//! - [`api`]: the Cybrid API shapes, tolerant of values added later.
+//! - [`failure`]: the failure-code catalog and the verdict on a finished verification.
+//! - [`tips`] and [`text`]: the preparation tips and every customer-facing text.
+//! - [`flow`]: the verification flow as a state machine.
+//! - [`polling`]: backoff and deadlines; [`time`]: API timestamps.
 
+pub mod api;
+pub mod failure;
+pub mod flow;
 pub mod polling;
+pub mod text;
+pub mod time;
+pub mod tips;

@@ -1,0 +1,813 @@
+//! The Cybrid bank API shapes the app reads and writes, plus the backend's `/session` reply.
+//!
+//! Parsing is tolerant in the ways the API evolves: every enum keeps values it does not know
+//! (`Unknown(String)`), extra fields are ignored, and `null` is accepted wherever a field may be
+//! absent. Requests serialize exactly as the API expects: optional fields are left out, never
+//! sent as `null`.
+
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::{Deserialize, Serialize};
+
+use super::failure::FailureCode;
+
+/// Declares a string enum of the API that keeps unknown values instead of failing.
+macro_rules! api_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)] // each variant is the API value of the same name
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this version of the app does not know yet.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Every documented value, in the order of the API documentation.
+            pub const KNOWN: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The value as the API writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)+
+                    $name::Unknown(other) => other,
+                }
+            }
+
+            /// Reads an API value; anything undocumented becomes `Unknown`.
+            pub fn parse(text: &str) -> Self {
+                match text {
+                    $($text => $name::$variant,)+
+                    other => $name::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                Ok($name::parse(&text))
+            }
+        }
+    };
+}
+pub(crate) use api_enum;
+
+api_enum! {
+    /// Where a customer stands with the platform.
+    CustomerState {
+        Storing = "storing",
+        Unverified = "unverified",
+        Verified = "verified",
+        Rejected = "rejected",
+        Frozen = "frozen",
+    }
+}
+
+api_enum! {
+    /// Individual or business customer.
+    CustomerType {
+        Individual = "individual",
+        Business = "business",
+    }
+}
+
+api_enum! {
+    /// What an identity verification verifies.
+    VerificationType {
+        Kyc = "kyc",
+        BankAccount = "bank_account",
+        Counterparty = "counterparty",
+    }
+}
+
+api_enum! {
+    /// How an identity verification is carried out.
+    VerificationMethod {
+        Attested = "attested",
+        DocumentSubmission = "document_submission",
+        EnhancedDueDiligence = "enhanced_due_diligence",
+        IdAndSelfie = "id_and_selfie",
+        TaxIdAndSelfie = "tax_id_and_selfie",
+        BusinessRegistration = "business_registration",
+        AttestedIdAndSelfie = "attested_id_and_selfie",
+        AttestedBusinessRegistration = "attested_business_registration",
+        AttestedBusinessAssociate = "attested_business_associate",
+        Watchlists = "watchlists",
+        AttestedOwnership = "attested_ownership",
+        AccountOwnership = "account_ownership",
+        PlaidIdentityMatch = "plaid_identity_match",
+    }
+}
+
+api_enum! {
+    /// The life cycle of an identity verification.
+    VerificationState {
+        /// Being created.
+        Storing = "storing",
+        /// The Persona inquiry exists; the customer has not started it.
+        Waiting = "waiting",
+        /// The customer started the inquiry and has not finished it.
+        Pending = "pending",
+        /// With the compliance team.
+        Reviewing = "reviewing",
+        /// Not finished in time, or the ID used has expired.
+        Expired = "expired",
+        /// Finished, with an outcome.
+        Completed = "completed",
+    }
+}
+
+api_enum! {
+    /// The result of a completed verification.
+    Outcome {
+        Passed = "passed",
+        Failed = "failed",
+    }
+}
+
+api_enum! {
+    /// The Persona inquiry's own state. Persona's documented `unknown` value parses as
+    /// `Unknown("unknown")`: it means the same thing, that the state is not known.
+    PersonaState {
+        Waiting = "waiting",
+        Pending = "pending",
+        Reviewing = "reviewing",
+        Processing = "processing",
+        Expired = "expired",
+        Completed = "completed",
+    }
+}
+
+api_enum! {
+    /// The outcome of one compliance check.
+    ComplianceOutcome {
+        Passed = "passed",
+        Failed = "failed",
+        /// Not enough data (a blurry photo, a missing side): the customer may retry at once.
+        Insufficient = "insufficient",
+        /// Needs human judgement: wait for the compliance team.
+        Inconclusive = "inconclusive",
+    }
+}
+
+api_enum! {
+    /// The state of a compliance decision.
+    DecisionState {
+        Passed = "passed",
+        Failed = "failed",
+        Expired = "expired",
+        Invalidated = "invalidated",
+    }
+}
+
+api_enum! {
+    /// Sandbox-only instructions for how a verification should end.
+    ExpectedBehaviour {
+        PassedImmediately = "passed_immediately",
+        FailedImmediately = "failed_immediately",
+        TaxIdNotChecked = "tax_id_not_checked",
+    }
+}
+
+/// `null` and a missing list both mean "empty".
+fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A customer of the bank.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    /// The customer's identifier.
+    pub guid: String,
+    #[serde(rename = "type", default)]
+    /// Individual or business.
+    pub kind: Option<CustomerType>,
+    #[serde(default)]
+    /// When the customer was created (RFC 3339).
+    pub created_at: Option<String>,
+    /// Where the customer stands.
+    pub state: CustomerState,
+}
+
+/// One compliance check of a verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplianceCheck {
+    #[serde(rename = "type", default)]
+    /// What was checked.
+    pub kind: Option<String>,
+    #[serde(default)]
+    /// How the check came out.
+    pub outcome: Option<ComplianceOutcome>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    /// What went wrong, if anything.
+    pub failure_codes: Vec<FailureCode>,
+}
+
+/// One compliance decision of a verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplianceDecision {
+    #[serde(rename = "type", default)]
+    /// What was decided on.
+    pub kind: Option<String>,
+    #[serde(default)]
+    /// The decision.
+    pub state: Option<DecisionState>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    /// Why, when it failed.
+    pub failure_codes: Vec<FailureCode>,
+    #[serde(default)]
+    /// When the decision stops being valid.
+    pub expired_at: Option<String>,
+}
+
+/// An identity verification, with the details the app needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityVerification {
+    /// The verification's identifier.
+    pub guid: String,
+    #[serde(rename = "type", default)]
+    /// KYC, bank account or counterparty.
+    pub kind: Option<VerificationType>,
+    #[serde(default)]
+    /// How it is carried out.
+    pub method: Option<VerificationMethod>,
+    #[serde(default)]
+    /// When it was created (RFC 3339).
+    pub created_at: Option<String>,
+    #[serde(default)]
+    /// When it last changed (RFC 3339).
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    /// Whose verification it is.
+    pub customer_guid: Option<String>,
+    /// Where it is in its life cycle.
+    pub state: VerificationState,
+    #[serde(default)]
+    /// Passed or failed, once completed.
+    pub outcome: Option<Outcome>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    /// What went wrong, once failed.
+    pub failure_codes: Vec<FailureCode>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    /// The individual checks.
+    pub compliance_checks: Vec<ComplianceCheck>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    /// The compliance decisions.
+    pub compliance_decisions: Vec<ComplianceDecision>,
+    #[serde(default)]
+    /// The Persona inquiry, once it exists.
+    pub persona_inquiry_id: Option<String>,
+    #[serde(default)]
+    /// The Persona inquiry's own state.
+    pub persona_state: Option<PersonaState>,
+}
+
+impl IdentityVerification {
+    /// Whether this is a KYC verification (the kind this app carries out or resumes).
+    pub fn is_kyc(&self) -> bool {
+        matches!(self.kind, Some(VerificationType::Kyc))
+    }
+
+    /// Not finished yet: being created, or waiting for / in the hands of the customer.
+    pub fn is_in_flight(&self) -> bool {
+        matches!(
+            self.state,
+            VerificationState::Storing | VerificationState::Waiting | VerificationState::Pending
+        )
+    }
+
+    /// Every failure code on the verification, its checks and its decisions, each once, in
+    /// the order they first appear.
+    pub fn all_failure_codes(&self) -> Vec<FailureCode> {
+        let mut codes: Vec<FailureCode> = Vec::new();
+        let checks = self.compliance_checks.iter().flat_map(|c| &c.failure_codes);
+        let decisions = self
+            .compliance_decisions
+            .iter()
+            .flat_map(|d| &d.failure_codes);
+        for code in self.failure_codes.iter().chain(checks).chain(decisions) {
+            if !codes.contains(code) {
+                codes.push(code.clone());
+            }
+        }
+        codes
+    }
+}
+
+/// `POST /api/identity_verifications`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostIdentityVerification {
+    #[serde(rename = "type")]
+    /// Always `kyc` for this app.
+    pub kind: VerificationType,
+    /// Always `id_and_selfie` for this app.
+    pub method: VerificationMethod,
+    /// Whose verification to create.
+    pub customer_guid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Ask for a tax ID (SSN, SIN) too.
+    pub require_tax_id: Option<bool>,
+    /// Sandbox only. Left out of the JSON entirely when empty, as the API asks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expected_behaviours: Vec<ExpectedBehaviour>,
+}
+
+impl PostIdentityVerification {
+    /// The KYC verification this app runs: government ID plus selfie.
+    pub fn kyc_id_and_selfie(customer_guid: &str) -> Self {
+        PostIdentityVerification {
+            kind: VerificationType::Kyc,
+            method: VerificationMethod::IdAndSelfie,
+            customer_guid: customer_guid.to_owned(),
+            require_tax_id: None,
+            expected_behaviours: Vec::new(),
+        }
+    }
+}
+
+/// `POST /api/persona_sessions`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostPersonaSession {
+    /// The inquiry to resume.
+    pub persona_inquiry_id: String,
+    /// The verification the inquiry belongs to.
+    pub identity_verification_guid: String,
+}
+
+/// A new single-use Persona session token for an inquiry. Never logged or stored.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonaSession {
+    /// The single-use token that opens the inquiry.
+    pub persona_session_token: String,
+    /// The inquiry it opens.
+    pub persona_inquiry_id: String,
+    #[serde(default)]
+    /// The verification it belongs to.
+    pub identity_verification_guid: Option<String>,
+}
+
+impl std::fmt::Debug for PersonaSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonaSession")
+            .field("persona_session_token", &"<redacted>")
+            .field("persona_inquiry_id", &self.persona_inquiry_id)
+            .finish()
+    }
+}
+
+/// The error body of every 4xx/5xx answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorResponse {
+    /// The HTTP status.
+    pub status: u16,
+    #[serde(default)]
+    /// What went wrong, for developers (never shown as markup).
+    pub error_message: Option<String>,
+    #[serde(default)]
+    /// A stable code for what went wrong.
+    pub message_code: Option<String>,
+}
+
+/// A page of a list endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+pub struct ListResponse<T> {
+    #[serde(default, deserialize_with = "null_as_empty")]
+    /// The items of this page.
+    pub objects: Vec<T>,
+    #[serde(default)]
+    /// How many items there are in all.
+    pub total: Option<u64>,
+    #[serde(default)]
+    /// This page's number, from 0.
+    pub page: Option<u64>,
+    #[serde(default)]
+    /// Items per page.
+    pub per_page: Option<u64>,
+}
+
+/// Persona settings the backend hands to the front end.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonaConfig {
+    /// Where to load the SDK from: our own origin by default, or Persona's CDN.
+    #[serde(default)]
+    pub sdk_url: Option<String>,
+    #[serde(default)]
+    /// The Persona environment to use, when the integrator sets one.
+    pub environment_id: Option<String>,
+    /// Sandbox only: where the simulated Persona widget lives (`localhost:PORT`).
+    #[serde(default)]
+    pub host: Option<String>,
+}
+
+/// `GET /session`: who the customer is, plus the front end's settings.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The customer this session is for.
+    pub customer_guid: String,
+    /// `sandbox` or `production`.
+    #[serde(default)]
+    pub environment: Option<String>,
+    #[serde(default)]
+    /// When the session ends (RFC 3339).
+    pub expires_at: Option<String>,
+    /// Sent back in the `X-CSRF-Token` header of every POST. Held in memory only.
+    pub csrf_token: String,
+    #[serde(default)]
+    /// How to load and start Persona.
+    pub persona: PersonaConfig,
+}
+
+impl std::fmt::Debug for SessionInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionInfo")
+            .field("environment", &self.environment)
+            .field("expires_at", &self.expires_at)
+            .field("csrf_token", &"<redacted>")
+            .field("persona", &self.persona)
+            .finish()
+    }
+}
+
+/// Why a body could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseError {
+    /// Not JSON at all (cut off, HTML error page, garbage).
+    Syntax {
+        /// Line of the first unreadable character.
+        line: usize,
+        /// Column of the first unreadable character.
+        column: usize,
+    },
+    /// JSON, but ends too early.
+    Truncated,
+    /// JSON of the wrong shape (a missing required field, a number for a string...).
+    Shape {
+        /// What was wrong with it.
+        message: String,
+    },
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParseError::Syntax { line, column } => {
+                write!(
+                    f,
+                    "the answer is not valid JSON (line {line}, column {column})"
+                )
+            }
+            ParseError::Truncated => f.write_str("the answer ends too early"),
+            ParseError::Shape { message } => {
+                write!(f, "the answer has an unexpected shape: {message}")
+            }
+        }
+    }
+}
+
+/// Reads an API body. Never panics, whatever the input.
+pub fn parse<T: DeserializeOwned>(body: &str) -> Result<T, ParseError> {
+    serde_json::from_str(body).map_err(|e| match e.classify() {
+        serde_json::error::Category::Eof => ParseError::Truncated,
+        serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
+            ParseError::Syntax {
+                line: e.line(),
+                column: e.column(),
+            }
+        }
+        serde_json::error::Category::Data => ParseError::Shape {
+            message: e.to_string(),
+        },
+    })
+}
+
+/// Writes a request body.
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    // Serializing these plain structs cannot fail: no maps with non-string keys, no floats.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::failure::FailureCode;
+
+    const STATES: [(&str, &str); 7] = [
+        ("storing", include_str!("fixtures/iv_storing.json")),
+        ("waiting", include_str!("fixtures/iv_waiting.json")),
+        ("pending", include_str!("fixtures/iv_pending.json")),
+        ("reviewing", include_str!("fixtures/iv_reviewing.json")),
+        ("expired", include_str!("fixtures/iv_expired.json")),
+        ("completed", include_str!("fixtures/iv_passed.json")),
+        ("completed", include_str!("fixtures/iv_failed.json")),
+    ];
+
+    #[test]
+    fn every_documented_state_round_trips() {
+        for (state, json) in STATES {
+            let v: IdentityVerification = parse(json).unwrap();
+            assert_eq!(v.state.as_str(), state);
+            assert!(!matches!(v.state, VerificationState::Unknown(_)));
+            let again: IdentityVerification = parse(&to_json(&v)).unwrap();
+            assert_eq!(again, v, "{state}");
+        }
+    }
+
+    #[test]
+    fn fields_are_read_as_documented() {
+        let v: IdentityVerification = parse(STATES[1].1).unwrap();
+        assert_eq!(v.persona_inquiry_id.as_deref(), Some("inq_Ta7x"));
+        assert_eq!(v.persona_state, Some(PersonaState::Waiting));
+        assert_eq!(v.outcome, None);
+        assert!(v.failure_codes.is_empty(), "null means none");
+        assert!(v.is_kyc() && v.is_in_flight());
+
+        let v: IdentityVerification = parse(STATES[0].1).unwrap();
+        assert_eq!(v.persona_inquiry_id, None, "missing is fine too");
+        assert!(v.compliance_checks.is_empty());
+
+        let v: IdentityVerification = parse(STATES[6].1).unwrap();
+        assert_eq!(v.outcome, Some(Outcome::Failed));
+        assert_eq!(
+            v.all_failure_codes(),
+            [
+                FailureCode::IdQualityCheckFailure,
+                FailureCode::IdDoubleSideCheckFailure
+            ]
+        );
+        assert_eq!(
+            v.compliance_checks[0].outcome,
+            Some(ComplianceOutcome::Insufficient)
+        );
+        assert_eq!(v.compliance_decisions[0].state, Some(DecisionState::Failed));
+    }
+
+    #[test]
+    fn unknown_values_and_extra_fields_are_kept_not_fatal() {
+        let v: IdentityVerification =
+            parse(include_str!("fixtures/iv_unknown_values.json")).unwrap();
+        assert_eq!(v.kind, Some(VerificationType::Unknown("kyc_plus".into())));
+        assert_eq!(
+            v.method,
+            Some(VerificationMethod::Unknown("id_and_hologram".into()))
+        );
+        assert_eq!(v.state, VerificationState::Unknown("escalated".into()));
+        assert_eq!(v.outcome, Some(Outcome::Unknown("partially_passed".into())));
+        assert_eq!(
+            v.persona_state,
+            Some(PersonaState::Unknown("unknown".into()))
+        );
+        assert_eq!(
+            v.failure_codes,
+            [FailureCode::Unknown("id_hologram_check_failure".into())]
+        );
+        assert_eq!(
+            v.compliance_checks[0].outcome,
+            Some(ComplianceOutcome::Unknown("maybe".into()))
+        );
+        assert_eq!(
+            v.compliance_decisions[0].state,
+            Some(DecisionState::Unknown("paused".into()))
+        );
+        // Unknown values survive a round trip unchanged.
+        let again: IdentityVerification = parse(&to_json(&v)).unwrap();
+        assert_eq!(again, v);
+
+        let c: Customer = parse(include_str!("fixtures/customer_unverified.json")).unwrap();
+        assert_eq!(c.state, CustomerState::Unverified);
+        assert_eq!(c.kind, Some(CustomerType::Individual));
+        let odd: Customer = parse(r#"{"guid":"c","state":"paused","type":null}"#).unwrap();
+        assert_eq!(odd.state, CustomerState::Unknown("paused".into()));
+        assert_eq!(odd.kind, None);
+    }
+
+    #[test]
+    fn every_known_value_round_trips_through_its_text() {
+        fn check<T: PartialEq + std::fmt::Debug>(
+            known: &[T],
+            as_str: impl Fn(&T) -> &str,
+            parse: impl Fn(&str) -> T,
+        ) {
+            for value in known {
+                assert_eq!(&parse(as_str(value)), value);
+            }
+        }
+        check(
+            CustomerState::KNOWN,
+            CustomerState::as_str,
+            CustomerState::parse,
+        );
+        check(
+            VerificationState::KNOWN,
+            VerificationState::as_str,
+            VerificationState::parse,
+        );
+        check(
+            VerificationMethod::KNOWN,
+            VerificationMethod::as_str,
+            VerificationMethod::parse,
+        );
+        check(
+            VerificationType::KNOWN,
+            VerificationType::as_str,
+            VerificationType::parse,
+        );
+        check(Outcome::KNOWN, Outcome::as_str, Outcome::parse);
+        check(
+            PersonaState::KNOWN,
+            PersonaState::as_str,
+            PersonaState::parse,
+        );
+        check(
+            ComplianceOutcome::KNOWN,
+            ComplianceOutcome::as_str,
+            ComplianceOutcome::parse,
+        );
+        check(
+            DecisionState::KNOWN,
+            DecisionState::as_str,
+            DecisionState::parse,
+        );
+        check(
+            ExpectedBehaviour::KNOWN,
+            ExpectedBehaviour::as_str,
+            ExpectedBehaviour::parse,
+        );
+        assert_eq!(VerificationMethod::KNOWN.len(), 13);
+    }
+
+    #[test]
+    fn list_responses_parse_with_or_without_paging() {
+        let list: ListResponse<IdentityVerification> =
+            parse(include_str!("fixtures/list.json")).unwrap();
+        assert_eq!(list.objects.len(), 2);
+        assert_eq!(
+            (list.total, list.page, list.per_page),
+            (Some(2), Some(0), Some(10))
+        );
+        assert!(list.objects[0].is_kyc() && !list.objects[1].is_kyc());
+        let bare: ListResponse<IdentityVerification> = parse(r#"{"objects":null}"#).unwrap();
+        assert!(bare.objects.is_empty());
+    }
+
+    #[test]
+    fn requests_leave_out_what_is_not_set() {
+        let post = PostIdentityVerification::kyc_id_and_selfie("cust_1");
+        assert_eq!(
+            to_json(&post),
+            r#"{"type":"kyc","method":"id_and_selfie","customer_guid":"cust_1"}"#
+        );
+        let sandbox = PostIdentityVerification {
+            require_tax_id: Some(true),
+            expected_behaviours: vec![ExpectedBehaviour::PassedImmediately],
+            ..post
+        };
+        assert_eq!(
+            to_json(&sandbox),
+            r#"{"type":"kyc","method":"id_and_selfie","customer_guid":"cust_1","require_tax_id":true,"expected_behaviours":["passed_immediately"]}"#
+        );
+        let session = PostPersonaSession {
+            persona_inquiry_id: "inq_1".into(),
+            identity_verification_guid: "iv_1".into(),
+        };
+        assert_eq!(
+            to_json(&session),
+            r#"{"persona_inquiry_id":"inq_1","identity_verification_guid":"iv_1"}"#
+        );
+    }
+
+    #[test]
+    fn error_bodies_and_session_info_parse() {
+        let e: ErrorResponse =
+            parse(r#"{"status":422,"error_message":"Invalid customer","message_code":"invalid_parameter"}"#)
+                .unwrap();
+        assert_eq!(e.status, 422);
+        assert_eq!(e.message_code.as_deref(), Some("invalid_parameter"));
+        let s: SessionInfo = parse(
+            r#"{"customer_guid":"c1","environment":"sandbox","expires_at":"2026-11-23T12:00:00Z",
+                "csrf_token":"csrf_secret","persona":{"sdk_url":"/persona.js","host":"localhost:8080"}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.persona.host.as_deref(), Some("localhost:8080"));
+        assert!(
+            !format!("{s:?}").contains("csrf_secret"),
+            "the CSRF token is redacted"
+        );
+    }
+
+    #[test]
+    fn malformed_bodies_give_typed_errors() {
+        type Expect = fn(&ParseError) -> bool;
+        let cases: [(&str, Expect); 8] = [
+            ("", |e| *e == ParseError::Truncated),
+            (r#"{"guid":"iv_1","state":"wait"#, |e| {
+                *e == ParseError::Truncated
+            }),
+            ("<html>502 Bad Gateway</html>", |e| {
+                matches!(e, ParseError::Syntax { .. })
+            }),
+            (r#"{"guid":"iv_1","state":"waiting",}"#, |e| {
+                matches!(e, ParseError::Syntax { .. })
+            }),
+            (r#"{"state":"waiting"}"#, |e| {
+                matches!(e, ParseError::Shape { .. })
+            }),
+            (r#"{"guid":7,"state":"waiting"}"#, |e| {
+                matches!(e, ParseError::Shape { .. })
+            }),
+            (r#"{"guid":"iv","state":null}"#, |e| {
+                matches!(e, ParseError::Shape { .. })
+            }),
+            (r#"[1,2,3]"#, |e| matches!(e, ParseError::Shape { .. })),
+        ];
+        for (body, expected) in cases {
+            let err = parse::<IdentityVerification>(body).unwrap_err();
+            assert!(expected(&err), "{body:?} gave {err:?}");
+            assert!(!err.to_string().is_empty());
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod fuzz {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Arbitrary JSON, biased towards the API's field names and values.
+        fn json() -> impl Strategy<Value = serde_json::Value> {
+            let word = prop_oneof![
+                Just("guid"),
+                Just("state"),
+                Just("type"),
+                Just("outcome"),
+                Just("failure_codes"),
+                Just("compliance_checks"),
+                Just("compliance_decisions"),
+                Just("persona_inquiry_id"),
+                Just("persona_state"),
+                Just("created_at"),
+                Just("objects"),
+                Just("kyc"),
+                Just("waiting"),
+                Just("completed"),
+                Just("failed"),
+                Just("insufficient"),
+                Just("id_check_failure"),
+                Just("\u{202e}rtl"),
+                Just(""),
+            ]
+            .prop_map(str::to_owned);
+            let leaf = prop_oneof![
+                Just(serde_json::Value::Null),
+                any::<bool>().prop_map(serde_json::Value::from),
+                any::<i64>().prop_map(serde_json::Value::from),
+                any::<f64>().prop_map(serde_json::Value::from),
+                word.clone().prop_map(serde_json::Value::from),
+                ".{0,12}".prop_map(serde_json::Value::from),
+            ];
+            leaf.prop_recursive(4, 64, 8, move |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..6)
+                        .prop_map(serde_json::Value::from),
+                    proptest::collection::btree_map(word.clone(), inner, 0..8)
+                        .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn parsers_never_panic_on_any_json(value in json()) {
+                let text = value.to_string();
+                let _ = parse::<IdentityVerification>(&text);
+                let _ = parse::<ListResponse<IdentityVerification>>(&text);
+                let _ = parse::<Customer>(&text);
+                let _ = parse::<PersonaSession>(&text);
+                let _ = parse::<ErrorResponse>(&text);
+                let _ = parse::<SessionInfo>(&text);
+                if let Ok(v) = parse::<IdentityVerification>(&text) {
+                    // Whatever parsed, the verdict can be computed.
+                    let _ = crate::core::failure::verdict(&v);
+                }
+            }
+
+            #[test]
+            fn parsers_never_panic_on_any_bytes(text in "\\PC{0,200}") {
+                let _ = parse::<IdentityVerification>(&text);
+                let _ = parse::<Customer>(&text);
+            }
+        }
+    }
+}

@@ -1,0 +1,1243 @@
+//! The verification flow as a state machine: `step(state, now, event) -> (state, effects)`.
+//!
+//! It decides everything: which request to make, when to poll again, when to open Persona,
+//! what the customer sees. The shell only performs the [`Effect`]s and reports back with
+//! [`Event`]s, passing the current time in, so the whole flow is testable without a browser,
+//! a network or a clock.
+//!
+//! Invariants the tests hold it to:
+//! - at most one request is outstanding, and answers to anything else are ignored;
+//! - a verification is never created while the customer has one in flight: a create is always
+//!   preceded by a list of the customer's verifications, and a failed create is never re-sent
+//!   without listing again first;
+//! - a Persona session token is used once: every resume asks for a new one.
+
+use super::api::{
+    Customer, CustomerState, IdentityVerification, PersonaSession, PersonaState,
+    PostIdentityVerification, PostPersonaSession, VerificationState,
+};
+use super::failure::{verdict, FailureCode, Verdict};
+use super::polling::{PollPolicy, RetryPolicy};
+use super::time::{parse_rfc3339, Millis, HOUR, MINUTE};
+use super::tips::TipGroup;
+
+/// How long a Persona inquiry lives after it is created.
+pub const INQUIRY_LIFETIME: Millis = 24 * HOUR;
+/// Resume only while at least this much of the inquiry's life remains.
+pub const RESUME_MARGIN: Millis = MINUTE;
+/// After this many failed creates in a row, stop and tell the customer.
+const MAX_CREATE_ATTEMPTS: u32 = 3;
+
+/// A string that must never be logged: `Debug` prints `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The backend calls the flow makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    /// `GET /session`.
+    Session,
+    /// `GET /api/customers/{guid}`.
+    Customer,
+    /// `GET /api/identity_verifications?customer_guid=`.
+    ListVerifications,
+    /// `POST /api/identity_verifications`.
+    CreateVerification,
+    /// `GET /api/identity_verifications/{guid}`.
+    Verification,
+    /// `POST /api/persona_sessions`.
+    PersonaSession,
+}
+
+impl RequestKind {
+    /// Safe to send again after a passing failure. Creating a verification is not: a lost
+    /// answer may mean it was created.
+    pub fn retry_is_safe(self) -> bool {
+        !matches!(self, RequestKind::CreateVerification)
+    }
+}
+
+/// Why a request failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HttpError {
+    /// No answer: offline, connection dropped, DNS.
+    Network,
+    /// No answer in time.
+    Timeout,
+    /// An answer that could not be read.
+    Malformed,
+    /// An error status.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// From a `Retry-After` header.
+        retry_after_ms: Option<u32>,
+        /// From the error body, when it had one.
+        message_code: Option<String>,
+    },
+}
+
+impl HttpError {
+    /// A failure that may pass if the same request is tried again later.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            HttpError::Network | HttpError::Timeout | HttpError::Malformed => true,
+            HttpError::Status { status, .. } => *status == 429 || *status >= 500,
+        }
+    }
+
+    /// The session is gone or was never there.
+    pub fn is_auth(&self) -> bool {
+        matches!(
+            self,
+            HttpError::Status {
+                status: 401 | 403,
+                ..
+            }
+        )
+    }
+
+    fn retry_after_ms(&self) -> Option<u32> {
+        match self {
+            HttpError::Status { retry_after_ms, .. } => *retry_after_ms,
+            _ => None,
+        }
+    }
+}
+
+/// Persona's error codes (`onError`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PersonaErrorCode {
+    /// Something broke inside the flow.
+    ApplicationError,
+    /// The options were wrong (our side).
+    InvalidConfig,
+    /// The session token was refused: wrong, used or expired.
+    Unauthenticated,
+    /// The inquiry template is switched off (the integrator's side).
+    InactiveTemplate,
+    /// Anything else.
+    Other(String),
+}
+
+impl PersonaErrorCode {
+    /// Reads the SDK's `code`.
+    pub fn parse(code: &str) -> Self {
+        match code {
+            "application_error" => PersonaErrorCode::ApplicationError,
+            "invalid_config" => PersonaErrorCode::InvalidConfig,
+            "unauthenticated" => PersonaErrorCode::Unauthenticated,
+            "inactive_template" => PersonaErrorCode::InactiveTemplate,
+            other => PersonaErrorCode::Other(other.to_owned()),
+        }
+    }
+}
+
+/// Which timer fired. Timers from an earlier state are ignored when they fire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TimerId(pub u32);
+
+/// What the customer asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UserAction {
+    /// "Start verification", or "Try again" after a retryable failure, or "Start again" after
+    /// an expiry.
+    Start,
+    /// "Try again" on a problem screen: start over from the customer record.
+    Retry,
+    /// "Continue where you left off".
+    Resume,
+    /// "Keep waiting" after a long wait.
+    KeepWaiting,
+    /// "Read the tips again" from the paused screen: back to the prep screen, keeping the
+    /// verification in progress for when the customer starts again.
+    StartOver,
+}
+
+/// Something that happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The page loaded. `remembered` is the verification this browser was working on.
+    AppStarted {
+        /// The verification guid kept from an earlier visit.
+        remembered: Option<String>,
+    },
+    /// `GET /session` answered.
+    SessionLoaded {
+        /// The customer the session is for.
+        customer_guid: String,
+    },
+    /// `GET /api/customers/{guid}` answered.
+    CustomerLoaded(Customer),
+    /// The customer's verifications (any order).
+    VerificationsListed(Vec<IdentityVerification>),
+    /// `POST /api/identity_verifications` answered.
+    VerificationCreated(IdentityVerification),
+    /// `GET /api/identity_verifications/{guid}` answered.
+    VerificationPolled(IdentityVerification),
+    /// `POST /api/persona_sessions` answered.
+    SessionTokenReceived(PersonaSession),
+    /// A request failed.
+    RequestFailed {
+        /// Which request.
+        request: RequestKind,
+        /// How it failed.
+        error: HttpError,
+    },
+    /// Persona's `onReady`: the flow is open.
+    PersonaReady,
+    /// Persona's `onComplete` (its `complete` and `fail` events alike).
+    PersonaCompleted {
+        /// Persona's status (`completed`, `failed`...); the backend has the final word.
+        status: String,
+    },
+    /// Persona's `onCancel`. Its session token is deliberately not carried: a resume always
+    /// asks for a new one.
+    PersonaCancelled,
+    /// Persona's `onError`.
+    PersonaErrored {
+        /// Which error.
+        code: PersonaErrorCode,
+    },
+    /// The Persona SDK script could not be loaded or constructed.
+    PersonaUnavailable,
+    /// A timer started by [`Effect::StartTimer`] ran out.
+    TimerFired(TimerId),
+    /// The browser went offline or came back.
+    Connectivity {
+        /// True when back online.
+        online: bool,
+    },
+    /// The customer did something.
+    User(UserAction),
+}
+
+/// Something the shell must do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// `GET /session`.
+    FetchSession,
+    /// `GET /api/customers/{guid}`.
+    FetchCustomer {
+        /// Whose record.
+        customer_guid: String,
+    },
+    /// `GET /api/identity_verifications?customer_guid=`.
+    ListVerifications {
+        /// Whose verifications.
+        customer_guid: String,
+    },
+    /// `POST /api/identity_verifications` with this body.
+    CreateVerification(PostIdentityVerification),
+    /// `GET /api/identity_verifications/{guid}`.
+    FetchVerification {
+        /// Which verification.
+        guid: String,
+    },
+    /// `POST /api/persona_sessions` with this body.
+    RequestSessionToken(PostPersonaSession),
+    /// Fire `TimerFired(id)` after `ms`.
+    StartTimer {
+        /// Which timer.
+        id: TimerId,
+        /// After how many milliseconds.
+        ms: u32,
+    },
+    /// Construct the Persona client and open it once ready.
+    LaunchPersona {
+        /// The inquiry to open.
+        inquiry_id: String,
+        /// A fresh session token when resuming; used once.
+        session_token: Option<Secret>,
+        /// The Persona locale.
+        language: String,
+    },
+    /// Destroy the Persona client, its iframe and its callbacks.
+    DestroyPersona,
+    /// Keep this verification guid for a reload (never a token, never personal data).
+    Remember(String),
+    /// Drop the remembered verification guid.
+    Forget,
+    /// Switch to this screen.
+    Show(Screen),
+}
+
+/// Why the customer is waiting on the preparing screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PreparingStage {
+    /// Looking up the customer and any verification in progress.
+    Looking,
+    /// Creating the verification.
+    Creating,
+    /// Waiting for the ID check to be set up.
+    WaitingForInquiry,
+    /// Getting a new session for a verification in progress.
+    Reconnecting,
+    /// Loading the capture flow.
+    OpeningCapture,
+}
+
+/// What the checking screen is waiting for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CheckingStage {
+    /// The decision on the verification.
+    Decision,
+    /// The account to be updated after a pass.
+    Account,
+}
+
+/// A failure the customer did not cause and can try again after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The backend could not be reached, repeatedly.
+    Network,
+    /// The backend answered with an error we cannot work around.
+    Server {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// Persona reported an error.
+    Persona(PersonaErrorCode),
+    /// The Persona SDK did not load.
+    PersonaUnavailable,
+    /// The customer record is in a state this version does not know.
+    UnknownCustomerState(String),
+}
+
+/// What the customer sees. Each screen has its own component and URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// Finding out where the customer stands.
+    Loading,
+    /// "Before you start": what is needed, tips, start button.
+    Prep,
+    /// Getting the ID check ready.
+    Preparing(PreparingStage),
+    /// Waited a long time for the ID check to be set up: keep waiting or come back later.
+    StillPreparing,
+    /// Persona's flow is open on top of the page.
+    Capture,
+    /// Left part-way: offer to continue (until `resumable_until`, when known).
+    Paused {
+        /// Until when it can be continued, when known.
+        resumable_until: Option<Millis>,
+    },
+    /// Waiting for the result.
+    Checking(CheckingStage),
+    /// Waited a long time for the decision: keep waiting or come back later.
+    StillChecking,
+    /// Done: the customer is verified.
+    Verified,
+    /// With the compliance team: nothing to do.
+    Review {
+        /// What sent it there.
+        reasons: Vec<FailureCode>,
+    },
+    /// Did not pass, may try again.
+    Retry {
+        /// What went wrong.
+        reasons: Vec<FailureCode>,
+        /// Tips that address it, most relevant first.
+        tips: Vec<TipGroup>,
+    },
+    /// Cannot continue online: contact support.
+    Rejected {
+        /// What led there (may be empty).
+        reasons: Vec<FailureCode>,
+    },
+    /// An unclassified result: contact support.
+    ContactSupport {
+        /// What came back.
+        reasons: Vec<FailureCode>,
+    },
+    /// The account is frozen: contact support.
+    Frozen,
+    /// Ran out of time: start a new verification.
+    Expired,
+    /// Signed out: sign in again.
+    SessionEnded,
+    /// Something failed that the customer can retry.
+    Problem(Problem),
+}
+
+impl Screen {
+    /// The path of the screen's URL.
+    pub fn path(&self) -> &'static str {
+        match self {
+            Screen::Loading => "/",
+            Screen::Prep => "/start",
+            Screen::Preparing(_) | Screen::StillPreparing => "/preparing",
+            Screen::Capture => "/capture",
+            Screen::Paused { .. } => "/paused",
+            Screen::Checking(_) | Screen::StillChecking => "/checking",
+            Screen::Verified => "/verified",
+            Screen::Review { .. } => "/review",
+            Screen::Retry { .. } => "/try-again",
+            Screen::Rejected { .. } | Screen::ContactSupport { .. } | Screen::Frozen => "/support",
+            Screen::Expired => "/expired",
+            Screen::SessionEnded => "/session-ended",
+            Screen::Problem(_) => "/problem",
+        }
+    }
+}
+
+/// Why verifications are being listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ListPurpose {
+    /// The page loaded: find out where the customer stands.
+    Load,
+    /// The customer pressed start: reuse one in flight, or create.
+    Start,
+}
+
+/// The verification being followed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Tracked {
+    guid: String,
+    inquiry_id: Option<String>,
+    created_ms: Option<Millis>,
+    state: VerificationState,
+    persona_state: Option<PersonaState>,
+}
+
+impl Tracked {
+    fn from(v: &IdentityVerification) -> Self {
+        Tracked {
+            guid: v.guid.clone(),
+            inquiry_id: v.persona_inquiry_id.clone(),
+            created_ms: v.created_at.as_deref().and_then(parse_rfc3339),
+            state: v.state.clone(),
+            persona_state: v.persona_state.clone(),
+        }
+    }
+
+    /// Until when a new session may be started (24 hours after creation, less a minute).
+    fn resumable_until(&self) -> Option<Millis> {
+        self.created_ms
+            .map(|created| created + INQUIRY_LIFETIME - RESUME_MARGIN)
+    }
+
+    /// Waiting or pending, with an inquiry, with at least a minute of its life left (when
+    /// its age is known), and Persona not saying it is over.
+    fn resumable(&self, now: Millis) -> bool {
+        matches!(
+            self.state,
+            VerificationState::Waiting | VerificationState::Pending
+        ) && self.inquiry_id.is_some()
+            && !matches!(
+                self.persona_state,
+                Some(PersonaState::Expired | PersonaState::Completed)
+            )
+            && self.resumable_until().is_none_or(|until| now < until)
+    }
+
+    /// Persona needs a session token once the customer has started the inquiry.
+    fn needs_session_token(&self) -> bool {
+        matches!(self.state, VerificationState::Pending)
+            || matches!(self.persona_state, Some(PersonaState::Pending))
+    }
+}
+
+/// Where the flow stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Phase {
+    Loading,
+    Prep,
+    Listing(ListPurpose),
+    Creating,
+    WaitingForInquiry {
+        since: Millis,
+    },
+    StillPreparing,
+    RequestingSession,
+    Capture {
+        ready: bool,
+    },
+    Paused,
+    Checking {
+        since: Millis,
+    },
+    /// Looking at the followed verification again before resuming it; `problem` is shown if
+    /// it turns out to be still resumable (a resume that cannot work is not retried blindly).
+    Rechecking {
+        problem: Option<Problem>,
+    },
+    /// Waiting for the customer record: created (`storing`), or after a verdict.
+    Confirming {
+        since: Millis,
+        verdict: Option<Verdict>,
+    },
+    StillChecking,
+    /// Under review; polls the verification while `reviewing`, else the customer.
+    Review {
+        reasons: Vec<FailureCode>,
+    },
+    Outcome(Screen),
+    SessionEnded,
+    Problem(Problem),
+}
+
+/// The whole state of the flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flow {
+    language: String,
+    customer_guid: Option<String>,
+    customer_state: Option<CustomerState>,
+    remembered: Option<String>,
+    tracked: Option<Tracked>,
+    phase: Phase,
+    /// The one request awaiting an answer.
+    in_flight: Option<RequestKind>,
+    /// The one timer that matters, and the request it will send.
+    timer: Option<(TimerId, RequestKind)>,
+    next_timer: u32,
+    /// Polls made in the current wait (for the backoff).
+    poll_attempt: u32,
+    /// Consecutive passing failures of the current request.
+    failures: u32,
+    create_attempts: u32,
+    /// Refused session tokens in a row (one automatic retry).
+    token_refusals: u32,
+    online: bool,
+}
+
+impl Flow {
+    /// A flow for a page in `language` (a Persona locale such as `en-US`).
+    pub fn new(language: &str) -> Flow {
+        Flow {
+            language: language.to_owned(),
+            customer_guid: None,
+            customer_state: None,
+            remembered: None,
+            tracked: None,
+            phase: Phase::Loading,
+            in_flight: None,
+            timer: None,
+            next_timer: 0,
+            poll_attempt: 0,
+            failures: 0,
+            create_attempts: 0,
+            token_refusals: 0,
+            online: true,
+        }
+    }
+
+    /// What the customer sees now.
+    pub fn screen(&self) -> Screen {
+        match &self.phase {
+            Phase::Loading => Screen::Loading,
+            Phase::Prep => Screen::Prep,
+            Phase::Listing(ListPurpose::Load) => Screen::Loading,
+            Phase::Listing(ListPurpose::Start) => Screen::Preparing(PreparingStage::Looking),
+            Phase::Creating => Screen::Preparing(PreparingStage::Creating),
+            Phase::WaitingForInquiry { .. } => Screen::Preparing(PreparingStage::WaitingForInquiry),
+            Phase::StillPreparing => Screen::StillPreparing,
+            Phase::RequestingSession => Screen::Preparing(PreparingStage::Reconnecting),
+            Phase::Capture { ready: false } => Screen::Preparing(PreparingStage::OpeningCapture),
+            Phase::Capture { ready: true } => Screen::Capture,
+            Phase::Paused => Screen::Paused {
+                resumable_until: self.tracked.as_ref().and_then(Tracked::resumable_until),
+            },
+            Phase::Checking { .. } => Screen::Checking(CheckingStage::Decision),
+            Phase::Rechecking { .. } => Screen::Preparing(PreparingStage::Reconnecting),
+            Phase::Confirming { verdict: None, .. } => Screen::Loading,
+            Phase::Confirming {
+                verdict: Some(Verdict::Passed),
+                ..
+            } => Screen::Checking(CheckingStage::Account),
+            Phase::Confirming {
+                verdict: Some(_), ..
+            } => Screen::Checking(CheckingStage::Decision),
+            Phase::StillChecking => Screen::StillChecking,
+            Phase::Review { reasons } => Screen::Review {
+                reasons: reasons.clone(),
+            },
+            Phase::Outcome(screen) => screen.clone(),
+            Phase::SessionEnded => Screen::SessionEnded,
+            Phase::Problem(problem) => Screen::Problem(problem.clone()),
+        }
+    }
+
+    /// False while the browser says it is offline.
+    pub fn online(&self) -> bool {
+        self.online
+    }
+
+    /// The guid of the verification being followed, if any.
+    pub fn verification_guid(&self) -> Option<&str> {
+        self.tracked.as_ref().map(|t| t.guid.as_str())
+    }
+
+    /// The request awaiting an answer, if any.
+    pub fn in_flight(&self) -> Option<RequestKind> {
+        self.in_flight
+    }
+}
+
+/// Advances the flow by one event. Emits `Show` whenever the screen changes.
+pub fn step(mut flow: Flow, now: Millis, event: Event) -> (Flow, Vec<Effect>) {
+    let before = flow.screen();
+    let mut fx = Vec::new();
+    flow.handle(now, event, &mut fx);
+    let after = flow.screen();
+    if after != before {
+        fx.push(Effect::Show(after));
+    }
+    (flow, fx)
+}
+
+impl Flow {
+    fn handle(&mut self, now: Millis, event: Event, fx: &mut Vec<Effect>) {
+        match event {
+            Event::AppStarted { remembered } => {
+                *self = Flow::new(&self.language);
+                self.remembered = remembered;
+                self.send(RequestKind::Session, fx);
+            }
+            Event::SessionLoaded { customer_guid } => {
+                if self.accept(RequestKind::Session) {
+                    self.customer_guid = Some(customer_guid);
+                    self.send(RequestKind::Customer, fx);
+                }
+            }
+            Event::CustomerLoaded(customer) => {
+                if self.accept(RequestKind::Customer) {
+                    self.on_customer(now, customer, fx);
+                }
+            }
+            Event::VerificationsListed(list) => {
+                if self.accept(RequestKind::ListVerifications) {
+                    self.on_list(now, list, fx);
+                }
+            }
+            Event::VerificationCreated(v) => {
+                if self.accept(RequestKind::CreateVerification) {
+                    self.create_attempts = 0;
+                    self.adopt(&v, fx);
+                    self.follow(now, &v, fx);
+                }
+            }
+            Event::VerificationPolled(v) => {
+                let ours = self.tracked.as_ref().is_some_and(|t| t.guid == v.guid);
+                if ours && self.accept(RequestKind::Verification) {
+                    self.tracked = Some(Tracked::from(&v));
+                    self.follow(now, &v, fx);
+                }
+            }
+            Event::SessionTokenReceived(session) => {
+                let inquiry = self.tracked.as_ref().and_then(|t| t.inquiry_id.clone());
+                if inquiry.as_deref() == Some(session.persona_inquiry_id.as_str())
+                    && self.accept(RequestKind::PersonaSession)
+                {
+                    self.launch(Some(Secret(session.persona_session_token)), fx);
+                }
+            }
+            Event::RequestFailed { request, error } => {
+                if self.in_flight == Some(request) {
+                    self.in_flight = None;
+                    self.on_failure(request, error, fx);
+                }
+            }
+            Event::PersonaReady => {
+                if let Phase::Capture { ready } = &mut self.phase {
+                    *ready = true;
+                    self.token_refusals = 0;
+                }
+            }
+            Event::PersonaCompleted { .. } => {
+                if matches!(self.phase, Phase::Capture { .. }) {
+                    fx.push(Effect::DestroyPersona);
+                    self.phase = Phase::Checking { since: now };
+                    self.poll_attempt = 0;
+                    self.send(RequestKind::Verification, fx);
+                }
+            }
+            Event::PersonaCancelled => {
+                if matches!(self.phase, Phase::Capture { .. }) {
+                    fx.push(Effect::DestroyPersona);
+                    self.phase = Phase::Paused;
+                }
+            }
+            Event::PersonaErrored { code } => {
+                if matches!(self.phase, Phase::Capture { .. }) {
+                    fx.push(Effect::DestroyPersona);
+                    self.on_persona_error(code, fx);
+                }
+            }
+            Event::PersonaUnavailable => {
+                if matches!(self.phase, Phase::Capture { .. }) {
+                    fx.push(Effect::DestroyPersona);
+                    self.phase = Phase::Problem(Problem::PersonaUnavailable);
+                }
+            }
+            Event::TimerFired(id) => {
+                if let Some((current, request)) = self.timer {
+                    if current == id {
+                        self.timer = None;
+                        self.send(request, fx);
+                    }
+                }
+            }
+            Event::Connectivity { online } => {
+                self.online = online;
+                // Back online: do not make the customer wait out a backoff.
+                if online {
+                    if let Some((_, request)) = self.timer.take() {
+                        self.send(request, fx);
+                    }
+                }
+            }
+            Event::User(action) => self.on_user(now, action, fx),
+        }
+    }
+
+    /// Whether an answer to `request` is the one awaited; if so, it is no longer in flight.
+    fn accept(&mut self, request: RequestKind) -> bool {
+        if self.in_flight == Some(request) {
+            self.in_flight = None;
+            self.failures = 0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Emits the effect for `request` now, cancelling any timer.
+    fn send(&mut self, request: RequestKind, fx: &mut Vec<Effect>) {
+        self.timer = None;
+        let customer_guid = self.customer_guid.clone().unwrap_or_default();
+        let tracked = self.tracked.as_ref();
+        let effect = match request {
+            RequestKind::Session => Effect::FetchSession,
+            RequestKind::Customer => Effect::FetchCustomer { customer_guid },
+            RequestKind::ListVerifications => Effect::ListVerifications { customer_guid },
+            RequestKind::CreateVerification => Effect::CreateVerification(
+                PostIdentityVerification::kyc_id_and_selfie(&customer_guid),
+            ),
+            RequestKind::Verification => match tracked {
+                Some(t) => Effect::FetchVerification {
+                    guid: t.guid.clone(),
+                },
+                None => return self.fall_back_to_list(fx),
+            },
+            RequestKind::PersonaSession => match tracked {
+                Some(Tracked {
+                    guid,
+                    inquiry_id: Some(inquiry),
+                    ..
+                }) => Effect::RequestSessionToken(PostPersonaSession {
+                    persona_inquiry_id: inquiry.clone(),
+                    identity_verification_guid: guid.clone(),
+                }),
+                _ => return self.fall_back_to_list(fx),
+            },
+        };
+        self.in_flight = Some(request);
+        fx.push(effect);
+    }
+
+    /// Nothing to follow after all (cannot happen through `step`): find out afresh.
+    fn fall_back_to_list(&mut self, fx: &mut Vec<Effect>) {
+        self.phase = Phase::Listing(ListPurpose::Load);
+        self.send(RequestKind::ListVerifications, fx);
+    }
+
+    /// Sends `request` after `ms`.
+    fn later(&mut self, request: RequestKind, ms: u32, fx: &mut Vec<Effect>) {
+        self.next_timer = self.next_timer.wrapping_add(1);
+        let id = TimerId(self.next_timer);
+        self.timer = Some((id, request));
+        fx.push(Effect::StartTimer { id, ms });
+    }
+
+    /// Polls `request` again under `policy`, or gives up into `on_deadline` once the wait
+    /// that began at `since` has lasted too long.
+    fn poll(
+        &mut self,
+        now: Millis,
+        since: Millis,
+        policy: PollPolicy,
+        request: RequestKind,
+        on_deadline: Phase,
+        fx: &mut Vec<Effect>,
+    ) {
+        let waited = u32::try_from((now - since).max(0)).unwrap_or(u32::MAX);
+        if policy.within_deadline(waited) {
+            let delay = policy.delay_ms(self.poll_attempt);
+            self.poll_attempt = self.poll_attempt.saturating_add(1);
+            self.later(request, delay, fx);
+        } else {
+            self.phase = on_deadline;
+        }
+    }
+
+    fn on_customer(&mut self, now: Millis, customer: Customer, fx: &mut Vec<Effect>) {
+        let state = customer.state.clone();
+        self.customer_state = Some(state.clone());
+        match state {
+            CustomerState::Verified => {
+                fx.push(Effect::Forget);
+                self.phase = Phase::Outcome(Screen::Verified);
+            }
+            CustomerState::Rejected => {
+                let reasons = self.verdict_reasons();
+                self.phase = Phase::Outcome(Screen::Rejected { reasons });
+            }
+            CustomerState::Frozen => self.phase = Phase::Outcome(Screen::Frozen),
+            CustomerState::Storing => {
+                let since = match &self.phase {
+                    Phase::Confirming { since, .. } => *since,
+                    _ => {
+                        self.poll_attempt = 0;
+                        now
+                    }
+                };
+                let verdict = self.pending_verdict();
+                self.phase = Phase::Confirming { since, verdict };
+                self.poll(
+                    now,
+                    since,
+                    PollPolicy::CUSTOMER,
+                    RequestKind::Customer,
+                    Phase::StillPreparing,
+                    fx,
+                );
+            }
+            CustomerState::Unverified => match self.pending_verdict() {
+                None if matches!(self.phase, Phase::Review { .. }) => self.poll(
+                    now,
+                    now,
+                    PollPolicy::REVIEW,
+                    RequestKind::Customer,
+                    Phase::StillChecking,
+                    fx,
+                ),
+                None => {
+                    self.phase = Phase::Listing(ListPurpose::Load);
+                    self.send(RequestKind::ListVerifications, fx);
+                }
+                Some(Verdict::Passed) => {
+                    let since = match &self.phase {
+                        Phase::Confirming { since, .. } => *since,
+                        _ => now,
+                    };
+                    self.poll(
+                        now,
+                        since,
+                        PollPolicy::CUSTOMER,
+                        RequestKind::Customer,
+                        Phase::StillChecking,
+                        fx,
+                    );
+                }
+                Some(verdict) => self.show_verdict(now, verdict, fx),
+            },
+            CustomerState::Unknown(other) => {
+                self.phase = Phase::Problem(Problem::UnknownCustomerState(other));
+            }
+        }
+    }
+
+    /// The verdict the flow is confirming against the customer record, if any.
+    fn pending_verdict(&self) -> Option<Verdict> {
+        match &self.phase {
+            Phase::Confirming { verdict, .. } => verdict.clone(),
+            _ => None,
+        }
+    }
+
+    fn verdict_reasons(&self) -> Vec<FailureCode> {
+        match self.pending_verdict() {
+            Some(
+                Verdict::Rejected { reasons }
+                | Verdict::Review { reasons }
+                | Verdict::Retry { reasons, .. }
+                | Verdict::ContactSupport { reasons },
+            ) => reasons,
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_list(&mut self, now: Millis, list: Vec<IdentityVerification>, fx: &mut Vec<Effect>) {
+        let purpose = match self.phase {
+            Phase::Listing(purpose) => purpose,
+            _ => return,
+        };
+        let mut kyc: Vec<&IdentityVerification> = list.iter().filter(|v| v.is_kyc()).collect();
+        // Newest first, whatever order the page came in (missing dates sort last).
+        kyc.sort_by_key(|v| std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339)));
+        let newest = kyc.first().copied();
+        // The newest verification still in flight that can be carried on.
+        let reusable = kyc.iter().copied().find(|v| {
+            v.state == VerificationState::Storing
+                || (v.is_in_flight() && Tracked::from(v).resumable(now))
+        });
+        match purpose {
+            ListPurpose::Start => match reusable {
+                Some(v) => {
+                    self.create_attempts = 0;
+                    self.adopt(v, fx);
+                    self.follow(now, v, fx);
+                }
+                None => {
+                    self.create_attempts += 1;
+                    self.phase = Phase::Creating;
+                    self.send(RequestKind::CreateVerification, fx);
+                }
+            },
+            ListPurpose::Load => match (reusable, newest) {
+                (_, None) => self.phase = Phase::Prep,
+                (Some(v), _) if v.state == VerificationState::Storing => {
+                    self.adopt(v, fx);
+                    self.follow(now, v, fx);
+                }
+                (Some(v), _) => {
+                    self.adopt(v, fx);
+                    self.phase = Phase::Paused;
+                }
+                // In flight with less than a minute left: a new verification will be needed.
+                (None, Some(v)) if v.is_in_flight() => self.phase = Phase::Prep,
+                (None, Some(v)) => {
+                    let remembered = self.remembered.as_deref() == Some(v.guid.as_str());
+                    match verdict(v) {
+                        // An old pass while the customer is unverified (the ID used has
+                        // since expired): a new verification is needed.
+                        Some(Verdict::Passed) if !remembered => self.phase = Phase::Prep,
+                        // An old expiry nobody is looking at.
+                        Some(Verdict::Expired) if !remembered => self.phase = Phase::Prep,
+                        // Rejected codes while the customer is unverified: support has
+                        // reset the customer, who may start again.
+                        Some(Verdict::Rejected { .. }) => self.phase = Phase::Prep,
+                        Some(verdict) => {
+                            self.adopt(v, fx);
+                            self.show_verdict(now, verdict, fx);
+                        }
+                        None => {
+                            // A state this version does not know: follow it as a decision
+                            // in progress.
+                            self.adopt(v, fx);
+                            self.phase = Phase::Checking { since: now };
+                            self.poll_attempt = 0;
+                            self.follow(now, v, fx);
+                        }
+                    }
+                }
+            },
+        }
+    }
+
+    /// Starts following `v`, remembering it across reloads.
+    fn adopt(&mut self, v: &IdentityVerification, fx: &mut Vec<Effect>) {
+        if self.tracked.as_ref().is_none_or(|t| t.guid != v.guid) {
+            self.poll_attempt = 0;
+        }
+        self.tracked = Some(Tracked::from(v));
+        if self.remembered.as_deref() != Some(v.guid.as_str()) {
+            self.remembered = Some(v.guid.clone());
+            fx.push(Effect::Remember(v.guid.clone()));
+        }
+    }
+
+    /// Decides what to do with the latest view of the followed verification.
+    fn follow(&mut self, now: Millis, v: &IdentityVerification, fx: &mut Vec<Effect>) {
+        if let Some(found) = verdict(v) {
+            return self.conclude(now, v, found, fx);
+        }
+        let tracked = Tracked::from(v);
+        match &self.phase {
+            // After Persona: keep polling for the decision.
+            Phase::Checking { since } => {
+                let since = *since;
+                self.poll(
+                    now,
+                    since,
+                    PollPolicy::RESULT,
+                    RequestKind::Verification,
+                    Phase::StillChecking,
+                    fx,
+                );
+            }
+            Phase::Rechecking { problem } if tracked.inquiry_id.is_some() => {
+                let problem = problem.clone();
+                match problem {
+                    _ if !tracked.resumable(now) => self.phase = Phase::Outcome(Screen::Expired),
+                    Some(problem) => self.phase = Phase::Problem(problem),
+                    None => {
+                        self.phase = Phase::RequestingSession;
+                        self.send(RequestKind::PersonaSession, fx);
+                    }
+                }
+            }
+            Phase::Review { .. } => {
+                // Back from review into something unfinished: follow it as a decision.
+                self.phase = Phase::Checking { since: now };
+                self.poll_attempt = 0;
+                self.poll(
+                    now,
+                    now,
+                    PollPolicy::RESULT,
+                    RequestKind::Verification,
+                    Phase::StillChecking,
+                    fx,
+                );
+            }
+            _ if tracked.inquiry_id.is_some() && tracked.resumable(now) => {
+                if tracked.needs_session_token() {
+                    self.phase = Phase::RequestingSession;
+                    self.send(RequestKind::PersonaSession, fx);
+                } else {
+                    self.launch(None, fx);
+                }
+            }
+            _ if tracked.inquiry_id.is_some() => {
+                // The inquiry exists but its time is up: a new verification is needed.
+                self.phase = Phase::Outcome(Screen::Expired);
+            }
+            _ => {
+                let since = match &self.phase {
+                    Phase::WaitingForInquiry { since } => *since,
+                    _ => {
+                        self.poll_attempt = 0;
+                        now
+                    }
+                };
+                self.phase = Phase::WaitingForInquiry { since };
+                self.poll(
+                    now,
+                    since,
+                    PollPolicy::INQUIRY,
+                    RequestKind::Verification,
+                    Phase::StillPreparing,
+                    fx,
+                );
+            }
+        }
+    }
+
+    /// A finished verification (or one under review).
+    fn conclude(
+        &mut self,
+        now: Millis,
+        v: &IdentityVerification,
+        found: Verdict,
+        fx: &mut Vec<Effect>,
+    ) {
+        match found {
+            Verdict::Review { reasons } if v.state == VerificationState::Reviewing => {
+                if !matches!(self.phase, Phase::Review { .. }) {
+                    self.poll_attempt = 0;
+                }
+                self.phase = Phase::Review { reasons };
+                self.poll(
+                    now,
+                    now,
+                    PollPolicy::REVIEW,
+                    RequestKind::Verification,
+                    Phase::StillChecking,
+                    fx,
+                );
+            }
+            Verdict::Expired => self.phase = Phase::Outcome(Screen::Expired),
+            // Confirm against the customer record: a pass must reach `verified`, and a
+            // failure's next step depends on whether the customer was rejected.
+            verdict => {
+                self.phase = Phase::Confirming {
+                    since: now,
+                    verdict: Some(verdict),
+                };
+                self.poll_attempt = 0;
+                self.send(RequestKind::Customer, fx);
+            }
+        }
+    }
+
+    /// Shows a verdict the customer record has not overridden.
+    fn show_verdict(&mut self, now: Millis, verdict: Verdict, fx: &mut Vec<Effect>) {
+        self.phase = Phase::Outcome(match verdict {
+            Verdict::Passed => Screen::Verified,
+            Verdict::Expired => Screen::Expired,
+            Verdict::Retry { reasons, tips } => Screen::Retry { reasons, tips },
+            Verdict::Rejected { reasons } => Screen::Rejected { reasons },
+            Verdict::ContactSupport { reasons } => Screen::ContactSupport { reasons },
+            Verdict::Review { reasons } => {
+                self.phase = Phase::Review { reasons };
+                self.poll_attempt = 0;
+                let request = match self.tracked.as_ref().map(|t| &t.state) {
+                    Some(VerificationState::Reviewing) => RequestKind::Verification,
+                    _ => RequestKind::Customer,
+                };
+                return self.poll(
+                    now,
+                    now,
+                    PollPolicy::REVIEW,
+                    request,
+                    Phase::StillChecking,
+                    fx,
+                );
+            }
+        });
+    }
+
+    /// Opens Persona on the followed inquiry.
+    fn launch(&mut self, session_token: Option<Secret>, fx: &mut Vec<Effect>) {
+        let Some(inquiry_id) = self.tracked.as_ref().and_then(|t| t.inquiry_id.clone()) else {
+            return self.fall_back_to_list(fx);
+        };
+        self.phase = Phase::Capture { ready: false };
+        fx.push(Effect::LaunchPersona {
+            inquiry_id,
+            session_token,
+            language: self.language.clone(),
+        });
+    }
+
+    fn on_persona_error(&mut self, code: PersonaErrorCode, fx: &mut Vec<Effect>) {
+        if code == PersonaErrorCode::Unauthenticated && self.token_refusals == 0 {
+            // The inquiry wants a (new) session token: get one and try once more.
+            self.token_refusals += 1;
+            self.phase = Phase::RequestingSession;
+            self.send(RequestKind::PersonaSession, fx);
+        } else {
+            self.phase = Phase::Problem(Problem::Persona(code));
+        }
+    }
+
+    fn on_failure(&mut self, request: RequestKind, error: HttpError, fx: &mut Vec<Effect>) {
+        if error.is_auth() {
+            if matches!(self.phase, Phase::Capture { .. }) {
+                fx.push(Effect::DestroyPersona);
+            }
+            self.timer = None;
+            self.phase = Phase::SessionEnded;
+            return;
+        }
+        if request == RequestKind::CreateVerification {
+            return self.on_create_failure(&error, fx);
+        }
+        // Offline failures do not count: the request goes again when the browser is back.
+        if !self.online && error.is_transient() {
+            return self.later(request, RetryPolicy::HTTP.max_ms, fx);
+        }
+        if matches!(error, HttpError::Status { status: 404, .. })
+            && request == RequestKind::Verification
+        {
+            // The followed verification is gone (or not this customer's): start afresh.
+            self.tracked = None;
+            self.remembered = None;
+            fx.push(Effect::Forget);
+            self.phase = Phase::Listing(ListPurpose::Load);
+            return self.send(RequestKind::ListVerifications, fx);
+        }
+        if let (RequestKind::PersonaSession, HttpError::Status { status, .. }) = (request, &error) {
+            if !error.is_transient() {
+                // The inquiry may have expired or finished elsewhere: look at it again.
+                self.phase = Phase::Rechecking {
+                    problem: Some(Problem::Server { status: *status }),
+                };
+                return self.send(RequestKind::Verification, fx);
+            }
+        }
+        if error.is_transient() && self.failures + 1 < RetryPolicy::HTTP.max_attempts {
+            self.failures += 1;
+            let delay = RetryPolicy::HTTP.delay_ms(self.failures, error.retry_after_ms());
+            return self.later(request, delay, fx);
+        }
+        self.failures = 0;
+        self.phase = Phase::Problem(match error {
+            HttpError::Status { status, .. } if !error.is_transient() => Problem::Server { status },
+            _ => Problem::Network,
+        });
+    }
+
+    /// A create that failed may still have created the verification: list before creating
+    /// again, and stop after a few attempts.
+    fn on_create_failure(&mut self, error: &HttpError, fx: &mut Vec<Effect>) {
+        if !self.online && error.is_transient() {
+            // Offline: does not count as an attempt.
+            self.create_attempts = self.create_attempts.saturating_sub(1);
+        }
+        if self.create_attempts >= MAX_CREATE_ATTEMPTS {
+            self.create_attempts = 0;
+            self.phase = Phase::Problem(match error {
+                HttpError::Status { status, .. } if !error.is_transient() => {
+                    Problem::Server { status: *status }
+                }
+                _ => Problem::Network,
+            });
+            return;
+        }
+        self.phase = Phase::Listing(ListPurpose::Start);
+        let delay = RetryPolicy::HTTP.delay_ms(self.create_attempts, error.retry_after_ms());
+        self.later(RequestKind::ListVerifications, delay, fx);
+    }
+
+    fn on_user(&mut self, now: Millis, action: UserAction, fx: &mut Vec<Effect>) {
+        let busy = self.in_flight.is_some();
+        match (action, &self.phase) {
+            (
+                UserAction::Start,
+                Phase::Prep
+                | Phase::Outcome(Screen::Retry { .. })
+                | Phase::Outcome(Screen::Expired),
+            ) if !busy => {
+                self.create_attempts = 0;
+                self.phase = Phase::Listing(ListPurpose::Start);
+                self.send(RequestKind::ListVerifications, fx);
+            }
+            (UserAction::Resume, Phase::Paused | Phase::Problem(Problem::Persona(_)))
+            | (UserAction::Resume, Phase::Problem(Problem::PersonaUnavailable))
+                if !busy =>
+            {
+                self.token_refusals = 0;
+                match &self.tracked {
+                    Some(t) if t.resumable(now) => {
+                        self.phase = Phase::RequestingSession;
+                        self.send(RequestKind::PersonaSession, fx);
+                    }
+                    Some(_) => {
+                        // Maybe expired: look at it again and go from there.
+                        self.phase = Phase::Rechecking { problem: None };
+                        self.send(RequestKind::Verification, fx);
+                    }
+                    None => self.fall_back_to_list(fx),
+                }
+            }
+            (UserAction::StartOver, Phase::Paused) => self.phase = Phase::Prep,
+            (UserAction::KeepWaiting, Phase::StillPreparing) => {
+                self.poll_attempt = 0;
+                match self.tracked {
+                    Some(_) => {
+                        self.phase = Phase::WaitingForInquiry { since: now };
+                        self.send(RequestKind::Verification, fx);
+                    }
+                    None => {
+                        self.phase = Phase::Confirming {
+                            since: now,
+                            verdict: None,
+                        };
+                        self.send(RequestKind::Customer, fx);
+                    }
+                }
+            }
+            (UserAction::KeepWaiting, Phase::StillChecking) => {
+                self.poll_attempt = 0;
+                self.phase = Phase::Checking { since: now };
+                self.send(RequestKind::Verification, fx);
+            }
+            (UserAction::Retry, Phase::Problem(_) | Phase::SessionEnded) => {
+                let remembered = self.remembered.clone();
+                self.handle(now, Event::AppStarted { remembered }, fx);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1342 @@
+//! Scenario tests of the flow, each asserting the exact effects, and a property test.
+
+use super::*;
+use crate::core::api::{parse, ComplianceCheck, ComplianceOutcome, CustomerState};
+use crate::core::time::format_rfc3339;
+
+const CUSTOMER: &str = "cust_1";
+const IV: &str = "iv_1";
+const INQUIRY: &str = "inq_1";
+/// 2026-11-23T10:00:00Z, when the tests' verifications are created.
+const T0: Millis = 1_795_428_000_000;
+
+/// Drives a flow like the shell does, keeping the time.
+struct Harness {
+    flow: Flow,
+    now: Millis,
+}
+
+impl Harness {
+    fn new() -> Self {
+        Harness {
+            flow: Flow::new("en-US"),
+            now: T0,
+        }
+    }
+
+    fn send(&mut self, event: Event) -> Vec<Effect> {
+        let (flow, fx) = step(self.flow.clone(), self.now, event);
+        self.flow = flow;
+        fx
+    }
+
+    fn advance(&mut self, ms: Millis) -> &mut Self {
+        self.now += ms;
+        self
+    }
+
+    /// Page load up to the answer of the verification list.
+    fn loaded(&mut self, remembered: Option<&str>, list: Vec<IdentityVerification>) -> Vec<Effect> {
+        assert_eq!(
+            self.send(Event::AppStarted {
+                remembered: remembered.map(str::to_owned)
+            }),
+            [Effect::FetchSession]
+        );
+        assert_eq!(
+            self.send(Event::SessionLoaded {
+                customer_guid: CUSTOMER.into()
+            }),
+            [fetch_customer()]
+        );
+        assert_eq!(
+            self.send(Event::CustomerLoaded(customer("unverified"))),
+            [list_verifications()]
+        );
+        self.send(Event::VerificationsListed(list))
+    }
+
+    /// From a fresh page to Persona open on a new verification.
+    fn open_capture(&mut self) {
+        assert_eq!(self.loaded(None, vec![]), [Effect::Show(Screen::Prep)]);
+        self.send(Event::User(UserAction::Start));
+        self.send(Event::VerificationsListed(vec![]));
+        self.send(Event::VerificationCreated(verification("storing", None)));
+        let fx = self.send(Event::TimerFired(self.last_timer()));
+        assert_eq!(fx, [fetch_iv()]);
+        let fx = self.send(Event::VerificationPolled(verification(
+            "waiting",
+            Some(INQUIRY),
+        )));
+        assert_eq!(fx[0], launch(None));
+        assert_eq!(
+            self.send(Event::PersonaReady),
+            [Effect::Show(Screen::Capture)]
+        );
+    }
+
+    fn last_timer(&self) -> TimerId {
+        self.flow.timer.expect("a timer is pending").0
+    }
+}
+
+fn customer(state: &str) -> Customer {
+    parse(&format!(
+        r#"{{"guid":"{CUSTOMER}","type":"individual","created_at":"2026-01-01T00:00:00Z","state":"{state}"}}"#
+    ))
+    .unwrap()
+}
+
+fn verification_at(
+    guid: &str,
+    state: &str,
+    inquiry: Option<&str>,
+    created: Millis,
+) -> IdentityVerification {
+    let inquiry = inquiry.map_or("null".to_owned(), |i| format!("\"{i}\""));
+    parse(&format!(
+        r#"{{"guid":"{guid}","customer_guid":"{CUSTOMER}","type":"kyc","method":"id_and_selfie",
+            "created_at":"{}","state":"{state}","outcome":null,"persona_inquiry_id":{inquiry},
+            "persona_state":null,"failure_codes":[]}}"#,
+        format_rfc3339(created)
+    ))
+    .unwrap()
+}
+
+fn verification(state: &str, inquiry: Option<&str>) -> IdentityVerification {
+    verification_at(IV, state, inquiry, T0)
+}
+
+fn completed(outcome: &str, codes: &[&str]) -> IdentityVerification {
+    let mut v = verification("completed", Some(INQUIRY));
+    v.outcome = Some(crate::core::api::Outcome::parse(outcome));
+    v.failure_codes = codes.iter().map(|c| FailureCode::parse(c)).collect();
+    v
+}
+
+fn fetch_customer() -> Effect {
+    Effect::FetchCustomer {
+        customer_guid: CUSTOMER.into(),
+    }
+}
+
+fn list_verifications() -> Effect {
+    Effect::ListVerifications {
+        customer_guid: CUSTOMER.into(),
+    }
+}
+
+fn create() -> Effect {
+    Effect::CreateVerification(PostIdentityVerification::kyc_id_and_selfie(CUSTOMER))
+}
+
+fn fetch_iv() -> Effect {
+    Effect::FetchVerification { guid: IV.into() }
+}
+
+fn timer(id: u32, ms: u32) -> Effect {
+    Effect::StartTimer {
+        id: TimerId(id),
+        ms,
+    }
+}
+
+fn launch(token: Option<&str>) -> Effect {
+    Effect::LaunchPersona {
+        inquiry_id: INQUIRY.into(),
+        session_token: token.map(|t| Secret(t.into())),
+        language: "en-US".into(),
+    }
+}
+
+fn session_request() -> Effect {
+    Effect::RequestSessionToken(PostPersonaSession {
+        persona_inquiry_id: INQUIRY.into(),
+        identity_verification_guid: IV.into(),
+    })
+}
+
+fn token(value: &str) -> Event {
+    Event::SessionTokenReceived(PersonaSession {
+        persona_session_token: value.into(),
+        persona_inquiry_id: INQUIRY.into(),
+        identity_verification_guid: Some(IV.into()),
+    })
+}
+
+fn failed(request: RequestKind, status: u16) -> Event {
+    Event::RequestFailed {
+        request,
+        error: HttpError::Status {
+            status,
+            retry_after_ms: None,
+            message_code: None,
+        },
+    }
+}
+
+fn paused() -> Screen {
+    Screen::Paused {
+        resumable_until: Some(T0 + INQUIRY_LIFETIME - RESUME_MARGIN),
+    }
+}
+
+#[test]
+fn happy_path_from_prep_to_verified() {
+    let mut h = Harness::new();
+    assert_eq!(
+        h.send(Event::AppStarted { remembered: None }),
+        [Effect::FetchSession]
+    );
+    assert_eq!(
+        h.send(Event::SessionLoaded {
+            customer_guid: CUSTOMER.into()
+        }),
+        [fetch_customer()]
+    );
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [list_verifications()]
+    );
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![])),
+        [Effect::Show(Screen::Prep)]
+    );
+    assert_eq!(
+        h.send(Event::User(UserAction::Start)),
+        [
+            list_verifications(),
+            Effect::Show(Screen::Preparing(PreparingStage::Looking))
+        ]
+    );
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![])),
+        [
+            create(),
+            Effect::Show(Screen::Preparing(PreparingStage::Creating))
+        ]
+    );
+    assert_eq!(
+        h.send(Event::VerificationCreated(verification("storing", None))),
+        [
+            Effect::Remember(IV.into()),
+            timer(1, 250),
+            Effect::Show(Screen::Preparing(PreparingStage::WaitingForInquiry))
+        ]
+    );
+    h.advance(250);
+    assert_eq!(h.send(Event::TimerFired(TimerId(1))), [fetch_iv()]);
+    assert_eq!(
+        h.send(Event::VerificationPolled(verification("storing", None))),
+        [timer(2, 500)]
+    );
+    h.advance(500);
+    assert_eq!(h.send(Event::TimerFired(TimerId(2))), [fetch_iv()]);
+    assert_eq!(
+        h.send(Event::VerificationPolled(verification(
+            "waiting",
+            Some(INQUIRY)
+        ))),
+        [
+            launch(None),
+            Effect::Show(Screen::Preparing(PreparingStage::OpeningCapture))
+        ]
+    );
+    assert_eq!(h.send(Event::PersonaReady), [Effect::Show(Screen::Capture)]);
+    assert_eq!(
+        h.send(Event::PersonaCompleted {
+            status: "completed".into()
+        }),
+        [
+            Effect::DestroyPersona,
+            fetch_iv(),
+            Effect::Show(Screen::Checking(CheckingStage::Decision))
+        ]
+    );
+    assert_eq!(
+        h.send(Event::VerificationPolled(verification(
+            "pending",
+            Some(INQUIRY)
+        ))),
+        [timer(3, 1000)]
+    );
+    assert_eq!(h.send(Event::TimerFired(TimerId(3))), [fetch_iv()]);
+    assert_eq!(
+        h.send(Event::VerificationPolled(completed("passed", &[]))),
+        [
+            fetch_customer(),
+            Effect::Show(Screen::Checking(CheckingStage::Account))
+        ]
+    );
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [timer(4, 500)]
+    );
+    assert_eq!(h.send(Event::TimerFired(TimerId(4))), [fetch_customer()]);
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("verified"))),
+        [Effect::Forget, Effect::Show(Screen::Verified)]
+    );
+}
+
+#[test]
+fn customer_state_decides_before_any_verification() {
+    for (state, screen) in [
+        ("verified", Screen::Verified),
+        ("rejected", Screen::Rejected { reasons: vec![] }),
+        ("frozen", Screen::Frozen),
+        (
+            "suspended",
+            Screen::Problem(Problem::UnknownCustomerState("suspended".into())),
+        ),
+    ] {
+        let mut h = Harness::new();
+        h.send(Event::AppStarted { remembered: None });
+        h.send(Event::SessionLoaded {
+            customer_guid: CUSTOMER.into(),
+        });
+        let fx = h.send(Event::CustomerLoaded(customer(state)));
+        assert_eq!(fx.last(), Some(&Effect::Show(screen)), "{state}");
+        assert!(
+            !fx.iter().any(|e| matches!(
+                e,
+                Effect::ListVerifications { .. } | Effect::CreateVerification(_)
+            )),
+            "{state}: no verification work"
+        );
+    }
+}
+
+#[test]
+fn a_customer_still_being_created_is_polled() {
+    let mut h = Harness::new();
+    h.send(Event::AppStarted { remembered: None });
+    h.send(Event::SessionLoaded {
+        customer_guid: CUSTOMER.into(),
+    });
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("storing"))),
+        [timer(1, 500)]
+    );
+    assert_eq!(h.send(Event::TimerFired(TimerId(1))), [fetch_customer()]);
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("storing"))),
+        [timer(2, 1000)]
+    );
+    assert_eq!(h.send(Event::TimerFired(TimerId(2))), [fetch_customer()]);
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [list_verifications()]
+    );
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![])),
+        [Effect::Show(Screen::Prep)]
+    );
+}
+
+#[test]
+fn resume_after_cancel_uses_a_new_session_token() {
+    let mut h = Harness::new();
+    h.open_capture();
+    assert_eq!(
+        h.send(Event::PersonaCancelled),
+        [Effect::DestroyPersona, Effect::Show(paused())]
+    );
+    assert_eq!(
+        h.send(Event::User(UserAction::Resume)),
+        [
+            session_request(),
+            Effect::Show(Screen::Preparing(PreparingStage::Reconnecting))
+        ]
+    );
+    assert_eq!(
+        h.send(token("tok_new")),
+        [
+            launch(Some("tok_new")),
+            Effect::Show(Screen::Preparing(PreparingStage::OpeningCapture))
+        ]
+    );
+    assert_eq!(h.send(Event::PersonaReady), [Effect::Show(Screen::Capture)]);
+    // Cancel again: the next resume asks for yet another token.
+    h.send(Event::PersonaCancelled);
+    assert_eq!(
+        h.send(Event::User(UserAction::Resume))[0],
+        session_request()
+    );
+}
+
+#[test]
+fn resume_after_reload_finds_the_pending_verification() {
+    let mut h = Harness::new();
+    let fx = h.loaded(Some(IV), vec![verification("pending", Some(INQUIRY))]);
+    assert_eq!(
+        fx,
+        [Effect::Show(paused())],
+        "already remembered: nothing to store"
+    );
+    assert_eq!(
+        h.send(Event::User(UserAction::Resume))[0],
+        session_request()
+    );
+    assert_eq!(h.send(token("tok_2"))[0], launch(Some("tok_2")));
+}
+
+#[test]
+fn another_device_can_resume_without_a_remembered_guid() {
+    let mut h = Harness::new();
+    let fx = h.loaded(None, vec![verification("waiting", Some(INQUIRY))]);
+    assert_eq!(fx, [Effect::Remember(IV.into()), Effect::Show(paused())]);
+}
+
+#[test]
+fn start_reuses_the_verification_in_flight_instead_of_creating_one() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    // Created meanwhile on another device, already started there.
+    let fx = h.send(Event::VerificationsListed(vec![verification(
+        "pending",
+        Some(INQUIRY),
+    )]));
+    assert_eq!(
+        fx,
+        [
+            Effect::Remember(IV.into()),
+            session_request(),
+            Effect::Show(Screen::Preparing(PreparingStage::Reconnecting))
+        ]
+    );
+    // A waiting one opens with the inquiry alone.
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    let fx = h.send(Event::VerificationsListed(vec![verification(
+        "waiting",
+        Some(INQUIRY),
+    )]));
+    assert_eq!(fx[1], launch(None));
+}
+
+#[test]
+fn a_verification_near_its_expiry_is_not_reused() {
+    let mut h = Harness::new();
+    let old = T0 - INQUIRY_LIFETIME + 30_000; // 30 seconds of life left
+    let fx = h.loaded(
+        None,
+        vec![verification_at(IV, "waiting", Some(INQUIRY), old)],
+    );
+    assert_eq!(fx, [Effect::Show(Screen::Prep)]);
+    h.send(Event::User(UserAction::Start));
+    let fx = h.send(Event::VerificationsListed(vec![verification_at(
+        IV,
+        "waiting",
+        Some(INQUIRY),
+        old,
+    )]));
+    assert_eq!(fx[0], create());
+}
+
+#[test]
+fn older_in_flight_verification_is_preferred_over_a_newer_finished_one() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    let mut newer = completed("failed", &["id_quality_check_failure"]);
+    newer.guid = "iv_newer".into();
+    newer.created_at = Some(format_rfc3339(T0 + 1_000));
+    let fx = h.send(Event::VerificationsListed(vec![
+        newer,
+        verification("waiting", Some(INQUIRY)),
+    ]));
+    assert_eq!(fx[1], launch(None), "no duplicate: {fx:?}");
+}
+
+/// Runs the flow to Persona's completion, then answers the verification poll with `result`.
+fn finish_with(result: IdentityVerification) -> (Harness, Vec<Effect>) {
+    let mut h = Harness::new();
+    h.open_capture();
+    h.send(Event::PersonaCompleted {
+        status: "failed".into(),
+    });
+    let fx = h.send(Event::VerificationPolled(result));
+    (h, fx)
+}
+
+#[test]
+fn retryable_failure_shows_reasons_and_matching_tips() {
+    let (mut h, fx) = finish_with(completed(
+        "failed",
+        &["id_quality_check_failure", "id_double_side_check_failure"],
+    ));
+    assert_eq!(
+        fx,
+        [fetch_customer()],
+        "the customer record is checked first"
+    );
+    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+    assert_eq!(
+        fx,
+        [Effect::Show(Screen::Retry {
+            reasons: vec![
+                FailureCode::IdQualityCheckFailure,
+                FailureCode::IdDoubleSideCheckFailure
+            ],
+            tips: vec![TipGroup::IdPhoto, TipGroup::Device]
+        })]
+    );
+    // Try again: list first, then a new verification.
+    assert_eq!(
+        h.send(Event::User(UserAction::Start))[0],
+        list_verifications()
+    );
+    let fx = h.send(Event::VerificationsListed(vec![completed(
+        "failed",
+        &["id_quality_check_failure"],
+    )]));
+    assert_eq!(fx[0], create());
+}
+
+#[test]
+fn rejection_codes_end_on_the_support_screen() {
+    let (mut h, _) = finish_with(completed("failed", &["selfie_failure"]));
+    let fx = h.send(Event::CustomerLoaded(customer("rejected")));
+    assert_eq!(
+        fx,
+        [Effect::Show(Screen::Rejected {
+            reasons: vec![FailureCode::SelfieFailure]
+        })]
+    );
+    assert!(
+        h.send(Event::User(UserAction::Start)).is_empty(),
+        "no retry"
+    );
+}
+
+#[test]
+fn a_rejected_customer_overrides_a_retryable_verdict() {
+    let (mut h, _) = finish_with(completed("failed", &["id_check_failure"]));
+    let fx = h.send(Event::CustomerLoaded(customer("rejected")));
+    assert!(matches!(fx[..], [Effect::Show(Screen::Rejected { .. })]));
+}
+
+#[test]
+fn unknown_codes_go_to_support_and_are_kept() {
+    let (mut h, _) = finish_with(completed("failed", &["quantum_check_failure"]));
+    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+    assert_eq!(
+        fx,
+        [Effect::Show(Screen::ContactSupport {
+            reasons: vec![FailureCode::Unknown("quantum_check_failure".into())]
+        })]
+    );
+}
+
+#[test]
+fn review_waits_with_slow_polling_until_the_decision() {
+    let mut reviewing = verification("reviewing", Some(INQUIRY));
+    reviewing.failure_codes = vec![FailureCode::NameCheckFailure];
+    let (mut h, fx) = finish_with(reviewing.clone());
+    let review = Screen::Review {
+        reasons: vec![FailureCode::NameCheckFailure],
+    };
+    assert_eq!(fx, [timer(2, 15_000), Effect::Show(review)]);
+    h.advance(15_000);
+    assert_eq!(h.send(Event::TimerFired(TimerId(2))), [fetch_iv()]);
+    assert_eq!(
+        h.send(Event::VerificationPolled(reviewing)),
+        [timer(3, 30_000)],
+        "slower each time, same screen"
+    );
+    h.send(Event::TimerFired(TimerId(3)));
+    assert_eq!(
+        h.send(Event::VerificationPolled(completed("passed", &[]))),
+        [
+            fetch_customer(),
+            Effect::Show(Screen::Checking(CheckingStage::Account))
+        ]
+    );
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("verified"))),
+        [Effect::Forget, Effect::Show(Screen::Verified)]
+    );
+}
+
+#[test]
+fn an_inconclusive_check_means_review() {
+    let mut v = completed("failed", &[]);
+    v.compliance_checks.push(ComplianceCheck {
+        kind: Some("database".into()),
+        outcome: Some(ComplianceOutcome::Inconclusive),
+        failure_codes: vec![],
+    });
+    let (mut h, _) = finish_with(v);
+    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+    assert!(
+        matches!(fx.last(), Some(Effect::Show(Screen::Review { .. }))),
+        "{fx:?}"
+    );
+    assert!(matches!(fx[0], Effect::StartTimer { ms: 15_000, .. }));
+}
+
+#[test]
+fn expiry_offers_a_new_verification() {
+    let (mut h, fx) = finish_with(verification("expired", Some(INQUIRY)));
+    assert_eq!(fx, [Effect::Show(Screen::Expired)]);
+    h.send(Event::User(UserAction::Start));
+    let fx = h.send(Event::VerificationsListed(vec![verification(
+        "expired",
+        Some(INQUIRY),
+    )]));
+    assert_eq!(fx[0], create());
+}
+
+#[test]
+fn resuming_after_the_inquiry_ran_out_of_time_ends_on_expired() {
+    let mut h = Harness::new();
+    h.open_capture();
+    h.send(Event::PersonaCancelled);
+    h.advance(INQUIRY_LIFETIME);
+    assert_eq!(
+        h.send(Event::User(UserAction::Resume)),
+        [
+            fetch_iv(),
+            Effect::Show(Screen::Preparing(PreparingStage::Reconnecting))
+        ]
+    );
+    assert_eq!(
+        h.send(Event::VerificationPolled(verification(
+            "waiting",
+            Some(INQUIRY)
+        ))),
+        [Effect::Show(Screen::Expired)]
+    );
+}
+
+#[test]
+fn reload_on_an_outcome_lands_on_the_same_outcome() {
+    let mut h = Harness::new();
+    let fx = h.loaded(
+        Some(IV),
+        vec![completed("failed", &["id_expiration_check_failure"])],
+    );
+    assert_eq!(
+        fx,
+        [Effect::Show(Screen::Retry {
+            reasons: vec![FailureCode::IdExpirationCheckFailure],
+            tips: vec![TipGroup::AcceptedIds]
+        })]
+    );
+    let mut h = Harness::new();
+    let fx = h.loaded(Some(IV), vec![verification("expired", Some(INQUIRY))]);
+    assert_eq!(fx, [Effect::Show(Screen::Expired)]);
+    // An old expiry that this browser was not following: just start afresh.
+    let mut h = Harness::new();
+    let fx = h.loaded(None, vec![verification("expired", Some(INQUIRY))]);
+    assert_eq!(fx, [Effect::Show(Screen::Prep)]);
+    // Rejection codes while the customer is unverified: support reset them.
+    let mut h = Harness::new();
+    let fx = h.loaded(Some(IV), vec![completed("failed", &["selfie_failure"])]);
+    assert_eq!(fx, [Effect::Show(Screen::Prep)]);
+}
+
+#[test]
+fn a_lost_create_response_never_makes_a_duplicate() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    assert_eq!(h.send(Event::VerificationsListed(vec![]))[0], create());
+    // The server created it, but the answer never arrived.
+    let fx = h.send(Event::RequestFailed {
+        request: RequestKind::CreateVerification,
+        error: HttpError::Network,
+    });
+    assert_eq!(
+        fx,
+        [
+            timer(1, 500),
+            Effect::Show(Screen::Preparing(PreparingStage::Looking))
+        ]
+    );
+    assert_eq!(
+        h.send(Event::TimerFired(TimerId(1))),
+        [list_verifications()]
+    );
+    let fx = h.send(Event::VerificationsListed(vec![verification(
+        "storing", None,
+    )]));
+    assert_eq!(
+        fx,
+        [
+            Effect::Remember(IV.into()),
+            timer(2, 250),
+            Effect::Show(Screen::Preparing(PreparingStage::WaitingForInquiry))
+        ]
+    );
+}
+
+#[test]
+fn repeated_create_failures_stop_with_a_problem_screen() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    let mut creates = 0;
+    for _ in 0..MAX_CREATE_ATTEMPTS {
+        let fx = h.send(Event::VerificationsListed(vec![]));
+        creates += fx
+            .iter()
+            .filter(|e| matches!(e, Effect::CreateVerification(_)))
+            .count();
+        let fx = h.send(failed(RequestKind::CreateVerification, 500));
+        if let Some(Effect::StartTimer { id, .. }) = fx.first() {
+            assert_eq!(h.send(Event::TimerFired(*id)), [list_verifications()]);
+        } else {
+            assert_eq!(
+                fx,
+                [Effect::Show(Screen::Problem(Problem::Network))],
+                "gives up after {MAX_CREATE_ATTEMPTS} creates"
+            );
+        }
+    }
+    assert_eq!(creates as u32, MAX_CREATE_ATTEMPTS);
+    // "Try again" starts over from the session.
+    assert_eq!(
+        h.send(Event::User(UserAction::Retry)),
+        [Effect::FetchSession, Effect::Show(Screen::Loading)]
+    );
+}
+
+#[test]
+fn transient_errors_on_reads_retry_with_backoff_and_retry_after() {
+    let mut h = Harness::new();
+    h.open_capture();
+    h.send(Event::PersonaCompleted {
+        status: "completed".into(),
+    });
+    let storm = [
+        (
+            HttpError::Status {
+                status: 429,
+                retry_after_ms: Some(3_000),
+                message_code: None,
+            },
+            3_000,
+        ),
+        (
+            HttpError::Status {
+                status: 503,
+                retry_after_ms: None,
+                message_code: None,
+            },
+            1_000,
+        ),
+        (HttpError::Malformed, 2_000),
+        (HttpError::Network, 4_000),
+        (HttpError::Timeout, 8_000),
+    ];
+    for (error, delay) in storm {
+        let fx = h.send(Event::RequestFailed {
+            request: RequestKind::Verification,
+            error,
+        });
+        let [Effect::StartTimer { id, ms }] = fx[..] else {
+            panic!("expected one timer, got {fx:?}");
+        };
+        assert_eq!(ms, delay);
+        assert_eq!(h.send(Event::TimerFired(id)), [fetch_iv()]);
+    }
+    // The storm passes: the flow carries on to the outcome.
+    let fx = h.send(Event::VerificationPolled(completed("passed", &[])));
+    assert_eq!(fx[0], fetch_customer());
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("verified"))).last(),
+        Some(&Effect::Show(Screen::Verified))
+    );
+}
+
+#[test]
+fn an_endless_storm_ends_on_a_problem_screen_with_try_again() {
+    let mut h = Harness::new();
+    h.send(Event::AppStarted { remembered: None });
+    let mut fx = h.send(failed(RequestKind::Session, 503));
+    for _ in 1..RetryPolicy::HTTP.max_attempts {
+        let [Effect::StartTimer { id, .. }] = fx[..] else {
+            panic!("expected a retry timer, got {fx:?}");
+        };
+        assert_eq!(h.send(Event::TimerFired(id)), [Effect::FetchSession]);
+        fx = h.send(failed(RequestKind::Session, 503));
+    }
+    assert_eq!(fx, [Effect::Show(Screen::Problem(Problem::Network))]);
+}
+
+#[test]
+fn a_definite_server_error_is_not_retried() {
+    let mut h = Harness::new();
+    h.send(Event::AppStarted { remembered: None });
+    h.send(Event::SessionLoaded {
+        customer_guid: CUSTOMER.into(),
+    });
+    assert_eq!(
+        h.send(failed(RequestKind::Customer, 422)),
+        [Effect::Show(Screen::Problem(Problem::Server {
+            status: 422
+        }))]
+    );
+}
+
+#[test]
+fn session_end_is_its_own_screen_from_anywhere() {
+    let mut h = Harness::new();
+    h.send(Event::AppStarted { remembered: None });
+    assert_eq!(
+        h.send(failed(RequestKind::Session, 401)),
+        [Effect::Show(Screen::SessionEnded)]
+    );
+    let mut h = Harness::new();
+    h.open_capture();
+    h.send(Event::PersonaCompleted {
+        status: "completed".into(),
+    });
+    assert_eq!(
+        h.send(failed(RequestKind::Verification, 403)),
+        [Effect::Show(Screen::SessionEnded)]
+    );
+}
+
+#[test]
+fn the_inquiry_deadline_asks_to_keep_waiting() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    h.send(Event::VerificationsListed(vec![]));
+    h.send(Event::VerificationCreated(verification("storing", None)));
+    let mut last = vec![];
+    for _ in 0..200 {
+        h.advance(2_000);
+        let id = h.last_timer();
+        assert_eq!(h.send(Event::TimerFired(id)), [fetch_iv()]);
+        last = h.send(Event::VerificationPolled(verification("storing", None)));
+        if last.contains(&Effect::Show(Screen::StillPreparing)) {
+            break;
+        }
+    }
+    assert_eq!(last, [Effect::Show(Screen::StillPreparing)]);
+    assert!(h.now - T0 >= 120_000, "not before the deadline");
+    assert!(h.now - T0 < 125_000, "soon after the deadline");
+    assert_eq!(
+        h.send(Event::User(UserAction::KeepWaiting)),
+        [
+            fetch_iv(),
+            Effect::Show(Screen::Preparing(PreparingStage::WaitingForInquiry))
+        ]
+    );
+    let fx = h.send(Event::VerificationPolled(verification(
+        "waiting",
+        Some(INQUIRY),
+    )));
+    assert_eq!(fx[0], launch(None));
+}
+
+#[test]
+fn the_decision_deadline_asks_to_keep_waiting() {
+    let mut h = Harness::new();
+    h.open_capture();
+    h.send(Event::PersonaCompleted {
+        status: "completed".into(),
+    });
+    h.advance(10 * 60_000);
+    assert_eq!(
+        h.send(Event::VerificationPolled(verification(
+            "pending",
+            Some(INQUIRY)
+        ))),
+        [Effect::Show(Screen::StillChecking)]
+    );
+    assert_eq!(
+        h.send(Event::User(UserAction::KeepWaiting)),
+        [
+            fetch_iv(),
+            Effect::Show(Screen::Checking(CheckingStage::Decision))
+        ]
+    );
+}
+
+#[test]
+fn a_refused_session_token_is_replaced_once() {
+    let mut h = Harness::new();
+    h.loaded(Some(IV), vec![verification("pending", Some(INQUIRY))]);
+    h.send(Event::User(UserAction::Resume));
+    h.send(token("tok_1"));
+    let refused = Event::PersonaErrored {
+        code: PersonaErrorCode::Unauthenticated,
+    };
+    assert_eq!(
+        h.send(refused.clone()),
+        [
+            Effect::DestroyPersona,
+            session_request(),
+            Effect::Show(Screen::Preparing(PreparingStage::Reconnecting))
+        ]
+    );
+    assert_eq!(h.send(token("tok_2"))[0], launch(Some("tok_2")));
+    assert_eq!(
+        h.send(refused),
+        [
+            Effect::DestroyPersona,
+            Effect::Show(Screen::Problem(Problem::Persona(
+                PersonaErrorCode::Unauthenticated
+            )))
+        ]
+    );
+    // "Try again" on that screen resumes with a fresh token.
+    assert_eq!(
+        h.send(Event::User(UserAction::Resume))[0],
+        session_request()
+    );
+}
+
+#[test]
+fn persona_errors_and_a_missing_sdk_end_on_problem_screens() {
+    for code in [
+        "application_error",
+        "invalid_config",
+        "inactive_template",
+        "odd",
+    ] {
+        let mut h = Harness::new();
+        h.open_capture();
+        let code = PersonaErrorCode::parse(code);
+        let fx = h.send(Event::PersonaErrored { code: code.clone() });
+        assert_eq!(
+            fx,
+            [
+                Effect::DestroyPersona,
+                Effect::Show(Screen::Problem(Problem::Persona(code)))
+            ]
+        );
+    }
+    let mut h = Harness::new();
+    h.open_capture();
+    assert_eq!(
+        h.send(Event::PersonaUnavailable),
+        [
+            Effect::DestroyPersona,
+            Effect::Show(Screen::Problem(Problem::PersonaUnavailable))
+        ]
+    );
+}
+
+#[test]
+fn a_session_request_the_backend_refuses_is_not_retried_blindly() {
+    let mut h = Harness::new();
+    h.loaded(Some(IV), vec![verification("pending", Some(INQUIRY))]);
+    h.send(Event::User(UserAction::Resume));
+    assert_eq!(
+        h.send(failed(RequestKind::PersonaSession, 422)),
+        [fetch_iv()]
+    );
+    assert_eq!(
+        h.send(Event::VerificationPolled(verification(
+            "pending",
+            Some(INQUIRY)
+        ))),
+        [Effect::Show(Screen::Problem(Problem::Server {
+            status: 422
+        }))]
+    );
+    // ...but if the inquiry finished meanwhile, the outcome follows.
+    let mut h = Harness::new();
+    h.loaded(Some(IV), vec![verification("pending", Some(INQUIRY))]);
+    h.send(Event::User(UserAction::Resume));
+    h.send(failed(RequestKind::PersonaSession, 422));
+    assert_eq!(
+        h.send(Event::VerificationPolled(verification(
+            "expired",
+            Some(INQUIRY)
+        ))),
+        [Effect::Show(Screen::Expired)]
+    );
+}
+
+#[test]
+fn a_vanished_verification_is_forgotten() {
+    let mut h = Harness::new();
+    h.open_capture();
+    h.send(Event::PersonaCompleted {
+        status: "completed".into(),
+    });
+    assert_eq!(
+        h.send(failed(RequestKind::Verification, 404)),
+        [
+            Effect::Forget,
+            list_verifications(),
+            Effect::Show(Screen::Loading)
+        ]
+    );
+}
+
+#[test]
+fn stale_answers_and_timers_are_ignored() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    h.send(Event::VerificationsListed(vec![]));
+    h.send(Event::VerificationCreated(verification("storing", None)));
+    let first = h.last_timer();
+    h.send(Event::TimerFired(first));
+    // An answer about some other verification.
+    let other = verification_at("iv_other", "waiting", Some("inq_other"), T0);
+    assert!(h.send(Event::VerificationPolled(other)).is_empty());
+    // A second answer to a request already answered.
+    h.send(Event::VerificationPolled(verification("storing", None)));
+    assert!(h
+        .send(Event::VerificationPolled(verification(
+            "waiting",
+            Some(INQUIRY)
+        )))
+        .is_empty());
+    // A timer that was replaced.
+    assert!(h.send(Event::TimerFired(first)).is_empty());
+    // Persona events while Persona is not open.
+    assert!(h.send(Event::PersonaReady).is_empty());
+    assert!(h.send(Event::PersonaCancelled).is_empty());
+    // A double click on start.
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    assert_eq!(h.send(Event::User(UserAction::Start)).len(), 2);
+    assert!(h.send(Event::User(UserAction::Start)).is_empty());
+}
+
+#[test]
+fn offline_failures_wait_for_the_network_and_resume_at_once() {
+    let mut h = Harness::new();
+    h.open_capture();
+    h.send(Event::PersonaCompleted {
+        status: "completed".into(),
+    });
+    assert!(h.send(Event::Connectivity { online: false }).is_empty());
+    assert!(!h.flow.online());
+    for _ in 0..20 {
+        let fx = h.send(Event::RequestFailed {
+            request: RequestKind::Verification,
+            error: HttpError::Network,
+        });
+        let [Effect::StartTimer { id, ms: 8_000 }] = fx[..] else {
+            panic!("offline failures wait, never give up: {fx:?}");
+        };
+        h.send(Event::TimerFired(id));
+    }
+    h.send(Event::RequestFailed {
+        request: RequestKind::Verification,
+        error: HttpError::Network,
+    });
+    assert_eq!(h.send(Event::Connectivity { online: true }), [fetch_iv()]);
+}
+
+#[test]
+fn offline_create_failures_still_list_before_creating() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    h.send(Event::VerificationsListed(vec![]));
+    h.send(Event::Connectivity { online: false });
+    h.send(Event::RequestFailed {
+        request: RequestKind::CreateVerification,
+        error: HttpError::Network,
+    });
+    assert_eq!(
+        h.send(Event::Connectivity { online: true }),
+        [list_verifications()]
+    );
+}
+
+#[test]
+fn start_over_from_paused_goes_back_to_the_tips_and_keeps_the_verification() {
+    let mut h = Harness::new();
+    h.open_capture();
+    h.send(Event::PersonaCancelled);
+    assert_eq!(
+        h.send(Event::User(UserAction::StartOver)),
+        [Effect::Show(Screen::Prep)]
+    );
+    h.send(Event::User(UserAction::Start));
+    let fx = h.send(Event::VerificationsListed(vec![verification(
+        "pending",
+        Some(INQUIRY),
+    )]));
+    assert_eq!(
+        fx[0],
+        session_request(),
+        "the same verification, a new token"
+    );
+}
+
+#[test]
+fn secrets_never_show_in_debug_output() {
+    let fx = launch(Some("tok_very_secret"));
+    assert!(!format!("{fx:?}").contains("tok_very_secret"));
+    let PersonaSession { .. } = PersonaSession {
+        persona_session_token: "tok_very_secret".into(),
+        persona_inquiry_id: INQUIRY.into(),
+        identity_verification_guid: None,
+    };
+    let e = token("tok_very_secret");
+    assert!(!format!("{e:?}").contains("tok_very_secret"));
+}
+
+#[test]
+fn every_screen_has_a_path() {
+    let screens = [
+        Screen::Loading,
+        Screen::Prep,
+        Screen::Preparing(PreparingStage::Creating),
+        Screen::StillPreparing,
+        Screen::Capture,
+        paused(),
+        Screen::Checking(CheckingStage::Decision),
+        Screen::StillChecking,
+        Screen::Verified,
+        Screen::Review { reasons: vec![] },
+        Screen::Retry {
+            reasons: vec![],
+            tips: vec![],
+        },
+        Screen::Rejected { reasons: vec![] },
+        Screen::Expired,
+        Screen::SessionEnded,
+        Screen::Problem(Problem::Network),
+    ];
+    for s in screens {
+        assert!(s.path().starts_with('/'));
+    }
+    let _ = CustomerState::Unverified;
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_verification() -> impl Strategy<Value = IdentityVerification> {
+        (
+            prop_oneof![Just(IV), Just("iv_2")],
+            prop_oneof![
+                Just("storing"),
+                Just("waiting"),
+                Just("pending"),
+                Just("reviewing"),
+                Just("expired"),
+                Just("completed"),
+                Just("weird"),
+            ],
+            proptest::option::of(Just(INQUIRY)),
+            prop_oneof![Just(None), Just(Some("passed")), Just(Some("failed"))],
+            proptest::collection::vec(
+                prop_oneof![
+                    Just("id_quality_check_failure"),
+                    Just("name_check_failure"),
+                    Just("selfie_failure"),
+                    Just("plaid_failure"),
+                    Just("new_code"),
+                ],
+                0..3,
+            ),
+            -2 * INQUIRY_LIFETIME..INQUIRY_LIFETIME,
+        )
+            .prop_map(|(guid, state, inquiry, outcome, codes, age)| {
+                let mut v = verification_at(guid, state, inquiry, T0 - age);
+                v.outcome = outcome.map(crate::core::api::Outcome::parse);
+                v.failure_codes = codes.into_iter().map(FailureCode::parse).collect();
+                v
+            })
+    }
+
+    fn any_request() -> impl Strategy<Value = RequestKind> {
+        prop_oneof![
+            Just(RequestKind::Session),
+            Just(RequestKind::Customer),
+            Just(RequestKind::ListVerifications),
+            Just(RequestKind::CreateVerification),
+            Just(RequestKind::Verification),
+            Just(RequestKind::PersonaSession),
+        ]
+    }
+
+    fn any_error() -> impl Strategy<Value = HttpError> {
+        prop_oneof![
+            Just(HttpError::Network),
+            Just(HttpError::Timeout),
+            Just(HttpError::Malformed),
+            (
+                prop_oneof![
+                    Just(400u16),
+                    Just(401),
+                    Just(404),
+                    Just(422),
+                    Just(429),
+                    Just(500),
+                    Just(503)
+                ],
+                proptest::option::of(0u32..100_000)
+            )
+                .prop_map(|(status, retry_after_ms)| HttpError::Status {
+                    status,
+                    retry_after_ms,
+                    message_code: None
+                }),
+        ]
+    }
+
+    fn any_event() -> impl Strategy<Value = Event> {
+        prop_oneof![
+            proptest::option::of(Just(IV.to_owned()))
+                .prop_map(|remembered| Event::AppStarted { remembered }),
+            Just(Event::SessionLoaded {
+                customer_guid: CUSTOMER.into()
+            }),
+            prop_oneof![
+                Just("storing"),
+                Just("unverified"),
+                Just("verified"),
+                Just("rejected"),
+                Just("frozen"),
+                Just("odd")
+            ]
+            .prop_map(|s| Event::CustomerLoaded(customer(s))),
+            proptest::collection::vec(any_verification(), 0..3)
+                .prop_map(Event::VerificationsListed),
+            any_verification().prop_map(Event::VerificationCreated),
+            any_verification().prop_map(Event::VerificationPolled),
+            Just(token("tok")),
+            (any_request(), any_error())
+                .prop_map(|(request, error)| Event::RequestFailed { request, error }),
+            Just(Event::PersonaReady),
+            Just(Event::PersonaCompleted {
+                status: "completed".into()
+            }),
+            Just(Event::PersonaCancelled),
+            Just(Event::PersonaErrored {
+                code: PersonaErrorCode::Unauthenticated
+            }),
+            Just(Event::PersonaUnavailable),
+            (0u32..40).prop_map(|n| Event::TimerFired(TimerId(n))),
+            any::<bool>().prop_map(|online| Event::Connectivity { online }),
+            prop_oneof![
+                Just(UserAction::Start),
+                Just(UserAction::Retry),
+                Just(UserAction::Resume),
+                Just(UserAction::KeepWaiting),
+                Just(UserAction::StartOver),
+            ]
+            .prop_map(Event::User),
+        ]
+    }
+
+    /// One step of a random run. Most moves answer what the flow is waiting for, so runs
+    /// go deep (creates, retries, Persona) instead of bouncing off ignored events.
+    #[derive(Clone, Debug)]
+    enum Move {
+        /// Answer the request in flight with this data.
+        Answer(Vec<IdentityVerification>, &'static str),
+        /// Fail the request in flight.
+        Fail(HttpError),
+        /// Fire the pending timer.
+        FireTimer,
+        /// Anything at all, stale or not.
+        Any(Box<Event>),
+    }
+
+    fn any_move() -> impl Strategy<Value = Move> {
+        let customer_state = prop_oneof![
+            6 => Just("unverified"),
+            1 => Just("storing"),
+            1 => Just("verified"),
+            1 => Just("rejected"),
+            1 => Just("frozen"),
+            1 => Just("odd"),
+        ];
+        prop_oneof![
+            6 => (proptest::collection::vec(any_verification(), 0..3), customer_state)
+                .prop_map(|(list, state)| Move::Answer(list, state)),
+            2 => any_error().prop_map(Move::Fail),
+            4 => Just(Move::FireTimer),
+            4 => any_event().prop_map(|e| Move::Any(Box::new(e))),
+        ]
+    }
+
+    /// Turns a move into the event the shell would report.
+    fn event_for(flow: &Flow, m: Move) -> Option<Event> {
+        match m {
+            Move::Answer(list, state) => {
+                let first = list.first().cloned();
+                Some(match flow.in_flight? {
+                    RequestKind::Session => Event::SessionLoaded {
+                        customer_guid: CUSTOMER.into(),
+                    },
+                    RequestKind::Customer => Event::CustomerLoaded(customer(state)),
+                    RequestKind::ListVerifications => Event::VerificationsListed(list),
+                    RequestKind::CreateVerification => Event::VerificationCreated(first?),
+                    RequestKind::Verification => {
+                        let mut v = first?;
+                        v.guid = flow.verification_guid()?.to_owned();
+                        Event::VerificationPolled(v)
+                    }
+                    RequestKind::PersonaSession => token("tok"),
+                })
+            }
+            Move::Fail(error) => Some(Event::RequestFailed {
+                request: flow.in_flight?,
+                error,
+            }),
+            Move::FireTimer => Some(Event::TimerFired(flow.timer?.0)),
+            Move::Any(event) => Some(*event),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
+
+        /// Whatever happens, in whatever order: no panic, never two creates without a list
+        /// between them, one request at a time, and `Show` always names the screen the flow
+        /// is on.
+        #[test]
+        fn random_runs_keep_the_invariants(
+            moves in proptest::collection::vec((0i64..200_000, any_move()), 1..120)
+        ) {
+            let mut flow = Flow::new("en-US");
+            let mut now = T0;
+            let mut listed_since_create = true;
+            for (dt, m) in moves {
+                now += dt;
+                let Some(event) = event_for(&flow, m) else { continue };
+                let before = flow.screen();
+                let (next, fx) = step(flow, now, event);
+                flow = next;
+                for effect in &fx {
+                    match effect {
+                        Effect::ListVerifications { .. } => listed_since_create = true,
+                        Effect::CreateVerification(_) => {
+                            prop_assert!(listed_since_create, "two creates without a list: {fx:?}");
+                            listed_since_create = false;
+                        }
+                        _ => {}
+                    }
+                }
+                let shown: Vec<&Screen> = fx.iter().filter_map(|e| match e {
+                    Effect::Show(s) => Some(s),
+                    _ => None,
+                }).collect();
+                let after = flow.screen();
+                if after == before {
+                    prop_assert!(shown.is_empty());
+                } else {
+                    prop_assert_eq!(shown, vec![&after]);
+                }
+                let requests = fx.iter().filter(|e| matches!(e,
+                    Effect::FetchSession | Effect::FetchCustomer { .. }
+                    | Effect::ListVerifications { .. } | Effect::CreateVerification(_)
+                    | Effect::FetchVerification { .. } | Effect::RequestSessionToken(_))).count();
+                prop_assert!(requests <= 1, "one request at a time: {fx:?}");
+            }
+        }
+    }
+}
