@@ -190,11 +190,11 @@ where
 pub struct Customer {
     /// The customer's identifier.
     pub guid: String,
-    #[serde(rename = "type", default)]
     /// Individual or business.
+    #[serde(rename = "type", default)]
     pub kind: Option<CustomerType>,
-    #[serde(default)]
     /// When the customer was created (RFC 3339).
+    #[serde(default)]
     pub created_at: Option<String>,
     /// Where the customer stands.
     pub state: CustomerState,
@@ -203,31 +203,31 @@ pub struct Customer {
 /// One compliance check of a verification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComplianceCheck {
-    #[serde(rename = "type", default)]
     /// What was checked.
+    #[serde(rename = "type", default)]
     pub kind: Option<String>,
-    #[serde(default)]
     /// How the check came out.
+    #[serde(default)]
     pub outcome: Option<ComplianceOutcome>,
-    #[serde(default, deserialize_with = "null_as_empty")]
     /// What went wrong, if anything.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub failure_codes: Vec<FailureCode>,
 }
 
 /// One compliance decision of a verification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComplianceDecision {
-    #[serde(rename = "type", default)]
     /// What was decided on.
+    #[serde(rename = "type", default)]
     pub kind: Option<String>,
-    #[serde(default)]
     /// The decision.
-    pub state: Option<DecisionState>,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    /// Why, when it failed.
-    pub failure_codes: Vec<FailureCode>,
     #[serde(default)]
+    pub state: Option<DecisionState>,
+    /// Why, when it failed.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub failure_codes: Vec<FailureCode>,
     /// When the decision stops being valid.
+    #[serde(default)]
     pub expired_at: Option<String>,
 }
 
@@ -236,40 +236,40 @@ pub struct ComplianceDecision {
 pub struct IdentityVerification {
     /// The verification's identifier.
     pub guid: String,
-    #[serde(rename = "type", default)]
     /// KYC, bank account or counterparty.
+    #[serde(rename = "type", default)]
     pub kind: Option<VerificationType>,
-    #[serde(default)]
     /// How it is carried out.
+    #[serde(default)]
     pub method: Option<VerificationMethod>,
-    #[serde(default)]
     /// When it was created (RFC 3339).
+    #[serde(default)]
     pub created_at: Option<String>,
-    #[serde(default)]
     /// When it last changed (RFC 3339).
-    pub updated_at: Option<String>,
     #[serde(default)]
+    pub updated_at: Option<String>,
     /// Whose verification it is.
+    #[serde(default)]
     pub customer_guid: Option<String>,
     /// Where it is in its life cycle.
     pub state: VerificationState,
-    #[serde(default)]
     /// Passed or failed, once completed.
+    #[serde(default)]
     pub outcome: Option<Outcome>,
-    #[serde(default, deserialize_with = "null_as_empty")]
     /// What went wrong, once failed.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub failure_codes: Vec<FailureCode>,
-    #[serde(default, deserialize_with = "null_as_empty")]
     /// The individual checks.
-    pub compliance_checks: Vec<ComplianceCheck>,
     #[serde(default, deserialize_with = "null_as_empty")]
+    pub compliance_checks: Vec<ComplianceCheck>,
     /// The compliance decisions.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub compliance_decisions: Vec<ComplianceDecision>,
-    #[serde(default)]
     /// The Persona inquiry, once it exists.
-    pub persona_inquiry_id: Option<String>,
     #[serde(default)]
+    pub persona_inquiry_id: Option<String>,
     /// The Persona inquiry's own state.
+    #[serde(default)]
     pub persona_state: Option<PersonaState>,
 }
 
@@ -308,15 +308,15 @@ impl IdentityVerification {
 /// `POST /api/identity_verifications`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostIdentityVerification {
-    #[serde(rename = "type")]
     /// Always `kyc` for this app.
+    #[serde(rename = "type")]
     pub kind: VerificationType,
     /// Always `id_and_selfie` for this app.
     pub method: VerificationMethod,
     /// Whose verification to create.
     pub customer_guid: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     /// Ask for a tax ID (SSN, SIN) too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_tax_id: Option<bool>,
     /// Sandbox only. Left out of the JSON entirely when empty, as the API asks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -352,8 +352,8 @@ pub struct PersonaSession {
     pub persona_session_token: String,
     /// The inquiry it opens.
     pub persona_inquiry_id: String,
-    #[serde(default)]
     /// The verification it belongs to.
+    #[serde(default)]
     pub identity_verification_guid: Option<String>,
 }
 
@@ -371,11 +371,11 @@ impl std::fmt::Debug for PersonaSession {
 pub struct ErrorResponse {
     /// The HTTP status.
     pub status: u16,
-    #[serde(default)]
     /// What went wrong, for developers (never shown as markup).
-    pub error_message: Option<String>,
     #[serde(default)]
+    pub error_message: Option<String>,
     /// A stable code for what went wrong.
+    #[serde(default)]
     pub message_code: Option<String>,
 }
 
@@ -383,17 +383,17 @@ pub struct ErrorResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct ListResponse<T> {
-    #[serde(default, deserialize_with = "null_as_empty")]
     /// The items of this page.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub objects: Vec<T>,
-    #[serde(default)]
     /// How many items there are in all.
+    #[serde(default)]
     pub total: Option<u64>,
-    #[serde(default)]
     /// This page's number, from 0.
-    pub page: Option<u64>,
     #[serde(default)]
+    pub page: Option<u64>,
     /// Items per page.
+    #[serde(default)]
     pub per_page: Option<u64>,
 }
 
@@ -403,8 +403,8 @@ pub struct PersonaConfig {
     /// Where to load the SDK from: our own origin by default, or Persona's CDN.
     #[serde(default)]
     pub sdk_url: Option<String>,
-    #[serde(default)]
     /// The Persona environment to use, when the integrator sets one.
+    #[serde(default)]
     pub environment_id: Option<String>,
     /// Sandbox only: where the simulated Persona widget lives (`localhost:PORT`).
     #[serde(default)]
@@ -419,13 +419,13 @@ pub struct SessionInfo {
     /// `sandbox` or `production`.
     #[serde(default)]
     pub environment: Option<String>,
-    #[serde(default)]
     /// When the session ends (RFC 3339).
+    #[serde(default)]
     pub expires_at: Option<String>,
     /// Sent back in the `X-CSRF-Token` header of every POST. Held in memory only.
     pub csrf_token: String,
-    #[serde(default)]
     /// How to load and start Persona.
+    #[serde(default)]
     pub persona: PersonaConfig,
 }
 
