@@ -147,7 +147,7 @@ fn pick_encoding<'a>(asset: &'a Asset, headers: &HeaderMap) -> (&'a [u8], Option
 /// Serves a file of the build; routes of the SPA (paths without an extension) get
 /// `index.html` so a reload lands on the same screen.
 pub async fn serve(
-    State(assets): State<Arc<Assets>>,
+    State(state): State<Arc<crate::AppState>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -159,7 +159,15 @@ pub async fn serve(
         )
             .into_response();
     }
+    let assets = &state.assets;
     let path = uri.path();
+    // A sandbox visitor without a session starts at the scenario list.
+    if path == "/"
+        && state.backend.sandbox().is_some()
+        && state.sessions.from_headers(&headers).is_none()
+    {
+        return axum::response::Redirect::to("/sandbox").into_response();
+    }
     let asset = match assets.get(path) {
         Some(asset) => asset,
         None if path == "/" || !last_segment_has_extension(path) => &assets.files["/index.html"],

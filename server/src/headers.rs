@@ -9,26 +9,71 @@ use axum::response::Response;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+/// The inline style the Persona SDK puts on its overlay before showing it
+/// (`setAttribute("style", "display: none")`): allowed by hash, nothing else inline.
+const PERSONA_OVERLAY_STYLE: &str = "display: none";
+
+/// What the policy must allow besides our own origin.
+#[derive(Clone, Debug, Default)]
+pub struct PolicyInput {
+    /// Origins Persona's iframe may come from (`https://*.withpersona.com`, or the sandbox
+    /// widget's `http://localhost:PORT`).
+    pub persona_frames: Vec<String>,
+    /// The origin of the Persona SDK script when it is not served by us (a CDN).
+    pub sdk_origin: Option<String>,
+    /// Who may frame the app; empty means nobody.
+    pub frame_ancestors: Vec<String>,
+}
+
 /// The headers added to every response, computed once at start-up.
 #[derive(Debug)]
 pub struct SecurityHeaders {
     csp: HeaderValue,
+    permissions: HeaderValue,
 }
 
 impl SecurityHeaders {
     /// A strict policy for the built `index.html`: only our own scripts, plus the exact
-    /// inline loader trunk writes into the page, allowed by its hash.
-    pub fn for_index(index_html: &str) -> SecurityHeaders {
+    /// inline loader trunk writes into the page, allowed by its hash. No `unsafe-inline`.
+    pub fn new(index_html: &str, input: &PolicyInput) -> SecurityHeaders {
         let hashes: String = inline_scripts(index_html)
             .map(|script| format!(" 'sha256-{}'", sha256_base64(script)))
             .collect();
+        let sdk = input
+            .sdk_origin
+            .as_deref()
+            .map(|o| format!(" {o}"))
+            .unwrap_or_default();
+        let frames = if input.persona_frames.is_empty() {
+            "'none'".to_owned()
+        } else {
+            input.persona_frames.join(" ")
+        };
+        let ancestors = if input.frame_ancestors.is_empty() {
+            "'none'".to_owned()
+        } else {
+            input.frame_ancestors.join(" ")
+        };
         let csp = format!(
-            "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
-             style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
-             manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+            "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{hashes}{sdk}; \
+             style-src 'self'; style-src-attr 'unsafe-hashes' 'sha256-{overlay}'; \
+             img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+             frame-src {frames}; child-src {frames}; manifest-src 'self'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors {ancestors}",
+            overlay = sha256_base64(PERSONA_OVERLAY_STYLE),
+        );
+        let quoted: String = input
+            .persona_frames
+            .iter()
+            .map(|o| format!(" \"{o}\""))
+            .collect();
+        let permissions = format!(
+            "camera=(self{quoted}), microphone=(self{quoted}), geolocation=(), payment=(), \
+             usb=(), serial=(), bluetooth=(), interest-cohort=()"
         );
         SecurityHeaders {
             csp: HeaderValue::from_str(&csp).expect("the policy is plain ASCII"),
+            permissions: HeaderValue::from_str(&permissions).expect("plain ASCII"),
         }
     }
 
@@ -55,11 +100,13 @@ pub fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn sha256_base64(text: &str) -> String {
+/// Base64 of the SHA-256 of `text`, as CSP hashes want it.
+pub fn sha256_base64(text: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
 }
 
-/// Middleware: adds the security headers to every response.
+/// Middleware: adds the security headers to every response. A response that set its own
+/// policy (the sandbox's widget pages) keeps it.
 pub async fn apply(
     State(policy): State<Arc<SecurityHeaders>>,
     request: Request,
@@ -67,7 +114,9 @@ pub async fn apply(
 ) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, policy.csp.clone());
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, policy.csp.clone());
+    }
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
@@ -77,9 +126,12 @@ pub async fn apply(
         HeaderValue::from_static("nosniff"),
     );
     h.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
     );
+    if !h.contains_key("permissions-policy") {
+        h.insert("permissions-policy", policy.permissions.clone());
+    }
     response
 }
 
@@ -97,7 +149,7 @@ await init();</script></head><body><script>  </script></body>"#;
 
     #[test]
     fn policy_carries_the_hash_of_each_inline_script() {
-        let policy = SecurityHeaders::for_index("<script>alert(1)</script>");
+        let policy = SecurityHeaders::new("<script>alert(1)</script>", &PolicyInput::default());
         let csp = policy.csp().to_str().unwrap();
         // echo -n 'alert(1)' | openssl dgst -sha256 -binary | base64
         assert!(
@@ -106,5 +158,24 @@ await init();</script></head><body><script>  </script></body>"#;
         );
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
         assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn persona_and_ancestors_are_allowed_where_configured() {
+        let policy = SecurityHeaders::new(
+            "",
+            &PolicyInput {
+                persona_frames: vec!["https://*.withpersona.com".into()],
+                sdk_origin: Some("https://cdn.withpersona.com".into()),
+                frame_ancestors: vec!["https://bank.example".into()],
+            },
+        );
+        let csp = policy.csp().to_str().unwrap();
+        assert!(csp.contains("frame-src https://*.withpersona.com;"));
+        assert!(csp.contains("https://cdn.withpersona.com;"));
+        assert!(csp.contains("frame-ancestors https://bank.example"));
+        let permissions = policy.permissions.to_str().unwrap();
+        assert!(permissions.contains("camera=(self \"https://*.withpersona.com\")"));
     }
 }

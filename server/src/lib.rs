@@ -1,28 +1,194 @@
 //! The kyc-onboarding server: serves the built SPA and is its backend.
+//!
+//! - Mode 1, sandbox (the default): an in-memory emulator of the Cybrid endpoints and of the
+//!   Persona widget, with scenarios and fault injection (`/sandbox`).
+//! - Mode 2, Cybrid: a backend-for-frontend that holds the bank credentials and forwards the
+//!   customer's calls to the Cybrid bank API; customers arrive through `/launch`.
+//!
+//! Either way the browser holds only an HttpOnly session cookie and a CSRF token.
 
+pub mod api;
 pub mod assets;
+pub mod backend;
+pub mod config;
+pub mod cybrid;
 pub mod headers;
+pub mod launch;
+pub mod logging;
+pub mod sandbox;
+pub mod secret;
+pub mod session;
 
-use std::path::PathBuf;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
-/// What the server needs to start.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// The built SPA (trunk's `dist/`), with optional `.br` / `.gz` siblings.
-    pub dist: PathBuf,
+pub use config::{Config, CybridConfig, Mode};
+
+use assets::Assets;
+use backend::Backend;
+use headers::{PolicyInput, SecurityHeaders};
+use launch::LaunchVerifier;
+use sandbox::Sandbox;
+use session::Sessions;
+
+/// Everything the handlers share.
+pub struct AppState {
+    pub config: Config,
+    pub backend: Backend,
+    pub sessions: Sessions,
+    pub assets: Arc<Assets>,
+    pub launch: Option<LaunchVerifier>,
+    /// `localhost:PORT` in the sandbox: where the Persona SDK finds the simulated widget.
+    pub persona_host: Option<String>,
+    /// `sandbox` or `production`.
+    pub environment: String,
+    /// The app's own origins (who may frame the sandbox widget).
+    pub app_origins: Vec<String>,
 }
 
-/// Builds the whole HTTP application.
-pub fn app(config: &Config) -> Result<Router, String> {
-    let assets = Arc::new(assets::Assets::load(&config.dist)?);
-    let policy = Arc::new(headers::SecurityHeaders::for_index(assets.index_html()));
-    Ok(Router::new()
+/// The origin part of an absolute URL (`https://cdn.example/x.js` -> `https://cdn.example`).
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next()?;
+    (!host.is_empty() && (scheme == "https" || scheme == "http"))
+        .then(|| format!("{scheme}://{host}"))
+}
+
+/// Builds the whole HTTP application for a server listening on `addr`.
+pub fn app(config: Config, addr: SocketAddr) -> Result<Router, String> {
+    Ok(app_with_state(config, addr)?.0)
+}
+
+/// The application and its shared state (tests reach the sandbox through it).
+pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<AppState>), String> {
+    let assets = Arc::new(Assets::load(&config.dist)?);
+    let port = addr.port();
+    let app_origins = vec![
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+    ];
+    let (backend, persona_host, environment, persona_frames) = match &config.mode {
+        Mode::Sandbox(timings) => (
+            Backend::Sandbox(Arc::new(Sandbox::new(
+                *timings,
+                config.sandbox_bank_credentials.clone(),
+            ))),
+            Some(format!("localhost:{port}")),
+            "sandbox".to_owned(),
+            vec![format!("http://localhost:{port}")],
+        ),
+        Mode::Cybrid(cybrid) => {
+            let client = cybrid::Cybrid::new(cybrid.clone())?;
+            let environment = client.environment().to_owned();
+            (
+                Backend::Cybrid(Arc::new(client)),
+                None,
+                environment,
+                vec!["https://*.withpersona.com".to_owned()],
+            )
+        }
+    };
+    let policy = Arc::new(SecurityHeaders::new(
+        assets.index_html(),
+        &PolicyInput {
+            persona_frames,
+            sdk_origin: origin_of(&config.persona_sdk_url),
+            frame_ancestors: config.frame_ancestors.clone(),
+        },
+    ));
+    let state = Arc::new(AppState {
+        sessions: Sessions::new(config.session_ttl, config.secure_cookies),
+        launch: config.launch_secret.clone().map(LaunchVerifier::new),
+        backend,
+        assets,
+        persona_host,
+        environment,
+        app_origins,
+        config,
+    });
+    let router = routes(state.clone())
+        .layer(axum::middleware::from_fn_with_state(policy, headers::apply))
+        .layer(axum::middleware::from_fn(logging::log_request));
+    Ok((router, state))
+}
+
+/// Every route; the sandbox's own only in sandbox mode.
+fn routes(state: Arc<AppState>) -> Router {
+    let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .fallback(assets::serve)
-        .with_state(assets)
-        .layer(axum::middleware::from_fn_with_state(policy, headers::apply)))
+        .route("/session", get(api::session))
+        .route("/launch", get(launch::launch))
+        .route("/pages.css", get(sandbox::pages::style))
+        .route("/api/customers", post(sandbox::pages::bank_create_customer))
+        .route("/api/customers/{guid}", get(api::customer))
+        .route(
+            "/api/identity_verifications",
+            get(api::list).post(api::create),
+        )
+        .route("/api/identity_verifications/{guid}", get(api::verification))
+        .route("/api/persona_sessions", post(api::persona_session))
+        .route("/api/{*rest}", axum::routing::any(api::not_found));
+    if state.backend.sandbox().is_some() {
+        router = router
+            .route("/sandbox", get(sandbox::pages::index))
+            .route("/sandbox/start", get(sandbox::pages::start))
+            .route("/sandbox/api/state", get(sandbox::pages::report))
+            .route("/sandbox/api/faults", post(sandbox::pages::add_faults))
+            .route("/oauth/token", post(sandbox::pages::oauth_token))
+            .route("/widget", get(sandbox::widget::widget_page))
+            .route("/widget.js", get(sandbox::widget::widget_script))
+            .route("/widget.css", get(sandbox::widget::widget_style))
+            .route("/preload", get(sandbox::widget::preload))
+            .route("/widget/api/open", post(sandbox::widget::open))
+            .route("/widget/api/start", post(sandbox::widget::start))
+            .route("/widget/api/submit", post(sandbox::widget::submit));
+    }
+    router.fallback(assets::serve).with_state(state)
+}
+
+/// A server started by [`serve`].
+pub struct Running {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its shared state.
+    pub state: Arc<AppState>,
+    /// Ends when the server stops.
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Starts the server on `addr` (port 0 picks a free one).
+pub async fn serve(config: Config, addr: SocketAddr) -> Result<Running, String> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let (router, state) = app_with_state(config, local)?;
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!("server stopped: {e}");
+        }
+    });
+    Ok(Running {
+        addr: local,
+        state,
+        task,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_of_urls() {
+        assert_eq!(
+            origin_of("https://cdn.withpersona.com/dist/persona-v5.9.0.js").as_deref(),
+            Some("https://cdn.withpersona.com")
+        );
+        assert_eq!(origin_of("/persona.js"), None);
+        assert_eq!(origin_of("javascript://x"), None);
+    }
 }

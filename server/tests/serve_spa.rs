@@ -1,44 +1,19 @@
-//! Starts the real server on an ephemeral loopback port and fetches the SPA over HTTP.
+//! The server serves the built SPA: index, precompressed assets, SPA routes, headers.
 
-use std::net::SocketAddr;
+mod common;
 
+use common::{client, Server, INDEX, SCRIPT};
 use kyc_server::{app, Config};
-
-const INDEX: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/app-0123456789abcdef.js';</script></head><body><div id=\"app\"></div></body></html>";
-const SCRIPT: &str = "export default function init() { return 'hello from the app'; }";
-
-/// A dist directory like trunk + xtask produce: index.html, a hashed script with .br/.gz.
-fn fake_dist() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("index.html"), INDEX).unwrap();
-    std::fs::write(dir.path().join("app-0123456789abcdef.js"), SCRIPT).unwrap();
-    std::fs::write(
-        dir.path().join("app-0123456789abcdef.js.br"),
-        b"BROTLI-BYTES",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("app-0123456789abcdef.js.gz"), b"GZIP-BYTES").unwrap();
-    dir
-}
-
-async fn start(dist: &std::path::Path) -> SocketAddr {
-    let router = app(&Config {
-        dist: dist.to_path_buf(),
-    })
-    .expect("server config is valid");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    addr
-}
 
 #[tokio::test]
 async fn serves_index_and_precompressed_assets() {
-    let dist = fake_dist();
-    let addr = start(dist.path()).await;
-    let client = reqwest::Client::new();
-
-    let index = client.get(format!("http://{addr}/")).send().await.unwrap();
+    let server = Server::sandbox().await;
+    let http = client();
+    let index = http
+        .get(format!("{}/start", server.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(index.status(), 200);
     assert_eq!(index.headers()["content-type"], "text/html; charset=utf-8");
     assert_eq!(index.headers()["cache-control"], "no-cache");
@@ -52,8 +27,9 @@ async fn serves_index_and_precompressed_assets() {
     );
     assert_eq!(index.text().await.unwrap(), INDEX);
 
-    let br = client
-        .get(format!("http://{addr}/app-0123456789abcdef.js"))
+    let asset = format!("{}/app-0123456789abcdef.js", server.base);
+    let br = http
+        .get(&asset)
         .header("accept-encoding", "gzip, br")
         .send()
         .await
@@ -67,8 +43,8 @@ async fn serves_index_and_precompressed_assets() {
     );
     assert_eq!(br.bytes().await.unwrap().as_ref(), b"BROTLI-BYTES");
 
-    let gz = client
-        .get(format!("http://{addr}/app-0123456789abcdef.js"))
+    let gz = http
+        .get(&asset)
         .header("accept-encoding", "gzip")
         .send()
         .await
@@ -76,52 +52,115 @@ async fn serves_index_and_precompressed_assets() {
     assert_eq!(gz.headers()["content-encoding"], "gzip");
     assert_eq!(gz.bytes().await.unwrap().as_ref(), b"GZIP-BYTES");
 
-    let plain = client
-        .get(format!("http://{addr}/app-0123456789abcdef.js"))
-        .send()
-        .await
-        .unwrap();
+    let plain = http.get(&asset).send().await.unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.text().await.unwrap(), SCRIPT);
 }
 
 #[tokio::test]
 async fn spa_routes_get_index_and_unknown_files_404() {
-    let dist = fake_dist();
-    let addr = start(dist.path()).await;
-    let client = reqwest::Client::new();
-
-    let route = client
-        .get(format!("http://{addr}/verify/result"))
+    let server = Server::sandbox().await;
+    let http = client();
+    let route = http
+        .get(format!("{}/checking", server.base))
         .send()
         .await
         .unwrap();
     assert_eq!(route.status(), 200);
     assert_eq!(route.text().await.unwrap(), INDEX);
-
-    let missing = client
-        .get(format!("http://{addr}/missing.js"))
+    let missing = http
+        .get(format!("{}/missing.js", server.base))
         .send()
         .await
         .unwrap();
     assert_eq!(missing.status(), 404);
-    assert_eq!(missing.headers()["x-content-type-options"], "nosniff");
-
-    let health = client
-        .get(format!("http://{addr}/healthz"))
+    let health = http
+        .get(format!("{}/healthz", server.base))
         .send()
         .await
         .unwrap();
     assert_eq!(health.status(), 200);
-    assert_eq!(health.headers()["referrer-policy"], "no-referrer");
+}
+
+#[tokio::test]
+async fn a_sandbox_visitor_without_a_session_lands_on_the_scenarios() {
+    let server = Server::sandbox().await;
+    let r = client()
+        .get(format!("{}/", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/sandbox");
+    let customer = server.start("scenario=passes").await;
+    let r = customer.get("/").await;
+    assert_eq!(r.status(), 200, "with a session, the app itself");
+    assert_eq!(r.text().await.unwrap(), INDEX);
+}
+
+#[tokio::test]
+async fn security_headers_on_pages_and_api() {
+    let server = Server::sandbox().await;
+    let http = client();
+    for path in [
+        "/",
+        "/start",
+        "/session",
+        "/api/customers/x",
+        "/healthz",
+        "/sandbox",
+    ] {
+        let r = http
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap();
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{path}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert!(csp.contains("connect-src 'self'"), "{path}");
+        let port = server.running.addr.port();
+        assert!(
+            csp.contains(&format!("frame-src http://localhost:{port}")),
+            "{path}: {csp}"
+        );
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        let permissions = h["permissions-policy"].to_str().unwrap();
+        assert!(
+            permissions.contains(&format!("camera=(self \"http://localhost:{port}\")")),
+            "{path}: {permissions}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn frame_ancestors_follow_the_configuration() {
+    let server = Server::with(|c| c.frame_ancestors = vec!["https://bank.example".into()]).await;
+    let r = client()
+        .get(format!("{}/", server.base))
+        .send()
+        .await
+        .unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors https://bank.example"),
+        "{csp}"
+    );
 }
 
 #[test]
 fn refuses_to_start_without_a_build() {
     let empty = tempfile::tempdir().unwrap();
-    let err = app(&Config {
-        dist: empty.path().to_path_buf(),
-    })
+    let err = app(
+        Config::sandbox(empty.path().to_path_buf()),
+        "127.0.0.1:1".parse().unwrap(),
+    )
     .unwrap_err();
     assert!(err.contains("no index.html"), "{err}");
 }

@@ -1,0 +1,393 @@
+//! The backend contract the SPA relies on (see `server/openapi.yaml`): `GET /session` and the
+//! five Cybrid-compatible paths, scoped to the session's customer.
+//!
+//! A browser holds a session cookie; everything it asks about must be its own customer's,
+//! and anything else answers 404 exactly like something that does not exist. In the sandbox,
+//! a bank bearer token (from `/oauth/token`) may call the same paths unscoped, as a mode-2
+//! server does when the sandbox plays the upstream Cybrid.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kyc_onboarding::core::api::{
+    parse, ListResponse, PersonaConfig, PostIdentityVerification, PostPersonaSession, SessionInfo,
+    VerificationMethod, VerificationType,
+};
+use kyc_onboarding::core::time::format_rfc3339;
+use serde::Deserialize;
+
+use crate::backend::ApiError;
+use crate::sandbox::fault::{Endpoint, FaultKind};
+use crate::sandbox::now_ms;
+use crate::session::Session;
+use crate::AppState;
+
+/// Who is calling.
+enum Caller {
+    /// A browser with a customer session: everything is scoped to its customer.
+    Customer(Session),
+    /// The bank (sandbox upstream only): unscoped.
+    Bank,
+}
+
+impl Caller {
+    /// Whether this caller may see the customer `guid`.
+    fn may_see(&self, guid: Option<&str>) -> bool {
+        match self {
+            Caller::Customer(s) => guid == Some(s.customer_guid.as_str()),
+            Caller::Bank => true,
+        }
+    }
+}
+
+/// Identifies the caller: a bank token (sandbox only) or the session cookie.
+fn caller(state: &AppState, headers: &HeaderMap, post: bool) -> Result<Caller, ApiError> {
+    if let Some(auth) = headers.get(header::AUTHORIZATION) {
+        let token = auth
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(ApiError::unauthenticated)?;
+        return match state.backend.sandbox() {
+            Some(sb) if sb.bank_token_valid(token, now_ms()) => Ok(Caller::Bank),
+            _ => Err(ApiError::unauthenticated()),
+        };
+    }
+    let session = if post {
+        state.sessions.require_with_csrf(headers)?
+    } else {
+        state.sessions.require(headers)?
+    };
+    Ok(Caller::Customer(session))
+}
+
+/// A fault the sandbox injects into this call, after any latency it adds.
+enum Injected {
+    /// Answer this instead of doing anything.
+    Instead(Response),
+    /// Do the work, then answer this instead of the result.
+    After(Response),
+}
+
+async fn inject(state: &AppState, caller: &Caller, endpoint: Endpoint) -> Option<Injected> {
+    let (Some(sb), Caller::Customer(session)) = (state.backend.sandbox(), caller) else {
+        return None;
+    };
+    let kind = sb.take_fault(&session.customer_guid, endpoint)?;
+    tracing::info!(endpoint = endpoint.name(), fault = ?kind, "sandbox fault injected");
+    Some(match kind {
+        FaultKind::Latency(ms) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            return None;
+        }
+        FaultKind::Status500 => Injected::Instead(
+            ApiError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: "sandbox fault: internal error".into(),
+                code: "internal_error",
+            }
+            .into_response(),
+        ),
+        FaultKind::Status503 => Injected::Instead(
+            ApiError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                message: "sandbox fault: unavailable".into(),
+                code: "service_unavailable",
+            }
+            .into_response(),
+        ),
+        FaultKind::TooManyRequests(secs) => {
+            let mut response = ApiError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                message: "sandbox fault: too many requests".into(),
+                code: "rate_limited",
+            }
+            .into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            Injected::Instead(response)
+        }
+        FaultKind::Drop => Injected::Instead(cut_connection()),
+        FaultKind::Malformed => Injected::After(
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                "{\"guid\": \"iv_",
+            )
+                .into_response(),
+        ),
+        FaultKind::LostResponse => Injected::After(cut_connection()),
+    })
+}
+
+/// A response whose body fails at once: the client sees the connection drop.
+fn cut_connection() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "sandbox fault: connection dropped",
+        ))
+    });
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(failing))
+        .expect("static response parts")
+}
+
+/// Runs `work` under the sandbox's fault injection for `endpoint`.
+async fn with_faults<F, Fut>(
+    state: &AppState,
+    caller: &Caller,
+    endpoint: Endpoint,
+    work: F,
+) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    match inject(state, caller, endpoint).await {
+        Some(Injected::Instead(response)) => response,
+        Some(Injected::After(response)) => {
+            let _ = work().await;
+            response
+        }
+        None => work().await,
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Response {
+    Json(value).into_response()
+}
+
+/// `GET /session`: who the customer is, and the front end's settings.
+pub async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let session = match state.sessions.require(&headers) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let caller = Caller::Customer(session.clone());
+    with_faults(&state, &caller, Endpoint::Session, || async {
+        let mut response = json(&SessionInfo {
+            customer_guid: session.customer_guid.clone(),
+            environment: Some(state.environment.clone()),
+            expires_at: Some(format_rfc3339(session.expires_ms)),
+            csrf_token: session.csrf_token.clone(),
+            persona: PersonaConfig {
+                sdk_url: Some(state.config.persona_sdk_url.clone()),
+                environment_id: state.config.persona_environment_id.clone(),
+                host: state.persona_host.clone(),
+            },
+        });
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    })
+    .await
+}
+
+/// `GET /api/customers/{guid}`.
+pub async fn customer(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(guid): Path<String>,
+) -> Response {
+    let caller = match caller(&state, &headers, false) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    if !caller.may_see(Some(&guid)) {
+        return ApiError::not_found("customer").into_response();
+    }
+    with_faults(&state, &caller, Endpoint::Customer, || async {
+        match state.backend.customer(&guid).await {
+            Ok(c) => json(&c),
+            Err(e) => e.into_response(),
+        }
+    })
+    .await
+}
+
+/// Query of the list endpoint.
+#[derive(Deserialize)]
+pub struct ListQuery {
+    customer_guid: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// `GET /api/identity_verifications?customer_guid=..`: newest first.
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let caller = match caller(&state, &headers, false) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let customer_guid = match (&caller, query.customer_guid) {
+        (Caller::Customer(s), None) => s.customer_guid.clone(),
+        (_, Some(guid)) => guid,
+        (Caller::Bank, None) => {
+            return ApiError::invalid("customer_guid is required").into_response()
+        }
+    };
+    if !caller.may_see(Some(&customer_guid)) {
+        return ApiError::not_found("customer").into_response();
+    }
+    let per_page = query.per_page.unwrap_or(10).clamp(1, 100);
+    let page = query.page.unwrap_or(0);
+    with_faults(&state, &caller, Endpoint::List, || async {
+        match state.backend.list(&customer_guid).await {
+            Ok(all) => {
+                let total = all.len() as u64;
+                let objects = all
+                    .into_iter()
+                    .skip((page * per_page) as usize)
+                    .take(per_page as usize)
+                    .collect();
+                json(&ListResponse {
+                    objects,
+                    total: Some(total),
+                    page: Some(page),
+                    per_page: Some(per_page),
+                })
+            }
+            Err(e) => e.into_response(),
+        }
+    })
+    .await
+}
+
+/// `POST /api/identity_verifications`. A browser may only create a KYC ID + selfie
+/// verification for its own customer; sandbox behaviours are refused in production.
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let caller = match caller(&state, &headers, true) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let post: PostIdentityVerification = match std::str::from_utf8(&body)
+        .ok()
+        .and_then(|text| parse(text).ok())
+    {
+        Some(p) => p,
+        None => {
+            return ApiError {
+                status: StatusCode::BAD_REQUEST,
+                message: "the body must be an identity verification request in JSON".into(),
+                code: "invalid_body",
+            }
+            .into_response()
+        }
+    };
+    if !caller.may_see(Some(&post.customer_guid)) {
+        return ApiError::not_found("customer").into_response();
+    }
+    if let Caller::Customer(_) = caller {
+        if post.kind != VerificationType::Kyc || post.method != VerificationMethod::IdAndSelfie {
+            return ApiError::invalid("only kyc id_and_selfie verifications can be created here")
+                .into_response();
+        }
+        if !post.expected_behaviours.is_empty() && state.environment == "production" {
+            return ApiError::invalid("expected_behaviours exist only in the sandbox")
+                .into_response();
+        }
+    }
+    with_faults(&state, &caller, Endpoint::Create, || async {
+        match state.backend.create(&post).await {
+            Ok(v) => {
+                tracing::info!(verification = %v.guid, "identity verification created");
+                (StatusCode::CREATED, Json(v)).into_response()
+            }
+            Err(e) => e.into_response(),
+        }
+    })
+    .await
+}
+
+/// `GET /api/identity_verifications/{guid}`.
+pub async fn verification(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(guid): Path<String>,
+) -> Response {
+    let caller = match caller(&state, &headers, false) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    with_faults(&state, &caller, Endpoint::Verification, || async {
+        match state.backend.verification(&guid).await {
+            Ok(v) if caller.may_see(v.customer_guid.as_deref()) => json(&v),
+            Ok(_) => ApiError::not_found("identity verification").into_response(),
+            Err(e) => e.into_response(),
+        }
+    })
+    .await
+}
+
+/// `POST /api/persona_sessions`: the verification and its inquiry must be the customer's.
+pub async fn persona_session(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let caller = match caller(&state, &headers, true) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let Some(post) = std::str::from_utf8(&body)
+        .ok()
+        .and_then(|text| parse::<PostPersonaSession>(text).ok())
+    else {
+        return ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: "the body must name persona_inquiry_id and identity_verification_guid".into(),
+            code: "invalid_body",
+        }
+        .into_response();
+    };
+    with_faults(&state, &caller, Endpoint::PersonaSession, || async {
+        if let Caller::Customer(_) = caller {
+            match state
+                .backend
+                .verification(&post.identity_verification_guid)
+                .await
+            {
+                Ok(v)
+                    if caller.may_see(v.customer_guid.as_deref())
+                        && v.persona_inquiry_id.as_deref()
+                            == Some(post.persona_inquiry_id.as_str()) => {}
+                Ok(_) => return ApiError::not_found("persona inquiry").into_response(),
+                Err(e) => return e.into_response(),
+            }
+        }
+        match state.backend.persona_session(&post).await {
+            Ok(session) => {
+                let mut response = json(&session);
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                response
+            }
+            Err(e) => e.into_response(),
+        }
+    })
+    .await
+}
+
+/// Any other `/api/...` path.
+pub async fn not_found() -> Response {
+    ApiError::not_found("resource").into_response()
+}

@@ -1,0 +1,153 @@
+//! The backend behind the SPA's API: the sandbox emulator or the real Cybrid API.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kyc_onboarding::core::api::{
+    Customer, ErrorResponse, IdentityVerification, PersonaSession, PostIdentityVerification,
+    PostPersonaSession,
+};
+
+use crate::cybrid::Cybrid;
+use crate::sandbox::{now_ms, Sandbox};
+
+/// An error answered in Cybrid's shape: `{status, error_message, message_code}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+    pub code: &'static str,
+}
+
+impl ApiError {
+    /// 404 for something that does not exist, or is not this customer's (the same answer).
+    pub fn not_found(what: &str) -> ApiError {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: format!("{what} not found"),
+            code: "not_found",
+        }
+    }
+
+    /// 422 for a request the API will not carry out.
+    pub fn invalid(message: &str) -> ApiError {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.to_owned(),
+            code: "invalid_parameter",
+        }
+    }
+
+    /// 401: no session, or it ended.
+    pub fn unauthenticated() -> ApiError {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: "no session: sign in again".to_owned(),
+            code: "unauthenticated",
+        }
+    }
+
+    /// 403: a POST without the session's CSRF token.
+    pub fn forbidden(message: &str) -> ApiError {
+        ApiError {
+            status: StatusCode::FORBIDDEN,
+            message: message.to_owned(),
+            code: "forbidden",
+        }
+    }
+
+    /// 502: the upstream API failed or answered something unreadable.
+    pub fn upstream(message: &str) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_GATEWAY,
+            message: message.to_owned(),
+            code: "upstream_error",
+        }
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> ErrorResponse {
+        ErrorResponse {
+            status: self.status.as_u16(),
+            error_message: Some(self.message.clone()),
+            message_code: Some(self.code.to_owned()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body())).into_response()
+    }
+}
+
+/// Where the five calls go.
+#[derive(Clone)]
+pub enum Backend {
+    /// Mode 1: the emulator.
+    Sandbox(Arc<Sandbox>),
+    /// Mode 2: the Cybrid bank API.
+    Cybrid(Arc<Cybrid>),
+}
+
+impl Backend {
+    /// `GET /api/customers/{guid}`.
+    pub async fn customer(&self, guid: &str) -> Result<Customer, ApiError> {
+        match self {
+            Backend::Sandbox(sb) => sb
+                .customer(guid, now_ms())
+                .ok_or_else(|| ApiError::not_found("customer")),
+            Backend::Cybrid(c) => c.customer(guid).await,
+        }
+    }
+
+    /// `GET /api/identity_verifications?customer_guid=`: newest first.
+    pub async fn list(&self, customer_guid: &str) -> Result<Vec<IdentityVerification>, ApiError> {
+        match self {
+            Backend::Sandbox(sb) => Ok(sb.list(customer_guid, now_ms())),
+            Backend::Cybrid(c) => c.list(customer_guid).await,
+        }
+    }
+
+    /// `POST /api/identity_verifications`.
+    pub async fn create(
+        &self,
+        post: &PostIdentityVerification,
+    ) -> Result<IdentityVerification, ApiError> {
+        match self {
+            Backend::Sandbox(sb) => sb.create(post, now_ms()),
+            Backend::Cybrid(c) => c.create(post).await,
+        }
+    }
+
+    /// `GET /api/identity_verifications/{guid}`.
+    pub async fn verification(&self, guid: &str) -> Result<IdentityVerification, ApiError> {
+        match self {
+            Backend::Sandbox(sb) => sb
+                .verification(guid, now_ms())
+                .ok_or_else(|| ApiError::not_found("identity verification")),
+            Backend::Cybrid(c) => c.verification(guid).await,
+        }
+    }
+
+    /// `POST /api/persona_sessions`.
+    pub async fn persona_session(
+        &self,
+        post: &PostPersonaSession,
+    ) -> Result<PersonaSession, ApiError> {
+        match self {
+            Backend::Sandbox(sb) => sb.persona_session(post, now_ms()),
+            Backend::Cybrid(c) => c.persona_session(post).await,
+        }
+    }
+
+    /// The sandbox, when that is the backend.
+    pub fn sandbox(&self) -> Option<&Arc<Sandbox>> {
+        match self {
+            Backend::Sandbox(sb) => Some(sb),
+            Backend::Cybrid(_) => None,
+        }
+    }
+}

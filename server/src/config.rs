@@ -1,0 +1,255 @@
+//! Server settings, from command-line flags and environment variables.
+//!
+//! Mode 1 (sandbox, the default) needs nothing. Mode 2 forwards to Cybrid and is switched on
+//! by `CYBRID_CLIENT_ID` + `CYBRID_CLIENT_SECRET` (bank API credentials).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::sandbox::Timings;
+
+/// Where the backend calls go.
+#[derive(Clone, Debug)]
+pub enum Mode {
+    /// The in-memory emulator of Cybrid and Persona.
+    Sandbox(Timings),
+    /// The real Cybrid API (or anything that speaks it).
+    Cybrid(CybridConfig),
+}
+
+/// How to reach Cybrid in mode 2.
+#[derive(Clone)]
+pub struct CybridConfig {
+    /// `https://bank.sandbox.cybrid.app` or `https://bank.production.cybrid.app`.
+    pub bank_url: String,
+    /// The identity host that issues bank tokens: `https://id.sandbox.cybrid.app`.
+    pub id_url: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// `sandbox` or `production`: shown to the front end.
+    pub environment: String,
+}
+
+impl std::fmt::Debug for CybridConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CybridConfig")
+            .field("bank_url", &self.bank_url)
+            .field("id_url", &self.id_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Everything the server needs to start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The built SPA (trunk's `dist/`), with optional `.br` / `.gz` siblings.
+    pub dist: PathBuf,
+    pub mode: Mode,
+    /// How long a customer session lasts.
+    pub session_ttl: Duration,
+    /// Origins allowed to frame the app (`frame-ancestors`); empty means none.
+    pub frame_ancestors: Vec<String>,
+    /// Set the `Secure` flag on cookies (the app is served over https).
+    pub secure_cookies: bool,
+    /// HMAC-SHA256 secret shared with the integrator's backend for `/launch` tokens.
+    pub launch_secret: Option<Vec<u8>>,
+    /// Where the front end loads the Persona SDK from (our own copy by default).
+    pub persona_sdk_url: String,
+    /// Persona `environmentId`, when the integrator uses one.
+    pub persona_environment_id: Option<String>,
+    /// Sandbox only: the client credentials its `/oauth/token` accepts, so that a mode-2
+    /// server can use this sandbox as its upstream Cybrid.
+    pub sandbox_bank_credentials: Option<(String, String)>,
+}
+
+impl Config {
+    /// Sandbox defaults for a build in `dist`.
+    pub fn sandbox(dist: PathBuf) -> Config {
+        Config {
+            dist,
+            mode: Mode::Sandbox(Timings::default()),
+            session_ttl: Duration::from_secs(60 * 60),
+            frame_ancestors: Vec::new(),
+            secure_cookies: false,
+            launch_secret: None,
+            persona_sdk_url: "/persona.js".to_owned(),
+            persona_environment_id: None,
+            sandbox_bank_credentials: None,
+        }
+    }
+
+    /// Reads flags (`--addr`, `--dist`, `--inquiry-delay-ms`...) and environment variables.
+    pub fn from_args_and_env(
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<(SocketAddr, Config), String> {
+        let mut addr: SocketAddr = "127.0.0.1:8080".parse().expect("valid default");
+        let mut config = Config::sandbox(PathBuf::from("dist"));
+        let mut timings = Timings::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+            match arg.as_str() {
+                "--addr" => {
+                    let text = value("--addr")?;
+                    addr = text.parse().map_err(|_| {
+                        format!("--addr must look like 127.0.0.1:8080, got `{text}`")
+                    })?;
+                }
+                "--dist" => config.dist = PathBuf::from(value("--dist")?),
+                "--inquiry-delay-ms" => timings.inquiry_delay_ms = number(&value(&arg)?, &arg)?,
+                "--decision-delay-ms" => timings.decision_delay_ms = number(&value(&arg)?, &arg)?,
+                "--review-delay-ms" => timings.review_delay_ms = number(&value(&arg)?, &arg)?,
+                "-h" | "--help" => return Err(USAGE.to_owned()),
+                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+            }
+        }
+        if let Some(ttl) = env("KYC_SESSION_TTL_SECS") {
+            config.session_ttl = Duration::from_secs(number(&ttl, "KYC_SESSION_TTL_SECS")?.max(60));
+        }
+        if let Some(list) = env("KYC_FRAME_ANCESTORS") {
+            config.frame_ancestors = list.split_whitespace().map(str::to_owned).collect();
+            for origin in &config.frame_ancestors {
+                if !(origin.starts_with("https://") || origin.starts_with("http://localhost")) {
+                    return Err(format!(
+                        "KYC_FRAME_ANCESTORS entries must be https origins, got `{origin}`"
+                    ));
+                }
+            }
+        }
+        config.secure_cookies = env("KYC_PUBLIC_URL").is_some_and(|u| u.starts_with("https://"));
+        config.launch_secret = env("KYC_LAUNCH_SECRET").map(String::into_bytes);
+        if config.launch_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err("KYC_LAUNCH_SECRET must be at least 32 bytes".to_owned());
+        }
+        if let Some(url) = env("PERSONA_SDK_URL") {
+            config.persona_sdk_url = url;
+        }
+        config.persona_environment_id = env("PERSONA_ENVIRONMENT_ID");
+        config.sandbox_bank_credentials = match (
+            env("SANDBOX_BANK_CLIENT_ID"),
+            env("SANDBOX_BANK_CLIENT_SECRET"),
+        ) {
+            (Some(id), Some(secret)) => Some((id, secret)),
+            _ => None,
+        };
+        config.mode = match (env("CYBRID_CLIENT_ID"), env("CYBRID_CLIENT_SECRET")) {
+            (Some(client_id), Some(client_secret)) => Mode::Cybrid(CybridConfig {
+                bank_url: env("CYBRID_BANK_URL")
+                    .unwrap_or_else(|| "https://bank.sandbox.cybrid.app".to_owned()),
+                id_url: env("CYBRID_ID_URL")
+                    .unwrap_or_else(|| "https://id.sandbox.cybrid.app".to_owned()),
+                client_id,
+                client_secret,
+                environment: env("CYBRID_ENVIRONMENT").unwrap_or_else(|| "sandbox".to_owned()),
+            }),
+            (None, None) => Mode::Sandbox(timings),
+            _ => {
+                return Err(
+                    "set both CYBRID_CLIENT_ID and CYBRID_CLIENT_SECRET for Cybrid mode, or neither for the sandbox"
+                        .to_owned(),
+                )
+            }
+        };
+        if let Mode::Cybrid(_) = config.mode {
+            if config.launch_secret.is_none() {
+                return Err(
+                    "Cybrid mode needs KYC_LAUNCH_SECRET: customers arrive through /launch"
+                        .to_owned(),
+                );
+            }
+        }
+        Ok((addr, config))
+    }
+}
+
+fn number(text: &str, name: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| format!("{name} must be a whole number, got `{text}`"))
+}
+
+/// Command-line help.
+pub const USAGE: &str = "\
+usage: kyc-server [--addr 127.0.0.1:8080] [--dist dist]
+                  [--inquiry-delay-ms N] [--decision-delay-ms N] [--review-delay-ms N]
+
+Sandbox mode (default) emulates Cybrid and Persona in memory; open /sandbox to pick a scenario.
+Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET (and optionally
+CYBRID_BANK_URL, CYBRID_ID_URL, CYBRID_ENVIRONMENT). Other settings: KYC_SESSION_TTL_SECS,
+KYC_FRAME_ANCESTORS, KYC_PUBLIC_URL, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG, and in
+the sandbox SANDBOX_BANK_CLIENT_ID / SANDBOX_BANK_CLIENT_SECRET (to act as an upstream Cybrid).";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<(SocketAddr, Config), String> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_args_and_env(args.iter().map(|a| a.to_string()), move |key| {
+            env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults_to_the_sandbox_on_loopback() {
+        let (addr, config) = parse(&[], &[]).unwrap();
+        assert_eq!(addr.to_string(), "127.0.0.1:8080");
+        assert!(matches!(config.mode, Mode::Sandbox(_)));
+        assert!(!config.secure_cookies);
+    }
+
+    #[test]
+    fn cybrid_mode_needs_both_credentials_and_a_launch_secret() {
+        let secret = ("KYC_LAUNCH_SECRET", "0123456789abcdef0123456789abcdef");
+        let (_, config) = parse(
+            &[],
+            &[
+                ("CYBRID_CLIENT_ID", "id"),
+                ("CYBRID_CLIENT_SECRET", "s3cr3t"),
+                secret,
+            ],
+        )
+        .unwrap();
+        let Mode::Cybrid(c) = &config.mode else {
+            panic!("cybrid mode")
+        };
+        assert_eq!(c.bank_url, "https://bank.sandbox.cybrid.app");
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+        assert!(parse(&[], &[("CYBRID_CLIENT_ID", "id")]).is_err());
+        assert!(parse(
+            &[],
+            &[("CYBRID_CLIENT_ID", "id"), ("CYBRID_CLIENT_SECRET", "s")]
+        )
+        .is_err());
+        assert!(parse(&[], &[("KYC_LAUNCH_SECRET", "short")]).is_err());
+    }
+
+    #[test]
+    fn bad_values_get_clear_messages() {
+        assert!(parse(&["--addr", "nowhere"], &[])
+            .unwrap_err()
+            .contains("--addr"));
+        assert!(parse(&["--inquiry-delay-ms", "soon"], &[])
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(parse(&["--bogus"], &[])
+            .unwrap_err()
+            .contains("unknown argument"));
+        assert!(parse(&[], &[("KYC_FRAME_ANCESTORS", "http://evil.example")]).is_err());
+        let (_, c) = parse(
+            &[],
+            &[(
+                "KYC_FRAME_ANCESTORS",
+                "https://bank.example https://app.example",
+            )],
+        )
+        .unwrap();
+        assert_eq!(c.frame_ancestors.len(), 2);
+    }
+}

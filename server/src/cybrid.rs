@@ -1,0 +1,276 @@
+//! Mode 2: forwards the five calls to the Cybrid bank API with a bank token from the identity
+//! host's OAuth client-credentials endpoint. The token is cached until shortly before it
+//! expires and refreshed once when the bank API answers 401.
+
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use kyc_onboarding::core::api::{
+    parse, Customer, ErrorResponse, IdentityVerification, ListResponse, PersonaSession,
+    PostIdentityVerification, PostPersonaSession,
+};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::backend::ApiError;
+use crate::config::CybridConfig;
+
+/// The scopes the backend needs, and no more.
+const SCOPES: &str =
+    "customers:read identity_verifications:read identity_verifications:execute persona_sessions:execute";
+/// Renew the token this long before it expires.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+/// How many verifications to look at when listing (newest first).
+const LIST_PAGE: u32 = 10;
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+/// A cached bank token.
+struct BankToken {
+    value: String,
+    renew_at: Instant,
+}
+
+/// The Cybrid bank API client.
+pub struct Cybrid {
+    http: reqwest::Client,
+    config: CybridConfig,
+    token: tokio::sync::Mutex<Option<BankToken>>,
+}
+
+impl Cybrid {
+    /// A client for the configured hosts.
+    pub fn new(config: CybridConfig) -> Result<Cybrid, String> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Cybrid {
+            http,
+            config,
+            token: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    /// The environment name for the front end.
+    pub fn environment(&self) -> &str {
+        &self.config.environment
+    }
+
+    /// A bank token, from the cache unless `renew` or it is about to expire.
+    async fn bank_token(&self, renew: bool) -> Result<String, ApiError> {
+        let mut cached = self.token.lock().await;
+        if let Some(token) = cached.as_ref() {
+            if !renew && Instant::now() < token.renew_at {
+                return Ok(token.value.clone());
+            }
+        }
+        let url = format!("{}/oauth/token", self.config.id_url.trim_end_matches('/'));
+        let response = self
+            .http
+            .post(url)
+            .json(&serde_json::json!({
+                "grant_type": "client_credentials",
+                "client_id": self.config.client_id,
+                "client_secret": self.config.client_secret,
+                "scope": SCOPES,
+            }))
+            .send()
+            .await
+            .map_err(|_| ApiError::upstream("the identity service did not answer"))?;
+        if !response.status().is_success() {
+            tracing::error!(status = response.status().as_u16(), "bank token refused");
+            return Err(ApiError::upstream(
+                "the identity service refused our credentials",
+            ));
+        }
+        let body: TokenResponse = response.json().await.map_err(|_| {
+            ApiError::upstream("the identity service answered something unreadable")
+        })?;
+        let lifetime = Duration::from_secs(body.expires_in.unwrap_or(3_600));
+        let renew_at = Instant::now() + lifetime.saturating_sub(EXPIRY_MARGIN);
+        tracing::info!(expires_in_secs = lifetime.as_secs(), "bank token obtained");
+        *cached = Some(BankToken {
+            value: body.access_token.clone(),
+            renew_at,
+        });
+        Ok(body.access_token)
+    }
+
+    /// Sends a call with the bank token, renewing the token once on a 401.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<T, ApiError> {
+        let url = format!("{}{path}", self.config.bank_url.trim_end_matches('/'));
+        let mut renew = false;
+        loop {
+            let token = self.bank_token(renew).await?;
+            let mut request = self.http.request(method.clone(), &url).bearer_auth(token);
+            if let Some(body) = &body {
+                request = request
+                    .header("content-type", "application/json")
+                    .body(body.clone());
+            }
+            let response = request
+                .send()
+                .await
+                .map_err(|_| ApiError::upstream("the Cybrid API did not answer"))?;
+            let status = response.status();
+            if status == StatusCode::UNAUTHORIZED && !renew {
+                renew = true;
+                continue;
+            }
+            let text = response
+                .text()
+                .await
+                .map_err(|_| ApiError::upstream("the Cybrid API answer was cut off"))?;
+            if status.is_success() {
+                return parse(&text).map_err(|_| {
+                    ApiError::upstream("the Cybrid API answered something unreadable")
+                });
+            }
+            return Err(upstream_error(status, &text));
+        }
+    }
+
+    /// `GET /api/customers/{guid}`.
+    pub async fn customer(&self, guid: &str) -> Result<Customer, ApiError> {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/api/customers/{}", path_segment(guid)?),
+            None,
+        )
+        .await
+    }
+
+    /// `GET /api/identity_verifications?customer_guid=`.
+    pub async fn list(&self, customer_guid: &str) -> Result<Vec<IdentityVerification>, ApiError> {
+        let page: ListResponse<IdentityVerification> = self
+            .call(
+                reqwest::Method::GET,
+                &format!(
+                    "/api/identity_verifications?customer_guid={}&page=0&per_page={LIST_PAGE}",
+                    path_segment(customer_guid)?
+                ),
+                None,
+            )
+            .await?;
+        Ok(page.objects)
+    }
+
+    /// `POST /api/identity_verifications`.
+    pub async fn create(
+        &self,
+        post: &PostIdentityVerification,
+    ) -> Result<IdentityVerification, ApiError> {
+        let body = kyc_onboarding::core::api::to_json(post);
+        self.call(
+            reqwest::Method::POST,
+            "/api/identity_verifications",
+            Some(body),
+        )
+        .await
+    }
+
+    /// `GET /api/identity_verifications/{guid}`.
+    pub async fn verification(&self, guid: &str) -> Result<IdentityVerification, ApiError> {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/api/identity_verifications/{}", path_segment(guid)?),
+            None,
+        )
+        .await
+    }
+
+    /// `POST /api/persona_sessions`.
+    pub async fn persona_session(
+        &self,
+        post: &PostPersonaSession,
+    ) -> Result<PersonaSession, ApiError> {
+        let body = kyc_onboarding::core::api::to_json(post);
+        self.call(reqwest::Method::POST, "/api/persona_sessions", Some(body))
+            .await
+    }
+}
+
+/// Only plain identifiers go into upstream URLs.
+fn path_segment(id: &str) -> Result<&str, ApiError> {
+    if !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        Ok(id)
+    } else {
+        Err(ApiError::not_found("resource"))
+    }
+}
+
+/// Maps an upstream error to ours: 404 stays 404, other 4xx keep their status and code, 5xx
+/// become 502 (the upstream failed, not the request).
+fn upstream_error(status: StatusCode, body: &str) -> ApiError {
+    let parsed: Option<ErrorResponse> = parse(body).ok();
+    let code = parsed.as_ref().and_then(|e| e.message_code.clone());
+    tracing::warn!(
+        status = status.as_u16(),
+        code = code.as_deref().unwrap_or("-"),
+        "Cybrid API error"
+    );
+    match status.as_u16() {
+        404 => ApiError::not_found("resource"),
+        429 => ApiError {
+            status,
+            message: "too many requests: try again shortly".to_owned(),
+            code: "rate_limited",
+        },
+        400..=499 => ApiError {
+            status,
+            message: "the Cybrid API refused the request".to_owned(),
+            code: "upstream_refused",
+        },
+        _ => ApiError::upstream("the Cybrid API failed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_identifiers_reach_upstream_urls() {
+        assert!(path_segment("abc_123-XYZ").is_ok());
+        for bad in ["", "../admin", "a/b", "a?b=c", "a%2f", &"x".repeat(65)] {
+            assert!(path_segment(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn upstream_errors_map_to_ours() {
+        assert_eq!(
+            upstream_error(StatusCode::NOT_FOUND, "").status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            upstream_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                r#"{"status":422,"error_message":"x","message_code":"y"}"#
+            )
+            .status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            upstream_error(StatusCode::SERVICE_UNAVAILABLE, "<html>").status,
+            StatusCode::BAD_GATEWAY
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! `GET /launch?token=...`: how a customer arrives from the integrator's own app.
+//!
+//! The token is a JWT signed with HMAC-SHA256 by the integrator's backend, with a secret
+//! shared with this server. Its claims name the customer and when the token expires:
+//! `{"customer_guid": "...", "exp": 1700000000}` (seconds), optionally `iat` and `jti`.
+//! Tokens must be short-lived (at most ten minutes) and are accepted once.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::Sha256;
+
+use crate::sandbox::now_ms;
+use crate::AppState;
+
+/// The longest a launch token may live.
+pub const MAX_LIFETIME_SECS: i64 = 600;
+/// Clock difference tolerated between the integrator's server and this one.
+const LEEWAY_SECS: i64 = 30;
+
+/// Why a launch token was refused. Shown to nobody but the logs (without the token).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Malformed,
+    WrongAlgorithm,
+    BadSignature,
+    Expired,
+    TooLongLived,
+    Replayed,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    alg: String,
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    customer_guid: String,
+    exp: i64,
+}
+
+/// Checks launch tokens and remembers the ones already used.
+pub struct LaunchVerifier {
+    secret: Vec<u8>,
+    /// Signature of each used token, until it would have expired anyway.
+    used: Mutex<HashMap<Vec<u8>, i64>>,
+}
+
+impl LaunchVerifier {
+    /// A verifier for tokens signed with `secret`.
+    pub fn new(secret: Vec<u8>) -> LaunchVerifier {
+        LaunchVerifier {
+            secret,
+            used: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The customer guid of a valid, fresh, unused token; the token is then used up.
+    pub fn accept(&self, token: &str, now_secs: i64) -> Result<String, Refusal> {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let mut parts = token.split('.');
+        let (Some(header), Some(claims), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(Refusal::Malformed);
+        };
+        let header: Header = b64
+            .decode(header)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or(Refusal::Malformed)?;
+        if header.alg != "HS256" {
+            return Err(Refusal::WrongAlgorithm);
+        }
+        let signature = b64.decode(signature).map_err(|_| Refusal::Malformed)?;
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.secret).map_err(|_| Refusal::Malformed)?;
+        // What was signed: `header.claims`, everything before the last dot.
+        let signed = token.rsplit_once('.').map_or("", |(signed, _)| signed);
+        mac.update(signed.as_bytes());
+        mac.verify_slice(&signature)
+            .map_err(|_| Refusal::BadSignature)?;
+        let claims: Claims = b64
+            .decode(claims)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or(Refusal::Malformed)?;
+        if claims.exp + LEEWAY_SECS <= now_secs {
+            return Err(Refusal::Expired);
+        }
+        if claims.exp > now_secs + MAX_LIFETIME_SECS + LEEWAY_SECS {
+            return Err(Refusal::TooLongLived);
+        }
+        if claims.customer_guid.is_empty() || claims.customer_guid.len() > 64 {
+            return Err(Refusal::Malformed);
+        }
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        used.retain(|_, exp| *exp + LEEWAY_SECS > now_secs);
+        if used.insert(signature, claims.exp).is_some() {
+            return Err(Refusal::Replayed);
+        }
+        Ok(claims.customer_guid)
+    }
+}
+
+/// Query of `/launch`.
+#[derive(Deserialize)]
+pub struct LaunchQuery {
+    token: Option<String>,
+}
+
+fn refusal_page(status: StatusCode, heading: &str, text: &str) -> Response {
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{heading}</title><link rel=\"stylesheet\" href=\"/pages.css\"></head>\
+             <body><main><h1>{heading}</h1><p>{text}</p></main></body></html>"
+        )),
+    )
+        .into_response()
+}
+
+/// `GET /launch?token=...`: verifies the integrator's token, starts a session and sends the
+/// customer on to the app without the token in the address bar.
+pub async fn launch(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<LaunchQuery>,
+) -> Response {
+    let Some(verifier) = state.launch.as_ref() else {
+        return refusal_page(
+            StatusCode::NOT_FOUND,
+            "Sign-in links are not set up",
+            "This server has no launch secret configured.",
+        );
+    };
+    let now = now_ms();
+    match verifier.accept(query.token.as_deref().unwrap_or_default(), now / 1000) {
+        Ok(customer_guid) => {
+            if let Err(e) = state.backend.customer(&customer_guid).await {
+                tracing::warn!(
+                    status = e.status.as_u16(),
+                    "launch for a customer the API does not know"
+                );
+                return refusal_page(
+                    StatusCode::NOT_FOUND,
+                    "We could not find your account",
+                    "Go back to the app you came from and start again.",
+                );
+            }
+            tracing::info!(customer = %customer_guid, "session started from a launch token");
+            let mut response = Redirect::to("/").into_response();
+            let cookie = state.sessions.create(&customer_guid, now);
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(refusal) => {
+            tracing::warn!(?refusal, "launch token refused");
+            refusal_page(
+                StatusCode::UNAUTHORIZED,
+                "This link has expired or was already used",
+                "Go back to the app you came from and open identity verification again.",
+            )
+        }
+    }
+}
+
+/// Signs claims the way an integrator's backend does (for tests and the integrator guide).
+pub fn sign(secret: &[u8], claims: &serde_json::Value) -> String {
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let head = b64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let body = b64.encode(claims.to_string());
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(format!("{head}.{body}").as_bytes());
+    format!("{head}.{body}.{}", b64.encode(mac.finalize().into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SECRET: &[u8] = b"an integrator secret of 32 bytes!";
+    const NOW: i64 = 1_800_000_000;
+
+    #[test]
+    fn accepts_a_fresh_token_once() {
+        let v = LaunchVerifier::new(SECRET.to_vec());
+        let token = sign(
+            SECRET,
+            &json!({"customer_guid": "cust_1", "exp": NOW + 120}),
+        );
+        assert_eq!(v.accept(&token, NOW), Ok("cust_1".to_owned()));
+        assert_eq!(v.accept(&token, NOW + 1), Err(Refusal::Replayed));
+    }
+
+    #[test]
+    fn refuses_bad_tokens() {
+        let v = LaunchVerifier::new(SECRET.to_vec());
+        let expired = sign(SECRET, &json!({"customer_guid": "c", "exp": NOW - 60}));
+        assert_eq!(v.accept(&expired, NOW), Err(Refusal::Expired));
+        let forever = sign(SECRET, &json!({"customer_guid": "c", "exp": NOW + 86_400}));
+        assert_eq!(v.accept(&forever, NOW), Err(Refusal::TooLongLived));
+        let other_key = sign(
+            b"another secret, also 32 bytes....",
+            &json!({"customer_guid": "c", "exp": NOW + 60}),
+        );
+        assert_eq!(v.accept(&other_key, NOW), Err(Refusal::BadSignature));
+        // Claims swapped after signing.
+        let good = sign(SECRET, &json!({"customer_guid": "c", "exp": NOW + 60}));
+        let forged_claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(json!({"customer_guid": "someone_else", "exp": NOW + 60}).to_string());
+        let parts: Vec<&str> = good.split('.').collect();
+        let forged = format!("{}.{}.{}", parts[0], forged_claims, parts[2]);
+        assert_eq!(v.accept(&forged, NOW), Err(Refusal::BadSignature));
+        // alg=none.
+        let none_head =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#);
+        let none = format!("{none_head}.{}.", parts[1]);
+        assert_eq!(v.accept(&none, NOW), Err(Refusal::WrongAlgorithm));
+        for junk in ["", "a.b", "a.b.c.d", "!!!.!!!.!!!"] {
+            assert_eq!(v.accept(junk, NOW), Err(Refusal::Malformed), "{junk}");
+        }
+    }
+}

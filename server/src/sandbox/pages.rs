@@ -1,0 +1,267 @@
+//! The sandbox's own pages and controls: the scenario list, starting a scenario (a fresh
+//! customer with a session), fault injection, test counters, and the bank-side endpoints a
+//! mode-2 server uses when this sandbox plays the upstream Cybrid.
+
+use std::fmt::Write;
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Json;
+use kyc_onboarding::core::failure::{FailureCategory, FailureCode};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::fault::{Endpoint, FaultKind, FaultRule};
+use super::now_ms;
+use super::scenario::{Scenario, CATALOG};
+use crate::backend::ApiError;
+use crate::AppState;
+
+const STYLE: &str = include_str!("../../static/pages.css");
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn layout(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/pages.css\"></head>\
+         <body><main>{body}</main></body></html>",
+        title = escape(title)
+    )
+}
+
+/// `GET /pages.css`.
+pub async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+/// `GET /sandbox`: every scenario, one click each, plus a form for any failure codes.
+pub async fn index() -> Response {
+    let mut body = String::from(
+        "<h1>Sandbox scenarios</h1>\
+         <p>Each link creates a new sandbox customer with a session and opens the app. \
+         Nothing here touches Cybrid or Persona: both are emulated by this server.</p><ul class=\"scenarios\">",
+    );
+    for entry in CATALOG {
+        let _ = write!(
+            body,
+            "<li><a href=\"/sandbox/start?scenario={id}{params}\" data-scenario=\"{id}\">{title}</a>\
+             <span>{description}</span></li>",
+            id = entry.id,
+            params = escape(entry.params),
+            title = escape(entry.title),
+            description = escape(entry.description),
+        );
+    }
+    body.push_str(
+        "</ul><h2>Fail with chosen codes</h2><form action=\"/sandbox/start\" method=\"get\">\
+        <input type=\"hidden\" name=\"scenario\" value=\"fails\">",
+    );
+    for (category, label) in [
+        (FailureCategory::RetryAllowed, "Retry allowed"),
+        (FailureCategory::ComplianceReview, "Compliance review"),
+        (FailureCategory::Rejected, "Rejected"),
+        (
+            FailureCategory::NotKyc,
+            "Not KYC (bank account and other flows)",
+        ),
+    ] {
+        let _ = write!(body, "<fieldset><legend>{label}</legend>");
+        for code in FailureCode::KNOWN
+            .iter()
+            .filter(|c| c.category() == category)
+        {
+            let _ = write!(
+                body,
+                "<label><input type=\"checkbox\" name=\"codes\" value=\"{c}\"> {c}</label>",
+                c = code.as_str()
+            );
+        }
+        body.push_str("</fieldset>");
+    }
+    body.push_str(
+        "<label>Another code <input name=\"codes\" pattern=\"[a-z_]*\"></label>\
+         <label>Inquiry delay (ms) <input name=\"inquiry_delay_ms\" inputmode=\"numeric\" value=\"1000\"></label>\
+         <button type=\"submit\">Start with these codes</button></form>\
+         <h2>Faults</h2><p>Add <code>&amp;fault=endpoint:kind:count</code> to a start link, for example \
+         <code>fault=create:lost:1</code>. Endpoints: ",
+    );
+    let endpoints: Vec<&str> = Endpoint::ALL.iter().map(|(_, n)| *n).collect();
+    let _ = write!(
+        body,
+        "{}. Kinds: {}.</p>",
+        endpoints.join(", "),
+        FaultKind::EXAMPLES.join(", ")
+    );
+    Html(layout("Sandbox scenarios", &body)).into_response()
+}
+
+/// `GET /sandbox/start?scenario=...`: a fresh customer with a session, then the app.
+pub async fn start(
+    State(state): State<Arc<AppState>>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let Some(sb) = state.backend.sandbox() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match Scenario::from_query(&pairs, sb.timings) {
+        Ok(scenario) => {
+            let now = now_ms();
+            let guid = sb.new_customer(scenario, now);
+            tracing::info!(customer = %guid, "sandbox customer created");
+            let cookie = state.sessions.create(&guid, now);
+            let mut response = Redirect::to("/").into_response();
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(message) => (
+            StatusCode::BAD_REQUEST,
+            Html(layout(
+                "Unknown scenario",
+                &format!(
+                    "<h1>That scenario cannot start</h1><p>{}</p><p><a href=\"/sandbox\">See the scenarios</a></p>",
+                    escape(&message)
+                ),
+            )),
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /sandbox/api/state`: counts about the session's customer, for tests.
+pub async fn report(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let Some(sb) = state.backend.sandbox() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let session = match state.sessions.require(&headers) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    match sb.report(&session.customer_guid, now_ms()) {
+        Some(report) => Json(report).into_response(),
+        None => ApiError::not_found("customer").into_response(),
+    }
+}
+
+/// Body of `POST /sandbox/api/faults`.
+#[derive(Deserialize)]
+pub struct FaultsBody {
+    rules: Vec<String>,
+}
+
+/// `POST /sandbox/api/faults`: more faults for the session's customer.
+pub async fn add_faults(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(body): Json<FaultsBody>,
+) -> Response {
+    let Some(sb) = state.backend.sandbox() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let session = match state.sessions.require_with_csrf(&headers) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let rules: Result<Vec<FaultRule>, String> =
+        body.rules.iter().map(|r| FaultRule::parse(r)).collect();
+    match rules {
+        Ok(rules) => {
+            let count = rules.len();
+            sb.add_faults(&session.customer_guid, rules);
+            Json(json!({ "added": count })).into_response()
+        }
+        Err(message) => ApiError::invalid(&message).into_response(),
+    }
+}
+
+/// Body of `POST /oauth/token` (JSON or form).
+#[derive(Deserialize)]
+pub struct TokenRequest {
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// `POST /oauth/token`: the identity host's client-credentials grant, for a mode-2 server
+/// pointed at this sandbox.
+pub async fn oauth_token(
+    State(state): State<Arc<AppState>>,
+    Json(body): Json<TokenRequest>,
+) -> Response {
+    let token = state.backend.sandbox().and_then(|sb| {
+        sb.issue_bank_token(
+            body.client_id.as_deref().unwrap_or_default(),
+            body.client_secret.as_deref().unwrap_or_default(),
+            now_ms(),
+        )
+    });
+    match token {
+        Some(token) => Json(json!({
+            "access_token": token,
+            "token_type": "bearer",
+            "expires_in": 3600,
+            "scope": "customers:read identity_verifications:read identity_verifications:execute persona_sessions:execute",
+        }))
+        .into_response(),
+        None => (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_client"}))).into_response(),
+    }
+}
+
+/// `POST /api/customers` with a bank token: a new sandbox customer (mode-2 tests).
+pub async fn bank_create_customer(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(sb) = state.backend.sandbox() else {
+        return ApiError::not_found("resource").into_response();
+    };
+    let authorized = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|token| sb.bank_token_valid(token, now_ms()));
+    if !authorized {
+        return ApiError::unauthenticated().into_response();
+    }
+    (
+        StatusCode::CREATED,
+        Json(sb.create_customer_via_bank(now_ms())),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape("<script>alert('x') & \"y\"</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+        );
+    }
+}

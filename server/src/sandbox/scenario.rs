@@ -1,0 +1,337 @@
+//! Sandbox scenarios: how a sandbox customer's verification will go, chosen by URL.
+
+use kyc_onboarding::core::failure::{FailureCategory, FailureCode};
+
+use super::fault::FaultRule;
+use super::Timings;
+
+/// How the sandbox customer's verification goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The ID check passes; the customer becomes verified.
+    Passes,
+    /// The ID check fails with the chosen codes (review codes go through review first).
+    Fails,
+    /// Compliance review, then a pass.
+    ReviewThenPasses,
+    /// Compliance review, then a failure (rejected by default).
+    ReviewThenFails,
+    /// The ID used has expired: the verification ends expired.
+    Expires,
+    /// The inquiry takes a long time to be created.
+    SlowInquiry,
+    /// The customer is already verified.
+    AlreadyVerified,
+    /// The customer is already rejected.
+    AlreadyRejected,
+    /// The customer's account is frozen.
+    Frozen,
+    /// The customer started a verification earlier and left it part-way.
+    PendingToResume,
+}
+
+/// One entry of the `/sandbox` page.
+pub struct Entry {
+    pub id: &'static str,
+    pub kind: Kind,
+    pub title: &'static str,
+    pub description: &'static str,
+    /// Extra query parameters of the entry's link.
+    pub params: &'static str,
+}
+
+/// Every scenario the `/sandbox` page offers.
+pub const CATALOG: &[Entry] = &[
+    Entry {
+        id: "passes",
+        kind: Kind::Passes,
+        title: "Passes",
+        description: "The ID and selfie check passes and the customer becomes verified.",
+        params: "",
+    },
+    Entry {
+        id: "fails-retry",
+        kind: Kind::Fails,
+        title: "Fails, can retry",
+        description: "Blurry ID photo and a missing back side: the customer may try again.",
+        params: "&codes=id_quality_check_failure,id_double_side_check_failure",
+    },
+    Entry {
+        id: "fails-expired-id",
+        kind: Kind::Fails,
+        title: "Fails, expired ID",
+        description: "The ID has expired: try again with a valid one.",
+        params: "&codes=id_expiration_check_failure",
+    },
+    Entry {
+        id: "fails-review",
+        kind: Kind::Fails,
+        title: "Fails into review",
+        description: "Database and name checks need a person: the verification goes to review.",
+        params: "&codes=database_check_failure,name_check_failure",
+    },
+    Entry {
+        id: "fails-rejected",
+        kind: Kind::Fails,
+        title: "Fails, rejected",
+        description:
+            "A selfie and replica failure: the customer is rejected and must contact support.",
+        params: "&codes=selfie_failure,id_digital_replica_check_failure",
+    },
+    Entry {
+        id: "fails-mixed",
+        kind: Kind::Fails,
+        title: "Fails, mixed codes",
+        description: "Retry, review and rejection codes together: rejection wins.",
+        params: "&codes=id_quality_check_failure,address_check_failure,id_mrz_check_failure",
+    },
+    Entry {
+        id: "fails-unknown",
+        kind: Kind::Fails,
+        title: "Fails, unknown code",
+        description: "A code this app does not know: shown honestly, sent to support.",
+        params: "&codes=hologram_check_failure",
+    },
+    Entry {
+        id: "review-passes",
+        kind: Kind::ReviewThenPasses,
+        title: "Review, then passes",
+        description: "The verification goes to compliance review and is approved.",
+        params: "",
+    },
+    Entry {
+        id: "review-fails",
+        kind: Kind::ReviewThenFails,
+        title: "Review, then fails",
+        description: "The verification goes to compliance review and is rejected.",
+        params: "",
+    },
+    Entry {
+        id: "expires",
+        kind: Kind::Expires,
+        title: "Expires",
+        description:
+            "The ID used has expired: the verification ends expired and a new one is needed.",
+        params: "",
+    },
+    Entry {
+        id: "slow-inquiry",
+        kind: Kind::SlowInquiry,
+        title: "Slow inquiry creation",
+        description: "The Persona inquiry takes 8 seconds to appear.",
+        params: "",
+    },
+    Entry {
+        id: "already-verified",
+        kind: Kind::AlreadyVerified,
+        title: "Already verified",
+        description: "Nothing to do: the customer is verified.",
+        params: "",
+    },
+    Entry {
+        id: "already-rejected",
+        kind: Kind::AlreadyRejected,
+        title: "Already rejected",
+        description: "The customer was rejected earlier: contact support.",
+        params: "",
+    },
+    Entry {
+        id: "frozen",
+        kind: Kind::Frozen,
+        title: "Frozen",
+        description: "The customer's account is frozen: contact support.",
+        params: "",
+    },
+    Entry {
+        id: "pending-resume",
+        kind: Kind::PendingToResume,
+        title: "Resume a pending verification",
+        description: "A verification was started an hour ago and left part-way.",
+        params: "",
+    },
+];
+
+/// A scenario with its settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub kind: Kind,
+    /// Failure codes for the failing kinds.
+    pub codes: Vec<String>,
+    pub timings: Timings,
+    /// Faults injected into this customer's requests.
+    pub faults: Vec<FaultRule>,
+}
+
+impl Scenario {
+    /// The default scenario with the server's timings.
+    pub fn passes(timings: Timings) -> Scenario {
+        Scenario {
+            kind: Kind::Passes,
+            codes: Vec::new(),
+            timings,
+            faults: Vec::new(),
+        }
+    }
+
+    /// Reads `scenario=fails-retry&codes=a,b&inquiry_delay_ms=0&fault=create:lost:1...`.
+    pub fn from_query(pairs: &[(String, String)], defaults: Timings) -> Result<Scenario, String> {
+        let get = |key: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        let id = get("scenario").unwrap_or("passes");
+        let entry = CATALOG
+            .iter()
+            .find(|e| e.id == id || kind_name(e.kind) == id)
+            .ok_or_else(|| format!("unknown scenario `{}`", printable(id)))?;
+        let mut scenario = Scenario::passes(defaults);
+        scenario.kind = entry.kind;
+        if entry.kind == Kind::SlowInquiry {
+            scenario.timings.inquiry_delay_ms = scenario.timings.inquiry_delay_ms.max(8_000);
+        }
+        // Codes: from the URL (repeated or comma-separated), else the catalog entry's.
+        let mut codes: Vec<String> = pairs
+            .iter()
+            .filter(|(k, _)| k == "codes" || k == "code")
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if codes.is_empty() {
+            if let Some(list) = entry.params.strip_prefix("&codes=") {
+                codes = list.split(',').map(str::to_owned).collect();
+            }
+        }
+        for code in &codes {
+            if code.len() > 64 || !code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                return Err(format!("`{}` is not a failure code", printable(code)));
+            }
+        }
+        scenario.codes = codes;
+        let ms = |key: &str, slot: &mut u64| -> Result<(), String> {
+            if let Some(v) = get(key) {
+                *slot = v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n <= 24 * 3_600_000)
+                    .ok_or_else(|| format!("{key} must be milliseconds, got `{}`", printable(v)))?;
+            }
+            Ok(())
+        };
+        ms("inquiry_delay_ms", &mut scenario.timings.inquiry_delay_ms)?;
+        ms("decision_delay_ms", &mut scenario.timings.decision_delay_ms)?;
+        ms("review_delay_ms", &mut scenario.timings.review_delay_ms)?;
+        ms("customer_delay_ms", &mut scenario.timings.customer_delay_ms)?;
+        ms("expire_after_ms", &mut scenario.timings.expire_after_ms)?;
+        for (_, rule) in pairs.iter().filter(|(k, _)| k == "fault") {
+            scenario.faults.push(FaultRule::parse(rule)?);
+        }
+        Ok(scenario)
+    }
+
+    /// The codes a failing verification ends with.
+    pub fn failure_codes(&self) -> Vec<String> {
+        match (self.kind, self.codes.is_empty()) {
+            (_, false) => self.codes.clone(),
+            (Kind::ReviewThenFails, true) => {
+                vec!["name_check_failure".into(), "compliance_rejection".into()]
+            }
+            (Kind::ReviewThenPasses, true) => vec!["review_required".into()],
+            _ => vec!["id_check_failure".into()],
+        }
+    }
+
+    /// Whether the codes send the verification to review before the outcome.
+    pub fn goes_to_review(&self) -> bool {
+        matches!(self.kind, Kind::ReviewThenPasses | Kind::ReviewThenFails)
+            || (self.kind == Kind::Fails
+                && self
+                    .failure_codes()
+                    .iter()
+                    .any(|c| FailureCode::parse(c).category() == FailureCategory::ComplianceReview))
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Passes => "passes",
+        Kind::Fails => "fails",
+        Kind::ReviewThenPasses => "review-then-passes",
+        Kind::ReviewThenFails => "review-then-fails",
+        Kind::Expires => "expires",
+        Kind::SlowInquiry => "slow-inquiry",
+        Kind::AlreadyVerified => "already-verified",
+        Kind::AlreadyRejected => "already-rejected",
+        Kind::Frozen => "frozen",
+        Kind::PendingToResume => "pending-resume",
+    }
+}
+
+/// A value from a URL, safe to put in an error message (printable ASCII, at most 40 chars).
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .take(40)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_scenarios_codes_timings_and_faults() {
+        let s = Scenario::from_query(
+            &q(&[
+                ("scenario", "fails-retry"),
+                ("codes", "id_check_failure"),
+                ("code", "user_canceled"),
+                ("inquiry_delay_ms", "0"),
+                ("fault", "create:lost:1"),
+            ]),
+            Timings::default(),
+        )
+        .unwrap();
+        assert_eq!(s.kind, Kind::Fails);
+        assert_eq!(s.codes, ["id_check_failure", "user_canceled"]);
+        assert_eq!(s.timings.inquiry_delay_ms, 0);
+        assert_eq!(s.faults.len(), 1);
+        let catalog_codes =
+            Scenario::from_query(&q(&[("scenario", "fails-review")]), Timings::default()).unwrap();
+        assert_eq!(
+            catalog_codes.codes,
+            ["database_check_failure", "name_check_failure"]
+        );
+        assert!(catalog_codes.goes_to_review());
+    }
+
+    #[test]
+    fn refuses_nonsense_with_a_clear_message() {
+        let err =
+            Scenario::from_query(&q(&[("scenario", "<script>")]), Timings::default()).unwrap_err();
+        assert!(err.contains("unknown scenario"));
+        assert!(Scenario::from_query(&q(&[("codes", "DROP TABLE")]), Timings::default()).is_err());
+        assert!(
+            Scenario::from_query(&q(&[("inquiry_delay_ms", "-1")]), Timings::default()).is_err()
+        );
+    }
+
+    #[test]
+    fn every_catalog_entry_parses() {
+        for entry in CATALOG {
+            let s =
+                Scenario::from_query(&q(&[("scenario", entry.id)]), Timings::default()).unwrap();
+            assert_eq!(s.kind, entry.kind, "{}", entry.id);
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! Mode 2 for real over HTTP: a second server in sandbox mode plays the upstream Cybrid
+//! (identity host and bank API), and the mode-2 server forwards to it.
+
+mod common;
+
+use common::{client, Server};
+use kyc_server::launch::sign;
+use kyc_server::{CybridConfig, Mode};
+use serde_json::{json, Value};
+
+const LAUNCH_SECRET: &[u8] = b"integrator launch secret, 32+ bytes long";
+const CLIENT_ID: &str = "bank-client";
+const CLIENT_SECRET: &str = "bank-client-secret-value";
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// The upstream sandbox, and the mode-2 server in front of it.
+async fn chain() -> (Server, Server) {
+    let upstream = Server::with(|c| {
+        c.mode = Mode::Sandbox(common::fast());
+        c.sandbox_bank_credentials = Some((CLIENT_ID.into(), CLIENT_SECRET.into()));
+    })
+    .await;
+    let upstream_url = upstream.base.clone();
+    let bff = Server::with(move |c| {
+        c.mode = Mode::Cybrid(CybridConfig {
+            bank_url: upstream_url.clone(),
+            id_url: upstream_url,
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            environment: "sandbox".into(),
+        });
+        c.launch_secret = Some(LAUNCH_SECRET.to_vec());
+    })
+    .await;
+    (upstream, bff)
+}
+
+/// A customer created upstream through the bank API.
+async fn upstream_customer(upstream: &Server) -> String {
+    let http = client();
+    let token: Value = http
+        .post(format!("{}/oauth/token", upstream.base))
+        .json(&json!({"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bank = token["access_token"].as_str().unwrap();
+    let customer: Value = http
+        .post(format!("{}/api/customers", upstream.base))
+        .bearer_auth(bank)
+        .json(&json!({"type": "individual"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    customer["guid"].as_str().unwrap().to_owned()
+}
+
+/// Signs in at the mode-2 server with a launch token; returns the session cookie.
+async fn launch(bff: &Server, customer_guid: &str) -> String {
+    let token = sign(
+        LAUNCH_SECRET,
+        &json!({"customer_guid": customer_guid, "exp": now_secs() + 120}),
+    );
+    let r = client()
+        .get(format!("{}/launch?token={token}", bff.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        "/",
+        "the token leaves the address bar"
+    );
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_whole_chain_forwards_and_scopes() {
+    let (upstream, bff) = chain().await;
+    let guid = upstream_customer(&upstream).await;
+    let cookie = launch(&bff, &guid).await;
+    let http = client();
+    let get = |path: String| {
+        let http = http.clone();
+        let cookie = cookie.clone();
+        let base = bff.base.clone();
+        async move {
+            http.get(format!("{base}{path}"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let session: Value = get("/session".into()).await.json().await.unwrap();
+    assert_eq!(session["customer_guid"], guid.as_str());
+    assert_eq!(session["environment"], "sandbox");
+    assert!(
+        session["persona"]["host"].is_null(),
+        "real Persona in mode 2"
+    );
+    let csrf = session["csrf_token"].as_str().unwrap().to_owned();
+
+    let customer: Value = get(format!("/api/customers/{guid}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(customer["state"], "unverified");
+
+    let created = http
+        .post(format!("{}/api/identity_verifications", bff.base))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": guid}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    let iv = created["guid"].as_str().unwrap().to_owned();
+
+    // It exists upstream.
+    let list: Value = get(format!("/api/identity_verifications?customer_guid={guid}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["objects"][0]["guid"], iv.as_str());
+
+    let mut inquiry = Value::Null;
+    for _ in 0..200 {
+        let v: Value = get(format!("/api/identity_verifications/{iv}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if !v["persona_inquiry_id"].is_null() {
+            inquiry = v["persona_inquiry_id"].clone();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(inquiry.is_string(), "the inquiry appears through the chain");
+    let session = http
+        .post(format!("{}/api/persona_sessions", bff.base))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"persona_inquiry_id": inquiry, "identity_verification_guid": iv}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session.status(), 200);
+    let session: Value = session.json().await.unwrap();
+    assert!(session["persona_session_token"]
+        .as_str()
+        .unwrap()
+        .starts_with("pst_"));
+
+    // Another upstream customer's things are 404 through the chain too.
+    let other = upstream_customer(&upstream).await;
+    assert_eq!(get(format!("/api/customers/{other}")).await.status(), 404);
+    let other_cookie = launch(&bff, &other).await;
+    let r = http
+        .get(format!("{}/api/identity_verifications/{iv}", bff.base))
+        .header("cookie", other_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+#[tokio::test]
+async fn the_bank_token_is_cached_and_renewed_on_401() {
+    let (upstream, bff) = chain().await;
+    let guid = upstream_customer(&upstream).await;
+    let cookie = launch(&bff, &guid).await;
+    let http = client();
+    let fetch = || async {
+        http.get(format!("{}/api/customers/{guid}", bff.base))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(fetch().await, 200);
+    let sb = upstream.running.state.backend.sandbox().unwrap().clone();
+    let issued = sb.bank_tokens_issued();
+    assert_eq!(fetch().await, 200);
+    assert_eq!(sb.bank_tokens_issued(), issued, "the token is reused");
+    sb.revoke_bank_tokens();
+    assert_eq!(fetch().await, 200, "a 401 upstream renews the token once");
+    assert_eq!(sb.bank_tokens_issued(), issued + 1);
+}
+
+#[tokio::test]
+async fn wrong_bank_credentials_fail_cleanly() {
+    let upstream = Server::sandbox().await; // accepts no credentials at all
+    let base = upstream.base.clone();
+    let bff = Server::with(move |c| {
+        c.mode = Mode::Cybrid(CybridConfig {
+            bank_url: base.clone(),
+            id_url: base,
+            client_id: "x".into(),
+            client_secret: "y".into(),
+            environment: "sandbox".into(),
+        });
+        c.launch_secret = Some(LAUNCH_SECRET.to_vec());
+    })
+    .await;
+    let token = sign(
+        LAUNCH_SECRET,
+        &json!({"customer_guid": "abc", "exp": now_secs() + 60}),
+    );
+    let r = client()
+        .get(format!("{}/launch?token={token}", bff.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "the customer cannot be confirmed upstream");
+    assert!(r.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn launch_tokens_are_checked() {
+    let (upstream, bff) = chain().await;
+    let guid = upstream_customer(&upstream).await;
+    let http = client();
+    let good = sign(
+        LAUNCH_SECRET,
+        &json!({"customer_guid": guid, "exp": now_secs() + 60}),
+    );
+    let cases = [
+        (
+            "wrong key",
+            sign(
+                b"some other secret of thirty-two b",
+                &json!({"customer_guid": guid, "exp": now_secs() + 60}),
+            ),
+        ),
+        (
+            "expired",
+            sign(
+                LAUNCH_SECRET,
+                &json!({"customer_guid": guid, "exp": now_secs() - 120}),
+            ),
+        ),
+        (
+            "long-lived",
+            sign(
+                LAUNCH_SECRET,
+                &json!({"customer_guid": guid, "exp": now_secs() + 86_400}),
+            ),
+        ),
+        ("garbage", "not.a.token".to_owned()),
+        ("missing", String::new()),
+    ];
+    for (what, token) in cases {
+        let r = http
+            .get(format!("{}/launch?token={token}", bff.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{what}");
+        assert!(r.headers().get("set-cookie").is_none(), "{what}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("expired or was already used"), "{what}");
+    }
+    let first = http
+        .get(format!("{}/launch?token={good}", bff.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 303);
+    let replay = http
+        .get(format!("{}/launch?token={good}", bff.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 401, "a launch token works once");
+}
+
+#[tokio::test]
+async fn sandbox_only_routes_do_not_exist_in_cybrid_mode() {
+    let (_upstream, bff) = chain().await;
+    for path in ["/sandbox", "/widget", "/sandbox/start?scenario=passes"] {
+        let r = client()
+            .get(format!("{}{path}", bff.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.headers().get("set-cookie").is_none(), "{path}");
+        let text = r.text().await.unwrap();
+        assert!(
+            !text.contains("scenario"),
+            "{path} is the SPA, not a sandbox page"
+        );
+    }
+    let r = client().get(format!("{}/", bff.base)).send().await.unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-src https://*.withpersona.com"), "{csp}");
+}
