@@ -15,6 +15,9 @@ const chromium = {
     '--disable-background-networking',
     '--disable-component-update',
     '--no-first-run',
+    // A fake camera, so the device check sees one and nothing prompts.
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
   ],
 };
 
@@ -25,7 +28,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   workers: 2,
   retries: 0,
-  timeout: 60_000,
+  timeout: 90_000,
   expect: { timeout: 15_000 },
   reporter: [['list'], ['json']],
   use: {
@@ -41,7 +44,7 @@ export default defineConfig({
     command: `${server} --addr 127.0.0.1:${port} --dist dist`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
-    stdout: 'pipe',
+    stdout: 'ignore',
     timeout: 30_000,
   },
 });

@@ -10,6 +10,14 @@
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod device;
+#[cfg(target_arch = "wasm32")]
+pub mod persona;
+#[cfg(target_arch = "wasm32")]
+pub mod shell;
+#[cfg(target_arch = "wasm32")]
 pub mod ui;
 
 /// Mounts the app into the page. Called once from `main` in the browser.

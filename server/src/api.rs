@@ -18,6 +18,7 @@ use kyc_onboarding::core::api::{
     parse, ListResponse, PersonaConfig, PostIdentityVerification, PostPersonaSession, SessionInfo,
     VerificationMethod, VerificationType,
 };
+use kyc_onboarding::core::flow::can_carry_on;
 use kyc_onboarding::core::time::format_rfc3339;
 use serde::Deserialize;
 
@@ -306,6 +307,22 @@ pub async fn create(
         }
     }
     with_faults(&state, &caller, Endpoint::Create, || async {
+        // Never two in flight for one customer, whatever the clients do (a browser re-sending
+        // a POST whose answer was lost, two tabs, two devices): under the customer's lock,
+        // an in-flight verification is answered instead of creating another one.
+        let lock = state.create_lock(&post.customer_guid);
+        let _held = lock.lock().await;
+        if let Caller::Customer(_) = caller {
+            match state.backend.list(&post.customer_guid).await {
+                Ok(list) => {
+                    if let Some(v) = list.into_iter().find(|v| can_carry_on(v, now_ms())) {
+                        tracing::info!(verification = %v.guid, "create answered with the verification in flight");
+                        return json(&v);
+                    }
+                }
+                Err(e) => return e.into_response(),
+            }
+        }
         match state.backend.create(&post).await {
             Ok(v) => {
                 tracing::info!(verification = %v.guid, "identity verification created");

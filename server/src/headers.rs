@@ -68,8 +68,7 @@ impl SecurityHeaders {
             .map(|o| format!(" \"{o}\""))
             .collect();
         let permissions = format!(
-            "camera=(self{quoted}), microphone=(self{quoted}), geolocation=(), payment=(), \
-             usb=(), serial=(), bluetooth=(), interest-cohort=()"
+            "camera=(self{quoted}), microphone=(self{quoted}), geolocation=(), payment=(), usb=()"
         );
         SecurityHeaders {
             csp: HeaderValue::from_str(&csp).expect("the policy is plain ASCII"),

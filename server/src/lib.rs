@@ -47,6 +47,19 @@ pub struct AppState {
     pub environment: String,
     /// The app's own origins (who may frame the sandbox widget).
     pub app_origins: Vec<String>,
+    /// One lock per customer around "list, then create only if none is in flight".
+    pub create_locks:
+        std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl AppState {
+    /// The lock that serialises this customer's creates.
+    pub fn create_lock(&self, customer_guid: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.create_locks.lock().unwrap_or_else(|e| e.into_inner());
+        // Forget locks nobody holds, so the map stays small.
+        locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+        locks.entry(customer_guid.to_owned()).or_default().clone()
+    }
 }
 
 /// The origin part of an absolute URL (`https://cdn.example/x.js` -> `https://cdn.example`).
@@ -108,6 +121,7 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
         environment,
         app_origins,
         config,
+        create_locks: Default::default(),
     });
     let router = routes(state.clone())
         .layer(axum::middleware::from_fn_with_state(policy, headers::apply))
@@ -136,6 +150,7 @@ fn routes(state: Arc<AppState>) -> Router {
             .route("/sandbox", get(sandbox::pages::index))
             .route("/sandbox/start", get(sandbox::pages::start))
             .route("/sandbox/api/state", get(sandbox::pages::report))
+            .route("/sandbox/api/catalog", get(sandbox::pages::catalog))
             .route("/sandbox/api/faults", post(sandbox::pages::add_faults))
             .route("/oauth/token", post(sandbox::pages::oauth_token))
             .route("/widget", get(sandbox::widget::widget_page))

@@ -519,3 +519,38 @@ async fn bad_scenario_links_get_a_clear_page() {
     assert!(index.contains("data-scenario=\"pending-resume\""));
     assert!(index.contains("id_mrz_check_failure"));
 }
+
+#[tokio::test]
+async fn creates_never_make_a_second_verification_in_flight() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let body = json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": customer.guid});
+    // Two at once (two tabs, or a browser re-sending a POST whose answer was lost).
+    let (a, b) = tokio::join!(
+        customer.post("/api/identity_verifications", &body),
+        customer.post("/api/identity_verifications", &body)
+    );
+    let mut statuses = vec![a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [200, 201],
+        "one creates, the other gets the same one"
+    );
+    let a: Value = a.json().await.unwrap();
+    let b: Value = b.json().await.unwrap();
+    assert_eq!(a["guid"], b["guid"]);
+    assert_eq!(customer.report().await["verifications"], 1);
+    // Once it is finished, a new one can be created.
+    let first = a["guid"].as_str().unwrap();
+    let inquiry = customer
+        .wait_for(first, has_inquiry)
+        .await
+        .persona_inquiry_id
+        .unwrap();
+    customer.complete_widget(&inquiry, None).await;
+    customer.wait_for(first, finished).await;
+    let again = customer.post("/api/identity_verifications", &body).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(customer.report().await["verifications"], 2);
+}

@@ -18,6 +18,7 @@ use super::api::{
 };
 use super::failure::{verdict, FailureCode, Verdict};
 use super::polling::{PollPolicy, RetryPolicy};
+use super::text::Msg;
 use super::time::{parse_rfc3339, Millis, HOUR, MINUTE};
 use super::tips::TipGroup;
 
@@ -310,6 +311,50 @@ pub enum Problem {
     UnknownCustomerState(String),
 }
 
+impl Problem {
+    /// The problem's heading.
+    pub fn title(&self) -> Msg {
+        match self {
+            Problem::Network => Msg::ProblemNetworkTitle,
+            Problem::Server { .. } => Msg::ProblemServerTitle,
+            Problem::Persona(_) => Msg::PersonaErrorTitle,
+            Problem::PersonaUnavailable => Msg::PersonaUnavailableTitle,
+            Problem::UnknownCustomerState(_) => Msg::UnknownCustomerTitle,
+        }
+    }
+
+    /// What happened and what to do (with `{status}` / `{state}` to fill in).
+    pub fn body(&self) -> Msg {
+        match self {
+            Problem::Network => Msg::ProblemNetworkBody,
+            Problem::Server { .. } => Msg::ProblemServerBody,
+            Problem::Persona(code) => match code {
+                PersonaErrorCode::ApplicationError => Msg::PersonaApplicationError,
+                PersonaErrorCode::InvalidConfig => Msg::PersonaInvalidConfig,
+                PersonaErrorCode::Unauthenticated => Msg::PersonaUnauthenticated,
+                PersonaErrorCode::InactiveTemplate => Msg::PersonaInactiveTemplate,
+                PersonaErrorCode::Other(_) => Msg::PersonaOther,
+            },
+            Problem::PersonaUnavailable => Msg::PersonaUnavailableBody,
+            Problem::UnknownCustomerState(_) => Msg::UnknownCustomerBody,
+        }
+    }
+
+    /// Whether "Try again" can help, or only support can.
+    pub fn retryable(&self) -> bool {
+        !matches!(
+            self,
+            Problem::Persona(PersonaErrorCode::InvalidConfig | PersonaErrorCode::InactiveTemplate)
+                | Problem::UnknownCustomerState(_)
+        )
+    }
+
+    /// Whether "Try again" resumes Persona (rather than starting from the customer).
+    pub fn resumes_persona(&self) -> bool {
+        matches!(self, Problem::Persona(_) | Problem::PersonaUnavailable)
+    }
+}
+
 /// What the customer sees. Each screen has its own component and URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Screen {
@@ -366,7 +411,47 @@ pub enum Screen {
     Problem(Problem),
 }
 
+/// Every path a screen can have (for the router).
+pub const PATHS: [&str; 13] = [
+    "/",
+    "/start",
+    "/preparing",
+    "/capture",
+    "/paused",
+    "/checking",
+    "/verified",
+    "/review",
+    "/try-again",
+    "/support",
+    "/expired",
+    "/session-ended",
+    "/problem",
+];
+
 impl Screen {
+    /// The screen's heading: the `h1` the UI shows and the tests look for.
+    pub fn title(&self) -> Msg {
+        match self {
+            Screen::Loading => Msg::LoadingTitle,
+            Screen::Prep => Msg::PrepTitle,
+            Screen::Preparing(_) => Msg::PreparingTitle,
+            Screen::StillPreparing => Msg::StillPreparingTitle,
+            Screen::Capture => Msg::CaptureTitle,
+            Screen::Paused { .. } => Msg::PausedTitle,
+            Screen::Checking(_) => Msg::CheckingTitle,
+            Screen::StillChecking => Msg::StillCheckingTitle,
+            Screen::Verified => Msg::VerifiedTitle,
+            Screen::Review { .. } => Msg::ReviewTitle,
+            Screen::Retry { .. } => Msg::RetryTitle,
+            Screen::Rejected { .. } => Msg::RejectedTitle,
+            Screen::ContactSupport { .. } => Msg::ContactSupportTitle,
+            Screen::Frozen => Msg::FrozenTitle,
+            Screen::Expired => Msg::ExpiredTitle,
+            Screen::SessionEnded => Msg::SessionEndedTitle,
+            Screen::Problem(problem) => problem.title(),
+        }
+    }
+
     /// The path of the screen's URL.
     pub fn path(&self) -> &'static str {
         match self {
@@ -442,6 +527,15 @@ impl Tracked {
         matches!(self.state, VerificationState::Pending)
             || matches!(self.persona_state, Some(PersonaState::Pending))
     }
+}
+
+/// Whether a verification is still in flight and can be carried on instead of creating a
+/// new one: being created, or waiting / pending with at least a minute of its inquiry's life
+/// left. The rule that keeps a customer from ever having two in flight.
+pub fn can_carry_on(v: &IdentityVerification, now: Millis) -> bool {
+    v.is_kyc()
+        && (v.state == VerificationState::Storing
+            || (v.is_in_flight() && Tracked::from(v).resumable(now)))
 }
 
 /// Where the flow stands.
@@ -874,10 +968,7 @@ impl Flow {
         kyc.sort_by_key(|v| std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339)));
         let newest = kyc.first().copied();
         // The newest verification still in flight that can be carried on.
-        let reusable = kyc.iter().copied().find(|v| {
-            v.state == VerificationState::Storing
-                || (v.is_in_flight() && Tracked::from(v).resumable(now))
-        });
+        let reusable = kyc.iter().copied().find(|v| can_carry_on(v, now));
         match purpose {
             ListPurpose::Start => match reusable {
                 Some(v) => {

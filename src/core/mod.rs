@@ -6,9 +6,11 @@
 //! - [`failure`]: the failure-code catalog and the verdict on a finished verification.
 //! - [`tips`] and [`text`]: the preparation tips and every customer-facing text.
 //! - [`flow`]: the verification flow as a state machine.
+//! - [`device`]: what the device and browser mean for the camera.
 //! - [`polling`]: backoff and deadlines; [`time`]: API timestamps.
 
 pub mod api;
+pub mod device;
 pub mod failure;
 pub mod flow;
 pub mod polling;

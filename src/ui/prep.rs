@@ -1,25 +1,43 @@
-//! "Before you start": what the customer needs and how to prepare.
+//! "Before you start": what is needed, device checks, tips, and the start button.
 
 use leptos::prelude::*;
 
-/// The first screen: what to have ready, and the button that starts the verification.
+use super::{t, ActionButton, DeviceCheck, Heading, TipGroupView};
+use crate::core::flow::UserAction;
+use crate::core::text::Msg;
+use crate::core::tips::TipGroup;
+
+/// The first screen of a verification. Loads Persona's SDK in the background meanwhile.
 #[component]
 pub fn PrepScreen() -> impl IntoView {
-    let (starting, set_starting) = signal(false);
+    let page = expect_context::<super::Page>();
+    page.preload.run(());
+    let needs = [
+        Msg::PrepNeedId,
+        Msg::PrepNeedName,
+        Msg::PrepNeedPhone,
+        Msg::PrepNeedTime,
+    ];
     view! {
-        <main>
-            <h1 tabindex="-1">"Before you start"</h1>
-            <p>
-                "You will need a valid government photo ID and about three minutes. "
-                "A phone with a camera works best."
-            </p>
-            <button
-                type="button"
-                disabled=move || starting.get()
-                on:click=move |_| set_starting.set(true)
-            >
-                {move || if starting.get() { "Starting…" } else { "Start verification" }}
-            </button>
-        </main>
+        <section class="screen prep">
+            <Heading text=t(Msg::PrepTitle) />
+            <p class="lead">{t(Msg::PrepIntro)}</p>
+            <h2>{t(Msg::PrepNeedTitle)}</h2>
+            <ul class="needs">
+                {needs.into_iter().map(|m| view! { <li>{t(m)}</li> }).collect_view()}
+            </ul>
+            <DeviceCheck />
+            <h2>{t(Msg::PrepTipsTitle)}</h2>
+            <div class="tips">
+                {TipGroup::PREP
+                    .into_iter()
+                    .map(|group| view! { <TipGroupView group=group open=false /> })
+                    .collect_view()}
+            </div>
+            <div class="actions">
+                <ActionButton action=UserAction::Start label=Msg::PrepStart />
+            </div>
+            <p class="small muted">{t(Msg::PrepPrivacy)}</p>
+        </section>
     }
 }

@@ -198,6 +198,51 @@ pub async fn add_faults(
     }
 }
 
+/// `GET /sandbox/api/catalog`: the app's texts, failure-code catalog and tip groups, from
+/// the core, so end-to-end tests read the same source of truth as the app.
+pub async fn catalog() -> Response {
+    use kyc_onboarding::core::text::Msg;
+    use kyc_onboarding::core::tips::TipGroup;
+    let messages: serde_json::Map<String, serde_json::Value> = Msg::ALL
+        .iter()
+        .map(|m| (m.key().to_owned(), json!(m.en())))
+        .collect();
+    let codes: serde_json::Map<String, serde_json::Value> = FailureCode::KNOWN
+        .iter()
+        .map(|c| {
+            let info = c.info();
+            (
+                c.as_str().to_owned(),
+                json!({
+                    "category": format!("{:?}", info.category),
+                    "reason": info.reason.en(),
+                    "tips": info.tips.iter().map(|g| g.id()).collect::<Vec<_>>(),
+                }),
+            )
+        })
+        .collect();
+    let tips: serde_json::Map<String, serde_json::Value> = TipGroup::ALL
+        .iter()
+        .map(|g| {
+            (
+                g.id().to_owned(),
+                json!({
+                    "title": g.title().en(),
+                    "tips": g.tips().iter().map(|m| m.en()).collect::<Vec<_>>(),
+                }),
+            )
+        })
+        .collect();
+    let unknown = FailureCode::Unknown(String::new()).info().reason.en();
+    Json(json!({
+        "messages": messages,
+        "codes": codes,
+        "unknown_code_reason": unknown,
+        "tips": tips,
+    }))
+    .into_response()
+}
+
 /// Body of `POST /oauth/token` (JSON or form).
 #[derive(Deserialize)]
 pub struct TokenRequest {

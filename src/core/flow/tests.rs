@@ -1105,9 +1105,17 @@ fn every_screen_has_a_path() {
         Screen::SessionEnded,
         Screen::Problem(Problem::Network),
     ];
-    for s in screens {
-        assert!(s.path().starts_with('/'));
+    let mut titles = Vec::new();
+    for s in &screens {
+        assert!(PATHS.contains(&s.path()), "{s:?}");
+        titles.push(s.title());
     }
+    titles.dedup();
+    assert_eq!(
+        titles.len(),
+        screens.len(),
+        "each screen has its own heading"
+    );
     let _ = CustomerState::Unverified;
 }
 

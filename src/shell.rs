@@ -1,0 +1,369 @@
+//! The shell around the core: holds the flow in a signal, feeds it events, and performs the
+//! effects it asks for (HTTP, timers, Persona, storage, navigation). It decides nothing.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::api;
+use crate::core::api::{
+    Customer, IdentityVerification, ListResponse, PersonaConfig, PersonaSession, SessionInfo,
+};
+use crate::core::flow::{step, Effect, Event, Flow, PersonaErrorCode, RequestKind};
+use crate::core::text::Msg;
+use crate::persona::{self, PersonaClient};
+use crate::ui::{t, Page};
+
+/// Where the remembered verification guid is kept (never a token, never personal data).
+const REMEMBERED_KEY: &str = "kyc-onboarding.verification";
+
+/// Settings that arrive with the session.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// `sandbox` or `production`.
+    pub environment: Option<String>,
+    pub persona: PersonaConfig,
+}
+
+struct Inner {
+    api_base: String,
+    queue: RefCell<VecDeque<Event>>,
+    busy: Cell<bool>,
+    /// Sent with POSTs; in memory only.
+    csrf: RefCell<Option<String>>,
+    persona: RefCell<Option<PersonaClient>>,
+    /// The SDK script's load, shared by every launch and the preload.
+    sdk: RefCell<Option<js_sys::Promise>>,
+    navigate: Box<dyn Fn(&str)>,
+}
+
+/// Handle to the running flow; cheap to copy into components and callbacks.
+#[derive(Clone, Copy)]
+pub struct Shell {
+    flow: RwSignal<Flow>,
+    settings: RwSignal<Settings>,
+    inner: StoredValue<Rc<Inner>, LocalStorage>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// The Persona locale for the page's language.
+pub fn persona_language() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_else(|| "en-US".to_owned())
+}
+
+impl Shell {
+    /// A shell that navigates with `navigate` (the router's, replacing history entries).
+    pub fn new(navigate: impl Fn(&str) + 'static) -> Shell {
+        Shell {
+            flow: RwSignal::new(Flow::new(&persona_language())),
+            settings: RwSignal::new(Settings::default()),
+            inner: StoredValue::new_local(Rc::new(Inner {
+                api_base: api::base(),
+                queue: RefCell::new(VecDeque::new()),
+                busy: Cell::new(false),
+                csrf: RefCell::new(None),
+                persona: RefCell::new(None),
+                sdk: RefCell::new(None),
+                navigate: Box::new(navigate),
+            })),
+        }
+    }
+
+    /// What the screens read and do, wired to this flow.
+    pub fn page(&self) -> Page {
+        let shell = *self;
+        let flow = self.flow;
+        let screen = Memo::new(move |_| flow.with(Flow::screen));
+        Page {
+            screen: screen.into(),
+            settings: self.settings.into(),
+            online: Signal::derive(move || flow.with(Flow::online)),
+            act: Callback::new(move |action| shell.dispatch(Event::User(action))),
+            preload: Callback::new(move |()| shell.preload_persona()),
+        }
+    }
+
+    /// Starts the flow: reads the remembered verification, listens for connectivity.
+    pub fn start(&self) {
+        let remembered = storage().and_then(|s| s.get_item(REMEMBERED_KEY).ok().flatten());
+        let shell = *self;
+        let online = web_sys::window()
+            .map(|w| w.navigator().on_line())
+            .unwrap_or(true);
+        window_event_listener(leptos::ev::online, move |_| {
+            shell.dispatch(Event::Connectivity { online: true })
+        });
+        window_event_listener(leptos::ev::offline, move |_| {
+            shell.dispatch(Event::Connectivity { online: false })
+        });
+        self.dispatch(Event::AppStarted { remembered });
+        if !online {
+            self.dispatch(Event::Connectivity { online: false });
+        }
+    }
+
+    /// Feeds an event to the core and performs the effects. Events raised while effects run
+    /// wait their turn, so effects always run in the order the core emitted them.
+    pub fn dispatch(&self, event: Event) {
+        let inner = self.inner.get_value();
+        inner.queue.borrow_mut().push_back(event);
+        if inner.busy.replace(true) {
+            return;
+        }
+        loop {
+            let Some(event) = inner.queue.borrow_mut().pop_front() else {
+                break;
+            };
+            let (next, effects) = step(self.flow.get_untracked(), now(), event);
+            self.flow.set(next);
+            for effect in effects {
+                self.perform(&inner, effect);
+            }
+        }
+        inner.busy.set(false);
+    }
+
+    fn perform(&self, inner: &Rc<Inner>, effect: Effect) {
+        let shell = *self;
+        let base = inner.api_base.clone();
+        match effect {
+            Effect::FetchSession => leptos::task::spawn_local(async move {
+                match api::get::<SessionInfo>(&base, "/session").await {
+                    Ok(info) => {
+                        let inner = shell.inner.get_value();
+                        *inner.csrf.borrow_mut() = Some(info.csrf_token.clone());
+                        shell.settings.set(Settings {
+                            environment: info.environment.clone(),
+                            persona: info.persona.clone(),
+                        });
+                        shell.dispatch(Event::SessionLoaded {
+                            customer_guid: info.customer_guid,
+                        });
+                    }
+                    Err(error) => shell.failed(RequestKind::Session, error),
+                }
+            }),
+            Effect::FetchCustomer { customer_guid } => leptos::task::spawn_local(async move {
+                let path = format!("/api/customers/{}", encode(&customer_guid));
+                match api::get::<Customer>(&base, &path).await {
+                    Ok(c) => shell.dispatch(Event::CustomerLoaded(c)),
+                    Err(error) => shell.failed(RequestKind::Customer, error),
+                }
+            }),
+            Effect::ListVerifications { customer_guid } => leptos::task::spawn_local(async move {
+                let path = format!(
+                    "/api/identity_verifications?customer_guid={}&page=0&per_page=10",
+                    encode(&customer_guid)
+                );
+                match api::get::<ListResponse<IdentityVerification>>(&base, &path).await {
+                    Ok(list) => shell.dispatch(Event::VerificationsListed(list.objects)),
+                    Err(error) => shell.failed(RequestKind::ListVerifications, error),
+                }
+            }),
+            Effect::CreateVerification(body) => {
+                let csrf = inner.csrf.borrow().clone().unwrap_or_default();
+                leptos::task::spawn_local(async move {
+                    match api::post::<IdentityVerification, _>(
+                        &base,
+                        "/api/identity_verifications",
+                        &body,
+                        &csrf,
+                    )
+                    .await
+                    {
+                        Ok(v) => shell.dispatch(Event::VerificationCreated(v)),
+                        Err(error) => shell.failed(RequestKind::CreateVerification, error),
+                    }
+                })
+            }
+            Effect::FetchVerification { guid } => leptos::task::spawn_local(async move {
+                let path = format!("/api/identity_verifications/{}", encode(&guid));
+                match api::get::<IdentityVerification>(&base, &path).await {
+                    Ok(v) => shell.dispatch(Event::VerificationPolled(v)),
+                    Err(error) => shell.failed(RequestKind::Verification, error),
+                }
+            }),
+            Effect::RequestSessionToken(body) => {
+                let csrf = inner.csrf.borrow().clone().unwrap_or_default();
+                leptos::task::spawn_local(async move {
+                    match api::post::<PersonaSession, _>(
+                        &base,
+                        "/api/persona_sessions",
+                        &body,
+                        &csrf,
+                    )
+                    .await
+                    {
+                        Ok(s) => shell.dispatch(Event::SessionTokenReceived(s)),
+                        Err(error) => shell.failed(RequestKind::PersonaSession, error),
+                    }
+                })
+            }
+            Effect::StartTimer { id, ms } => {
+                set_timeout(
+                    move || shell.dispatch(Event::TimerFired(id)),
+                    Duration::from_millis(u64::from(ms)),
+                );
+            }
+            Effect::LaunchPersona {
+                inquiry_id,
+                session_token,
+                language,
+            } => {
+                let sdk = self.sdk();
+                leptos::task::spawn_local(async move {
+                    if !persona::sdk_ready(&sdk).await {
+                        shell.inner.get_value().sdk.borrow_mut().take();
+                        return shell.dispatch(Event::PersonaUnavailable);
+                    }
+                    shell.launch(
+                        &inquiry_id,
+                        session_token.as_ref().map(|s| s.0.as_str()),
+                        &language,
+                    );
+                });
+            }
+            Effect::DestroyPersona => {
+                // Deferred: this may run inside one of the client's own callbacks.
+                let client = inner.persona.borrow_mut().take();
+                set_html_class("persona-open", false);
+                if let Some(client) = client {
+                    leptos::task::spawn_local(async move { client.destroy() });
+                }
+            }
+            Effect::Remember(guid) => {
+                if let Some(s) = storage() {
+                    let _ = s.set_item(REMEMBERED_KEY, &guid);
+                }
+            }
+            Effect::Forget => {
+                if let Some(s) = storage() {
+                    let _ = s.remove_item(REMEMBERED_KEY);
+                }
+            }
+            Effect::Show(screen) => {
+                if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                    document.set_title(&format!("{} · {}", t(screen.title()), t(Msg::AppTitle)));
+                }
+                (inner.navigate)(screen.path());
+            }
+        }
+    }
+
+    fn failed(&self, request: RequestKind, error: crate::core::flow::HttpError) {
+        self.dispatch(Event::RequestFailed { request, error });
+    }
+
+    /// The SDK's load, started on first use.
+    fn sdk(&self) -> js_sys::Promise {
+        let inner = self.inner.get_value();
+        let mut sdk = inner.sdk.borrow_mut();
+        sdk.get_or_insert_with(|| {
+            let url = self
+                .settings
+                .with_untracked(|s| s.persona.sdk_url.clone())
+                .unwrap_or_else(|| "/persona.js".to_owned());
+            persona::load_sdk(&url)
+        })
+        .clone()
+    }
+
+    /// Loads the SDK and warms Persona's cache while the customer reads the tips.
+    pub fn preload_persona(&self) {
+        let sdk = self.sdk();
+        let shell = *self;
+        leptos::task::spawn_local(async move {
+            if persona::sdk_ready(&sdk).await {
+                let host = shell.settings.with_untracked(|s| s.persona.host.clone());
+                persona::preload(host.as_deref());
+            } else {
+                shell.inner.get_value().sdk.borrow_mut().take();
+            }
+        });
+    }
+
+    fn launch(&self, inquiry_id: &str, session_token: Option<&str>, language: &str) {
+        let settings = self.settings.get_untracked();
+        let shell = *self;
+        let callbacks = persona::Callbacks {
+            on_ready: Box::new(move || {
+                set_html_class("persona-open", true);
+                if let Some(client) = shell.inner.get_value().persona.borrow().as_ref() {
+                    client.open();
+                }
+                shell.dispatch(Event::PersonaReady);
+            }),
+            on_complete: Box::new(move |status| {
+                set_html_class("persona-open", false);
+                shell.dispatch(Event::PersonaCompleted { status })
+            }),
+            on_cancel: Box::new(move || {
+                set_html_class("persona-open", false);
+                shell.dispatch(Event::PersonaCancelled)
+            }),
+            on_error: Box::new(move |code| {
+                set_html_class("persona-open", false);
+                shell.dispatch(Event::PersonaErrored {
+                    code: PersonaErrorCode::parse(&code),
+                })
+            }),
+            on_event: Box::new(|name| {
+                // The name only: event metadata may carry personal data.
+                leptos::logging::log!("persona event: {name}");
+            }),
+        };
+        let options = persona::Options {
+            inquiry_id,
+            session_token,
+            language,
+            environment_id: settings.persona.environment_id.as_deref(),
+            host: settings.persona.host.as_deref(),
+            iframe_title: t(Msg::PersonaFrameTitle),
+        };
+        match PersonaClient::new(&options, callbacks) {
+            Ok(client) => {
+                // A previous client, if any, goes first.
+                drop(self.inner.get_value().persona.replace(Some(client)));
+            }
+            Err(_) => self.dispatch(Event::PersonaUnavailable),
+        }
+    }
+
+    /// Destroys Persona when the app goes away.
+    pub fn shut_down(&self) {
+        if let Some(inner) = self.inner.try_get_value() {
+            drop(inner.persona.borrow_mut().take());
+        }
+    }
+}
+
+/// Adds or removes a class on `<html>` (the page's styles while Persona is open).
+fn set_html_class(class: &str, on: bool) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = if on {
+            root.class_list().add_1(class)
+        } else {
+            root.class_list().remove_1(class)
+        };
+    }
+}
+
+/// Percent-encodes a path segment or query value.
+fn encode(text: &str) -> String {
+    js_sys::encode_uri_component(text).into()
+}

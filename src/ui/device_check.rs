@@ -1,0 +1,77 @@
+//! The device check on the prep screen: shown only where something is wrong or worth
+//! saying. Checks the browser cannot answer are skipped, never blocking.
+
+use leptos::prelude::*;
+
+use super::t;
+use crate::core::device::{assess, DeviceNotice};
+use crate::core::text::Msg;
+
+/// Runs the checks once and shows what they found.
+#[component]
+pub fn DeviceCheck() -> impl IntoView {
+    let notices = RwSignal::new(Vec::<DeviceNotice>::new());
+    leptos::task::spawn_local(async move {
+        let facts = crate::device::gather().await;
+        notices.set(assess(&facts));
+    });
+    view! { <DeviceNotices notices=notices /> }
+}
+
+/// The notices themselves (separate so tests can render any set).
+#[component]
+pub fn DeviceNotices(
+    /// What to show.
+    #[prop(into)]
+    notices: Signal<Vec<DeviceNotice>>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || !notices.with(Vec::is_empty)>
+            <section class="device-check" aria-labelledby="device-check-title">
+                <h2 id="device-check-title">{t(Msg::DeviceCheckTitle)}</h2>
+                {move || {
+                    notices
+                        .get()
+                        .into_iter()
+                        .map(|n| view! { <Notice notice=n /> })
+                        .collect_view()
+                }}
+            </section>
+        </Show>
+    }
+}
+
+/// One notice; the in-app browser one has a copy-link button.
+#[component]
+fn Notice(notice: DeviceNotice) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        leptos::task::spawn_local(async move {
+            let href = web_sys::window()
+                .and_then(|w| w.location().href().ok())
+                .unwrap_or_default();
+            if crate::device::copy(&href).await {
+                copied.set(true);
+            }
+        });
+    };
+    let class = if notice.is_warning() {
+        "notice warning"
+    } else {
+        "notice"
+    };
+    view! {
+        <div class=class data-notice=notice.id()>
+            <h3>{t(notice.title())}</h3>
+            <p>{t(notice.body())}</p>
+            {matches!(notice, DeviceNotice::InAppBrowser(_))
+                .then(|| {
+                    view! {
+                        <button type="button" class="button secondary" on:click=copy>
+                            {move || t(if copied.get() { Msg::DeviceLinkCopied } else { Msg::DeviceCopyLink })}
+                        </button>
+                    }
+                })}
+        </div>
+    }
+}

@@ -1,0 +1,36 @@
+//! Something failed that the customer did not cause: what happened and what to do.
+
+use leptos::prelude::*;
+
+use super::{t, ActionButton, Heading};
+use crate::core::flow::{Problem, Screen, UserAction};
+use crate::core::text::Msg;
+
+/// The problem screens (network, server, Persona, SDK, unknown account state).
+#[component]
+pub fn ProblemScreen() -> impl IntoView {
+    let page = expect_context::<super::Page>();
+    let problem = match page.screen.get_untracked() {
+        Screen::Problem(p) => p,
+        _ => Problem::Network,
+    };
+    let body = match &problem {
+        Problem::Server { status } => t(problem.body()).replace("{status}", &status.to_string()),
+        Problem::UnknownCustomerState(state) => t(problem.body()).replace("{state}", state),
+        _ => t(problem.body()).to_owned(),
+    };
+    let action = if problem.resumes_persona() {
+        UserAction::Resume
+    } else {
+        UserAction::Retry
+    };
+    view! {
+        <section class="screen outcome" data-problem=format!("{problem:?}")>
+            <Heading text=t(problem.title()) />
+            <p class="lead">{body}</p>
+            {problem
+                .retryable()
+                .then(|| view! { <div class="actions"><ActionButton action=action label=Msg::TryAgain /></div> })}
+        </section>
+    }
+}

@@ -1,0 +1,25 @@
+//! The session is gone: sign in again where the customer came from.
+
+use leptos::prelude::*;
+
+use super::{t, ActionButton, Heading};
+use crate::core::flow::UserAction;
+use crate::core::text::Msg;
+
+/// "Your session has ended".
+#[component]
+pub fn SessionEndedScreen() -> impl IntoView {
+    let page = expect_context::<super::Page>();
+    // Without a session the environment is unknown: the sandbox's own pages say more.
+    let sandbox = page.settings.with_untracked(|s| s.environment.is_none());
+    view! {
+        <section class="screen outcome">
+            <Heading text=t(Msg::SessionEndedTitle) />
+            <p class="lead">{t(Msg::SessionEndedBody)}</p>
+            <div class="actions">
+                <ActionButton action=UserAction::Retry label=Msg::CheckAgain />
+            </div>
+            {sandbox.then(|| view! { <p class="small muted"><a href="/sandbox">{t(Msg::SessionEndedSandbox)}</a></p> })}
+        </section>
+    }
+}

@@ -1,0 +1,433 @@
+//! Browser tests: each screen component rendered from a given state in headless Chromium,
+//! clicked like a customer would, with the DOM checked after the reactive system settles.
+#![cfg(target_arch = "wasm32")]
+
+use kyc_onboarding::core::device::{DeviceNotice, Platform};
+use kyc_onboarding::core::failure::FailureCode;
+use kyc_onboarding::core::flow::{
+    CheckingStage, PersonaErrorCode, PreparingStage, Problem, Screen, UserAction,
+};
+use kyc_onboarding::core::text::Msg;
+use kyc_onboarding::core::tips::TipGroup;
+use kyc_onboarding::shell::Settings;
+use kyc_onboarding::ui::{Announcer, DeviceNotices, NotFound, Page, ScreenView};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A screen mounted in its own container, with the actions it sent.
+struct Mounted {
+    root: web_sys::HtmlElement,
+    screen: RwSignal<Screen>,
+    actions: RwSignal<Vec<UserAction>>,
+    _handle: Box<dyn std::any::Any>,
+}
+
+impl Mounted {
+    fn text(&self, selector: &str) -> String {
+        self.root
+            .query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {selector}"))
+            .text_content()
+            .unwrap_or_default()
+    }
+
+    fn count(&self, selector: &str) -> u32 {
+        self.root.query_selector_all(selector).unwrap().length()
+    }
+
+    fn h1(&self) -> String {
+        self.text("h1")
+    }
+
+    /// Clicks the button labelled `label`.
+    fn click(&self, label: Msg) {
+        let buttons = self.root.query_selector_all("button").unwrap();
+        for i in 0..buttons.length() {
+            let b: web_sys::HtmlElement = buttons.item(i).unwrap().unchecked_into();
+            if b.text_content().unwrap_or_default() == label.en() {
+                b.click();
+                return;
+            }
+        }
+        panic!("no button labelled {:?}", label.en());
+    }
+}
+
+fn container() -> web_sys::HtmlElement {
+    let doc = document();
+    let el: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+/// Mounts the screen view (and the announcer) for `screen`.
+fn mount(screen: Screen) -> Mounted {
+    let root = container();
+    let screen = RwSignal::new(screen);
+    let actions = RwSignal::new(Vec::new());
+    let settings = RwSignal::new(Settings {
+        environment: Some("sandbox".into()),
+        ..Settings::default()
+    });
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(Page {
+            screen: screen.into(),
+            settings: settings.into(),
+            online: Signal::derive(|| true),
+            act: Callback::new(move |a| actions.update(|list| list.push(a))),
+            preload: Callback::new(|()| {}),
+        });
+        view! {
+            <ScreenView />
+            <Announcer />
+        }
+        .into_any()
+    });
+    Mounted {
+        root,
+        screen,
+        actions,
+        _handle: Box::new(handle),
+    }
+}
+
+/// Lets the reactive system run its pending updates (memos, then the views that follow them).
+async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn every_screen_renders_its_heading() {
+    let screens = [
+        Screen::Loading,
+        Screen::Prep,
+        Screen::Preparing(PreparingStage::WaitingForInquiry),
+        Screen::StillPreparing,
+        Screen::Capture,
+        Screen::Paused {
+            resumable_until: None,
+        },
+        Screen::Checking(CheckingStage::Decision),
+        Screen::StillChecking,
+        Screen::Verified,
+        Screen::Review { reasons: vec![] },
+        Screen::Retry {
+            reasons: vec![],
+            tips: vec![TipGroup::IdPhoto],
+        },
+        Screen::Rejected { reasons: vec![] },
+        Screen::ContactSupport { reasons: vec![] },
+        Screen::Frozen,
+        Screen::Expired,
+        Screen::SessionEnded,
+        Screen::Problem(Problem::Network),
+    ];
+    for screen in screens {
+        let m = mount(screen.clone());
+        settle().await;
+        assert_eq!(m.h1(), screen.title().en(), "{screen:?}");
+        assert_eq!(m.count("h1"), 1, "one h1 on {screen:?}");
+        assert_eq!(m.h1().trim(), m.h1(), "{screen:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn prep_shows_what_is_needed_the_tips_and_starts() {
+    let m = mount(Screen::Prep);
+    settle().await;
+    assert_eq!(m.count(".needs li"), 4);
+    assert_eq!(m.count("details.tip-group"), TipGroup::PREP.len() as u32);
+    for (i, group) in TipGroup::PREP.iter().enumerate() {
+        let el = m
+            .root
+            .query_selector_all("details.tip-group")
+            .unwrap()
+            .item(i as u32)
+            .unwrap();
+        let el: web_sys::Element = el.unchecked_into();
+        assert_eq!(el.get_attribute("data-group").as_deref(), Some(group.id()));
+        assert!(
+            el.query_selector("svg.illustration").unwrap().is_some(),
+            "{group:?} has a drawing"
+        );
+        assert!(!el.has_attribute("open"), "collapsed at first");
+    }
+    m.click(Msg::PrepStart);
+    assert_eq!(m.actions.get_untracked(), [UserAction::Start]);
+}
+
+#[wasm_bindgen_test]
+async fn preparing_updates_its_status_in_place() {
+    let m = mount(Screen::Preparing(PreparingStage::Looking));
+    settle().await;
+    let status = m
+        .root
+        .query_selector("[data-testid=progress]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.get_attribute("role").as_deref(), Some("status"));
+    assert!(m
+        .text("[data-testid=progress]")
+        .contains(Msg::StageLooking.en()));
+    let heading = m.root.query_selector("h1").unwrap().unwrap();
+    m.screen.set(Screen::Preparing(PreparingStage::Creating));
+    settle().await;
+    assert!(m
+        .text("[data-testid=progress]")
+        .contains(Msg::StageCreating.en()));
+    let same = m.root.query_selector("h1").unwrap().unwrap();
+    assert!(
+        heading.is_same_node(Some(&same)),
+        "the screen is not remounted for a new stage"
+    );
+    m.screen.set(Screen::StillPreparing);
+    settle().await;
+    assert_eq!(m.h1(), Msg::StillPreparingTitle.en());
+    m.click(Msg::KeepWaiting);
+    assert_eq!(m.actions.get_untracked(), [UserAction::KeepWaiting]);
+    m.click(Msg::ComeBackLater);
+    settle().await;
+    assert!(m
+        .root
+        .text_content()
+        .unwrap()
+        .contains(Msg::ComeBackLaterBody.en()));
+}
+
+#[wasm_bindgen_test]
+async fn paused_offers_resume_and_the_tips() {
+    let m = mount(Screen::Paused {
+        resumable_until: Some(1_900_000_000_000),
+    });
+    settle().await;
+    assert!(m
+        .root
+        .text_content()
+        .unwrap()
+        .contains("You can continue until"));
+    m.click(Msg::Resume);
+    m.click(Msg::ReadTipsAgain);
+    assert_eq!(
+        m.actions.get_untracked(),
+        [UserAction::Resume, UserAction::StartOver]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn retry_names_the_reasons_and_opens_the_first_tips() {
+    let reasons = vec![
+        FailureCode::IdQualityCheckFailure,
+        FailureCode::IdDoubleSideCheckFailure,
+        FailureCode::IdCheckFailure,
+    ];
+    let m = mount(Screen::Retry {
+        reasons,
+        tips: vec![TipGroup::IdPhoto, TipGroup::Device],
+    });
+    settle().await;
+    assert_eq!(m.count(".reasons li"), 3);
+    assert_eq!(m.text(".reasons li"), Msg::ReasonIdQuality.en());
+    let groups = m.root.query_selector_all("details.tip-group").unwrap();
+    assert_eq!(groups.length(), 2);
+    let first: web_sys::Element = groups.item(0).unwrap().unchecked_into();
+    let second: web_sys::Element = groups.item(1).unwrap().unchecked_into();
+    assert!(first.has_attribute("open") && !second.has_attribute("open"));
+    assert_eq!(
+        first.get_attribute("data-group").as_deref(),
+        Some("id-photo")
+    );
+    m.click(Msg::TryAgain);
+    assert_eq!(m.actions.get_untracked(), [UserAction::Start]);
+}
+
+#[wasm_bindgen_test]
+async fn review_explains_and_may_mention_documents() {
+    let m = mount(Screen::Review {
+        reasons: vec![
+            FailureCode::AddressCheckFailure,
+            FailureCode::NameCheckFailure,
+        ],
+    });
+    settle().await;
+    assert_eq!(m.count(".reasons li"), 1, "the same reason once");
+    assert!(m
+        .root
+        .text_content()
+        .unwrap()
+        .contains(Msg::ReviewDocuments.en()));
+    assert_eq!(m.count("button"), 0, "nothing to do");
+    let m = mount(Screen::Review {
+        reasons: vec![FailureCode::WatchlistCheckFailure],
+    });
+    settle().await;
+    assert_eq!(
+        m.text(".reasons li"),
+        Msg::ReasonManualReview.en(),
+        "AML details are not disclosed"
+    );
+    assert!(!m
+        .root
+        .text_content()
+        .unwrap()
+        .contains(Msg::ReviewDocuments.en()));
+}
+
+#[wasm_bindgen_test]
+async fn support_screens_show_unknown_codes_honestly_and_no_retry() {
+    let m = mount(Screen::ContactSupport {
+        reasons: vec![
+            FailureCode::Unknown("<b>hologram</b>".into()),
+            FailureCode::IdCheckFailure,
+        ],
+    });
+    settle().await;
+    assert_eq!(m.count(".codes code"), 1);
+    assert_eq!(
+        m.text(".codes code"),
+        "<b>hologram</b>",
+        "shown as text, not markup"
+    );
+    assert_eq!(m.count(".codes b"), 0);
+    let m = mount(Screen::Rejected {
+        reasons: vec![FailureCode::SelfieFailure],
+    });
+    settle().await;
+    assert_eq!(m.count("button"), 0);
+    assert_eq!(m.count(".codes"), 0, "rejection codes are not listed");
+}
+
+#[wasm_bindgen_test]
+async fn problems_say_what_happened_and_offer_the_right_action() {
+    let m = mount(Screen::Problem(Problem::Server { status: 503 }));
+    settle().await;
+    assert!(m.root.text_content().unwrap().contains("error 503"));
+    m.click(Msg::TryAgain);
+    assert_eq!(m.actions.get_untracked(), [UserAction::Retry]);
+    let m = mount(Screen::Problem(Problem::Persona(
+        PersonaErrorCode::ApplicationError,
+    )));
+    settle().await;
+    assert!(m
+        .root
+        .text_content()
+        .unwrap()
+        .contains(Msg::PersonaApplicationError.en()));
+    m.click(Msg::TryAgain);
+    assert_eq!(
+        m.actions.get_untracked(),
+        [UserAction::Resume],
+        "Persona problems resume"
+    );
+    let m = mount(Screen::Problem(Problem::Persona(
+        PersonaErrorCode::InactiveTemplate,
+    )));
+    settle().await;
+    assert_eq!(m.count("button"), 0, "only support can fix this");
+    let m = mount(Screen::Problem(Problem::UnknownCustomerState(
+        "<i>paused</i>".into(),
+    )));
+    settle().await;
+    assert!(m.root.text_content().unwrap().contains("(<i>paused</i>)"));
+    assert_eq!(m.count("main i, section i"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn outcomes_with_a_single_action() {
+    let m = mount(Screen::Expired);
+    settle().await;
+    m.click(Msg::StartAgain);
+    let m2 = mount(Screen::SessionEnded);
+    settle().await;
+    m2.click(Msg::CheckAgain);
+    assert_eq!(m.actions.get_untracked(), [UserAction::Start]);
+    assert_eq!(m2.actions.get_untracked(), [UserAction::Retry]);
+    let m3 = mount(Screen::Verified);
+    settle().await;
+    assert_eq!(m3.count("button"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn the_announcer_follows_screen_changes() {
+    let m = mount(Screen::Checking(CheckingStage::Decision));
+    settle().await;
+    let announcer = m
+        .root
+        .query_selector("[data-testid=announcer]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        announcer.get_attribute("aria-live").as_deref(),
+        Some("polite")
+    );
+    assert!(announcer
+        .text_content()
+        .unwrap()
+        .contains(Msg::CheckingTitle.en()));
+    m.screen.set(Screen::Verified);
+    settle().await;
+    assert!(announcer
+        .text_content()
+        .unwrap()
+        .contains(Msg::VerifiedTitle.en()));
+    assert_eq!(m.h1(), Msg::VerifiedTitle.en());
+    let active = document().active_element().unwrap();
+    assert_eq!(active.tag_name(), "H1", "focus moves to the new heading");
+}
+
+#[wasm_bindgen_test]
+async fn device_notices_render_only_what_was_found() {
+    let root = container();
+    let notices = RwSignal::new(Vec::<DeviceNotice>::new());
+    let _h = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <DeviceNotices notices=notices /> },
+    );
+    settle().await;
+    assert_eq!(root.query_selector_all(".notice").unwrap().length(), 0);
+    assert!(
+        root.query_selector(".device-check").unwrap().is_none(),
+        "nothing to say, nothing shown"
+    );
+    notices.set(vec![
+        DeviceNotice::InAppBrowser(Platform::Ios),
+        DeviceNotice::Desktop,
+    ]);
+    settle().await;
+    assert_eq!(root.query_selector_all(".notice").unwrap().length(), 2);
+    let in_app = root
+        .query_selector("[data-notice=in-app-browser]")
+        .unwrap()
+        .unwrap();
+    assert!(in_app.class_list().contains("warning"));
+    assert!(in_app
+        .text_content()
+        .unwrap()
+        .contains(Msg::DeviceInAppIos.en()));
+    assert!(
+        in_app.query_selector("button").unwrap().is_some(),
+        "a copy-link button"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn unknown_routes_show_a_way_back() {
+    let root = container();
+    let _h = leptos::mount::mount_to(root.clone(), NotFound);
+    settle().await;
+    assert_eq!(
+        root.query_selector("h1")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        Msg::NotFoundTitle.en()
+    );
+    let link = root.query_selector("a").unwrap().unwrap();
+    assert_eq!(link.get_attribute("href").as_deref(), Some("/"));
+}

@@ -1,0 +1,86 @@
+// Shared helpers for the end-to-end tests. Every expected text comes from the app's own
+// catalog (served by the sandbox at /sandbox/api/catalog from the Rust core).
+import { expect, type Page, type TestInfo, type APIRequestContext } from '@playwright/test';
+
+export type Catalog = {
+  messages: Record<string, string>;
+  codes: Record<string, { category: string; reason: string; tips: string[] }>;
+  unknown_code_reason: string;
+  tips: Record<string, { title: string; tips: string[] }>;
+};
+
+let cached: Catalog | undefined;
+
+/** The app's texts and failure-code catalog. */
+export async function catalog(request: APIRequestContext): Promise<Catalog> {
+  if (!cached) {
+    const response = await request.get('/sandbox/api/catalog');
+    expect(response.ok()).toBeTruthy();
+    cached = (await response.json()) as Catalog;
+  }
+  return cached;
+}
+
+/** Fast sandbox timings for the tests (the app's polling stays as shipped). */
+export const FAST = 'inquiry_delay_ms=300&decision_delay_ms=400&review_delay_ms=1500&customer_delay_ms=200';
+
+/** Starts a sandbox scenario in this page: a new customer with a session. */
+export async function start(page: Page, query: string): Promise<void> {
+  await page.goto(`/sandbox/start?${query}`);
+}
+
+/** Collects uncaught errors and console errors of the page. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+/** Waits until the page shows the screen whose heading is the message `key`. */
+export async function expectScreen(page: Page, cat: Catalog, key: string, timeout = 30_000): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(cat.messages[key], { timeout });
+}
+
+/** Saves a screenshot named after the project (phone/desktop) and the screen. */
+export async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
+  await page.screenshot({ path: `tests/e2e/screenshots/${info.project.name}-${name}.png`, fullPage: true });
+}
+
+/** The Persona iframe (the sandbox's simulated widget, loaded by the real SDK). */
+export function persona(page: Page) {
+  return page.frameLocator('iframe.persona-widget__iframe');
+}
+
+/** Goes through the simulated capture: begin (unless resuming), both sides, selfie, submit. */
+export async function completeCapture(page: Page, resuming = false): Promise<void> {
+  const frame = persona(page);
+  if (!resuming) await frame.getByRole('button', { name: 'Begin' }).click();
+  await frame.getByRole('button', { name: 'Take photo of the front' }).click();
+  await frame.getByRole('button', { name: 'Take photo of the back' }).click();
+  await frame.getByRole('button', { name: 'Take selfie' }).click();
+  await frame.getByRole('button', { name: 'Submit' }).click();
+}
+
+/** The sandbox's counts for this page's customer. */
+export async function serverState(page: Page): Promise<{ verifications: number; states: string[]; persona_session_requests: number; customer_state: string }> {
+  const response = await page.request.get('/sandbox/api/state');
+  expect(response.ok()).toBeTruthy();
+  return response.json();
+}
+
+/** Waits for Persona's window to be open (on a phone it covers the whole page). */
+export async function expectCapture(page: Page): Promise<void> {
+  await expect(page).toHaveURL(/\/capture$/, { timeout: 30_000 });
+  await expect(page.locator('iframe.persona-widget__iframe')).toBeVisible();
+  await expect(persona(page).getByRole('heading', { level: 1 })).toBeVisible();
+}
+
+/** Clicks the start button of the prep screen and waits for Persona's window. */
+export async function startCapture(page: Page, cat: Catalog): Promise<void> {
+  await expectScreen(page, cat, 'PrepTitle');
+  await page.getByRole('button', { name: cat.messages.PrepStart }).click();
+  await expectCapture(page);
+}
