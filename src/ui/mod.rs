@@ -1,5 +1,6 @@
 //! The Leptos shell: one component per screen, each rendering the core's state.
 
+mod address;
 mod capture;
 mod checking;
 mod device_check;
@@ -19,15 +20,13 @@ mod tips;
 mod verified;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::{path, NavigateOptions};
 
 use crate::core::failure::FailureCode;
-use crate::core::flow::{Screen, UserAction, PATHS};
+use crate::core::flow::{Screen, UserAction};
 use crate::core::text::Msg;
 use crate::shell::{Settings, Shell};
 
+pub use address::Address;
 pub use capture::CaptureScreen;
 pub use checking::CheckingScreen;
 pub use device_check::{DeviceCheck, DeviceNotices};
@@ -67,35 +66,18 @@ pub struct Page {
     pub preload: Callback<()>,
 }
 
-/// The whole app: a router around the running flow.
+/// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    view! {
-        <Router>
-            <Flow />
-        </Router>
-    }
+    view! { <Flow /> }
 }
 
 /// Starts the flow and lays out the page: header, offline banner, the current screen, and
 /// the live region that announces screen changes.
 #[component]
 fn Flow() -> impl IntoView {
-    let navigate = use_navigate();
-    let location = use_location();
-    let shell = Shell::new(move |path| {
-        let current = location.pathname.get_untracked();
-        // An unknown address keeps its "not found" page until the customer leaves it.
-        if PATHS.contains(&current.as_str()) && current != path {
-            navigate(
-                path,
-                NavigateOptions {
-                    replace: true,
-                    ..NavigateOptions::default()
-                },
-            );
-        }
-    });
+    let address = Address::of_page();
+    let shell = Shell::new(move |path| address.show(path));
     let page = shell.page();
     provide_context(page);
     shell.start();
@@ -115,21 +97,13 @@ fn Flow() -> impl IntoView {
             <p class="offline" role="status">{t(Msg::OfflineBanner)}</p>
         </Show>
         <main id="main">
-            <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/") view=ScreenView />
-                <Route path=path!("/start") view=ScreenView />
-                <Route path=path!("/preparing") view=ScreenView />
-                <Route path=path!("/capture") view=ScreenView />
-                <Route path=path!("/paused") view=ScreenView />
-                <Route path=path!("/checking") view=ScreenView />
-                <Route path=path!("/verified") view=ScreenView />
-                <Route path=path!("/review") view=ScreenView />
-                <Route path=path!("/try-again") view=ScreenView />
-                <Route path=path!("/support") view=ScreenView />
-                <Route path=path!("/expired") view=ScreenView />
-                <Route path=path!("/session-ended") view=ScreenView />
-                <Route path=path!("/problem") view=ScreenView />
-            </Routes>
+            {move || {
+                if address.is_known() {
+                    view! { <ScreenView /> }.into_any()
+                } else {
+                    view! { <NotFound /> }.into_any()
+                }
+            }}
         </main>
         <Announcer />
     }

@@ -1,0 +1,50 @@
+//! The address bar, kept in step with the flow: each screen has its own path, a reload lands
+//! on the right screen (the flow finds its way back from the server's state), and the back
+//! button leaves the verification instead of stepping into screens that no longer apply.
+//!
+//! A purpose-built replacement for a client-side router: the flow, not the URL, decides
+//! what is shown, so all this needs is `history.replaceState` and one `popstate` listener.
+//! (leptos_router measured 49 KB gzip of the 120 KB first-load budget.)
+
+use leptos::prelude::*;
+
+use crate::core::flow::PATHS;
+
+/// The current path, as a signal.
+#[derive(Clone, Copy)]
+pub struct Address {
+    path: RwSignal<String>,
+}
+
+fn location_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+impl Address {
+    /// Reads the page's path and follows the browser's back and forward buttons.
+    pub fn of_page() -> Address {
+        let path = RwSignal::new(location_path());
+        window_event_listener(leptos::ev::popstate, move |_| path.set(location_path()));
+        Address { path }
+    }
+
+    /// Whether the path is one of the screens' (tracked); anything else is "not found".
+    pub fn is_known(&self) -> bool {
+        self.path.with(|p| PATHS.contains(&p.as_str()))
+    }
+
+    /// Shows a screen's path, replacing the history entry. An unknown address keeps its
+    /// "not found" page until the customer follows its link.
+    pub fn show(&self, path: &str) {
+        let current = self.path.get_untracked();
+        if !PATHS.contains(&current.as_str()) || current == path {
+            return;
+        }
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
+        }
+        self.path.set(path.to_owned());
+    }
+}
