@@ -10,15 +10,19 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::core::api::{
-    Customer, IdentityVerification, ListResponse, PersonaConfig, PersonaSession, SessionInfo,
+    Customer, HandoffCreated, HandoffStatus, IdentityVerification, ListResponse, PersonaConfig,
+    PersonaSession, SessionInfo,
 };
-use crate::core::flow::{step, Effect, Event, Flow, PersonaErrorCode, RequestKind};
+use crate::core::flow::{step, Effect, Event, Flow, HandoffCode, PersonaErrorCode, RequestKind};
 use crate::core::text::Msg;
+use crate::core::time::parse_rfc3339;
 use crate::persona::{self, PersonaClient};
 use crate::ui::{t, Page};
 
 /// Where the remembered verification guid is kept (never a token, never personal data).
 const REMEMBERED_KEY: &str = "kyc-onboarding.verification";
+/// Set in this tab's session storage while it follows the customer's phone.
+const HANDOFF_KEY: &str = "kyc-onboarding.handoff";
 
 /// Settings that arrive with the session.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,6 +54,10 @@ pub struct Shell {
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
 }
 
 fn now() -> i64 {
@@ -108,7 +116,13 @@ impl Shell {
         window_event_listener(leptos::ev::offline, move |_| {
             shell.dispatch(Event::Connectivity { online: false })
         });
-        self.dispatch(Event::AppStarted { remembered });
+        let handoff = tab_storage()
+            .and_then(|s| s.get_item(HANDOFF_KEY).ok().flatten())
+            .is_some();
+        self.dispatch(Event::AppStarted {
+            remembered,
+            handoff,
+        });
         if !online {
             self.dispatch(Event::Connectivity { online: false });
         }
@@ -253,6 +267,36 @@ impl Shell {
                     let _ = s.remove_item(REMEMBERED_KEY);
                 }
             }
+            Effect::MintHandoff => {
+                let csrf = inner.csrf.borrow().clone().unwrap_or_default();
+                leptos::task::spawn_local(async move {
+                    match api::post::<HandoffCreated, _>(&base, "/handoff", &(), &csrf).await {
+                        Ok(h) => shell.dispatch(Event::HandoffMinted {
+                            path: h.path,
+                            expires_ms: h.expires_at.as_deref().and_then(parse_rfc3339),
+                        }),
+                        Err(error) => shell.failed(RequestKind::Handoff, error),
+                    }
+                })
+            }
+            Effect::FetchHandoffStatus => leptos::task::spawn_local(async move {
+                match api::get::<HandoffStatus>(&base, "/handoff/status").await {
+                    Ok(s) => shell.dispatch(Event::HandoffStatus {
+                        code: HandoffCode::parse(&s.code),
+                        verification: s.verification,
+                    }),
+                    Err(error) => shell.failed(RequestKind::HandoffStatus, error),
+                }
+            }),
+            Effect::MarkHandoff(on) => {
+                if let Some(s) = tab_storage() {
+                    let _ = if on {
+                        s.set_item(HANDOFF_KEY, "1")
+                    } else {
+                        s.remove_item(HANDOFF_KEY)
+                    };
+                }
+            }
             Effect::Show(screen) => {
                 if let Some(document) = web_sys::window().and_then(|w| w.document()) {
                     document.set_title(&format!("{} · {}", t(screen.title()), t(Msg::AppTitle)));
@@ -319,9 +363,10 @@ impl Shell {
                     code: PersonaErrorCode::parse(&code),
                 })
             }),
-            on_event: Box::new(|name| {
+            on_event: Box::new(move |name| {
                 // The name only: event metadata may carry personal data.
                 leptos::logging::log!("persona event: {name}");
+                shell.dispatch(Event::PersonaEvent { name });
             }),
         };
         let options = persona::Options {

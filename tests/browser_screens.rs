@@ -5,7 +5,8 @@
 use kyc_onboarding::core::device::{DeviceNotice, Platform};
 use kyc_onboarding::core::failure::FailureCode;
 use kyc_onboarding::core::flow::{
-    CheckingStage, PersonaErrorCode, PreparingStage, Problem, Screen, UserAction,
+    CheckingStage, HandoffLink, PersonaErrorCode, PhoneProgress, PreparingStage, Problem, Screen,
+    UserAction,
 };
 use kyc_onboarding::core::text::Msg;
 use kyc_onboarding::core::tips::TipGroup;
@@ -430,4 +431,75 @@ async fn unknown_routes_show_a_way_back() {
     );
     let link = root.query_selector("a").unwrap().unwrap();
     assert_eq!(link.get_attribute("href").as_deref(), Some("/"));
+}
+
+#[wasm_bindgen_test]
+async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
+    let m = mount(Screen::Handoff {
+        link: None,
+        phone: PhoneProgress::WaitingForPhone,
+    });
+    settle().await;
+    assert_eq!(m.count("svg.qr"), 0, "no code yet");
+    assert!(m
+        .root
+        .text_content()
+        .unwrap()
+        .contains(Msg::HandoffMaking.en()));
+    m.screen.set(Screen::Handoff {
+        link: Some(HandoffLink {
+            path: "/handoff/c0de".into(),
+            expires_ms: None,
+        }),
+        phone: PhoneProgress::WaitingForPhone,
+    });
+    settle().await;
+    let qr = m.root.query_selector("svg.qr").unwrap().expect("a QR code");
+    assert_eq!(qr.get_attribute("role").as_deref(), Some("img"));
+    assert_eq!(
+        qr.get_attribute("aria-label").as_deref(),
+        Some(Msg::HandoffQrLabel.en())
+    );
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    assert_eq!(
+        m.text("[data-testid=handoff-link]"),
+        format!("{origin}/handoff/c0de")
+    );
+    assert_eq!(
+        m.text("[data-testid=phone-progress]"),
+        Msg::PhoneWaiting.en()
+    );
+    m.click(Msg::UseThisDevice);
+    m.screen.set(Screen::Handoff {
+        link: Some(HandoffLink {
+            path: "/handoff/c0de".into(),
+            expires_ms: None,
+        }),
+        phone: PhoneProgress::InProgress,
+    });
+    settle().await;
+    assert_eq!(
+        m.text("[data-testid=phone-progress]"),
+        Msg::PhoneInProgress.en()
+    );
+    let labels: Vec<String> = (0..m.count("button"))
+        .map(|i| {
+            m.root
+                .query_selector_all("button")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        !labels.contains(&Msg::UseThisDevice.en().to_owned()),
+        "not while the phone works"
+    );
+    m.click(Msg::NewCode);
+    assert_eq!(
+        m.actions.get_untracked(),
+        [UserAction::UseThisDevice, UserAction::NewCode]
+    );
 }

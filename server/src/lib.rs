@@ -12,6 +12,7 @@ pub mod assets;
 pub mod backend;
 pub mod config;
 pub mod cybrid;
+pub mod handoff;
 pub mod headers;
 pub mod launch;
 pub mod logging;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub environment: String,
     /// The app's own origins (who may frame the sandbox widget).
     pub app_origins: Vec<String>,
+    /// Desktop-to-phone handoff codes.
+    pub handoffs: handoff::Handoffs,
     /// One lock per customer around "list, then create only if none is in flight".
     pub create_locks:
         std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -122,6 +125,7 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
         app_origins,
         config,
         create_locks: Default::default(),
+        handoffs: Default::default(),
     });
     let router = routes(state.clone())
         .layer(axum::middleware::from_fn_with_state(policy, headers::apply))
@@ -135,6 +139,9 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/session", get(api::session))
         .route("/launch", get(launch::launch))
+        .route("/handoff", post(handoff::mint))
+        .route("/handoff/status", get(handoff::status))
+        .route("/handoff/{code}", get(handoff::redeem))
         .route("/pages.css", get(sandbox::pages::style))
         .route("/api/customers", post(sandbox::pages::bank_create_customer))
         .route("/api/customers/{guid}", get(api::customer))
@@ -182,7 +189,8 @@ pub async fn serve(config: Config, addr: SocketAddr) -> Result<Running, String> 
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let (router, state) = app_with_state(config, local)?;
     let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, service).await {
             tracing::error!("server stopped: {e}");
         }
     });

@@ -11,6 +11,9 @@ fn the_contract_documents_every_spa_path() {
         "/api/identity_verifications/{guid}:",
         "/api/persona_sessions:",
         "/launch:",
+        "/handoff:",
+        "/handoff/status:",
+        "/handoff/{code}:",
     ] {
         assert!(
             contract.contains(&format!("  {path}")),

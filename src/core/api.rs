@@ -440,6 +440,26 @@ impl std::fmt::Debug for SessionInfo {
     }
 }
 
+/// `POST /handoff`: a one-time code to continue on a phone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffCreated {
+    /// The path to open on the phone, after the app's origin (`/handoff/<code>`).
+    pub path: String,
+    /// When the code stops working (RFC 3339).
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// `GET /handoff/status`: what the phone has done.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffStatus {
+    /// `active`, `used`, `expired` or `none`.
+    pub code: String,
+    /// The verification the phone works on, if any.
+    #[serde(default)]
+    pub verification: Option<IdentityVerification>,
+}
+
 /// Why a body could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ParseError {

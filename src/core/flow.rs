@@ -26,6 +26,8 @@ use super::tips::TipGroup;
 pub const INQUIRY_LIFETIME: Millis = 24 * HOUR;
 /// Resume only while at least this much of the inquiry's life remains.
 pub const RESUME_MARGIN: Millis = MINUTE;
+/// How often the desktop asks how the phone is doing.
+pub const HANDOFF_POLL_MS: u32 = 2_000;
 /// After this many failed creates in a row, stop and tell the customer.
 const MAX_CREATE_ATTEMPTS: u32 = 3;
 
@@ -54,6 +56,10 @@ pub enum RequestKind {
     Verification,
     /// `POST /api/persona_sessions`.
     PersonaSession,
+    /// `POST /handoff`.
+    Handoff,
+    /// `GET /handoff/status`.
+    HandoffStatus,
 }
 
 impl RequestKind {
@@ -144,6 +150,53 @@ impl PersonaErrorCode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TimerId(pub u32);
 
+/// What became of a handoff code (`GET /handoff/status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HandoffCode {
+    /// Waiting for the phone.
+    Active,
+    /// The phone opened it.
+    Used,
+    /// It ran out before the phone came.
+    Expired,
+    /// There is no code.
+    None,
+}
+
+impl HandoffCode {
+    /// Reads the status's `code`.
+    pub fn parse(text: &str) -> HandoffCode {
+        match text {
+            "active" => HandoffCode::Active,
+            "used" => HandoffCode::Used,
+            "expired" => HandoffCode::Expired,
+            _ => HandoffCode::None,
+        }
+    }
+}
+
+/// The link in the QR code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoffLink {
+    /// The path after the app's origin (`/handoff/<code>`).
+    pub path: String,
+    /// When it stops working.
+    pub expires_ms: Option<Millis>,
+}
+
+/// How far the phone has got, as the desktop sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PhoneProgress {
+    /// The code is shown; the phone has not opened it.
+    WaitingForPhone,
+    /// The phone opened the link.
+    Connected,
+    /// The customer is taking the photos on the phone.
+    InProgress,
+    /// The code ran out before the phone came: make a new one.
+    CodeExpired,
+}
+
 /// What the customer asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UserAction {
@@ -159,15 +212,23 @@ pub enum UserAction {
     /// "Read the tips again" from the paused screen: back to the prep screen, keeping the
     /// verification in progress for when the customer starts again.
     StartOver,
+    /// "Continue on your phone": show a QR code and follow the phone from here.
+    ContinueOnPhone,
+    /// "Make a new code": the old one stops working.
+    NewCode,
+    /// "Use this device instead", while the phone has not started.
+    UseThisDevice,
 }
 
 /// Something that happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// The page loaded. `remembered` is the verification this browser was working on.
+    /// The page loaded.
     AppStarted {
         /// The verification guid kept from an earlier visit.
         remembered: Option<String>,
+        /// This device was following the customer's phone.
+        handoff: bool,
     },
     /// `GET /session` answered.
     SessionLoaded {
@@ -214,6 +275,25 @@ pub enum Event {
     Connectivity {
         /// True when back online.
         online: bool,
+    },
+    /// `POST /handoff` answered.
+    HandoffMinted {
+        /// The path to put in the QR code, after the app's origin.
+        path: String,
+        /// When the code stops working.
+        expires_ms: Option<Millis>,
+    },
+    /// `GET /handoff/status` answered.
+    HandoffStatus {
+        /// What became of the code.
+        code: HandoffCode,
+        /// The verification the phone works on, if any.
+        verification: Option<IdentityVerification>,
+    },
+    /// One of Persona's `onEvent` events, by name (no metadata).
+    PersonaEvent {
+        /// The event's name, such as `one-time-link-sent`.
+        name: String,
     },
     /// The customer did something.
     User(UserAction),
@@ -265,6 +345,12 @@ pub enum Effect {
     Remember(String),
     /// Drop the remembered verification guid.
     Forget,
+    /// `POST /handoff`.
+    MintHandoff,
+    /// `GET /handoff/status`.
+    FetchHandoffStatus,
+    /// Note for a reload that this device follows a phone (or no longer does).
+    MarkHandoff(bool),
     /// Switch to this screen.
     Show(Screen),
 }
@@ -368,6 +454,15 @@ pub enum Screen {
     StillPreparing,
     /// Persona's flow is open on top of the page.
     Capture,
+    /// Persona's flow continues on the customer's phone through Persona's own link.
+    CaptureOnPhone,
+    /// Continuing on a phone: the QR code and the phone's progress.
+    Handoff {
+        /// The link, once the code is made.
+        link: Option<HandoffLink>,
+        /// How far the phone has got.
+        phone: PhoneProgress,
+    },
     /// Left part-way: offer to continue (until `resumable_until`, when known).
     Paused {
         /// Until when it can be continued, when known.
@@ -412,8 +507,9 @@ pub enum Screen {
 }
 
 /// Every path a screen can have (for the router).
-pub const PATHS: [&str; 13] = [
+pub const PATHS: [&str; 14] = [
     "/",
+    "/phone",
     "/start",
     "/preparing",
     "/capture",
@@ -437,6 +533,8 @@ impl Screen {
             Screen::Preparing(_) => Msg::PreparingTitle,
             Screen::StillPreparing => Msg::StillPreparingTitle,
             Screen::Capture => Msg::CaptureTitle,
+            Screen::CaptureOnPhone => Msg::CaptureOnPhoneTitle,
+            Screen::Handoff { .. } => Msg::HandoffTitle,
             Screen::Paused { .. } => Msg::PausedTitle,
             Screen::Checking(_) => Msg::CheckingTitle,
             Screen::StillChecking => Msg::StillCheckingTitle,
@@ -458,7 +556,8 @@ impl Screen {
             Screen::Loading => "/",
             Screen::Prep => "/start",
             Screen::Preparing(_) | Screen::StillPreparing => "/preparing",
-            Screen::Capture => "/capture",
+            Screen::Capture | Screen::CaptureOnPhone => "/capture",
+            Screen::Handoff { .. } => "/phone",
             Screen::Paused { .. } => "/paused",
             Screen::Checking(_) | Screen::StillChecking => "/checking",
             Screen::Verified => "/verified",
@@ -552,6 +651,11 @@ enum Phase {
     RequestingSession,
     Capture {
         ready: bool,
+        on_phone: bool,
+    },
+    Handoff {
+        link: Option<HandoffLink>,
+        phone: PhoneProgress,
     },
     Paused,
     Checking {
@@ -599,6 +703,8 @@ pub struct Flow {
     /// Refused session tokens in a row (one automatic retry).
     token_refusals: u32,
     online: bool,
+    /// This device hands the verification to the customer's phone and follows it.
+    following_phone: bool,
 }
 
 impl Flow {
@@ -619,6 +725,7 @@ impl Flow {
             create_attempts: 0,
             token_refusals: 0,
             online: true,
+            following_phone: false,
         }
     }
 
@@ -633,8 +740,21 @@ impl Flow {
             Phase::WaitingForInquiry { .. } => Screen::Preparing(PreparingStage::WaitingForInquiry),
             Phase::StillPreparing => Screen::StillPreparing,
             Phase::RequestingSession => Screen::Preparing(PreparingStage::Reconnecting),
-            Phase::Capture { ready: false } => Screen::Preparing(PreparingStage::OpeningCapture),
-            Phase::Capture { ready: true } => Screen::Capture,
+            Phase::Capture { ready: false, .. } => {
+                Screen::Preparing(PreparingStage::OpeningCapture)
+            }
+            Phase::Capture {
+                ready: true,
+                on_phone: false,
+            } => Screen::Capture,
+            Phase::Capture {
+                ready: true,
+                on_phone: true,
+            } => Screen::CaptureOnPhone,
+            Phase::Handoff { link, phone } => Screen::Handoff {
+                link: link.clone(),
+                phone: *phone,
+            },
             Phase::Paused => Screen::Paused {
                 resumable_until: self.tracked.as_ref().and_then(Tracked::resumable_until),
             },
@@ -689,9 +809,13 @@ pub fn step(mut flow: Flow, now: Millis, event: Event) -> (Flow, Vec<Effect>) {
 impl Flow {
     fn handle(&mut self, now: Millis, event: Event, fx: &mut Vec<Effect>) {
         match event {
-            Event::AppStarted { remembered } => {
+            Event::AppStarted {
+                remembered,
+                handoff,
+            } => {
                 *self = Flow::new(&self.language);
                 self.remembered = remembered;
+                self.following_phone = handoff;
                 self.send(RequestKind::Session, fx);
             }
             Event::SessionLoaded { customer_guid } => {
@@ -739,7 +863,7 @@ impl Flow {
                 }
             }
             Event::PersonaReady => {
-                if let Phase::Capture { ready } = &mut self.phase {
+                if let Phase::Capture { ready, .. } = &mut self.phase {
                     *ready = true;
                     self.token_refusals = 0;
                 }
@@ -768,6 +892,29 @@ impl Flow {
                 if matches!(self.phase, Phase::Capture { .. }) {
                     fx.push(Effect::DestroyPersona);
                     self.phase = Phase::Problem(Problem::PersonaUnavailable);
+                }
+            }
+            Event::PersonaEvent { name } => {
+                if let Phase::Capture { on_phone, .. } = &mut self.phase {
+                    match name.as_str() {
+                        "one-time-link-sent" | "one-time-link-start" => *on_phone = true,
+                        "one-time-link-exit" => *on_phone = false,
+                        _ => {}
+                    }
+                }
+            }
+            Event::HandoffMinted { path, expires_ms } => {
+                if self.accept(RequestKind::Handoff) {
+                    if let Phase::Handoff { link, phone } = &mut self.phase {
+                        *link = Some(HandoffLink { path, expires_ms });
+                        *phone = PhoneProgress::WaitingForPhone;
+                        self.later(RequestKind::HandoffStatus, HANDOFF_POLL_MS, fx);
+                    }
+                }
+            }
+            Event::HandoffStatus { code, verification } => {
+                if self.accept(RequestKind::HandoffStatus) {
+                    self.on_handoff_status(now, code, verification, fx);
                 }
             }
             Event::TimerFired(id) => {
@@ -820,6 +967,8 @@ impl Flow {
                 },
                 None => return self.fall_back_to_list(fx),
             },
+            RequestKind::Handoff => Effect::MintHandoff,
+            RequestKind::HandoffStatus => Effect::FetchHandoffStatus,
             RequestKind::PersonaSession => match tracked {
                 Some(Tracked {
                     guid,
@@ -912,6 +1061,13 @@ impl Flow {
                     Phase::StillChecking,
                     fx,
                 ),
+                None if self.following_phone => {
+                    self.phase = Phase::Handoff {
+                        link: None,
+                        phone: PhoneProgress::WaitingForPhone,
+                    };
+                    self.send(RequestKind::HandoffStatus, fx);
+                }
                 None => {
                     self.phase = Phase::Listing(ListPurpose::Load);
                     self.send(RequestKind::ListVerifications, fx);
@@ -1119,6 +1275,7 @@ impl Flow {
         found: Verdict,
         fx: &mut Vec<Effect>,
     ) {
+        self.stop_following_phone(fx);
         match found {
             Verdict::Review { reasons } if v.state == VerificationState::Reviewing => {
                 if !matches!(self.phase, Phase::Review { .. }) {
@@ -1180,12 +1337,67 @@ impl Flow {
         let Some(inquiry_id) = self.tracked.as_ref().and_then(|t| t.inquiry_id.clone()) else {
             return self.fall_back_to_list(fx);
         };
-        self.phase = Phase::Capture { ready: false };
+        self.phase = Phase::Capture {
+            ready: false,
+            on_phone: false,
+        };
         fx.push(Effect::LaunchPersona {
             inquiry_id,
             session_token,
             language: self.language.clone(),
         });
+    }
+
+    /// Makes a (new) code and starts following the phone.
+    fn start_handoff(&mut self, fx: &mut Vec<Effect>) {
+        self.timer = None;
+        if !self.following_phone {
+            self.following_phone = true;
+            fx.push(Effect::MarkHandoff(true));
+        }
+        self.phase = Phase::Handoff {
+            link: None,
+            phone: PhoneProgress::WaitingForPhone,
+        };
+        self.send(RequestKind::Handoff, fx);
+    }
+
+    fn stop_following_phone(&mut self, fx: &mut Vec<Effect>) {
+        if self.following_phone {
+            self.following_phone = false;
+            fx.push(Effect::MarkHandoff(false));
+        }
+    }
+
+    /// What the phone is doing, as the backend tells the desktop.
+    fn on_handoff_status(
+        &mut self,
+        now: Millis,
+        code: HandoffCode,
+        verification: Option<IdentityVerification>,
+        fx: &mut Vec<Effect>,
+    ) {
+        if !matches!(self.phase, Phase::Handoff { .. }) {
+            return;
+        }
+        if let Some(v) = &verification {
+            self.adopt(v, fx);
+            if let Some(found) = verdict(v) {
+                return self.conclude(now, v, found, fx);
+            }
+        }
+        let progress = match (&verification, code) {
+            (Some(v), _) if v.state == VerificationState::Pending => PhoneProgress::InProgress,
+            (Some(_), _) | (None, HandoffCode::Used) => PhoneProgress::Connected,
+            (None, HandoffCode::Expired | HandoffCode::None) => PhoneProgress::CodeExpired,
+            (None, HandoffCode::Active) => PhoneProgress::WaitingForPhone,
+        };
+        if let Phase::Handoff { phone, .. } = &mut self.phase {
+            *phone = progress;
+        }
+        if progress != PhoneProgress::CodeExpired {
+            self.later(RequestKind::HandoffStatus, HANDOFF_POLL_MS, fx);
+        }
     }
 
     fn on_persona_error(&mut self, code: PersonaErrorCode, fx: &mut Vec<Effect>) {
@@ -1323,7 +1535,32 @@ impl Flow {
             }
             (UserAction::Retry, Phase::Problem(_) | Phase::SessionEnded) => {
                 let remembered = self.remembered.clone();
-                self.handle(now, Event::AppStarted { remembered }, fx);
+                let handoff = self.following_phone;
+                self.handle(
+                    now,
+                    Event::AppStarted {
+                        remembered,
+                        handoff,
+                    },
+                    fx,
+                );
+            }
+            (
+                UserAction::ContinueOnPhone,
+                Phase::Prep | Phase::Paused | Phase::Problem(Problem::PersonaUnavailable),
+            ) if !busy => self.start_handoff(fx),
+            (UserAction::NewCode, Phase::Handoff { .. }) if !busy => self.start_handoff(fx),
+            (
+                UserAction::UseThisDevice,
+                Phase::Handoff {
+                    phone: PhoneProgress::WaitingForPhone | PhoneProgress::CodeExpired,
+                    ..
+                },
+            ) => {
+                self.timer = None;
+                self.in_flight = None;
+                self.stop_following_phone(fx);
+                self.phase = Phase::Prep;
             }
             _ => {}
         }

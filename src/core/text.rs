@@ -179,6 +179,23 @@ messages! {
     CaptureBody => "Follow the instructions to photograph your ID and take a selfie. If the window closes, you can continue from where you stopped.",
     PersonaFrameTitle => "Identity check by Persona",
 
+    // Handoff to a phone.
+    ContinueOnPhone => "Continue on your phone",
+    HandoffTitle => "Continue on your phone",
+    HandoffIntro => "Scan this code with your phone's camera and open the link. Phone cameras take sharper pictures of IDs.",
+    HandoffQrLabel => "QR code that opens this verification on your phone",
+    HandoffLinkLabel => "Or type this link on your phone:",
+    HandoffOnce => "The code works once, for 10 minutes. Nobody else can use it after your phone does.",
+    HandoffMaking => "Making your code…",
+    PhoneWaiting => "Waiting for your phone…",
+    PhoneConnected => "Your phone is connected. Continue there.",
+    PhoneInProgress => "You are taking the photos on your phone. This page will show the result.",
+    PhoneCodeExpired => "This code has expired. Make a new one to continue on your phone.",
+    NewCode => "Make a new code",
+    UseThisDevice => "Use this device instead",
+    CaptureOnPhoneTitle => "Finish on your phone",
+    CaptureOnPhoneBody => "Persona sent you a link to finish on your phone. Keep this page open: it updates when you are done.",
+
     // Paused.
     PausedTitle => "Pick up where you left off",
     PausedBody => "Your verification is saved. Continue whenever you are ready.",

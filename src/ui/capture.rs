@@ -3,15 +3,22 @@
 use leptos::prelude::*;
 
 use super::{t, Heading};
+use crate::core::flow::Screen;
 use crate::core::text::Msg;
 
-/// What the page says behind Persona's window. Focus stays in Persona's window.
+/// What the page says behind Persona's window (or while Persona's own link is on the
+/// phone). Focus stays in Persona's window.
 #[component]
 pub fn CaptureScreen() -> impl IntoView {
+    let page = expect_context::<super::Page>();
+    let (title, body) = match page.screen.get_untracked() {
+        Screen::CaptureOnPhone => (Msg::CaptureOnPhoneTitle, Msg::CaptureOnPhoneBody),
+        _ => (Msg::CaptureTitle, Msg::CaptureBody),
+    };
     view! {
         <section class="screen">
-            <Heading text=t(Msg::CaptureTitle) focus=false />
-            <p>{t(Msg::CaptureBody)}</p>
+            <Heading text=t(title) focus=false />
+            <p role="status">{t(body)}</p>
         </section>
     }
 }

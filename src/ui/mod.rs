@@ -5,6 +5,7 @@ mod capture;
 mod checking;
 mod device_check;
 mod expired;
+mod handoff;
 mod illustrations;
 mod loading;
 mod not_found;
@@ -31,6 +32,7 @@ pub use capture::CaptureScreen;
 pub use checking::CheckingScreen;
 pub use device_check::{DeviceCheck, DeviceNotices};
 pub use expired::ExpiredScreen;
+pub use handoff::{HandoffScreen, QrCodeImage};
 pub use loading::LoadingScreen;
 pub use not_found::NotFound;
 pub use paused::PausedScreen;
@@ -127,7 +129,8 @@ pub fn ScreenView() -> impl IntoView {
             Screen::Preparing(_) | Screen::StillPreparing => {
                 view! { <PreparingScreen /> }.into_any()
             }
-            Screen::Capture => view! { <CaptureScreen /> }.into_any(),
+            Screen::Capture | Screen::CaptureOnPhone => view! { <CaptureScreen /> }.into_any(),
+            Screen::Handoff { .. } => view! { <HandoffScreen /> }.into_any(),
             Screen::Paused { .. } => view! { <PausedScreen /> }.into_any(),
             Screen::Checking(_) | Screen::StillChecking => view! { <CheckingScreen /> }.into_any(),
             Screen::Verified => view! { <VerifiedScreen /> }.into_any(),

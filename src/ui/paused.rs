@@ -32,6 +32,7 @@ pub fn PausedScreen() -> impl IntoView {
             <div class="actions">
                 <ActionButton action=UserAction::Resume label=Msg::Resume />
                 <ActionButton action=UserAction::StartOver label=Msg::ReadTipsAgain secondary=true />
+                <ActionButton action=UserAction::ContinueOnPhone label=Msg::ContinueOnPhone secondary=true />
             </div>
         </section>
     }

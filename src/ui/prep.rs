@@ -36,6 +36,7 @@ pub fn PrepScreen() -> impl IntoView {
             </div>
             <div class="actions">
                 <ActionButton action=UserAction::Start label=Msg::PrepStart />
+                <ActionButton action=UserAction::ContinueOnPhone label=Msg::ContinueOnPhone secondary=true />
             </div>
             <p class="small muted">{t(Msg::PrepPrivacy)}</p>
         </section>

@@ -39,7 +39,8 @@ impl Harness {
     fn loaded(&mut self, remembered: Option<&str>, list: Vec<IdentityVerification>) -> Vec<Effect> {
         assert_eq!(
             self.send(Event::AppStarted {
-                remembered: remembered.map(str::to_owned)
+                remembered: remembered.map(str::to_owned),
+                handoff: false,
             }),
             [Effect::FetchSession]
         );
@@ -185,7 +186,10 @@ fn paused() -> Screen {
 fn happy_path_from_prep_to_verified() {
     let mut h = Harness::new();
     assert_eq!(
-        h.send(Event::AppStarted { remembered: None }),
+        h.send(Event::AppStarted {
+            remembered: None,
+            handoff: false
+        }),
         [Effect::FetchSession]
     );
     assert_eq!(
@@ -291,7 +295,10 @@ fn customer_state_decides_before_any_verification() {
         ),
     ] {
         let mut h = Harness::new();
-        h.send(Event::AppStarted { remembered: None });
+        h.send(Event::AppStarted {
+            remembered: None,
+            handoff: false,
+        });
         h.send(Event::SessionLoaded {
             customer_guid: CUSTOMER.into(),
         });
@@ -310,7 +317,10 @@ fn customer_state_decides_before_any_verification() {
 #[test]
 fn a_customer_still_being_created_is_polled() {
     let mut h = Harness::new();
-    h.send(Event::AppStarted { remembered: None });
+    h.send(Event::AppStarted {
+        remembered: None,
+        handoff: false,
+    });
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
     });
@@ -756,7 +766,10 @@ fn transient_errors_on_reads_retry_with_backoff_and_retry_after() {
 #[test]
 fn an_endless_storm_ends_on_a_problem_screen_with_try_again() {
     let mut h = Harness::new();
-    h.send(Event::AppStarted { remembered: None });
+    h.send(Event::AppStarted {
+        remembered: None,
+        handoff: false,
+    });
     let mut fx = h.send(failed(RequestKind::Session, 503));
     for _ in 1..RetryPolicy::HTTP.max_attempts {
         let [Effect::StartTimer { id, .. }] = fx[..] else {
@@ -771,7 +784,10 @@ fn an_endless_storm_ends_on_a_problem_screen_with_try_again() {
 #[test]
 fn a_definite_server_error_is_not_retried() {
     let mut h = Harness::new();
-    h.send(Event::AppStarted { remembered: None });
+    h.send(Event::AppStarted {
+        remembered: None,
+        handoff: false,
+    });
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
     });
@@ -786,7 +802,10 @@ fn a_definite_server_error_is_not_retried() {
 #[test]
 fn session_end_is_its_own_screen_from_anywhere() {
     let mut h = Harness::new();
-    h.send(Event::AppStarted { remembered: None });
+    h.send(Event::AppStarted {
+        remembered: None,
+        handoff: false,
+    });
     assert_eq!(
         h.send(failed(RequestKind::Session, 401)),
         [Effect::Show(Screen::SessionEnded)]
@@ -1091,6 +1110,8 @@ fn every_screen_has_a_path() {
         Screen::Preparing(PreparingStage::Creating),
         Screen::StillPreparing,
         Screen::Capture,
+        Screen::CaptureOnPhone,
+        handoff(true, PhoneProgress::Connected),
         paused(),
         Screen::Checking(CheckingStage::Decision),
         Screen::StillChecking,
@@ -1117,6 +1138,185 @@ fn every_screen_has_a_path() {
         "each screen has its own heading"
     );
     let _ = CustomerState::Unverified;
+}
+
+fn handoff(link: bool, phone: PhoneProgress) -> Screen {
+    Screen::Handoff {
+        link: link.then(|| HandoffLink {
+            path: "/handoff/c0de".into(),
+            expires_ms: Some(T0 + 600_000),
+        }),
+        phone,
+    }
+}
+
+fn status(code: HandoffCode, verification: Option<IdentityVerification>) -> Event {
+    Event::HandoffStatus { code, verification }
+}
+
+#[test]
+fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    assert_eq!(
+        h.send(Event::User(UserAction::ContinueOnPhone)),
+        [
+            Effect::MarkHandoff(true),
+            Effect::MintHandoff,
+            Effect::Show(handoff(false, PhoneProgress::WaitingForPhone))
+        ]
+    );
+    assert_eq!(
+        h.send(Event::HandoffMinted {
+            path: "/handoff/c0de".into(),
+            expires_ms: Some(T0 + 600_000)
+        }),
+        [
+            timer(1, HANDOFF_POLL_MS),
+            Effect::Show(handoff(true, PhoneProgress::WaitingForPhone))
+        ]
+    );
+    assert_eq!(
+        h.send(Event::TimerFired(TimerId(1))),
+        [Effect::FetchHandoffStatus]
+    );
+    assert_eq!(
+        h.send(status(HandoffCode::Active, None)),
+        [timer(2, HANDOFF_POLL_MS)]
+    );
+    // The desktop never opens Persona while it follows the phone.
+    assert!(h.send(Event::User(UserAction::Start)).is_empty());
+    h.send(Event::TimerFired(TimerId(2)));
+    assert_eq!(
+        h.send(status(HandoffCode::Used, None)),
+        [
+            timer(3, HANDOFF_POLL_MS),
+            Effect::Show(handoff(true, PhoneProgress::Connected))
+        ]
+    );
+    h.send(Event::TimerFired(TimerId(3)));
+    assert_eq!(
+        h.send(status(
+            HandoffCode::Used,
+            Some(verification("pending", Some(INQUIRY)))
+        )),
+        [
+            Effect::Remember(IV.into()),
+            timer(4, HANDOFF_POLL_MS),
+            Effect::Show(handoff(true, PhoneProgress::InProgress))
+        ]
+    );
+    assert!(
+        h.send(Event::User(UserAction::UseThisDevice)).is_empty(),
+        "not while the phone is taking the photos"
+    );
+    h.send(Event::TimerFired(TimerId(4)));
+    assert_eq!(
+        h.send(status(HandoffCode::Used, Some(completed("passed", &[])))),
+        [
+            Effect::MarkHandoff(false),
+            fetch_customer(),
+            Effect::Show(Screen::Checking(CheckingStage::Account))
+        ]
+    );
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("verified"))),
+        [Effect::Forget, Effect::Show(Screen::Verified)]
+    );
+}
+
+#[test]
+fn an_expired_code_stops_polling_and_a_new_one_replaces_it() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::ContinueOnPhone));
+    h.send(Event::HandoffMinted {
+        path: "/handoff/c0de".into(),
+        expires_ms: Some(T0 + 600_000),
+    });
+    h.send(Event::TimerFired(h.last_timer()));
+    assert_eq!(
+        h.send(status(HandoffCode::Expired, None)),
+        [Effect::Show(handoff(true, PhoneProgress::CodeExpired))],
+        "no more polling"
+    );
+    assert_eq!(
+        h.send(Event::User(UserAction::NewCode)),
+        [
+            Effect::MintHandoff,
+            Effect::Show(handoff(false, PhoneProgress::WaitingForPhone))
+        ]
+    );
+    h.send(Event::HandoffMinted {
+        path: "/handoff/c0de".into(),
+        expires_ms: Some(T0 + 600_000),
+    });
+    assert_eq!(
+        h.send(Event::User(UserAction::UseThisDevice)),
+        [Effect::MarkHandoff(false), Effect::Show(Screen::Prep)]
+    );
+    let stale = TimerId(h.flow.next_timer);
+    assert!(
+        h.send(Event::TimerFired(stale)).is_empty(),
+        "polling stopped"
+    );
+}
+
+#[test]
+fn a_reload_while_following_the_phone_keeps_following() {
+    let mut h = Harness::new();
+    h.send(Event::AppStarted {
+        remembered: None,
+        handoff: true,
+    });
+    h.send(Event::SessionLoaded {
+        customer_guid: CUSTOMER.into(),
+    });
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [
+            Effect::FetchHandoffStatus,
+            Effect::Show(handoff(false, PhoneProgress::WaitingForPhone))
+        ]
+    );
+    let fx = h.send(status(
+        HandoffCode::Used,
+        Some(verification("pending", Some(INQUIRY))),
+    ));
+    assert_eq!(
+        fx.last(),
+        Some(&Effect::Show(handoff(false, PhoneProgress::InProgress)))
+    );
+}
+
+#[test]
+fn persona_own_phone_link_is_reflected() {
+    let mut h = Harness::new();
+    h.open_capture();
+    assert_eq!(
+        h.send(Event::PersonaEvent {
+            name: "one-time-link-sent".into()
+        }),
+        [Effect::Show(Screen::CaptureOnPhone)]
+    );
+    assert!(h
+        .send(Event::PersonaEvent {
+            name: "document-camera-capture".into()
+        })
+        .is_empty());
+    assert_eq!(
+        h.send(Event::PersonaEvent {
+            name: "one-time-link-exit".into()
+        }),
+        [Effect::Show(Screen::Capture)]
+    );
+    h.send(Event::PersonaEvent {
+        name: "one-time-link-start".into(),
+    });
+    let fx = h.send(Event::PersonaCompleted {
+        status: "completed".into(),
+    });
+    assert_eq!(fx[0], Effect::DestroyPersona);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -1196,8 +1396,10 @@ mod properties {
 
     fn any_event() -> impl Strategy<Value = Event> {
         prop_oneof![
-            proptest::option::of(Just(IV.to_owned()))
-                .prop_map(|remembered| Event::AppStarted { remembered }),
+            proptest::option::of(Just(IV.to_owned())).prop_map(|remembered| Event::AppStarted {
+                remembered,
+                handoff: false
+            }),
             Just(Event::SessionLoaded {
                 customer_guid: CUSTOMER.into()
             }),
@@ -1234,8 +1436,17 @@ mod properties {
                 Just(UserAction::Resume),
                 Just(UserAction::KeepWaiting),
                 Just(UserAction::StartOver),
+                Just(UserAction::ContinueOnPhone),
+                Just(UserAction::NewCode),
+                Just(UserAction::UseThisDevice),
             ]
             .prop_map(Event::User),
+            prop_oneof![
+                Just("one-time-link-sent"),
+                Just("one-time-link-exit"),
+                Just("start")
+            ]
+            .prop_map(|n| Event::PersonaEvent { name: n.into() }),
         ]
     }
 
@@ -1256,6 +1467,9 @@ mod properties {
     fn any_move() -> impl Strategy<Value = Move> {
         let customer_state = prop_oneof![
             6 => Just("unverified"),
+            1 => Just("active"),
+            1 => Just("used"),
+            1 => Just("expired"),
             1 => Just("storing"),
             1 => Just("verified"),
             1 => Just("rejected"),
@@ -1289,6 +1503,14 @@ mod properties {
                         Event::VerificationPolled(v)
                     }
                     RequestKind::PersonaSession => token("tok"),
+                    RequestKind::Handoff => Event::HandoffMinted {
+                        path: "/handoff/code".into(),
+                        expires_ms: None,
+                    },
+                    RequestKind::HandoffStatus => Event::HandoffStatus {
+                        code: HandoffCode::parse(state),
+                        verification: first,
+                    },
                 })
             }
             Move::Fail(error) => Some(Event::RequestFailed {
@@ -1344,6 +1566,9 @@ mod properties {
                     | Effect::ListVerifications { .. } | Effect::CreateVerification(_)
                     | Effect::FetchVerification { .. } | Effect::RequestSessionToken(_))).count();
                 prop_assert!(requests <= 1, "one request at a time: {fx:?}");
+                if fx.iter().any(|e| matches!(e, Effect::LaunchPersona { .. })) {
+                    prop_assert!(!flow.following_phone, "no Persona here while the phone has it");
+                }
             }
         }
     }

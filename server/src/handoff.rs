@@ -1,0 +1,342 @@
+//! Desktop-to-phone handoff: a one-time code in a QR code.
+//!
+//! - `POST /handoff` (session + CSRF) mints a code: 160 random bits, bound to the customer and
+//!   to their verification in flight, valid ten minutes, single use. Minting kills the
+//!   customer's previous code.
+//! - `GET /handoff/{code}` (the phone) redeems it atomically and gives the phone its own
+//!   session for the same customer, then sends it to the app. A used, expired or unknown
+//!   code gets a page that says to scan a new one. Attempts are rate-limited per client.
+//! - `GET /handoff/status` (the desktop) says whether the phone has come, and shows the
+//!   verification it is working on, so the desktop can follow along.
+//!
+//! The code is never logged: requests are logged by route template only.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Json;
+use base64::Engine;
+use kyc_onboarding::core::api::{HandoffCreated, HandoffStatus};
+use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis, MINUTE};
+
+use crate::sandbox::now_ms;
+use crate::sandbox::pages::escape;
+use crate::{secret, AppState};
+
+/// How long a code lives.
+pub const CODE_LIFETIME: Millis = 10 * MINUTE;
+/// Redemption attempts allowed per client per minute.
+pub const ATTEMPTS_PER_MINUTE: usize = 10;
+/// Random bytes in a code (160 bits).
+const CODE_BYTES: usize = 20;
+
+/// What became of a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeState {
+    /// Waiting for the phone.
+    Active,
+    /// The phone opened it.
+    Used,
+    /// Ten minutes passed without the phone.
+    Expired,
+    /// The customer has no code.
+    None,
+}
+
+impl CodeState {
+    /// The state as `GET /handoff/status` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeState::Active => "active",
+            CodeState::Used => "used",
+            CodeState::Expired => "expired",
+            CodeState::None => "none",
+        }
+    }
+}
+
+struct Code {
+    customer_guid: String,
+    /// The verification in flight when the code was made, if any.
+    verification_guid: Option<String>,
+    created_ms: Millis,
+    used: bool,
+}
+
+/// Every live code, and recent redemption attempts per client.
+#[derive(Default)]
+pub struct Handoffs {
+    codes: Mutex<HashMap<String, Code>>,
+    attempts: Mutex<HashMap<IpAddr, Vec<Millis>>>,
+}
+
+/// Why a code cannot be redeemed (the page says the same for each: no oracle).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Never issued, used, expired, or replaced by a newer one.
+    Invalid,
+    /// Too many attempts from this client.
+    RateLimited,
+}
+
+impl Handoffs {
+    fn codes(&self) -> std::sync::MutexGuard<'_, HashMap<String, Code>> {
+        self.codes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new code for the customer; their previous one stops working.
+    pub fn mint(
+        &self,
+        customer_guid: &str,
+        verification_guid: Option<String>,
+        now: Millis,
+    ) -> String {
+        let code = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(secret::random_bytes::<CODE_BYTES>());
+        let mut codes = self.codes();
+        codes.retain(|_, c| c.customer_guid != customer_guid && now < c.created_ms + CODE_LIFETIME);
+        codes.insert(
+            code.clone(),
+            Code {
+                customer_guid: customer_guid.to_owned(),
+                verification_guid,
+                created_ms: now,
+                used: false,
+            },
+        );
+        code
+    }
+
+    /// Redeems a code once: the customer it belongs to, or why not.
+    pub fn redeem(&self, code: &str, client: IpAddr, now: Millis) -> Result<String, Refused> {
+        {
+            let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+            attempts.retain(|_, times| times.iter().any(|t| now - t < MINUTE));
+            let times = attempts.entry(client).or_default();
+            times.retain(|t| now - t < MINUTE);
+            if times.len() >= ATTEMPTS_PER_MINUTE {
+                return Err(Refused::RateLimited);
+            }
+            times.push(now);
+        }
+        if code.len() > 64 {
+            return Err(Refused::Invalid);
+        }
+        let mut codes = self.codes();
+        match codes.get_mut(code) {
+            Some(c) if !c.used && now < c.created_ms + CODE_LIFETIME => {
+                c.used = true;
+                Ok(c.customer_guid.clone())
+            }
+            _ => Err(Refused::Invalid),
+        }
+    }
+
+    /// The state of the customer's current code, its verification, and when it was made.
+    pub fn status(
+        &self,
+        customer_guid: &str,
+        now: Millis,
+    ) -> (CodeState, Option<String>, Option<Millis>) {
+        let codes = self.codes();
+        match codes.values().find(|c| c.customer_guid == customer_guid) {
+            None => (CodeState::None, None, None),
+            Some(c) => {
+                let state = if c.used {
+                    CodeState::Used
+                } else if now >= c.created_ms + CODE_LIFETIME {
+                    CodeState::Expired
+                } else {
+                    CodeState::Active
+                };
+                (state, c.verification_guid.clone(), Some(c.created_ms))
+            }
+        }
+    }
+}
+
+/// `POST /handoff`.
+pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let session = match state.sessions.require_with_csrf(&headers) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let now = now_ms();
+    let in_flight = match state.backend.list(&session.customer_guid).await {
+        Ok(list) => list
+            .into_iter()
+            .find(|v| kyc_onboarding::core::flow::can_carry_on(v, now))
+            .map(|v| v.guid),
+        Err(e) => return e.into_response(),
+    };
+    let code = state.handoffs.mint(&session.customer_guid, in_flight, now);
+    tracing::info!(customer = %session.customer_guid, "handoff code minted");
+    let mut response = Json(HandoffCreated {
+        path: format!("/handoff/{code}"),
+        expires_at: Some(format_rfc3339(now + CODE_LIFETIME)),
+    })
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("static"));
+    response
+}
+
+/// `GET /handoff/status`.
+pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let session = match state.sessions.require(&headers) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let now = now_ms();
+    let (code, bound, since) = state.handoffs.status(&session.customer_guid, now);
+    let verification = match (bound, since) {
+        (Some(guid), _) => match state.backend.verification(&guid).await {
+            Ok(v) => Some(v),
+            Err(e) if e.status == StatusCode::NOT_FOUND => None,
+            Err(e) => return e.into_response(),
+        },
+        (None, Some(since)) => match state.backend.list(&session.customer_guid).await {
+            Ok(list) => list.into_iter().find(|v| {
+                v.is_kyc()
+                    && v.created_at
+                        .as_deref()
+                        .and_then(parse_rfc3339)
+                        .is_some_and(|created| created >= since - 1_000)
+            }),
+            Err(e) => return e.into_response(),
+        },
+        (None, None) => None,
+    };
+    // The verification the phone works on: the one bound to the code, else the newest one
+    // created since the code was made.
+    Json(HandoffStatus {
+        code: code.as_str().to_owned(),
+        verification,
+    })
+    .into_response()
+}
+
+fn refusal(status: StatusCode, heading: &str, text: &str) -> Response {
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{h}</title><link rel=\"stylesheet\" href=\"/pages.css\"></head>\
+             <body><main><h1>{h}</h1><p>{t}</p></main></body></html>",
+            h = escape(heading),
+            t = escape(text)
+        )),
+    )
+        .into_response()
+}
+
+/// `GET /handoff/{code}`: the phone's way in.
+pub async fn redeem(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+) -> Response {
+    let now = now_ms();
+    match state.handoffs.redeem(&code, peer.ip(), now) {
+        Ok(customer_guid) => {
+            tracing::info!(customer = %customer_guid, "handoff code redeemed");
+            let mut response = Redirect::to("/").into_response();
+            let cookie = state.sessions.create(&customer_guid, now);
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(Refused::Invalid) => {
+            tracing::info!("handoff code refused");
+            refusal(
+                StatusCode::GONE,
+                "This code was already used or has expired",
+                "Scan a new QR code from your computer to continue on this phone.",
+            )
+        }
+        Err(Refused::RateLimited) => {
+            tracing::warn!("handoff redemption rate-limited");
+            refusal(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many attempts",
+                "Wait a minute, then scan a new QR code from your computer.",
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOCAL: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+    #[test]
+    fn codes_carry_160_random_bits_in_url_safe_text() {
+        let h = Handoffs::default();
+        let a = h.mint("c1", None, 0);
+        let b = h.mint("c2", None, 0);
+        assert_eq!(a.len(), 27, "160 bits in base64url");
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        assert_ne!(a, b);
+        let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(&a)
+            .unwrap();
+        assert_eq!(decoded.len() * 8, 160);
+    }
+
+    #[test]
+    fn a_code_works_once_and_only_for_ten_minutes() {
+        let h = Handoffs::default();
+        let code = h.mint("c1", Some("iv1".into()), 0);
+        assert_eq!(
+            h.status("c1", 1),
+            (CodeState::Active, Some("iv1".into()), Some(0))
+        );
+        assert_eq!(h.redeem(&code, LOCAL, 1), Ok("c1".to_owned()));
+        assert_eq!(h.redeem(&code, LOCAL, 2), Err(Refused::Invalid));
+        assert_eq!(h.status("c1", 3).0, CodeState::Used);
+        let late = h.mint("c2", None, 0);
+        assert_eq!(h.status("c2", CODE_LIFETIME).0, CodeState::Expired);
+        assert_eq!(h.redeem(&late, LOCAL, CODE_LIFETIME), Err(Refused::Invalid));
+        assert_eq!(h.redeem("never-issued", LOCAL, 5), Err(Refused::Invalid));
+    }
+
+    #[test]
+    fn a_new_code_kills_the_old_one() {
+        let h = Handoffs::default();
+        let old = h.mint("c1", None, 0);
+        let new = h.mint("c1", None, 1);
+        assert_eq!(h.redeem(&old, LOCAL, 2), Err(Refused::Invalid));
+        assert_eq!(h.redeem(&new, LOCAL, 2), Ok("c1".to_owned()));
+    }
+
+    #[test]
+    fn redemption_attempts_are_rate_limited_per_client() {
+        let h = Handoffs::default();
+        let other = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
+        for _ in 0..ATTEMPTS_PER_MINUTE {
+            assert_eq!(h.redeem("guess", LOCAL, 0), Err(Refused::Invalid));
+        }
+        let code = h.mint("c1", None, 0);
+        assert_eq!(h.redeem(&code, LOCAL, 1), Err(Refused::RateLimited));
+        assert_eq!(
+            h.redeem(&code, other, 1),
+            Ok("c1".to_owned()),
+            "other clients are not held up"
+        );
+        assert_eq!(
+            h.redeem("guess", LOCAL, MINUTE + 1),
+            Err(Refused::Invalid),
+            "the window slides"
+        );
+    }
+}

@@ -1,0 +1,218 @@
+//! The handoff over real HTTP: minting, single use under concurrent redemption, isolation.
+
+mod common;
+
+use common::{client, Server};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn minting_needs_the_session_and_its_csrf_token() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let no_csrf = customer
+        .client
+        .post(format!("{}/handoff", customer.base))
+        .header("cookie", &customer.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_csrf.status(), 403);
+    let anonymous = client()
+        .post(format!("{}/handoff", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let minted: Value = customer
+        .post("/handoff", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = minted["path"].as_str().unwrap();
+    assert!(
+        path.starts_with("/handoff/") && path.len() == "/handoff/".len() + 27,
+        "{path}"
+    );
+    assert!(minted["expires_at"].is_string());
+}
+
+#[tokio::test]
+async fn two_simultaneous_redemptions_exactly_one_wins() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let minted: Value = customer
+        .post("/handoff", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let url = format!("{}{}", server.base, minted["path"].as_str().unwrap());
+    let (a, b) = tokio::join!(client().get(&url).send(), client().get(&url).send());
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 410]);
+    let winner = if a.status() == 303 { a } else { b };
+    let cookie = winner.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(
+        cookie, customer.cookie,
+        "the phone gets a session of its own"
+    );
+    let session: Value = client()
+        .get(format!("{}/session", server.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        session["customer_guid"],
+        customer.guid.as_str(),
+        "for the same customer"
+    );
+    let again = client().get(&url).send().await.unwrap();
+    assert_eq!(again.status(), 410);
+    let page = again.text().await.unwrap();
+    assert!(page.contains("already used or has expired") && page.contains("Scan a new QR code"));
+}
+
+#[tokio::test]
+async fn a_new_code_kills_the_old_and_status_follows_the_phone() {
+    let server = Server::sandbox().await;
+    let desktop = server.start("scenario=passes").await;
+    let first: Value = desktop
+        .post("/handoff", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let second: Value = desktop
+        .post("/handoff", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let old = client()
+        .get(format!(
+            "{}{}",
+            server.base,
+            first["path"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 410);
+    let status: Value = desktop.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(status["code"], "active");
+    assert!(status["verification"].is_null());
+
+    let phone = client()
+        .get(format!(
+            "{}{}",
+            server.base,
+            second["path"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let phone_cookie = phone.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let phone_csrf: Value = client()
+        .get(format!("{}/session", server.base))
+        .header("cookie", &phone_cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let created: Value = client()
+        .post(format!("{}/api/identity_verifications", server.base))
+        .header("cookie", &phone_cookie)
+        .header("x-csrf-token", phone_csrf["csrf_token"].as_str().unwrap())
+        .json(&json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": desktop.guid}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let status: Value = desktop.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(status["code"], "used");
+    assert_eq!(
+        status["verification"]["guid"], created["guid"],
+        "the desktop sees what the phone does"
+    );
+}
+
+#[tokio::test]
+async fn codes_are_bound_to_their_customer() {
+    let server = Server::sandbox().await;
+    let alice = server.start("scenario=passes").await;
+    let bob = server.start("scenario=passes").await;
+    let minted: Value = alice
+        .post("/handoff", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bob_status: Value = bob.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(
+        bob_status["code"], "none",
+        "Bob sees nothing of Alice's code"
+    );
+    let phone = client()
+        .get(format!(
+            "{}{}",
+            server.base,
+            minted["path"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let cookie = phone.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = client()
+        .get(format!("{}/api/customers/{}", server.base, bob.guid))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "the phone's session is Alice's, not Bob's");
+}
+
+#[tokio::test]
+async fn guessing_is_rate_limited() {
+    let server = Server::sandbox().await;
+    let http = client();
+    let mut statuses = Vec::new();
+    for i in 0..12 {
+        let r = http
+            .get(format!("{}/handoff/guess{i}", server.base))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(&statuses[..10], &[410; 10]);
+    assert_eq!(&statuses[10..], &[429, 429]);
+}

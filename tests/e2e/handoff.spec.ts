@@ -1,0 +1,93 @@
+// Desktop to phone: the desktop shows a QR code, the phone scans it (decoded here from a
+// screenshot), finishes the capture, and the desktop reaches the outcome without a reload.
+import { test, expect, devices } from '@playwright/test';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { catalog, completeCapture, expectCapture, expectScreen, FAST, serverState, shot, start } from './helpers';
+
+test.skip(({ isMobile }) => isMobile, 'the desktop side drives this test; it opens its own phone');
+
+test('continue on the phone by QR code, followed live on the desktop', async ({ page, browser, baseURL }, info) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  await page.getByRole('button', { name: cat.messages.ContinueOnPhone }).click();
+  await expectScreen(page, cat, 'HandoffTitle');
+  await expect(page).toHaveURL(/\/phone$/);
+  const qr = page.getByRole('img', { name: cat.messages.HandoffQrLabel });
+  await expect(qr).toBeVisible();
+  await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneWaiting);
+  await shot(page, info, 'handoff');
+
+  // Decode the QR code from a screenshot, as a phone camera would.
+  const png = PNG.sync.read(await qr.screenshot());
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(decoded, 'the QR code decodes').not.toBeNull();
+  const link = decoded!.data;
+  await expect(page.getByTestId('handoff-link')).toHaveText(link);
+  expect(link).toMatch(new RegExp(`^${baseURL}/handoff/[A-Za-z0-9_-]{27}$`));
+  expect(link).not.toMatch(/token|session|csrf/i);
+
+  // The phone: its own browser, no cookies from the desktop.
+  const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL });
+  const phonePage = await phone.newPage();
+  await phonePage.goto(link);
+  await expectScreen(phonePage, cat, 'PrepTitle');
+  await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneConnected);
+  await phonePage.getByRole('button', { name: cat.messages.PrepStart }).click();
+  await expectCapture(phonePage);
+  await completeCapture(phonePage);
+  await expectScreen(phonePage, cat, 'VerifiedTitle');
+
+  // The desktop follows to the outcome by itself, and never opened Persona.
+  await expectScreen(page, cat, 'VerifiedTitle');
+  await expect(page.locator('iframe.persona-widget__iframe')).toHaveCount(0);
+  expect((await serverState(page)).verifications).toBe(1);
+
+  // The link works once.
+  const other = await browser.newContext({ ...devices['Pixel 7'], baseURL });
+  const otherPage = await other.newPage();
+  const refused = await otherPage.goto(link);
+  expect(refused?.status()).toBe(410);
+  await expect(otherPage.getByRole('heading', { level: 1 })).toHaveText('This code was already used or has expired');
+  await phone.close();
+  await other.close();
+});
+
+test('a started verification moves to the phone and resumes there', async ({ page, browser, baseURL }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=pending-resume&${FAST}`);
+  await expectScreen(page, cat, 'PausedTitle');
+  await page.getByRole('button', { name: cat.messages.ContinueOnPhone }).click();
+  await expectScreen(page, cat, 'HandoffTitle');
+  const link = (await page.getByTestId('handoff-link').textContent())!;
+  const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL });
+  const phonePage = await phone.newPage();
+  await phonePage.goto(link);
+  await expectScreen(phonePage, cat, 'PausedTitle');
+  await phonePage.getByRole('button', { name: cat.messages.Resume }).click();
+  await expectCapture(phonePage);
+  await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneInProgress);
+  await completeCapture(phonePage, true);
+  await expectScreen(page, cat, 'VerifiedTitle');
+  const state = await serverState(page);
+  expect(state.verifications).toBe(1);
+  expect(state.persona_session_requests).toBe(1);
+  await phone.close();
+});
+
+test('a new code kills the old one; this device can take over while the phone has not come', async ({ page, browser, baseURL }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  await page.getByRole('button', { name: cat.messages.ContinueOnPhone }).click();
+  const first = (await page.getByTestId('handoff-link').textContent())!;
+  await page.getByRole('button', { name: cat.messages.NewCode }).click();
+  await expect(page.getByTestId('handoff-link')).not.toHaveText(first);
+  const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL });
+  const response = await (await phone.newPage()).goto(first);
+  expect(response?.status()).toBe(410);
+  await page.getByRole('button', { name: cat.messages.UseThisDevice }).click();
+  await expectScreen(page, cat, 'PrepTitle');
+  await phone.close();
+});
