@@ -9,13 +9,10 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::core::api::{
-    Customer, HandoffCreated, HandoffStatus, IdentityVerification, ListResponse, PersonaConfig,
-    PersonaSession, SessionInfo,
-};
-use crate::core::flow::{step, Effect, Event, Flow, HandoffCode, PersonaErrorCode, RequestKind};
+use crate::core::api::{parse, PersonaConfig, SessionInfo};
+use crate::core::flow::{step, Effect, Event, Flow, PersonaErrorCode, RequestKind};
+use crate::core::http;
 use crate::core::text::Msg;
-use crate::core::time::parse_rfc3339;
 use crate::persona::{self, PersonaClient};
 use crate::ui::{t, Page};
 
@@ -151,80 +148,21 @@ impl Shell {
 
     fn perform(&self, inner: &Rc<Inner>, effect: Effect) {
         let shell = *self;
-        let base = inner.api_base.clone();
+        if let Some(call) = http::call_for(&effect) {
+            let base = inner.api_base.clone();
+            let csrf = inner.csrf.borrow().clone().unwrap_or_default();
+            leptos::task::spawn_local(async move {
+                let result = api::exchange(&base, &call, &csrf).await;
+                if call.kind == RequestKind::Session {
+                    if let Ok(body) = &result {
+                        shell.keep_session(body);
+                    }
+                }
+                shell.dispatch(http::event(call.kind, result));
+            });
+            return;
+        }
         match effect {
-            Effect::FetchSession => leptos::task::spawn_local(async move {
-                match api::get::<SessionInfo>(&base, "/session").await {
-                    Ok(info) => {
-                        let inner = shell.inner.get_value();
-                        *inner.csrf.borrow_mut() = Some(info.csrf_token.clone());
-                        shell.settings.set(Settings {
-                            environment: info.environment.clone(),
-                            persona: info.persona.clone(),
-                        });
-                        shell.dispatch(Event::SessionLoaded {
-                            customer_guid: info.customer_guid,
-                        });
-                    }
-                    Err(error) => shell.failed(RequestKind::Session, error),
-                }
-            }),
-            Effect::FetchCustomer { customer_guid } => leptos::task::spawn_local(async move {
-                let path = format!("/api/customers/{}", encode(&customer_guid));
-                match api::get::<Customer>(&base, &path).await {
-                    Ok(c) => shell.dispatch(Event::CustomerLoaded(c)),
-                    Err(error) => shell.failed(RequestKind::Customer, error),
-                }
-            }),
-            Effect::ListVerifications { customer_guid } => leptos::task::spawn_local(async move {
-                let path = format!(
-                    "/api/identity_verifications?customer_guid={}&page=0&per_page=10",
-                    encode(&customer_guid)
-                );
-                match api::get::<ListResponse<IdentityVerification>>(&base, &path).await {
-                    Ok(list) => shell.dispatch(Event::VerificationsListed(list.objects)),
-                    Err(error) => shell.failed(RequestKind::ListVerifications, error),
-                }
-            }),
-            Effect::CreateVerification(body) => {
-                let csrf = inner.csrf.borrow().clone().unwrap_or_default();
-                leptos::task::spawn_local(async move {
-                    match api::post::<IdentityVerification, _>(
-                        &base,
-                        "/api/identity_verifications",
-                        &body,
-                        &csrf,
-                    )
-                    .await
-                    {
-                        Ok(v) => shell.dispatch(Event::VerificationCreated(v)),
-                        Err(error) => shell.failed(RequestKind::CreateVerification, error),
-                    }
-                })
-            }
-            Effect::FetchVerification { guid } => leptos::task::spawn_local(async move {
-                let path = format!("/api/identity_verifications/{}", encode(&guid));
-                match api::get::<IdentityVerification>(&base, &path).await {
-                    Ok(v) => shell.dispatch(Event::VerificationPolled(v)),
-                    Err(error) => shell.failed(RequestKind::Verification, error),
-                }
-            }),
-            Effect::RequestSessionToken(body) => {
-                let csrf = inner.csrf.borrow().clone().unwrap_or_default();
-                leptos::task::spawn_local(async move {
-                    match api::post::<PersonaSession, _>(
-                        &base,
-                        "/api/persona_sessions",
-                        &body,
-                        &csrf,
-                    )
-                    .await
-                    {
-                        Ok(s) => shell.dispatch(Event::SessionTokenReceived(s)),
-                        Err(error) => shell.failed(RequestKind::PersonaSession, error),
-                    }
-                })
-            }
             Effect::StartTimer { id, ms } => {
                 set_timeout(
                     move || shell.dispatch(Event::TimerFired(id)),
@@ -267,27 +205,6 @@ impl Shell {
                     let _ = s.remove_item(REMEMBERED_KEY);
                 }
             }
-            Effect::MintHandoff => {
-                let csrf = inner.csrf.borrow().clone().unwrap_or_default();
-                leptos::task::spawn_local(async move {
-                    match api::post::<HandoffCreated, _>(&base, "/handoff", &(), &csrf).await {
-                        Ok(h) => shell.dispatch(Event::HandoffMinted {
-                            path: h.path,
-                            expires_ms: h.expires_at.as_deref().and_then(parse_rfc3339),
-                        }),
-                        Err(error) => shell.failed(RequestKind::Handoff, error),
-                    }
-                })
-            }
-            Effect::FetchHandoffStatus => leptos::task::spawn_local(async move {
-                match api::get::<HandoffStatus>(&base, "/handoff/status").await {
-                    Ok(s) => shell.dispatch(Event::HandoffStatus {
-                        code: HandoffCode::parse(&s.code),
-                        verification: s.verification,
-                    }),
-                    Err(error) => shell.failed(RequestKind::HandoffStatus, error),
-                }
-            }),
             Effect::MarkHandoff(on) => {
                 if let Some(s) = tab_storage() {
                     let _ = if on {
@@ -297,6 +214,14 @@ impl Shell {
                     };
                 }
             }
+            Effect::FetchSession
+            | Effect::FetchCustomer { .. }
+            | Effect::ListVerifications { .. }
+            | Effect::CreateVerification(_)
+            | Effect::FetchVerification { .. }
+            | Effect::RequestSessionToken(_)
+            | Effect::MintHandoff
+            | Effect::FetchHandoffStatus => {}
             Effect::Show(screen) => {
                 if let Some(document) = web_sys::window().and_then(|w| w.document()) {
                     document.set_title(&format!("{} · {}", t(screen.title()), t(Msg::AppTitle)));
@@ -306,8 +231,16 @@ impl Shell {
         }
     }
 
-    fn failed(&self, request: RequestKind, error: crate::core::flow::HttpError) {
-        self.dispatch(Event::RequestFailed { request, error });
+    /// Keeps what the session's answer says beyond the customer: the CSRF token (in memory
+    /// only) and the settings.
+    fn keep_session(&self, body: &str) {
+        if let Ok(info) = parse::<SessionInfo>(body) {
+            *self.inner.get_value().csrf.borrow_mut() = Some(info.csrf_token);
+            self.settings.set(Settings {
+                environment: info.environment,
+                persona: info.persona,
+            });
+        }
     }
 
     /// The SDK's load, started on first use.
@@ -406,9 +339,4 @@ fn set_html_class(class: &str, on: bool) {
             root.class_list().remove_1(class)
         };
     }
-}
-
-/// Percent-encodes a path segment or query value.
-fn encode(text: &str) -> String {
-    js_sys::encode_uri_component(text).into()
 }

@@ -2,14 +2,13 @@
 //! with the core's tolerant parsers; every failure becomes the core's [`HttpError`].
 
 use js_sys::{Function, Promise, Reflect};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, Response};
 
 use crate::core::api::{parse, ErrorResponse};
 use crate::core::flow::HttpError;
+use crate::core::http::HttpCall;
 
 /// How long a request may take before it counts as timed out.
 const TIMEOUT_MS: i32 = 20_000;
@@ -24,43 +23,21 @@ pub fn base() -> String {
         .unwrap_or_default()
 }
 
-/// `GET base + path`.
-pub async fn get<T: DeserializeOwned>(base: &str, path: &str) -> Result<T, HttpError> {
-    send(base, "GET", path, None, None).await
-}
-
-/// `POST base + path` with a JSON body and the session's CSRF token.
-pub async fn post<T: DeserializeOwned, B: Serialize>(
-    base: &str,
-    path: &str,
-    body: &B,
-    csrf: &str,
-) -> Result<T, HttpError> {
-    let json = crate::core::api::to_json(body);
-    send(base, "POST", path, Some(json), Some(csrf)).await
-}
-
-async fn send<T: DeserializeOwned>(
-    base: &str,
-    method: &str,
-    path: &str,
-    body: Option<String>,
-    csrf: Option<&str>,
-) -> Result<T, HttpError> {
+/// Performs one call and returns the body of a successful answer. Failures are the
+/// core's [`HttpError`]: no answer, a timeout, or an error status with its code.
+pub async fn exchange(base: &str, call: &HttpCall, csrf: &str) -> Result<String, HttpError> {
     let window = web_sys::window().ok_or(HttpError::Network)?;
     let headers = Headers::new().map_err(|_| HttpError::Network)?;
     let _ = headers.set("accept", "application/json");
-    if body.is_some() {
+    if call.body.is_some() {
         let _ = headers.set("content-type", "application/json");
-    }
-    if let Some(csrf) = csrf {
         let _ = headers.set("x-csrf-token", csrf);
     }
     let init = RequestInit::new();
-    init.set_method(method);
+    init.set_method(call.method.as_str());
     init.set_headers(&headers);
     init.set_credentials(RequestCredentials::SameOrigin);
-    if let Some(body) = &body {
+    if let Some(body) = &call.body {
         init.set_body(&JsValue::from_str(body));
     }
     let controller = AbortController::new().ok();
@@ -80,7 +57,7 @@ async fn send<T: DeserializeOwned>(
             )
             .ok()
     });
-    let url = format!("{base}{path}");
+    let url = format!("{base}{}", call.path);
     let result = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await;
     let aborted = controller.as_ref().is_some_and(|c| c.signal().aborted());
     let outcome = match result {
@@ -95,7 +72,7 @@ async fn send<T: DeserializeOwned>(
     outcome
 }
 
-async fn read<T: DeserializeOwned>(response: Response, aborted: bool) -> Result<T, HttpError> {
+async fn read(response: Response, aborted: bool) -> Result<String, HttpError> {
     let status = response.status();
     let retry_after_ms = response
         .headers()
@@ -113,7 +90,7 @@ async fn read<T: DeserializeOwned>(response: Response, aborted: bool) -> Result<
         Err(_) => return Err(HttpError::Network),
     };
     if (200..300).contains(&status) {
-        return parse(&text).map_err(|_| HttpError::Malformed);
+        return Ok(text);
     }
     let message_code = parse::<ErrorResponse>(&text)
         .ok()

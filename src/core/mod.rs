@@ -7,12 +7,14 @@
 //! - [`tips`] and [`text`]: the preparation tips and every customer-facing text.
 //! - [`flow`]: the verification flow as a state machine.
 //! - [`device`]: what the device and browser mean for the camera.
+//! - [`http`]: which call each effect makes and which event each answer becomes.
 //! - [`polling`]: backoff and deadlines; [`time`]: API timestamps.
 
 pub mod api;
 pub mod device;
 pub mod failure;
 pub mod flow;
+pub mod http;
 pub mod polling;
 pub mod text;
 pub mod time;

@@ -1,0 +1,264 @@
+//! The HTTP side of the flow's effects, as data: which call an effect makes, and which
+//! event its answer becomes. The shell only moves bytes.
+
+use super::api::{
+    parse, to_json, Customer, HandoffCreated, HandoffStatus, IdentityVerification, ListResponse,
+    PersonaSession, SessionInfo,
+};
+use super::flow::{Effect, Event, HandoffCode, HttpError, RequestKind};
+use super::time::parse_rfc3339;
+
+/// GET or POST.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// A read.
+    Get,
+    /// A write (sent with the CSRF token).
+    Post,
+}
+
+impl Method {
+    /// The method's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// One call to the backend.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpCall {
+    /// Which request of the flow (its answer is reported as that).
+    pub kind: RequestKind,
+    /// GET or POST.
+    pub method: Method,
+    /// Path and query, after the API base.
+    pub path: String,
+    /// A JSON body, for POSTs.
+    pub body: Option<String>,
+}
+
+/// Percent-encodes a path segment or query value (everything but unreserved characters).
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+    out
+}
+
+/// The call an effect makes, if it is an HTTP effect.
+pub fn call_for(effect: &Effect) -> Option<HttpCall> {
+    let (kind, method, path, body) = match effect {
+        Effect::FetchSession => (
+            RequestKind::Session,
+            Method::Get,
+            "/session".to_owned(),
+            None,
+        ),
+        Effect::FetchCustomer { customer_guid } => (
+            RequestKind::Customer,
+            Method::Get,
+            format!("/api/customers/{}", encode(customer_guid)),
+            None,
+        ),
+        Effect::ListVerifications { customer_guid } => (
+            RequestKind::ListVerifications,
+            Method::Get,
+            format!(
+                "/api/identity_verifications?customer_guid={}&page=0&per_page=10",
+                encode(customer_guid)
+            ),
+            None,
+        ),
+        Effect::CreateVerification(post) => (
+            RequestKind::CreateVerification,
+            Method::Post,
+            "/api/identity_verifications".to_owned(),
+            Some(to_json(post)),
+        ),
+        Effect::FetchVerification { guid } => (
+            RequestKind::Verification,
+            Method::Get,
+            format!("/api/identity_verifications/{}", encode(guid)),
+            None,
+        ),
+        Effect::RequestSessionToken(post) => (
+            RequestKind::PersonaSession,
+            Method::Post,
+            "/api/persona_sessions".to_owned(),
+            Some(to_json(post)),
+        ),
+        Effect::MintHandoff => (
+            RequestKind::Handoff,
+            Method::Post,
+            "/handoff".to_owned(),
+            Some("{}".to_owned()),
+        ),
+        Effect::FetchHandoffStatus => (
+            RequestKind::HandoffStatus,
+            Method::Get,
+            "/handoff/status".to_owned(),
+            None,
+        ),
+        _ => return None,
+    };
+    Some(HttpCall {
+        kind,
+        method,
+        path,
+        body,
+    })
+}
+
+/// The event a successful answer becomes; an unreadable answer is [`HttpError::Malformed`].
+pub fn answer(kind: RequestKind, body: &str) -> Result<Event, HttpError> {
+    let malformed = |_| HttpError::Malformed;
+    Ok(match kind {
+        RequestKind::Session => Event::SessionLoaded {
+            customer_guid: parse::<SessionInfo>(body).map_err(malformed)?.customer_guid,
+        },
+        RequestKind::Customer => Event::CustomerLoaded(parse::<Customer>(body).map_err(malformed)?),
+        RequestKind::ListVerifications => Event::VerificationsListed(
+            parse::<ListResponse<IdentityVerification>>(body)
+                .map_err(malformed)?
+                .objects,
+        ),
+        RequestKind::CreateVerification => {
+            Event::VerificationCreated(parse(body).map_err(malformed)?)
+        }
+        RequestKind::Verification => Event::VerificationPolled(parse(body).map_err(malformed)?),
+        RequestKind::PersonaSession => {
+            Event::SessionTokenReceived(parse::<PersonaSession>(body).map_err(malformed)?)
+        }
+        RequestKind::Handoff => {
+            let created: HandoffCreated = parse(body).map_err(malformed)?;
+            Event::HandoffMinted {
+                path: created.path,
+                expires_ms: created.expires_at.as_deref().and_then(parse_rfc3339),
+            }
+        }
+        RequestKind::HandoffStatus => {
+            let status: HandoffStatus = parse(body).map_err(malformed)?;
+            Event::HandoffStatus {
+                code: HandoffCode::parse(&status.code),
+                verification: status.verification,
+            }
+        }
+    })
+}
+
+/// Turns a failed or successful exchange into the flow's event.
+pub fn event(kind: RequestKind, result: Result<String, HttpError>) -> Event {
+    match result.and_then(|body| answer(kind, &body)) {
+        Ok(event) => event,
+        Err(error) => Event::RequestFailed {
+            request: kind,
+            error,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::api::PostIdentityVerification;
+
+    #[test]
+    fn encodes_path_segments() {
+        assert_eq!(encode("abc-123_x.y~z"), "abc-123_x.y~z");
+        assert_eq!(encode("a/b?c=d&e f"), "a%2Fb%3Fc%3Dd%26e%20f");
+        assert_eq!(encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn effects_map_to_calls() {
+        let call = call_for(&Effect::FetchVerification {
+            guid: "iv 1".into(),
+        })
+        .unwrap();
+        assert_eq!(call.path, "/api/identity_verifications/iv%201");
+        assert_eq!(
+            (call.kind, call.method, call.body),
+            (RequestKind::Verification, Method::Get, None)
+        );
+        let call = call_for(&Effect::CreateVerification(
+            PostIdentityVerification::kyc_id_and_selfie("c1"),
+        ))
+        .unwrap();
+        assert_eq!(call.method, Method::Post);
+        assert_eq!(
+            call.body.as_deref(),
+            Some(r#"{"type":"kyc","method":"id_and_selfie","customer_guid":"c1"}"#)
+        );
+        let call = call_for(&Effect::ListVerifications {
+            customer_guid: "c1".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            call.path,
+            "/api/identity_verifications?customer_guid=c1&page=0&per_page=10"
+        );
+        assert_eq!(call_for(&Effect::Forget), None);
+        assert_eq!(
+            call_for(&Effect::MintHandoff).unwrap().body.as_deref(),
+            Some("{}")
+        );
+    }
+
+    #[test]
+    fn answers_become_events_and_garbage_becomes_malformed() {
+        let session = answer(
+            RequestKind::Session,
+            r#"{"customer_guid":"c1","csrf_token":"x"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            session,
+            Event::SessionLoaded {
+                customer_guid: "c1".into()
+            }
+        );
+        let list = answer(
+            RequestKind::ListVerifications,
+            r#"{"objects":[{"guid":"iv","state":"waiting"}]}"#,
+        )
+        .unwrap();
+        assert!(matches!(list, Event::VerificationsListed(v) if v.len() == 1));
+        let status = answer(
+            RequestKind::HandoffStatus,
+            r#"{"code":"used","verification":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            status,
+            Event::HandoffStatus {
+                code: HandoffCode::Used,
+                verification: None
+            }
+        );
+        for kind in [
+            RequestKind::Customer,
+            RequestKind::Verification,
+            RequestKind::PersonaSession,
+        ] {
+            assert_eq!(answer(kind, "{\"guid\": \"iv_"), Err(HttpError::Malformed));
+        }
+        assert_eq!(
+            event(RequestKind::Customer, Err(HttpError::Network)),
+            Event::RequestFailed {
+                request: RequestKind::Customer,
+                error: HttpError::Network
+            }
+        );
+    }
+}
