@@ -168,9 +168,19 @@ pub async fn serve(
     {
         return axum::response::Redirect::to("/sandbox").into_response();
     }
+    let wants_page = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let mut status = StatusCode::OK;
     let asset = match assets.get(path) {
         Some(asset) => asset,
         None if path == "/" || !last_segment_has_extension(path) => &assets.files["/index.html"],
+        // A browser asking for a page gets the app, which says "not found" in its own words.
+        None if wants_page => {
+            status = StatusCode::NOT_FOUND;
+            &assets.files["/index.html"]
+        }
         None => return (StatusCode::NOT_FOUND, "Not found").into_response(),
     };
     let (body, encoding) = pick_encoding(asset, &headers);
@@ -179,6 +189,7 @@ pub async fn serve(
     } else {
         Body::from(body.to_vec())
     });
+    *response.status_mut() = status;
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,

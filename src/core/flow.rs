@@ -614,11 +614,21 @@ impl Tracked {
             self.state,
             VerificationState::Waiting | VerificationState::Pending
         ) && self.inquiry_id.is_some()
-            && !matches!(
-                self.persona_state,
-                Some(PersonaState::Expired | PersonaState::Completed)
-            )
+            && !self.submitted()
+            && !matches!(self.persona_state, Some(PersonaState::Expired))
             && self.resumable_until().is_none_or(|until| now < until)
+    }
+
+    /// The customer finished in Persona and the decision is not in yet: Persona is
+    /// processing or done while the verification still says waiting or pending.
+    fn submitted(&self) -> bool {
+        matches!(
+            self.state,
+            VerificationState::Waiting | VerificationState::Pending
+        ) && matches!(
+            self.persona_state,
+            Some(PersonaState::Processing | PersonaState::Completed | PersonaState::Reviewing)
+        )
     }
 
     /// Persona needs a session token once the customer has started the inquiry.
@@ -632,9 +642,10 @@ impl Tracked {
 /// new one: being created, or waiting / pending with at least a minute of its inquiry's life
 /// left. The rule that keeps a customer from ever having two in flight.
 pub fn can_carry_on(v: &IdentityVerification, now: Millis) -> bool {
+    let tracked = Tracked::from(v);
     v.is_kyc()
         && (v.state == VerificationState::Storing
-            || (v.is_in_flight() && Tracked::from(v).resumable(now)))
+            || (v.is_in_flight() && (tracked.resumable(now) || tracked.submitted())))
 }
 
 /// Where the flow stands.
@@ -1144,6 +1155,10 @@ impl Flow {
                     self.adopt(v, fx);
                     self.follow(now, v, fx);
                 }
+                (Some(v), _) if Tracked::from(v).submitted() => {
+                    self.adopt(v, fx);
+                    self.follow(now, v, fx);
+                }
                 (Some(v), _) => {
                     self.adopt(v, fx);
                     self.phase = Phase::Paused;
@@ -1201,6 +1216,25 @@ impl Flow {
             // After Persona: keep polling for the decision.
             Phase::Checking { since } => {
                 let since = *since;
+                self.poll(
+                    now,
+                    since,
+                    PollPolicy::RESULT,
+                    RequestKind::Verification,
+                    Phase::StillChecking,
+                    fx,
+                );
+            }
+            _ if tracked.submitted() => {
+                // Finished in Persona, decision pending: follow it, never reopen it.
+                let since = match &self.phase {
+                    Phase::Checking { since } => *since,
+                    _ => {
+                        self.poll_attempt = 0;
+                        now
+                    }
+                };
+                self.phase = Phase::Checking { since };
                 self.poll(
                     now,
                     since,

@@ -44,7 +44,10 @@ pub fn SupportScreen() -> impl IntoView {
                     view! {
                         <p>{t(Msg::ContactSupportCodes)}</p>
                         <ul class="codes">
-                            {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                            {codes
+                                .into_iter()
+                                .map(|c| view! { <li><code><bdi>{c}</bdi></code></li> })
+                                .collect_view()}
                         </ul>
                     }
                 })}

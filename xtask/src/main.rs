@@ -166,6 +166,8 @@ fn test(root: &Path) -> Result<ExitCode, String> {
     summary.push(LayerResult::from_cargo("browser", &mut browser));
 
     println!("\n==> layer 3/3: end to end (Playwright, headless Chromium, phone + desktop)");
+    let matrix = target_dir(root).join("fault-matrix");
+    let _ = std::fs::remove_dir_all(&matrix);
     let e2e = match build(root)
         .and_then(|_| build_server(root))
         .and_then(|server| {
@@ -177,7 +179,8 @@ fn test(root: &Path) -> Result<ExitCode, String> {
                 .env("E2E_PORT", free_port()?.to_string())
                 .env("KYC_SERVER_BIN", &server)
                 .env("CHROMIUM_PATH", &tools.chromium)
-                .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report);
+                .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
+                .env("FAULT_MATRIX_DIR", &matrix);
             Ok((playwright, report))
         }) {
         Ok((mut playwright, report)) => {
@@ -187,6 +190,7 @@ fn test(root: &Path) -> Result<ExitCode, String> {
     };
     summary.push(e2e);
 
+    summary::print_fault_matrix(&matrix);
     summary.print();
     Ok(if summary.all_passed() {
         ExitCode::SUCCESS

@@ -160,6 +160,59 @@ impl Summary {
     }
 }
 
+/// Prints the fault matrix the end-to-end layer wrote (one JSON file per cell), if any.
+pub fn print_fault_matrix(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut cells: Vec<serde_json::Value> = entries
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .filter_map(|text| serde_json::from_str(&text).ok())
+        .collect();
+    if cells.is_empty() {
+        return;
+    }
+    let mut endpoints: Vec<String> = Vec::new();
+    let mut kinds: Vec<String> = Vec::new();
+    cells.sort_by_key(|c| (c["endpoint"].to_string(), c["kind"].to_string()));
+    for c in &cells {
+        let e = c["endpoint"].as_str().unwrap_or_default().to_owned();
+        let k = c["kind"].as_str().unwrap_or_default().to_owned();
+        if !endpoints.contains(&e) {
+            endpoints.push(e);
+        }
+        if !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
+    println!("\n==> fault matrix (each cell: outcome reached, one verification, no page error)");
+    print!("{:<16}", "call \\ fault");
+    for k in &kinds {
+        print!(" {:>18}", k);
+    }
+    println!();
+    let mut failed = 0;
+    for e in &endpoints {
+        print!("{e:<16}");
+        for k in &kinds {
+            let cell = cells
+                .iter()
+                .find(|c| c["endpoint"] == e.as_str() && c["kind"] == k.as_str());
+            let mark = match cell {
+                Some(c) if c["pass"] == true => "pass".to_owned(),
+                Some(c) => {
+                    failed += 1;
+                    format!("FAIL ({})", c["outcome"].as_str().unwrap_or("?"))
+                }
+                None => "-".to_owned(),
+            };
+            print!(" {mark:>18}");
+        }
+        println!();
+    }
+    println!("{} cells, {} failed", cells.len(), failed);
+}
+
 #[cfg(test)]
 mod tests {
     use super::count;

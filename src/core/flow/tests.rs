@@ -1,7 +1,7 @@
 //! Scenario tests of the flow, each asserting the exact effects, and a property test.
 
 use super::*;
-use crate::core::api::{parse, ComplianceCheck, ComplianceOutcome, CustomerState};
+use crate::core::api::{parse, ComplianceCheck, ComplianceOutcome, CustomerState, PersonaState};
 use crate::core::time::format_rfc3339;
 
 const CUSTOMER: &str = "cust_1";
@@ -425,6 +425,40 @@ fn start_reuses_the_verification_in_flight_instead_of_creating_one() {
         Some(INQUIRY),
     )]));
     assert_eq!(fx[1], launch(None));
+}
+
+#[test]
+fn a_reload_after_submitting_follows_the_decision_instead_of_reopening() {
+    let mut submitted = verification("pending", Some(INQUIRY));
+    submitted.persona_state = Some(PersonaState::Processing);
+    let mut h = Harness::new();
+    let fx = h.loaded(Some(IV), vec![submitted.clone()]);
+    assert_eq!(
+        fx,
+        [
+            timer(1, 1000),
+            Effect::Show(Screen::Checking(CheckingStage::Decision))
+        ]
+    );
+    h.send(Event::TimerFired(TimerId(1)));
+    let fx = h.send(Event::VerificationPolled(completed("passed", &[])));
+    assert_eq!(fx[0], fetch_customer());
+    // Pressing start meanwhile (another tab on the prep screen) never makes a second one.
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    let fx = h.send(Event::VerificationsListed(vec![submitted]));
+    assert!(
+        !fx.iter().any(|e| matches!(
+            e,
+            Effect::CreateVerification(_) | Effect::LaunchPersona { .. }
+        )),
+        "{fx:?}"
+    );
+    assert_eq!(
+        fx.last(),
+        Some(&Effect::Show(Screen::Checking(CheckingStage::Decision)))
+    );
 }
 
 #[test]

@@ -1,0 +1,164 @@
+// Accessibility: axe-core (WCAG 2.2 A/AA rules) on every screen, phone and desktop, light and
+// dark; the whole flow by keyboard alone with focus always visible and moved to each new
+// heading; progress and outcomes announced through live regions.
+import { test, expect, type Page } from '@playwright/test';
+import * as fs from 'fs';
+import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, start, startCapture, type Catalog } from './helpers';
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/** Runs axe on the page (not inside Persona's cross-origin frame) and returns violations. */
+async function axe(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.evaluate(AXE); // evaluated through the DevTools protocol: not subject to the CSP
+  }
+  const result = await page.evaluate(async (tags) => {
+    const r = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: tags }, iframes: false });
+    return r.violations.map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(' ')).join(', ')})`);
+  }, TAGS);
+  return result;
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test.describe(`axe, ${scheme}`, () => {
+    test.use({ colorScheme: scheme });
+
+    /** Visits a screen and checks it; returns after the check. */
+    async function check(page: Page, cat: Catalog, key: string, found: Record<string, string[]>) {
+      await expectScreen(page, cat, key);
+      found[key] = await axe(page);
+    }
+
+    test('the main path: prep, preparing, paused, handoff, checking, verified', async ({ page, isMobile }) => {
+      const cat = await catalog(page.request);
+      const found: Record<string, string[]> = {};
+      await start(page, `scenario=slow-inquiry&inquiry_delay_ms=3000&decision_delay_ms=2500`);
+      await check(page, cat, 'PrepTitle', found);
+      // Open every tip group too.
+      for (const summary of await page.locator('details summary').all()) await summary.click();
+      found['PrepTitle (tips open)'] = await axe(page);
+      await page.getByRole('button', { name: cat.messages.PrepStart }).click();
+      await check(page, cat, 'PreparingTitle', found);
+      await expectCapture(page);
+      found['Capture (Persona open)'] = await axe(page);
+      await persona(page).getByRole('button', { name: 'Begin' }).click();
+      await persona(page).getByRole('button', { name: 'Exit the simulated flow' }).click();
+      await check(page, cat, 'PausedTitle', found);
+      if (!isMobile) {
+        await page.getByRole('button', { name: cat.messages.ContinueOnPhone }).click();
+        await check(page, cat, 'HandoffTitle', found);
+        await expect(page.getByTestId('qr')).toBeVisible();
+        found['HandoffTitle (with code)'] = await axe(page);
+        await page.getByRole('button', { name: cat.messages.UseThisDevice }).click();
+        await check(page, cat, 'PrepTitle', found);
+        await page.getByRole('button', { name: cat.messages.PrepStart }).click();
+      } else {
+        await page.getByRole('button', { name: cat.messages.Resume }).click();
+      }
+      await expectCapture(page);
+      await completeCapture(page, true);
+      await check(page, cat, 'CheckingTitle', found);
+      await check(page, cat, 'VerifiedTitle', found);
+      expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    });
+
+    test('outcome and problem screens', async ({ page, context }) => {
+      const cat = await catalog(page.request);
+      const found: Record<string, string[]> = {};
+      for (const [scenario, key] of [
+        ['fails-retry', 'RetryTitle'],
+        ['fails-review', 'ReviewTitle'],
+        ['fails-rejected', 'RejectedTitle'],
+        ['fails-unknown', 'ContactSupportTitle'],
+        ['expires', 'ExpiredTitle'],
+      ] as const) {
+        await start(page, `scenario=${scenario}&${FAST}`);
+        await startCapture(page, cat);
+        await completeCapture(page);
+        await check(page, cat, key, found);
+      }
+      await start(page, 'scenario=frozen');
+      await check(page, cat, 'FrozenTitle', found);
+      await start(page, `scenario=passes&${FAST}`);
+      await startCapture(page, cat);
+      await persona(page).getByRole('button', { name: 'Simulate an error' }).click();
+      await check(page, cat, 'PersonaErrorTitle', found);
+      await page.goto('/nowhere');
+      await check(page, cat, 'NotFoundTitle', found);
+      await context.clearCookies();
+      await page.goto('/checking');
+      await check(page, cat, 'SessionEndedTitle', found);
+      expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    });
+  });
+}
+
+/** The focused element, in the page or inside Persona's frame, and whether its focus shows. */
+async function focused(page: Page): Promise<{ text: string; tag: string; visible: boolean }> {
+  for (const frame of [page.mainFrame(), ...page.frames().filter((f) => f !== page.mainFrame())]) {
+    const info = await frame.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body || el.tagName === 'IFRAME') return null;
+      const style = getComputedStyle(el);
+      const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+      return { text: (el.textContent ?? '').trim(), tag: el.tagName, visible: outline || style.boxShadow !== 'none' };
+    }).catch(() => null);
+    if (info) return info;
+  }
+  return { text: '', tag: 'BODY', visible: false };
+}
+
+/** Presses Tab until the focused element's text is `text` (at most 40 times); every stop
+ *  must show its focus. Then presses `key`. */
+async function tabAndPress(page: Page, text: string, key: 'Enter' | 'Space' = 'Enter') {
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (f.tag !== 'BODY') expect(f.visible, `focus is visible on "${f.text}"`).toBe(true);
+    if (f.text === text) {
+      await page.keyboard.press(key);
+      return;
+    }
+  }
+  throw new Error(`never reached "${text}" with Tab`);
+}
+
+test('the whole flow by keyboard alone', async ({ page, isMobile }) => {
+  test.skip(isMobile, 'a keyboard is a desktop thing');
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  expect((await focused(page)).tag).toBe('H1');
+  // A tip group opens with Space.
+  await tabAndPress(page, `${cat.tips['id-photo'].title}${cat.messages.TipsIdPhotoSummary}`, 'Space');
+  await expect(page.locator('details[data-group=id-photo]')).toHaveAttribute('open', '');
+  await tabAndPress(page, cat.messages.PrepStart);
+  await expectCapture(page);
+  await tabAndPress(page, 'Begin');
+  await tabAndPress(page, 'Take photo of the front', 'Space');
+  await tabAndPress(page, 'Take photo of the back');
+  await tabAndPress(page, 'Take selfie');
+  await tabAndPress(page, 'Submit');
+  await expectScreen(page, cat, 'VerifiedTitle');
+  const f = await focused(page);
+  expect(f.tag).toBe('H1');
+  expect(f.text).toBe(cat.messages.VerifiedTitle);
+});
+
+test('progress and outcomes are announced', async ({ page }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&inquiry_delay_ms=2000&decision_delay_ms=1500`);
+  await expectScreen(page, cat, 'PrepTitle');
+  const announcer = page.getByTestId('announcer');
+  await expect(announcer).toHaveAttribute('aria-live', 'polite');
+  await expect(announcer).toContainText(cat.messages.PrepTitle);
+  await page.getByRole('button', { name: cat.messages.PrepStart }).click();
+  const progress = page.getByTestId('progress');
+  await expect(progress).toHaveAttribute('role', 'status');
+  await expect(progress).toHaveText(cat.messages.StageWaiting);
+  await expect(announcer).toContainText(cat.messages.PreparingTitle);
+  await expectCapture(page);
+  await completeCapture(page);
+  await expect(announcer).toContainText(cat.messages.VerifiedTitle, { timeout: 30_000 });
+});

@@ -1,0 +1,80 @@
+// A reload at every screen lands on the same screen or the right next one; nothing the
+// customer did is lost.
+import { test, expect } from '@playwright/test';
+import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, serverState, start, startCapture } from './helpers';
+
+test('reload on the prep screen', async ({ page }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  await page.reload();
+  await expectScreen(page, cat, 'PrepTitle');
+  await expect(page).toHaveURL(/\/start$/);
+});
+
+test('reload while preparing carries on to the capture', async ({ page }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=slow-inquiry&inquiry_delay_ms=5000`);
+  await expectScreen(page, cat, 'PrepTitle');
+  await page.getByRole('button', { name: cat.messages.PrepStart }).click();
+  await expectScreen(page, cat, 'PreparingTitle');
+  await page.reload();
+  await expectScreen(page, cat, 'PreparingTitle');
+  await expectCapture(page);
+  expect((await serverState(page)).verifications).toBe(1);
+});
+
+test('reload with Persona open offers to continue', async ({ page }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await startCapture(page, cat);
+  await page.reload();
+  await expectScreen(page, cat, 'PausedTitle');
+  await page.reload();
+  await expectScreen(page, cat, 'PausedTitle');
+  await expect(page).toHaveURL(/\/paused$/);
+});
+
+test('reload while checking keeps checking, never reopens the capture', async ({ page }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&inquiry_delay_ms=200&decision_delay_ms=4000`);
+  await startCapture(page, cat);
+  await completeCapture(page);
+  await expectScreen(page, cat, 'CheckingTitle');
+  await page.reload();
+  await expectScreen(page, cat, 'CheckingTitle');
+  await expect(page.locator('iframe.persona-widget__iframe')).toHaveCount(0);
+  await expectScreen(page, cat, 'VerifiedTitle');
+  expect((await serverState(page)).verifications).toBe(1);
+});
+
+for (const [scenario, screen] of [
+  ['passes', 'VerifiedTitle'],
+  ['fails-retry', 'RetryTitle'],
+  ['fails-review', 'ReviewTitle'],
+  ['fails-rejected', 'RejectedTitle'],
+  ['fails-unknown', 'ContactSupportTitle'],
+  ['expires', 'ExpiredTitle'],
+] as const) {
+  test(`reload on the ${scenario} outcome stays there`, async ({ page }) => {
+    const cat = await catalog(page.request);
+    await start(page, `scenario=${scenario}&${FAST}`);
+    await startCapture(page, cat);
+    await completeCapture(page);
+    await expectScreen(page, cat, screen);
+    await page.reload();
+    await expectScreen(page, cat, screen);
+  });
+}
+
+test('reload while following the phone keeps following it', async ({ page, isMobile }) => {
+  test.skip(isMobile, 'a desktop scenario');
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  await page.getByRole('button', { name: cat.messages.ContinueOnPhone }).click();
+  await expectScreen(page, cat, 'HandoffTitle');
+  await page.reload();
+  await expectScreen(page, cat, 'HandoffTitle');
+  await expect(page.getByRole('button', { name: cat.messages.NewCode })).toBeVisible();
+});

@@ -1,0 +1,97 @@
+// Offline mid-flow, the Persona SDK failing to load, hostile backend values and hostile URLs.
+import { test, expect } from '@playwright/test';
+import { catalog, completeCapture, expectCapture, expectScreen, FAST, start, startCapture, watchErrors } from './helpers';
+
+test('offline mid-flow: a clear state that recovers by itself', async ({ page, context }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&inquiry_delay_ms=200&decision_delay_ms=2500`);
+  await startCapture(page, cat);
+  await completeCapture(page);
+  await expectScreen(page, cat, 'CheckingTitle');
+  await context.setOffline(true);
+  const banner = page.getByRole('status').filter({ hasText: cat.messages.OfflineBanner });
+  await expect(banner).toBeVisible();
+  await page.waitForTimeout(3000); // let the app's polls meet the dead network
+  await expectScreen(page, cat, 'CheckingTitle');
+  await context.setOffline(false);
+  await expect(banner).toHaveCount(0);
+  await expectScreen(page, cat, 'VerifiedTitle');
+});
+
+test('the Persona SDK does not load: say so, and try again', async ({ page }) => {
+  const cat = await catalog(page.request);
+  await page.route('**/persona.js', (route) => route.abort());
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  await page.getByRole('button', { name: cat.messages.PrepStart }).click();
+  await expectScreen(page, cat, 'PersonaUnavailableTitle');
+  await expect(page.getByText(cat.messages.PersonaUnavailableBody)).toBeVisible();
+  await page.unroute('**/persona.js');
+  await page.getByRole('button', { name: cat.messages.TryAgain }).click();
+  await expectCapture(page);
+});
+
+test('hostile backend values are shown as text only', async ({ page }) => {
+  const errors = watchErrors(page);
+  const cat = await catalog(page.request);
+  const long = 'x'.repeat(10_000);
+  const rtl = '\u202Eevil\u202C \u05E9\u05DC\u05D5\u05DD';
+  const html = '<img src=x onerror="window.__pwned=1">';
+  await page.route('**/api/identity_verifications/*', async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    if (body.state === 'completed') {
+      Object.assign(body, {
+        outcome: 'failed',
+        failure_codes: [html, long, rtl],
+        compliance_checks: null,
+        compliance_decisions: [{ type: null, state: 'wobbly', failure_codes: null }],
+        persona_state: 'teleported',
+        error_message: '<script>window.__pwned=2</script>',
+        extra: { nested: [null, { deeper: '\u0000' }] },
+      });
+    }
+    await route.fulfill({ response, json: body });
+  });
+  // A failing scenario, so the customer stays unverified and the codes decide the screen.
+  await start(page, `scenario=fails-retry&${FAST}`);
+  await startCapture(page, cat);
+  await completeCapture(page);
+  await expectScreen(page, cat, 'ContactSupportTitle');
+  const codes = page.locator('.codes code');
+  await expect(codes).toHaveCount(3);
+  await expect(codes.nth(0)).toHaveText(html);
+  await expect(codes.nth(2)).toHaveText(rtl);
+  await expect(page.locator('.codes img, .codes script, main img')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  // The long code wraps inside the page instead of widening it.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  expect(errors).toEqual([]);
+});
+
+test('hostile addresses get clear pages and nothing reflected', async ({ page }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  for (const path of ['/nope/<b>x</b>', '/start/..%2F..%2Fetc', '/%E2%80%AEreversed', '/checking?x="><script>window.__pwned=1</script>']) {
+    await page.goto(path);
+    const heading = page.getByRole('heading', { level: 1 });
+    await expect(heading).toBeVisible();
+    expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+    await expect(page.locator('body')).not.toContainText('<b>');
+  }
+  // A handoff code of the wrong length, a malformed one, and a very long one.
+  for (const code of ['abc', 'x'.repeat(27) + '"><script>', 'y'.repeat(2000)]) {
+    const response = await page.goto(`/handoff/${encodeURIComponent(code)}`);
+    expect(response?.status()).toBe(410);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('This code was already used or has expired');
+    expect(await page.content()).not.toContain('<script>');
+  }
+  // A remembered verification id that was tampered with is just ignored.
+  await page.goto('/');
+  await page.evaluate(() => localStorage.setItem('kyc-onboarding.verification', '"><img src=x onerror=window.__pwned=3>'));
+  await page.reload();
+  await expectScreen(page, cat, 'PrepTitle');
+  expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+});
