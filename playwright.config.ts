@@ -40,11 +40,35 @@ export default defineConfig({
     { name: 'phone', use: { ...devices['Pixel 7'], launchOptions: chromium } },
     { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions: chromium } },
   ],
-  webServer: {
-    command: `${server} --addr 127.0.0.1:${port} --dist dist`,
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    timeout: 30_000,
-  },
+  webServer: [
+    {
+      command: `${server} --addr 127.0.0.1:${port} --dist dist`,
+      url: `http://127.0.0.1:${port}/healthz`,
+      env: { ...process.env, KYC_HOST_ORIGIN: `http://127.0.0.1:${port}` } as Record<string, string>,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      timeout: 30_000,
+    },
+    {
+      // An integrator's configuration: brand, support contact, tip groups, language.
+      command: `${server} --addr 127.0.0.1:${port + 1} --dist dist`,
+      url: `http://127.0.0.1:${port + 1}/healthz`,
+      env: {
+        ...process.env,
+        KYC_BRAND_NAME: 'Acme Bank',
+        KYC_BRAND_LOGO_URL: '/favicon.svg',
+        KYC_BRAND_PRIMARY: '#0b5d3b',
+        KYC_BRAND_ON_PRIMARY: '#ffffff',
+        KYC_BRAND_RADIUS_PX: '4',
+        KYC_BRAND_FONT: 'Georgia, serif',
+        KYC_SUPPORT_URL: 'https://support.acme.example/kyc',
+        KYC_SUPPORT_TEXT: 'Message Acme support',
+        KYC_TIP_GROUPS: 'id-photo,selfie',
+        KYC_LANGUAGE: 'fr-CA',
+      } as Record<string, string>,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      timeout: 30_000,
+    },
+  ],
 });

@@ -14,6 +14,8 @@ pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod device;
 #[cfg(target_arch = "wasm32")]
+pub mod host;
+#[cfg(target_arch = "wasm32")]
 pub mod persona;
 #[cfg(target_arch = "wasm32")]
 pub mod shell;

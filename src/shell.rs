@@ -10,11 +10,14 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::core::api::{parse, PersonaConfig, SessionInfo};
+use crate::core::branding::Branding;
 use crate::core::flow::{step, Effect, Event, Flow, PersonaErrorCode, RequestKind};
 use crate::core::http;
+use crate::core::text::Lang;
 use crate::core::text::Msg;
+use crate::host;
 use crate::persona::{self, PersonaClient};
-use crate::ui::{t, Page};
+use crate::ui::{I18n, Page};
 
 /// Where the remembered verification guid is kept (never a token, never personal data).
 const REMEMBERED_KEY: &str = "kyc-onboarding.verification";
@@ -26,7 +29,14 @@ const HANDOFF_KEY: &str = "kyc-onboarding.handoff";
 pub struct Settings {
     /// `sandbox` or `production`.
     pub environment: Option<String>,
+    /// How to load and start Persona.
     pub persona: PersonaConfig,
+    /// The integrator's brand.
+    pub branding: Branding,
+    /// The integrator's language for every customer, if any.
+    pub language: Option<String>,
+    /// Who hears the app's events by `postMessage`.
+    pub host_origin: Option<String>,
 }
 
 struct Inner {
@@ -46,6 +56,7 @@ struct Inner {
 pub struct Shell {
     flow: RwSignal<Flow>,
     settings: RwSignal<Settings>,
+    i18n: I18n,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
 }
 
@@ -61,19 +72,13 @@ fn now() -> i64 {
     js_sys::Date::now() as i64
 }
 
-/// The Persona locale for the page's language.
-pub fn persona_language() -> String {
-    web_sys::window()
-        .and_then(|w| w.navigator().language())
-        .unwrap_or_else(|| "en-US".to_owned())
-}
-
 impl Shell {
     /// A shell that navigates with `navigate` (the router's, replacing history entries).
-    pub fn new(navigate: impl Fn(&str) + 'static) -> Shell {
+    pub fn new(navigate: impl Fn(&str) + 'static, i18n: I18n) -> Shell {
         Shell {
-            flow: RwSignal::new(Flow::new(&persona_language())),
+            flow: RwSignal::new(Flow::new(i18n.lang_now().persona_locale())),
             settings: RwSignal::new(Settings::default()),
+            i18n,
             inner: StoredValue::new_local(Rc::new(Inner {
                 api_base: api::base(),
                 queue: RefCell::new(VecDeque::new()),
@@ -97,6 +102,7 @@ impl Shell {
             online: Signal::derive(move || flow.with(Flow::online)),
             act: Callback::new(move |action| shell.dispatch(Event::User(action))),
             preload: Callback::new(move |()| shell.preload_persona()),
+            device: crate::ui::run_device_check(),
         }
     }
 
@@ -222,9 +228,17 @@ impl Shell {
             | Effect::RequestSessionToken(_)
             | Effect::MintHandoff
             | Effect::FetchHandoffStatus => {}
+            Effect::Notify(event) => {
+                let origin = self.settings.with_untracked(|s| s.host_origin.clone());
+                host::notify(&event, origin.as_deref());
+            }
             Effect::Show(screen) => {
                 if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-                    document.set_title(&format!("{} · {}", t(screen.title()), t(Msg::AppTitle)));
+                    document.set_title(&format!(
+                        "{} · {}",
+                        self.i18n.text_now(screen.title()),
+                        self.i18n.text_now(Msg::AppTitle)
+                    ));
                 }
                 (inner.navigate)(screen.path());
             }
@@ -239,6 +253,9 @@ impl Shell {
             self.settings.set(Settings {
                 environment: info.environment,
                 persona: info.persona,
+                branding: info.branding,
+                language: info.language,
+                host_origin: info.host_origin,
             });
         }
     }
@@ -308,7 +325,7 @@ impl Shell {
             language,
             environment_id: settings.persona.environment_id.as_deref(),
             host: settings.persona.host.as_deref(),
-            iframe_title: t(Msg::PersonaFrameTitle),
+            iframe_title: self.i18n.text_now(Msg::PersonaFrameTitle),
         };
         match PersonaClient::new(&options, callbacks) {
             Ok(client) => {
@@ -317,6 +334,13 @@ impl Shell {
             }
             Err(_) => self.dispatch(Event::PersonaUnavailable),
         }
+    }
+
+    /// Tells the flow the page's language, for Persona.
+    pub fn set_language(&self, lang: Lang) {
+        self.dispatch(Event::Language {
+            persona_locale: lang.persona_locale().to_owned(),
+        });
     }
 
     /// Destroys Persona when the app goes away.

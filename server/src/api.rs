@@ -185,6 +185,9 @@ pub async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
                 environment_id: state.config.persona_environment_id.clone(),
                 host: state.persona_host.clone(),
             },
+            branding: state.config.branding.clone(),
+            language: state.config.language.clone(),
+            host_origin: state.config.host_origin.clone(),
         });
         response
             .headers_mut()

@@ -7,6 +7,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use kyc_onboarding::core::branding::Branding;
+use kyc_onboarding::core::text::Lang;
+
 use crate::sandbox::Timings;
 
 /// Where the backend calls go.
@@ -63,6 +66,12 @@ pub struct Config {
     /// Sandbox only: the client credentials its `/oauth/token` accepts, so that a mode-2
     /// server can use this sandbox as its upstream Cybrid.
     pub sandbox_bank_credentials: Option<(String, String)>,
+    /// The integrator's brand, checked at start (contrast below WCAG AA is refused).
+    pub branding: Branding,
+    /// A language for every customer (`fr-CA`...), before the browser's own.
+    pub language: Option<String>,
+    /// The origin of the page that embeds or opens the app; it receives the app's events.
+    pub host_origin: Option<String>,
 }
 
 impl Config {
@@ -78,6 +87,9 @@ impl Config {
             persona_sdk_url: "/persona.js".to_owned(),
             persona_environment_id: None,
             sandbox_bank_credentials: None,
+            branding: Branding::default(),
+            language: None,
+            host_origin: None,
         }
     }
 
@@ -129,6 +141,53 @@ impl Config {
             config.persona_sdk_url = url;
         }
         config.persona_environment_id = env("PERSONA_ENVIRONMENT_ID");
+        config.branding = Branding {
+            name: env("KYC_BRAND_NAME"),
+            logo_url: env("KYC_BRAND_LOGO_URL"),
+            primary: env("KYC_BRAND_PRIMARY"),
+            on_primary: env("KYC_BRAND_ON_PRIMARY"),
+            primary_dark: env("KYC_BRAND_PRIMARY_DARK"),
+            on_primary_dark: env("KYC_BRAND_ON_PRIMARY_DARK"),
+            radius_px: match env("KYC_BRAND_RADIUS_PX") {
+                Some(r) => Some(
+                    r.parse()
+                        .ok()
+                        .filter(|r| *r <= 32)
+                        .ok_or(format!("KYC_BRAND_RADIUS_PX must be 0 to 32, got `{r}`"))?,
+                ),
+                None => None,
+            },
+            font: env("KYC_BRAND_FONT"),
+            support_url: env("KYC_SUPPORT_URL"),
+            support_text: env("KYC_SUPPORT_TEXT"),
+            tip_groups: env("KYC_TIP_GROUPS")
+                .map(|list| list.split(',').map(|g| g.trim().to_owned()).collect()),
+        };
+        config
+            .branding
+            .validate()
+            .map_err(|e| format!("branding: {e}"))?;
+        if let Some(language) = env("KYC_LANGUAGE") {
+            if Lang::parse(&language).is_none() {
+                return Err(format!(
+                    "KYC_LANGUAGE must be one of en, fr-CA, es-MX, got `{language}`"
+                ));
+            }
+            config.language = Some(language);
+        }
+        if let Some(origin) = env("KYC_HOST_ORIGIN") {
+            let scheme_end = origin.find("://").map(|i| i + 3).unwrap_or(0);
+            let valid = (origin.starts_with("https://")
+                || origin.starts_with("http://localhost")
+                || origin.starts_with("http://127.0.0.1"))
+                && !origin[scheme_end..].contains('/');
+            if !valid {
+                return Err(format!(
+                    "KYC_HOST_ORIGIN must be an origin like https://app.example.com, got `{origin}`"
+                ));
+            }
+            config.host_origin = Some(origin);
+        }
         config.sandbox_bank_credentials = match (
             env("SANDBOX_BANK_CLIENT_ID"),
             env("SANDBOX_BANK_CLIENT_SECRET"),
@@ -179,7 +238,10 @@ usage: kyc-server [--addr 127.0.0.1:8080] [--dist dist]
 Sandbox mode (default) emulates Cybrid and Persona in memory; open /sandbox to pick a scenario.
 Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET (and optionally
 CYBRID_BANK_URL, CYBRID_ID_URL, CYBRID_ENVIRONMENT). Other settings: KYC_SESSION_TTL_SECS,
-KYC_FRAME_ANCESTORS, KYC_PUBLIC_URL, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG, and in
+KYC_FRAME_ANCESTORS, KYC_PUBLIC_URL, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG;
+branding KYC_BRAND_NAME, KYC_BRAND_LOGO_URL, KYC_BRAND_PRIMARY, KYC_BRAND_ON_PRIMARY,
+KYC_BRAND_PRIMARY_DARK, KYC_BRAND_ON_PRIMARY_DARK, KYC_BRAND_RADIUS_PX, KYC_BRAND_FONT,
+KYC_SUPPORT_URL, KYC_SUPPORT_TEXT, KYC_TIP_GROUPS; KYC_LANGUAGE, KYC_HOST_ORIGIN; and in
 the sandbox SANDBOX_BANK_CLIENT_ID / SANDBOX_BANK_CLIENT_SECRET (to act as an upstream Cybrid).";
 
 #[cfg(test)]
@@ -228,6 +290,29 @@ mod tests {
         )
         .is_err());
         assert!(parse(&[], &[("KYC_LAUNCH_SECRET", "short")]).is_err());
+    }
+
+    #[test]
+    fn branding_below_aa_is_refused_at_start() {
+        let err = parse(&[], &[("KYC_BRAND_PRIMARY", "#7fb2ff")]).unwrap_err();
+        assert!(err.contains("branding") && err.contains("4.5:1"), "{err}");
+        let (_, c) = parse(
+            &[],
+            &[
+                ("KYC_BRAND_NAME", "Acme"),
+                ("KYC_BRAND_PRIMARY", "#0b5d3b"),
+                ("KYC_TIP_GROUPS", "id-photo, selfie"),
+                ("KYC_LANGUAGE", "fr-CA"),
+                ("KYC_HOST_ORIGIN", "https://app.acme.example"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.branding.name.as_deref(), Some("Acme"));
+        assert_eq!(c.branding.tip_groups.as_ref().unwrap().len(), 2);
+        assert!(parse(&[], &[("KYC_LANGUAGE", "klingon")]).is_err());
+        assert!(parse(&[], &[("KYC_HOST_ORIGIN", "https://app.example/path")]).is_err());
+        assert!(parse(&[], &[("KYC_HOST_ORIGIN", "*")]).is_err());
+        assert!(parse(&[], &[("KYC_BRAND_RADIUS_PX", "99")]).is_err());
     }
 
     #[test]

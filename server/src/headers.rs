@@ -23,6 +23,8 @@ pub struct PolicyInput {
     pub sdk_origin: Option<String>,
     /// Who may frame the app; empty means nobody.
     pub frame_ancestors: Vec<String>,
+    /// Where the integrator's logo comes from, when not from this origin.
+    pub image_origins: Vec<String>,
 }
 
 /// The headers added to every response, computed once at start-up.
@@ -57,10 +59,15 @@ impl SecurityHeaders {
         let csp = format!(
             "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{hashes}{sdk}; \
              style-src 'self'; style-src-attr 'unsafe-hashes' 'sha256-{overlay}'; \
-             img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+             img-src 'self' data:{images}; font-src 'self'; connect-src 'self'; \
              frame-src {frames}; child-src {frames}; manifest-src 'self'; base-uri 'none'; \
              form-action 'self'; frame-ancestors {ancestors}",
             overlay = sha256_base64(PERSONA_OVERLAY_STYLE),
+            images = input
+                .image_origins
+                .iter()
+                .map(|o| format!(" {o}"))
+                .collect::<String>(),
         );
         let quoted: String = input
             .persona_frames
@@ -168,12 +175,17 @@ await init();</script></head><body><script>  </script></body>"#;
                 persona_frames: vec!["https://*.withpersona.com".into()],
                 sdk_origin: Some("https://cdn.withpersona.com".into()),
                 frame_ancestors: vec!["https://bank.example".into()],
+                image_origins: vec!["https://cdn.bank.example".into()],
             },
         );
         let csp = policy.csp().to_str().unwrap();
         assert!(csp.contains("frame-src https://*.withpersona.com;"));
         assert!(csp.contains("https://cdn.withpersona.com;"));
         assert!(csp.contains("frame-ancestors https://bank.example"));
+        assert!(
+            csp.contains("img-src 'self' data: https://cdn.bank.example;"),
+            "{csp}"
+        );
         let permissions = policy.permissions.to_str().unwrap();
         assert!(permissions.contains("camera=(self \"https://*.withpersona.com\")"));
     }

@@ -107,12 +107,24 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
             )
         }
     };
+    // The sandbox's own host page frames the app from the same origin.
+    let frame_ancestors = match (&config.mode, config.frame_ancestors.is_empty()) {
+        (Mode::Sandbox(_), true) => vec!["'self'".to_owned()],
+        _ => config.frame_ancestors.clone(),
+    };
     let policy = Arc::new(SecurityHeaders::new(
         assets.index_html(),
         &PolicyInput {
             persona_frames,
             sdk_origin: origin_of(&config.persona_sdk_url),
-            frame_ancestors: config.frame_ancestors.clone(),
+            frame_ancestors,
+            image_origins: config
+                .branding
+                .logo_url
+                .as_deref()
+                .and_then(origin_of)
+                .into_iter()
+                .collect(),
         },
     ));
     let state = Arc::new(AppState {
@@ -158,6 +170,8 @@ fn routes(state: Arc<AppState>) -> Router {
             .route("/sandbox/start", get(sandbox::pages::start))
             .route("/sandbox/api/state", get(sandbox::pages::report))
             .route("/sandbox/api/catalog", get(sandbox::pages::catalog))
+            .route("/sandbox/embed", get(sandbox::pages::embed))
+            .route("/sandbox/embed.js", get(sandbox::pages::embed_script))
             .route("/sandbox/api/faults", post(sandbox::pages::add_faults))
             .route("/oauth/token", post(sandbox::pages::oauth_token))
             .route("/widget", get(sandbox::widget::widget_page))

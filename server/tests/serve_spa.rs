@@ -122,7 +122,10 @@ async fn security_headers_on_pages_and_api() {
             csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
             "{path}"
         );
-        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert!(
+            csp.contains("frame-ancestors 'self'"),
+            "{path}: the sandbox frames itself only"
+        );
         assert!(csp.contains("connect-src 'self'"), "{path}");
         let port = server.running.addr.port();
         assert!(

@@ -26,18 +26,34 @@ pub fn base() -> String {
 /// Performs one call and returns the body of a successful answer. Failures are the
 /// core's [`HttpError`]: no answer, a timeout, or an error status with its code.
 pub async fn exchange(base: &str, call: &HttpCall, csrf: &str) -> Result<String, HttpError> {
+    let url = format!("{base}{}", call.path);
+    let csrf = call.body.as_ref().map(|_| csrf);
+    fetch(call.method.as_str(), &url, call.body.as_deref(), csrf).await
+}
+
+/// A static file of the app (a language catalog), as text.
+pub async fn fetch_text(url: &str) -> Result<String, HttpError> {
+    fetch("GET", url, None, None).await
+}
+
+async fn fetch(
+    method: &str,
+    url: &str,
+    body: Option<&str>,
+    csrf: Option<&str>,
+) -> Result<String, HttpError> {
     let window = web_sys::window().ok_or(HttpError::Network)?;
     let headers = Headers::new().map_err(|_| HttpError::Network)?;
     let _ = headers.set("accept", "application/json");
-    if call.body.is_some() {
+    if let Some(csrf) = csrf {
         let _ = headers.set("content-type", "application/json");
         let _ = headers.set("x-csrf-token", csrf);
     }
     let init = RequestInit::new();
-    init.set_method(call.method.as_str());
+    init.set_method(method);
     init.set_headers(&headers);
     init.set_credentials(RequestCredentials::SameOrigin);
-    if let Some(body) = &call.body {
+    if let Some(body) = body {
         init.set_body(&JsValue::from_str(body));
     }
     let controller = AbortController::new().ok();
@@ -57,8 +73,7 @@ pub async fn exchange(base: &str, call: &HttpCall, csrf: &str) -> Result<String,
             )
             .ok()
     });
-    let url = format!("{base}{}", call.path);
-    let result = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await;
+    let result = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await;
     let aborted = controller.as_ref().is_some_and(|c| c.signal().aborted());
     let outcome = match result {
         Ok(value) => read(value.unchecked_into::<Response>(), aborted).await,

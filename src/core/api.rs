@@ -427,6 +427,15 @@ pub struct SessionInfo {
     /// How to load and start Persona.
     #[serde(default)]
     pub persona: PersonaConfig,
+    /// The integrator's brand.
+    #[serde(default)]
+    pub branding: crate::core::branding::Branding,
+    /// A language the integrator chose for every customer (`fr-CA`...), if any.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// The origin of the page that embeds or opened the app, which receives its events.
+    #[serde(default)]
+    pub host_origin: Option<String>,
 }
 
 impl std::fmt::Debug for SessionInfo {
@@ -436,6 +445,9 @@ impl std::fmt::Debug for SessionInfo {
             .field("expires_at", &self.expires_at)
             .field("csrf_token", &"<redacted>")
             .field("persona", &self.persona)
+            .field("branding", &self.branding)
+            .field("language", &self.language)
+            .field("host_origin", &self.host_origin)
             .finish()
     }
 }

@@ -150,6 +150,106 @@ impl PersonaErrorCode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TimerId(pub u32);
 
+/// What the app tells the page that embeds or opened it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostEvent {
+    /// The customer started (or restarted) a verification.
+    Started,
+    /// Persona's flow is open.
+    PersonaReady,
+    /// The customer finished Persona's flow (its status; the decision comes later).
+    PersonaCompleted {
+        /// Persona's status, such as `completed` or `failed`.
+        status: String,
+    },
+    /// The verification reached an outcome.
+    Outcome(OutcomeKind),
+    /// Something went wrong that stopped the flow.
+    Error {
+        /// A stable code: `network`, `server`, `persona_<code>`, `persona_unavailable`,
+        /// `unknown_customer_state` or `session_ended`.
+        code: String,
+    },
+}
+
+/// The outcomes a host page hears about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OutcomeKind {
+    /// The customer is verified.
+    Verified,
+    /// With the compliance team.
+    Review,
+    /// Did not pass; may try again.
+    Retry,
+    /// Only support can help (rejected, unclassified result, frozen account).
+    Rejected,
+    /// Ran out of time.
+    Expired,
+}
+
+impl OutcomeKind {
+    /// The name in event payloads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Verified => "verified",
+            OutcomeKind::Review => "review",
+            OutcomeKind::Retry => "retry",
+            OutcomeKind::Rejected => "rejected",
+            OutcomeKind::Expired => "expired",
+        }
+    }
+}
+
+impl HostEvent {
+    /// The event's `type` in payloads.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            HostEvent::Started => "started",
+            HostEvent::PersonaReady => "persona_ready",
+            HostEvent::PersonaCompleted { .. } => "persona_completed",
+            HostEvent::Outcome(_) => "outcome",
+            HostEvent::Error { .. } => "error",
+        }
+    }
+}
+
+impl Screen {
+    /// What a host page hears when this screen appears, if anything.
+    pub fn host_event(&self) -> Option<HostEvent> {
+        Some(match self {
+            Screen::Verified => HostEvent::Outcome(OutcomeKind::Verified),
+            Screen::Review { .. } => HostEvent::Outcome(OutcomeKind::Review),
+            Screen::Retry { .. } => HostEvent::Outcome(OutcomeKind::Retry),
+            Screen::Rejected { .. } | Screen::ContactSupport { .. } | Screen::Frozen => {
+                HostEvent::Outcome(OutcomeKind::Rejected)
+            }
+            Screen::Expired => HostEvent::Outcome(OutcomeKind::Expired),
+            Screen::SessionEnded => HostEvent::Error {
+                code: "session_ended".to_owned(),
+            },
+            Screen::Problem(problem) => HostEvent::Error {
+                code: match problem {
+                    Problem::Network => "network".to_owned(),
+                    Problem::Server { .. } => "server".to_owned(),
+                    Problem::Persona(code) => format!(
+                        "persona_{}",
+                        match code {
+                            PersonaErrorCode::ApplicationError => "application_error",
+                            PersonaErrorCode::InvalidConfig => "invalid_config",
+                            PersonaErrorCode::Unauthenticated => "unauthenticated",
+                            PersonaErrorCode::InactiveTemplate => "inactive_template",
+                            PersonaErrorCode::Other(_) => "unknown",
+                        }
+                    ),
+                    Problem::PersonaUnavailable => "persona_unavailable".to_owned(),
+                    Problem::UnknownCustomerState(_) => "unknown_customer_state".to_owned(),
+                },
+            },
+            _ => return None,
+        })
+    }
+}
+
 /// What became of a handoff code (`GET /handoff/status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HandoffCode {
@@ -290,6 +390,11 @@ pub enum Event {
         /// The verification the phone works on, if any.
         verification: Option<IdentityVerification>,
     },
+    /// The customer switched language: Persona opens in this locale from now on.
+    Language {
+        /// A Persona locale such as `fr`.
+        persona_locale: String,
+    },
     /// One of Persona's `onEvent` events, by name (no metadata).
     PersonaEvent {
         /// The event's name, such as `one-time-link-sent`.
@@ -351,6 +456,8 @@ pub enum Effect {
     FetchHandoffStatus,
     /// Note for a reload that this device follows a phone (or no longer does).
     MarkHandoff(bool),
+    /// Tell the page that embeds or opened the app (never personal data or tokens).
+    Notify(HostEvent),
     /// Switch to this screen.
     Show(Screen),
 }
@@ -812,6 +919,12 @@ pub fn step(mut flow: Flow, now: Millis, event: Event) -> (Flow, Vec<Effect>) {
     flow.handle(now, event, &mut fx);
     let after = flow.screen();
     if after != before {
+        // An outcome or an error is told to the host once, when it first shows.
+        if std::mem::discriminant(&after) != std::mem::discriminant(&before) {
+            if let Some(event) = after.host_event() {
+                fx.push(Effect::Notify(event));
+            }
+        }
         fx.push(Effect::Show(after));
     }
     (flow, fx)
@@ -875,12 +988,16 @@ impl Flow {
             }
             Event::PersonaReady => {
                 if let Phase::Capture { ready, .. } = &mut self.phase {
+                    if !*ready {
+                        fx.push(Effect::Notify(HostEvent::PersonaReady));
+                    }
                     *ready = true;
                     self.token_refusals = 0;
                 }
             }
-            Event::PersonaCompleted { .. } => {
+            Event::PersonaCompleted { status } => {
                 if matches!(self.phase, Phase::Capture { .. }) {
+                    fx.push(Effect::Notify(HostEvent::PersonaCompleted { status }));
                     fx.push(Effect::DestroyPersona);
                     self.phase = Phase::Checking { since: now };
                     self.poll_attempt = 0;
@@ -905,6 +1022,7 @@ impl Flow {
                     self.phase = Phase::Problem(Problem::PersonaUnavailable);
                 }
             }
+            Event::Language { persona_locale } => self.language = persona_locale,
             Event::PersonaEvent { name } => {
                 if let Phase::Capture { on_phone, .. } = &mut self.phase {
                     match name.as_str() {
@@ -1524,6 +1642,7 @@ impl Flow {
                 | Phase::Outcome(Screen::Expired),
             ) if !busy => {
                 self.create_attempts = 0;
+                fx.push(Effect::Notify(HostEvent::Started));
                 self.phase = Phase::Listing(ListPurpose::Start);
                 self.send(RequestKind::ListVerifications, fx);
             }

@@ -4,13 +4,15 @@
 //!
 //! - [`api`]: the Cybrid API shapes, tolerant of values added later.
 //! - [`failure`]: the failure-code catalog and the verdict on a finished verification.
-//! - [`tips`] and [`text`]: the preparation tips and every customer-facing text.
+//! - [`tips`] and [`text`]: the preparation tips and every customer-facing text, by language.
+//! - [`branding`]: the integrator's brand settings and their contrast check.
 //! - [`flow`]: the verification flow as a state machine.
 //! - [`device`]: what the device and browser mean for the camera.
 //! - [`http`]: which call each effect makes and which event each answer becomes.
 //! - [`polling`]: backoff and deadlines; [`time`]: API timestamps.
 
 pub mod api;
+pub mod branding;
 pub mod device;
 pub mod failure;
 pub mod flow;

@@ -123,6 +123,7 @@ messages! {
     OfflineBanner => "You are offline. We will carry on as soon as your connection is back.",
     SandboxBadge => "Sandbox: nothing here is real",
     LiveScreen => "Now showing: {title}",
+    LanguageLabel => "Language",
 
     // Loading.
     LoadingTitle => "Getting things ready",
@@ -277,5 +278,173 @@ mod tests {
             assert!(!text.trim().is_empty(), "{m:?} is empty");
             assert_eq!(text, text.trim(), "{m:?} has stray whitespace");
         }
+    }
+}
+
+/// A language the app speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English (the built-in catalog).
+    En,
+    /// French, as written in Canada.
+    FrCa,
+    /// Spanish, as written in Mexico and by Spanish speakers in the US.
+    EsMx,
+}
+
+impl Lang {
+    /// Every language, English first.
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::FrCa, Lang::EsMx];
+
+    /// The BCP 47 tag (for `<html lang>` and the catalog's file name).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::FrCa => "fr-CA",
+            Lang::EsMx => "es-MX",
+        }
+    }
+
+    /// The locale handed to Persona's flow.
+    pub fn persona_locale(self) -> &'static str {
+        match self {
+            Lang::En => "en-US",
+            Lang::FrCa => "fr",
+            Lang::EsMx => "es-MX",
+        }
+    }
+
+    /// The language's name in itself, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::FrCa => "Français",
+            Lang::EsMx => "Español",
+        }
+    }
+
+    /// The language a tag asks for, by its primary subtag (`fr-FR` and `fr` are French).
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "fr" => Some(Lang::FrCa),
+            "es" => Some(Lang::EsMx),
+            _ => None,
+        }
+    }
+
+    /// The first language the customer's choices name that the app speaks: in order, an
+    /// explicit choice (the switcher, then the backend's configuration, then the URL), then
+    /// the browser's languages, then English.
+    pub fn negotiate(explicit: &[Option<&str>], browser: &[String]) -> Lang {
+        explicit
+            .iter()
+            .flatten()
+            .copied()
+            .chain(browser.iter().map(String::as_str))
+            .find_map(Lang::parse)
+            .unwrap_or(Lang::En)
+    }
+}
+
+/// The texts of one language other than English, loaded from `locales/<tag>.json` (a JSON
+/// object from message key to text). Missing keys fall back to English.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Catalog {
+    texts: Vec<Option<String>>,
+}
+
+impl Catalog {
+    /// Reads a catalog; unknown keys are ignored, missing ones fall back to English.
+    pub fn parse(json: &str) -> Result<Catalog, super::api::ParseError> {
+        let map: std::collections::BTreeMap<String, String> = super::api::parse(json)?;
+        Ok(Catalog {
+            texts: Msg::ALL.iter().map(|m| map.get(m.key()).cloned()).collect(),
+        })
+    }
+
+    /// The text of a message, if the catalog has it.
+    pub fn get(&self, msg: Msg) -> Option<&str> {
+        self.texts.get(msg as usize)?.as_deref()
+    }
+
+    /// Keys the catalog lacks.
+    pub fn missing(&self) -> Vec<&'static str> {
+        Msg::ALL
+            .iter()
+            .filter(|m| self.get(**m).is_none())
+            .map(|m| m.key())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod catalog_tests {
+    use super::*;
+
+    /// The `{name}` placeholders of a text, sorted.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut found: Vec<&str> = text
+            .match_indices('{')
+            .filter_map(|(i, _)| text[i..].find('}').map(|j| &text[i..i + j + 1]))
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    #[test]
+    fn every_language_has_every_key_and_the_same_placeholders() {
+        for lang in [Lang::FrCa, Lang::EsMx] {
+            let path = format!("{}/locales/{}.json", env!("CARGO_MANIFEST_DIR"), lang.tag());
+            let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let catalog = Catalog::parse(&json).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert_eq!(catalog.missing(), Vec::<&str>::new(), "{path} lacks keys");
+            let map: std::collections::BTreeMap<String, String> =
+                crate::core::api::parse(&json).unwrap();
+            for key in map.keys() {
+                assert!(
+                    Msg::ALL.iter().any(|m| m.key() == key),
+                    "{path}: unknown key {key}"
+                );
+            }
+            for m in Msg::ALL {
+                let text = catalog.get(*m).unwrap();
+                assert!(!text.trim().is_empty(), "{path}: {} is empty", m.key());
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(m.en()),
+                    "{path}: {}",
+                    m.key()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn languages_are_negotiated_in_order() {
+        let browser = vec!["de-DE".to_owned(), "es-US".to_owned(), "en".to_owned()];
+        assert_eq!(Lang::negotiate(&[None, None, None], &browser), Lang::EsMx);
+        assert_eq!(
+            Lang::negotiate(&[None, Some("fr"), Some("en")], &browser),
+            Lang::FrCa
+        );
+        assert_eq!(
+            Lang::negotiate(&[Some("xx"), None, Some("en-GB")], &browser),
+            Lang::En
+        );
+        assert_eq!(Lang::negotiate(&[], &[]), Lang::En);
+        assert_eq!(Lang::negotiate(&[], &["pt-BR".to_owned()]), Lang::En);
+        assert_eq!(Lang::parse("FR_ca"), Some(Lang::FrCa));
+        assert_eq!(Lang::EsMx.persona_locale(), "es-MX");
+    }
+
+    #[test]
+    fn a_partial_catalog_falls_back_key_by_key() {
+        let c = Catalog::parse(r#"{"PrepTitle":"Avant de commencer","NotAKey":"x"}"#).unwrap();
+        assert_eq!(c.get(Msg::PrepTitle), Some("Avant de commencer"));
+        assert_eq!(c.get(Msg::PrepStart), None);
+        assert_eq!(c.missing().len(), Msg::ALL.len() - 1);
+        assert!(Catalog::parse("[1,2]").is_err());
     }
 }

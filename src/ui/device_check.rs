@@ -7,15 +7,21 @@ use super::t;
 use crate::core::device::{assess, DeviceNotice};
 use crate::core::text::Msg;
 
-/// Runs the checks once and shows what they found.
+/// Shows what the device check found.
 #[component]
 pub fn DeviceCheck() -> impl IntoView {
+    let page = expect_context::<super::Page>();
+    view! { <DeviceNotices notices=page.device /> }
+}
+
+/// Runs the checks once (they never block) and returns their findings as a signal.
+pub fn run_device_check() -> Signal<Vec<DeviceNotice>> {
     let notices = RwSignal::new(Vec::<DeviceNotice>::new());
     leptos::task::spawn_local(async move {
         let facts = crate::device::gather().await;
         notices.set(assess(&facts));
     });
-    view! { <DeviceNotices notices=notices /> }
+    notices.into()
 }
 
 /// The notices themselves (separate so tests can render any set).

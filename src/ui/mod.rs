@@ -6,6 +6,7 @@ mod checking;
 mod device_check;
 mod expired;
 mod handoff;
+mod i18n;
 mod illustrations;
 mod loading;
 mod not_found;
@@ -30,9 +31,10 @@ use crate::shell::{Settings, Shell};
 pub use address::Address;
 pub use capture::CaptureScreen;
 pub use checking::CheckingScreen;
-pub use device_check::{DeviceCheck, DeviceNotices};
+pub use device_check::{run_device_check, DeviceCheck, DeviceNotices};
 pub use expired::ExpiredScreen;
 pub use handoff::{HandoffScreen, QrCodeImage};
+pub use i18n::{t, I18n, LanguageSwitcher};
 pub use loading::LoadingScreen;
 pub use not_found::NotFound;
 pub use paused::PausedScreen;
@@ -45,11 +47,6 @@ pub use session_ended::SessionEndedScreen;
 pub use support::SupportScreen;
 pub use tips::TipGroupView;
 pub use verified::VerifiedScreen;
-
-/// The text for a message in the page's language.
-pub fn t(msg: Msg) -> &'static str {
-    msg.en()
-}
 
 /// What every screen reads and can do: the flow's current screen, the session's settings,
 /// connectivity, and the customer's actions. The app builds it from the [`Shell`]; tests
@@ -66,6 +63,9 @@ pub struct Page {
     pub act: Callback<UserAction>,
     /// Starts loading Persona in the background.
     pub preload: Callback<()>,
+    /// What the device check found (gathered while the app starts, so the prep screen does
+    /// not shift when it arrives).
+    pub device: Signal<Vec<crate::core::device::DeviceNotice>>,
 }
 
 /// The whole app.
@@ -74,40 +74,123 @@ pub fn App() -> impl IntoView {
     view! { <Flow /> }
 }
 
-/// Starts the flow and lays out the page: header, offline banner, the current screen, and
-/// the live region that announces screen changes.
+/// Starts the flow and lays out the page: header (brand, language), offline banner, the
+/// current screen, and the live region that announces screen changes. A language switch
+/// renders the page again in the new language; the flow itself carries on untouched.
 #[component]
 fn Flow() -> impl IntoView {
+    let i18n = I18n::start();
+    provide_context(i18n);
     let address = Address::of_page();
-    let shell = Shell::new(move |path| address.show(path));
+    let shell = Shell::new(move |path| address.show(path), i18n);
     let page = shell.page();
     provide_context(page);
     shell.start();
     on_cleanup(move || shell.shut_down());
+    // The integrator's language and brand, once the session brings them.
+    Effect::new(move |_| {
+        let settings = page.settings.get();
+        i18n.configured(settings.language.as_deref());
+        apply_branding(&settings.branding);
+    });
+    // Persona opens in the page's language.
+    Effect::new(move |_| shell.set_language(i18n.lang()));
+    view! {
+        {move || {
+            let _ = i18n.lang();
+            view! {
+                <Header />
+                <Show when=move || !page.online.get()>
+                    <p class="offline" role="status">{t(Msg::OfflineBanner)}</p>
+                </Show>
+                <main id="main">
+                    {move || {
+                        if address.is_known() {
+                            view! { <ScreenView /> }.into_any()
+                        } else {
+                            view! { <NotFound /> }.into_any()
+                        }
+                    }}
+                </main>
+                <Announcer />
+            }
+        }}
+    }
+}
+
+/// The brand (logo or name), the sandbox badge and the language switcher.
+#[component]
+fn Header() -> impl IntoView {
+    let page = expect_context::<Page>();
+    let brand = move || {
+        let branding = page.settings.with(|s| s.branding.clone());
+        match (branding.logo_url, branding.name) {
+            (Some(logo), name) => view! {
+                <img class="logo" src=logo alt=name.unwrap_or_else(|| t(Msg::AppTitle).to_owned()) />
+            }
+            .into_any(),
+            (None, Some(name)) => view! { <span class="brand">{name}</span> }.into_any(),
+            (None, None) => view! { <span class="brand">{t(Msg::AppTitle)}</span> }.into_any(),
+        }
+    };
     let sandbox = move || {
         page.settings
             .with(|s| s.environment.as_deref() == Some("sandbox"))
     };
     view! {
         <header class="top">
-            <span class="brand">{t(Msg::AppTitle)}</span>
+            {brand}
             <Show when=sandbox>
                 <span class="badge">{t(Msg::SandboxBadge)}</span>
             </Show>
+            <LanguageSwitcher />
         </header>
-        <Show when=move || !page.online.get()>
-            <p class="offline" role="status">{t(Msg::OfflineBanner)}</p>
-        </Show>
-        <main id="main">
-            {move || {
-                if address.is_known() {
-                    view! { <ScreenView /> }.into_any()
-                } else {
-                    view! { <NotFound /> }.into_any()
-                }
-            }}
-        </main>
-        <Announcer />
+    }
+}
+
+/// Puts the integrator's colours, radius and font into the page's CSS custom properties.
+fn apply_branding(branding: &crate::core::branding::Branding) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    else {
+        return;
+    };
+    let style = root.style();
+    let radius = branding.radius_px.map(|r| format!("{r}px"));
+    for (name, value) in [
+        ("--brand-light", branding.primary.as_deref()),
+        ("--brand-ink-light", branding.on_primary.as_deref()),
+        ("--brand-dark", branding.primary_dark.as_deref()),
+        ("--brand-ink-dark", branding.on_primary_dark.as_deref()),
+        ("--brand-radius", radius.as_deref()),
+        ("--brand-font", branding.font.as_deref()),
+    ] {
+        let _ = match value {
+            Some(v) => style.set_property(name, v),
+            None => style.remove_property(name).map(|_| ()),
+        };
+    }
+}
+
+/// A link to the integrator's support, or a sentence saying where to find it.
+#[component]
+pub fn SupportContact() -> impl IntoView {
+    let page = expect_context::<Page>();
+    move || {
+        let branding = page.settings.with(|s| s.branding.clone());
+        match branding.support_url {
+            Some(url) => view! {
+                <p>
+                    <a class="button secondary" href=url data-testid="support-link">
+                        {branding.support_text.unwrap_or_else(|| t(Msg::SupportLink).to_owned())}
+                    </a>
+                </p>
+            }
+            .into_any(),
+            None => view! { <p>{t(Msg::SupportDefault)}</p> }.into_any(),
+        }
     }
 }
 

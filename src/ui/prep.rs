@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use super::{t, ActionButton, DeviceCheck, Heading, TipGroupView};
 use crate::core::flow::UserAction;
 use crate::core::text::Msg;
-use crate::core::tips::TipGroup;
 
 /// The first screen of a verification. Loads Persona's SDK in the background meanwhile.
 #[component]
@@ -29,7 +28,9 @@ pub fn PrepScreen() -> impl IntoView {
             <DeviceCheck />
             <h2>{t(Msg::PrepTipsTitle)}</h2>
             <div class="tips">
-                {TipGroup::PREP
+                {page
+                    .settings
+                    .with_untracked(|s| s.branding.prep_tips())
                     .into_iter()
                     .map(|group| view! { <TipGroupView group=group open=false /> })
                     .collect_view()}

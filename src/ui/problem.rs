@@ -28,9 +28,11 @@ pub fn ProblemScreen() -> impl IntoView {
         <section class="screen outcome" data-problem=format!("{problem:?}")>
             <Heading text=t(problem.title()) />
             <p class="lead">{body}</p>
-            {problem
-                .retryable()
-                .then(|| view! { <div class="actions"><ActionButton action=action label=Msg::TryAgain /></div> })}
+            {if problem.retryable() {
+                view! { <div class="actions"><ActionButton action=action label=Msg::TryAgain /></div> }.into_any()
+            } else {
+                view! { <super::SupportContact /> }.into_any()
+            }}
         </section>
     }
 }

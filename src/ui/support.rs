@@ -51,7 +51,7 @@ pub fn SupportScreen() -> impl IntoView {
                         </ul>
                     }
                 })}
-            <p>{t(Msg::SupportDefault)}</p>
+            <super::SupportContact />
         </section>
     }
 }

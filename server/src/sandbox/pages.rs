@@ -20,6 +20,7 @@ use crate::backend::ApiError;
 use crate::AppState;
 
 const STYLE: &str = include_str!("../../static/pages.css");
+const EMBED_SCRIPT: &str = include_str!("../../static/embed.js");
 
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {
@@ -150,6 +151,43 @@ pub async fn start(
         )
             .into_response(),
     }
+}
+
+/// `GET /sandbox/embed?scenario=...`: a host page that embeds the app in an iframe and lists
+/// the events the app posts to it (for integrators to see, and for tests).
+pub async fn embed(Query(pairs): Query<Vec<(String, String)>>) -> Response {
+    let query: String = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
+        .collect::<Vec<_>>()
+        .join("&amp;");
+    let body = format!(
+        "<h1>Sandbox host page</h1><p>The app runs in the frame below; what it tells this page \
+         appears in the list.</p><iframe class=\"embed\" title=\"Identity verification\" \
+         src=\"/sandbox/start?{query}\" allow=\"camera;microphone\"></iframe>\
+         <h2>Events</h2><ol id=\"events\" data-testid=\"host-events\"></ol>\
+         <script src=\"/sandbox/embed.js\"></script>"
+    );
+    let mut response = Html(layout("Sandbox host page", &body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; script-src 'self'; style-src 'self'; frame-src 'self'; frame-ancestors 'none'"
+            .parse()
+            .expect("static"),
+    );
+    response
+}
+
+/// `GET /sandbox/embed.js`.
+pub async fn embed_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        EMBED_SCRIPT,
+    )
+        .into_response()
 }
 
 /// `GET /sandbox/api/state`: counts about the session's customer, for tests.

@@ -10,10 +10,12 @@ const INQUIRY: &str = "inq_1";
 /// 2026-11-23T10:00:00Z, when the tests' verifications are created.
 const T0: Millis = 1_795_428_000_000;
 
-/// Drives a flow like the shell does, keeping the time.
+/// Drives a flow like the shell does, keeping the time. What the flow tells the host page
+/// is set aside in `notified`, so the scenarios below read as the flow's own work.
 struct Harness {
     flow: Flow,
     now: Millis,
+    notified: Vec<HostEvent>,
 }
 
 impl Harness {
@@ -21,13 +23,22 @@ impl Harness {
         Harness {
             flow: Flow::new("en-US"),
             now: T0,
+            notified: Vec::new(),
         }
     }
 
     fn send(&mut self, event: Event) -> Vec<Effect> {
         let (flow, fx) = step(self.flow.clone(), self.now, event);
         self.flow = flow;
-        fx
+        fx.into_iter()
+            .filter(|e| match e {
+                Effect::Notify(event) => {
+                    self.notified.push(event.clone());
+                    false
+                }
+                _ => true,
+            })
+            .collect()
     }
 
     fn advance(&mut self, ms: Millis) -> &mut Self {
@@ -281,6 +292,81 @@ fn happy_path_from_prep_to_verified() {
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
+    assert_eq!(
+        h.notified,
+        [
+            HostEvent::Started,
+            HostEvent::PersonaReady,
+            HostEvent::PersonaCompleted {
+                status: "completed".into()
+            },
+            HostEvent::Outcome(OutcomeKind::Verified)
+        ]
+    );
+}
+
+#[test]
+fn the_host_hears_each_outcome_and_error_once() {
+    let (mut h, _) = finish_with(completed("failed", &["id_quality_check_failure"]));
+    h.send(Event::CustomerLoaded(customer("unverified")));
+    assert_eq!(
+        h.notified.last(),
+        Some(&HostEvent::Outcome(OutcomeKind::Retry))
+    );
+    let mut h = Harness::new();
+    h.send(Event::AppStarted {
+        remembered: None,
+        handoff: false,
+    });
+    for _ in 0..RetryPolicy::HTTP.max_attempts {
+        h.send(failed(RequestKind::Session, 503));
+        if let Some((id, _)) = h.flow.timer {
+            h.send(Event::TimerFired(id));
+        }
+    }
+    assert_eq!(
+        h.notified,
+        [HostEvent::Error {
+            code: "network".into()
+        }]
+    );
+    let mut h = Harness::new();
+    h.open_capture();
+    h.send(Event::PersonaErrored {
+        code: PersonaErrorCode::InvalidConfig,
+    });
+    assert_eq!(
+        h.notified.last(),
+        Some(&HostEvent::Error {
+            code: "persona_invalid_config".into()
+        })
+    );
+    for (screen, kind) in [
+        (Screen::Review { reasons: vec![] }, "outcome"),
+        (Screen::Frozen, "outcome"),
+        (Screen::SessionEnded, "error"),
+    ] {
+        assert_eq!(screen.host_event().unwrap().kind(), kind);
+    }
+    assert_eq!(Screen::Prep.host_event(), None);
+}
+
+#[test]
+fn a_language_switch_reaches_persona() {
+    let mut h = Harness::new();
+    h.send(Event::Language {
+        persona_locale: "fr".into(),
+    });
+    assert_eq!(h.loaded(None, vec![]), [Effect::Show(Screen::Prep)]);
+    h.send(Event::User(UserAction::Start));
+    h.send(Event::VerificationsListed(vec![]));
+    h.send(Event::VerificationCreated(verification("storing", None)));
+    h.send(Event::TimerFired(h.last_timer()));
+    let fx = h.send(Event::VerificationPolled(verification(
+        "waiting",
+        Some(INQUIRY),
+    )));
+    assert!(matches!(&fx[0], Effect::LaunchPersona { language, .. } if language == "fr"));
 }
 
 #[test]

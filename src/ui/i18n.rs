@@ -1,0 +1,186 @@
+//! The page's language: chosen by the customer (the switcher), else the integrator's
+//! configuration, else the URL (`?lang=fr`), else the browser's languages, else English.
+//!
+//! English is built in. French and Spanish are message catalogs (`locales/<tag>.json`,
+//! keyed like [`Msg`]) fetched when first needed, so English first loads carry no other
+//! language. A loaded catalog lives for the rest of the page (at most two).
+
+use leptos::prelude::*;
+
+use crate::core::text::{Catalog, Lang, Msg};
+
+/// Where the customer's own choice is kept for this tab.
+const CHOICE_KEY: &str = "kyc-onboarding.lang";
+
+/// The language in use and the catalogs loaded so far.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+    catalogs: StoredValue<Vec<(Lang, &'static Catalog)>, LocalStorage>,
+    chosen: RwSignal<bool>,
+}
+
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// `?lang=` from the page's address.
+fn url_language() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .map(str::to_owned)
+}
+
+fn browser_languages() -> Vec<String> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let list = window.navigator().languages();
+    let mut out: Vec<String> = list.iter().filter_map(|v| v.as_string()).collect();
+    if out.is_empty() {
+        out.extend(window.navigator().language());
+    }
+    out
+}
+
+impl I18n {
+    /// Picks the first language from what is known before the session arrives.
+    pub fn start() -> I18n {
+        let choice = tab_storage().and_then(|s| s.get_item(CHOICE_KEY).ok().flatten());
+        let url = url_language();
+        let first = Lang::negotiate(&[choice.as_deref(), url.as_deref()], &browser_languages());
+        let i18n = I18n {
+            lang: RwSignal::new(Lang::En),
+            catalogs: StoredValue::new_local(Vec::new()),
+            chosen: RwSignal::new(choice.is_some()),
+        };
+        i18n.switch(first, false);
+        i18n
+    }
+
+    /// The language in use (tracked).
+    pub fn lang(&self) -> Lang {
+        self.lang.get()
+    }
+
+    /// A message's text in the language in use (tracked).
+    pub fn text(&self, msg: Msg) -> &'static str {
+        let lang = self.lang.get();
+        if lang == Lang::En {
+            return msg.en();
+        }
+        self.catalogs
+            .with_value(|list| list.iter().find(|(l, _)| *l == lang).map(|(_, c)| *c))
+            .and_then(|catalog| catalog.get(msg))
+            .unwrap_or_else(|| msg.en())
+    }
+
+    /// The language in use, without tracking.
+    pub fn lang_now(&self) -> Lang {
+        self.lang.get_untracked()
+    }
+
+    /// A message's text in the language in use, without tracking.
+    pub fn text_now(&self, msg: Msg) -> &'static str {
+        let lang = self.lang.get_untracked();
+        if lang == Lang::En {
+            return msg.en();
+        }
+        self.catalogs
+            .with_value(|list| list.iter().find(|(l, _)| *l == lang).map(|(_, c)| *c))
+            .and_then(|catalog| catalog.get(msg))
+            .unwrap_or_else(|| msg.en())
+    }
+
+    /// The integrator's language arrived with the session: used unless the customer chose.
+    pub fn configured(&self, tag: Option<&str>) {
+        if self.chosen.get_untracked() {
+            return;
+        }
+        if let Some(lang) = tag.and_then(Lang::parse) {
+            self.switch(lang, false);
+        }
+    }
+
+    /// Switches language, loading its catalog first if needed. `by_customer` remembers the
+    /// choice for this tab.
+    pub fn switch(&self, lang: Lang, by_customer: bool) {
+        if by_customer {
+            self.chosen.set(true);
+            if let Some(s) = tab_storage() {
+                let _ = s.set_item(CHOICE_KEY, lang.tag());
+            }
+        }
+        let loaded = lang == Lang::En
+            || self
+                .catalogs
+                .with_value(|list| list.iter().any(|(l, _)| *l == lang));
+        if loaded {
+            return self.apply(lang);
+        }
+        let i18n = *self;
+        leptos::task::spawn_local(async move {
+            let url = format!("/locales/{}.json", lang.tag());
+            let Ok(text) = crate::api::fetch_text(&url).await else {
+                return;
+            };
+            let Ok(catalog) = Catalog::parse(&text) else {
+                return;
+            };
+            // Kept for the rest of the page: one catalog per language, at most two.
+            let catalog: &'static Catalog = Box::leak(Box::new(catalog));
+            i18n.catalogs
+                .update_value(|list| list.push((lang, catalog)));
+            i18n.apply(lang);
+        });
+    }
+
+    fn apply(&self, lang: Lang) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+        self.lang.set(lang);
+    }
+}
+
+/// The text for a message in the page's language (English outside the app, as in tests).
+pub fn t(msg: Msg) -> &'static str {
+    match use_context::<I18n>() {
+        Some(i18n) => i18n.text(msg),
+        None => msg.en(),
+    }
+}
+
+/// The language switcher: each language named in itself.
+#[component]
+pub fn LanguageSwitcher() -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(lang) = Lang::parse(&event_target_value(&ev)) {
+            i18n.switch(lang, true);
+        }
+    };
+    view! {
+        <label class="language">
+            <span class="visually-hidden">{move || i18n.text(Msg::LanguageLabel)}</span>
+            <select on:change=on_change prop:value=move || i18n.lang().tag()>
+                {Lang::ALL
+                    .into_iter()
+                    .map(|lang| {
+                        view! {
+                            <option value=lang.tag() lang=lang.tag()>
+                                {lang.native_name()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,134 @@
+// What an integrator configures and receives: languages, branding, support contact, tip
+// groups, and the events told to the host page.
+import { test, expect, type Page } from '@playwright/test';
+import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, start, startCapture } from './helpers';
+
+const BRANDED = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 8741) + 1}`;
+
+async function texts(page: Page, tag: string): Promise<Record<string, string>> {
+  const response = await page.request.get(`/locales/${tag}.json`);
+  expect(response.ok()).toBeTruthy();
+  return response.json();
+}
+
+test.describe('languages', () => {
+  test.use({ locale: 'fr-CA' });
+
+  test('the browser language chooses French, and Persona gets it', async ({ page }) => {
+    const fr = await texts(page, 'fr-CA');
+    await start(page, `scenario=passes&${FAST}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'fr-CA');
+    await page.getByRole('button', { name: fr.PrepStart }).click();
+    await expectCapture(page);
+    const src = await page.locator('iframe.persona-widget__iframe').getAttribute('src');
+    expect(src).toContain('language=fr');
+  });
+
+  test('the switcher changes the language and keeps it across a reload', async ({ page }) => {
+    const es = await texts(page, 'es-MX');
+    const cat = await catalog(page.request);
+    await start(page, `scenario=passes&${FAST}`);
+    await page.getByRole('combobox').selectOption('es-MX');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es-MX');
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
+    await page.getByRole('combobox').selectOption('en');
+    await expectScreen(page, cat, 'PrepTitle');
+  });
+
+  test('the URL can ask for a language', async ({ page }) => {
+    const es = await texts(page, 'es-MX');
+    await start(page, `scenario=passes&${FAST}`);
+    await page.goto('/start?lang=es');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
+  });
+});
+
+test('events reach the page by a DOM event, with no personal data or token', async ({ page }) => {
+  await page.addInitScript(() => {
+    (window as any).__events = [];
+    addEventListener('kyc-onboarding', (e: any) => (window as any).__events.push(e.detail));
+  });
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await startCapture(page, cat);
+  await completeCapture(page);
+  await expectScreen(page, cat, 'VerifiedTitle');
+  const events = await page.evaluate(() => (window as any).__events);
+  expect(events.map((e: any) => e.type)).toEqual(['started', 'persona_ready', 'persona_completed', 'outcome']);
+  expect(events[3]).toEqual({ source: 'kyc-onboarding', version: 1, type: 'outcome', outcome: 'verified' });
+  for (const e of events) expect(Object.keys(e).sort()).toEqual(expect.arrayContaining(['source', 'type', 'version']));
+  expect(JSON.stringify(events)).not.toMatch(/guid|token|inq_|pst_|csrf/);
+});
+
+test('embedded in an iframe, the app posts its events to the host origin', async ({ page, isMobile }) => {
+  test.skip(isMobile, 'one viewport is enough');
+  const cat = await catalog(page.request);
+  await page.goto(`/sandbox/embed?scenario=fails-retry&${FAST}`);
+  const app = page.frameLocator('iframe.embed');
+  await expect(app.getByRole('heading', { level: 1 })).toHaveText(cat.messages.PrepTitle);
+  await app.getByRole('button', { name: cat.messages.PrepStart }).click();
+  const widget = app.frameLocator('iframe.persona-widget__iframe');
+  await widget.getByRole('button', { name: 'Begin' }).click();
+  await widget.getByRole('button', { name: 'Take photo of the front' }).click();
+  await widget.getByRole('button', { name: 'Take photo of the back' }).click();
+  await widget.getByRole('button', { name: 'Take selfie' }).click();
+  await widget.getByRole('button', { name: 'Submit' }).click();
+  await expect(app.getByRole('heading', { level: 1 })).toHaveText(cat.messages.RetryTitle, { timeout: 30_000 });
+  const events = page.getByTestId('host-events').locator('li');
+  await expect(events).toHaveCount(4);
+  const received = (await events.allTextContents()).map((t) => JSON.parse(t));
+  expect(received.map((e) => e.type)).toEqual(['started', 'persona_ready', 'persona_completed', 'outcome']);
+  expect(received[2]).toMatchObject({ status: 'failed' });
+  expect(received[3]).toMatchObject({ outcome: 'retry' });
+});
+
+test('a Persona error is an event too', async ({ page }) => {
+  await page.addInitScript(() => {
+    (window as any).__events = [];
+    addEventListener('kyc-onboarding', (e: any) => (window as any).__events.push(e.detail));
+  });
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await startCapture(page, cat);
+  await persona(page).getByRole('button', { name: 'Simulate an error' }).click();
+  await expectScreen(page, cat, 'PersonaErrorTitle');
+  const events = await page.evaluate(() => (window as any).__events);
+  expect(events.at(-1)).toEqual({ source: 'kyc-onboarding', version: 1, type: 'error', code: 'persona_application_error' });
+});
+
+test.describe('an integrator brand', () => {
+  test.use({ baseURL: BRANDED, locale: 'en-US' });
+
+  test('name, logo, colours, radius, font, tip groups and language from the configuration', async ({ page }) => {
+    const fr = await texts(page, 'fr-CA');
+    await start(page, `scenario=passes&${FAST}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
+    await expect(page.getByRole('img', { name: 'Acme Bank' })).toBeVisible();
+    const start_button = page.getByRole('button', { name: fr.PrepStart });
+    const style = await start_button.evaluate((b) => {
+      const s = getComputedStyle(b);
+      return { bg: s.backgroundColor, color: s.color, radius: s.borderTopLeftRadius, font: s.fontFamily };
+    });
+    expect(style).toEqual({ bg: 'rgb(11, 93, 59)', color: 'rgb(255, 255, 255)', radius: '4px', font: 'Georgia, serif' });
+    const groups = page.locator('.tips details');
+    await expect(groups).toHaveCount(2);
+    await expect(groups.nth(0)).toHaveAttribute('data-group', 'id-photo');
+    await expect(groups.nth(1)).toHaveAttribute('data-group', 'selfie');
+    // The customer's own choice beats the integrator's language.
+    await page.getByRole('combobox').selectOption('en');
+    const cat = await catalog(page.request);
+    await expectScreen(page, cat, 'PrepTitle');
+  });
+
+  test('the rejected screen links to the integrator support', async ({ page }) => {
+    const fr = await texts(page, 'fr-CA');
+    await start(page, `scenario=already-rejected`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.RejectedTitle);
+    const link = page.getByTestId('support-link');
+    await expect(link).toHaveText('Message Acme support');
+    await expect(link).toHaveAttribute('href', 'https://support.acme.example/kyc');
+  });
+});
