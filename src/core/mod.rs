@@ -9,7 +9,7 @@
 //! - [`flow`]: the verification flow as a state machine.
 //! - [`device`]: what the device and browser mean for the camera.
 //! - [`http`]: which call each effect makes and which event each answer becomes.
-//! - [`polling`]: backoff and deadlines; [`time`]: API timestamps.
+//! - [`polling`]: backoff and deadlines; [`time`]: API timestamps; [`qr`]: the handoff QR code.
 
 pub mod api;
 pub mod branding;
@@ -18,6 +18,7 @@ pub mod failure;
 pub mod flow;
 pub mod http;
 pub mod polling;
+pub mod qr;
 pub mod text;
 pub mod time;
 pub mod tips;

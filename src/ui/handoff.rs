@@ -2,10 +2,10 @@
 //! the backend reports it. This device never opens its own capture meanwhile.
 
 use leptos::prelude::*;
-use qrcode::{Color, QrCode};
 
 use super::{t, ActionButton, Heading};
 use crate::core::flow::{HandoffLink, PhoneProgress, Screen, UserAction};
+use crate::core::qr::QrCode;
 use crate::core::text::Msg;
 
 /// Modules of white border around the code, as the QR specification asks.
@@ -13,16 +13,8 @@ const QUIET: usize = 4;
 
 /// The SVG path of a QR code's dark modules, and the drawing's size in modules.
 fn qr_path(text: &str) -> Option<(String, usize)> {
-    let code = QrCode::new(text.as_bytes()).ok()?;
-    let width = code.width();
-    let mut path = String::new();
-    for (i, color) in code.to_colors().into_iter().enumerate() {
-        if color == Color::Dark {
-            let (x, y) = (i % width + QUIET, i / width + QUIET);
-            path.push_str(&format!("M{x} {y}h1v1h-1z"));
-        }
-    }
-    Some((path, width + 2 * QUIET))
+    let code = QrCode::encode(text.as_bytes())?;
+    Some((code.svg_path(QUIET), code.size() + 2 * QUIET))
 }
 
 /// The QR code for `url`, drawn as SVG with an accessible name.
