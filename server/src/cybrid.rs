@@ -9,7 +9,7 @@ use kyc_onboarding::core::api::{
     parse, Customer, ErrorResponse, IdentityVerification, ListResponse, PersonaSession,
     PostIdentityVerification, PostPersonaSession,
 };
-use serde::de::DeserializeOwned;
+use kyc_onboarding::core::json::FromJson;
 use serde::Deserialize;
 
 use crate::backend::ApiError;
@@ -104,7 +104,7 @@ impl Cybrid {
     }
 
     /// Sends a call with the bank token, renewing the token once on a 401.
-    async fn call<T: DeserializeOwned>(
+    async fn call<T: FromJson>(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -196,9 +196,12 @@ impl Cybrid {
         &self,
         post: &PostPersonaSession,
     ) -> Result<PersonaSession, ApiError> {
-        let body = kyc_onboarding::core::api::to_json(post);
-        self.call(reqwest::Method::POST, "/api/persona_sessions", Some(body))
-            .await
+        self.call(
+            reqwest::Method::POST,
+            "/api/persona_sessions",
+            Some(post.to_json()),
+        )
+        .await
     }
 }
 

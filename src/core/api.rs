@@ -5,10 +5,10 @@
 //! absent. Requests serialize exactly as the API expects: optional fields are left out, never
 //! sent as `null`.
 
-use serde::de::{DeserializeOwned, Deserializer};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::failure::FailureCode;
+use super::json::{field, object, required, write_str, FromJson, Json};
 
 /// Declares a string enum of the API that keeps unknown values instead of failing.
 macro_rules! api_enum {
@@ -49,10 +49,12 @@ macro_rules! api_enum {
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-                Ok($name::parse(&text))
+        impl $crate::core::json::FromJson for $name {
+            fn from_json(value: &$crate::core::json::Json) -> Result<Self, String> {
+                value
+                    .as_str()
+                    .map($name::parse)
+                    .ok_or_else(|| "expected a string".to_owned())
             }
         }
     };
@@ -176,100 +178,75 @@ api_enum! {
     }
 }
 
-/// `null` and a missing list both mean "empty".
-fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-}
-
 /// A customer of the bank.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Customer {
     /// The customer's identifier.
     pub guid: String,
     /// Individual or business.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub kind: Option<CustomerType>,
     /// When the customer was created (RFC 3339).
-    #[serde(default)]
     pub created_at: Option<String>,
     /// Where the customer stands.
     pub state: CustomerState,
 }
 
 /// One compliance check of a verification.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ComplianceCheck {
     /// What was checked.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     /// How the check came out.
-    #[serde(default)]
     pub outcome: Option<ComplianceOutcome>,
     /// What went wrong, if anything.
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub failure_codes: Vec<FailureCode>,
 }
 
 /// One compliance decision of a verification.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ComplianceDecision {
     /// What was decided on.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     /// The decision.
-    #[serde(default)]
     pub state: Option<DecisionState>,
     /// Why, when it failed.
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub failure_codes: Vec<FailureCode>,
     /// When the decision stops being valid.
-    #[serde(default)]
     pub expired_at: Option<String>,
 }
 
 /// An identity verification, with the details the app needs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IdentityVerification {
     /// The verification's identifier.
     pub guid: String,
     /// KYC, bank account or counterparty.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub kind: Option<VerificationType>,
     /// How it is carried out.
-    #[serde(default)]
     pub method: Option<VerificationMethod>,
     /// When it was created (RFC 3339).
-    #[serde(default)]
     pub created_at: Option<String>,
     /// When it last changed (RFC 3339).
-    #[serde(default)]
     pub updated_at: Option<String>,
     /// Whose verification it is.
-    #[serde(default)]
     pub customer_guid: Option<String>,
     /// Where it is in its life cycle.
     pub state: VerificationState,
     /// Passed or failed, once completed.
-    #[serde(default)]
     pub outcome: Option<Outcome>,
     /// What went wrong, once failed.
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub failure_codes: Vec<FailureCode>,
     /// The individual checks.
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub compliance_checks: Vec<ComplianceCheck>,
     /// The compliance decisions.
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub compliance_decisions: Vec<ComplianceDecision>,
     /// The Persona inquiry, once it exists.
-    #[serde(default)]
     pub persona_inquiry_id: Option<String>,
     /// The Persona inquiry's own state.
-    #[serde(default)]
     pub persona_state: Option<PersonaState>,
 }
 
@@ -306,7 +283,7 @@ impl IdentityVerification {
 }
 
 /// `POST /api/identity_verifications`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PostIdentityVerification {
     /// Always `kyc` for this app.
     #[serde(rename = "type")]
@@ -316,10 +293,10 @@ pub struct PostIdentityVerification {
     /// Whose verification to create.
     pub customer_guid: String,
     /// Ask for a tax ID (SSN, SIN) too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_tax_id: Option<bool>,
     /// Sandbox only. Left out of the JSON entirely when empty, as the API asks.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub expected_behaviours: Vec<ExpectedBehaviour>,
 }
 
@@ -337,7 +314,7 @@ impl PostIdentityVerification {
 }
 
 /// `POST /api/persona_sessions`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PostPersonaSession {
     /// The inquiry to resume.
     pub persona_inquiry_id: String,
@@ -346,14 +323,13 @@ pub struct PostPersonaSession {
 }
 
 /// A new single-use Persona session token for an inquiry. Never logged or stored.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct PersonaSession {
     /// The single-use token that opens the inquiry.
     pub persona_session_token: String,
     /// The inquiry it opens.
     pub persona_inquiry_id: String,
     /// The verification it belongs to.
-    #[serde(default)]
     pub identity_verification_guid: Option<String>,
 }
 
@@ -367,74 +343,58 @@ impl std::fmt::Debug for PersonaSession {
 }
 
 /// The error body of every 4xx/5xx answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ErrorResponse {
     /// The HTTP status.
     pub status: u16,
     /// What went wrong, for developers (never shown as markup).
-    #[serde(default)]
     pub error_message: Option<String>,
     /// A stable code for what went wrong.
-    #[serde(default)]
     pub message_code: Option<String>,
 }
 
 /// A page of a list endpoint.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ListResponse<T> {
     /// The items of this page.
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub objects: Vec<T>,
     /// How many items there are in all.
-    #[serde(default)]
     pub total: Option<u64>,
     /// This page's number, from 0.
-    #[serde(default)]
     pub page: Option<u64>,
     /// Items per page.
-    #[serde(default)]
     pub per_page: Option<u64>,
 }
 
 /// Persona settings the backend hands to the front end.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PersonaConfig {
     /// Where to load the SDK from: our own origin by default, or Persona's CDN.
-    #[serde(default)]
     pub sdk_url: Option<String>,
     /// The Persona environment to use, when the integrator sets one.
-    #[serde(default)]
     pub environment_id: Option<String>,
     /// Sandbox only: where the simulated Persona widget lives (`localhost:PORT`).
-    #[serde(default)]
     pub host: Option<String>,
 }
 
 /// `GET /session`: who the customer is, plus the front end's settings.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct SessionInfo {
     /// The customer this session is for.
     pub customer_guid: String,
     /// `sandbox` or `production`.
-    #[serde(default)]
     pub environment: Option<String>,
     /// When the session ends (RFC 3339).
-    #[serde(default)]
     pub expires_at: Option<String>,
     /// Sent back in the `X-CSRF-Token` header of every POST. Held in memory only.
     pub csrf_token: String,
     /// How to load and start Persona.
-    #[serde(default)]
     pub persona: PersonaConfig,
     /// The integrator's brand.
-    #[serde(default)]
     pub branding: crate::core::branding::Branding,
     /// A language the integrator chose for every customer (`fr-CA`...), if any.
-    #[serde(default)]
     pub language: Option<String>,
     /// The origin of the page that embeds or opened the app, which receives its events.
-    #[serde(default)]
     pub host_origin: Option<String>,
 }
 
@@ -453,22 +413,20 @@ impl std::fmt::Debug for SessionInfo {
 }
 
 /// `POST /handoff`: a one-time code to continue on a phone.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HandoffCreated {
     /// The path to open on the phone, after the app's origin (`/handoff/<code>`).
     pub path: String,
     /// When the code stops working (RFC 3339).
-    #[serde(default)]
     pub expires_at: Option<String>,
 }
 
 /// `GET /handoff/status`: what the phone has done.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HandoffStatus {
     /// `active`, `used`, `expired` or `none`.
     pub code: String,
     /// The verification the phone works on, if any.
-    #[serde(default)]
     pub verification: Option<IdentityVerification>,
 }
 
@@ -509,22 +467,219 @@ impl std::fmt::Display for ParseError {
 }
 
 /// Reads an API body. Never panics, whatever the input.
-pub fn parse<T: DeserializeOwned>(body: &str) -> Result<T, ParseError> {
-    serde_json::from_str(body).map_err(|e| match e.classify() {
-        serde_json::error::Category::Eof => ParseError::Truncated,
-        serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
-            ParseError::Syntax {
-                line: e.line(),
-                column: e.column(),
-            }
-        }
-        serde_json::error::Category::Data => ParseError::Shape {
-            message: e.to_string(),
-        },
-    })
+pub fn parse<T: FromJson>(body: &str) -> Result<T, ParseError> {
+    let value = Json::parse(body)?;
+    T::from_json(&value).map_err(|message| ParseError::Shape { message })
 }
 
-/// Writes a request body.
+impl FromJson for Customer {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(Customer {
+            guid: required(v, "guid")?,
+            kind: field(v, "type")?,
+            created_at: field(v, "created_at")?,
+            state: required(v, "state")?,
+        })
+    }
+}
+
+impl FromJson for ComplianceCheck {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(ComplianceCheck {
+            kind: field(v, "type")?,
+            outcome: field(v, "outcome")?,
+            failure_codes: field(v, "failure_codes")?,
+        })
+    }
+}
+
+impl FromJson for ComplianceDecision {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(ComplianceDecision {
+            kind: field(v, "type")?,
+            state: field(v, "state")?,
+            failure_codes: field(v, "failure_codes")?,
+            expired_at: field(v, "expired_at")?,
+        })
+    }
+}
+
+impl FromJson for IdentityVerification {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(IdentityVerification {
+            guid: required(v, "guid")?,
+            kind: field(v, "type")?,
+            method: field(v, "method")?,
+            created_at: field(v, "created_at")?,
+            updated_at: field(v, "updated_at")?,
+            customer_guid: field(v, "customer_guid")?,
+            state: required(v, "state")?,
+            outcome: field(v, "outcome")?,
+            failure_codes: field(v, "failure_codes")?,
+            compliance_checks: field(v, "compliance_checks")?,
+            compliance_decisions: field(v, "compliance_decisions")?,
+            persona_inquiry_id: field(v, "persona_inquiry_id")?,
+            persona_state: field(v, "persona_state")?,
+        })
+    }
+}
+
+impl FromJson for PostIdentityVerification {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(PostIdentityVerification {
+            kind: required(v, "type")?,
+            method: required(v, "method")?,
+            customer_guid: required(v, "customer_guid")?,
+            require_tax_id: field(v, "require_tax_id")?,
+            expected_behaviours: field(v, "expected_behaviours")?,
+        })
+    }
+}
+
+impl FromJson for PostPersonaSession {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(PostPersonaSession {
+            persona_inquiry_id: required(v, "persona_inquiry_id")?,
+            identity_verification_guid: required(v, "identity_verification_guid")?,
+        })
+    }
+}
+
+impl FromJson for PersonaSession {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(PersonaSession {
+            persona_session_token: required(v, "persona_session_token")?,
+            persona_inquiry_id: required(v, "persona_inquiry_id")?,
+            identity_verification_guid: field(v, "identity_verification_guid")?,
+        })
+    }
+}
+
+impl FromJson for ErrorResponse {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(ErrorResponse {
+            status: required(v, "status")?,
+            error_message: field(v, "error_message")?,
+            message_code: field(v, "message_code")?,
+        })
+    }
+}
+
+impl<T: FromJson> FromJson for ListResponse<T> {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(ListResponse {
+            objects: field(v, "objects")?,
+            total: field(v, "total")?,
+            page: field(v, "page")?,
+            per_page: field(v, "per_page")?,
+        })
+    }
+}
+
+impl FromJson for PersonaConfig {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        if *v == Json::Null {
+            return Ok(PersonaConfig::default());
+        }
+        let v = object(v)?;
+        Ok(PersonaConfig {
+            sdk_url: field(v, "sdk_url")?,
+            environment_id: field(v, "environment_id")?,
+            host: field(v, "host")?,
+        })
+    }
+}
+
+impl FromJson for SessionInfo {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(SessionInfo {
+            customer_guid: required(v, "customer_guid")?,
+            environment: field(v, "environment")?,
+            expires_at: field(v, "expires_at")?,
+            csrf_token: required(v, "csrf_token")?,
+            persona: field(v, "persona")?,
+            branding: field(v, "branding")?,
+            language: field(v, "language")?,
+            host_origin: field(v, "host_origin")?,
+        })
+    }
+}
+
+impl FromJson for HandoffCreated {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(HandoffCreated {
+            path: required(v, "path")?,
+            expires_at: field(v, "expires_at")?,
+        })
+    }
+}
+
+impl FromJson for HandoffStatus {
+    fn from_json(v: &Json) -> Result<Self, String> {
+        let v = object(v)?;
+        Ok(HandoffStatus {
+            code: required(v, "code")?,
+            verification: field(v, "verification")?,
+        })
+    }
+}
+
+impl PostIdentityVerification {
+    /// The request body: optional fields left out, never `null`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{\"type\":");
+        write_str(&mut out, self.kind.as_str());
+        out.push_str(",\"method\":");
+        write_str(&mut out, self.method.as_str());
+        out.push_str(",\"customer_guid\":");
+        write_str(&mut out, &self.customer_guid);
+        if let Some(tax) = self.require_tax_id {
+            out.push_str(if tax {
+                ",\"require_tax_id\":true"
+            } else {
+                ",\"require_tax_id\":false"
+            });
+        }
+        if !self.expected_behaviours.is_empty() {
+            out.push_str(",\"expected_behaviours\":[");
+            for (i, b) in self.expected_behaviours.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(&mut out, b.as_str());
+            }
+            out.push(']');
+        }
+        out.push('}');
+        out
+    }
+}
+
+impl PostPersonaSession {
+    /// The request body.
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{\"persona_inquiry_id\":");
+        write_str(&mut out, &self.persona_inquiry_id);
+        out.push_str(",\"identity_verification_guid\":");
+        write_str(&mut out, &self.identity_verification_guid);
+        out.push('}');
+        out
+    }
+}
+
+/// Writes any API type as JSON (the server's answers; the app writes its two request bodies
+/// with their own `to_json`).
 pub fn to_json<T: Serialize>(value: &T) -> String {
     // Serializing these plain structs cannot fail: no maps with non-string keys, no floats.
     serde_json::to_string(value).unwrap_or_default()

@@ -2,7 +2,7 @@
 //! event its answer becomes. The shell only moves bytes.
 
 use super::api::{
-    parse, to_json, Customer, HandoffCreated, HandoffStatus, IdentityVerification, ListResponse,
+    parse, Customer, HandoffCreated, HandoffStatus, IdentityVerification, ListResponse,
     PersonaSession, SessionInfo,
 };
 use super::flow::{Effect, Event, HandoffCode, HttpError, RequestKind};
@@ -84,7 +84,7 @@ pub fn call_for(effect: &Effect) -> Option<HttpCall> {
             RequestKind::CreateVerification,
             Method::Post,
             "/api/identity_verifications".to_owned(),
-            Some(to_json(post)),
+            Some(post.to_json()),
         ),
         Effect::FetchVerification { guid } => (
             RequestKind::Verification,
@@ -96,7 +96,7 @@ pub fn call_for(effect: &Effect) -> Option<HttpCall> {
             RequestKind::PersonaSession,
             Method::Post,
             "/api/persona_sessions".to_owned(),
-            Some(to_json(post)),
+            Some(post.to_json()),
         ),
         Effect::MintHandoff => (
             RequestKind::Handoff,

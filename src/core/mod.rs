@@ -8,7 +8,8 @@
 //! - [`branding`]: the integrator's brand settings and their contrast check.
 //! - [`flow`]: the verification flow as a state machine.
 //! - [`device`]: what the device and browser mean for the camera.
-//! - [`http`]: which call each effect makes and which event each answer becomes.
+//! - [`http`]: which call each effect makes and which event each answer becomes;
+//!   [`json`]: the small JSON reader and writer behind the API types.
 //! - [`polling`]: backoff and deadlines; [`time`]: API timestamps; [`qr`]: the handoff QR code.
 
 pub mod api;
@@ -17,6 +18,7 @@ pub mod device;
 pub mod failure;
 pub mod flow;
 pub mod http;
+pub mod json;
 pub mod polling;
 pub mod qr;
 pub mod text;

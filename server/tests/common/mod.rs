@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use kyc_onboarding::core::api::{IdentityVerification, SessionInfo};
+use kyc_onboarding::core::api::{parse, IdentityVerification, SessionInfo};
 use kyc_server::sandbox::Timings;
 use kyc_server::{Config, Mode, Running};
 use serde_json::Value;
@@ -93,7 +93,8 @@ impl Server {
             csrf: String::new(),
             guid: String::new(),
         };
-        let info: SessionInfo = customer.get("/session").await.json().await.unwrap();
+        let info: SessionInfo =
+            parse(&customer.get("/session").await.text().await.unwrap()).unwrap();
         customer.csrf = info.csrf_token;
         customer.guid = info.customer_guid;
         customer
@@ -139,7 +140,7 @@ impl Customer {
             )
             .await;
         assert_eq!(response.status(), 201);
-        response.json().await.unwrap()
+        parse(&response.text().await.unwrap()).unwrap()
     }
 
     pub async fn verification(&self, guid: &str) -> IdentityVerification {
@@ -147,7 +148,7 @@ impl Customer {
             .get(&format!("/api/identity_verifications/{guid}"))
             .await;
         assert_eq!(response.status(), 200);
-        response.json().await.unwrap()
+        parse(&response.text().await.unwrap()).unwrap()
     }
 
     /// Polls the verification until `done` holds (at most ten seconds).

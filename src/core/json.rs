@@ -1,0 +1,481 @@
+//! A small JSON reader and writer for the API's shapes.
+//!
+//! The app reads a handful of object shapes and writes two. A general serialization
+//! framework cost about a sixth of the gzipped wasm; this reads any JSON into a [`Json`] tree
+//! (bounded depth, every escape, never panicking) and each type picks its fields from it.
+
+use super::api::ParseError;
+
+/// A JSON value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Json {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// Any number, as written (whole numbers are read from it as needed).
+    Num(String),
+    /// A string.
+    Str(String),
+    /// An array.
+    Arr(Vec<Json>),
+    /// An object, in document order.
+    Obj(Vec<(String, Json)>),
+}
+
+/// How deep arrays and objects may nest.
+const MAX_DEPTH: usize = 64;
+
+impl Json {
+    /// Reads a whole document.
+    pub fn parse(text: &str) -> Result<Json, ParseError> {
+        let mut r = Reader {
+            bytes: text.as_bytes(),
+            pos: 0,
+        };
+        r.skip_space();
+        let value = r.value(0)?;
+        r.skip_space();
+        if r.pos < r.bytes.len() {
+            return Err(r.syntax());
+        }
+        Ok(value)
+    }
+
+    /// A field of an object (`None` for other values or a missing field).
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// A string's text.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn syntax(&self) -> ParseError {
+        if self.pos >= self.bytes.len() {
+            return ParseError::Truncated;
+        }
+        let before = &self.bytes[..self.pos];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = self.pos
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
+        ParseError::Syntax { line, column }
+    }
+
+    fn skip_space(&mut self) {
+        while matches!(self.bytes.get(self.pos), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, literal: &[u8]) -> Result<(), ParseError> {
+        for &b in literal {
+            if self.bytes.get(self.pos) != Some(&b) {
+                return Err(self.syntax());
+            }
+            self.pos += 1;
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Json, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(ParseError::Shape {
+                message: "nested too deeply".into(),
+            });
+        }
+        match self.bytes.get(self.pos) {
+            None => Err(ParseError::Truncated),
+            Some(b'n') => self.eat(b"null").map(|_| Json::Null),
+            Some(b't') => self.eat(b"true").map(|_| Json::Bool(true)),
+            Some(b'f') => self.eat(b"false").map(|_| Json::Bool(false)),
+            Some(b'"') => self.string().map(Json::Str),
+            Some(b'[') => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                self.skip_space();
+                if self.bytes.get(self.pos) == Some(&b']') {
+                    self.pos += 1;
+                    return Ok(Json::Arr(items));
+                }
+                loop {
+                    self.skip_space();
+                    items.push(self.value(depth + 1)?);
+                    self.skip_space();
+                    match self.bytes.get(self.pos) {
+                        Some(b',') => self.pos += 1,
+                        Some(b']') => {
+                            self.pos += 1;
+                            return Ok(Json::Arr(items));
+                        }
+                        _ => return Err(self.syntax()),
+                    }
+                }
+            }
+            Some(b'{') => {
+                self.pos += 1;
+                let mut fields = Vec::new();
+                self.skip_space();
+                if self.bytes.get(self.pos) == Some(&b'}') {
+                    self.pos += 1;
+                    return Ok(Json::Obj(fields));
+                }
+                loop {
+                    self.skip_space();
+                    if self.bytes.get(self.pos) != Some(&b'"') {
+                        return Err(self.syntax());
+                    }
+                    let key = self.string()?;
+                    self.skip_space();
+                    self.eat(b":")?;
+                    self.skip_space();
+                    let value = self.value(depth + 1)?;
+                    fields.push((key, value));
+                    self.skip_space();
+                    match self.bytes.get(self.pos) {
+                        Some(b',') => self.pos += 1,
+                        Some(b'}') => {
+                            self.pos += 1;
+                            return Ok(Json::Obj(fields));
+                        }
+                        _ => return Err(self.syntax()),
+                    }
+                }
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.syntax()),
+        }
+    }
+
+    fn number(&mut self) -> Result<Json, ParseError> {
+        let start = self.pos;
+        let digits = |r: &mut Self| {
+            let from = r.pos;
+            while matches!(r.bytes.get(r.pos), Some(b'0'..=b'9')) {
+                r.pos += 1;
+            }
+            r.pos > from
+        };
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        if !digits(self) {
+            return Err(self.syntax());
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if !digits(self) {
+                return Err(self.syntax());
+            }
+        }
+        if matches!(self.bytes.get(self.pos), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.bytes.get(self.pos), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !digits(self) {
+                return Err(self.syntax());
+            }
+        }
+        // Only ASCII digits, signs, dots and exponents were consumed: valid UTF-8.
+        let text = std::str::from_utf8(&self.bytes[start..self.pos]).map_err(|_| self.syntax())?;
+        Ok(Json::Num(text.to_owned()))
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let mut v = 0;
+        for _ in 0..4 {
+            let d = match self.bytes.get(self.pos) {
+                Some(&b) => (b as char).to_digit(16).ok_or_else(|| self.syntax())?,
+                None => return Err(ParseError::Truncated),
+            };
+            v = v * 16 + d;
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Result<String, ParseError> {
+        self.pos += 1; // the opening quote
+        let mut out = String::new();
+        loop {
+            let run_start = self.pos;
+            while let Some(&b) = self.bytes.get(self.pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            // Runs stop only at ASCII bytes, so they end on character boundaries.
+            out.push_str(
+                std::str::from_utf8(&self.bytes[run_start..self.pos]).map_err(|_| self.syntax())?,
+            );
+            match self.bytes.get(self.pos) {
+                None => return Err(ParseError::Truncated),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let escaped = *self.bytes.get(self.pos).ok_or(ParseError::Truncated)?;
+                    self.pos += 1;
+                    match escaped {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let first = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&first) {
+                                self.eat(b"\\u")?;
+                                let second = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&second) {
+                                    return Err(self.syntax());
+                                }
+                                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                            } else {
+                                first
+                            };
+                            out.push(char::from_u32(code).ok_or_else(|| self.syntax())?);
+                        }
+                        _ => return Err(self.syntax()),
+                    }
+                }
+                Some(_) => return Err(self.syntax()),
+            }
+        }
+    }
+}
+
+/// A type read from a [`Json`] value.
+pub trait FromJson: Sized {
+    /// Reads the value; the error says which field had the wrong shape.
+    fn from_json(value: &Json) -> Result<Self, String>;
+}
+
+impl FromJson for String {
+    fn from_json(value: &Json) -> Result<Self, String> {
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| "expected a string".to_owned())
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(value: &Json) -> Result<Self, String> {
+        match value {
+            Json::Bool(b) => Ok(*b),
+            _ => Err("expected true or false".to_owned()),
+        }
+    }
+}
+
+/// Whole numbers that fit the target type.
+macro_rules! whole_number {
+    ($($t:ty),+) => {$(
+        impl FromJson for $t {
+            fn from_json(value: &Json) -> Result<Self, String> {
+                match value {
+                    Json::Num(text) => text.parse::<$t>().map_err(|_| {
+                        concat!("expected a whole number (", stringify!($t), ")").to_owned()
+                    }),
+                    _ => Err(concat!("expected a whole number (", stringify!($t), ")").to_owned()),
+                }
+            }
+        }
+    )+};
+}
+whole_number!(u8, u16, u64);
+
+/// `null` and a missing field are both `None`.
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(value: &Json) -> Result<Self, String> {
+        match value {
+            Json::Null => Ok(None),
+            v => T::from_json(v).map(Some),
+        }
+    }
+}
+
+/// `null` is an empty list.
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: &Json) -> Result<Self, String> {
+        match value {
+            Json::Null => Ok(Vec::new()),
+            Json::Arr(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| T::from_json(v).map_err(|e| format!("[{i}]: {e}")))
+                .collect(),
+            _ => Err("expected a list".to_owned()),
+        }
+    }
+}
+
+/// An object of strings (language catalogs).
+impl FromJson for std::collections::BTreeMap<String, String> {
+    fn from_json(value: &Json) -> Result<Self, String> {
+        match value {
+            Json::Obj(fields) => fields
+                .iter()
+                .map(|(k, v)| {
+                    String::from_json(v)
+                        .map(|s| (k.clone(), s))
+                        .map_err(|e| format!("{k}: {e}"))
+                })
+                .collect(),
+            _ => Err("expected an object".to_owned()),
+        }
+    }
+}
+
+/// Reads an object's field: missing or `null` reads as the type's "nothing" (`None`, an
+/// empty list); a required field uses [`required`] instead.
+pub fn field<T: FromJson>(object: &Json, key: &str) -> Result<T, String> {
+    let value = object.get(key).unwrap_or(&Json::Null);
+    T::from_json(value).map_err(|e| format!("{key}: {e}"))
+}
+
+/// Reads a field that must be present and not `null`.
+pub fn required<T: FromJson>(object: &Json, key: &str) -> Result<T, String> {
+    match object.get(key) {
+        None | Some(Json::Null) => Err(format!("missing field `{key}`")),
+        Some(v) => T::from_json(v).map_err(|e| format!("{key}: {e}")),
+    }
+}
+
+/// Checks that a value is an object.
+pub fn object(value: &Json) -> Result<&Json, String> {
+    match value {
+        Json::Obj(_) => Ok(value),
+        _ => Err("expected an object".to_owned()),
+    }
+}
+
+/// Writes a JSON string literal.
+pub fn write_str(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_kind_of_value() {
+        let v = Json::parse(r#" {"a": [1, -2.5e3, true, false, null], "b": "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "c": {}} "#).unwrap();
+        assert_eq!(
+            v.get("a"),
+            Some(&Json::Arr(vec![
+                Json::Num("1".into()),
+                Json::Num("-2.5e3".into()),
+                Json::Bool(true),
+                Json::Bool(false),
+                Json::Null
+            ]))
+        );
+        assert_eq!(
+            v.get("b").and_then(Json::as_str),
+            Some("x\"\\/\u{8}\u{c}\n\r\té😀")
+        );
+        assert_eq!(v.get("c"), Some(&Json::Obj(vec![])));
+        assert_eq!(Json::parse("\"ünï\"").unwrap(), Json::Str("ünï".into()));
+    }
+
+    #[test]
+    fn refuses_what_is_not_json_with_a_position() {
+        for (text, truncated) in [
+            ("", true),
+            ("{", true),
+            ("[1,", true),
+            ("\"abc", true),
+            ("{\"a\" 1}", false),
+            ("[1 2]", false),
+            ("tru", true),
+            ("nul x", false),
+            ("01x", false),
+            ("-", true),
+            ("1.", true),
+            ("{\"a\":1,}", false),
+            ("\"\\x\"", false),
+            ("\"\\ud800\\u0041\"", false),
+            ("\"tab\there\"", false),
+            ("{} extra", false),
+            ("<html>", false),
+        ] {
+            let err = Json::parse(text).unwrap_err();
+            assert_eq!(
+                err == ParseError::Truncated,
+                truncated,
+                "{text:?} gave {err:?}"
+            );
+        }
+        assert_eq!(
+            Json::parse("[1,\n  x]").unwrap_err(),
+            ParseError::Syntax { line: 2, column: 3 }
+        );
+        let deep = "[".repeat(100) + &"]".repeat(100);
+        assert!(matches!(Json::parse(&deep), Err(ParseError::Shape { .. })));
+    }
+
+    #[test]
+    fn fields_and_numbers_keep_their_types() {
+        let v = Json::parse(r#"{"n": 7, "big": 1e30, "neg": -1, "frac": 1.5, "s": null}"#).unwrap();
+        assert_eq!(field::<Option<u64>>(&v, "n"), Ok(Some(7)));
+        assert!(field::<u8>(&v, "big").is_err());
+        assert!(field::<u16>(&v, "neg").is_err());
+        assert!(field::<u64>(&v, "frac").is_err());
+        assert_eq!(field::<Option<String>>(&v, "s"), Ok(None));
+        assert_eq!(field::<Vec<String>>(&v, "missing"), Ok(vec![]));
+        assert_eq!(required::<String>(&v, "s"), Err("missing field `s`".into()));
+    }
+
+    #[test]
+    fn writes_strings_that_read_back() {
+        let text = "a\"b\\c\nd\u{1}é😀";
+        let mut out = String::new();
+        write_str(&mut out, text);
+        assert_eq!(Json::parse(&out).unwrap(), Json::Str(text.into()));
+    }
+}
