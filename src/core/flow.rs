@@ -1399,22 +1399,21 @@ impl Flow {
                 self.phase = Phase::Outcome(Screen::Expired);
             }
             _ => {
-                let since = match &self.phase {
-                    Phase::WaitingForInquiry { since } => *since,
-                    _ => {
-                        self.poll_attempt = 0;
-                        now
-                    }
-                };
-                self.phase = Phase::WaitingForInquiry { since };
-                self.poll(
-                    now,
-                    since,
-                    PollPolicy::INQUIRY,
-                    RequestKind::Verification,
-                    Phase::StillPreparing,
-                    fx,
-                );
+                if let Phase::WaitingForInquiry { since } = self.phase {
+                    self.poll(
+                        now,
+                        since,
+                        PollPolicy::INQUIRY,
+                        RequestKind::Verification,
+                        Phase::StillPreparing,
+                        fx,
+                    );
+                } else {
+                    // Starting to wait: look at once, the inquiry may already be there.
+                    self.poll_attempt = 0;
+                    self.phase = Phase::WaitingForInquiry { since: now };
+                    self.send(RequestKind::Verification, fx);
+                }
             }
         }
     }

@@ -11,16 +11,19 @@ pub struct PollPolicy {
     pub max_ms: u32,
     /// After this much total waiting, stop and ask the customer whether to keep waiting.
     pub deadline_ms: u32,
+    /// Re-checks at `initial_ms` this many times before the delay starts doubling.
+    pub steady: u32,
 }
 
 impl PollPolicy {
-    /// Waiting for Cybrid to attach a Persona inquiry: usually a second or two, so the first
-    /// re-checks come quickly and the ceiling stays low to notice the inquiry soon after it
-    /// appears.
+    /// Waiting for Cybrid to attach a Persona inquiry: usually a second or two. The first
+    /// check goes at once; then every 150 ms for three seconds, so the inquiry is noticed
+    /// soon after it appears; then backing off to 2 s.
     pub const INQUIRY: PollPolicy = PollPolicy {
-        initial_ms: 250,
+        initial_ms: 150,
         max_ms: 2_000,
         deadline_ms: 2 * 60_000,
+        steady: 20,
     };
 
     /// Waiting for the decision after the customer finished Persona: most take under ten
@@ -29,6 +32,7 @@ impl PollPolicy {
         initial_ms: 1_000,
         max_ms: 8_000,
         deadline_ms: 10 * 60_000,
+        steady: 0,
     };
 
     /// Waiting for the customer record to change (created, or verified after a pass).
@@ -36,6 +40,7 @@ impl PollPolicy {
         initial_ms: 500,
         max_ms: 4_000,
         deadline_ms: 2 * 60_000,
+        steady: 0,
     };
 
     /// A verification with the compliance team: slow, and for as long as the page is open.
@@ -43,11 +48,13 @@ impl PollPolicy {
         initial_ms: 15_000,
         max_ms: 60_000,
         deadline_ms: u32::MAX,
+        steady: 0,
     };
 
     /// The delay before re-check number `attempt` (0-based): doubles from `initial_ms` up to
     /// `max_ms`.
     pub fn delay_ms(&self, attempt: u32) -> u32 {
+        let attempt = attempt.saturating_sub(self.steady);
         let factor = 1u32.checked_shl(attempt.min(31)).unwrap_or(u32::MAX);
         self.initial_ms.saturating_mul(factor).min(self.max_ms)
     }
@@ -87,6 +94,7 @@ impl RetryPolicy {
             initial_ms: self.initial_ms,
             max_ms: self.max_ms,
             deadline_ms: u32::MAX,
+            steady: 0,
         }
         .delay_ms(attempt.saturating_sub(1));
         backoff.max(retry_after_ms.unwrap_or(0).min(self.max_retry_after_ms))
@@ -99,10 +107,22 @@ mod tests {
 
     #[test]
     fn delays_double_then_level_off() {
+        let p = PollPolicy::RESULT;
+        let delays: Vec<u32> = (0..6).map(|a| p.delay_ms(a)).collect();
+        assert_eq!(delays, [1000, 2000, 4000, 8000, 8000, 8000]);
+        assert_eq!(p.delay_ms(u32::MAX), 8000);
+    }
+
+    #[test]
+    fn the_inquiry_is_checked_often_at_first() {
         let p = PollPolicy::INQUIRY;
-        let delays: Vec<u32> = (0..7).map(|a| p.delay_ms(a)).collect();
-        assert_eq!(delays, [250, 500, 1000, 2000, 2000, 2000, 2000]);
-        assert_eq!(p.delay_ms(u32::MAX), 2000);
+        let delays: Vec<u32> = (0..26).map(|a| p.delay_ms(a)).collect();
+        assert!(
+            delays[..20].iter().all(|d| *d == 150),
+            "three seconds at 150 ms"
+        );
+        assert_eq!(&delays[20..], [150, 300, 600, 1200, 2000, 2000]);
+        assert_eq!(delays[..20].iter().sum::<u32>(), 3_000);
     }
 
     #[test]

@@ -73,9 +73,8 @@ impl Harness {
         assert_eq!(self.loaded(None, vec![]), [Effect::Show(Screen::Prep)]);
         self.send(Event::User(UserAction::Start));
         self.send(Event::VerificationsListed(vec![]));
-        self.send(Event::VerificationCreated(verification("storing", None)));
-        let fx = self.send(Event::TimerFired(self.last_timer()));
-        assert_eq!(fx, [fetch_iv()]);
+        let fx = self.send(Event::VerificationCreated(verification("storing", None)));
+        assert_eq!(fx[1], fetch_iv(), "the first look goes at once");
         let fx = self.send(Event::VerificationPolled(verification(
             "waiting",
             Some(INQUIRY),
@@ -235,17 +234,21 @@ fn happy_path_from_prep_to_verified() {
         h.send(Event::VerificationCreated(verification("storing", None))),
         [
             Effect::Remember(IV.into()),
-            timer(1, 250),
+            fetch_iv(),
             Effect::Show(Screen::Preparing(PreparingStage::WaitingForInquiry))
         ]
     );
-    h.advance(250);
+    assert_eq!(
+        h.send(Event::VerificationPolled(verification("storing", None))),
+        [timer(1, 150)]
+    );
+    h.advance(150);
     assert_eq!(h.send(Event::TimerFired(TimerId(1))), [fetch_iv()]);
     assert_eq!(
         h.send(Event::VerificationPolled(verification("storing", None))),
-        [timer(2, 500)]
+        [timer(2, 150)]
     );
-    h.advance(500);
+    h.advance(150);
     assert_eq!(h.send(Event::TimerFired(TimerId(2))), [fetch_iv()]);
     assert_eq!(
         h.send(Event::VerificationPolled(verification(
@@ -361,7 +364,6 @@ fn a_language_switch_reaches_persona() {
     h.send(Event::User(UserAction::Start));
     h.send(Event::VerificationsListed(vec![]));
     h.send(Event::VerificationCreated(verification("storing", None)));
-    h.send(Event::TimerFired(h.last_timer()));
     let fx = h.send(Event::VerificationPolled(verification(
         "waiting",
         Some(INQUIRY),
@@ -669,15 +671,15 @@ fn review_waits_with_slow_polling_until_the_decision() {
     let review = Screen::Review {
         reasons: vec![FailureCode::NameCheckFailure],
     };
-    assert_eq!(fx, [timer(2, 15_000), Effect::Show(review)]);
+    assert_eq!(fx, [timer(1, 15_000), Effect::Show(review)]);
     h.advance(15_000);
-    assert_eq!(h.send(Event::TimerFired(TimerId(2))), [fetch_iv()]);
+    assert_eq!(h.send(Event::TimerFired(TimerId(1))), [fetch_iv()]);
     assert_eq!(
         h.send(Event::VerificationPolled(reviewing)),
-        [timer(3, 30_000)],
+        [timer(2, 30_000)],
         "slower each time, same screen"
     );
-    h.send(Event::TimerFired(TimerId(3)));
+    h.send(Event::TimerFired(TimerId(2)));
     assert_eq!(
         h.send(Event::VerificationPolled(completed("passed", &[]))),
         [
@@ -798,7 +800,7 @@ fn a_lost_create_response_never_makes_a_duplicate() {
         fx,
         [
             Effect::Remember(IV.into()),
-            timer(2, 250),
+            fetch_iv(),
             Effect::Show(Screen::Preparing(PreparingStage::WaitingForInquiry))
         ]
     );
@@ -948,6 +950,7 @@ fn the_inquiry_deadline_asks_to_keep_waiting() {
     h.send(Event::User(UserAction::Start));
     h.send(Event::VerificationsListed(vec![]));
     h.send(Event::VerificationCreated(verification("storing", None)));
+    h.send(Event::VerificationPolled(verification("storing", None)));
     let mut last = vec![];
     for _ in 0..200 {
         h.advance(2_000);
@@ -1120,6 +1123,7 @@ fn stale_answers_and_timers_are_ignored() {
     h.send(Event::User(UserAction::Start));
     h.send(Event::VerificationsListed(vec![]));
     h.send(Event::VerificationCreated(verification("storing", None)));
+    h.send(Event::VerificationPolled(verification("storing", None)));
     let first = h.last_timer();
     h.send(Event::TimerFired(first));
     // An answer about some other verification.
