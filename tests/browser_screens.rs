@@ -81,7 +81,7 @@ fn mount(screen: Screen) -> Mounted {
             online: Signal::derive(|| true),
             act: Callback::new(move |a| actions.update(|list| list.push(a))),
             preload: Callback::new(|()| {}),
-            device: Signal::derive(Vec::new),
+            device: Signal::derive(|| Some(Vec::new())),
         });
         view! {
             <ScreenView />

@@ -11,16 +11,30 @@ use crate::core::text::Msg;
 #[component]
 pub fn DeviceCheck() -> impl IntoView {
     let page = expect_context::<super::Page>();
-    view! { <DeviceNotices notices=page.device /> }
+    let notices = Signal::derive(move || page.device.get().unwrap_or_default());
+    view! { <DeviceNotices notices=notices /> }
 }
 
-/// Runs the checks once (they never block) and returns their findings as a signal.
-pub fn run_device_check() -> Signal<Vec<DeviceNotice>> {
-    let notices = RwSignal::new(Vec::<DeviceNotice>::new());
+/// How long the prep screen waits for a browser that is slow to answer the checks; after
+/// that it shows without their findings, which appear when (if ever) they arrive.
+const PATIENCE: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Runs the checks once and returns their findings as a signal: `None` until they are in or
+/// [`PATIENCE`] runs out, so a browser that never answers cannot block the customer.
+pub fn run_device_check() -> Signal<Option<Vec<DeviceNotice>>> {
+    let notices = RwSignal::new(None);
     leptos::task::spawn_local(async move {
         let facts = crate::device::gather().await;
-        notices.set(assess(&facts));
+        notices.set(Some(assess(&facts)));
     });
+    set_timeout(
+        move || {
+            if notices.with_untracked(Option::is_none) {
+                notices.set(Some(Vec::new()));
+            }
+        },
+        PATIENCE,
+    );
     notices.into()
 }
 

@@ -63,9 +63,9 @@ pub struct Page {
     pub act: Callback<UserAction>,
     /// Starts loading Persona in the background.
     pub preload: Callback<()>,
-    /// What the device check found (gathered while the app starts, so the prep screen does
-    /// not shift when it arrives).
-    pub device: Signal<Vec<crate::core::device::DeviceNotice>>,
+    /// What the device check found, `None` while it runs (it starts with the app; the prep
+    /// screen waits for it so nothing shifts under the customer's finger).
+    pub device: Signal<Option<Vec<crate::core::device::DeviceNotice>>>,
 }
 
 /// The whole app.
@@ -141,7 +141,7 @@ fn Header() -> impl IntoView {
         <header class="top">
             {brand}
             <Show when=sandbox>
-                <span class="badge">{t(Msg::SandboxBadge)}</span>
+                <span class="badge sandbox">{t(Msg::SandboxBadge)}</span>
             </Show>
             <LanguageSwitcher />
         </header>
@@ -203,11 +203,15 @@ fn kind(screen: &Screen) -> std::mem::Discriminant<Screen> {
 #[component]
 pub fn ScreenView() -> impl IntoView {
     let page = expect_context::<Page>();
-    let current = Memo::new(move |_| page.screen.with(kind));
+    // The prep screen waits for the device check, so its notices never push the tips down
+    // under the customer's finger.
+    let device_ready = Memo::new(move |_| page.device.with(Option::is_some));
+    let current = Memo::new(move |_| (page.screen.with(kind), device_ready.get()));
     move || {
-        let _ = current.get();
+        let (_, device_ready) = current.get();
         match page.screen.get_untracked() {
             Screen::Loading => view! { <LoadingScreen /> }.into_any(),
+            Screen::Prep if !device_ready => view! { <LoadingScreen /> }.into_any(),
             Screen::Prep => view! { <PrepScreen /> }.into_any(),
             Screen::Preparing(_) | Screen::StillPreparing => {
                 view! { <PreparingScreen /> }.into_any()
@@ -318,16 +322,51 @@ pub fn ReasonList(
 }
 
 /// Mounts [`App`] into `#app` (or the body when the page has no such element), replacing the
-/// static first paint that `index.html` carries.
+/// static first paint that `index.html` carries, once that paint has reached the screen.
 pub fn mount() {
     let target = document()
         .get_element_by_id("app")
         .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
-    match target {
-        Some(el) => {
-            el.set_inner_html("");
-            leptos::mount::mount_to(el, App).forget()
+    let Some(el) = target else {
+        return leptos::mount::mount_to_body(App);
+    };
+    // The splash's picture decodes off the main thread; replacing it before it is shown would
+    // leave the customer a frame or two of blank space and push the largest paint to after
+    // the first API answers. So: wait for the picture, let one frame show it, then mount.
+    let hero: Option<wasm_bindgen::JsValue> =
+        el.query_selector("img.hero").ok().flatten().map(Into::into);
+    // Leptos' executor starts with the mount, so this waits on wasm-bindgen's.
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(hero) = hero {
+            let _ = crate::api::await_value(crate::api::call_method(&hero, "decode", &[])).await;
         }
-        None => leptos::mount::mount_to_body(App),
-    }
+        after_next_paint(move || {
+            el.set_inner_html("");
+            leptos::mount::mount_to(el, App).forget();
+        });
+    });
+}
+
+/// Runs `then` once the next frame has been painted (two animation frames), or after 100 ms
+/// where frames do not come (a tab in the background).
+fn after_next_paint(then: impl FnOnce() + 'static) {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let then = Rc::new(Cell::new(Some(then)));
+    let by_frame = Rc::clone(&then);
+    request_animation_frame(move || {
+        request_animation_frame(move || {
+            if let Some(f) = by_frame.take() {
+                f();
+            }
+        })
+    });
+    set_timeout(
+        move || {
+            if let Some(f) = then.take() {
+                f();
+            }
+        },
+        std::time::Duration::from_millis(100),
+    );
 }
