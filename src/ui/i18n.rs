@@ -18,6 +18,9 @@ pub struct I18n {
     lang: RwSignal<Lang>,
     catalogs: StoredValue<Vec<(Lang, &'static Catalog)>, LocalStorage>,
     chosen: RwSignal<bool>,
+    /// The language most recently asked for: a catalog that arrives after the customer has
+    /// moved on to another language is kept but not applied.
+    wanted: StoredValue<Lang>,
 }
 
 fn tab_storage() -> Option<web_sys::Storage> {
@@ -56,6 +59,7 @@ impl I18n {
             lang: RwSignal::new(Lang::En),
             catalogs: StoredValue::new_local(Vec::new()),
             chosen: RwSignal::new(choice.is_some()),
+            wanted: StoredValue::new(Lang::En),
         };
         i18n.switch(first, false);
         i18n
@@ -114,6 +118,7 @@ impl I18n {
                 let _ = s.set_item(CHOICE_KEY, lang.tag());
             }
         }
+        self.wanted.set_value(lang);
         let loaded = lang == Lang::En
             || self
                 .catalogs
@@ -134,7 +139,9 @@ impl I18n {
             let catalog: &'static Catalog = Box::leak(Box::new(catalog));
             i18n.catalogs
                 .update_value(|list| list.push((lang, catalog)));
-            i18n.apply(lang);
+            if i18n.wanted.get_value() == lang {
+                i18n.apply(lang);
+            }
         });
     }
 

@@ -38,6 +38,27 @@ test.describe('languages', () => {
     await expectScreen(page, cat, 'PrepTitle');
   });
 
+  test('a catalog that arrives late does not undo the customer\'s choice', async ({ page }) => {
+    const es = await texts(page, 'es-MX');
+    // French (the browser's language) is held back until Spanish has been chosen and shown.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/locales/fr-CA.json', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await start(page, `scenario=passes&${FAST}`);
+    await page.getByRole('combobox').selectOption('es-MX');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
+    const french = page.waitForResponse('**/locales/fr-CA.json');
+    release();
+    await french;
+    // One more round trip through the page, so the catalog's handler has run.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es-MX');
+  });
+
   test('the URL can ask for a language', async ({ page }) => {
     const es = await texts(page, 'es-MX');
     await start(page, `scenario=passes&${FAST}`);
