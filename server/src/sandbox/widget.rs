@@ -19,7 +19,10 @@ use crate::AppState;
 const PAGE: &str = include_str!("../../static/widget.html");
 const SCRIPT: &str = include_str!("../../static/widget.js");
 const STYLE: &str = include_str!("../../static/widget.css");
-const PRELOAD: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preload</title></head><body></body></html>";
+/// What `Persona.Client.preload` loads: the widget's script and style, into the cache.
+const PRELOAD: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preload</title>\
+<link rel=\"preload\" href=\"/widget.js\" as=\"script\"><link rel=\"preload\" href=\"/widget.css\" as=\"style\">\
+</head><body></body></html>";
 
 /// The widget's own policy: its script and style, framed only by the app.
 fn widget_policy(state: &AppState) -> HeaderValue {
@@ -31,11 +34,16 @@ fn widget_policy(state: &AppState) -> HeaderValue {
     .expect("plain ASCII")
 }
 
-fn page(state: &AppState, body: &'static str, content_type: &'static str) -> Response {
+fn page(
+    state: &AppState,
+    body: &'static str,
+    content_type: &'static str,
+    cache: &'static str,
+) -> Response {
     let mut response = (
         [
             (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "no-store"),
+            (header::CACHE_CONTROL, cache),
         ],
         body,
     )
@@ -52,22 +60,38 @@ fn page(state: &AppState, body: &'static str, content_type: &'static str) -> Res
 
 /// `GET /widget`.
 pub async fn widget_page(State(state): State<Arc<AppState>>) -> Response {
-    page(&state, PAGE, "text/html; charset=utf-8")
+    // The page's address carries the session token: never stored in a cache.
+    page(&state, PAGE, "text/html; charset=utf-8", "no-store")
 }
 
 /// `GET /widget.js`.
 pub async fn widget_script(State(state): State<Arc<AppState>>) -> Response {
-    page(&state, SCRIPT, "text/javascript; charset=utf-8")
+    page(
+        &state,
+        SCRIPT,
+        "text/javascript; charset=utf-8",
+        "public, max-age=3600",
+    )
 }
 
 /// `GET /widget.css`.
 pub async fn widget_style(State(state): State<Arc<AppState>>) -> Response {
-    page(&state, STYLE, "text/css; charset=utf-8")
+    page(
+        &state,
+        STYLE,
+        "text/css; charset=utf-8",
+        "public, max-age=3600",
+    )
 }
 
 /// `GET /preload`: what `Persona.Client.preload` loads to warm the cache.
 pub async fn preload(State(state): State<Arc<AppState>>) -> Response {
-    page(&state, PRELOAD, "text/html; charset=utf-8")
+    page(
+        &state,
+        PRELOAD,
+        "text/html; charset=utf-8",
+        "public, max-age=3600",
+    )
 }
 
 /// Body of `POST /widget/api/open`.
