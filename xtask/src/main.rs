@@ -1,6 +1,7 @@
 //! Project commands. `cargo xtask run` builds the SPA and serves it on the sandbox backend;
 //! `cargo xtask test` runs every test layer. Both install the tools they need first.
 
+mod bench;
 mod precompress;
 mod summary;
 mod toolchain;
@@ -10,6 +11,9 @@ use std::process::{Command, ExitCode};
 
 use summary::{LayerResult, Summary};
 
+/// The first-load ceiling in gzip bytes (HTML + CSS + JS glue + wasm).
+const FIRST_LOAD_CEILING: u64 = 180 * 1024;
+
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
@@ -18,6 +22,7 @@ commands:
   build              build the SPA (release) into dist/ with .br/.gz siblings
   run [--port N]     build, then serve the app on 127.0.0.1 (sandbox backend) and print the URL
   test               every test layer: native, browser (wasm-bindgen-test), end to end
+  bench              sizes, Lighthouse, latencies and memory, beside the incumbent (figures only)
 ";
 
 fn main() -> ExitCode {
@@ -28,6 +33,9 @@ fn main() -> ExitCode {
         Some("build") => build(&root).map(|_| ExitCode::SUCCESS),
         Some("run") => run(&root, &args[1..]),
         Some("test") => test(&root),
+        Some("bench") => {
+            toolchain::ensure_all(&root, false).and_then(|tools| bench::run(&root, &tools))
+        }
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -52,7 +60,7 @@ fn project_root() -> PathBuf {
 }
 
 /// Runs a command to completion, failing with a readable message.
-pub(crate) fn run_checked(cmd: &mut Command) -> Result<(), String> {
+pub fn run_checked(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
     let status = cmd
         .status()
@@ -65,7 +73,7 @@ pub(crate) fn run_checked(cmd: &mut Command) -> Result<(), String> {
 }
 
 /// Builds the release SPA into `dist/` and writes precompressed siblings.
-fn build(root: &Path) -> Result<(), String> {
+pub(crate) fn build(root: &Path) -> Result<(), String> {
     let tools = toolchain::ensure_build_tools(root)?;
     println!("==> building the SPA (trunk build --release)");
     let mut trunk = tools.command("trunk");
@@ -77,7 +85,7 @@ fn build(root: &Path) -> Result<(), String> {
 }
 
 /// Builds the server binary (dev profile, shared with the native tests) and returns its path.
-fn build_server(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn build_server(root: &Path) -> Result<PathBuf, String> {
     println!("==> building the server");
     run_checked(Command::new(env!("CARGO")).current_dir(root).args([
         "build",
@@ -89,14 +97,14 @@ fn build_server(root: &Path) -> Result<PathBuf, String> {
 }
 
 /// A loopback port nobody is listening on right now.
-fn free_port() -> Result<u16, String> {
+pub(crate) fn free_port() -> Result<u16, String> {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .map_err(|e| format!("no free loopback port: {e}"))
 }
 
-fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
@@ -189,6 +197,22 @@ fn test(root: &Path) -> Result<ExitCode, String> {
         Err(message) => LayerResult::broken("end-to-end", message),
     };
     summary.push(e2e);
+
+    // The first-load size must not creep up. The ceiling is the measured size plus a little
+    // room, not the 120 KB target (see the README's performance notes).
+    let budget = match bench::first_load_gzip(&root.join("dist")) {
+        Ok(total) if total <= FIRST_LOAD_CEILING => {
+            println!("\n==> first load: {total} bytes gzip, ceiling {FIRST_LOAD_CEILING}");
+            LayerResult::single("size", true, String::new())
+        }
+        Ok(total) => LayerResult::single(
+            "size",
+            false,
+            format!("first load is {total} bytes gzip, over the ceiling of {FIRST_LOAD_CEILING}"),
+        ),
+        Err(e) => LayerResult::broken("size", e),
+    };
+    summary.push(budget);
 
     summary::print_fault_matrix(&matrix);
     summary.print();

@@ -27,6 +27,20 @@ impl LayerResult {
         }
     }
 
+    /// A check that passes or fails as a whole.
+    pub fn single(name: &'static str, passed: bool, problem: String) -> Self {
+        if !passed {
+            eprintln!("{name}: {problem}");
+        }
+        LayerResult {
+            name,
+            passed: u64::from(passed),
+            failed: u64::from(!passed),
+            skipped: 0,
+            problem: None,
+        }
+    }
+
     /// Runs a `cargo test` invocation, adding up its `test result:` lines.
     pub fn from_cargo(name: &'static str, cmd: &mut Command) -> Self {
         let mut result = LayerResult {
