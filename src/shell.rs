@@ -23,6 +23,9 @@ use crate::ui::{I18n, Page};
 const REMEMBERED_KEY: &str = "kyc-onboarding.verification";
 /// Set in this tab's session storage while it follows the customer's phone.
 const HANDOFF_KEY: &str = "kyc-onboarding.handoff";
+/// Set in this tab's session storage from "Start verification" until a verification is taken
+/// up, so a reload in between carries on.
+const STARTING_KEY: &str = "kyc-onboarding.starting";
 
 /// Settings that arrive with the session.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -66,6 +69,17 @@ fn storage() -> Option<web_sys::Storage> {
 
 fn tab_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// Sets or clears a flag in this tab's session storage (a flag only: no data).
+fn mark(key: &str, on: bool) {
+    if let Some(s) = tab_storage() {
+        let _ = if on {
+            s.set_item(key, "1")
+        } else {
+            s.remove_item(key)
+        };
+    }
 }
 
 fn now() -> i64 {
@@ -119,12 +133,15 @@ impl Shell {
         window_event_listener(leptos::ev::offline, move |_| {
             shell.dispatch(Event::Connectivity { online: false })
         });
-        let handoff = tab_storage()
-            .and_then(|s| s.get_item(HANDOFF_KEY).ok().flatten())
-            .is_some();
+        let marked = |key| {
+            tab_storage()
+                .and_then(|s| s.get_item(key).ok().flatten())
+                .is_some()
+        };
         self.dispatch(Event::AppStarted {
             remembered,
-            handoff,
+            handoff: marked(HANDOFF_KEY),
+            starting: marked(STARTING_KEY),
         });
         if !online {
             self.dispatch(Event::Connectivity { online: false });
@@ -211,15 +228,8 @@ impl Shell {
                     let _ = s.remove_item(REMEMBERED_KEY);
                 }
             }
-            Effect::MarkHandoff(on) => {
-                if let Some(s) = tab_storage() {
-                    let _ = if on {
-                        s.set_item(HANDOFF_KEY, "1")
-                    } else {
-                        s.remove_item(HANDOFF_KEY)
-                    };
-                }
-            }
+            Effect::MarkHandoff(on) => mark(HANDOFF_KEY, on),
+            Effect::MarkStarting(on) => mark(STARTING_KEY, on),
             Effect::FetchSession
             | Effect::FetchCustomer { .. }
             | Effect::ListVerifications { .. }

@@ -329,6 +329,9 @@ pub enum Event {
         remembered: Option<String>,
         /// This device was following the customer's phone.
         handoff: bool,
+        /// The customer had asked to start and no verification was taken up yet (a reload
+        /// while the first one was being looked for or created).
+        starting: bool,
     },
     /// `GET /session` answered.
     SessionLoaded {
@@ -456,6 +459,9 @@ pub enum Effect {
     FetchHandoffStatus,
     /// Note for a reload that this device follows a phone (or no longer does).
     MarkHandoff(bool),
+    /// Note for a reload that the customer asked to start (or that a verification was taken
+    /// up since): a reload then carries on instead of asking again.
+    MarkStarting(bool),
     /// Tell the page that embeds or opened the app (never personal data or tokens).
     Notify(HostEvent),
     /// Switch to this screen.
@@ -823,6 +829,8 @@ pub struct Flow {
     online: bool,
     /// This device hands the verification to the customer's phone and follows it.
     following_phone: bool,
+    /// The customer asked to start and no verification has been taken up since.
+    starting: bool,
 }
 
 impl Flow {
@@ -844,6 +852,7 @@ impl Flow {
             token_refusals: 0,
             online: true,
             following_phone: false,
+            starting: false,
         }
     }
 
@@ -936,10 +945,12 @@ impl Flow {
             Event::AppStarted {
                 remembered,
                 handoff,
+                starting,
             } => {
                 *self = Flow::new(&self.language);
                 self.remembered = remembered;
                 self.following_phone = handoff;
+                self.starting = starting;
                 self.send(RequestKind::Session, fx);
             }
             Event::SessionLoaded { customer_guid } => {
@@ -1245,6 +1256,9 @@ impl Flow {
 
     fn on_list(&mut self, now: Millis, list: Vec<IdentityVerification>, fx: &mut Vec<Effect>) {
         let purpose = match self.phase {
+            // Asked to start before a reload: carry on with that, as if the click's own list
+            // had come back.
+            Phase::Listing(_) if self.starting => ListPurpose::Start,
             Phase::Listing(purpose) => purpose,
             _ => return,
         };
@@ -1318,6 +1332,10 @@ impl Flow {
             self.poll_attempt = 0;
         }
         self.tracked = Some(Tracked::from(v));
+        if self.starting {
+            self.starting = false;
+            fx.push(Effect::MarkStarting(false));
+        }
         if self.remembered.as_deref() != Some(v.guid.as_str()) {
             self.remembered = Some(v.guid.clone());
             fx.push(Effect::Remember(v.guid.clone()));
@@ -1642,6 +1660,10 @@ impl Flow {
             ) if !busy => {
                 self.create_attempts = 0;
                 fx.push(Effect::Notify(HostEvent::Started));
+                if !self.starting {
+                    self.starting = true;
+                    fx.push(Effect::MarkStarting(true));
+                }
                 self.phase = Phase::Listing(ListPurpose::Start);
                 self.send(RequestKind::ListVerifications, fx);
             }
@@ -1688,11 +1710,13 @@ impl Flow {
             (UserAction::Retry, Phase::Problem(_) | Phase::SessionEnded) => {
                 let remembered = self.remembered.clone();
                 let handoff = self.following_phone;
+                let starting = self.starting;
                 self.handle(
                     now,
                     Event::AppStarted {
                         remembered,
                         handoff,
+                        starting,
                     },
                     fx,
                 );

@@ -24,6 +24,25 @@ test('reload while preparing carries on to the capture', async ({ page }) => {
   expect((await serverState(page)).verifications).toBe(1);
 });
 
+test('a reload before the verification exists still carries on, with no duplicate', async ({ page }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  // Hold the first create request, unanswered, so the reload lands before the server ever
+  // sees it; later ones go through.
+  let held = 0;
+  await page.route('**/api/identity_verifications', async (route) => {
+    if (route.request().method() !== 'POST' || held > 0) return route.continue();
+    held += 1;
+  });
+  await page.getByRole('button', { name: cat.messages.PrepStart }).click();
+  await expect.poll(() => held).toBe(1);
+  expect((await serverState(page)).verifications).toBe(0);
+  await page.reload();
+  await expectCapture(page);
+  expect((await serverState(page)).verifications).toBe(1);
+});
+
 test('reload with Persona open offers to continue', async ({ page }) => {
   const cat = await catalog(page.request);
   await start(page, `scenario=passes&${FAST}`);

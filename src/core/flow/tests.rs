@@ -11,11 +11,13 @@ const INQUIRY: &str = "inq_1";
 const T0: Millis = 1_795_428_000_000;
 
 /// Drives a flow like the shell does, keeping the time. What the flow tells the host page
-/// is set aside in `notified`, so the scenarios below read as the flow's own work.
+/// is set aside in `notified`, and its notes of a pending start in `starting_marks`, so the
+/// scenarios below read as the flow's own work.
 struct Harness {
     flow: Flow,
     now: Millis,
     notified: Vec<HostEvent>,
+    starting_marks: Vec<bool>,
 }
 
 impl Harness {
@@ -24,6 +26,7 @@ impl Harness {
             flow: Flow::new("en-US"),
             now: T0,
             notified: Vec::new(),
+            starting_marks: Vec::new(),
         }
     }
 
@@ -34,6 +37,10 @@ impl Harness {
             .filter(|e| match e {
                 Effect::Notify(event) => {
                     self.notified.push(event.clone());
+                    false
+                }
+                Effect::MarkStarting(on) => {
+                    self.starting_marks.push(*on);
                     false
                 }
                 _ => true,
@@ -52,6 +59,7 @@ impl Harness {
             self.send(Event::AppStarted {
                 remembered: remembered.map(str::to_owned),
                 handoff: false,
+                starting: false,
             }),
             [Effect::FetchSession]
         );
@@ -198,7 +206,8 @@ fn happy_path_from_prep_to_verified() {
     assert_eq!(
         h.send(Event::AppStarted {
             remembered: None,
-            handoff: false
+            handoff: false,
+            starting: false,
         }),
         [Effect::FetchSession]
     );
@@ -320,6 +329,7 @@ fn the_host_hears_each_outcome_and_error_once() {
     h.send(Event::AppStarted {
         remembered: None,
         handoff: false,
+        starting: false,
     });
     for _ in 0..RetryPolicy::HTTP.max_attempts {
         h.send(failed(RequestKind::Session, 503));
@@ -386,6 +396,7 @@ fn customer_state_decides_before_any_verification() {
         h.send(Event::AppStarted {
             remembered: None,
             handoff: false,
+            starting: false,
         });
         h.send(Event::SessionLoaded {
             customer_guid: CUSTOMER.into(),
@@ -408,6 +419,7 @@ fn a_customer_still_being_created_is_polled() {
     h.send(Event::AppStarted {
         remembered: None,
         handoff: false,
+        starting: false,
     });
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
@@ -806,6 +818,85 @@ fn a_lost_create_response_never_makes_a_duplicate() {
     );
 }
 
+/// Page load of a tab whose customer had pressed "Start verification", up to the list.
+fn reloaded_while_starting(h: &mut Harness) {
+    h.send(Event::AppStarted {
+        remembered: None,
+        handoff: false,
+        starting: true,
+    });
+    h.send(Event::SessionLoaded {
+        customer_guid: CUSTOMER.into(),
+    });
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [list_verifications()]
+    );
+}
+
+#[test]
+fn a_start_is_noted_until_a_verification_is_taken_up() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    assert_eq!(h.starting_marks, [true]);
+    h.send(Event::VerificationsListed(vec![]));
+    assert_eq!(h.starting_marks, [true], "still to be created");
+    h.send(Event::VerificationCreated(verification("storing", None)));
+    assert_eq!(h.starting_marks, [true, false]);
+}
+
+#[test]
+fn a_reload_before_the_create_carries_on_instead_of_asking_again() {
+    let mut h = Harness::new();
+    reloaded_while_starting(&mut h);
+    // Nothing was created before the reload: create now, without the prep screen.
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![])),
+        [
+            create(),
+            Effect::Show(Screen::Preparing(PreparingStage::Creating))
+        ]
+    );
+    h.send(Event::VerificationCreated(verification("storing", None)));
+    assert_eq!(h.starting_marks, [false]);
+}
+
+#[test]
+fn a_reload_after_a_create_whose_answer_was_cut_off_takes_it_up() {
+    let mut h = Harness::new();
+    reloaded_while_starting(&mut h);
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![verification(
+            "storing", None
+        )])),
+        [
+            Effect::Remember(IV.into()),
+            fetch_iv(),
+            Effect::Show(Screen::Preparing(PreparingStage::WaitingForInquiry))
+        ]
+    );
+    assert_eq!(h.starting_marks, [false]);
+}
+
+#[test]
+fn a_reload_after_try_again_makes_the_new_verification_not_the_old_outcome() {
+    let mut h = Harness::new();
+    reloaded_while_starting(&mut h);
+    // The verification before "Try again" failed with retryable codes.
+    let fx = h.send(Event::VerificationsListed(vec![completed(
+        "failed",
+        &["id_check_failure"],
+    )]));
+    assert_eq!(
+        fx,
+        [
+            create(),
+            Effect::Show(Screen::Preparing(PreparingStage::Creating))
+        ]
+    );
+}
+
 #[test]
 fn repeated_create_failures_stop_with_a_problem_screen() {
     let mut h = Harness::new();
@@ -891,6 +982,7 @@ fn an_endless_storm_ends_on_a_problem_screen_with_try_again() {
     h.send(Event::AppStarted {
         remembered: None,
         handoff: false,
+        starting: false,
     });
     let mut fx = h.send(failed(RequestKind::Session, 503));
     for _ in 1..RetryPolicy::HTTP.max_attempts {
@@ -909,6 +1001,7 @@ fn a_definite_server_error_is_not_retried() {
     h.send(Event::AppStarted {
         remembered: None,
         handoff: false,
+        starting: false,
     });
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
@@ -927,6 +1020,7 @@ fn session_end_is_its_own_screen_from_anywhere() {
     h.send(Event::AppStarted {
         remembered: None,
         handoff: false,
+        starting: false,
     });
     assert_eq!(
         h.send(failed(RequestKind::Session, 401)),
@@ -1392,6 +1486,7 @@ fn a_reload_while_following_the_phone_keeps_following() {
     h.send(Event::AppStarted {
         remembered: None,
         handoff: true,
+        starting: false,
     });
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
@@ -1520,10 +1615,13 @@ mod properties {
 
     fn any_event() -> impl Strategy<Value = Event> {
         prop_oneof![
-            proptest::option::of(Just(IV.to_owned())).prop_map(|remembered| Event::AppStarted {
-                remembered,
-                handoff: false
-            }),
+            (proptest::option::of(Just(IV.to_owned())), any::<bool>()).prop_map(
+                |(remembered, starting)| Event::AppStarted {
+                    remembered,
+                    handoff: false,
+                    starting,
+                }
+            ),
             Just(Event::SessionLoaded {
                 customer_guid: CUSTOMER.into()
             }),
