@@ -72,14 +72,7 @@ impl I18n {
 
     /// A message's text in the language in use (tracked).
     pub fn text(&self, msg: Msg) -> &'static str {
-        let lang = self.lang.get();
-        if lang == Lang::En {
-            return msg.en();
-        }
-        self.catalogs
-            .with_value(|list| list.iter().find(|(l, _)| *l == lang).map(|(_, c)| *c))
-            .and_then(|catalog| catalog.get(msg))
-            .unwrap_or_else(|| msg.en())
+        self.text_in(self.lang.get(), msg)
     }
 
     /// The language in use, without tracking.
@@ -89,7 +82,11 @@ impl I18n {
 
     /// A message's text in the language in use, without tracking.
     pub fn text_now(&self, msg: Msg) -> &'static str {
-        let lang = self.lang.get_untracked();
+        self.text_in(self.lang.get_untracked(), msg)
+    }
+
+    /// A message's text in `lang`, English where its catalog is not loaded or lacks it.
+    fn text_in(&self, lang: Lang, msg: Msg) -> &'static str {
         if lang == Lang::En {
             return msg.en();
         }
