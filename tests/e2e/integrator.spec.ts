@@ -67,11 +67,16 @@ test.describe('languages', () => {
   });
 });
 
-test('events reach the page by a DOM event, with no personal data or token', async ({ page }) => {
+/** Collects the app's DOM events on `window` from page load on. */
+async function recordEvents(page: Page): Promise<void> {
   await page.addInitScript(() => {
     (window as any).__events = [];
     addEventListener('kyc-onboarding', (e: any) => (window as any).__events.push(e.detail));
   });
+}
+
+test('events reach the page by a DOM event, with no personal data or token', async ({ page }) => {
+  await recordEvents(page);
   const cat = await catalog(page.request);
   await start(page, `scenario=passes&${FAST}`);
   await startCapture(page, cat);
@@ -107,10 +112,7 @@ test('embedded in an iframe, the app posts its events to the host origin', async
 });
 
 test('a Persona error is an event too', async ({ page }) => {
-  await page.addInitScript(() => {
-    (window as any).__events = [];
-    addEventListener('kyc-onboarding', (e: any) => (window as any).__events.push(e.detail));
-  });
+  await recordEvents(page);
   const cat = await catalog(page.request);
   await start(page, `scenario=passes&${FAST}`);
   await startCapture(page, cat);
