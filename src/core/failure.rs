@@ -257,8 +257,16 @@ pub fn tips_for(codes: &[FailureCode]) -> Vec<TipGroup> {
     if scores.is_empty() {
         return TipGroup::GENERAL.to_vec();
     }
-    scores.sort_by(|(ga, sa), (gb, sb)| sb.cmp(sa).then(ga.cmp(gb)));
-    scores.into_iter().map(|(g, _)| g).collect()
+    // Highest score first, ties in display order: picked one by one from a handful of
+    // groups, which keeps sorting code out of the wasm.
+    let mut ordered = Vec::with_capacity(scores.len());
+    while let Some(best) = (0..scores.len()).min_by(|&a, &b| {
+        let ((ga, sa), (gb, sb)) = (scores[a], scores[b]);
+        sb.cmp(&sa).then(ga.cmp(&gb))
+    }) {
+        ordered.push(scores.swap_remove(best).0);
+    }
+    ordered
 }
 
 #[cfg(test)]

@@ -1262,12 +1262,16 @@ impl Flow {
             Phase::Listing(purpose) => purpose,
             _ => return,
         };
-        let mut kyc: Vec<&IdentityVerification> = list.iter().filter(|v| v.is_kyc()).collect();
-        // Newest first, whatever order the page came in (missing dates sort last).
-        kyc.sort_by_key(|v| std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339)));
-        let newest = kyc.first().copied();
+        // Newest first, whatever order the page came in: missing dates count as oldest, and
+        // among equal dates the page's order wins (`min_by_key` keeps the first). No sort, so
+        // no sorting code in the wasm.
+        let age = |v: &&IdentityVerification| {
+            std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339))
+        };
+        let kyc = || list.iter().filter(|v| v.is_kyc());
+        let newest = kyc().min_by_key(age);
         // The newest verification still in flight that can be carried on.
-        let reusable = kyc.iter().copied().find(|v| can_carry_on(v, now));
+        let reusable = kyc().filter(|v| can_carry_on(v, now)).min_by_key(age);
         match purpose {
             ListPurpose::Start => match reusable {
                 Some(v) => {

@@ -336,23 +336,6 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
-/// An object of strings (language catalogs).
-impl FromJson for std::collections::BTreeMap<String, String> {
-    fn from_json(value: &Json) -> Result<Self, String> {
-        match value {
-            Json::Obj(fields) => fields
-                .iter()
-                .map(|(k, v)| {
-                    String::from_json(v)
-                        .map(|s| (k.clone(), s))
-                        .map_err(|e| format!("{k}: {e}"))
-                })
-                .collect(),
-            _ => Err("expected an object".to_owned()),
-        }
-    }
-}
-
 /// Reads an object's field: missing or `null` reads as the type's "nothing" (`None`, an
 /// empty list); a required field uses [`required`] instead.
 pub fn field<T: FromJson>(object: &Json, key: &str) -> Result<T, String> {

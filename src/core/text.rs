@@ -358,10 +358,24 @@ pub struct Catalog {
 impl Catalog {
     /// Reads a catalog; unknown keys are ignored, missing ones fall back to English.
     pub fn parse(json: &str) -> Result<Catalog, super::api::ParseError> {
-        let map: std::collections::BTreeMap<String, String> = super::api::parse(json)?;
-        Ok(Catalog {
-            texts: Msg::ALL.iter().map(|m| map.get(m.key()).cloned()).collect(),
-        })
+        use super::json::{FromJson, Json};
+        let shape = |message: String| super::api::ParseError::Shape { message };
+        let value = Json::parse(json)?;
+        if !matches!(value, Json::Obj(_)) {
+            return Err(shape("expected an object".to_owned()));
+        }
+        // Looked up key by key: no map, so no sorting code in the wasm.
+        let texts = Msg::ALL
+            .iter()
+            .map(|m| match value.get(m.key()) {
+                None => Ok(None),
+                Some(text) => String::from_json(text)
+                    .map(Some)
+                    .map_err(|e| format!("{}: {e}", m.key())),
+            })
+            .collect::<Result<_, _>>()
+            .map_err(shape)?;
+        Ok(Catalog { texts })
     }
 
     /// The text of a message, if the catalog has it.
@@ -400,9 +414,12 @@ mod catalog_tests {
             let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
             let catalog = Catalog::parse(&json).unwrap_or_else(|e| panic!("{path}: {e}"));
             assert_eq!(catalog.missing(), Vec::<&str>::new(), "{path} lacks keys");
-            let map: std::collections::BTreeMap<String, String> =
-                crate::core::api::parse(&json).unwrap();
-            for key in map.keys() {
+            let crate::core::json::Json::Obj(fields) =
+                crate::core::json::Json::parse(&json).unwrap()
+            else {
+                panic!("{path} is not an object");
+            };
+            for (key, _) in &fields {
                 assert!(
                     Msg::ALL.iter().any(|m| m.key() == key),
                     "{path}: unknown key {key}"
@@ -446,5 +463,13 @@ mod catalog_tests {
         assert_eq!(c.get(Msg::PrepStart), None);
         assert_eq!(c.missing().len(), Msg::ALL.len() - 1);
         assert!(Catalog::parse("[1,2]").is_err());
+    }
+
+    #[test]
+    fn a_catalog_text_that_is_not_a_string_is_an_error_naming_its_key() {
+        let err = Catalog::parse(r#"{"PrepTitle":7}"#).unwrap_err();
+        assert!(err.to_string().contains("PrepTitle"), "{err}");
+        // Values under keys the app does not know are not read at all.
+        assert!(Catalog::parse(r#"{"NotAKey":7}"#).is_ok());
     }
 }

@@ -595,6 +595,52 @@ fn older_in_flight_verification_is_preferred_over_a_newer_finished_one() {
     assert_eq!(fx[1], launch(None), "no duplicate: {fx:?}");
 }
 
+#[test]
+fn the_newest_in_flight_verification_is_carried_on_whatever_the_page_order() {
+    let undated = || {
+        let mut v = verification_at("iv_undated", "waiting", Some(INQUIRY), T0);
+        v.created_at = None;
+        v
+    };
+    let pages = [
+        // Oldest first, newest first, and an undated one first: the newest dated one wins.
+        vec![
+            undated(),
+            verification_at("iv_old", "waiting", Some(INQUIRY), T0),
+            verification_at("iv_new", "waiting", Some(INQUIRY), T0 + 1_000),
+        ],
+        vec![
+            verification_at("iv_new", "waiting", Some(INQUIRY), T0 + 1_000),
+            undated(),
+            verification_at("iv_old", "waiting", Some(INQUIRY), T0),
+        ],
+    ];
+    for page in pages {
+        let mut h = Harness::new();
+        h.loaded(None, vec![]);
+        h.send(Event::User(UserAction::Start));
+        let fx = h.send(Event::VerificationsListed(page));
+        assert!(fx.contains(&Effect::Remember("iv_new".into())), "{fx:?}");
+    }
+    // With equal dates the page's order decides; an undated one only when it is alone.
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    let fx = h.send(Event::VerificationsListed(vec![
+        verification_at("iv_first", "waiting", Some(INQUIRY), T0),
+        verification_at("iv_second", "waiting", Some(INQUIRY), T0),
+    ]));
+    assert!(fx.contains(&Effect::Remember("iv_first".into())), "{fx:?}");
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    let fx = h.send(Event::VerificationsListed(vec![undated()]));
+    assert!(
+        fx.contains(&Effect::Remember("iv_undated".into())),
+        "{fx:?}"
+    );
+}
+
 /// Runs the flow to Persona's completion, then answers the verification poll with `result`.
 fn finish_with(result: IdentityVerification) -> (Harness, Vec<Effect>) {
     let mut h = Harness::new();
