@@ -149,7 +149,9 @@ fn ensure_npm_packages(root: &Path) -> Result<(), String> {
         (None, _) => return Err("package-lock.json is missing".to_owned()),
         _ => {}
     }
-    println!("==> installing npm packages (npm ci: persona SDK, binaryen, terser, Playwright, axe-core)");
+    println!(
+        "==> installing npm packages (npm ci: persona SDK, binaryen, terser, Playwright, axe-core)"
+    );
     run_checked(
         Command::new("npm")
             .current_dir(root)
