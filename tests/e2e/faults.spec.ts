@@ -4,7 +4,7 @@
 // Each cell's result goes to target/fault-matrix/, which `cargo xtask test` prints as a table.
 import { test, expect } from '@playwright/test';
 import * as fs from 'fs';
-import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, serverState, start, startCapture } from './helpers';
+import { catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, persona, serverState, start, startCapture } from './helpers';
 
 const endpoints = ['session', 'customer', 'list', 'create', 'verification', 'persona_session'];
 const kinds: Array<[string, string]> = [
@@ -36,7 +36,7 @@ test.describe('fault matrix', () => {
           await start(page, `scenario=passes&${FAST}&fault=${endpoint}:${rule}`);
           await startCapture(page, cat);
           await persona(page).getByRole('button', { name: 'Begin' }).click();
-          await persona(page).getByRole('button', { name: 'Exit the simulated flow' }).click();
+          await exitPersona(page);
           await expectScreen(page, cat, 'PausedTitle');
           await page.getByRole('button', { name: cat.messages.Resume }).click();
           await expectCapture(page);

@@ -7,7 +7,7 @@
 // 20 cycles and would also show in the listener count, which must not grow at all; the
 // margin covers the engine's own caches and allocator slack.
 import { test, expect } from '@playwright/test';
-import { catalog, expectCapture, expectScreen, FAST, persona, start, startCapture } from './helpers';
+import { catalog, exitPersona, expectCapture, expectScreen, FAST, persona, start, startCapture } from './helpers';
 
 test('open and cancel Persona 20 times', async ({ page, isMobile }) => {
   test.skip(isMobile, 'measured once, on desktop');
@@ -32,7 +32,7 @@ test('open and cancel Persona 20 times', async ({ page, isMobile }) => {
     await page.getByRole('button', { name: cat.messages.Resume }).click();
     await expectCapture(page);
     await expect(page.locator('iframe')).toHaveCount(1);
-    await persona(page).getByRole('button', { name: 'Exit the simulated flow' }).click();
+    await exitPersona(page);
     await expectScreen(page, cat, 'PausedTitle');
     await expect(page.locator('iframe.persona-widget__iframe')).toHaveCount(0);
     await expect(page.locator('.persona-widget__overlay')).toHaveCount(0);
@@ -41,7 +41,7 @@ test('open and cancel Persona 20 times', async ({ page, isMobile }) => {
   await start(page, `scenario=passes&${FAST}`);
   await startCapture(page, cat);
   await persona(page).getByRole('button', { name: 'Begin' }).click();
-  await persona(page).getByRole('button', { name: 'Exit the simulated flow' }).click();
+  await exitPersona(page);
   await expectScreen(page, cat, 'PausedTitle');
   for (let i = 0; i < 2; i++) await cycle(); // warm up caches and the allocator
   const before = await measure();

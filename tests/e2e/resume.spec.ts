@@ -1,6 +1,6 @@
 // Leaving part-way: cancel, reload, and a lost create response never making a duplicate.
 import { test, expect } from '@playwright/test';
-import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, serverState, start, startCapture, watchErrors } from './helpers';
+import { catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, persona, serverState, start, startCapture, watchErrors } from './helpers';
 
 test('cancel, then continue where you left off', async ({ page }) => {
   const errors = watchErrors(page);
@@ -8,7 +8,7 @@ test('cancel, then continue where you left off', async ({ page }) => {
   await start(page, `scenario=passes&${FAST}`);
   await startCapture(page, cat);
   await persona(page).getByRole('button', { name: 'Begin' }).click();
-  await persona(page).getByRole('button', { name: 'Exit the simulated flow' }).click();
+  await exitPersona(page);
   await expectScreen(page, cat, 'PausedTitle');
   await expect(page.locator('iframe.persona-widget__iframe')).toHaveCount(0);
   await page.getByRole('button', { name: cat.messages.Resume }).click();
@@ -41,7 +41,7 @@ test('read the tips again, then start: the same verification', async ({ page }) 
   await start(page, `scenario=passes&${FAST}`);
   await startCapture(page, cat);
   await persona(page).getByRole('button', { name: 'Begin' }).click();
-  await persona(page).getByRole('button', { name: 'Exit the simulated flow' }).click();
+  await exitPersona(page);
   await expectScreen(page, cat, 'PausedTitle');
   await page.getByRole('button', { name: cat.messages.ReadTipsAgain }).click();
   await expectScreen(page, cat, 'PrepTitle');

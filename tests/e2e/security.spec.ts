@@ -2,7 +2,7 @@
 // policy, and afterwards no token in storage, script-readable cookies, the address history
 // or the console.
 import { test, expect } from '@playwright/test';
-import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, start, startCapture } from './helpers';
+import { catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, persona, start, startCapture } from './helpers';
 
 test('a whole flow: zero CSP violations, no token left anywhere readable', async ({ page, context }) => {
   await page.addInitScript(() => {
@@ -37,7 +37,7 @@ test('a whole flow: zero CSP violations, no token left anywhere readable', async
   await startCapture(page, cat);
   await collect();
   await persona(page).getByRole('button', { name: 'Begin' }).click();
-  await persona(page).getByRole('button', { name: 'Exit the simulated flow' }).click();
+  await exitPersona(page);
   await expectScreen(page, cat, 'PausedTitle');
   await page.getByRole('button', { name: cat.messages.Resume }).click();
   await expectCapture(page);
