@@ -58,8 +58,8 @@ export function persona(page: Page) {
  * Leaves the simulated Persona flow with its exit button, as an event dispatched inside the
  * widget. The widget is a cross-site iframe that the app removes as soon as it hears of the
  * exit; a pointer click there can leave Playwright waiting forever for an input
- * acknowledgement from the removed frame, although the app did react (seen once in 22 x N
- * cycles of the leak test). The app's reaction is what the callers assert.
+ * acknowledgement from the removed frame, although the app did react (seen once in a CI run
+ * of the leak test, which exits 22 times). The app's reaction is what the callers assert.
  */
 export async function exitPersona(page: Page): Promise<void> {
   await persona(page).getByRole('button', { name: 'Exit the simulated flow' }).dispatchEvent('click');
