@@ -358,12 +358,10 @@ pub struct Catalog {
 impl Catalog {
     /// Reads a catalog; unknown keys are ignored, missing ones fall back to English.
     pub fn parse(json: &str) -> Result<Catalog, super::api::ParseError> {
-        use super::json::{FromJson, Json};
+        use super::json::{object, FromJson, Json};
         let shape = |message: String| super::api::ParseError::Shape { message };
         let value = Json::parse(json)?;
-        if !matches!(value, Json::Obj(_)) {
-            return Err(shape("expected an object".to_owned()));
-        }
+        let value = object(&value).map_err(shape)?;
         // Looked up key by key: no map, so no sorting code in the wasm.
         let texts = Msg::ALL
             .iter()
