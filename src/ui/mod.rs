@@ -322,51 +322,17 @@ pub fn ReasonList(
 }
 
 /// Mounts [`App`] into `#app` (or the body when the page has no such element), replacing the
-/// static first paint that `index.html` carries, once that paint has reached the screen.
+/// static first paint that `index.html` carries. The page's bootstrap script (`pattern_script`
+/// in `Trunk.toml`) starts the wasm only once that paint has reached the screen.
 pub fn mount() {
     let target = document()
         .get_element_by_id("app")
         .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
-    let Some(el) = target else {
-        return leptos::mount::mount_to_body(App);
-    };
-    // The splash's picture decodes off the main thread; replacing it before it is shown would
-    // leave the customer a frame or two of blank space and push the largest paint to after
-    // the first API answers. So: wait for the picture, let one frame show it, then mount.
-    let hero: Option<wasm_bindgen::JsValue> =
-        el.query_selector("img.hero").ok().flatten().map(Into::into);
-    // Leptos' executor starts with the mount, so this waits on wasm-bindgen's.
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Some(hero) = hero {
-            let _ = crate::api::await_value(crate::api::call_method(&hero, "decode", &[])).await;
-        }
-        after_next_paint(move || {
+    match target {
+        Some(el) => {
             el.set_inner_html("");
             leptos::mount::mount_to(el, App).forget();
-        });
-    });
-}
-
-/// Runs `then` once the next frame has been painted (two animation frames), or after 100 ms
-/// where frames do not come (a tab in the background).
-fn after_next_paint(then: impl FnOnce() + 'static) {
-    use std::cell::Cell;
-    use std::rc::Rc;
-    let then = Rc::new(Cell::new(Some(then)));
-    let by_frame = Rc::clone(&then);
-    request_animation_frame(move || {
-        request_animation_frame(move || {
-            if let Some(f) = by_frame.take() {
-                f();
-            }
-        })
-    });
-    set_timeout(
-        move || {
-            if let Some(f) = then.take() {
-                f();
-            }
-        },
-        std::time::Duration::from_millis(100),
-    );
+        }
+        None => leptos::mount::mount_to_body(App),
+    }
 }
