@@ -35,12 +35,16 @@ pub struct SecurityHeaders {
 }
 
 impl SecurityHeaders {
-    /// A strict policy for the built `index.html`: only our own scripts, plus the exact
-    /// inline loader trunk writes into the page, allowed by its hash. No `unsafe-inline`.
+    /// A strict policy for the built `index.html`: only our own scripts and styles, plus the
+    /// exact inline loader and stylesheet the build writes into the page, each allowed by its
+    /// hash. No `unsafe-inline`.
     pub fn new(index_html: &str, input: &PolicyInput) -> SecurityHeaders {
-        let hashes: String = inline_scripts(index_html)
-            .map(|script| format!(" 'sha256-{}'", sha256_base64(script)))
-            .collect();
+        let hashes = |tag| -> String {
+            inline_blocks(index_html, tag)
+                .map(|block| format!(" 'sha256-{}'", sha256_base64(block)))
+                .collect()
+        };
+        let (script_hashes, style_hashes) = (hashes("script"), hashes("style"));
         let sdk = input
             .sdk_origin
             .as_deref()
@@ -57,8 +61,8 @@ impl SecurityHeaders {
             input.frame_ancestors.join(" ")
         };
         let csp = format!(
-            "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{hashes}{sdk}; \
-             style-src 'self'; style-src-attr 'unsafe-hashes' 'sha256-{overlay}'; \
+            "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{script_hashes}{sdk}; \
+             style-src 'self'{style_hashes}; style-src-attr 'unsafe-hashes' 'sha256-{overlay}'; \
              img-src 'self' data:{images}; font-src 'self'; connect-src 'self'; \
              frame-src {frames}; child-src {frames}; manifest-src 'self'; base-uri 'none'; \
              form-action 'self'; frame-ancestors {ancestors}",
@@ -89,17 +93,18 @@ impl SecurityHeaders {
     }
 }
 
-/// The contents of every `<script>` element without a `src` attribute.
-pub fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+/// The contents of every `<tag>` element (`script` or `style`) without a `src` attribute.
+pub fn inline_blocks<'a>(html: &'a str, tag: &'a str) -> impl Iterator<Item = &'a str> {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
     let mut rest = html;
     std::iter::from_fn(move || loop {
-        let start = rest.find("<script")?;
+        let start = rest.find(&open)?;
         let open_end = start + rest[start..].find('>')?;
-        let attrs = &rest[start + "<script".len()..open_end];
+        let attrs = &rest[start + open.len()..open_end];
         let body_start = open_end + 1;
-        let body_end = body_start + rest[body_start..].find("</script>")?;
+        let body_end = body_start + rest[body_start..].find(&close)?;
         let body = &rest[body_start..body_end];
-        rest = &rest[body_end + "</script>".len()..];
+        rest = &rest[body_end + close.len()..];
         if !attrs.contains("src=") && !body.trim().is_empty() {
             return Some(body);
         }
@@ -146,11 +151,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_only_inline_scripts() {
+    fn finds_only_inline_blocks() {
         let html = r#"<head><script src="/a.js"></script><script type="module">import init from '/x.js';
-await init();</script></head><body><script>  </script></body>"#;
-        let found: Vec<&str> = inline_scripts(html).collect();
+await init();</script><style>p{color:red}</style></head><body><script>  </script></body>"#;
+        let found: Vec<&str> = inline_blocks(html, "script").collect();
         assert_eq!(found, ["import init from '/x.js';\nawait init();"]);
+        let styles: Vec<&str> = inline_blocks(html, "style").collect();
+        assert_eq!(styles, ["p{color:red}"]);
     }
 
     #[test]
@@ -163,8 +170,21 @@ await init();</script></head><body><script>  </script></body>"#;
             "{csp}"
         );
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
+        assert!(csp.contains("style-src 'self';"), "no inline style, no hash: {csp}");
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn policy_carries_the_hash_of_each_inline_stylesheet() {
+        let policy = SecurityHeaders::new("<style>alert(1)</style>", &PolicyInput::default());
+        let csp = policy.csp().to_str().unwrap();
+        // The same text as the script above, so the same hash, here under style-src.
+        assert!(
+            csp.contains("style-src 'self' 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI=';"),
+            "{csp}"
+        );
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{csp}");
     }
 
     #[test]
