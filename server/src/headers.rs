@@ -170,7 +170,10 @@ await init();</script><style>p{color:red}</style></head><body><script>  </script
             "{csp}"
         );
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
-        assert!(csp.contains("style-src 'self';"), "no inline style, no hash: {csp}");
+        assert!(
+            csp.contains("style-src 'self';"),
+            "no inline style, no hash: {csp}"
+        );
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("frame-ancestors 'none'"));
     }
@@ -184,7 +187,10 @@ await init();</script><style>p{color:red}</style></head><body><script>  </script
             csp.contains("style-src 'self' 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI=';"),
             "{csp}"
         );
-        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{csp}");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+            "{csp}"
+        );
     }
 
     #[test]
