@@ -18,6 +18,33 @@ test('offline mid-flow: a clear state that recovers by itself', async ({ page, c
   await expectScreen(page, cat, 'VerifiedTitle');
 });
 
+test('a browser without the paint-timing API still starts the app', async ({ page }) => {
+  // The page's bootstrap waits for the browser to report the first screen painted before it
+  // starts the wasm; where the browser cannot report it (Safari), it must start at once.
+  const errors = watchErrors(page);
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'PerformanceObserver', { value: undefined });
+  });
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  expect(await page.evaluate(() => typeof window.PerformanceObserver)).toBe('undefined');
+  expect(errors).toEqual([]);
+});
+
+test('the app itself does not load: say so, and try again', async ({ page }) => {
+  const cat = await catalog(page.request);
+  await page.route('**/*_bg.wasm', (route) => route.abort());
+  await start(page, `scenario=passes&${FAST}`);
+  // index.html's own words: the app's catalog is in the wasm that did not arrive.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('The page could not load');
+  await expect(page.getByRole('alert')).toContainText('Check your connection and try again');
+  await expect(page.locator('.spinner')).toHaveCount(0);
+  await page.unroute('**/*_bg.wasm');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expectScreen(page, cat, 'PrepTitle');
+});
+
 test('the Persona SDK does not load: say so, and try again', async ({ page }) => {
   const cat = await catalog(page.request);
   await page.route('**/persona.js', (route) => route.abort());
