@@ -32,6 +32,23 @@ test('a browser without the paint-timing API still starts the app', async ({ pag
   expect(errors).toEqual([]);
 });
 
+test('the app is slow to arrive: the first screen says to keep the page open', async ({ page }) => {
+  const cat = await catalog(page.request);
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*_bg.wasm', async (route) => {
+    await released;
+    await route.continue();
+  });
+  await start(page, `scenario=passes&${FAST}`);
+  const note = page.getByRole('status').filter({ hasText: 'Keep this page open' });
+  await expect(note).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator('.spinner')).toBeVisible();
+  release();
+  await expectScreen(page, cat, 'PrepTitle');
+  await expect(note).toHaveCount(0);
+});
+
 test('the app itself does not load: say so, and try again', async ({ page }) => {
   const cat = await catalog(page.request);
   await page.route('**/*_bg.wasm', (route) => route.abort());
