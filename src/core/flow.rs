@@ -744,6 +744,16 @@ impl Tracked {
         )
     }
 
+    /// Out of the customer's hands with no verdict yet: completed before its outcome is set,
+    /// or a state this version does not know. Followed as a decision in progress, never
+    /// taken for an expiry (which would start a second verification beside it).
+    fn deciding(&self) -> bool {
+        matches!(
+            self.state,
+            VerificationState::Completed | VerificationState::Unknown(_)
+        )
+    }
+
     /// Persona needs a session token once the customer has started the inquiry.
     fn needs_session_token(&self) -> bool {
         matches!(self.state, VerificationState::Pending)
@@ -1312,6 +1322,13 @@ impl Flow {
                         // Rejected codes while the customer is unverified: support has
                         // reset the customer, who may start again.
                         Some(Verdict::Rejected { .. }) => self.phase = Phase::Prep,
+                        // A pass this browser followed while the customer record is not
+                        // `verified` yet (a reload while still checking): confirm it against
+                        // the customer record, never show "verified" on the verification alone.
+                        Some(Verdict::Passed) => {
+                            self.adopt(v, fx);
+                            self.conclude(now, v, Verdict::Passed, fx);
+                        }
                         Some(verdict) => {
                             self.adopt(v, fx);
                             self.show_verdict(now, verdict, fx);
@@ -1365,7 +1382,7 @@ impl Flow {
                     fx,
                 );
             }
-            _ if tracked.submitted() => {
+            _ if tracked.submitted() || tracked.deciding() => {
                 // Finished in Persona, decision pending: follow it, never reopen it.
                 let since = match &self.phase {
                     Phase::Checking { since } => *since,

@@ -830,6 +830,33 @@ fn reload_on_an_outcome_lands_on_the_same_outcome() {
 }
 
 #[test]
+fn a_remembered_pass_is_confirmed_against_the_customer_before_verified() {
+    // A reload on "still checking": the verification passed, the customer record is not
+    // `verified` yet. The flow must not claim "verified" on the verification alone.
+    let mut h = Harness::new();
+    let fx = h.loaded(Some(IV), vec![completed("passed", &[])]);
+    assert_eq!(
+        fx,
+        [
+            fetch_customer(),
+            Effect::Show(Screen::Checking(CheckingStage::Account))
+        ]
+    );
+    assert!(!h
+        .notified
+        .contains(&HostEvent::Outcome(OutcomeKind::Verified)));
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [timer(1, 500)]
+    );
+    assert_eq!(h.send(Event::TimerFired(TimerId(1))), [fetch_customer()]);
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("verified"))),
+        [Effect::Forget, Effect::Show(Screen::Verified)]
+    );
+}
+
+#[test]
 fn a_lost_create_response_never_makes_a_duplicate() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
@@ -1237,6 +1264,36 @@ fn a_session_request_the_backend_refuses_is_not_retried_blindly() {
         ))),
         [Effect::Show(Screen::Expired)]
     );
+}
+
+#[test]
+fn a_verification_finished_elsewhere_is_followed_not_taken_for_expired() {
+    // The resume is refused because the inquiry was finished on another device; the
+    // verification says completed before its outcome is set, or a state this version does
+    // not know. Both are a decision in progress: follow them, never offer to start again.
+    for state in ["completed", "being_decided"] {
+        let mut h = Harness::new();
+        h.loaded(Some(IV), vec![verification("pending", Some(INQUIRY))]);
+        h.send(Event::User(UserAction::Resume));
+        h.send(failed(RequestKind::PersonaSession, 422));
+        let fx = h.send(Event::VerificationPolled(verification(
+            state,
+            Some(INQUIRY),
+        )));
+        assert_eq!(
+            fx.last(),
+            Some(&Effect::Show(Screen::Checking(CheckingStage::Decision))),
+            "{state}: {fx:?}"
+        );
+        let Some(Effect::StartTimer { id, .. }) = fx.first() else {
+            panic!("{state}: expected a poll timer, got {fx:?}");
+        };
+        assert_eq!(h.send(Event::TimerFired(*id)), [fetch_iv()]);
+        assert_eq!(
+            h.send(Event::VerificationPolled(completed("passed", &[])))[0],
+            fetch_customer()
+        );
+    }
 }
 
 #[test]
