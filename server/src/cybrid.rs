@@ -221,9 +221,22 @@ fn path_segment(id: &str) -> Result<&str, ApiError> {
 
 /// Maps an upstream error to ours: 404 stays 404, other 4xx keep their status and code, 5xx
 /// become 502 (the upstream failed, not the request).
+///
+/// A 401 (even after renewing the token) or 403 is about this server's own credentials (a
+/// wrong secret, a missing scope such as `persona_sessions:execute`), not the customer's
+/// session: it becomes a 502, so the app says the service failed rather than asking the
+/// customer to sign in again, which could not help. It is logged as an error for the operator.
 fn upstream_error(status: StatusCode, body: &str) -> ApiError {
     let parsed: Option<ErrorResponse> = parse(body).ok();
     let code = parsed.as_ref().and_then(|e| e.message_code.clone());
+    if matches!(status.as_u16(), 401 | 403) {
+        tracing::error!(
+            status = status.as_u16(),
+            code = code.as_deref().unwrap_or("-"),
+            "the Cybrid API refused this server's credentials: check the client id, secret and scopes"
+        );
+        return ApiError::upstream("the Cybrid API refused this server's credentials");
+    }
     tracing::warn!(
         status = status.as_u16(),
         code = code.as_deref().unwrap_or("-"),
@@ -275,5 +288,13 @@ mod tests {
             upstream_error(StatusCode::SERVICE_UNAVAILABLE, "<html>").status,
             StatusCode::BAD_GATEWAY
         );
+        // Our own credentials refused: never passed on as the customer's session ending.
+        for refused in [StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN] {
+            let err = upstream_error(
+                refused,
+                r#"{"status":403,"error_message":"x","message_code":"invalid_scope"}"#,
+            );
+            assert_eq!(err.status, StatusCode::BAD_GATEWAY, "{refused}");
+        }
     }
 }

@@ -149,14 +149,25 @@ pub async fn launch(
     match verifier.accept(query.token.as_deref().unwrap_or_default(), now / 1000) {
         Ok(customer_guid) => {
             if let Err(e) = state.backend.customer(&customer_guid).await {
-                tracing::warn!(
+                if e.status == StatusCode::NOT_FOUND {
+                    tracing::warn!("launch for a customer the API does not know");
+                    return refusal_page(
+                        StatusCode::NOT_FOUND,
+                        "We could not find your account",
+                        "Go back to the app you came from and start again.",
+                    );
+                }
+                // The API failed or refused this server: not the customer's doing, and not a
+                // missing account. Their link is spent, so they need a fresh one.
+                tracing::error!(
                     status = e.status.as_u16(),
-                    "launch for a customer the API does not know"
+                    code = e.code,
+                    "launch: the customer could not be looked up"
                 );
                 return refusal_page(
-                    StatusCode::NOT_FOUND,
-                    "We could not find your account",
-                    "Go back to the app you came from and start again.",
+                    StatusCode::BAD_GATEWAY,
+                    "Identity verification is not available right now",
+                    "Please go back to the app you came from and try again in a few minutes.",
                 );
             }
             tracing::info!(customer = %customer_guid, "session started from a launch token");

@@ -233,8 +233,11 @@ async fn wrong_bank_credentials_fail_cleanly() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 404, "the customer cannot be confirmed upstream");
+    // The upstream refuses this server, not the customer: not "account not found".
+    assert_eq!(r.status(), 502, "the customer cannot be confirmed upstream");
     assert!(r.headers().get("set-cookie").is_none());
+    let page = r.text().await.unwrap();
+    assert!(page.contains("not available right now"), "{page}");
 }
 
 #[tokio::test]
