@@ -255,7 +255,7 @@ pub async fn list(
                 let total = all.len() as u64;
                 let objects = all
                     .into_iter()
-                    .skip((page * per_page) as usize)
+                    .skip(usize::try_from(page.saturating_mul(per_page)).unwrap_or(usize::MAX))
                     .take(per_page as usize)
                     .collect();
                 json(&ListResponse {

@@ -343,6 +343,25 @@ async fn another_customers_things_answer_404_like_missing_ones() {
 }
 
 #[tokio::test]
+async fn list_pages_past_the_end_are_empty_even_absurd_ones() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    customer.create().await;
+    for page in ["1", "18446744073709551615"] {
+        let r = customer
+            .get(&format!(
+                "/api/identity_verifications?customer_guid={}&page={page}&per_page=100",
+                customer.guid
+            ))
+            .await;
+        assert_eq!(r.status(), 200, "page {page}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["objects"], serde_json::json!([]), "page {page}");
+        assert_eq!(body["total"], 1, "page {page}");
+    }
+}
+
+#[tokio::test]
 async fn the_browser_may_only_create_kyc_id_and_selfie() {
     let server = Server::sandbox().await;
     let customer = server.start("scenario=passes").await;
