@@ -3,9 +3,15 @@
 //! - `POST /handoff` (session + CSRF) mints a code: 160 random bits, bound to the customer and
 //!   to their verification in flight, valid ten minutes, single use. Minting kills the
 //!   customer's previous code.
-//! - `GET /handoff/{code}` (the phone) redeems it atomically and gives the phone its own
-//!   session for the same customer, then sends it to the app. A used, expired or unknown
-//!   code gets a page that says to scan a new one. Attempts are rate-limited per client.
+//! - `GET /handoff/{code}` (the phone) shows a page with a "Continue on this phone" button; it
+//!   does not use the code up, so a link preview (a chat app or mail scanner fetching a
+//!   copied link) cannot spend it. A used, expired or unknown code gets a page that says to
+//!   scan a new one.
+//! - `POST /handoff/{code}` (that button) redeems it atomically and gives the phone its own
+//!   session for the same customer, then sends it to the app. Only a same-origin form may
+//!   post it, so another site cannot sign a visitor in as someone else.
+//! - Failed attempts are rate-limited per client; a valid code never counts against it, so
+//!   customers sharing an address (behind a proxy) do not hold each other up.
 //! - `GET /handoff/status` (the desktop) says whether the phone has come, and shows the
 //!   verification it is working on, so the desktop can follow along.
 //!
@@ -29,8 +35,11 @@ use crate::{secret, AppState};
 
 /// How long a code lives.
 pub const CODE_LIFETIME: Millis = 10 * MINUTE;
-/// Redemption attempts allowed per client per minute.
+/// Failed redemption attempts allowed per client per minute.
 pub const ATTEMPTS_PER_MINUTE: usize = 10;
+/// How long a used code is kept, so the desktop can follow the phone for as long as the
+/// inquiry lives (other codes go when they expire).
+pub const USED_CODE_KEPT: Millis = 24 * 60 * MINUTE;
 /// Random bytes in a code (160 bits).
 const CODE_BYTES: usize = 20;
 
@@ -67,7 +76,7 @@ struct Code {
     used: bool,
 }
 
-/// Every live code, and recent redemption attempts per client.
+/// Every live code, and recent failed redemption attempts per client.
 #[derive(Default)]
 pub struct Handoffs {
     codes: Mutex<HashMap<String, Code>>,
@@ -98,7 +107,11 @@ impl Handoffs {
         let code = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(secret::random_bytes::<CODE_BYTES>());
         let mut codes = self.codes();
-        codes.retain(|_, c| c.customer_guid != customer_guid && now < c.created_ms + CODE_LIFETIME);
+        codes.retain(|_, c| {
+            c.customer_guid != customer_guid
+                && (now < c.created_ms + CODE_LIFETIME
+                    || (c.used && now < c.created_ms + USED_CODE_KEPT))
+        });
         codes.insert(
             code.clone(),
             Code {
@@ -111,28 +124,40 @@ impl Handoffs {
         code
     }
 
+    /// Whether a code could be redeemed now, without using it up.
+    pub fn check(&self, code: &str, client: IpAddr, now: Millis) -> Result<(), Refused> {
+        self.attempt(code, client, now, false).map(|_| ())
+    }
+
     /// Redeems a code once: the customer it belongs to, or why not.
     pub fn redeem(&self, code: &str, client: IpAddr, now: Millis) -> Result<String, Refused> {
-        {
-            let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
-            attempts.retain(|_, times| times.iter().any(|t| now - t < MINUTE));
-            let times = attempts.entry(client).or_default();
-            times.retain(|t| now - t < MINUTE);
-            if times.len() >= ATTEMPTS_PER_MINUTE {
-                return Err(Refused::RateLimited);
-            }
-            times.push(now);
-        }
-        if code.len() > 64 {
-            return Err(Refused::Invalid);
+        self.attempt(code, client, now, true)
+    }
+
+    fn attempt(
+        &self,
+        code: &str,
+        client: IpAddr,
+        now: Millis,
+        use_up: bool,
+    ) -> Result<String, Refused> {
+        let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        attempts.retain(|_, times| times.iter().any(|t| now - t < MINUTE));
+        let failures = attempts.entry(client).or_default();
+        failures.retain(|t| now - t < MINUTE);
+        if failures.len() >= ATTEMPTS_PER_MINUTE {
+            return Err(Refused::RateLimited);
         }
         let mut codes = self.codes();
-        match codes.get_mut(code) {
+        match codes.get_mut(code).filter(|_| code.len() <= 64) {
             Some(c) if !c.used && now < c.created_ms + CODE_LIFETIME => {
-                c.used = true;
+                c.used |= use_up;
                 Ok(c.customer_guid.clone())
             }
-            _ => Err(Refused::Invalid),
+            _ => {
+                failures.push(now);
+                Err(Refused::Invalid)
+            }
         }
     }
 
@@ -237,12 +262,53 @@ fn refusal(status: StatusCode, heading: &str, text: &str) -> Response {
         .into_response()
 }
 
-/// `GET /handoff/{code}`: the phone's way in.
-pub async fn redeem(
+/// `GET /handoff/{code}`: what the phone opens. Asks for a tap before using the code up.
+pub async fn confirm(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
 ) -> Response {
+    match state.handoffs.check(&code, peer.ip(), now_ms()) {
+        Ok(()) => (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, "no-store")],
+            Html(format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+                 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+                 <title>Continue on this phone</title>\
+                 <link rel=\"stylesheet\" href=\"/pages.css\"></head>\
+                 <body><main><h1>Continue on this phone</h1>\
+                 <p>You scanned the code from your computer. Tap Continue to carry on with \
+                 your identity verification on this phone.</p>\
+                 <form method=\"post\" action=\"/handoff/{code}\">\
+                 <button type=\"submit\">Continue</button></form></main></body></html>",
+                code = escape(&code)
+            )),
+        )
+            .into_response(),
+        Err(refused) => refusal_for(refused),
+    }
+}
+
+/// `POST /handoff/{code}`: the phone's way in, from the page above.
+pub async fn redeem(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    // Browsers say where a form post comes from: only our own page may use a code, so
+    // another site cannot sign its visitors in to a customer of its choosing.
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if matches!(site, Some("cross-site" | "same-site")) {
+        tracing::warn!("handoff code posted from another site");
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "Scan the code to continue",
+            "For your security, this page only works when you open it by scanning the QR code \
+             on your computer.",
+        );
+    }
     let now = now_ms();
     match state.handoffs.redeem(&code, peer.ip(), now) {
         Ok(customer_guid) => {
@@ -252,7 +318,13 @@ pub async fn redeem(
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
         }
-        Err(Refused::Invalid) => {
+        Err(refused) => refusal_for(refused),
+    }
+}
+
+fn refusal_for(refused: Refused) -> Response {
+    match refused {
+        Refused::Invalid => {
             tracing::info!("handoff code refused");
             refusal(
                 StatusCode::GONE,
@@ -260,7 +332,7 @@ pub async fn redeem(
                 "Scan a new QR code from your computer to continue on this phone.",
             )
         }
-        Err(Refused::RateLimited) => {
+        Refused::RateLimited => {
             tracing::warn!("handoff redemption rate-limited");
             refusal(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -308,6 +380,55 @@ mod tests {
         assert_eq!(h.status("c2", CODE_LIFETIME).0, CodeState::Expired);
         assert_eq!(h.redeem(&late, LOCAL, CODE_LIFETIME), Err(Refused::Invalid));
         assert_eq!(h.redeem("never-issued", LOCAL, 5), Err(Refused::Invalid));
+    }
+
+    #[test]
+    fn looking_at_a_code_does_not_use_it_up() {
+        let h = Handoffs::default();
+        let code = h.mint("c1", None, 0);
+        // A link preview, then the phone's own look.
+        assert_eq!(h.check(&code, LOCAL, 1), Ok(()));
+        assert_eq!(h.check(&code, LOCAL, 2), Ok(()));
+        assert_eq!(h.status("c1", 3).0, CodeState::Active);
+        assert_eq!(h.redeem(&code, LOCAL, 4), Ok("c1".to_owned()));
+        assert_eq!(h.check(&code, LOCAL, 5), Err(Refused::Invalid));
+    }
+
+    #[test]
+    fn a_used_code_outlives_other_customers_codes_for_the_desktop() {
+        let h = Handoffs::default();
+        let code = h.mint("c1", Some("iv1".into()), 0);
+        assert_eq!(h.redeem(&code, LOCAL, 1), Ok("c1".to_owned()));
+        let unused = h.mint("c2", None, 0);
+        // Long after both codes' ten minutes, somebody else makes a code.
+        h.mint("c3", None, CODE_LIFETIME + 1);
+        assert_eq!(
+            h.status("c1", CODE_LIFETIME + 2),
+            (CodeState::Used, Some("iv1".into()), Some(0)),
+            "the desktop still follows the phone"
+        );
+        assert_eq!(h.status("c2", CODE_LIFETIME + 2).0, CodeState::None);
+        assert_eq!(
+            h.redeem(&unused, LOCAL, CODE_LIFETIME + 2),
+            Err(Refused::Invalid)
+        );
+        h.mint("c3", None, USED_CODE_KEPT);
+        assert_eq!(
+            h.status("c1", USED_CODE_KEPT).0,
+            CodeState::None,
+            "not kept forever"
+        );
+    }
+
+    #[test]
+    fn valid_codes_never_count_against_the_limit() {
+        // Customers behind one proxy share an address.
+        let h = Handoffs::default();
+        for i in 0..ATTEMPTS_PER_MINUTE * 2 {
+            let code = h.mint(&format!("c{i}"), None, 0);
+            assert_eq!(h.check(&code, LOCAL, 1), Ok(()));
+            assert_eq!(h.redeem(&code, LOCAL, 1), Ok(format!("c{i}")));
+        }
     }
 
     #[test]

@@ -125,6 +125,7 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
                 .and_then(origin_of)
                 .into_iter()
                 .collect(),
+            host_opener: config.host_origin.is_some(),
         },
     ));
     let state = Arc::new(AppState {
@@ -153,7 +154,10 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/launch", get(launch::launch))
         .route("/handoff", post(handoff::mint))
         .route("/handoff/status", get(handoff::status))
-        .route("/handoff/{code}", get(handoff::redeem))
+        .route(
+            "/handoff/{code}",
+            get(handoff::confirm).post(handoff::redeem),
+        )
         .route("/pages.css", get(sandbox::pages::style))
         .route("/api/customers", post(sandbox::pages::bank_create_customer))
         .route("/api/customers/{guid}", get(api::customer))

@@ -48,7 +48,7 @@ async fn two_simultaneous_redemptions_exactly_one_wins() {
         .await
         .unwrap();
     let url = format!("{}{}", server.base, minted["path"].as_str().unwrap());
-    let (a, b) = tokio::join!(client().get(&url).send(), client().get(&url).send());
+    let (a, b) = tokio::join!(client().post(&url).send(), client().post(&url).send());
     let (a, b) = (a.unwrap(), b.unwrap());
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort_unstable();
@@ -116,7 +116,7 @@ async fn a_new_code_kills_the_old_and_status_follows_the_phone() {
     assert!(status["verification"].is_null());
 
     let phone = client()
-        .get(format!(
+        .post(format!(
             "{}{}",
             server.base,
             second["path"].as_str().unwrap()
@@ -176,7 +176,7 @@ async fn codes_are_bound_to_their_customer() {
         "Bob sees nothing of Alice's code"
     );
     let phone = client()
-        .get(format!(
+        .post(format!(
             "{}{}",
             server.base,
             minted["path"].as_str().unwrap()
@@ -198,6 +198,52 @@ async fn codes_are_bound_to_their_customer() {
         .await
         .unwrap();
     assert_eq!(r.status(), 404, "the phone's session is Alice's, not Bob's");
+}
+
+#[tokio::test]
+async fn opening_the_link_asks_before_using_the_code() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let minted: Value = customer
+        .post("/handoff", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = minted["path"].as_str().unwrap();
+    let url = format!("{}{path}", server.base);
+    // A chat app's link preview, then the phone: neither uses the code up.
+    for _ in 0..2 {
+        let page = client().get(&url).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.headers().get("set-cookie").is_none());
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains(&format!(r#"<form method="post" action="{path}">"#)),
+            "{html}"
+        );
+    }
+    let status: Value = customer.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(status["code"], "active");
+    // Another site cannot post the code for its visitors.
+    let forged = client()
+        .post(&url)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert!(forged.headers().get("set-cookie").is_none());
+    // The phone's tap on Continue (a same-origin form post).
+    let tapped = client()
+        .post(&url)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tapped.status(), 303);
+    assert!(tapped.headers().get("set-cookie").is_some());
+    assert_eq!(client().get(&url).send().await.unwrap().status(), 410);
 }
 
 #[tokio::test]

@@ -32,6 +32,10 @@ test('continue on the phone by QR code, followed live on the desktop', async ({ 
   const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL });
   const phonePage = await phone.newPage();
   await phonePage.goto(link);
+  // Opening the link (as a chat app's preview would) does not use the code up: the phone
+  // taps Continue.
+  await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneWaiting);
+  await phonePage.getByRole('button', { name: 'Continue' }).click();
   await expectScreen(phonePage, cat, 'PrepTitle');
   await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneConnected);
   await phonePage.getByRole('button', { name: cat.messages.PrepStart }).click();
@@ -64,6 +68,7 @@ test('a started verification moves to the phone and resumes there', async ({ pag
   const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL });
   const phonePage = await phone.newPage();
   await phonePage.goto(link);
+  await phonePage.getByRole('button', { name: 'Continue' }).click();
   await expectScreen(phonePage, cat, 'PausedTitle');
   await phonePage.getByRole('button', { name: cat.messages.Resume }).click();
   await expectCapture(phonePage);
