@@ -25,6 +25,10 @@ pub struct PolicyInput {
     pub frame_ancestors: Vec<String>,
     /// Where the integrator's logo comes from, when not from this origin.
     pub image_origins: Vec<String>,
+    /// A host page on another origin hears the app's events (`KYC_HOST_ORIGIN`), possibly
+    /// through `window.opener` when it opened the app in a new window: the app must then
+    /// keep its opener.
+    pub host_opener: bool,
 }
 
 /// The headers added to every response, computed once at start-up.
@@ -32,6 +36,7 @@ pub struct PolicyInput {
 pub struct SecurityHeaders {
     csp: HeaderValue,
     permissions: HeaderValue,
+    opener: HeaderValue,
 }
 
 impl SecurityHeaders {
@@ -84,6 +89,13 @@ impl SecurityHeaders {
         SecurityHeaders {
             csp: HeaderValue::from_str(&csp).expect("the policy is plain ASCII"),
             permissions: HeaderValue::from_str(&permissions).expect("plain ASCII"),
+            // `same-origin` cuts any cross-origin opener off (the default, safest), which
+            // would also cut the host page's events when it opened the app in a window.
+            opener: HeaderValue::from_static(if input.host_opener {
+                "unsafe-none"
+            } else {
+                "same-origin"
+            }),
         }
     }
 
@@ -136,10 +148,7 @@ pub async fn apply(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert("cross-origin-opener-policy", policy.opener.clone());
     if !h.contains_key("permissions-policy") {
         h.insert("permissions-policy", policy.permissions.clone());
     }
@@ -202,8 +211,10 @@ await init();</script><style>p{color:red}</style></head><body><script>  </script
                 sdk_origin: Some("https://cdn.withpersona.com".into()),
                 frame_ancestors: vec!["https://bank.example".into()],
                 image_origins: vec!["https://cdn.bank.example".into()],
+                host_opener: false,
             },
         );
+        assert_eq!(policy.opener, "same-origin");
         let csp = policy.csp().to_str().unwrap();
         assert!(csp.contains("frame-src https://*.withpersona.com;"));
         assert!(csp.contains("https://cdn.withpersona.com;"));
@@ -214,5 +225,14 @@ await init();</script><style>p{color:red}</style></head><body><script>  </script
         );
         let permissions = policy.permissions.to_str().unwrap();
         assert!(permissions.contains("camera=(self \"https://*.withpersona.com\")"));
+    }
+
+    #[test]
+    fn a_host_page_that_opens_the_app_keeps_its_events() {
+        let input = PolicyInput {
+            host_opener: true,
+            ..PolicyInput::default()
+        };
+        assert_eq!(SecurityHeaders::new("", &input).opener, "unsafe-none");
     }
 }

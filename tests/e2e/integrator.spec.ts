@@ -111,6 +111,27 @@ test('embedded in an iframe, the app posts its events to the host origin', async
   expect(received[3]).toMatchObject({ outcome: 'retry' });
 });
 
+test('opened in a window by a page on another origin, the app posts its events to it', async ({ page, isMobile, baseURL }) => {
+  test.skip(isMobile, 'one viewport is enough');
+  const cat = await catalog(page.request);
+  // The host page is at KYC_HOST_ORIGIN (127.0.0.1); the app opens at another origin
+  // (localhost, same server), as an integrator's site opening a hosted app would.
+  await page.goto('/healthz');
+  await page.evaluate(() => {
+    (window as any).__messages = [];
+    window.addEventListener('message', (e) => (window as any).__messages.push({ origin: e.origin, data: e.data }));
+  });
+  const appOrigin = baseURL!.replace('127.0.0.1', 'localhost');
+  const [app] = await Promise.all([
+    page.waitForEvent('popup'),
+    page.evaluate((url) => void window.open(url), `${appOrigin}/sandbox/start?scenario=passes&${FAST}`),
+  ]);
+  await startCapture(app, cat);
+  await expect.poll(() => page.evaluate(() => (window as any).__messages.map((m: any) => m.data.type))).toEqual(['started', 'persona_ready']);
+  const first = await page.evaluate(() => (window as any).__messages[0]);
+  expect(first).toEqual({ origin: appOrigin, data: { source: 'kyc-onboarding', version: 1, type: 'started' } });
+});
+
 test('a Persona error is an event too', async ({ page }) => {
   await recordEvents(page);
   const cat = await catalog(page.request);
