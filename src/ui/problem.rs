@@ -25,7 +25,7 @@ pub fn ProblemScreen() -> impl IntoView {
         UserAction::Retry
     };
     view! {
-        <section class="screen outcome" data-problem=format!("{problem:?}")>
+        <section class="screen outcome">
             <Heading text=t(problem.title()) />
             <p class="lead">{body}</p>
             {if problem.retryable() {
