@@ -30,6 +30,10 @@ pub const RESUME_MARGIN: Millis = MINUTE;
 pub const HANDOFF_POLL_MS: u32 = 2_000;
 /// After this many failed creates in a row, stop and tell the customer.
 const MAX_CREATE_ATTEMPTS: u32 = 3;
+/// How long Persona may take to show its first screen once launched. Past it (its frame
+/// blocked, the connection lost) the customer gets a clear problem with "Try again", not an
+/// endless spinner.
+pub const PERSONA_READY_LIMIT_MS: u32 = 45_000;
 
 /// A string that must never be logged: `Debug` prints `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
@@ -841,6 +845,10 @@ pub struct Flow {
     following_phone: bool,
     /// The customer asked to start and no verification has been taken up since.
     starting: bool,
+    /// The timer watching for Persona's `ready` after the latest launch. Its ids count down
+    /// from `u32::MAX` (request timers count up from 1): the two never meet.
+    ready_timer: Option<TimerId>,
+    launches: u32,
 }
 
 impl Flow {
@@ -863,6 +871,8 @@ impl Flow {
             online: true,
             following_phone: false,
             starting: false,
+            ready_timer: None,
+            launches: 0,
         }
     }
 
@@ -957,7 +967,13 @@ impl Flow {
                 handoff,
                 starting,
             } => {
-                *self = Flow::new(&self.language);
+                // A restart ("Try again") keeps what it cannot know afresh: whether the
+                // device is online, and the timer ids already handed out (so a timer of the
+                // old run cannot pass for one of the new).
+                let before = std::mem::replace(self, Flow::new(&self.language));
+                self.online = before.online;
+                self.next_timer = before.next_timer;
+                self.launches = before.launches;
                 self.remembered = remembered;
                 self.following_phone = handoff;
                 self.starting = starting;
@@ -1065,6 +1081,13 @@ impl Flow {
             Event::HandoffStatus { code, verification } => {
                 if self.accept(RequestKind::HandoffStatus) {
                     self.on_handoff_status(now, code, verification, fx);
+                }
+            }
+            Event::TimerFired(id) if self.ready_timer == Some(id) => {
+                self.ready_timer = None;
+                if matches!(self.phase, Phase::Capture { ready: false, .. }) {
+                    fx.push(Effect::DestroyPersona);
+                    self.phase = Phase::Problem(Problem::PersonaUnavailable);
                 }
             }
             Event::TimerFired(id) => {
@@ -1535,6 +1558,13 @@ impl Flow {
             inquiry_id,
             session_token,
             language: self.language.clone(),
+        });
+        self.launches = self.launches.wrapping_add(1);
+        let id = TimerId(u32::MAX - self.launches);
+        self.ready_timer = Some(id);
+        fx.push(Effect::StartTimer {
+            id,
+            ms: PERSONA_READY_LIMIT_MS,
         });
     }
 

@@ -168,6 +168,14 @@ fn launch(token: Option<&str>) -> Effect {
     }
 }
 
+/// The watch on Persona's `ready` after the `n`th launch.
+fn ready_watch(n: u32) -> Effect {
+    Effect::StartTimer {
+        id: TimerId(u32::MAX - n),
+        ms: PERSONA_READY_LIMIT_MS,
+    }
+}
+
 fn session_request() -> Effect {
     Effect::RequestSessionToken(PostPersonaSession {
         persona_inquiry_id: INQUIRY.into(),
@@ -266,6 +274,7 @@ fn happy_path_from_prep_to_verified() {
         ))),
         [
             launch(None),
+            ready_watch(1),
             Effect::Show(Screen::Preparing(PreparingStage::OpeningCapture))
         ]
     );
@@ -463,6 +472,7 @@ fn resume_after_cancel_uses_a_new_session_token() {
         h.send(token("tok_new")),
         [
             launch(Some("tok_new")),
+            ready_watch(2),
             Effect::Show(Screen::Preparing(PreparingStage::OpeningCapture))
         ]
     );
@@ -1370,6 +1380,71 @@ fn offline_failures_wait_for_the_network_and_resume_at_once() {
         error: HttpError::Network,
     });
     assert_eq!(h.send(Event::Connectivity { online: true }), [fetch_iv()]);
+}
+
+#[test]
+fn persona_that_never_gets_ready_is_a_problem_with_try_again() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    let fx = h.send(Event::VerificationsListed(vec![verification(
+        "waiting",
+        Some(INQUIRY),
+    )]));
+    assert_eq!(fx[1..3], [launch(None), ready_watch(1)]);
+    // Persona's frame never arrives (blocked, or the connection dropped).
+    h.advance(Millis::from(PERSONA_READY_LIMIT_MS));
+    assert_eq!(
+        h.send(Event::TimerFired(TimerId(u32::MAX - 1))),
+        [
+            Effect::DestroyPersona,
+            Effect::Show(Screen::Problem(Problem::PersonaUnavailable))
+        ]
+    );
+    // "Try again" opens Persona afresh, with a new token, watched again.
+    assert_eq!(
+        h.send(Event::User(UserAction::Resume))[0],
+        session_request()
+    );
+    assert_eq!(
+        h.send(token("tok_2"))[..2],
+        [launch(Some("tok_2")), ready_watch(2)]
+    );
+}
+
+#[test]
+fn a_watch_that_fires_after_ready_or_a_relaunch_changes_nothing() {
+    let mut h = Harness::new();
+    h.open_capture();
+    // Persona got ready in time: the watch of that launch is moot.
+    assert!(h.send(Event::TimerFired(TimerId(u32::MAX - 1))).is_empty());
+    assert_eq!(h.flow.screen(), Screen::Capture);
+    // Cancel, resume: the first launch's watch cannot cut the second one short.
+    h.send(Event::PersonaCancelled);
+    h.send(Event::User(UserAction::Resume));
+    let fx = h.send(token("tok_2"));
+    assert_eq!(fx[1], ready_watch(2));
+    assert!(h.send(Event::TimerFired(TimerId(u32::MAX - 1))).is_empty());
+    assert_eq!(
+        h.flow.screen(),
+        Screen::Preparing(PreparingStage::OpeningCapture)
+    );
+}
+
+#[test]
+fn try_again_while_offline_still_knows_it_is_offline() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::Connectivity { online: false });
+    h.flow.phase = Phase::Problem(Problem::Network);
+    assert_eq!(
+        h.send(Event::User(UserAction::Retry))[0],
+        Effect::FetchSession
+    );
+    assert!(
+        !h.flow.online(),
+        "the banner stays while the device is offline"
+    );
 }
 
 #[test]
