@@ -6,10 +6,15 @@ use super::{t, ActionButton, Heading};
 use crate::core::flow::{Screen, UserAction};
 use crate::core::text::Msg;
 
-/// Formats a time in the customer's locale and time zone.
-fn local_time(ms: i64) -> String {
+/// Formats a time in the page's language and the customer's time zone, to the minute
+/// ("Nov 24, 2026, 6:09 PM"; "24 nov. 2026, 18 h 09").
+fn local_time(ms: i64, lang: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+    let options = js_sys::Object::new();
+    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_string(lang, &options)
         .as_string()
         .unwrap_or_default()
 }
@@ -18,10 +23,14 @@ fn local_time(ms: i64) -> String {
 #[component]
 pub fn PausedScreen() -> impl IntoView {
     let page = expect_context::<super::Page>();
+    let i18n = use_context::<super::I18n>();
     let until = move || match page.screen.get() {
         Screen::Paused {
             resumable_until: Some(ms),
-        } => Some(t(Msg::PausedUntil).replace("{time}", &local_time(ms))),
+        } => {
+            let lang = i18n.map_or("en", |i18n| i18n.lang().tag());
+            Some(t(Msg::PausedUntil).replace("{time}", &local_time(ms, lang)))
+        }
         _ => None,
     };
     view! {
