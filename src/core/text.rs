@@ -85,7 +85,7 @@ messages! {
     TipSessionOneGo => "Set aside about three minutes and finish in one go if you can.",
     TipSessionExpiry => "An unfinished verification expires after a while. After that you will need to start a new one.",
     TipSessionHandoff => "On a computer? You can carry on with your phone by scanning a QR code.",
-    TipSessionResume => "If you are interrupted, come back to this page and pick up where you left off.",
+    TipSessionResume => "If you are interrupted, open identity verification again from the app you came from: you will pick up where you left off.",
 
     // Contact details.
     TipContactCurrent => "Check that the phone number and email address on your account are current and belong to you.",
@@ -170,10 +170,10 @@ messages! {
     StageOpening => "Opening the camera screens…",
     PreparingSlow => "This is taking a little longer than usual. Thank you for waiting.",
     StillPreparingTitle => "This is taking longer than usual",
-    StillPreparingBody => "Your verification is still being set up. You can keep waiting, or come back later: we will pick up where you left off.",
+    StillPreparingBody => "Your verification is still being set up. You can keep waiting, or come back later through the app you came from: we will pick up where you left off.",
     KeepWaiting => "Keep waiting",
     ComeBackLater => "Come back later",
-    ComeBackLaterBody => "You can close this page now. When you come back, you will continue from here.",
+    ComeBackLaterBody => "You can close this page now. When you open identity verification again from the app you came from, you will continue from here.",
 
     // Capture.
     CaptureTitle => "Complete the steps in the secure window",
@@ -208,9 +208,9 @@ messages! {
     CheckingTitle => "Checking your details",
     CheckingDecision => "We are reviewing your ID and selfie. Most checks finish within 10 minutes.",
     CheckingAccount => "Your ID check passed. We are updating your account…",
-    CheckingLeave => "You can keep this page open, or close it and come back later: your result will be waiting.",
+    CheckingLeave => "You can keep this page open, or close it: your result will be waiting when you open identity verification again from the app you came from.",
     StillCheckingTitle => "Still checking",
-    StillCheckingBody => "This is taking longer than usual. You can close this page and come back any time to see your result.",
+    StillCheckingBody => "This is taking longer than usual. You can close this page and see your result later by opening identity verification again from the app you came from.",
 
     // Outcomes.
     VerifiedTitle => "You are verified",
