@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use crate::api;
 use crate::core::api::{parse, PersonaConfig, SessionInfo};
 use crate::core::branding::Branding;
-use crate::core::flow::{step, Effect, Event, Flow, PersonaErrorCode, RequestKind};
+use crate::core::flow::{
+    step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind, Screen,
+};
 use crate::core::http;
 use crate::core::text::Lang;
 use crate::core::text::Msg;
@@ -177,8 +179,15 @@ impl Shell {
             leptos::task::spawn_local(async move {
                 let result = api::exchange(&base, &call, &csrf).await;
                 if call.kind == RequestKind::Session {
-                    if let Ok(body) = &result {
-                        shell.keep_session(body);
+                    match &result {
+                        Ok(body) => shell.keep_session(body),
+                        Err(HttpError::Status {
+                            message_code: Some(code),
+                            ..
+                        }) if code == "unauthenticated_sandbox" => shell
+                            .settings
+                            .update(|s| s.environment = Some("sandbox".to_owned())),
+                        Err(_) => {}
                     }
                 }
                 shell.dispatch(http::event(call.kind, result));
@@ -243,13 +252,7 @@ impl Shell {
                 host::notify(&event, origin.as_deref());
             }
             Effect::Show(screen) => {
-                if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-                    document.set_title(&format!(
-                        "{} · {}",
-                        self.i18n.text_now(screen.title()),
-                        self.i18n.text_now(Msg::AppTitle)
-                    ));
-                }
+                self.set_title(&screen);
                 (inner.navigate)(screen.path());
             }
         }
@@ -351,6 +354,18 @@ impl Shell {
         self.dispatch(Event::Language {
             persona_locale: lang.persona_locale().to_owned(),
         });
+        self.set_title(&self.flow.with_untracked(Flow::screen));
+    }
+
+    /// The tab's title: the screen's, then the app's, in the page's language.
+    fn set_title(&self, screen: &Screen) {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(&format!(
+                "{} · {}",
+                self.i18n.text_now(screen.title()),
+                self.i18n.text_now(Msg::AppTitle)
+            ));
+        }
     }
 
     /// Destroys Persona when the app goes away.

@@ -9,6 +9,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The `message_code` of `GET /session`'s 401 in the sandbox (elsewhere `unauthenticated`).
+pub const NO_SESSION_IN_SANDBOX: &str = "unauthenticated_sandbox";
+
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -171,6 +174,11 @@ fn json<T: serde::Serialize>(value: &T) -> Response {
 pub async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let session = match state.sessions.require(&headers) {
         Ok(s) => s,
+        // The sandbox says so, for the app to point at its scenario page.
+        Err(mut e) if state.backend.sandbox().is_some() => {
+            e.code = NO_SESSION_IN_SANDBOX;
+            return e.into_response();
+        }
         Err(e) => return e.into_response(),
     };
     let caller = Caller::Customer(session.clone());

@@ -297,6 +297,15 @@ async fn launch_tokens_are_checked() {
         .await
         .unwrap();
     assert_eq!(replay.status(), 401, "a launch token works once");
+    // Outside the sandbox, no session is plainly unauthenticated (no sandbox link).
+    let none = http
+        .get(format!("{}/session", bff.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status(), 401);
+    let body: serde_json::Value = none.json().await.unwrap();
+    assert_eq!(body["message_code"], "unauthenticated");
 }
 
 #[tokio::test]

@@ -272,7 +272,13 @@ async fn no_session_answers_401() {
             .unwrap();
         assert_eq!(r.status(), 401, "{path}");
         let body: Value = r.json().await.unwrap();
-        assert_eq!(body["message_code"], "unauthenticated");
+        // The sandbox says it is one where the app asks who the customer is.
+        let expected = if path == "/session" {
+            "unauthenticated_sandbox"
+        } else {
+            "unauthenticated"
+        };
+        assert_eq!(body["message_code"], expected, "{path}");
     }
 }
 

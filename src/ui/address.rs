@@ -9,6 +9,7 @@
 use leptos::prelude::*;
 
 use crate::core::flow::PATHS;
+use crate::core::text::Lang;
 
 /// The current path, as a signal.
 #[derive(Clone, Copy)]
@@ -42,8 +43,14 @@ impl Address {
         if !PATHS.contains(&current.as_str()) || current == path {
             return;
         }
+        // A language asked for in the address (`?lang=fr`) stays for a reload; nothing
+        // else of the query is carried (it could be anything).
+        let url = match super::i18n::url_language().as_deref().and_then(Lang::parse) {
+            Some(lang) => format!("{path}?lang={}", lang.tag()),
+            None => path.to_owned(),
+        };
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }
         self.path.set(path.to_owned());
     }

@@ -28,7 +28,7 @@ fn tab_storage() -> Option<web_sys::Storage> {
 }
 
 /// `?lang=` from the page's address.
-fn url_language() -> Option<String> {
+pub(super) fn url_language() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     search
         .trim_start_matches('?')

@@ -10,8 +10,10 @@ use crate::core::text::Msg;
 #[component]
 pub fn SessionEndedScreen() -> impl IntoView {
     let page = expect_context::<super::Page>();
-    // Without a session the environment is unknown: the sandbox's own pages say more.
-    let sandbox = page.settings.with_untracked(|s| s.environment.is_none());
+    // The sandbox's own pages say more (the sandbox says it is one even without a session).
+    let sandbox = page
+        .settings
+        .with_untracked(|s| s.environment.as_deref() == Some("sandbox"));
     view! {
         <section class="screen outcome">
             <Heading text=t(Msg::SessionEndedTitle) />

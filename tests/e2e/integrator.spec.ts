@@ -32,6 +32,8 @@ test.describe('languages', () => {
     await page.getByRole('combobox').selectOption('es-MX');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
     await expect(page.locator('html')).toHaveAttribute('lang', 'es-MX');
+    // The tab's title follows the language too.
+    await expect(page).toHaveTitle(`${es.PrepTitle} · ${es.AppTitle}`);
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
     await page.getByRole('combobox').selectOption('en');
@@ -62,7 +64,11 @@ test.describe('languages', () => {
   test('the URL can ask for a language', async ({ page }) => {
     const es = await texts(page, 'es-MX');
     await start(page, `scenario=passes&${FAST}`);
-    await page.goto('/start?lang=es');
+    await page.goto('/checking?lang=es');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
+    // The address follows the screen and keeps the language, so a reload stays in Spanish.
+    await expect(page).toHaveURL(/\/start\?lang=es-MX$/);
+    await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
   });
 });

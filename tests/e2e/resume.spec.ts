@@ -11,6 +11,9 @@ test('cancel, then continue where you left off', async ({ page }) => {
   await exitPersona(page);
   await expectScreen(page, cat, 'PausedTitle');
   await expect(page.locator('iframe.persona-widget__iframe')).toHaveCount(0);
+  // Until when, in the page's language and to the minute (no seconds).
+  const until = page.getByText(cat.messages.PausedUntil.split('{time}')[0]);
+  await expect(until).toHaveText(/\d:\d\d(\s[AP]M)?\.$/);
   await page.getByRole('button', { name: cat.messages.Resume }).click();
   await expectCapture(page);
   await completeCapture(page, true);
@@ -82,6 +85,8 @@ test('without a session: the session-ended screen', async ({ page }, info) => {
   const cat = await catalog(page.request);
   await page.goto('/checking');
   await expectScreen(page, cat, 'SessionEndedTitle');
+  // The sandbox says it is one, so the screen points at its scenarios (never in production).
+  await expect(page.getByRole('link', { name: cat.messages.SessionEndedSandbox })).toHaveAttribute('href', '/sandbox');
   await page.screenshot({ path: `tests/e2e/screenshots/${info.project.name}-session-ended.png`, fullPage: true });
 });
 
