@@ -320,7 +320,7 @@ pub enum UserAction {
     ContinueOnPhone,
     /// "Make a new code": the old one stops working.
     NewCode,
-    /// "Use this device instead", while the phone has not started.
+    /// "Use this device instead" of the phone, at any point of the handoff.
     UseThisDevice,
 }
 
@@ -1606,11 +1606,22 @@ impl Flow {
                 return self.conclude(now, v, found, fx);
             }
         }
-        let progress = match (&verification, code) {
-            (Some(v), _) if v.state == VerificationState::Pending => PhoneProgress::InProgress,
-            (Some(_), _) | (None, HandoffCode::Used) => PhoneProgress::Connected,
-            (None, HandoffCode::Expired | HandoffCode::None) => PhoneProgress::CodeExpired,
-            (None, HandoffCode::Active) => PhoneProgress::WaitingForPhone,
+        if code == HandoffCode::Active
+            && matches!(self.phase, Phase::Handoff { link: None, .. })
+            && self.in_flight.is_none()
+        {
+            // A reload of this screen: the code is still unused but its link was only ever
+            // in the old page's memory. Make a new one to show (the old one stops working).
+            return self.start_handoff(fx);
+        }
+        // Whether the phone has come is the code's to say; how far it got, the verification's.
+        let progress = match (code, &verification) {
+            (HandoffCode::Active, _) => PhoneProgress::WaitingForPhone,
+            (HandoffCode::Used, Some(v)) if v.state == VerificationState::Pending => {
+                PhoneProgress::InProgress
+            }
+            (HandoffCode::Used, _) => PhoneProgress::Connected,
+            (HandoffCode::Expired | HandoffCode::None, _) => PhoneProgress::CodeExpired,
         };
         if let Phase::Handoff { phone, .. } = &mut self.phase {
             *phone = progress;
@@ -1788,6 +1799,15 @@ impl Flow {
                 self.in_flight = None;
                 self.stop_following_phone(fx);
                 self.phase = Phase::Prep;
+            }
+            // The phone came but went quiet (its battery, its camera): take the verification
+            // back here, wherever it stands (resume it, or follow its decision).
+            (UserAction::UseThisDevice, Phase::Handoff { .. }) => {
+                self.timer = None;
+                self.in_flight = None;
+                self.stop_following_phone(fx);
+                self.phase = Phase::Listing(ListPurpose::Load);
+                self.send(RequestKind::ListVerifications, fx);
             }
             _ => {}
         }

@@ -99,9 +99,7 @@ pub fn HandoffScreen() -> impl IntoView {
             </p>
             <div class="actions">
                 <ActionButton action=UserAction::NewCode label=Msg::NewCode secondary=true />
-                <Show when=move || matches!(phone(), PhoneProgress::WaitingForPhone | PhoneProgress::CodeExpired)>
-                    <ActionButton action=UserAction::UseThisDevice label=Msg::UseThisDevice secondary=true />
-                </Show>
+                <ActionButton action=UserAction::UseThisDevice label=Msg::UseThisDevice secondary=true />
             </div>
         </section>
     }

@@ -3,7 +3,7 @@
 import { test, expect, devices } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { catalog, completeCapture, expectCapture, expectScreen, FAST, serverState, shot, start } from './helpers';
+import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, serverState, shot, start } from './helpers';
 
 test.skip(({ isMobile }) => isMobile, 'the desktop side drives this test; it opens its own phone');
 
@@ -79,6 +79,31 @@ test('a started verification moves to the phone and resumes there', async ({ pag
   expect(state.verifications).toBe(1);
   expect(state.persona_session_requests).toBe(1);
   await phone.close();
+});
+
+test('the phone goes quiet mid-capture: this device takes the verification back', async ({ page, browser, baseURL }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  await page.getByRole('button', { name: cat.messages.ContinueOnPhone }).click();
+  const link = (await page.getByTestId('handoff-link').textContent())!;
+  const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL });
+  const phonePage = await phone.newPage();
+  await phonePage.goto(link);
+  await phonePage.getByRole('button', { name: 'Continue' }).click();
+  await phonePage.getByRole('button', { name: cat.messages.PrepStart }).click();
+  await expectCapture(phonePage);
+  await persona(phonePage).getByRole('button', { name: 'Begin' }).click();
+  await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneInProgress);
+  // The phone's battery dies.
+  await phone.close();
+  await page.getByRole('button', { name: cat.messages.UseThisDevice }).click();
+  await expectScreen(page, cat, 'PausedTitle');
+  await page.getByRole('button', { name: cat.messages.Resume }).click();
+  await expectCapture(page);
+  await completeCapture(page, true);
+  await expectScreen(page, cat, 'VerifiedTitle');
+  expect((await serverState(page)).verifications).toBe(1);
 });
 
 test('a new code kills the old one; this device can take over while the phone has not come', async ({ page, browser, baseURL }) => {

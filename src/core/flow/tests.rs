@@ -1602,10 +1602,6 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
             Effect::Show(handoff(true, PhoneProgress::InProgress))
         ]
     );
-    assert!(
-        h.send(Event::User(UserAction::UseThisDevice)).is_empty(),
-        "not while the phone is taking the photos"
-    );
     h.send(Event::TimerFired(TimerId(4)));
     assert_eq!(
         h.send(status(HandoffCode::Used, Some(completed("passed", &[])))),
@@ -1618,6 +1614,45 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
+    );
+}
+
+#[test]
+fn the_desktop_can_take_the_verification_back_from_a_phone_gone_quiet() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::ContinueOnPhone));
+    h.send(Event::HandoffMinted {
+        path: "/handoff/c0de".into(),
+        expires_ms: Some(T0 + 600_000),
+    });
+    h.send(Event::TimerFired(h.last_timer()));
+    h.send(status(
+        HandoffCode::Used,
+        Some(verification("pending", Some(INQUIRY))),
+    ));
+    assert_eq!(h.flow.screen(), handoff(true, PhoneProgress::InProgress));
+    // The phone's battery died mid-capture.
+    let poll = h.last_timer();
+    assert_eq!(
+        h.send(Event::User(UserAction::UseThisDevice)),
+        [
+            Effect::MarkHandoff(false),
+            list_verifications(),
+            Effect::Show(Screen::Loading)
+        ]
+    );
+    assert!(
+        h.send(Event::TimerFired(poll)).is_empty(),
+        "no more following"
+    );
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![verification(
+            "pending",
+            Some(INQUIRY)
+        )])),
+        [Effect::Show(paused())],
+        "resumed here with a new session token"
     );
 }
 
@@ -1683,6 +1718,76 @@ fn a_reload_while_following_the_phone_keeps_following() {
     assert_eq!(
         fx.last(),
         Some(&Effect::Show(handoff(false, PhoneProgress::InProgress)))
+    );
+}
+
+#[test]
+fn a_reload_before_the_phone_came_shows_a_new_code() {
+    let mut h = Harness::new();
+    h.send(Event::AppStarted {
+        remembered: None,
+        handoff: true,
+        starting: false,
+    });
+    h.send(Event::SessionLoaded {
+        customer_guid: CUSTOMER.into(),
+    });
+    h.send(Event::CustomerLoaded(customer("unverified")));
+    // The unused code's link was only in the old page: make a new one to show.
+    assert_eq!(
+        h.send(status(HandoffCode::Active, None)),
+        [Effect::MintHandoff]
+    );
+    assert_eq!(
+        h.send(Event::HandoffMinted {
+            path: "/handoff/c0de".into(),
+            expires_ms: Some(T0 + 600_000)
+        })
+        .last(),
+        Some(&Effect::Show(handoff(true, PhoneProgress::WaitingForPhone)))
+    );
+}
+
+#[test]
+fn a_started_verification_is_not_on_the_phone_until_the_phone_comes() {
+    let mut h = Harness::new();
+    h.loaded(Some(IV), vec![verification("pending", Some(INQUIRY))]);
+    h.send(Event::User(UserAction::ContinueOnPhone));
+    h.send(Event::HandoffMinted {
+        path: "/handoff/c0de".into(),
+        expires_ms: Some(T0 + 600_000),
+    });
+    let pending = || Some(verification("pending", Some(INQUIRY)));
+    h.send(Event::TimerFired(h.last_timer()));
+    assert_eq!(
+        h.send(status(HandoffCode::Active, pending())).last(),
+        Some(&Effect::StartTimer {
+            id: h.last_timer(),
+            ms: HANDOFF_POLL_MS
+        }),
+        "still waiting for the phone"
+    );
+    assert_eq!(
+        h.flow.screen(),
+        handoff(true, PhoneProgress::WaitingForPhone)
+    );
+    h.send(Event::TimerFired(h.last_timer()));
+    assert_eq!(
+        h.send(status(HandoffCode::Used, pending())).last(),
+        Some(&Effect::Show(handoff(true, PhoneProgress::InProgress)))
+    );
+    // A code that ran out unused is over, whatever the verification.
+    let mut h2 = Harness::new();
+    h2.loaded(Some(IV), vec![verification("pending", Some(INQUIRY))]);
+    h2.send(Event::User(UserAction::ContinueOnPhone));
+    h2.send(Event::HandoffMinted {
+        path: "/handoff/c0de".into(),
+        expires_ms: Some(T0 + 600_000),
+    });
+    h2.send(Event::TimerFired(h2.last_timer()));
+    assert_eq!(
+        h2.send(status(HandoffCode::Expired, pending())).last(),
+        Some(&Effect::Show(handoff(true, PhoneProgress::CodeExpired)))
     );
 }
 
