@@ -21,6 +21,10 @@ pub struct I18n {
     /// The language most recently asked for: a catalog that arrives after the customer has
     /// moved on to another language is kept but not applied.
     wanted: StoredValue<Lang>,
+    /// The language the customer just picked with the switcher, until the page has been
+    /// rendered in it: that rendering keeps focus on the switcher instead of moving it to
+    /// the screen's heading (changing a setting must not move the customer elsewhere).
+    picked: StoredValue<Option<Lang>>,
 }
 
 fn tab_storage() -> Option<web_sys::Storage> {
@@ -60,6 +64,7 @@ impl I18n {
             catalogs: StoredValue::new_local(Vec::new()),
             chosen: RwSignal::new(choice.is_some()),
             wanted: StoredValue::new(Lang::En),
+            picked: StoredValue::new(None),
         };
         i18n.switch(first, false);
         i18n
@@ -83,6 +88,11 @@ impl I18n {
     /// A message's text in the language in use, without tracking.
     pub fn text_now(&self, msg: Msg) -> &'static str {
         self.text_in(self.lang.get_untracked(), msg)
+    }
+
+    /// Whether the page is being rendered again for a language the customer just picked.
+    pub fn rendering_pick(&self) -> bool {
+        self.picked.get_value() == Some(self.lang.get_untracked())
     }
 
     /// A message's text in `lang`, English where its catalog is not loaded or lacks it.
@@ -167,13 +177,27 @@ pub fn LanguageSwitcher() -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let on_change = move |ev: leptos::ev::Event| {
         if let Some(lang) = Lang::parse(&event_target_value(&ev)) {
+            i18n.picked.set_value(Some(lang));
             i18n.switch(lang, true);
         }
     };
+    // Rendered again in the picked language: focus stays here, then things go back to normal.
+    let select = NodeRef::<leptos::html::Select>::new();
+    Effect::new(move |_| {
+        if let Some(select) = select.get() {
+            if i18n.rendering_pick() {
+                let _ = select.focus();
+                set_timeout(
+                    move || i18n.picked.set_value(None),
+                    std::time::Duration::ZERO,
+                );
+            }
+        }
+    });
     view! {
         <label class="language">
             <span class="visually-hidden">{move || i18n.text(Msg::LanguageLabel)}</span>
-            <select on:change=on_change prop:value=move || i18n.lang().tag()>
+            <select node_ref=select on:change=on_change prop:value=move || i18n.lang().tag()>
                 {Lang::ALL
                     .into_iter()
                     .map(|lang| {

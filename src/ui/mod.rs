@@ -246,9 +246,12 @@ pub fn Heading(
     focus: bool,
 ) -> impl IntoView {
     let node = NodeRef::<leptos::html::H1>::new();
+    // Not when the page is only rendered again in a language just picked: focus stays on
+    // the language switcher.
+    let picking = use_context::<I18n>().is_some_and(|i18n| i18n.rendering_pick());
     Effect::new(move |_| {
         if let Some(h) = node.get() {
-            if focus {
+            if focus && !picking {
                 let _ = h.focus();
             }
         }

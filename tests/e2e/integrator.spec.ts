@@ -40,6 +40,22 @@ test.describe('languages', () => {
     await expectScreen(page, cat, 'PrepTitle');
   });
 
+  test('changing language by keyboard keeps focus on the switcher', async ({ page }) => {
+    const es = await texts(page, 'es-MX');
+    const fr = await texts(page, 'fr-CA');
+    await start(page, `scenario=passes&${FAST}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
+    const switcher = page.getByRole('combobox');
+    await switcher.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
+    // The page is in Spanish and the customer is still on the switcher, not sent elsewhere.
+    await expect(page.getByRole('combobox')).toBeFocused();
+    // A later screen change moves focus to its heading as usual.
+    await page.getByRole('button', { name: es.PrepStart }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  });
+
   test('a catalog that arrives late does not undo the customer\'s choice', async ({ page }) => {
     const es = await texts(page, 'es-MX');
     // French (the browser's language) is held back until Spanish has been chosen and shown.
