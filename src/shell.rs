@@ -9,8 +9,9 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::core::api::{parse, PersonaConfig, SessionInfo};
+use crate::core::api::{parse, HandoffCreated, PersonaConfig, SessionInfo};
 use crate::core::branding::Branding;
+use crate::core::device::LinkForBrowser;
 use crate::core::flow::{
     step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind, Screen,
 };
@@ -119,7 +120,35 @@ impl Shell {
             act: Callback::new(move |action| shell.dispatch(Event::User(action))),
             preload: Callback::new(move |()| shell.preload_persona()),
             device: crate::ui::run_device_check(),
+            link_for_browser: Callback::new(move |out| shell.link_for_browser(out)),
         }
+    }
+
+    /// A handoff code's link for the customer's own browser, copied if the browser lets us.
+    fn link_for_browser(&self, out: RwSignal<LinkForBrowser>) {
+        let Some(call) = http::call_for(&Effect::MintHandoff) else {
+            return;
+        };
+        let inner = self.inner.get_value();
+        let base = inner.api_base.clone();
+        let csrf = inner.csrf.borrow().clone().unwrap_or_default();
+        out.set(LinkForBrowser::Making);
+        leptos::task::spawn_local(async move {
+            let made = api::exchange(&base, &call, &csrf)
+                .await
+                .ok()
+                .and_then(|body| parse::<HandoffCreated>(&body).ok());
+            let origin = web_sys::window().and_then(|w| w.location().origin().ok());
+            let (Some(made), Some(origin)) = (made, origin) else {
+                return out.set(LinkForBrowser::Failed);
+            };
+            let url = format!("{origin}{}", made.path);
+            out.set(if crate::device::copy(&url).await {
+                LinkForBrowser::Copied(url)
+            } else {
+                LinkForBrowser::ToCopy(url)
+            });
+        });
     }
 
     /// Starts the flow: reads the remembered verification, listens for connectivity.

@@ -82,6 +82,7 @@ fn mount(screen: Screen) -> Mounted {
             act: Callback::new(move |a| actions.update(|list| list.push(a))),
             preload: Callback::new(|()| {}),
             device: Signal::derive(|| Some(Vec::new())),
+            link_for_browser: Callback::new(|_| {}),
         });
         view! {
             <ScreenView />

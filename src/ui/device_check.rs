@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::t;
-use crate::core::device::{assess, DeviceNotice};
+use crate::core::device::{assess, DeviceNotice, LinkForBrowser};
 use crate::core::text::Msg;
 
 /// Shows what the device check found.
@@ -61,20 +61,9 @@ pub fn DeviceNotices(
     }
 }
 
-/// One notice; the in-app browser one has a copy-link button.
+/// One notice; the in-app browser one offers a link for the customer's own browser.
 #[component]
 fn Notice(notice: DeviceNotice) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let copy = move |_| {
-        leptos::task::spawn_local(async move {
-            let href = web_sys::window()
-                .and_then(|w| w.location().href().ok())
-                .unwrap_or_default();
-            if crate::device::copy(&href).await {
-                copied.set(true);
-            }
-        });
-    };
     let class = if notice.is_warning() {
         "notice warning"
     } else {
@@ -84,14 +73,64 @@ fn Notice(notice: DeviceNotice) -> impl IntoView {
         <div class=class data-notice=notice.id()>
             <h3>{t(notice.title())}</h3>
             <p>{t(notice.body())}</p>
-            {matches!(notice, DeviceNotice::InAppBrowser(_))
-                .then(|| {
-                    view! {
-                        <button type="button" class="button secondary" on:click=copy>
-                            {move || t(if copied.get() { Msg::DeviceLinkCopied } else { Msg::DeviceCopyLink })}
-                        </button>
-                    }
-                })}
+            {matches!(notice, DeviceNotice::InAppBrowser(_)).then(|| view! { <LinkForOwnBrowser /> })}
+        </div>
+    }
+}
+
+/// "Copy link": a one-time link that opens this verification in the customer's own browser
+/// (this page's address would not: the session is in this app's browser). Shown as text to
+/// copy by hand when the browser refuses the clipboard.
+#[component]
+fn LinkForOwnBrowser() -> impl IntoView {
+    let page = use_context::<super::Page>();
+    let link = RwSignal::new(LinkForBrowser::Idle);
+    let copy = move |_| match link.get_untracked().url() {
+        // Made already: copy it within this tap (some browsers allow nothing later).
+        Some(url) => {
+            let url = url.to_owned();
+            leptos::task::spawn_local(async move {
+                if crate::device::copy(&url).await {
+                    link.set(LinkForBrowser::Copied(url));
+                }
+            });
+        }
+        None => {
+            if let Some(page) = page {
+                page.link_for_browser.run(link);
+            }
+        }
+    };
+    let label = move || {
+        t(match link.get() {
+            LinkForBrowser::Copied(_) => Msg::DeviceLinkCopied,
+            _ => Msg::DeviceCopyLink,
+        })
+    };
+    view! {
+        <button
+            type="button"
+            class="button secondary"
+            on:click=copy
+            disabled=move || link.with(|l| *l == LinkForBrowser::Making)
+        >
+            {label}
+        </button>
+        <div role="status">
+            {move || match link.get() {
+                LinkForBrowser::Copied(url) | LinkForBrowser::ToCopy(url) => view! {
+                    <label class="link-for-browser">
+                        <span>{t(Msg::DeviceLinkLabel)}</span>
+                        <input type="text" readonly value=url on:focus=|ev| {
+                            if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
+                                input.select();
+                            }
+                        } />
+                    </label>
+                }.into_any(),
+                LinkForBrowser::Failed => view! { <p>{t(Msg::DeviceLinkFailed)}</p> }.into_any(),
+                _ => ().into_any(),
+            }}
         </div>
     }
 }

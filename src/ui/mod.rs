@@ -66,6 +66,9 @@ pub struct Page {
     /// What the device check found, `None` while it runs (it starts with the app; the prep
     /// screen waits for it so nothing shifts under the customer's finger).
     pub device: Signal<Option<Vec<crate::core::device::DeviceNotice>>>,
+    /// Makes a one-time link to this verification for the customer's own browser, copies
+    /// it, and tells how that went in the signal.
+    pub link_for_browser: Callback<RwSignal<crate::core::device::LinkForBrowser>>,
 }
 
 /// The whole app.

@@ -106,6 +106,34 @@ test('the phone goes quiet mid-capture: this device takes the verification back'
   expect((await serverState(page)).verifications).toBe(1);
 });
 
+test('inside another app, a one-time link opens the verification in the phone\'s own browser', async ({ browser, baseURL }, info) => {
+  const instagram = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 334.0.4.32.98';
+  const inApp = await browser.newContext({ ...devices['iPhone 13'], defaultBrowserType: undefined, userAgent: instagram, baseURL, permissions: ['clipboard-read', 'clipboard-write'] } as any);
+  const page = await inApp.newPage();
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  const notice = page.locator('[data-notice=in-app-browser]');
+  await expect(notice).toContainText(cat.messages.DeviceInAppTitle);
+  await notice.getByRole('button', { name: cat.messages.DeviceCopyLink }).click();
+  await expect(notice.getByRole('button', { name: cat.messages.DeviceLinkCopied })).toBeVisible();
+  const link = await notice.getByRole('textbox').inputValue();
+  expect(link).toMatch(new RegExp(`^${baseURL}/handoff/[A-Za-z0-9_-]{27}$`));
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  await notice.scrollIntoViewIfNeeded();
+  await shot(page, info, 'in-app-link');
+
+  // Safari, with none of the in-app browser's cookies.
+  const safari = await browser.newContext({ ...devices['Pixel 7'], baseURL });
+  const own = await safari.newPage();
+  await own.goto(link);
+  await own.getByRole('button', { name: 'Continue' }).click();
+  await expectScreen(own, cat, 'PrepTitle');
+  await expect(own.locator('[data-notice=in-app-browser]')).toHaveCount(0);
+  await inApp.close();
+  await safari.close();
+});
+
 test('a new code kills the old one; this device can take over while the phone has not come', async ({ page, browser, baseURL }) => {
   const cat = await catalog(page.request);
   await start(page, `scenario=passes&${FAST}`);
