@@ -11,7 +11,6 @@ use leptos::prelude::*;
 use crate::api;
 use crate::core::api::{parse, HandoffCreated, PersonaConfig, SessionInfo};
 use crate::core::branding::Branding;
-use crate::core::device::LinkForBrowser;
 use crate::core::flow::{
     step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind, Screen,
 };
@@ -20,7 +19,7 @@ use crate::core::text::Lang;
 use crate::core::text::Msg;
 use crate::host;
 use crate::persona::{self, PersonaClient};
-use crate::ui::{I18n, Page};
+use crate::ui::{I18n, LinkForBrowser, Page};
 
 /// Where the remembered verification guid is kept (never a token, never personal data).
 const REMEMBERED_KEY: &str = "kyc-onboarding.verification";
@@ -125,14 +124,14 @@ impl Shell {
     }
 
     /// A handoff code's link for the customer's own browser, copied if the browser lets us.
-    fn link_for_browser(&self, out: RwSignal<LinkForBrowser>) {
+    fn link_for_browser(&self, out: LinkForBrowser) {
         let Some(call) = http::call_for(&Effect::MintHandoff) else {
             return;
         };
         let inner = self.inner.get_value();
         let base = inner.api_base.clone();
         let csrf = inner.csrf.borrow().clone().unwrap_or_default();
-        out.set(LinkForBrowser::Making);
+        out.failed.set(false);
         leptos::task::spawn_local(async move {
             let made = api::exchange(&base, &call, &csrf)
                 .await
@@ -140,14 +139,11 @@ impl Shell {
                 .and_then(|body| parse::<HandoffCreated>(&body).ok());
             let origin = web_sys::window().and_then(|w| w.location().origin().ok());
             let (Some(made), Some(origin)) = (made, origin) else {
-                return out.set(LinkForBrowser::Failed);
+                return out.failed.set(true);
             };
             let url = format!("{origin}{}", made.path);
-            out.set(if crate::device::copy(&url).await {
-                LinkForBrowser::Copied(url)
-            } else {
-                LinkForBrowser::ToCopy(url)
-            });
+            out.copied.set(crate::device::copy(&url).await);
+            out.url.set(url);
         });
     }
 

@@ -11,7 +11,7 @@ use kyc_onboarding::core::flow::{
 use kyc_onboarding::core::text::Msg;
 use kyc_onboarding::core::tips::TipGroup;
 use kyc_onboarding::shell::Settings;
-use kyc_onboarding::ui::{Announcer, DeviceNotices, NotFound, Page, ScreenView};
+use kyc_onboarding::ui::{Announcer, DeviceNotices, LinkForBrowser, NotFound, Page, ScreenView};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -82,7 +82,7 @@ fn mount(screen: Screen) -> Mounted {
             act: Callback::new(move |a| actions.update(|list| list.push(a))),
             preload: Callback::new(|()| {}),
             device: Signal::derive(|| Some(Vec::new())),
-            link_for_browser: Callback::new(|_| {}),
+            link_for_browser: Callback::new(|_: LinkForBrowser| {}),
         });
         view! {
             <ScreenView />

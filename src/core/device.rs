@@ -41,33 +41,6 @@ pub enum Platform {
     Desktop,
 }
 
-/// The in-app browser's way out: a one-time link that opens the customer's verification in
-/// their own browser (the session lives in the in-app browser's cookies; the page's own
-/// address would open on "your session has ended" elsewhere).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LinkForBrowser {
-    /// Not asked for yet.
-    Idle,
-    /// Being made.
-    Making,
-    /// Made and copied.
-    Copied(String),
-    /// Made, but the browser refused the clipboard: shown for the customer to copy.
-    ToCopy(String),
-    /// Could not be made (offline, session over).
-    Failed,
-}
-
-impl LinkForBrowser {
-    /// The link, once made.
-    pub fn url(&self) -> Option<&str> {
-        match self {
-            LinkForBrowser::Copied(url) | LinkForBrowser::ToCopy(url) => Some(url),
-            _ => None,
-        }
-    }
-}
-
 /// Something worth telling the customer before the camera opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeviceNotice {

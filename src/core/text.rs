@@ -154,7 +154,7 @@ messages! {
     DeviceInAppAndroid => "You are inside another app, where the camera usually does not work. Copy the link and open it in Chrome.",
     DeviceCopyLink => "Copy link",
     DeviceLinkCopied => "Link copied",
-    DeviceLinkLabel => "Your link (it works once, for ten minutes)",
+    DeviceLinkLabel => "Your link (it works once, for ten minutes):",
     DeviceLinkFailed => "We could not make a link. Check your connection, then try again.",
     DeviceDesktopTitle => "A phone gives the best results",
     DeviceDesktopBody => "Computer webcams often take blurry pictures of IDs. If you can, continue on your phone.",

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::t;
-use crate::core::device::{assess, DeviceNotice, LinkForBrowser};
+use crate::core::device::{assess, DeviceNotice};
 use crate::core::text::Msg;
 
 /// Shows what the device check found.
@@ -79,58 +79,50 @@ fn Notice(notice: DeviceNotice) -> impl IntoView {
 }
 
 /// "Copy link": a one-time link that opens this verification in the customer's own browser
-/// (this page's address would not: the session is in this app's browser). Shown as text to
+/// (this page's address would not: the session is in this app's browser). Shown as text, to
 /// copy by hand when the browser refuses the clipboard.
 #[component]
 fn LinkForOwnBrowser() -> impl IntoView {
     let page = use_context::<super::Page>();
-    let link = RwSignal::new(LinkForBrowser::Idle);
-    let copy = move |_| match link.get_untracked().url() {
-        // Made already: copy it within this tap (some browsers allow nothing later).
-        Some(url) => {
-            let url = url.to_owned();
-            leptos::task::spawn_local(async move {
-                if crate::device::copy(&url).await {
-                    link.set(LinkForBrowser::Copied(url));
-                }
-            });
-        }
-        None => {
+    let link = super::LinkForBrowser {
+        url: RwSignal::new(String::new()),
+        copied: RwSignal::new(false),
+        failed: RwSignal::new(false),
+    };
+    let copy = move |_| {
+        let url = link.url.get_untracked();
+        if url.is_empty() {
             if let Some(page) = page {
                 page.link_for_browser.run(link);
             }
+        } else {
+            // Made already: copy it within this tap (some browsers allow nothing later).
+            leptos::task::spawn_local(async move {
+                link.copied.set(crate::device::copy(&url).await);
+            });
         }
     };
     let label = move || {
-        t(match link.get() {
-            LinkForBrowser::Copied(_) => Msg::DeviceLinkCopied,
-            _ => Msg::DeviceCopyLink,
+        t(if link.copied.get() {
+            Msg::DeviceLinkCopied
+        } else {
+            Msg::DeviceCopyLink
         })
     };
+    let status = move || {
+        let url = link.url.get();
+        if link.failed.get() {
+            t(Msg::DeviceLinkFailed).to_owned()
+        } else if url.is_empty() {
+            url
+        } else {
+            format!("{} {url}", t(Msg::DeviceLinkLabel))
+        }
+    };
     view! {
-        <button
-            type="button"
-            class="button secondary"
-            on:click=copy
-            disabled=move || link.with(|l| *l == LinkForBrowser::Making)
-        >
+        <button type="button" class="button secondary" on:click=copy>
             {label}
         </button>
-        <div role="status">
-            {move || match link.get() {
-                LinkForBrowser::Copied(url) | LinkForBrowser::ToCopy(url) => view! {
-                    <label class="link-for-browser">
-                        <span>{t(Msg::DeviceLinkLabel)}</span>
-                        <input type="text" readonly value=url on:focus=|ev| {
-                            if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
-                                input.select();
-                            }
-                        } />
-                    </label>
-                }.into_any(),
-                LinkForBrowser::Failed => view! { <p>{t(Msg::DeviceLinkFailed)}</p> }.into_any(),
-                _ => ().into_any(),
-            }}
-        </div>
+        <p class="link-for-browser" role="status">{status}</p>
     }
 }

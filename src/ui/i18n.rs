@@ -181,16 +181,14 @@ pub fn LanguageSwitcher() -> impl IntoView {
             i18n.switch(lang, true);
         }
     };
-    // Rendered again in the picked language: focus stays here, then things go back to normal.
+    // Rendered again in the picked language: focus stays here, then things go back to normal
+    // (the screen's heading has looked at the flag already, when it was built).
     let select = NodeRef::<leptos::html::Select>::new();
     Effect::new(move |_| {
         if let Some(select) = select.get() {
             if i18n.rendering_pick() {
                 let _ = select.focus();
-                set_timeout(
-                    move || i18n.picked.set_value(None),
-                    std::time::Duration::ZERO,
-                );
+                i18n.picked.set_value(None);
             }
         }
     });

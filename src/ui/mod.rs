@@ -67,8 +67,22 @@ pub struct Page {
     /// screen waits for it so nothing shifts under the customer's finger).
     pub device: Signal<Option<Vec<crate::core::device::DeviceNotice>>>,
     /// Makes a one-time link to this verification for the customer's own browser, copies
-    /// it, and tells how that went in the signal.
-    pub link_for_browser: Callback<RwSignal<crate::core::device::LinkForBrowser>>,
+    /// it, and tells how that went.
+    pub link_for_browser: Callback<LinkForBrowser>,
+}
+
+/// The in-app browser's way out: a one-time link that opens the customer's verification in
+/// their own browser (the session lives in the in-app browser's cookies; the page's own
+/// address would open on "your session has ended" elsewhere). Plain signals of types the app
+/// uses anyway, for size.
+#[derive(Clone, Copy)]
+pub struct LinkForBrowser {
+    /// The link once made, else empty.
+    pub url: RwSignal<String>,
+    /// It is on the clipboard.
+    pub copied: RwSignal<bool>,
+    /// It could not be made (offline, session over).
+    pub failed: RwSignal<bool>,
 }
 
 /// The whole app.
