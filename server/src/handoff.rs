@@ -141,6 +141,17 @@ impl Handoffs {
         now: Millis,
         use_up: bool,
     ) -> Result<String, Refused> {
+        // A valid code always works: the limit only slows down guessing, and customers
+        // behind one proxy address must not hold each other up.
+        {
+            let mut codes = self.codes();
+            if let Some(c) = codes.get_mut(code).filter(|_| code.len() <= 64) {
+                if !c.used && now < c.created_ms + CODE_LIFETIME {
+                    c.used |= use_up;
+                    return Ok(c.customer_guid.clone());
+                }
+            }
+        }
         let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
         attempts.retain(|_, times| times.iter().any(|t| now - t < MINUTE));
         let failures = attempts.entry(client).or_default();
@@ -148,17 +159,8 @@ impl Handoffs {
         if failures.len() >= ATTEMPTS_PER_MINUTE {
             return Err(Refused::RateLimited);
         }
-        let mut codes = self.codes();
-        match codes.get_mut(code).filter(|_| code.len() <= 64) {
-            Some(c) if !c.used && now < c.created_ms + CODE_LIFETIME => {
-                c.used |= use_up;
-                Ok(c.customer_guid.clone())
-            }
-            _ => {
-                failures.push(now);
-                Err(Refused::Invalid)
-            }
-        }
+        failures.push(now);
+        Err(Refused::Invalid)
     }
 
     /// The state of the customer's current code, its verification, and when it was made.
@@ -262,16 +264,36 @@ fn refusal(status: StatusCode, heading: &str, text: &str) -> Response {
         .into_response()
 }
 
+/// The cookie that ties the Continue tap to the page that showed it.
+const NONCE_COOKIE: &str = "kyc_handoff";
+
 /// `GET /handoff/{code}`: what the phone opens. Asks for a tap before using the code up.
+///
+/// The page carries a one-off value, also set in a `SameSite=Strict` cookie: only a tap on
+/// this very page can post both, so another site cannot sign its visitors in to a customer
+/// of its choosing, even in browsers that do not send `Sec-Fetch-Site`.
 pub async fn confirm(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
 ) -> Response {
+    let nonce =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret::random_bytes::<16>());
+    let cookie = format!(
+        "{NONCE_COOKIE}={nonce}; Path=/handoff/; HttpOnly; SameSite=Strict; Max-Age=600{}",
+        if state.sessions.secure() {
+            "; Secure"
+        } else {
+            ""
+        }
+    );
     match state.handoffs.check(&code, peer.ip(), now_ms()) {
         Ok(()) => (
             StatusCode::OK,
-            [(header::CACHE_CONTROL, "no-store")],
+            [
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+                (header::SET_COOKIE, cookie),
+            ],
             Html(format!(
                 "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
                  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -281,6 +303,7 @@ pub async fn confirm(
                  <p>You scanned the code from your computer. Tap Continue to carry on with \
                  your identity verification on this phone.</p>\
                  <form method=\"post\" action=\"/handoff/{code}\">\
+                 <input type=\"hidden\" name=\"nonce\" value=\"{nonce}\">\
                  <button type=\"submit\">Continue</button></form></main></body></html>",
                 code = escape(&code)
             )),
@@ -296,11 +319,18 @@ pub async fn redeem(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
     headers: HeaderMap,
+    form: String,
 ) -> Response {
-    // Browsers say where a form post comes from: only our own page may use a code, so
-    // another site cannot sign its visitors in to a customer of its choosing.
+    // Only a tap on our own Continue page may use a code (see `confirm`): the form's
+    // one-off value must match its cookie, and the browser must not say another site sent it.
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if matches!(site, Some("cross-site" | "same-site")) {
+    let sent = form
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("nonce="))
+        .unwrap_or_default();
+    let expected = crate::session::cookie_value(&headers, NONCE_COOKIE).unwrap_or_default();
+    let from_our_page = !sent.is_empty() && secret::equal(sent.as_bytes(), expected.as_bytes());
+    if !from_our_page || matches!(site, Some("cross-site" | "same-site")) {
         tracing::warn!("handoff code posted from another site");
         return refusal(
             StatusCode::FORBIDDEN,
@@ -447,12 +477,17 @@ mod tests {
         for _ in 0..ATTEMPTS_PER_MINUTE {
             assert_eq!(h.redeem("guess", LOCAL, 0), Err(Refused::Invalid));
         }
-        let code = h.mint("c1", None, 0);
-        assert_eq!(h.redeem(&code, LOCAL, 1), Err(Refused::RateLimited));
+        assert_eq!(h.redeem("guess", LOCAL, 1), Err(Refused::RateLimited));
         assert_eq!(
-            h.redeem(&code, other, 1),
-            Ok("c1".to_owned()),
+            h.redeem("guess", other, 1),
+            Err(Refused::Invalid),
             "other clients are not held up"
+        );
+        let code = h.mint("c1", None, 0);
+        assert_eq!(
+            h.redeem(&code, LOCAL, 1),
+            Ok("c1".to_owned()),
+            "a valid code works even from a limited address (customers behind one proxy)"
         );
         assert_eq!(
             h.redeem("guess", LOCAL, MINUTE + 1),

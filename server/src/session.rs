@@ -43,6 +43,11 @@ impl Sessions {
         }
     }
 
+    /// Whether cookies get the `Secure` flag (served over https).
+    pub fn secure(&self) -> bool {
+        self.secure
+    }
+
     fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
         self.map.lock().unwrap_or_else(|e| e.into_inner())
     }

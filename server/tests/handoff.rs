@@ -5,6 +5,37 @@ mod common;
 use common::{client, Server};
 use serde_json::{json, Value};
 
+/// What the phone's Continue page gives it to post back: its one-off value and cookie.
+async fn open_link(url: &str) -> (String, String) {
+    let page = client().get(url).send().await.unwrap();
+    assert_eq!(page.status(), 200, "the Continue page");
+    let cookie = page.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = page.text().await.unwrap();
+    let nonce = html
+        .split(r#"name="nonce" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form's one-off value")
+        .to_owned();
+    (nonce, cookie)
+}
+
+/// The phone's tap on Continue: the form post of the page it opened.
+fn tap_continue(url: &str, (nonce, cookie): &(String, String)) -> reqwest::RequestBuilder {
+    client()
+        .post(url)
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("nonce={nonce}"))
+}
+
 #[tokio::test]
 async fn minting_needs_the_session_and_its_csrf_token() {
     let server = Server::sandbox().await;
@@ -48,7 +79,11 @@ async fn two_simultaneous_redemptions_exactly_one_wins() {
         .await
         .unwrap();
     let url = format!("{}{}", server.base, minted["path"].as_str().unwrap());
-    let (a, b) = tokio::join!(client().post(&url).send(), client().post(&url).send());
+    let page = open_link(&url).await;
+    let (a, b) = tokio::join!(
+        tap_continue(&url, &page).send(),
+        tap_continue(&url, &page).send()
+    );
     let (a, b) = (a.unwrap(), b.unwrap());
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort_unstable();
@@ -115,12 +150,8 @@ async fn a_new_code_kills_the_old_and_status_follows_the_phone() {
     assert_eq!(status["code"], "active");
     assert!(status["verification"].is_null());
 
-    let phone = client()
-        .post(format!(
-            "{}{}",
-            server.base,
-            second["path"].as_str().unwrap()
-        ))
+    let link = format!("{}{}", server.base, second["path"].as_str().unwrap());
+    let phone = tap_continue(&link, &open_link(&link).await)
         .send()
         .await
         .unwrap();
@@ -175,12 +206,8 @@ async fn codes_are_bound_to_their_customer() {
         bob_status["code"], "none",
         "Bob sees nothing of Alice's code"
     );
-    let phone = client()
-        .post(format!(
-            "{}{}",
-            server.base,
-            minted["path"].as_str().unwrap()
-        ))
+    let link = format!("{}{}", server.base, minted["path"].as_str().unwrap());
+    let phone = tap_continue(&link, &open_link(&link).await)
         .send()
         .await
         .unwrap();
@@ -216,7 +243,11 @@ async fn opening_the_link_asks_before_using_the_code() {
     for _ in 0..2 {
         let page = client().get(&url).send().await.unwrap();
         assert_eq!(page.status(), 200);
-        assert!(page.headers().get("set-cookie").is_none());
+        // No session: only the Continue form's one-off cookie.
+        let cookies: Vec<_> = page.headers().get_all("set-cookie").iter().collect();
+        assert_eq!(cookies.len(), 1);
+        assert!(cookies[0].to_str().unwrap().starts_with("kyc_handoff="));
+        assert!(cookies[0].to_str().unwrap().contains("SameSite=Strict"));
         let html = page.text().await.unwrap();
         assert!(
             html.contains(&format!(r#"<form method="post" action="{path}">"#)),
@@ -225,22 +256,30 @@ async fn opening_the_link_asks_before_using_the_code() {
     }
     let status: Value = customer.get("/handoff/status").await.json().await.unwrap();
     assert_eq!(status["code"], "active");
-    // Another site cannot post the code for its visitors.
-    let forged = client()
-        .post(&url)
-        .header("sec-fetch-site", "cross-site")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), 403);
-    assert!(forged.headers().get("set-cookie").is_none());
-    // The phone's tap on Continue (a same-origin form post).
-    let tapped = client()
-        .post(&url)
-        .header("sec-fetch-site", "same-origin")
-        .send()
-        .await
-        .unwrap();
+    // Another site cannot post the code for its visitors: not said to be cross-site, nor
+    // without the page's one-off value and cookie (browsers without Sec-Fetch-Site).
+    let page = open_link(&url).await;
+    let forged = [
+        client()
+            .post(&url)
+            .header("sec-fetch-site", "cross-site")
+            .header("cookie", &page.1)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("nonce={}", page.0)),
+        client().post(&url).body(format!("nonce={}", page.0)),
+        client()
+            .post(&url)
+            .header("cookie", &page.1)
+            .body("nonce=guess"),
+        client().post(&url),
+    ];
+    for request in forged {
+        let r = request.send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        assert!(r.headers().get("set-cookie").is_none());
+    }
+    // The phone's tap on Continue (a same-origin form post of the page's value).
+    let tapped = tap_continue(&url, &page).send().await.unwrap();
     assert_eq!(tapped.status(), 303);
     assert!(tapped.headers().get("set-cookie").is_some());
     assert_eq!(client().get(&url).send().await.unwrap().status(), 410);
