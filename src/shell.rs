@@ -132,12 +132,14 @@ impl Shell {
         let base = inner.api_base.clone();
         let csrf = inner.csrf.borrow().clone().unwrap_or_default();
         out.failed.set(false);
+        out.making.set(true);
         leptos::task::spawn_local(async move {
             let made = api::exchange(&base, &call, &csrf)
                 .await
                 .ok()
                 .and_then(|body| parse::<HandoffCreated>(&body).ok());
             let origin = web_sys::window().and_then(|w| w.location().origin().ok());
+            out.making.set(false);
             let (Some(made), Some(origin)) = (made, origin) else {
                 return out.failed.set(true);
             };
@@ -232,10 +234,17 @@ impl Shell {
                 language,
             } => {
                 let sdk = self.sdk();
+                let launch = self.flow.with_untracked(Flow::launch_pending);
                 leptos::task::spawn_local(async move {
                     if !persona::sdk_ready(&sdk).await {
                         shell.inner.get_value().sdk.borrow_mut().take();
                         return shell.dispatch(Event::PersonaUnavailable);
+                    }
+                    // The script took so long that the flow gave up on this launch (or moved
+                    // on): opening Persona now would put it over another screen.
+                    if launch.is_none() || shell.flow.with_untracked(Flow::launch_pending) != launch
+                    {
+                        return;
                     }
                     shell.launch(
                         &inquiry_id,
@@ -248,8 +257,11 @@ impl Shell {
                 // Deferred: this may run inside one of the client's own callbacks.
                 let client = inner.persona.borrow_mut().take();
                 set_html_class("persona-open", false);
-                if let Some(client) = client {
-                    leptos::task::spawn_local(async move { client.destroy() });
+                match client {
+                    Some(client) => leptos::task::spawn_local(async move { client.destroy() }),
+                    // Given up before Persona was even made (its script still loading): the
+                    // next launch loads the script afresh instead of waiting on a stalled load.
+                    None => drop(inner.sdk.borrow_mut().take()),
                 }
             }
             Effect::Remember(guid) => {

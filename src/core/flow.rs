@@ -876,6 +876,12 @@ impl Flow {
         }
     }
 
+    /// The number of the launch waiting for Persona to open, if one is: the shell opens
+    /// Persona only while it is still this one.
+    pub fn launch_pending(&self) -> Option<u32> {
+        matches!(self.phase, Phase::Capture { ready: false, .. }).then_some(self.launches)
+    }
+
     /// What the customer sees now.
     pub fn screen(&self) -> Screen {
         match &self.phase {
@@ -1340,15 +1346,27 @@ impl Flow {
                         // An old pass while the customer is unverified (the ID used has
                         // since expired): a new verification is needed.
                         Some(Verdict::Passed) if !remembered => self.phase = Phase::Prep,
+                        Some(Verdict::Passed)
+                            if Tracked::from(v)
+                                .created_ms
+                                .is_none_or(|created| now >= created + INQUIRY_LIFETIME) =>
+                        {
+                            self.phase = Phase::Prep
+                        }
                         // An old expiry nobody is looking at.
                         Some(Verdict::Expired) if !remembered => self.phase = Phase::Prep,
                         // Rejected codes while the customer is unverified: support has
                         // reset the customer, who may start again.
                         Some(Verdict::Rejected { .. }) => self.phase = Phase::Prep,
-                        // A pass this browser followed while the customer record is not
-                        // `verified` yet (a reload while still checking): confirm it against
-                        // the customer record, never show "verified" on the verification alone.
-                        Some(Verdict::Passed) => {
+                        // A recent pass this browser followed while the customer record is
+                        // not `verified` yet (a reload while still checking): confirm it
+                        // against the customer record, never show "verified" on the
+                        // verification alone. An older one is the case above.
+                        Some(Verdict::Passed)
+                            if Tracked::from(v)
+                                .created_ms
+                                .is_some_and(|created| now < created + INQUIRY_LIFETIME) =>
+                        {
                             self.adopt(v, fx);
                             self.conclude(now, v, Verdict::Passed, fx);
                         }
@@ -1683,8 +1701,9 @@ impl Flow {
             return self.later(request, delay, fx);
         }
         self.failures = 0;
+        // Any status is an answer: the service failed, not the customer's connection.
         self.phase = Phase::Problem(match error {
-            HttpError::Status { status, .. } if !error.is_transient() => Problem::Server { status },
+            HttpError::Status { status, .. } => Problem::Server { status },
             _ => Problem::Network,
         });
     }
@@ -1699,9 +1718,7 @@ impl Flow {
         if self.create_attempts >= MAX_CREATE_ATTEMPTS {
             self.create_attempts = 0;
             self.phase = Phase::Problem(match error {
-                HttpError::Status { status, .. } if !error.is_transient() => {
-                    Problem::Server { status: *status }
-                }
+                HttpError::Status { status, .. } => Problem::Server { status: *status },
                 _ => Problem::Network,
             });
             return;
@@ -1801,13 +1818,20 @@ impl Flow {
                 self.phase = Phase::Prep;
             }
             // The phone came but went quiet (its battery, its camera): take the verification
-            // back here, wherever it stands (resume it, or follow its decision).
+            // back here, wherever it stands, found out as a page load does (the customer
+            // record first: the phone may have just finished).
             (UserAction::UseThisDevice, Phase::Handoff { .. }) => {
-                self.timer = None;
-                self.in_flight = None;
                 self.stop_following_phone(fx);
-                self.phase = Phase::Listing(ListPurpose::Load);
-                self.send(RequestKind::ListVerifications, fx);
+                let remembered = self.remembered.clone();
+                self.handle(
+                    now,
+                    Event::AppStarted {
+                        remembered,
+                        handoff: false,
+                        starting: false,
+                    },
+                    fx,
+                );
             }
             _ => {}
         }

@@ -88,18 +88,13 @@ fn LinkForOwnBrowser() -> impl IntoView {
         url: RwSignal::new(String::new()),
         copied: RwSignal::new(false),
         failed: RwSignal::new(false),
+        making: RwSignal::new(false),
     };
+    // Each tap makes a fresh link (a link works once, for ten minutes, and a new one ends
+    // the one before), never two at once.
     let copy = move |_| {
-        let url = link.url.get_untracked();
-        if url.is_empty() {
-            if let Some(page) = page {
-                page.link_for_browser.run(link);
-            }
-        } else {
-            // Made already: copy it within this tap (some browsers allow nothing later).
-            leptos::task::spawn_local(async move {
-                link.copied.set(crate::device::copy(&url).await);
-            });
+        if let (Some(page), false) = (page, link.making.get_untracked()) {
+            page.link_for_browser.run(link);
         }
     };
     let label = move || {

@@ -83,6 +83,8 @@ pub struct LinkForBrowser {
     pub copied: RwSignal<bool>,
     /// It could not be made (offline, session over).
     pub failed: RwSignal<bool>,
+    /// One is being made (taps wait: each new link ends the one before).
+    pub making: RwSignal<bool>,
 }
 
 /// The whole app.

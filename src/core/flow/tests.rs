@@ -349,7 +349,7 @@ fn the_host_hears_each_outcome_and_error_once() {
     assert_eq!(
         h.notified,
         [HostEvent::Error {
-            code: "network".into()
+            code: "server".into()
         }]
     );
     let mut h = Harness::new();
@@ -998,7 +998,9 @@ fn repeated_create_failures_stop_with_a_problem_screen() {
         } else {
             assert_eq!(
                 fx,
-                [Effect::Show(Screen::Problem(Problem::Network))],
+                [Effect::Show(Screen::Problem(Problem::Server {
+                    status: 500
+                }))],
                 "gives up after {MAX_CREATE_ATTEMPTS} creates"
             );
         }
@@ -1075,7 +1077,13 @@ fn an_endless_storm_ends_on_a_problem_screen_with_try_again() {
         assert_eq!(h.send(Event::TimerFired(id)), [Effect::FetchSession]);
         fx = h.send(failed(RequestKind::Session, 503));
     }
-    assert_eq!(fx, [Effect::Show(Screen::Problem(Problem::Network))]);
+    // The service answered each time: its problem, not the customer's connection.
+    assert_eq!(
+        fx,
+        [Effect::Show(Screen::Problem(Problem::Server {
+            status: 503
+        }))]
+    );
 }
 
 #[test]
@@ -1277,6 +1285,15 @@ fn a_session_request_the_backend_refuses_is_not_retried_blindly() {
 }
 
 #[test]
+fn an_old_remembered_pass_with_an_unverified_customer_starts_afresh() {
+    // Passed long ago; the customer record has since gone back to unverified.
+    let mut h = Harness::new();
+    h.advance(INQUIRY_LIFETIME + 1);
+    let fx = h.loaded(Some(IV), vec![completed("passed", &[])]);
+    assert_eq!(fx, [Effect::Show(Screen::Prep)]);
+}
+
+#[test]
 fn a_verification_finished_elsewhere_is_followed_not_taken_for_expired() {
     // The resume is refused because the inquiry was finished on another device; the
     // verification says completed before its outcome is set, or a state this version does
@@ -1401,6 +1418,8 @@ fn persona_that_never_gets_ready_is_a_problem_with_try_again() {
             Effect::Show(Screen::Problem(Problem::PersonaUnavailable))
         ]
     );
+    // The shell must not open a Persona whose script arrives only now.
+    assert_eq!(h.flow.launch_pending(), None);
     // "Try again" opens Persona afresh, with a new token, watched again.
     assert_eq!(
         h.send(Event::User(UserAction::Resume))[0],
@@ -1409,6 +1428,11 @@ fn persona_that_never_gets_ready_is_a_problem_with_try_again() {
     assert_eq!(
         h.send(token("tok_2"))[..2],
         [launch(Some("tok_2")), ready_watch(2)]
+    );
+    assert_eq!(
+        h.flow.launch_pending(),
+        Some(2),
+        "only the second launch may open"
     );
 }
 
@@ -1638,13 +1662,21 @@ fn the_desktop_can_take_the_verification_back_from_a_phone_gone_quiet() {
         h.send(Event::User(UserAction::UseThisDevice)),
         [
             Effect::MarkHandoff(false),
-            list_verifications(),
+            Effect::FetchSession,
             Effect::Show(Screen::Loading)
         ]
     );
     assert!(
         h.send(Event::TimerFired(poll)).is_empty(),
         "no more following"
+    );
+    h.send(Event::SessionLoaded {
+        customer_guid: CUSTOMER.into(),
+    });
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [list_verifications()],
+        "the customer record first, then the verifications"
     );
     assert_eq!(
         h.send(Event::VerificationsListed(vec![verification(
