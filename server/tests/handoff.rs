@@ -2,8 +2,18 @@
 
 mod common;
 
-use common::{client, Server};
+use common::{client, Customer, Server};
 use serde_json::{json, Value};
+
+/// A new handoff code for the customer (`POST /handoff`'s answer).
+async fn mint(customer: &Customer) -> Value {
+    customer
+        .post("/handoff", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
 
 /// What the phone's Continue page gives it to post back: its one-off value and cookie.
 async fn open_link(url: &str) -> (String, String) {
@@ -54,12 +64,7 @@ async fn minting_needs_the_session_and_its_csrf_token() {
         .await
         .unwrap();
     assert_eq!(anonymous.status(), 401);
-    let minted: Value = customer
-        .post("/handoff", &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let minted = mint(&customer).await;
     let path = minted["path"].as_str().unwrap();
     assert!(
         path.starts_with("/handoff/") && path.len() == "/handoff/".len() + 27,
@@ -72,12 +77,7 @@ async fn minting_needs_the_session_and_its_csrf_token() {
 async fn two_simultaneous_redemptions_exactly_one_wins() {
     let server = Server::sandbox().await;
     let customer = server.start("scenario=passes").await;
-    let minted: Value = customer
-        .post("/handoff", &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let minted = mint(&customer).await;
     let url = format!("{}{}", server.base, minted["path"].as_str().unwrap());
     let page = open_link(&url).await;
     let (a, b) = tokio::join!(
@@ -124,18 +124,8 @@ async fn two_simultaneous_redemptions_exactly_one_wins() {
 async fn a_new_code_kills_the_old_and_status_follows_the_phone() {
     let server = Server::sandbox().await;
     let desktop = server.start("scenario=passes").await;
-    let first: Value = desktop
-        .post("/handoff", &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let second: Value = desktop
-        .post("/handoff", &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first = mint(&desktop).await;
+    let second = mint(&desktop).await;
     let old = client()
         .get(format!(
             "{}{}",
@@ -195,12 +185,7 @@ async fn codes_are_bound_to_their_customer() {
     let server = Server::sandbox().await;
     let alice = server.start("scenario=passes").await;
     let bob = server.start("scenario=passes").await;
-    let minted: Value = alice
-        .post("/handoff", &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let minted = mint(&alice).await;
     let bob_status: Value = bob.get("/handoff/status").await.json().await.unwrap();
     assert_eq!(
         bob_status["code"], "none",
@@ -231,12 +216,7 @@ async fn codes_are_bound_to_their_customer() {
 async fn opening_the_link_asks_before_using_the_code() {
     let server = Server::sandbox().await;
     let customer = server.start("scenario=passes").await;
-    let minted: Value = customer
-        .post("/handoff", &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let minted = mint(&customer).await;
     let path = minted["path"].as_str().unwrap();
     let url = format!("{}{path}", server.base);
     // A chat app's link preview, then the phone: neither uses the code up.

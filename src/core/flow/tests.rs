@@ -94,6 +94,16 @@ impl Harness {
         );
     }
 
+    /// "Continue on your phone": the code is made and the first look at the phone is due.
+    fn handing_off(&mut self) {
+        self.send(Event::User(UserAction::ContinueOnPhone));
+        self.send(Event::HandoffMinted {
+            path: "/handoff/c0de".into(),
+            expires_ms: Some(T0 + 600_000),
+        });
+        self.send(Event::TimerFired(self.last_timer()));
+    }
+
     fn last_timer(&self) -> TimerId {
         self.flow.timer.expect("a timer is pending").0
     }
@@ -1645,12 +1655,7 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
 fn the_desktop_can_take_the_verification_back_from_a_phone_gone_quiet() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
-    h.send(Event::User(UserAction::ContinueOnPhone));
-    h.send(Event::HandoffMinted {
-        path: "/handoff/c0de".into(),
-        expires_ms: Some(T0 + 600_000),
-    });
-    h.send(Event::TimerFired(h.last_timer()));
+    h.handing_off();
     h.send(status(
         HandoffCode::Used,
         Some(verification("pending", Some(INQUIRY))),
@@ -1692,12 +1697,7 @@ fn the_desktop_can_take_the_verification_back_from_a_phone_gone_quiet() {
 fn an_expired_code_stops_polling_and_a_new_one_replaces_it() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
-    h.send(Event::User(UserAction::ContinueOnPhone));
-    h.send(Event::HandoffMinted {
-        path: "/handoff/c0de".into(),
-        expires_ms: Some(T0 + 600_000),
-    });
-    h.send(Event::TimerFired(h.last_timer()));
+    h.handing_off();
     assert_eq!(
         h.send(status(HandoffCode::Expired, None)),
         [Effect::Show(handoff(true, PhoneProgress::CodeExpired))],
@@ -1784,13 +1784,8 @@ fn a_reload_before_the_phone_came_shows_a_new_code() {
 fn a_started_verification_is_not_on_the_phone_until_the_phone_comes() {
     let mut h = Harness::new();
     h.loaded(Some(IV), vec![verification("pending", Some(INQUIRY))]);
-    h.send(Event::User(UserAction::ContinueOnPhone));
-    h.send(Event::HandoffMinted {
-        path: "/handoff/c0de".into(),
-        expires_ms: Some(T0 + 600_000),
-    });
+    h.handing_off();
     let pending = || Some(verification("pending", Some(INQUIRY)));
-    h.send(Event::TimerFired(h.last_timer()));
     assert_eq!(
         h.send(status(HandoffCode::Active, pending())).last(),
         Some(&Effect::StartTimer {
@@ -1811,12 +1806,7 @@ fn a_started_verification_is_not_on_the_phone_until_the_phone_comes() {
     // A code that ran out unused is over, whatever the verification.
     let mut h2 = Harness::new();
     h2.loaded(Some(IV), vec![verification("pending", Some(INQUIRY))]);
-    h2.send(Event::User(UserAction::ContinueOnPhone));
-    h2.send(Event::HandoffMinted {
-        path: "/handoff/c0de".into(),
-        expires_ms: Some(T0 + 600_000),
-    });
-    h2.send(Event::TimerFired(h2.last_timer()));
+    h2.handing_off();
     assert_eq!(
         h2.send(status(HandoffCode::Expired, pending())).last(),
         Some(&Effect::Show(handoff(true, PhoneProgress::CodeExpired)))
