@@ -5,6 +5,12 @@ mod common;
 use common::{client, Customer, Server};
 use serde_json::{json, Value};
 
+/// The `name=value` of a response's first `Set-Cookie`.
+fn cookie_of(response: &reqwest::Response) -> String {
+    let header = response.headers()["set-cookie"].to_str().unwrap();
+    header.split(';').next().unwrap().to_owned()
+}
+
 /// A new handoff code for the customer (`POST /handoff`'s answer).
 async fn mint(customer: &Customer) -> Value {
     customer
@@ -19,13 +25,7 @@ async fn mint(customer: &Customer) -> Value {
 async fn open_link(url: &str) -> (String, String) {
     let page = client().get(url).send().await.unwrap();
     assert_eq!(page.status(), 200, "the Continue page");
-    let cookie = page.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = cookie_of(&page);
     let html = page.text().await.unwrap();
     let nonce = html
         .split(r#"name="nonce" value=""#)
@@ -89,13 +89,7 @@ async fn two_simultaneous_redemptions_exactly_one_wins() {
     statuses.sort_unstable();
     assert_eq!(statuses, [303, 410]);
     let winner = if a.status() == 303 { a } else { b };
-    let cookie = winner.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = cookie_of(&winner);
     assert_ne!(
         cookie, customer.cookie,
         "the phone gets a session of its own"
@@ -145,13 +139,7 @@ async fn a_new_code_kills_the_old_and_status_follows_the_phone() {
         .send()
         .await
         .unwrap();
-    let phone_cookie = phone.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let phone_cookie = cookie_of(&phone);
     let phone_csrf: Value = client()
         .get(format!("{}/session", server.base))
         .header("cookie", &phone_cookie)
@@ -196,13 +184,7 @@ async fn codes_are_bound_to_their_customer() {
         .send()
         .await
         .unwrap();
-    let cookie = phone.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = cookie_of(&phone);
     let r = client()
         .get(format!("{}/api/customers/{}", server.base, bob.guid))
         .header("cookie", cookie)
