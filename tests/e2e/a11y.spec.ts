@@ -3,7 +3,7 @@
 // heading; progress and outcomes announced through live regions.
 import { test, expect, type Page } from '@playwright/test';
 import * as fs from 'fs';
-import { catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, persona, start, startCapture, type Catalog } from './helpers';
+import { beginCapture, catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, persona, start, startCapture, type Catalog } from './helpers';
 
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
@@ -42,7 +42,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await check(page, cat, 'PreparingTitle', found);
       await expectCapture(page);
       found['Capture (Persona open)'] = await axe(page);
-      await persona(page).getByRole('button', { name: 'Begin' }).click();
+      await beginCapture(page);
       await exitPersona(page);
       await check(page, cat, 'PausedTitle', found);
       if (!isMobile) {

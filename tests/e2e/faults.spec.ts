@@ -4,7 +4,7 @@
 // Each cell's result goes to target/fault-matrix/, which `cargo xtask test` prints as a table.
 import { test, expect } from '@playwright/test';
 import * as fs from 'fs';
-import { catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, persona, serverState, start, startCapture } from './helpers';
+import { beginCapture, catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, serverState, start, startCapture } from './helpers';
 
 const endpoints = ['session', 'customer', 'list', 'create', 'verification', 'persona_session'];
 const kinds: Array<[string, string]> = [
@@ -35,7 +35,7 @@ test.describe('fault matrix', () => {
           const cat = await catalog(page.request);
           await start(page, `scenario=passes&${FAST}&fault=${endpoint}:${rule}`);
           await startCapture(page, cat);
-          await persona(page).getByRole('button', { name: 'Begin' }).click();
+          await beginCapture(page);
           await exitPersona(page);
           await expectScreen(page, cat, 'PausedTitle');
           await page.getByRole('button', { name: cat.messages.Resume }).click();

@@ -65,6 +65,17 @@ export async function exitPersona(page: Page): Promise<void> {
   await persona(page).getByRole('button', { name: 'Exit the simulated flow' }).dispatchEvent('click');
 }
 
+/**
+ * Presses Begin in the simulated widget and waits until it shows the first capture step. The
+ * widget records the start with the sandbox before it moves on; leaving before that (an exit
+ * right after the click) would resume on the intro again, as Persona does, and a later
+ * `completeCapture(page, true)` would look for the front-photo step in vain.
+ */
+export async function beginCapture(page: Page): Promise<void> {
+  await persona(page).getByRole('button', { name: 'Begin' }).click();
+  await expect(persona(page).getByRole('button', { name: 'Take photo of the front' })).toBeVisible();
+}
+
 /** Goes through the simulated capture: begin (unless resuming), both sides, selfie, submit. */
 export async function completeCapture(page: Page, resuming = false): Promise<void> {
   const frame = persona(page);

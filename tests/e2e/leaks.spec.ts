@@ -7,7 +7,7 @@
 // 20 cycles and would also show in the listener count, which must not grow at all; the
 // margin covers the engine's own caches and allocator slack.
 import { test, expect } from '@playwright/test';
-import { catalog, exitPersona, expectCapture, expectScreen, FAST, persona, start, startCapture } from './helpers';
+import { beginCapture, catalog, exitPersona, expectCapture, expectScreen, FAST, start, startCapture } from './helpers';
 
 test('open and cancel Persona 20 times', async ({ page, isMobile }) => {
   test.skip(isMobile, 'measured once, on desktop');
@@ -40,7 +40,7 @@ test('open and cancel Persona 20 times', async ({ page, isMobile }) => {
 
   await start(page, `scenario=passes&${FAST}`);
   await startCapture(page, cat);
-  await persona(page).getByRole('button', { name: 'Begin' }).click();
+  await beginCapture(page);
   await exitPersona(page);
   await expectScreen(page, cat, 'PausedTitle');
   for (let i = 0; i < 2; i++) await cycle(); // warm up caches and the allocator

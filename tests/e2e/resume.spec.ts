@@ -1,13 +1,13 @@
 // Leaving part-way: cancel, reload, and a lost create response never making a duplicate.
 import { test, expect } from '@playwright/test';
-import { catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, persona, serverState, start, startCapture, watchErrors } from './helpers';
+import { beginCapture, catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, persona, serverState, start, startCapture, watchErrors } from './helpers';
 
 test('cancel, then continue where you left off', async ({ page }) => {
   const errors = watchErrors(page);
   const cat = await catalog(page.request);
   await start(page, `scenario=passes&${FAST}`);
   await startCapture(page, cat);
-  await persona(page).getByRole('button', { name: 'Begin' }).click();
+  await beginCapture(page);
   await exitPersona(page);
   await expectScreen(page, cat, 'PausedTitle');
   await expect(page.locator('iframe.persona-widget__iframe')).toHaveCount(0);
@@ -43,7 +43,7 @@ test('read the tips again, then start: the same verification', async ({ page }) 
   const cat = await catalog(page.request);
   await start(page, `scenario=passes&${FAST}`);
   await startCapture(page, cat);
-  await persona(page).getByRole('button', { name: 'Begin' }).click();
+  await beginCapture(page);
   await exitPersona(page);
   await expectScreen(page, cat, 'PausedTitle');
   await page.getByRole('button', { name: cat.messages.ReadTipsAgain }).click();

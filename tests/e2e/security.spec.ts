@@ -2,7 +2,7 @@
 // policy, and afterwards no token in storage, script-readable cookies, the address history
 // or the console.
 import { test, expect } from '@playwright/test';
-import { catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, persona, start, startCapture } from './helpers';
+import { beginCapture, catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, start, startCapture } from './helpers';
 
 test('a whole flow: zero CSP violations, no token left anywhere readable', async ({ page, context }) => {
   await page.addInitScript(() => {
@@ -36,7 +36,7 @@ test('a whole flow: zero CSP violations, no token left anywhere readable', async
   await start(page, `scenario=passes&${FAST}`);
   await startCapture(page, cat);
   await collect();
-  await persona(page).getByRole('button', { name: 'Begin' }).click();
+  await beginCapture(page);
   await exitPersona(page);
   await expectScreen(page, cat, 'PausedTitle');
   await page.getByRole('button', { name: cat.messages.Resume }).click();
