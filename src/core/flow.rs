@@ -766,12 +766,16 @@ impl Tracked {
 }
 
 /// Whether a verification is still in flight and can be carried on instead of creating a
-/// new one: being created, or waiting / pending with at least a minute of its inquiry's life
-/// left. The rule that keeps a customer from ever having two in flight.
+/// new one: being created (for less than an inquiry's life: one stuck in `storing` longer
+/// could never be finished), or waiting / pending with at least a minute of its inquiry's
+/// life left. The rule that keeps a customer from ever having two in flight.
 pub fn can_carry_on(v: &IdentityVerification, now: Millis) -> bool {
     let tracked = Tracked::from(v);
     v.is_kyc()
-        && (v.state == VerificationState::Storing
+        && ((v.state == VerificationState::Storing
+            && tracked
+                .created_ms
+                .is_none_or(|created| now < created + INQUIRY_LIFETIME))
             || (v.is_in_flight() && (tracked.resumable(now) || tracked.submitted())))
 }
 

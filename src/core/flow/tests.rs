@@ -601,6 +601,22 @@ fn a_verification_near_its_expiry_is_not_reused() {
 }
 
 #[test]
+fn a_verification_stuck_in_storing_for_an_inquirys_life_is_not_reused() {
+    let mut h = Harness::new();
+    let stuck = || verification_at(IV, "storing", None, T0 - INQUIRY_LIFETIME);
+    assert!(!can_carry_on(&stuck(), T0));
+    assert!(
+        can_carry_on(&stuck(), T0 - 1),
+        "a moment younger, it is still being created"
+    );
+    let fx = h.loaded(None, vec![stuck()]);
+    assert_eq!(fx, [Effect::Show(Screen::Prep)]);
+    h.send(Event::User(UserAction::Start));
+    let fx = h.send(Event::VerificationsListed(vec![stuck()]));
+    assert_eq!(fx[0], create());
+}
+
+#[test]
 fn older_in_flight_verification_is_preferred_over_a_newer_finished_one() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
