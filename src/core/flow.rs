@@ -667,6 +667,12 @@ impl Screen {
         }
     }
 
+    /// Whether the heading takes focus when the screen appears (and a screen reader reads
+    /// it from there): every screen but those under Persona's window, which has the focus.
+    pub fn heading_takes_focus(&self) -> bool {
+        !matches!(self, Screen::Capture | Screen::CaptureOnPhone)
+    }
+
     /// The path of the screen's URL.
     pub fn path(&self) -> &'static str {
         match self {

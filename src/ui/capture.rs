@@ -11,13 +11,14 @@ use crate::core::text::Msg;
 #[component]
 pub fn CaptureScreen() -> impl IntoView {
     let page = expect_context::<super::Page>();
-    let (title, body) = match page.screen.get_untracked() {
+    let screen = page.screen.get_untracked();
+    let (title, body) = match screen {
         Screen::CaptureOnPhone => (Msg::CaptureOnPhoneTitle, Msg::CaptureOnPhoneBody),
         _ => (Msg::CaptureTitle, Msg::CaptureBody),
     };
     view! {
         <section class="screen">
-            <Heading text=t(title) focus=false />
+            <Heading text=t(title) focus=screen.heading_takes_focus() />
             <p role="status">{t(body)}</p>
         </section>
     }

@@ -282,14 +282,19 @@ pub fn Heading(
     }
 }
 
-/// Announces the new screen's heading to screen readers when the screen changes.
+/// Announces the new screen's heading to screen readers when the screen changes and its
+/// heading does not take focus (a focused heading is read already; saying it twice would
+/// only add noise).
 #[component]
 pub fn Announcer() -> impl IntoView {
     let page = expect_context::<Page>();
-    let title = Memo::new(move |_| page.screen.with(Screen::title));
+    let title = Memo::new(move |_| {
+        page.screen
+            .with(|screen| (!screen.heading_takes_focus()).then(|| screen.title()))
+    });
     view! {
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
-            {move || t(Msg::LiveScreen).replace("{title}", t(title.get()))}
+            {move || title.get().map(|title| t(Msg::LiveScreen).replace("{title}", t(title)))}
         </div>
     }
 }
