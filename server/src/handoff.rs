@@ -22,15 +22,16 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use base64::Engine;
 use kyc_onboarding::core::api::{HandoffCreated, HandoffStatus};
+use kyc_onboarding::core::text::PageMsg;
 use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis, MINUTE};
 
+use crate::pages::PageLanguage;
 use crate::sandbox::now_ms;
-use crate::sandbox::pages::escape;
 use crate::{secret, AppState};
 
 /// How long a code lives.
@@ -248,22 +249,6 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
     .into_response()
 }
 
-fn refusal(status: StatusCode, heading: &str, text: &str) -> Response {
-    (
-        status,
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{h}</title><link rel=\"stylesheet\" href=\"/pages.css\"></head>\
-             <body><main><h1>{h}</h1><p>{t}</p></main></body></html>",
-            h = escape(heading),
-            t = escape(text)
-        )),
-    )
-        .into_response()
-}
-
 /// The cookie that ties the Continue tap to the page that showed it.
 const NONCE_COOKIE: &str = "kyc_handoff";
 
@@ -276,7 +261,9 @@ pub async fn confirm(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
+    let page = PageLanguage::of(&headers);
     let nonce =
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret::random_bytes::<16>());
     let cookie = format!(
@@ -288,28 +275,14 @@ pub async fn confirm(
         }
     );
     match state.handoffs.check(&code, peer.ip(), now_ms()) {
-        Ok(()) => (
-            StatusCode::OK,
-            [
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-                (header::SET_COOKIE, cookie),
-            ],
-            Html(format!(
-                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-                 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-                 <title>Continue on this phone</title>\
-                 <link rel=\"stylesheet\" href=\"/pages.css\"></head>\
-                 <body><main><h1>Continue on this phone</h1>\
-                 <p>You scanned the code from your computer. Tap Continue to carry on with \
-                 your identity verification on this phone.</p>\
-                 <form method=\"post\" action=\"/handoff/{code}\">\
-                 <input type=\"hidden\" name=\"nonce\" value=\"{nonce}\">\
-                 <button type=\"submit\">Continue</button></form></main></body></html>",
-                code = escape(&code)
-            )),
-        )
-            .into_response(),
-        Err(refused) => refusal_for(refused),
+        Ok(()) => {
+            let mut response = page.continue_page(&code, &nonce);
+            if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(refused) => refusal_for(page, refused),
     }
 }
 
@@ -323,6 +296,7 @@ pub async fn redeem(
 ) -> Response {
     // Only a tap on our own Continue page may use a code (see `confirm`): the form's
     // one-off value must match its cookie, and the browser must not say another site sent it.
+    let page = PageLanguage::of(&headers);
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let sent = form
         .split('&')
@@ -332,11 +306,10 @@ pub async fn redeem(
     let from_our_page = !sent.is_empty() && secret::equal(sent.as_bytes(), expected.as_bytes());
     if !from_our_page || matches!(site, Some("cross-site" | "same-site")) {
         tracing::warn!("handoff code posted from another site");
-        return refusal(
+        return page.message(
             StatusCode::FORBIDDEN,
-            "Scan the code to continue",
-            "For your security, this page only works when you open it by scanning the QR code \
-             on your computer.",
+            PageMsg::PageScanTitle,
+            PageMsg::PageScanBody,
         );
     }
     let now = now_ms();
@@ -348,26 +321,26 @@ pub async fn redeem(
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
         }
-        Err(refused) => refusal_for(refused),
+        Err(refused) => refusal_for(page, refused),
     }
 }
 
-fn refusal_for(refused: Refused) -> Response {
+fn refusal_for(page: PageLanguage, refused: Refused) -> Response {
     match refused {
         Refused::Invalid => {
             tracing::info!("handoff code refused");
-            refusal(
+            page.message(
                 StatusCode::GONE,
-                "This code was already used or has expired",
-                "Scan a new QR code from your computer to continue on this phone.",
+                PageMsg::PageCodeUsedTitle,
+                PageMsg::PageCodeUsedBody,
             )
         }
         Refused::RateLimited => {
             tracing::warn!("handoff redemption rate-limited");
-            refusal(
+            page.message(
                 StatusCode::TOO_MANY_REQUESTS,
-                "Too many attempts",
-                "Wait a minute, then scan a new QR code from your computer.",
+                PageMsg::PageTooManyTitle,
+                PageMsg::PageTooManyBody,
             )
         }
     }

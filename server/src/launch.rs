@@ -11,13 +11,16 @@ use std::sync::Mutex;
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
 
+use kyc_onboarding::core::text::PageMsg;
+
+use crate::pages::PageLanguage;
 use crate::sandbox::now_ms;
 use crate::AppState;
 
@@ -118,31 +121,19 @@ pub struct LaunchQuery {
     token: Option<String>,
 }
 
-fn refusal_page(status: StatusCode, heading: &str, text: &str) -> Response {
-    (
-        status,
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{heading}</title><link rel=\"stylesheet\" href=\"/pages.css\"></head>\
-             <body><main><h1>{heading}</h1><p>{text}</p></main></body></html>"
-        )),
-    )
-        .into_response()
-}
-
 /// `GET /launch?token=...`: verifies the integrator's token, starts a session and sends the
 /// customer on to the app without the token in the address bar.
 pub async fn launch(
     State(state): State<Arc<AppState>>,
     Query(query): Query<LaunchQuery>,
+    headers: HeaderMap,
 ) -> Response {
+    let page = PageLanguage::of(&headers);
     let Some(verifier) = state.launch.as_ref() else {
-        return refusal_page(
+        return page.message(
             StatusCode::NOT_FOUND,
-            "Sign-in links are not set up",
-            "This server has no launch secret configured.",
+            PageMsg::PageLaunchOffTitle,
+            PageMsg::PageLaunchOffBody,
         );
     };
     let now = now_ms();
@@ -151,10 +142,10 @@ pub async fn launch(
             if let Err(e) = state.backend.customer(&customer_guid).await {
                 if e.status == StatusCode::NOT_FOUND {
                     tracing::warn!("launch for a customer the API does not know");
-                    return refusal_page(
+                    return page.message(
                         StatusCode::NOT_FOUND,
-                        "We could not find your account",
-                        "Go back to the app you came from and start again.",
+                        PageMsg::PageNoAccountTitle,
+                        PageMsg::PageNoAccountBody,
                     );
                 }
                 // The API failed or refused this server: not the customer's doing, and not a
@@ -164,10 +155,10 @@ pub async fn launch(
                     code = e.code,
                     "launch: the customer could not be looked up"
                 );
-                return refusal_page(
+                return page.message(
                     StatusCode::BAD_GATEWAY,
-                    "Identity verification is not available right now",
-                    "Please go back to the app you came from and try again in a few minutes.",
+                    PageMsg::PageUnavailableTitle,
+                    PageMsg::PageUnavailableBody,
                 );
             }
             tracing::info!(customer = %customer_guid, "session started from a launch token");
@@ -178,10 +169,10 @@ pub async fn launch(
         }
         Err(refusal) => {
             tracing::warn!(?refusal, "launch token refused");
-            refusal_page(
+            page.message(
                 StatusCode::UNAUTHORIZED,
-                "This link has expired or was already used",
-                "Go back to the app you came from and open identity verification again.",
+                PageMsg::PageLinkSpentTitle,
+                PageMsg::PageLinkSpentBody,
             )
         }
     }

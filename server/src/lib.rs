@@ -16,6 +16,7 @@ pub mod handoff;
 pub mod headers;
 pub mod launch;
 pub mod logging;
+pub mod pages;
 pub mod sandbox;
 pub mod secret;
 pub mod session;

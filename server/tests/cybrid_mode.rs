@@ -4,6 +4,7 @@
 mod common;
 
 use common::{client, Server};
+use kyc_onboarding::core::text::PageMsg;
 use kyc_server::launch::sign;
 use kyc_server::{CybridConfig, Mode};
 use serde_json::{json, Value};
@@ -283,7 +284,7 @@ async fn launch_tokens_are_checked() {
         assert_eq!(r.status(), 401, "{what}");
         assert!(r.headers().get("set-cookie").is_none(), "{what}");
         let page = r.text().await.unwrap();
-        assert!(page.contains("expired or was already used"), "{what}");
+        assert!(page.contains(PageMsg::PageLinkSpentTitle.en()), "{what}");
     }
     let first = http
         .get(format!("{}/launch?token={good}", bff.base))

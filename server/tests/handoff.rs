@@ -3,6 +3,7 @@
 mod common;
 
 use common::{client, Customer, Server};
+use kyc_onboarding::core::text::{Catalog, PageMsg};
 use serde_json::{json, Value};
 
 /// The `name=value` of a response's first `Set-Cookie`.
@@ -111,7 +112,10 @@ async fn two_simultaneous_redemptions_exactly_one_wins() {
     let again = client().get(&url).send().await.unwrap();
     assert_eq!(again.status(), 410);
     let page = again.text().await.unwrap();
-    assert!(page.contains("already used or has expired") && page.contains("Scan a new QR code"));
+    assert!(
+        page.contains(PageMsg::PageCodeUsedTitle.en())
+            && page.contains(PageMsg::PageCodeUsedBody.en())
+    );
 }
 
 #[tokio::test]
@@ -245,6 +249,54 @@ async fn opening_the_link_asks_before_using_the_code() {
     assert_eq!(tapped.status(), 303);
     assert!(tapped.headers().get("set-cookie").is_some());
     assert_eq!(client().get(&url).send().await.unwrap().status(), 410);
+}
+
+/// A server page's text in a language of the app's catalogs.
+fn in_language(tag: &str, msg: PageMsg) -> String {
+    let path = format!("{}/../locales/{tag}.json", env!("CARGO_MANIFEST_DIR"));
+    let catalog: Catalog<PageMsg> =
+        Catalog::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    catalog.text(msg).to_owned()
+}
+
+#[tokio::test]
+async fn the_phones_pages_speak_its_language() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let url = format!(
+        "{}{}",
+        server.base,
+        mint(&customer).await["path"].as_str().unwrap()
+    );
+    let open = |accept: &'static str| client().get(&url).header("accept-language", accept).send();
+    let french = open("fr-CA,fr;q=0.9,en;q=0.8").await.unwrap();
+    assert_eq!(french.status(), 200);
+    assert_eq!(french.headers()["vary"], "accept-language");
+    let html = french.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="fr-CA">"#), "{html}");
+    for msg in [PageMsg::PageContinueTitle, PageMsg::PageContinueButton] {
+        let text = in_language("fr-CA", msg);
+        assert_ne!(text, msg.en());
+        assert!(html.contains(&text), "{msg:?} in French: {html}");
+    }
+    // A language we do not speak: English.
+    let html = open("de-DE,de;q=0.9").await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#"<html lang="en">"#));
+    assert!(html.contains(PageMsg::PageContinueTitle.en()));
+    // A refusal too: the code used up, then opened by a Spanish-speaking phone.
+    let page = open_link(&url).await;
+    assert_eq!(
+        tap_continue(&url, &page).send().await.unwrap().status(),
+        303
+    );
+    let used = open("es-MX").await.unwrap();
+    assert_eq!(used.status(), 410);
+    let html = used.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="es-MX">"#));
+    assert!(
+        html.contains(&in_language("es-MX", PageMsg::PageCodeUsedTitle)),
+        "{html}"
+    );
 }
 
 #[tokio::test]

@@ -1,38 +1,66 @@
 //! Every customer-facing text, by key: the one place words live. Components, the failure
 //! catalog and the tests all read from here.
 
-/// Declares the message keys and their English text side by side.
+/// A set of customer-facing texts by key, English built in: the app's ([`Msg`]) and the
+/// server's own pages' ([`PageMsg`]). Other languages come from a [`Catalog`].
+pub trait Texts: Copy + 'static {
+    /// Every key, in declaration order.
+    const ALL: &'static [Self];
+    /// The key's name (stable: the catalogs' JSON keys).
+    fn key(self) -> &'static str;
+    /// The English text.
+    fn en(self) -> &'static str;
+    /// The key's position in [`Texts::ALL`].
+    fn index(self) -> usize;
+}
+
+/// Declares a set of message keys and their English text side by side.
 macro_rules! messages {
-    ($($(#[$meta:meta])* $key:ident => $en:literal,)+) => {
-        /// A customer-facing text.
+    ($(#[$set_meta:meta])* $set:ident { $($(#[$meta:meta])* $key:ident => $en:literal,)+ }) => {
+        $(#[$set_meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[allow(missing_docs)] // each key's English text is its documentation
-        pub enum Msg {
+        pub enum $set {
             $($(#[$meta])* $key,)+
         }
 
-        impl Msg {
+        impl $set {
             /// Every key.
-            pub const ALL: &'static [Msg] = &[$(Msg::$key,)+];
+            pub const ALL: &'static [$set] = &[$($set::$key,)+];
 
             /// The key's name (stable, for catalogs exported to tests).
             pub fn key(self) -> &'static str {
                 match self {
-                    $(Msg::$key => stringify!($key),)+
+                    $($set::$key => stringify!($key),)+
                 }
             }
 
             /// The English text.
             pub fn en(self) -> &'static str {
                 match self {
-                    $(Msg::$key => $en,)+
+                    $($set::$key => $en,)+
                 }
+            }
+        }
+
+        impl Texts for $set {
+            const ALL: &'static [$set] = $set::ALL;
+            fn key(self) -> &'static str {
+                $set::key(self)
+            }
+            fn en(self) -> &'static str {
+                $set::en(self)
+            }
+            fn index(self) -> usize {
+                self as usize
             }
         }
     };
 }
 
 messages! {
+    /// A customer-facing text of the app.
+    Msg {
     // Tip groups.
     TipsAcceptedIdsTitle => "Which ID to use",
     TipsAcceptedIdsSummary => "An original government photo ID that has not expired, in your legal name.",
@@ -263,6 +291,37 @@ messages! {
     NotFoundTitle => "Page not found",
     NotFoundBody => "This address does not lead anywhere.",
     GoToStart => "Go to the start",
+}}
+
+messages! {
+    /// A customer-facing text of the pages the server renders itself, before the app runs:
+    /// a sign-in link refused, the phone's Continue page. Same catalogs as the app's texts.
+    PageMsg {
+    PageContinueTitle => "Continue on this phone",
+    PageContinueBody => "You scanned the code on your computer. Tap Continue to go on with your identity check here, on this phone.",
+    PageContinueButton => "Continue",
+    PageCodeUsedTitle => "This code has expired or was already used",
+    PageCodeUsedBody => "On your computer, show a new QR code and scan it with this phone.",
+    PageTooManyTitle => "Too many tries",
+    PageTooManyBody => "Wait a minute, then scan a new QR code from your computer.",
+    PageScanTitle => "Scan the code to continue",
+    PageScanBody => "To keep your account safe, this page only works when you reach it by scanning the QR code shown on your computer.",
+    PageLaunchOffTitle => "Sign-in links are not set up",
+    PageLaunchOffBody => "This server has no launch secret configured.",
+    PageNoAccountTitle => "We could not find your account",
+    PageNoAccountBody => "Go back to the app you came from and start again.",
+    PageUnavailableTitle => "Identity verification is not available right now",
+    PageUnavailableBody => "Go back to the app you came from and try again in a few minutes.",
+    PageLinkSpentTitle => "This link has expired or was already used",
+    PageLinkSpentBody => "Go back to the app you came from and open identity verification again.",
+}}
+
+/// Every key of both sets with its English text.
+#[cfg(test)]
+fn all_texts() -> Vec<(&'static str, &'static str)> {
+    let app = Msg::ALL.iter().map(|m| (m.key(), m.en()));
+    app.chain(PageMsg::ALL.iter().map(|m| (m.key(), m.en())))
+        .collect()
 }
 
 #[cfg(test)]
@@ -270,15 +329,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_are_unique_and_texts_are_filled() {
-        let mut keys: Vec<&str> = Msg::ALL.iter().map(|m| m.key()).collect();
+    fn keys_are_unique_across_both_sets_and_texts_are_filled() {
+        let texts = all_texts();
+        let mut keys: Vec<&str> = texts.iter().map(|(key, _)| *key).collect();
         keys.sort_unstable();
         keys.dedup();
-        assert_eq!(keys.len(), Msg::ALL.len());
-        for m in Msg::ALL {
-            let text = m.en();
-            assert!(!text.trim().is_empty(), "{m:?} is empty");
-            assert_eq!(text, text.trim(), "{m:?} has stray whitespace");
+        assert_eq!(keys.len(), texts.len(), "one catalog file holds both sets");
+        for (key, text) in texts {
+            assert!(!text.trim().is_empty(), "{key} is empty");
+            assert_eq!(text, text.trim(), "{key} has stray whitespace");
         }
     }
 }
@@ -351,21 +410,23 @@ impl Lang {
 }
 
 /// The texts of one language other than English, loaded from `locales/<tag>.json` (a JSON
-/// object from message key to text). Missing keys fall back to English.
+/// object from message key to text, holding both sets of keys). Missing keys fall back to
+/// English.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Catalog {
+pub struct Catalog<M: Texts = Msg> {
     texts: Vec<Option<String>>,
+    keys: std::marker::PhantomData<M>,
 }
 
-impl Catalog {
+impl<M: Texts> Catalog<M> {
     /// Reads a catalog; unknown keys are ignored, missing ones fall back to English.
-    pub fn parse(json: &str) -> Result<Catalog, super::api::ParseError> {
+    pub fn parse(json: &str) -> Result<Self, super::api::ParseError> {
         use super::json::{object, FromJson, Json};
         let shape = |message: String| super::api::ParseError::Shape { message };
         let value = Json::parse(json)?;
         let value = object(&value).map_err(shape)?;
         // Looked up key by key: no map, so no sorting code in the wasm.
-        let texts = Msg::ALL
+        let texts = M::ALL
             .iter()
             .map(|m| match value.get(m.key()) {
                 None => Ok(None),
@@ -375,17 +436,25 @@ impl Catalog {
             })
             .collect::<Result<_, _>>()
             .map_err(shape)?;
-        Ok(Catalog { texts })
+        Ok(Catalog {
+            texts,
+            keys: std::marker::PhantomData,
+        })
     }
 
     /// The text of a message, if the catalog has it.
-    pub fn get(&self, msg: Msg) -> Option<&str> {
-        self.texts.get(msg as usize)?.as_deref()
+    pub fn get(&self, msg: M) -> Option<&str> {
+        self.texts.get(msg.index())?.as_deref()
+    }
+
+    /// The text of a message, in English when the catalog lacks it.
+    pub fn text(&self, msg: M) -> &str {
+        self.get(msg).unwrap_or(msg.en())
     }
 
     /// Keys the catalog lacks.
     pub fn missing(&self) -> Vec<&'static str> {
-        Msg::ALL
+        M::ALL
             .iter()
             .filter(|m| self.get(**m).is_none())
             .map(|m| m.key())
@@ -412,8 +481,15 @@ mod catalog_tests {
         for lang in [Lang::FrCa, Lang::EsMx] {
             let path = format!("{}/locales/{}.json", env!("CARGO_MANIFEST_DIR"), lang.tag());
             let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            let catalog = Catalog::parse(&json).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let catalog: Catalog = Catalog::parse(&json).unwrap_or_else(|e| panic!("{path}: {e}"));
             assert_eq!(catalog.missing(), Vec::<&str>::new(), "{path} lacks keys");
+            let pages: Catalog<PageMsg> =
+                Catalog::parse(&json).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert_eq!(
+                pages.missing(),
+                Vec::<&str>::new(),
+                "{path} lacks page keys"
+            );
             let crate::core::json::Json::Obj(fields) =
                 crate::core::json::Json::parse(&json).unwrap()
             else {
@@ -421,19 +497,21 @@ mod catalog_tests {
             };
             for (key, _) in &fields {
                 assert!(
-                    Msg::ALL.iter().any(|m| m.key() == key),
+                    all_texts().iter().any(|(k, _)| k == key),
                     "{path}: unknown key {key}"
                 );
             }
-            for m in Msg::ALL {
-                let text = catalog.get(*m).unwrap();
-                assert!(!text.trim().is_empty(), "{path}: {} is empty", m.key());
-                assert_eq!(
-                    placeholders(text),
-                    placeholders(m.en()),
-                    "{path}: {}",
-                    m.key()
+            let translated = Msg::ALL
+                .iter()
+                .map(|m| (m.key(), m.en(), catalog.get(*m).unwrap()))
+                .chain(
+                    PageMsg::ALL
+                        .iter()
+                        .map(|m| (m.key(), m.en(), pages.get(*m).unwrap())),
                 );
+            for (key, en, text) in translated {
+                assert!(!text.trim().is_empty(), "{path}: {key} is empty");
+                assert_eq!(placeholders(text), placeholders(en), "{path}: {key}");
             }
         }
     }
@@ -462,14 +540,20 @@ mod catalog_tests {
         assert_eq!(c.get(Msg::PrepTitle), Some("Avant de commencer"));
         assert_eq!(c.get(Msg::PrepStart), None);
         assert_eq!(c.missing().len(), Msg::ALL.len() - 1);
-        assert!(Catalog::parse("[1,2]").is_err());
+        assert!(Catalog::<Msg>::parse("[1,2]").is_err());
+        let pages = Catalog::parse(r#"{"PageScanTitle":"Balayez le code"}"#).unwrap();
+        assert_eq!(pages.text(PageMsg::PageScanTitle), "Balayez le code");
+        assert_eq!(
+            pages.text(PageMsg::PageScanBody),
+            PageMsg::PageScanBody.en()
+        );
     }
 
     #[test]
     fn a_catalog_text_that_is_not_a_string_is_an_error_naming_its_key() {
-        let err = Catalog::parse(r#"{"PrepTitle":7}"#).unwrap_err();
+        let err = Catalog::<Msg>::parse(r#"{"PrepTitle":7}"#).unwrap_err();
         assert!(err.to_string().contains("PrepTitle"), "{err}");
         // Values under keys the app does not know are not read at all.
-        assert!(Catalog::parse(r#"{"NotAKey":7}"#).is_ok());
+        assert!(Catalog::<Msg>::parse(r#"{"NotAKey":7}"#).is_ok());
     }
 }

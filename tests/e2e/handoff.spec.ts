@@ -3,7 +3,7 @@
 import { test, expect, devices } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, serverState, shot, start } from './helpers';
+import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, serverState, shot, start, texts } from './helpers';
 
 test.skip(({ isMobile }) => isMobile, 'the desktop side drives this test; it opens its own phone');
 
@@ -35,7 +35,7 @@ test('continue on the phone by QR code, followed live on the desktop', async ({ 
   // Opening the link (as a chat app's preview would) does not use the code up: the phone
   // taps Continue.
   await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneWaiting);
-  await phonePage.getByRole('button', { name: 'Continue' }).click();
+  await phonePage.getByRole('button', { name: cat.messages.PageContinueButton }).click();
   await expectScreen(phonePage, cat, 'PrepTitle');
   await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneConnected);
   await phonePage.getByRole('button', { name: cat.messages.PrepStart }).click();
@@ -53,7 +53,7 @@ test('continue on the phone by QR code, followed live on the desktop', async ({ 
   const otherPage = await other.newPage();
   const refused = await otherPage.goto(link);
   expect(refused?.status()).toBe(410);
-  await expect(otherPage.getByRole('heading', { level: 1 })).toHaveText('This code was already used or has expired');
+  await expectScreen(otherPage, cat, 'PageCodeUsedTitle');
   await phone.close();
   await other.close();
 });
@@ -65,12 +65,16 @@ test('a started verification moves to the phone and resumes there', async ({ pag
   await page.getByRole('button', { name: cat.messages.ContinueOnPhone }).click();
   await expectScreen(page, cat, 'HandoffTitle');
   const link = (await page.getByTestId('handoff-link').textContent())!;
-  const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL });
+  // The phone speaks French: so do the server's Continue page and then the app.
+  const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL, locale: 'fr-CA' });
   const phonePage = await phone.newPage();
+  const fr = await texts(phonePage, 'fr-CA');
   await phonePage.goto(link);
-  await phonePage.getByRole('button', { name: 'Continue' }).click();
-  await expectScreen(phonePage, cat, 'PausedTitle');
-  await phonePage.getByRole('button', { name: cat.messages.Resume }).click();
+  await expect(phonePage.locator('html')).toHaveAttribute('lang', 'fr-CA');
+  await expect(phonePage.getByRole('heading', { level: 1 })).toHaveText(fr.PageContinueTitle);
+  await phonePage.getByRole('button', { name: fr.PageContinueButton }).click();
+  await expect(phonePage.getByRole('heading', { level: 1 })).toHaveText(fr.PausedTitle);
+  await phonePage.getByRole('button', { name: fr.Resume }).click();
   await expectCapture(phonePage);
   await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneInProgress);
   await completeCapture(phonePage, true);
@@ -90,7 +94,7 @@ test('the phone goes quiet mid-capture: this device takes the verification back'
   const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL });
   const phonePage = await phone.newPage();
   await phonePage.goto(link);
-  await phonePage.getByRole('button', { name: 'Continue' }).click();
+  await phonePage.getByRole('button', { name: cat.messages.PageContinueButton }).click();
   await phonePage.getByRole('button', { name: cat.messages.PrepStart }).click();
   await expectCapture(phonePage);
   await persona(phonePage).getByRole('button', { name: 'Begin' }).click();
@@ -127,7 +131,7 @@ test('inside another app, a one-time link opens the verification in the phone\'s
   const safari = await browser.newContext({ ...devices['Pixel 7'], baseURL });
   const own = await safari.newPage();
   await own.goto(link);
-  await own.getByRole('button', { name: 'Continue' }).click();
+  await own.getByRole('button', { name: cat.messages.PageContinueButton }).click();
   await expectScreen(own, cat, 'PrepTitle');
   await expect(own.locator('[data-notice=in-app-browser]')).toHaveCount(0);
   await inApp.close();

@@ -44,6 +44,13 @@ export async function expectScreen(page: Page, cat: Catalog, key: string, timeou
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(cat.messages[key], { timeout });
 }
 
+/** The texts of a language other than English, from the catalog the app loads. */
+export async function texts(page: Page, tag: string): Promise<Record<string, string>> {
+  const response = await page.request.get(`/locales/${tag}.json`);
+  expect(response.ok()).toBeTruthy();
+  return response.json();
+}
+
 /** Saves a screenshot named after the project (phone/desktop) and the screen. */
 export async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
   await page.screenshot({ path: `tests/e2e/screenshots/${info.project.name}-${name}.png`, fullPage: true });

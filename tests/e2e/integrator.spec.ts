@@ -1,15 +1,9 @@
 // What an integrator configures and receives: languages, branding, support contact, tip
 // groups, and the events told to the host page.
 import { test, expect, type Page } from '@playwright/test';
-import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, start, startCapture } from './helpers';
+import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, start, startCapture, texts } from './helpers';
 
 const BRANDED = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 8741) + 1}`;
-
-async function texts(page: Page, tag: string): Promise<Record<string, string>> {
-  const response = await page.request.get(`/locales/${tag}.json`);
-  expect(response.ok()).toBeTruthy();
-  return response.json();
-}
 
 test.describe('languages', () => {
   test.use({ locale: 'fr-CA' });

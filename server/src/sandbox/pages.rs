@@ -236,14 +236,17 @@ pub async fn add_faults(
     }
 }
 
-/// `GET /sandbox/api/catalog`: the app's texts, failure-code catalog and tip groups, from
-/// the core, so end-to-end tests read the same source of truth as the app.
+/// `GET /sandbox/api/catalog`: the app's texts (and the server pages'), failure-code catalog
+/// and tip groups, from the core, so end-to-end tests read the same source of truth as the app.
 pub async fn catalog() -> Response {
-    use kyc_onboarding::core::text::Msg;
+    use kyc_onboarding::core::text::{Msg, PageMsg};
     use kyc_onboarding::core::tips::TipGroup;
+    let pages = PageMsg::ALL.iter().map(|m| (m.key(), m.en()));
     let messages: serde_json::Map<String, serde_json::Value> = Msg::ALL
         .iter()
-        .map(|m| (m.key().to_owned(), json!(m.en())))
+        .map(|m| (m.key(), m.en()))
+        .chain(pages)
+        .map(|(key, en)| (key.to_owned(), json!(en)))
         .collect();
     let codes: serde_json::Map<String, serde_json::Value> = FailureCode::KNOWN
         .iter()

@@ -1,0 +1,155 @@
+//! The customer-facing pages the server renders itself, before the app runs: a sign-in link
+//! refused, the phone's Continue page, a handoff code refused. They speak the customer's
+//! language (the browser's `Accept-Language`), with the texts of the app's own catalogs
+//! ([`PageMsg`] in `locales/<tag>.json`), so every word still lives in one place.
+
+use std::sync::OnceLock;
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use kyc_onboarding::core::text::{Catalog, Lang, PageMsg};
+
+use crate::sandbox::pages::escape;
+
+/// The language a page is shown in, with its texts.
+#[derive(Clone, Copy, Debug)]
+pub struct PageLanguage {
+    lang: Lang,
+    catalog: Option<&'static Catalog<PageMsg>>,
+}
+
+impl PageLanguage {
+    /// The best of our languages for the browser's `Accept-Language`; English otherwise.
+    pub fn of(headers: &HeaderMap) -> PageLanguage {
+        let accepted = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(accepted_languages)
+            .unwrap_or_default();
+        PageLanguage::new(Lang::negotiate(&[], &accepted))
+    }
+
+    fn new(lang: Lang) -> PageLanguage {
+        PageLanguage {
+            lang,
+            catalog: catalog(lang),
+        }
+    }
+
+    /// A text in this language (English where the catalog lacks it).
+    pub fn text(self, msg: PageMsg) -> &'static str {
+        match self.catalog {
+            Some(catalog) => catalog.text(msg),
+            None => msg.en(),
+        }
+    }
+
+    /// A whole page: heading, text and, when given, a form (already escaped markup).
+    fn html(self, title: PageMsg, body: PageMsg, form: &str) -> String {
+        format!(
+            "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{h}</title><link rel=\"stylesheet\" href=\"/pages.css\"></head>\
+             <body><main><h1>{h}</h1><p>{t}</p>{form}</main></body></html>",
+            lang = self.lang.tag(),
+            h = escape(self.text(title)),
+            t = escape(self.text(body)),
+        )
+    }
+
+    /// A page with a heading and a text, never stored (they answer one request only).
+    pub fn message(self, status: StatusCode, title: PageMsg, body: PageMsg) -> Response {
+        self.respond(status, self.html(title, body, ""))
+    }
+
+    /// The phone's Continue page: a tap posts the code with its one-off value.
+    pub fn continue_page(self, code: &str, nonce: &str) -> Response {
+        let form = format!(
+            "<form method=\"post\" action=\"/handoff/{code}\">\
+             <input type=\"hidden\" name=\"nonce\" value=\"{nonce}\">\
+             <button type=\"submit\">{button}</button></form>",
+            code = escape(code),
+            nonce = escape(nonce),
+            button = escape(self.text(PageMsg::PageContinueButton)),
+        );
+        let html = self.html(PageMsg::PageContinueTitle, PageMsg::PageContinueBody, &form);
+        self.respond(StatusCode::OK, html)
+    }
+
+    fn respond(self, status: StatusCode, html: String) -> Response {
+        (
+            status,
+            [
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                (header::VARY, HeaderValue::from_static("accept-language")),
+            ],
+            Html(html),
+        )
+            .into_response()
+    }
+}
+
+/// The catalog of a language other than English, read once from the app's own files.
+fn catalog(lang: Lang) -> Option<&'static Catalog<PageMsg>> {
+    static FR_CA: OnceLock<Option<Catalog<PageMsg>>> = OnceLock::new();
+    static ES_MX: OnceLock<Option<Catalog<PageMsg>>> = OnceLock::new();
+    let (cell, json) = match lang {
+        Lang::En => return None,
+        Lang::FrCa => (&FR_CA, include_str!("../../locales/fr-CA.json")),
+        Lang::EsMx => (&ES_MX, include_str!("../../locales/es-MX.json")),
+    };
+    cell.get_or_init(|| Catalog::parse(json).ok()).as_ref()
+}
+
+/// The tags of an `Accept-Language` header, most wanted first (`q=0` means "not this one").
+fn accepted_languages(header: &str) -> Vec<String> {
+    let mut tags: Vec<(String, f32)> = header
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim();
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            (!tag.is_empty() && q > 0.0).then(|| (tag.to_owned(), q))
+        })
+        .collect();
+    // Stable: equal weights keep the browser's order.
+    tags.sort_by(|a, b| b.1.total_cmp(&a.1));
+    tags.into_iter().map(|(tag, _)| tag).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn language(accept: &str) -> Lang {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_LANGUAGE, accept.parse().unwrap());
+        PageLanguage::of(&headers).lang
+    }
+
+    #[test]
+    fn the_browsers_best_language_we_speak_is_chosen() {
+        assert_eq!(language("fr-CA,fr;q=0.9,en;q=0.8"), Lang::FrCa);
+        assert_eq!(language("de-DE, es-US;q=0.7, en;q=0.5"), Lang::EsMx);
+        assert_eq!(language("en;q=0.2, es-MX;q=0.9"), Lang::EsMx, "by weight");
+        assert_eq!(language("fr;q=0, en"), Lang::En, "q=0 is a refusal");
+        assert_eq!(language("de, *;q=0.1"), Lang::En);
+        assert_eq!(language(";;, q=x"), Lang::En);
+        assert_eq!(PageLanguage::of(&HeaderMap::new()).lang, Lang::En);
+    }
+
+    #[test]
+    fn every_page_text_comes_from_the_languages_catalog() {
+        for lang in [Lang::FrCa, Lang::EsMx] {
+            let page = PageLanguage::new(lang);
+            assert!(page.catalog.is_some(), "{lang:?} catalog reads");
+            for msg in PageMsg::ALL {
+                assert_ne!(page.text(*msg), msg.en(), "{lang:?} {msg:?} is translated");
+            }
+        }
+        let en = PageLanguage::new(Lang::En);
+        assert_eq!(en.text(PageMsg::PageScanTitle), PageMsg::PageScanTitle.en());
+    }
+}
