@@ -141,6 +141,16 @@ impl TipGroup {
             TipGroup::Documents => &[TipDocumentKinds, TipDocumentNameAddress, TipDocumentPhoto],
         }
     }
+
+    /// The tips for the customer's device: on a phone, without those that only help at a
+    /// computer (use a phone's camera, carry on by QR code).
+    pub fn tips_on(self, on_phone: bool) -> impl Iterator<Item = Msg> {
+        const COMPUTER_ONLY: [Msg; 2] = [Msg::TipPhotoUsePhone, Msg::TipSessionHandoff];
+        self.tips()
+            .iter()
+            .copied()
+            .filter(move |tip| !(on_phone && COMPUTER_ONLY.contains(tip)))
+    }
 }
 
 #[cfg(test)]
@@ -169,5 +179,19 @@ mod tests {
             .tips()
             .contains(&Msg::TipIdResidenceCard));
         assert!(TipGroup::IdPhoto.tips().contains(&Msg::TipPhotoBothSides));
+    }
+
+    #[test]
+    fn a_phone_is_not_told_to_use_a_phone() {
+        let on = |group: TipGroup, phone: bool| group.tips_on(phone).collect::<Vec<_>>();
+        for group in TipGroup::ALL {
+            assert_eq!(on(group, false), group.tips(), "a computer gets every tip");
+            assert!(!on(group, true).is_empty(), "{group:?}");
+        }
+        assert!(!on(TipGroup::IdPhoto, true).contains(&Msg::TipPhotoUsePhone));
+        assert!(!on(TipGroup::Session, true).contains(&Msg::TipSessionHandoff));
+        let removed = |group: TipGroup| group.tips().len() - on(group, true).len();
+        let total: usize = TipGroup::ALL.iter().map(|g| removed(*g)).sum();
+        assert_eq!(total, 2, "only those two");
     }
 }

@@ -4,9 +4,22 @@ use leptos::prelude::*;
 
 use super::illustrations::Illustration;
 use super::t;
+use crate::core::device::DeviceNotice;
 use crate::core::tips::TipGroup;
 
-/// One tip group, collapsed (`open = false`) or expanded.
+/// Whether the device check is done and found no computer.
+fn on_phone() -> bool {
+    use_context::<super::Page>().is_some_and(|page| {
+        page.device.with_untracked(|notices| {
+            notices
+                .as_ref()
+                .is_some_and(|n| !n.contains(&DeviceNotice::Desktop))
+        })
+    })
+}
+
+/// One tip group, collapsed (`open = false`) or expanded. On a phone it leaves out the
+/// tips meant for a computer.
 #[component]
 pub fn TipGroupView(
     /// Which group.
@@ -24,7 +37,7 @@ pub fn TipGroupView(
                 </span>
             </summary>
             <ul>
-                {group.tips().iter().map(|m| view! { <li>{t(*m)}</li> }).collect_view()}
+                {group.tips_on(on_phone()).map(|m| view! { <li>{t(m)}</li> }).collect_view()}
             </ul>
         </details>
     }

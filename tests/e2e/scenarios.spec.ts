@@ -3,11 +3,19 @@
 import { test, expect } from '@playwright/test';
 import { catalog, completeCapture, expectCapture, expectScreen, FAST, serverState, shot, start, startCapture, watchErrors } from './helpers';
 
-test('passes: prep, capture, checking, verified', async ({ page }, info) => {
+test('passes: prep, capture, checking, verified', async ({ page, isMobile }, info) => {
   const errors = watchErrors(page);
   const cat = await catalog(page.request);
   await start(page, `scenario=passes&${FAST}`);
   await expectScreen(page, cat, 'PrepTitle');
+  // The tips that only help at a computer (a phone's camera, the QR code) are left out on a
+  // phone.
+  const tips = page.locator('.tips');
+  await expect(tips).toContainText(cat.messages.TipSessionOneGo);
+  for (const key of ['TipPhotoUsePhone', 'TipSessionHandoff']) {
+    if (isMobile) await expect(tips).not.toContainText(cat.messages[key]);
+    else await expect(tips).toContainText(cat.messages[key]);
+  }
   await expect(page).toHaveURL(/\/start$/);
   await shot(page, info, 'prep');
   await page.getByRole('button', { name: cat.messages.PrepStart }).click();
