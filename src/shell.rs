@@ -53,6 +53,8 @@ struct Inner {
     persona: RefCell<Option<PersonaClient>>,
     /// The SDK script's load, shared by every launch and the preload.
     sdk: RefCell<Option<js_sys::Promise>>,
+    /// Persona's cache has been warmed (or is being warmed) by this page.
+    preloaded: Cell<bool>,
     navigate: Box<dyn Fn(&str)>,
 }
 
@@ -102,6 +104,7 @@ impl Shell {
                 csrf: RefCell::new(None),
                 persona: RefCell::new(None),
                 sdk: RefCell::new(None),
+                preloaded: Cell::new(false),
                 navigate: Box::new(navigate),
             })),
         }
@@ -236,14 +239,20 @@ impl Shell {
                 let sdk = self.sdk();
                 let launch = self.flow.with_untracked(Flow::launch_pending);
                 leptos::task::spawn_local(async move {
-                    if !persona::sdk_ready(&sdk).await {
-                        shell.inner.get_value().sdk.borrow_mut().take();
-                        return shell.dispatch(Event::PersonaUnavailable);
-                    }
+                    let ready = persona::sdk_ready(&sdk).await;
                     // The script took so long that the flow gave up on this launch (or moved
-                    // on): opening Persona now would put it over another screen.
-                    if launch.is_none() || shell.flow.with_untracked(Flow::launch_pending) != launch
-                    {
+                    // on): opening Persona now would put it over another screen, and its
+                    // failure now must not close a Persona opened since.
+                    let current = launch.is_some()
+                        && shell.flow.with_untracked(Flow::launch_pending) == launch;
+                    if !ready {
+                        shell.forget_sdk(&sdk);
+                        if current {
+                            shell.dispatch(Event::PersonaUnavailable);
+                        }
+                        return;
+                    }
+                    if !current {
                         return;
                     }
                     shell.launch(
@@ -324,8 +333,26 @@ impl Shell {
         .clone()
     }
 
-    /// Loads the SDK and warms Persona's cache while the customer reads the tips.
+    /// Forgets a failed load of the SDK so the next use loads it afresh, unless a newer
+    /// load has taken its place already.
+    fn forget_sdk(&self, failed: &js_sys::Promise) {
+        let inner = self.inner.get_value();
+        let mut sdk = inner.sdk.borrow_mut();
+        if sdk
+            .as_ref()
+            .is_some_and(|current| js_sys::Object::is(current, failed))
+        {
+            *sdk = None;
+        }
+    }
+
+    /// Loads the SDK and warms Persona's cache while the customer reads the tips, once per
+    /// page (the prep screen mounts again on a language switch or a return to it).
     pub fn preload_persona(&self) {
+        let inner = self.inner.get_value();
+        if inner.preloaded.replace(true) {
+            return;
+        }
         let sdk = self.sdk();
         let shell = *self;
         leptos::task::spawn_local(async move {
@@ -333,7 +360,9 @@ impl Shell {
                 let host = shell.settings.with_untracked(|s| s.persona.host.clone());
                 persona::preload(host.as_deref());
             } else {
-                shell.inner.get_value().sdk.borrow_mut().take();
+                // Tried again on the next visit to the prep screen.
+                shell.inner.get_value().preloaded.set(false);
+                shell.forget_sdk(&sdk);
             }
         });
     }
