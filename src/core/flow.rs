@@ -859,6 +859,11 @@ pub struct Flow {
     /// from `u32::MAX` (request timers count up from 1): the two never meet.
     ready_timer: Option<TimerId>,
     launches: u32,
+    /// Answers still to come for codes the customer gave up on while they were being made.
+    /// Minting kills the customer's previous code, so such an answer must not pass for the
+    /// code asked for since (answers carry no request id; the first one to come is the
+    /// older request's).
+    stale_mints: u32,
 }
 
 impl Flow {
@@ -883,6 +888,7 @@ impl Flow {
             starting: false,
             ready_timer: None,
             launches: 0,
+            stale_mints: 0,
         }
     }
 
@@ -990,6 +996,8 @@ impl Flow {
                 self.online = before.online;
                 self.next_timer = before.next_timer;
                 self.launches = before.launches;
+                self.stale_mints =
+                    before.stale_mints + u32::from(before.in_flight == Some(RequestKind::Handoff));
                 self.remembered = remembered;
                 self.following_phone = handoff;
                 self.starting = starting;
@@ -1034,6 +1042,9 @@ impl Flow {
                 }
             }
             Event::RequestFailed { request, error } => {
+                if request == RequestKind::Handoff && self.stale_mint() {
+                    return;
+                }
                 if self.in_flight == Some(request) {
                     self.in_flight = None;
                     self.on_failure(request, error, fx);
@@ -1086,7 +1097,7 @@ impl Flow {
                 }
             }
             Event::HandoffMinted { path, expires_ms } => {
-                if self.accept(RequestKind::Handoff) {
+                if !self.stale_mint() && self.accept(RequestKind::Handoff) {
                     if let Phase::Handoff { link, phone } = &mut self.phase {
                         *link = Some(HandoffLink { path, expires_ms });
                         *phone = PhoneProgress::WaitingForPhone;
@@ -1125,6 +1136,13 @@ impl Flow {
             }
             Event::User(action) => self.on_user(now, action, fx),
         }
+    }
+
+    /// Whether a mint's answer is for a code given up on (counted off if so).
+    fn stale_mint(&mut self) -> bool {
+        let stale = self.stale_mints > 0;
+        self.stale_mints = self.stale_mints.saturating_sub(1);
+        stale
     }
 
     /// Whether an answer to `request` is the one awaited; if so, it is no longer in flight.
@@ -1823,7 +1841,9 @@ impl Flow {
                 },
             ) => {
                 self.timer = None;
-                self.in_flight = None;
+                if self.in_flight.take() == Some(RequestKind::Handoff) {
+                    self.stale_mints += 1;
+                }
                 self.stop_following_phone(fx);
                 self.phase = Phase::Prep;
             }

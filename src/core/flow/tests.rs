@@ -1744,6 +1744,51 @@ fn an_expired_code_stops_polling_and_a_new_one_replaces_it() {
 }
 
 #[test]
+fn a_code_given_up_on_while_being_made_never_passes_for_the_next() {
+    let minted = |code: &str| Event::HandoffMinted {
+        path: format!("/handoff/{code}"),
+        expires_ms: Some(T0 + 600_000),
+    };
+    let showing = |code: &str| {
+        Effect::Show(Screen::Handoff {
+            link: Some(HandoffLink {
+                path: format!("/handoff/{code}"),
+                expires_ms: Some(T0 + 600_000),
+            }),
+            phone: PhoneProgress::WaitingForPhone,
+        })
+    };
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    // Asked for a code, changed their mind before it came, asked again: the first answer
+    // (a code the second request has killed on the server) is not shown.
+    assert!(h
+        .send(Event::User(UserAction::ContinueOnPhone))
+        .contains(&Effect::MintHandoff));
+    h.send(Event::User(UserAction::UseThisDevice));
+    assert!(h
+        .send(Event::User(UserAction::ContinueOnPhone))
+        .contains(&Effect::MintHandoff));
+    assert!(!h.send(minted("old")).contains(&showing("old")));
+    assert!(h.send(minted("new")).contains(&showing("new")));
+    // A failed answer for a code given up on is dropped the same way, and one that comes
+    // back while nothing is asked for only counts off.
+    h.send(Event::User(UserAction::UseThisDevice));
+    h.send(Event::User(UserAction::ContinueOnPhone));
+    h.send(Event::User(UserAction::UseThisDevice));
+    h.send(Event::User(UserAction::ContinueOnPhone));
+    let fx = h.send(failed(RequestKind::Handoff, 503));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(h.send(minted("third")).contains(&showing("third")));
+    h.send(Event::User(UserAction::UseThisDevice));
+    h.send(Event::User(UserAction::ContinueOnPhone));
+    h.send(Event::User(UserAction::UseThisDevice));
+    assert!(h.send(minted("late")).is_empty());
+    h.send(Event::User(UserAction::ContinueOnPhone));
+    assert!(h.send(minted("fourth")).contains(&showing("fourth")));
+}
+
+#[test]
 fn a_reload_while_following_the_phone_keeps_following() {
     let mut h = Harness::new();
     h.send(Event::AppStarted {
