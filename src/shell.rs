@@ -402,9 +402,8 @@ impl Shell {
             inquiry_id,
             session_token,
             language,
-            environment_id: settings.persona.environment_id.as_deref(),
-            host: settings.persona.host.as_deref(),
             iframe_title: self.i18n.text_now(Msg::PersonaFrameTitle),
+            config: &settings.persona,
         };
         match PersonaClient::new(&options, callbacks) {
             Ok(client) => {

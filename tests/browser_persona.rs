@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use kyc_onboarding::core::api::PersonaConfig;
 use kyc_onboarding::persona::{Callbacks, Options, PersonaClient};
 use wasm_bindgen_test::*;
 
@@ -59,6 +60,14 @@ fn container_id() -> String {
         .id()
 }
 
+/// The session's Persona settings in the sandbox: the simulated widget's host.
+fn sandbox() -> PersonaConfig {
+    PersonaConfig {
+        host: Some(HOST.to_owned()),
+        ..PersonaConfig::default()
+    }
+}
+
 #[wasm_bindgen_test]
 fn callbacks_reach_rust_and_stop_after_destroy() {
     load_sdk();
@@ -79,9 +88,8 @@ fn callbacks_reach_rust_and_stop_after_destroy() {
             inquiry_id: "inq_test",
             session_token: Some("tok_test"),
             language: "en-US",
-            environment_id: None,
-            host: Some(HOST),
             iframe_title: "Identity check",
+            config: &sandbox(),
         },
         Callbacks {
             on_ready: Box::new(move || ready(String::new())),
@@ -170,9 +178,8 @@ fn contradictory_options_fail_cleanly() {
             inquiry_id: "",
             session_token: None,
             language: "en",
-            environment_id: None,
-            host: Some(HOST),
             iframe_title: "x",
+            config: &sandbox(),
         },
         Callbacks {
             on_ready: Box::new(|| {}),

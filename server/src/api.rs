@@ -192,6 +192,7 @@ pub async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
                 sdk_url: Some(state.config.persona_sdk_url.clone()),
                 environment_id: state.config.persona_environment_id.clone(),
                 host: state.persona_host.clone(),
+                frame_ancestors: state.config.frame_ancestors.clone(),
             },
             branding: state.config.branding.clone(),
             language: state.config.language.clone(),

@@ -155,6 +155,13 @@ async fn frame_ancestors_follow_the_configuration() {
         csp.contains("frame-ancestors https://bank.example"),
         "{csp}"
     );
+    // The app hands them to Persona where the browser cannot list its ancestors.
+    let customer = server.start("scenario=passes").await;
+    let session: serde_json::Value = customer.get("/session").await.json().await.unwrap();
+    assert_eq!(
+        session["persona"]["frame_ancestors"],
+        serde_json::json!(["https://bank.example"])
+    );
 }
 
 #[test]

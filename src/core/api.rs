@@ -375,6 +375,25 @@ pub struct PersonaConfig {
     pub environment_id: Option<String>,
     /// Sandbox only: where the simulated Persona widget lives (`localhost:PORT`).
     pub host: Option<String>,
+    /// The origins allowed to frame the app (the server's `frame-ancestors`), for browsers
+    /// that cannot list a framed page's ancestors: Persona needs every one of them.
+    pub frame_ancestors: Vec<String>,
+}
+
+impl PersonaConfig {
+    /// The `frameAncestors` for Persona's frame when the app is itself framed: the app's own
+    /// origin, then its ancestors' as the browser lists them (`listed`), or, where it cannot
+    /// (Firefox has no `location.ancestorOrigins`), the https origins allowed to frame the app.
+    pub fn frame_ancestors_for(&self, own: &str, listed: Option<Vec<String>>) -> Vec<String> {
+        let others = listed.unwrap_or_else(|| {
+            self.frame_ancestors
+                .iter()
+                .filter(|o| o.starts_with("https://"))
+                .cloned()
+                .collect()
+        });
+        std::iter::once(own.to_owned()).chain(others).collect()
+    }
 }
 
 /// `GET /session`: who the customer is, plus the front end's settings.
@@ -595,6 +614,8 @@ impl FromJson for PersonaConfig {
             sdk_url: field(v, "sdk_url")?,
             environment_id: field(v, "environment_id")?,
             host: field(v, "host")?,
+            frame_ancestors: field::<Option<Vec<String>>>(v, "frame_ancestors")?
+                .unwrap_or_default(),
         })
     }
 }
@@ -887,9 +908,33 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.persona.host.as_deref(), Some("localhost:8080"));
+        assert_eq!(s.persona.frame_ancestors, Vec::<String>::new(), "optional");
         assert!(
             !format!("{s:?}").contains("csrf_secret"),
             "the CSRF token is redacted"
+        );
+    }
+
+    #[test]
+    fn persona_gets_every_ancestor_of_a_framed_app() {
+        let own = "https://kyc.example";
+        let config: PersonaConfig =
+            parse(r#"{"frame_ancestors":["https://bank.example","'self'","http://old.example"]}"#)
+                .unwrap();
+        // Chrome and Safari list the ancestors: they are what Persona gets.
+        let listed = vec!["https://portal.example".to_owned()];
+        assert_eq!(
+            config.frame_ancestors_for(own, Some(listed)),
+            [own, "https://portal.example"]
+        );
+        // Firefox cannot: the https origins allowed to frame the app stand in.
+        assert_eq!(
+            config.frame_ancestors_for(own, None),
+            [own, "https://bank.example"]
+        );
+        assert_eq!(
+            PersonaConfig::default().frame_ancestors_for(own, None),
+            [own]
         );
     }
 

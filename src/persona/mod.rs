@@ -10,6 +10,8 @@
 //! put in place first, and `style/main.css` carries the overlay's styles instead.
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
+
+use crate::core::api::PersonaConfig;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -59,10 +61,9 @@ pub struct Options<'a> {
     pub session_token: Option<&'a str>,
     /// A Persona locale (`en-US`, `fr`, `es-MX`...).
     pub language: &'a str,
-    pub environment_id: Option<&'a str>,
-    /// Sandbox only: where the simulated widget lives.
-    pub host: Option<&'a str>,
     pub iframe_title: &'a str,
+    /// The session's Persona settings: environment, sandbox host, the app's framers.
+    pub config: &'a PersonaConfig,
 }
 
 /// A live Persona client and the closures it calls.
@@ -96,31 +97,36 @@ fn placeholder(id: &str) {
     }
 }
 
-/// The page's own origin and its ancestors', when the app itself runs in an iframe.
-fn frame_ancestors() -> Option<(Array, String)> {
+/// The page's own origin and its ancestors' (see [`PersonaConfig::frame_ancestors_for`]),
+/// when the app itself runs in an iframe.
+fn frame_ancestors(config: &PersonaConfig) -> Option<(Array, String)> {
     let window = web_sys::window()?;
     let top = window.top().ok().flatten()?;
     if top == window {
         return None;
     }
     let own = window.location().origin().ok()?;
-    let list = Array::new();
-    list.push(&JsValue::from_str(&own));
-    // Chrome and Safari list the ancestors' origins; elsewhere the SDK adds the parent's.
-    if let Ok(origins) = Reflect::get(&window.location(), &JsValue::from_str("ancestorOrigins")) {
-        let length = Reflect::get(&origins, &JsValue::from_str("length"))
-            .ok()
-            .and_then(|l| l.as_f64())
-            .unwrap_or(0.0) as u32;
-        for i in 0..length {
-            if let Some(origin) = Reflect::get(&origins, &JsValue::from(i))
+    let listed = Reflect::get(&window.location(), &JsValue::from_str("ancestorOrigins"))
+        .ok()
+        .filter(|o| !o.is_undefined() && !o.is_null())
+        .map(|origins| {
+            let length = Reflect::get(&origins, &JsValue::from_str("length"))
                 .ok()
-                .and_then(|o| o.as_string())
-            {
-                list.push(&JsValue::from_str(&origin));
-            }
-        }
-    }
+                .and_then(|l| l.as_f64())
+                .unwrap_or(0.0) as u32;
+            (0..length)
+                .filter_map(|i| {
+                    Reflect::get(&origins, &JsValue::from(i))
+                        .ok()
+                        .and_then(|o| o.as_string())
+                })
+                .collect()
+        });
+    let list: Array = config
+        .frame_ancestors_for(&own, listed)
+        .iter()
+        .map(|o| JsValue::from_str(o))
+        .collect();
     Some((list, own))
 }
 
@@ -135,14 +141,14 @@ impl PersonaClient {
             set(&o, "sessionToken", &JsValue::from_str(token));
         }
         set(&o, "language", &JsValue::from_str(options.language));
-        if let Some(env) = options.environment_id {
+        if let Some(env) = &options.config.environment_id {
             set(&o, "environmentId", &JsValue::from_str(env));
         }
-        if let Some(host) = options.host {
+        if let Some(host) = &options.config.host {
             set(&o, "host", &JsValue::from_str(host));
         }
         set(&o, "iframeTitle", &JsValue::from_str(options.iframe_title));
-        if let Some((ancestors, own)) = frame_ancestors() {
+        if let Some((ancestors, own)) = frame_ancestors(options.config) {
             set(&o, "frameAncestors", &ancestors);
             set(&o, "messageTargetOrigin", &JsValue::from_str(&own));
         }
