@@ -74,10 +74,11 @@ async fn fetch(
             .ok()
     });
     let result = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await;
-    let aborted = controller.as_ref().is_some_and(|c| c.signal().aborted());
+    // Asked when a step fails: the timeout may strike while the body is still coming.
+    let aborted = || controller.as_ref().is_some_and(|c| c.signal().aborted());
     let outcome = match result {
         Ok(value) => read(value.unchecked_into::<Response>(), aborted).await,
-        Err(_) if aborted => Err(HttpError::Timeout),
+        Err(_) if aborted() => Err(HttpError::Timeout),
         Err(_) => Err(HttpError::Network),
     };
     if let Some(timer) = timer {
@@ -87,7 +88,7 @@ async fn fetch(
     outcome
 }
 
-async fn read(response: Response, aborted: bool) -> Result<String, HttpError> {
+async fn read(response: Response, aborted: impl Fn() -> bool) -> Result<String, HttpError> {
     let status = response.status();
     let retry_after_ms = response
         .headers()
@@ -99,7 +100,7 @@ async fn read(response: Response, aborted: bool) -> Result<String, HttpError> {
     let text = match response.text() {
         Ok(promise) => match JsFuture::from(promise).await {
             Ok(text) => text.as_string().unwrap_or_default(),
-            Err(_) if aborted => return Err(HttpError::Timeout),
+            Err(_) if aborted() => return Err(HttpError::Timeout),
             Err(_) => return Err(HttpError::Network),
         },
         Err(_) => return Err(HttpError::Network),
