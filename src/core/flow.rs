@@ -1832,7 +1832,13 @@ impl Flow {
                 UserAction::ContinueOnPhone,
                 Phase::Prep | Phase::Paused | Phase::Problem(Problem::PersonaUnavailable),
             ) if !busy => self.start_handoff(fx),
-            (UserAction::NewCode, Phase::Handoff { .. }) if !busy => self.start_handoff(fx),
+            // A look at the phone's progress may be on its way (one every two seconds): the
+            // tap still counts, and that answer is no longer awaited.
+            (UserAction::NewCode, Phase::Handoff { .. })
+                if self.in_flight != Some(RequestKind::Handoff) =>
+            {
+                self.start_handoff(fx)
+            }
             (
                 UserAction::UseThisDevice,
                 Phase::Handoff {

@@ -1744,6 +1744,21 @@ fn an_expired_code_stops_polling_and_a_new_one_replaces_it() {
 }
 
 #[test]
+fn new_code_is_not_lost_to_a_look_at_the_phone_on_its_way() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.handing_off();
+    assert_eq!(h.flow.in_flight(), Some(RequestKind::HandoffStatus));
+    let fx = h.send(Event::User(UserAction::NewCode));
+    assert!(fx.contains(&Effect::MintHandoff), "{fx:?}");
+    // The look's answer (about the old code) is no longer awaited.
+    assert!(h.send(status(HandoffCode::Active, None)).is_empty());
+    assert_eq!(h.flow.in_flight(), Some(RequestKind::Handoff));
+    // A second tap while the new code is being made does not make a third.
+    assert!(h.send(Event::User(UserAction::NewCode)).is_empty());
+}
+
+#[test]
 fn a_code_given_up_on_while_being_made_never_passes_for_the_next() {
     let minted = |code: &str| Event::HandoffMinted {
         path: format!("/handoff/{code}"),
