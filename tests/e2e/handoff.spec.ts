@@ -34,6 +34,9 @@ test('continue on the phone by QR code, followed live on the desktop', async ({ 
   await phonePage.goto(link);
   // Opening the link (as a chat app's preview would) does not use the code up: the phone
   // taps Continue.
+  await expect(phonePage.getByRole('button', { name: cat.messages.PageContinueButton })).toBeVisible();
+  const status = await page.request.get('/handoff/status');
+  expect((await status.json()).code).toBe('active');
   await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneWaiting);
   await phonePage.getByRole('button', { name: cat.messages.PageContinueButton }).click();
   await expectScreen(phonePage, cat, 'PrepTitle');

@@ -14,7 +14,7 @@ test('reload on the prep screen', async ({ page }) => {
 
 test('reload while preparing carries on to the capture', async ({ page }) => {
   const cat = await catalog(page.request);
-  await start(page, `scenario=slow-inquiry&inquiry_delay_ms=5000`);
+  await start(page, `scenario=slow-inquiry&inquiry_delay_ms=12000`);
   await expectScreen(page, cat, 'PrepTitle');
   await page.getByRole('button', { name: cat.messages.PrepStart }).click();
   await expectScreen(page, cat, 'PreparingTitle');
@@ -56,14 +56,14 @@ test('reload with Persona open offers to continue', async ({ page }) => {
 
 test('reload while checking keeps checking, never reopens the capture', async ({ page }) => {
   const cat = await catalog(page.request);
-  await start(page, `scenario=passes&inquiry_delay_ms=200&decision_delay_ms=4000`);
+  await start(page, `scenario=passes&inquiry_delay_ms=200&decision_delay_ms=10000`);
   await startCapture(page, cat);
   await completeCapture(page);
   await expectScreen(page, cat, 'CheckingTitle');
   await page.reload();
   await expectScreen(page, cat, 'CheckingTitle');
   await expect(page.locator('iframe.persona-widget__iframe')).toHaveCount(0);
-  await expectScreen(page, cat, 'VerifiedTitle');
+  await expectScreen(page, cat, 'VerifiedTitle', 45_000);
   expect((await serverState(page)).verifications).toBe(1);
 });
 

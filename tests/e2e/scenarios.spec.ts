@@ -95,7 +95,8 @@ test('fails-retry names each reason, then Try again makes a new verification', a
 
 test('review then passes: review screen, then verified without a reload', async ({ page }, info) => {
   const cat = await catalog(page.request);
-  await start(page, `scenario=review-passes&${FAST}`);
+  // Long enough under review that the app's polls surely see it (FAST's 1.5 s is not).
+  await start(page, `scenario=review-passes&inquiry_delay_ms=300&decision_delay_ms=400&review_delay_ms=10000`);
   await startCapture(page, cat);
   await completeCapture(page);
   await expectScreen(page, cat, 'ReviewTitle');
