@@ -64,8 +64,9 @@ test.describe('languages', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
     const french = page.waitForResponse('**/locales/fr-CA.json');
     release();
-    await french;
-    // One more round trip through the page, so the catalog's handler has run.
+    // Its whole body arrived; then one more round trip through the page, so the app's
+    // handler for it (which reads that body) has run.
+    expect(await (await french).finished()).toBeNull();
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
     await expect(page.locator('html')).toHaveAttribute('lang', 'es-MX');
