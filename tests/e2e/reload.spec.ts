@@ -62,9 +62,12 @@ test('reload while checking keeps checking, never reopens the capture', async ({
   await expectScreen(page, cat, 'CheckingTitle');
   await page.reload();
   await expectScreen(page, cat, 'CheckingTitle');
-  await expect(page.locator('iframe.persona-widget__iframe')).toHaveCount(0);
   await expectScreen(page, cat, 'VerifiedTitle', 45_000);
-  expect((await serverState(page)).verifications).toBe(1);
+  // Persona was never opened again: no frame, and no session token asked for to reopen it.
+  await expect(page.locator('iframe.persona-widget__iframe')).toHaveCount(0);
+  const state = await serverState(page);
+  expect(state.verifications).toBe(1);
+  expect(state.persona_session_requests).toBe(0);
 });
 
 for (const [scenario, screen] of [
