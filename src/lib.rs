@@ -4,7 +4,7 @@
 //! - [`core`] is pure Rust (no web-sys, no Leptos, no I/O): API types, the failure-code
 //!   catalog, the verification flow as a state machine and the polling policy. It is tested
 //!   natively with `cargo test`.
-//! - The browser shell (`ui`, and later `api` and `persona`) exists only on wasm32: it renders
+//! - The browser shell (`ui`, `api`, `persona`, `shell`) exists only on wasm32: it renders
 //!   the core's state and performs the effects the core asks for.
 
 pub mod core;

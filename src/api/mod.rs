@@ -10,8 +10,8 @@ use crate::core::api::{parse, ErrorResponse};
 use crate::core::flow::HttpError;
 use crate::core::http::HttpCall;
 
-/// How long a request may take before it counts as timed out.
-const TIMEOUT_MS: i32 = 20_000;
+/// How long a request may take, body included, before it counts as timed out.
+pub const TIMEOUT_MS: u32 = 20_000;
 
 /// The API base from `<meta name="kyc-api-base" content="...">`, or the page's own origin.
 pub fn base() -> String {
@@ -26,14 +26,31 @@ pub fn base() -> String {
 /// Performs one call and returns the body of a successful answer. Failures are the
 /// core's [`HttpError`]: no answer, a timeout, or an error status with its code.
 pub async fn exchange(base: &str, call: &HttpCall, csrf: &str) -> Result<String, HttpError> {
+    exchange_within(base, call, csrf, TIMEOUT_MS).await
+}
+
+/// [`exchange`] with its own time limit in milliseconds, for the whole answer.
+pub async fn exchange_within(
+    base: &str,
+    call: &HttpCall,
+    csrf: &str,
+    limit_ms: u32,
+) -> Result<String, HttpError> {
     let url = format!("{base}{}", call.path);
     let csrf = call.body.as_ref().map(|_| csrf);
-    fetch(call.method.as_str(), &url, call.body.as_deref(), csrf).await
+    fetch(
+        call.method.as_str(),
+        &url,
+        call.body.as_deref(),
+        csrf,
+        limit_ms,
+    )
+    .await
 }
 
 /// A static file of the app (a language catalog), as text.
 pub async fn fetch_text(url: &str) -> Result<String, HttpError> {
-    fetch("GET", url, None, None).await
+    fetch("GET", url, None, None, TIMEOUT_MS).await
 }
 
 async fn fetch(
@@ -41,6 +58,7 @@ async fn fetch(
     url: &str,
     body: Option<&str>,
     csrf: Option<&str>,
+    limit_ms: u32,
 ) -> Result<String, HttpError> {
     let window = web_sys::window().ok_or(HttpError::Network)?;
     let headers = Headers::new().map_err(|_| HttpError::Network)?;
@@ -69,7 +87,7 @@ async fn fetch(
         window
             .set_timeout_with_callback_and_timeout_and_arguments_0(
                 a.as_ref().unchecked_ref::<Function>(),
-                TIMEOUT_MS,
+                i32::try_from(limit_ms).unwrap_or(i32::MAX),
             )
             .ok()
     });
