@@ -53,6 +53,8 @@ struct Inner {
     persona: RefCell<Option<PersonaClient>>,
     /// The SDK script's load, shared by every launch and the preload.
     sdk: RefCell<Option<js_sys::Promise>>,
+    /// How many loads of the SDK this page has started (each retry has its own address).
+    sdk_loads: Cell<u32>,
     /// Persona's cache has been warmed (or is being warmed) by this page.
     preloaded: Cell<bool>,
     navigate: Box<dyn Fn(&str)>,
@@ -104,6 +106,7 @@ impl Shell {
                 csrf: RefCell::new(None),
                 persona: RefCell::new(None),
                 sdk: RefCell::new(None),
+                sdk_loads: Cell::new(0),
                 preloaded: Cell::new(false),
                 navigate: Box::new(navigate),
             })),
@@ -324,10 +327,10 @@ impl Shell {
         let inner = self.inner.get_value();
         let mut sdk = inner.sdk.borrow_mut();
         sdk.get_or_insert_with(|| {
+            let attempt = inner.sdk_loads.replace(inner.sdk_loads.get() + 1);
             let url = self
                 .settings
-                .with_untracked(|s| s.persona.sdk_url.clone())
-                .unwrap_or_else(|| "/persona.js".to_owned());
+                .with_untracked(|s| s.persona.sdk_url_for(attempt));
             persona::load_sdk(&url)
         })
         .clone()

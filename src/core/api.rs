@@ -381,6 +381,27 @@ pub struct PersonaConfig {
 }
 
 impl PersonaConfig {
+    /// Where the SDK is served when the backend names no other place.
+    pub const DEFAULT_SDK_URL: &'static str = "/persona.js";
+
+    /// The SDK's address for this page's load number `attempt` (0 is the first). A load that
+    /// stalled keeps its request open, and the browser gives a new `<script>` for the same
+    /// address that same request, so a retry would wait on it; each retry gets an address of
+    /// its own (`retry=N` in the query, before any fragment).
+    pub fn sdk_url_for(&self, attempt: u32) -> String {
+        let url = self.sdk_url.as_deref().unwrap_or(Self::DEFAULT_SDK_URL);
+        if attempt == 0 {
+            return url.to_owned();
+        }
+        let (address, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
+        let joint = match address.find('?') {
+            None => "?",
+            Some(q) if q + 1 == address.len() || address.ends_with('&') => "",
+            Some(_) => "&",
+        };
+        format!("{address}{joint}retry={attempt}{fragment}")
+    }
+
     /// The `frameAncestors` for Persona's frame when the app is itself framed: the app's own
     /// origin, then its ancestors' as the browser lists them (`listed`), or, where it cannot
     /// (Firefox has no `location.ancestorOrigins`), the https origins allowed to frame the app.
@@ -936,6 +957,31 @@ mod tests {
             PersonaConfig::default().frame_ancestors_for(own, None),
             [own]
         );
+    }
+
+    #[test]
+    fn each_retry_of_the_sdk_load_has_an_address_of_its_own() {
+        let at = |url: Option<&str>, attempt| {
+            PersonaConfig {
+                sdk_url: url.map(str::to_owned),
+                ..PersonaConfig::default()
+            }
+            .sdk_url_for(attempt)
+        };
+        assert_eq!(at(None, 0), "/persona.js");
+        assert_eq!(at(None, 1), "/persona.js?retry=1");
+        let cdn = "https://cdn.withpersona.com/dist/persona-v5.9.0.js";
+        assert_eq!(at(Some(cdn), 0), cdn);
+        assert_eq!(at(Some(cdn), 2), format!("{cdn}?retry=2"));
+        assert_eq!(at(Some("/p.js?v=5"), 3), "/p.js?v=5&retry=3");
+        assert_eq!(at(Some("/p.js?"), 1), "/p.js?retry=1");
+        assert_eq!(at(Some("/p.js?v=5&"), 1), "/p.js?v=5&retry=1");
+        assert_eq!(at(Some("/p.js#x"), 1), "/p.js?retry=1#x");
+        assert_eq!(at(Some("/p.js?v=5#x?y"), 1), "/p.js?v=5&retry=1#x?y");
+        let all: Vec<String> = (0..5).map(|n| at(None, n)).collect();
+        for (i, a) in all.iter().enumerate() {
+            assert!(!all[i + 1..].contains(a), "{a} is used once");
+        }
     }
 
     #[test]
