@@ -21,7 +21,7 @@ use kyc_onboarding::core::api::{
     parse, ListResponse, PersonaConfig, PostIdentityVerification, PostPersonaSession, SessionInfo,
     VerificationMethod, VerificationType,
 };
-use kyc_onboarding::core::flow::can_carry_on;
+use kyc_onboarding::core::flow::rules_out_another;
 use kyc_onboarding::core::time::format_rfc3339;
 use serde::Deserialize;
 
@@ -313,7 +313,7 @@ pub async fn create(
             return ApiError::invalid("only kyc id_and_selfie verifications can be created here")
                 .into_response();
         }
-        if !post.expected_behaviours.is_empty() && state.environment == "production" {
+        if !post.expected_behaviours.is_empty() && state.environment != "sandbox" {
             return ApiError::invalid("expected_behaviours exist only in the sandbox")
                 .into_response();
         }
@@ -321,13 +321,14 @@ pub async fn create(
     with_faults(&state, &caller, Endpoint::Create, || async {
         // Never two in flight for one customer, whatever the clients do (a browser re-sending
         // a POST whose answer was lost, two tabs, two devices): under the customer's lock,
-        // an in-flight verification is answered instead of creating another one.
+        // an in-flight verification, or one awaiting its decision, is answered instead of
+        // creating another one.
         let lock = state.create_lock(&post.customer_guid);
         let _held = lock.lock().await;
         if let Caller::Customer(_) = caller {
             match state.backend.list(&post.customer_guid).await {
                 Ok(list) => {
-                    if let Some(v) = list.into_iter().find(|v| can_carry_on(v, now_ms())) {
+                    if let Some(v) = list.into_iter().find(|v| rules_out_another(v, now_ms())) {
                         tracing::info!(verification = %v.guid, "create answered with the verification in flight");
                         return json(&v);
                     }

@@ -579,3 +579,33 @@ async fn creates_never_make_a_second_verification_in_flight() {
     assert_eq!(again.status(), 201);
     assert_eq!(customer.report().await["verifications"], 2);
 }
+
+#[tokio::test]
+async fn no_second_verification_beside_one_under_review() {
+    let server = Server::sandbox().await;
+    let customer = server
+        .start("scenario=review-passes&review_delay_ms=60000")
+        .await;
+    let body = json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": customer.guid});
+    let created = customer.post("/api/identity_verifications", &body).await;
+    assert_eq!(created.status(), 201);
+    let first: Value = created.json().await.unwrap();
+    let first = first["guid"].as_str().unwrap().to_owned();
+    let inquiry = customer
+        .wait_for(&first, has_inquiry)
+        .await
+        .persona_inquiry_id
+        .unwrap();
+    customer.complete_widget(&inquiry, None).await;
+    customer
+        .wait_for(&first, |v| v.state == VerificationState::Reviewing)
+        .await;
+    // A hand-made POST (or another device) while compliance reviews it: answered with the
+    // one under review, not a second verification.
+    let again = customer.post("/api/identity_verifications", &body).await;
+    assert_eq!(again.status(), 200);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["guid"], first.as_str());
+    assert_eq!(again["state"], "reviewing");
+    assert_eq!(customer.report().await["verifications"], 1);
+}

@@ -785,6 +785,26 @@ pub fn can_carry_on(v: &IdentityVerification, now: Millis) -> bool {
             || (v.is_in_flight() && (tracked.resumable(now) || tracked.submitted())))
 }
 
+/// Whether a verification rules out creating another for its customer now: one that can be
+/// carried on, or one out of the customer's hands with no verdict yet (under review; or,
+/// within an inquiry's life, completed before its outcome is set or in a state this version
+/// does not know). The server's create guard: a new one beside it would be a duplicate.
+pub fn rules_out_another(v: &IdentityVerification, now: Millis) -> bool {
+    let recent = || {
+        Tracked::from(v)
+            .created_ms
+            .is_none_or(|created| now < created + INQUIRY_LIFETIME)
+    };
+    can_carry_on(v, now)
+        || (v.is_kyc()
+            && match &v.state {
+                VerificationState::Reviewing => true,
+                VerificationState::Completed => v.outcome.is_none() && recent(),
+                VerificationState::Unknown(_) => recent(),
+                _ => false,
+            })
+}
+
 /// Where the flow stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Phase {

@@ -617,6 +617,40 @@ fn a_verification_stuck_in_storing_for_an_inquirys_life_is_not_reused() {
 }
 
 #[test]
+fn only_finished_verifications_leave_room_for_another() {
+    let day_old = T0 - INQUIRY_LIFETIME;
+    let at = |state: &str, created| verification_at(IV, state, Some(INQUIRY), created);
+    // In flight, or awaiting a decision: another would be a duplicate.
+    for v in [
+        at("storing", T0),
+        at("waiting", T0),
+        at("pending", T0),
+        at("reviewing", T0),
+        at("reviewing", day_old - 86_400_000), // a long review is still a review
+        at("completed", T0),                   // its outcome not set yet
+        at("escalated", T0),                   // a state this version does not know
+    ] {
+        assert!(rules_out_another(&v, T0), "{:?}", v.state);
+    }
+    // Finished, expired, or stuck past an inquiry's life: a new one may be made.
+    for v in [
+        completed("passed", &[]),
+        completed("failed", &["id_check_failure"]),
+        at("expired", T0),
+        at("waiting", day_old),
+        at("storing", day_old),
+        at("completed", day_old),
+        at("escalated", day_old),
+    ] {
+        assert!(!rules_out_another(&v, T0), "{:?} {:?}", v.state, v.outcome);
+    }
+    // Only KYC verifications count.
+    let mut other = at("reviewing", T0);
+    other.kind = Some(crate::core::api::VerificationType::BankAccount);
+    assert!(!rules_out_another(&other, T0));
+}
+
+#[test]
 fn older_in_flight_verification_is_preferred_over_a_newer_finished_one() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
