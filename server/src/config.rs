@@ -196,15 +196,20 @@ impl Config {
             _ => None,
         };
         config.mode = match (env("CYBRID_CLIENT_ID"), env("CYBRID_CLIENT_SECRET")) {
-            (Some(client_id), Some(client_secret)) => Mode::Cybrid(CybridConfig {
-                bank_url: env("CYBRID_BANK_URL")
-                    .unwrap_or_else(|| "https://bank.sandbox.cybrid.app".to_owned()),
-                id_url: env("CYBRID_ID_URL")
-                    .unwrap_or_else(|| "https://id.sandbox.cybrid.app".to_owned()),
-                client_id,
-                client_secret,
-                environment: env("CYBRID_ENVIRONMENT").unwrap_or_else(|| "sandbox".to_owned()),
-            }),
+            (Some(client_id), Some(client_secret)) => {
+                let bank_url = env("CYBRID_BANK_URL")
+                    .unwrap_or_else(|| "https://bank.sandbox.cybrid.app".to_owned());
+                let environment =
+                    cybrid_environment(&bank_url, env("CYBRID_ENVIRONMENT").as_deref())?;
+                Mode::Cybrid(CybridConfig {
+                    bank_url,
+                    id_url: env("CYBRID_ID_URL")
+                        .unwrap_or_else(|| "https://id.sandbox.cybrid.app".to_owned()),
+                    client_id,
+                    client_secret,
+                    environment,
+                })
+            }
             (None, None) => Mode::Sandbox(timings),
             _ => {
                 return Err(
@@ -222,6 +227,41 @@ impl Config {
             }
         }
         Ok((addr, config))
+    }
+}
+
+/// The Cybrid environment, `sandbox` or `production`: `CYBRID_ENVIRONMENT` (any case) when
+/// set, else what the bank host says (`bank.production.cybrid.app`). A setting that
+/// contradicts the host is refused, and a host that says neither counts as production unless
+/// set otherwise: production must never be taken for the sandbox, where customers may ask
+/// for made-up outcomes (`expected_behaviours`).
+fn cybrid_environment(bank_url: &str, setting: Option<&str>) -> Result<String, String> {
+    let host = bank_url
+        .split_once("://")
+        .map_or(bank_url, |(_, rest)| rest)
+        .split(['/', ':', '?'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    let from_host = if labels.contains(&"production") {
+        Some("production")
+    } else if labels.contains(&"sandbox") {
+        Some("sandbox")
+    } else {
+        None
+    };
+    let setting = setting.map(|s| s.trim().to_ascii_lowercase());
+    match (setting.as_deref(), from_host) {
+        (Some(s), _) if s != "sandbox" && s != "production" => Err(format!(
+            "CYBRID_ENVIRONMENT must be sandbox or production, got `{s}`"
+        )),
+        (Some(s), Some(h)) if s != h => Err(format!(
+            "CYBRID_ENVIRONMENT is {s} but CYBRID_BANK_URL is a {h} host: set them to agree"
+        )),
+        (Some(s), _) => Ok(s.to_owned()),
+        (None, Some(h)) => Ok(h.to_owned()),
+        (None, None) => Ok("production".to_owned()),
     }
 }
 
@@ -256,6 +296,37 @@ mod tests {
         Config::from_args_and_env(args.iter().map(|a| a.to_string()), move |key| {
             env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
         })
+    }
+
+    #[test]
+    fn the_cybrid_environment_follows_the_bank_host_and_never_contradicts_it() {
+        let sandbox = "https://bank.sandbox.cybrid.app";
+        let production = "https://bank.production.cybrid.app/";
+        assert_eq!(cybrid_environment(sandbox, None).unwrap(), "sandbox");
+        assert_eq!(cybrid_environment(production, None).unwrap(), "production");
+        assert_eq!(
+            cybrid_environment(production, Some(" Production ")).unwrap(),
+            "production"
+        );
+        assert!(cybrid_environment(production, Some("sandbox")).is_err());
+        assert!(cybrid_environment(sandbox, Some("production")).is_err());
+        assert!(cybrid_environment(sandbox, Some("prod")).is_err());
+        // A host that says neither (a proxy, a test double): production unless set.
+        let proxy = "http://127.0.0.1:9000";
+        assert_eq!(cybrid_environment(proxy, None).unwrap(), "production");
+        assert_eq!(
+            cybrid_environment(proxy, Some("sandbox")).unwrap(),
+            "sandbox"
+        );
+        // Only whole labels of the host count, not the path or look-alikes.
+        assert_eq!(
+            cybrid_environment("https://sandboxed.example/production", None).unwrap(),
+            "production"
+        );
+        assert_eq!(
+            cybrid_environment("https://api.example/sandbox", None).unwrap(),
+            "production"
+        );
     }
 
     #[test]
