@@ -64,10 +64,14 @@ impl PageLanguage {
 
     /// The phone's Continue page: a tap posts the code with its one-off value.
     pub fn continue_page(self, code: &str, nonce: &str) -> Response {
+        // The code is bound to whoever made it: a link forwarded by someone else would have
+        // this phone's ID checked for their account, so the page says so before the tap.
         let form = format!(
-            "<form method=\"post\" action=\"/handoff/{code}\">\
+            "<p class=\"warning\"><strong>{warning}</strong></p>\
+             <form method=\"post\" action=\"/handoff/{code}\">\
              <input type=\"hidden\" name=\"nonce\" value=\"{nonce}\">\
              <button type=\"submit\">{button}</button></form>",
+            warning = escape(self.text(PageMsg::PageContinueWarning)),
             code = escape(code),
             nonce = escape(nonce),
             button = escape(self.text(PageMsg::PageContinueButton)),

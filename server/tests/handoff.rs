@@ -274,7 +274,11 @@ async fn the_phones_pages_speak_its_language() {
     assert_eq!(french.headers()["vary"], "accept-language");
     let html = french.text().await.unwrap();
     assert!(html.contains(r#"<html lang="fr-CA">"#), "{html}");
-    for msg in [PageMsg::PageContinueTitle, PageMsg::PageContinueButton] {
+    for msg in [
+        PageMsg::PageContinueTitle,
+        PageMsg::PageContinueWarning,
+        PageMsg::PageContinueButton,
+    ] {
         let text = in_language("fr-CA", msg);
         assert_ne!(text, msg.en());
         assert!(html.contains(&text), "{msg:?} in French: {html}");
@@ -283,6 +287,7 @@ async fn the_phones_pages_speak_its_language() {
     let html = open("de-DE,de;q=0.9").await.unwrap().text().await.unwrap();
     assert!(html.contains(r#"<html lang="en">"#));
     assert!(html.contains(PageMsg::PageContinueTitle.en()));
+    assert!(html.contains(PageMsg::PageContinueWarning.en()), "{html}");
     // A refusal too: the code used up, then opened by a Spanish-speaking phone.
     let page = open_link(&url).await;
     assert_eq!(

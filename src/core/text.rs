@@ -300,6 +300,7 @@ messages! {
     PageContinueTitle => "Continue on this phone",
     PageContinueBody => "You scanned the code on your computer. Tap Continue to go on with your identity check here, on this phone.",
     PageContinueButton => "Continue",
+    PageContinueWarning => "Only continue if you scanned this code yourself, from your own computer. If someone sent you this link, close this page: continuing would verify their account with your ID.",
     PageCodeUsedTitle => "This code has expired or was already used",
     PageCodeUsedBody => "On your computer, show a new QR code and scan it with this phone.",
     PageTooManyTitle => "Too many tries",
