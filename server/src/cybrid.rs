@@ -47,7 +47,9 @@ impl Cybrid {
     /// A client for the configured hosts.
     pub fn new(config: CybridConfig) -> Result<Cybrid, String> {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
+            // Well under the app's own 20 s limit even for a create (list, then create): the
+            // app then hears this server's 502 rather than timing out itself.
+            .timeout(Duration::from_secs(8))
             .connect_timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
