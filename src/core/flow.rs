@@ -1393,7 +1393,6 @@ impl Flow {
                     match verdict(v) {
                         // An old pass while the customer is unverified (the ID used has
                         // since expired): a new verification is needed.
-                        Some(Verdict::Passed) if !remembered => self.phase = Phase::Prep,
                         Some(Verdict::Passed)
                             if Tracked::from(v)
                                 .created_ms
@@ -1406,10 +1405,11 @@ impl Flow {
                         // Rejected codes while the customer is unverified: support has
                         // reset the customer, who may start again.
                         Some(Verdict::Rejected { .. }) => self.phase = Phase::Prep,
-                        // A recent pass this browser followed while the customer record is
-                        // not `verified` yet (a reload while still checking): confirm it
-                        // against the customer record, never show "verified" on the
-                        // verification alone. An older one is the case above.
+                        // A recent pass while the customer record is not `verified` yet (a
+                        // reload while still checking, or another browser that never saw
+                        // this one): confirm it against the customer record, never show
+                        // "verified" on the verification alone, and never offer a second
+                        // verification beside it. An older one is the case above.
                         Some(Verdict::Passed)
                             if Tracked::from(v)
                                 .created_ms
@@ -1522,7 +1522,7 @@ impl Flow {
                     self.launch(None, fx);
                 }
             }
-            _ if tracked.inquiry_id.is_some() => {
+            _ if tracked.inquiry_id.is_some() && tracked.state != VerificationState::Storing => {
                 // The inquiry exists but its time is up: a new verification is needed.
                 self.phase = Phase::Outcome(Screen::Expired);
             }

@@ -927,6 +927,61 @@ fn a_remembered_pass_is_confirmed_against_the_customer_before_verified() {
 }
 
 #[test]
+fn a_recent_pass_seen_from_another_browser_is_confirmed_not_started_again() {
+    // Passed a moment ago on the phone; this browser never followed it (nothing
+    // remembered) and the customer record is not `verified` yet. Offering "start" here
+    // would have the customer make a second verification beside a pass.
+    let mut h = Harness::new();
+    let fx = h.loaded(None, vec![completed("passed", &[])]);
+    assert_eq!(
+        fx,
+        [
+            Effect::Remember(IV.into()),
+            fetch_customer(),
+            Effect::Show(Screen::Checking(CheckingStage::Account))
+        ]
+    );
+    h.send(Event::CustomerLoaded(customer("unverified")));
+    h.send(Event::TimerFired(TimerId(1)));
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("verified"))),
+        [Effect::Forget, Effect::Show(Screen::Verified)]
+    );
+}
+
+#[test]
+fn a_verification_still_storing_with_its_inquiry_id_is_waited_for_not_expired() {
+    // The inquiry id can show up a moment before the state leaves `storing`: that is a
+    // verification being born, not one whose time is up.
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    h.send(Event::VerificationsListed(vec![]));
+    h.send(Event::VerificationCreated(verification("storing", None)));
+    let fx = h.send(Event::VerificationPolled(verification(
+        "storing",
+        Some(INQUIRY),
+    )));
+    assert!(
+        !fx.contains(&Effect::Show(Screen::Expired)),
+        "a new verification is not expired: {fx:?}"
+    );
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::StartTimer { .. })),
+        "{fx:?}"
+    );
+    h.send(Event::TimerFired(TimerId(1)));
+    let fx = h.send(Event::VerificationPolled(verification(
+        "waiting",
+        Some(INQUIRY),
+    )));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LaunchPersona { .. })),
+        "{fx:?}"
+    );
+}
+
+#[test]
 fn a_lost_create_response_never_makes_a_duplicate() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
