@@ -641,6 +641,18 @@ pub const PATHS: [&str; 14] = [
     "/problem",
 ];
 
+/// The path an address in the browser stands for: `/index.html` is `/`, and a trailing
+/// slash is dropped (`/start/` is `/start`), so the same screen is not "not found" under
+/// another spelling.
+pub fn canonical_path(raw: &str) -> &str {
+    let path = raw.trim_end_matches('/');
+    if path.is_empty() || path == "/index.html" {
+        "/"
+    } else {
+        path
+    }
+}
+
 impl Screen {
     /// The screen's heading: the `h1` the UI shows and the tests look for.
     pub fn title(&self) -> Msg {
@@ -884,6 +896,10 @@ pub struct Flow {
     /// code asked for since (answers carry no request id; the first one to come is the
     /// older request's).
     stale_mints: u32,
+    /// Answers still to come for looks at the phone's progress under a code given up on
+    /// since (a new code made, or the handoff left, while one was on its way): dropped when
+    /// they come, so an old code's state never passes for the new one's.
+    stale_statuses: u32,
 }
 
 impl Flow {
@@ -909,6 +925,7 @@ impl Flow {
             ready_timer: None,
             launches: 0,
             stale_mints: 0,
+            stale_statuses: 0,
         }
     }
 
@@ -1018,6 +1035,8 @@ impl Flow {
                 self.launches = before.launches;
                 self.stale_mints =
                     before.stale_mints + u32::from(before.in_flight == Some(RequestKind::Handoff));
+                self.stale_statuses = before.stale_statuses
+                    + u32::from(before.in_flight == Some(RequestKind::HandoffStatus));
                 self.remembered = remembered;
                 self.following_phone = handoff;
                 self.starting = starting;
@@ -1063,6 +1082,9 @@ impl Flow {
             }
             Event::RequestFailed { request, error } => {
                 if request == RequestKind::Handoff && self.stale_mint() {
+                    return;
+                }
+                if request == RequestKind::HandoffStatus && self.stale_status() {
                     return;
                 }
                 if self.in_flight == Some(request) {
@@ -1126,7 +1148,7 @@ impl Flow {
                 }
             }
             Event::HandoffStatus { code, verification } => {
-                if self.accept(RequestKind::HandoffStatus) {
+                if !self.stale_status() && self.accept(RequestKind::HandoffStatus) {
                     self.on_handoff_status(now, code, verification, fx);
                 }
             }
@@ -1162,6 +1184,13 @@ impl Flow {
     fn stale_mint(&mut self) -> bool {
         let stale = self.stale_mints > 0;
         self.stale_mints = self.stale_mints.saturating_sub(1);
+        stale
+    }
+
+    /// Whether a handoff-status answer is one of those counted off (see `stale_statuses`).
+    fn stale_status(&mut self) -> bool {
+        let stale = self.stale_statuses > 0;
+        self.stale_statuses = self.stale_statuses.saturating_sub(1);
         stale
     }
 
@@ -1637,6 +1666,9 @@ impl Flow {
     /// Makes a (new) code and starts following the phone.
     fn start_handoff(&mut self, fx: &mut Vec<Effect>) {
         self.timer = None;
+        if self.in_flight == Some(RequestKind::HandoffStatus) {
+            self.stale_statuses += 1;
+        }
         if !self.following_phone {
             self.following_phone = true;
             fx.push(Effect::MarkHandoff(true));
@@ -1867,8 +1899,10 @@ impl Flow {
                 },
             ) => {
                 self.timer = None;
-                if self.in_flight.take() == Some(RequestKind::Handoff) {
-                    self.stale_mints += 1;
+                match self.in_flight.take() {
+                    Some(RequestKind::Handoff) => self.stale_mints += 1,
+                    Some(RequestKind::HandoffStatus) => self.stale_statuses += 1,
+                    _ => {}
                 }
                 self.stop_following_phone(fx);
                 self.phase = Phase::Prep;

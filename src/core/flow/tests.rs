@@ -1840,11 +1840,48 @@ fn new_code_is_not_lost_to_a_look_at_the_phone_on_its_way() {
     assert_eq!(h.flow.in_flight(), Some(RequestKind::HandoffStatus));
     let fx = h.send(Event::User(UserAction::NewCode));
     assert!(fx.contains(&Effect::MintHandoff), "{fx:?}");
-    // The look's answer (about the old code) is no longer awaited.
-    assert!(h.send(status(HandoffCode::Active, None)).is_empty());
-    assert_eq!(h.flow.in_flight(), Some(RequestKind::Handoff));
     // A second tap while the new code is being made does not make a third.
     assert!(h.send(Event::User(UserAction::NewCode)).is_empty());
+    // The new code comes, and the first look at the phone under it goes out...
+    h.send(Event::HandoffMinted {
+        path: "/handoff/c0de".into(),
+        expires_ms: Some(T0 + 600_000),
+    });
+    h.send(Event::TimerFired(h.last_timer()));
+    assert_eq!(h.flow.in_flight(), Some(RequestKind::HandoffStatus));
+    // ...before the old look's answer (the old code, run out) arrives at last: it does not
+    // pass for the new code's, which is still waiting for the phone.
+    assert!(h.send(status(HandoffCode::Expired, None)).is_empty());
+    assert_eq!(h.flow.in_flight(), Some(RequestKind::HandoffStatus));
+    let fx = h.send(status(HandoffCode::Used, None));
+    assert!(
+        fx.contains(&Effect::Show(handoff(true, PhoneProgress::Connected))),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn a_look_at_the_phone_under_a_code_left_behind_is_dropped() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.handing_off();
+    assert_eq!(h.flow.in_flight(), Some(RequestKind::HandoffStatus));
+    // Back to this device while the look is on its way, then to the phone again.
+    h.send(Event::User(UserAction::UseThisDevice));
+    h.send(Event::User(UserAction::ContinueOnPhone));
+    h.send(Event::HandoffMinted {
+        path: "/handoff/c0de".into(),
+        expires_ms: Some(T0 + 600_000),
+    });
+    h.send(Event::TimerFired(h.last_timer()));
+    // The old look fails late: it is not this code's failure.
+    assert!(h
+        .send(Event::RequestFailed {
+            request: RequestKind::HandoffStatus,
+            error: HttpError::Network,
+        })
+        .is_empty());
+    assert_eq!(h.flow.in_flight(), Some(RequestKind::HandoffStatus));
 }
 
 #[test]
@@ -2266,4 +2303,23 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn other_spellings_of_a_screen_address_lead_to_it() {
+    for (raw, path) in [
+        ("/", "/"),
+        ("", "/"),
+        ("//", "/"),
+        ("/index.html", "/"),
+        ("/index.html/", "/"),
+        ("/start/", "/start"),
+        ("/paused//", "/paused"),
+        ("/verified", "/verified"),
+        ("/nowhere/", "/nowhere"),
+        ("/start/x", "/start/x"),
+    ] {
+        assert_eq!(canonical_path(raw), path, "{raw}");
+    }
+    assert!(!PATHS.contains(&canonical_path("/nowhere")));
 }
