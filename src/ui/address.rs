@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::flow::PATHS;
+use crate::core::flow::{canonical_path, PATHS};
 use crate::core::text::Lang;
 
 /// The current path, as a signal.
@@ -17,10 +17,22 @@ pub struct Address {
     path: RwSignal<String>,
 }
 
+/// The screen path the address stands for; another spelling of it (`/start/`) is replaced
+/// in the address bar by the path itself.
 fn location_path() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_else(|| "/".to_owned())
+    let Some(window) = web_sys::window() else {
+        return "/".to_owned();
+    };
+    let location = window.location();
+    let raw = location.pathname().unwrap_or_default();
+    let path = canonical_path(&raw);
+    if path != raw {
+        let url = format!("{path}{}", location.search().unwrap_or_default());
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+    path.to_owned()
 }
 
 impl Address {
@@ -34,6 +46,12 @@ impl Address {
     /// Whether the path is one of the screens' (tracked); anything else is "not found".
     pub fn is_known(&self) -> bool {
         self.path.with(|p| PATHS.contains(&p.as_str()))
+    }
+
+    /// Whether the page opened on a screen's path (untracked): under any other address the
+    /// flow does not start, so nothing happens behind the "not found" page.
+    pub fn is_known_now(&self) -> bool {
+        self.path.with_untracked(|p| PATHS.contains(&p.as_str()))
     }
 
     /// Shows a screen's path, replacing the history entry. An unknown address keeps its

@@ -104,7 +104,11 @@ fn Flow() -> impl IntoView {
     let shell = Shell::new(move |path| address.show(path), i18n);
     let page = shell.page();
     provide_context(page);
-    shell.start();
+    // Under an unknown address the page says "not found" and its link loads `/` afresh:
+    // the flow (requests, host events, Persona) must not run unseen behind it.
+    if address.is_known_now() {
+        shell.start();
+    }
     on_cleanup(move || shell.shut_down());
     // The integrator's language and brand, once the session brings them.
     Effect::new(move |_| {
@@ -225,7 +229,12 @@ pub fn ScreenView() -> impl IntoView {
     // The prep screen waits for the device check, so its notices never push the tips down
     // under the customer's finger.
     let device_ready = Memo::new(move |_| page.device.with(Option::is_some));
-    let current = Memo::new(move |_| (page.screen.with(kind), device_ready.get()));
+    // Only the prep screen waits for it: when the check ends under any other screen, that
+    // screen stays as it is (rebuilt, it would move the customer's focus to its heading).
+    let current = Memo::new(move |_| {
+        let prep = page.screen.with(|s| matches!(s, Screen::Prep));
+        (page.screen.with(kind), !prep || device_ready.get())
+    });
     move || {
         let (_, device_ready) = current.get();
         match page.screen.get_untracked() {

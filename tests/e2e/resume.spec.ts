@@ -94,8 +94,25 @@ test('an unknown address shows a clear page', async ({ page }, info) => {
   const cat = await catalog(page.request);
   await start(page, `scenario=passes&${FAST}`);
   await expectScreen(page, cat, 'PrepTitle');
+  const calls: string[] = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path === '/session' || path.startsWith('/api/')) calls.push(path);
+  });
   await page.goto('/nowhere?<script>alert(1)</script>');
   await expectScreen(page, cat, 'NotFoundTitle');
   await expect(page.locator('body')).not.toContainText('alert(1)');
   await page.screenshot({ path: `tests/e2e/screenshots/${info.project.name}-not-found.png`, fullPage: true });
+  // Nothing of the flow runs unseen behind the page...
+  expect(calls).toEqual([]);
+  // ...until its link starts it afresh.
+  await page.getByRole('link', { name: cat.messages.GoToStart }).click();
+  await expectScreen(page, cat, 'PrepTitle');
+  expect(calls).toContain('/session');
+  // Other spellings of a screen's address are that screen, not "not found".
+  for (const spelling of ['/index.html', '/start/']) {
+    await page.goto(spelling);
+    await expectScreen(page, cat, 'PrepTitle');
+    await expect(page).toHaveURL(/\/start$/);
+  }
 });
