@@ -21,7 +21,9 @@ use crate::host;
 use crate::persona::{self, PersonaClient};
 use crate::ui::{I18n, LinkForBrowser, Page};
 
-/// Where the remembered verification guid is kept (never a token, never personal data).
+/// Where the verification this tab follows is remembered, in the tab's session storage: a
+/// reload picks it up; a new tab or device finds it in the customer's list instead. Never in
+/// local storage, where it would outlive the visit on a shared device. Never a token.
 const REMEMBERED_KEY: &str = "kyc-onboarding.verification";
 /// Set in this tab's session storage while it follows the customer's phone.
 const HANDOFF_KEY: &str = "kyc-onboarding.handoff";
@@ -67,10 +69,6 @@ pub struct Shell {
     settings: RwSignal<Settings>,
     i18n: I18n,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
 fn tab_storage() -> Option<web_sys::Storage> {
@@ -138,6 +136,7 @@ impl Shell {
         let base = inner.api_base.clone();
         let csrf = inner.csrf.borrow().clone().unwrap_or_default();
         out.failed.set(false);
+        out.copied.set(false);
         out.making.set(true);
         leptos::task::spawn_local(async move {
             let made = api::exchange(&base, &call, &csrf)
@@ -157,7 +156,7 @@ impl Shell {
 
     /// Starts the flow: reads the remembered verification, listens for connectivity.
     pub fn start(&self) {
-        let remembered = storage().and_then(|s| s.get_item(REMEMBERED_KEY).ok().flatten());
+        let remembered = tab_storage().and_then(|s| s.get_item(REMEMBERED_KEY).ok().flatten());
         let shell = *self;
         let online = web_sys::window()
             .map(|w| w.navigator().on_line())
@@ -277,12 +276,12 @@ impl Shell {
                 }
             }
             Effect::Remember(guid) => {
-                if let Some(s) = storage() {
+                if let Some(s) = tab_storage() {
                     let _ = s.set_item(REMEMBERED_KEY, &guid);
                 }
             }
             Effect::Forget => {
-                if let Some(s) = storage() {
+                if let Some(s) = tab_storage() {
                     let _ = s.remove_item(REMEMBERED_KEY);
                 }
             }

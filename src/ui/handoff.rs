@@ -63,6 +63,11 @@ pub fn HandoffScreen() -> impl IntoView {
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
     let copied = RwSignal::new(false);
+    // A new code is a new link: it has not been copied yet.
+    Effect::new(move |_| {
+        link.track();
+        copied.set(false);
+    });
     view! {
         <section class="screen handoff">
             <Heading text=t(Msg::HandoffTitle) />

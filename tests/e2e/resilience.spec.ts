@@ -180,7 +180,7 @@ test('hostile addresses get clear pages and nothing reflected', async ({ page, i
   }
   // A remembered verification id that was tampered with is just ignored.
   await page.goto('/');
-  await page.evaluate(() => localStorage.setItem('kyc-onboarding.verification', '"><img src=x onerror=window.__pwned=3>'));
+  await page.evaluate(() => sessionStorage.setItem('kyc-onboarding.verification', '"><img src=x onerror=window.__pwned=3>'));
   await page.reload();
   await expectScreen(page, cat, 'PrepTitle');
   expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();

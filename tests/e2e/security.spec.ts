@@ -39,6 +39,11 @@ test('a whole flow: zero CSP violations, no token left anywhere readable', async
   await beginCapture(page);
   await exitPersona(page);
   await expectScreen(page, cat, 'PausedTitle');
+  // Mid-flow, the verification this tab follows is remembered for the tab only (a reload
+  // resumes it), never in local storage, where it would outlive the visit.
+  const stored = await page.evaluate(() => ({ local: JSON.stringify({ ...localStorage }), tab: JSON.stringify({ ...sessionStorage }) }));
+  expect(stored.tab).toContain('kyc-onboarding.verification');
+  expect(stored.local).not.toContain('kyc-onboarding');
   await page.getByRole('button', { name: cat.messages.Resume }).click();
   await expectCapture(page);
   await completeCapture(page, true);
