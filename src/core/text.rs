@@ -152,6 +152,7 @@ messages! {
     SandboxBadge => "Sandbox: nothing here is real",
     LiveScreen => "Now showing: {title}",
     LanguageLabel => "Language",
+    LanguageUnavailable => "That language could not be loaded. Check your connection, then pick it again.",
 
     // Loading.
     LoadingTitle => "Getting things ready",

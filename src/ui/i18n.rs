@@ -25,6 +25,9 @@ pub struct I18n {
     /// rendered in it: that rendering keeps focus on the switcher instead of moving it to
     /// the screen's heading (changing a setting must not move the customer elsewhere).
     picked: StoredValue<Option<Lang>>,
+    /// A language the customer picked whose catalog could not be fetched (offline): the
+    /// switcher says so and shows the language still in use.
+    unavailable: RwSignal<Option<Lang>>,
 }
 
 fn tab_storage() -> Option<web_sys::Storage> {
@@ -65,6 +68,7 @@ impl I18n {
             chosen: RwSignal::new(choice.is_some()),
             wanted: StoredValue::new(Lang::En),
             picked: StoredValue::new(None),
+            unavailable: RwSignal::new(None),
         };
         i18n.switch(first, false);
         i18n
@@ -121,9 +125,7 @@ impl I18n {
     pub fn switch(&self, lang: Lang, by_customer: bool) {
         if by_customer {
             self.chosen.set(true);
-            if let Some(s) = tab_storage() {
-                let _ = s.set_item(CHOICE_KEY, lang.tag());
-            }
+            self.unavailable.set(None);
         }
         self.wanted.set_value(lang);
         let loaded = lang == Lang::En
@@ -131,15 +133,21 @@ impl I18n {
                 .catalogs
                 .with_value(|list| list.iter().any(|(l, _)| *l == lang));
         if loaded {
-            return self.apply(lang);
+            return self.apply(lang, by_customer);
         }
         let i18n = *self;
         leptos::task::spawn_local(async move {
             let url = format!("/locales/{}.json", lang.tag());
-            let Ok(text) = crate::api::fetch_text(&url).await else {
-                return;
+            let catalog = match crate::api::fetch_text(&url).await {
+                Ok(text) => Catalog::parse(&text).ok(),
+                Err(_) => None,
             };
-            let Ok(catalog) = Catalog::parse(&text) else {
+            let Some(catalog) = catalog else {
+                if by_customer && i18n.wanted.get_value() == lang {
+                    i18n.wanted.set_value(i18n.lang.get_untracked());
+                    i18n.picked.set_value(None);
+                    i18n.unavailable.set(Some(lang));
+                }
                 return;
             };
             // Kept for the rest of the page: one catalog per language, at most two.
@@ -147,12 +155,22 @@ impl I18n {
             i18n.catalogs
                 .update_value(|list| list.push((lang, catalog)));
             if i18n.wanted.get_value() == lang {
-                i18n.apply(lang);
+                i18n.apply(lang, by_customer);
             }
         });
     }
 
-    fn apply(&self, lang: Lang) {
+    /// Uses `lang`, remembering it for this tab when the customer picked it. The page is
+    /// rendered again only for a language other than the one in use.
+    fn apply(&self, lang: Lang, by_customer: bool) {
+        if by_customer {
+            if let Some(s) = tab_storage() {
+                let _ = s.set_item(CHOICE_KEY, lang.tag());
+            }
+        }
+        if self.lang.get_untracked() == lang {
+            return;
+        }
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
@@ -192,10 +210,18 @@ pub fn LanguageSwitcher() -> impl IntoView {
             }
         }
     });
+    // After a failed pick the list shows the language still in use again.
+    let value = move || {
+        i18n.unavailable.track();
+        i18n.lang().tag()
+    };
     view! {
+        <Show when=move || i18n.unavailable.get().is_some()>
+            <p class="language-failed" role="alert">{move || i18n.text(Msg::LanguageUnavailable)}</p>
+        </Show>
         <label class="language">
             <span class="visually-hidden">{move || i18n.text(Msg::LanguageLabel)}</span>
-            <select node_ref=select on:change=on_change prop:value=move || i18n.lang().tag()>
+            <select node_ref=select on:change=on_change prop:value=value>
                 {Lang::ALL
                     .into_iter()
                     .map(|lang| {

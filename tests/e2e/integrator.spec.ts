@@ -72,6 +72,26 @@ test.describe('languages', () => {
     await expect(page.locator('html')).toHaveAttribute('lang', 'es-MX');
   });
 
+  test('a language that cannot be loaded says so and keeps the page as it was', async ({ page }) => {
+    const fr = await texts(page, 'fr-CA');
+    const es = await texts(page, 'es-MX');
+    await start(page, `scenario=passes&${FAST}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
+    // Spanish cannot be fetched (the connection dropped).
+    await page.route('**/locales/es-MX.json', (route) => route.abort());
+    await page.getByRole('combobox').selectOption('es-MX');
+    // Said in the language still in use, and the list shows that language again.
+    await expect(page.getByRole('alert')).toHaveText(fr.LanguageUnavailable);
+    await expect(page.getByRole('combobox')).toHaveValue('fr-CA');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'fr-CA');
+    // Once it can be fetched, picking it again works and the note goes away.
+    await page.unroute('**/locales/es-MX.json');
+    await page.getByRole('combobox').selectOption('es-MX');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
+    await expect(page.getByRole('alert')).toHaveCount(0);
+  });
+
   test('the URL can ask for a language', async ({ page }) => {
     const es = await texts(page, 'es-MX');
     await start(page, `scenario=passes&${FAST}`);
