@@ -798,9 +798,10 @@ pub fn can_carry_on(v: &IdentityVerification, now: Millis) -> bool {
 }
 
 /// Whether a verification rules out creating another for its customer now: one that can be
-/// carried on, or one out of the customer's hands with no verdict yet (under review; or,
-/// within an inquiry's life, completed before its outcome is set or in a state this version
-/// does not know). The server's create guard: a new one beside it would be a duplicate.
+/// carried on, one waiting for its inquiry, or one out of the customer's hands with no
+/// verdict yet (under review; or, within an inquiry's life, completed before its outcome is
+/// set or in a state this version does not know). The server's create guard: a new one
+/// beside it would be a duplicate.
 pub fn rules_out_another(v: &IdentityVerification, now: Millis) -> bool {
     let recent = || {
         Tracked::from(v)
@@ -810,6 +811,10 @@ pub fn rules_out_another(v: &IdentityVerification, now: Millis) -> bool {
     can_carry_on(v, now)
         || (v.is_kyc()
             && match &v.state {
+                // Waiting or pending without its inquiry yet: it is on its way.
+                VerificationState::Waiting | VerificationState::Pending => {
+                    v.persona_inquiry_id.is_none() && recent()
+                }
                 VerificationState::Reviewing => true,
                 VerificationState::Completed => v.outcome.is_none() && recent(),
                 VerificationState::Unknown(_) => recent(),

@@ -629,6 +629,8 @@ fn only_finished_verifications_leave_room_for_another() {
         at("reviewing", day_old - 86_400_000), // a long review is still a review
         at("completed", T0),                   // its outcome not set yet
         at("escalated", T0),                   // a state this version does not know
+        verification_at(IV, "waiting", None, T0), // its inquiry not there yet
+        verification_at(IV, "pending", None, T0),
     ] {
         assert!(rules_out_another(&v, T0), "{:?}", v.state);
     }
@@ -641,6 +643,7 @@ fn only_finished_verifications_leave_room_for_another() {
         at("storing", day_old),
         at("completed", day_old),
         at("escalated", day_old),
+        verification_at(IV, "waiting", None, day_old),
     ] {
         assert!(!rules_out_another(&v, T0), "{:?} {:?}", v.state, v.outcome);
     }
