@@ -28,6 +28,12 @@ pub const INQUIRY_LIFETIME: Millis = 24 * HOUR;
 pub const RESUME_MARGIN: Millis = MINUTE;
 /// How often the desktop asks how the phone is doing.
 pub const HANDOFF_POLL_MS: u32 = 2_000;
+/// Once the phone has had the verification this long without finishing (put down, its
+/// battery gone), the desktop asks only every [`HANDOFF_SLOW_POLL_MS`]: an abandoned phone
+/// must not cost the backend a call every two seconds until the session ends.
+pub const HANDOFF_SLOW_AFTER: Millis = 5 * MINUTE;
+/// The slower pace, still quick enough to follow a phone that carries on.
+pub const HANDOFF_SLOW_POLL_MS: u32 = 10_000;
 /// After this many failed creates in a row, stop and tell the customer.
 const MAX_CREATE_ATTEMPTS: u32 = 3;
 /// How long Persona may take to show its first screen once launched. Past it (its frame
@@ -890,6 +896,8 @@ pub struct Flow {
     online: bool,
     /// This device hands the verification to the customer's phone and follows it.
     following_phone: bool,
+    /// When the phone opened the code being followed.
+    phone_since: Option<Millis>,
     /// The customer asked to start and no verification has been taken up since.
     starting: bool,
     /// The timer watching for Persona's `ready` after the latest launch. Its ids count down
@@ -931,6 +939,7 @@ impl Flow {
             launches: 0,
             stale_mints: 0,
             stale_statuses: 0,
+            phone_since: None,
         }
     }
 
@@ -1671,6 +1680,7 @@ impl Flow {
     /// Makes a (new) code and starts following the phone.
     fn start_handoff(&mut self, fx: &mut Vec<Effect>) {
         self.timer = None;
+        self.phone_since = None;
         if self.in_flight == Some(RequestKind::HandoffStatus) {
             self.stale_statuses += 1;
         }
@@ -1729,8 +1739,21 @@ impl Flow {
         if let Phase::Handoff { phone, .. } = &mut self.phase {
             *phone = progress;
         }
+        let with_phone = matches!(
+            progress,
+            PhoneProgress::Connected | PhoneProgress::InProgress
+        );
+        let since = *self.phone_since.get_or_insert(now);
+        if !with_phone {
+            self.phone_since = None;
+        }
+        let pace = if with_phone && now - since >= HANDOFF_SLOW_AFTER {
+            HANDOFF_SLOW_POLL_MS
+        } else {
+            HANDOFF_POLL_MS
+        };
         if progress != PhoneProgress::CodeExpired {
-            self.later(RequestKind::HandoffStatus, HANDOFF_POLL_MS, fx);
+            self.later(RequestKind::HandoffStatus, pace, fx);
         }
     }
 

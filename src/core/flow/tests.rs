@@ -2326,3 +2326,51 @@ fn other_spellings_of_a_screen_address_lead_to_it() {
     }
     assert!(!PATHS.contains(&canonical_path("/nowhere")));
 }
+
+#[test]
+fn an_abandoned_phone_is_followed_at_a_slower_pace() {
+    let pace = |fx: &[Effect]| {
+        fx.iter().find_map(|e| match e {
+            Effect::StartTimer { ms, .. } => Some(*ms),
+            _ => None,
+        })
+    };
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.handing_off();
+    // Waiting for the phone, then with it: every two seconds.
+    assert_eq!(
+        pace(&h.send(status(HandoffCode::Active, None))),
+        Some(HANDOFF_POLL_MS)
+    );
+    h.send(Event::TimerFired(h.last_timer()));
+    assert_eq!(
+        pace(&h.send(status(HandoffCode::Used, None))),
+        Some(HANDOFF_POLL_MS)
+    );
+    // Still with the phone, unfinished, five minutes on: every ten seconds.
+    h.advance(HANDOFF_SLOW_AFTER - 1);
+    h.send(Event::TimerFired(h.last_timer()));
+    let pending = verification("pending", Some(INQUIRY));
+    assert_eq!(
+        pace(&h.send(status(HandoffCode::Used, Some(pending.clone())))),
+        Some(HANDOFF_POLL_MS)
+    );
+    h.advance(1);
+    h.send(Event::TimerFired(h.last_timer()));
+    assert_eq!(
+        pace(&h.send(status(HandoffCode::Used, Some(pending)))),
+        Some(HANDOFF_SLOW_POLL_MS)
+    );
+    // A new code starts the count again.
+    h.send(Event::User(UserAction::NewCode));
+    h.send(Event::HandoffMinted {
+        path: "/handoff/c0de".into(),
+        expires_ms: Some(T0 + HANDOFF_SLOW_AFTER + 600_000),
+    });
+    h.send(Event::TimerFired(h.last_timer()));
+    assert_eq!(
+        pace(&h.send(status(HandoffCode::Used, None))),
+        Some(HANDOFF_POLL_MS)
+    );
+}
