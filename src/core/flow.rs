@@ -803,6 +803,13 @@ pub fn can_carry_on(v: &IdentityVerification, now: Millis) -> bool {
             || (v.is_in_flight() && (tracked.resumable(now) || tracked.submitted())))
 }
 
+/// Takes one off a count of answers to drop; whether there was one to take.
+fn count_off(count: &mut u32) -> bool {
+    let stale = *count > 0;
+    *count = count.saturating_sub(1);
+    stale
+}
+
 /// Whether a verification rules out creating another for its customer now: one that can be
 /// carried on, one waiting for its inquiry, or one out of the customer's hands with no
 /// verdict yet (under review; or, within an inquiry's life, completed before its outcome is
@@ -1196,16 +1203,12 @@ impl Flow {
 
     /// Whether a mint's answer is for a code given up on (counted off if so).
     fn stale_mint(&mut self) -> bool {
-        let stale = self.stale_mints > 0;
-        self.stale_mints = self.stale_mints.saturating_sub(1);
-        stale
+        count_off(&mut self.stale_mints)
     }
 
     /// Whether a handoff-status answer is one of those counted off (see `stale_statuses`).
     fn stale_status(&mut self) -> bool {
-        let stale = self.stale_statuses > 0;
-        self.stale_statuses = self.stale_statuses.saturating_sub(1);
-        stale
+        count_off(&mut self.stale_statuses)
     }
 
     /// Whether an answer to `request` is the one awaited; if so, it is no longer in flight.
