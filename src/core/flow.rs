@@ -34,6 +34,10 @@ pub const HANDOFF_POLL_MS: u32 = 2_000;
 pub const HANDOFF_SLOW_AFTER: Millis = 5 * MINUTE;
 /// The slower pace, still quick enough to follow a phone that carries on.
 pub const HANDOFF_SLOW_POLL_MS: u32 = 10_000;
+/// How long after a rejection Cybrid may still show the customer as `unverified`. A reload
+/// within it confirms the rejection against the customer record (it is the customer's own
+/// fresh result); later, an unverified customer means support has reset them.
+pub const REJECTION_SETTLES: Millis = 10 * MINUTE;
 /// After this many failed creates in a row, stop and tell the customer.
 const MAX_CREATE_ATTEMPTS: u32 = 3;
 /// How long Persona may take to show its first screen once launched. Past it (its frame
@@ -789,6 +793,14 @@ impl Tracked {
     }
 }
 
+/// When a verification last changed: its update, else its creation.
+fn last_change(v: &IdentityVerification) -> Option<Millis> {
+    v.updated_at
+        .as_deref()
+        .or(v.created_at.as_deref())
+        .and_then(parse_rfc3339)
+}
+
 /// Whether a verification is still in flight and can be carried on instead of creating a
 /// new one: being created (for less than an inquiry's life: one stuck in `storing` longer
 /// could never be finished), or waiting / pending with at least a minute of its inquiry's
@@ -1448,8 +1460,17 @@ impl Flow {
                         }
                         // An old expiry nobody is looking at.
                         Some(Verdict::Expired) if !remembered => self.phase = Phase::Prep,
-                        // Rejected codes while the customer is unverified: support has
-                        // reset the customer, who may start again.
+                        // A fresh rejection (a reload a moment after it, before Cybrid has
+                        // marked the customer rejected): the same screen as before the
+                        // reload, never "start" beside it.
+                        Some(verdict @ Verdict::Rejected { .. })
+                            if last_change(v).is_some_and(|at| now < at + REJECTION_SETTLES) =>
+                        {
+                            self.adopt(v, fx);
+                            self.conclude(now, v, verdict, fx);
+                        }
+                        // Rejected codes long ago while the customer is unverified: support
+                        // has reset the customer, who may start again.
                         Some(Verdict::Rejected { .. }) => self.phase = Phase::Prep,
                         // A recent pass while the customer record is not `verified` yet (a
                         // reload while still checking, or another browser that never saw

@@ -896,9 +896,45 @@ fn reload_on_an_outcome_lands_on_the_same_outcome() {
     let mut h = Harness::new();
     let fx = h.loaded(None, vec![verification("expired", Some(INQUIRY))]);
     assert_eq!(fx, [Effect::Show(Screen::Prep)]);
-    // Rejection codes while the customer is unverified: support reset them.
+}
+
+#[test]
+fn a_reload_just_after_a_rejection_keeps_the_rejection() {
+    // Rejected a moment ago and Cybrid has not marked the customer rejected yet: the
+    // reload must not offer "start" in place of the outcome the customer just saw.
+    let rejected = || completed("failed", &["selfie_failure"]);
+    for remembered in [Some(IV), None] {
+        let mut h = Harness::new();
+        h.advance(REJECTION_SETTLES - 1);
+        let fx = h.loaded(remembered, vec![rejected()]);
+        assert!(fx.contains(&fetch_customer()), "confirmed first: {fx:?}");
+        assert!(!fx.contains(&Effect::Show(Screen::Prep)), "{fx:?}");
+        assert_eq!(
+            h.send(Event::CustomerLoaded(customer("unverified"))),
+            [Effect::Show(Screen::Rejected {
+                reasons: vec![FailureCode::SelfieFailure]
+            })]
+        );
+    }
+    // Once Cybrid has caught up, the customer record says so.
     let mut h = Harness::new();
-    let fx = h.loaded(Some(IV), vec![completed("failed", &["selfie_failure"])]);
+    h.loaded(Some(IV), vec![rejected()]);
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("rejected"))),
+        [Effect::Show(Screen::Rejected {
+            reasons: vec![FailureCode::SelfieFailure]
+        })]
+    );
+    // Its last change counts, not its creation: a rejection decided after a long review.
+    let mut h = Harness::new();
+    let mut late = rejected();
+    late.updated_at = Some(format_rfc3339(T0 + 3 * HOUR));
+    h.advance(3 * HOUR + REJECTION_SETTLES - 1);
+    assert!(h.loaded(None, vec![late]).contains(&fetch_customer()));
+    // Long after, an unverified customer was reset by support and may start again.
+    let mut h = Harness::new();
+    h.advance(REJECTION_SETTLES);
+    let fx = h.loaded(Some(IV), vec![rejected()]);
     assert_eq!(fx, [Effect::Show(Screen::Prep)]);
 }
 
