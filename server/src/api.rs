@@ -94,6 +94,7 @@ async fn inject(state: &AppState, caller: &Caller, endpoint: Endpoint) -> Option
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 message: "sandbox fault: internal error".into(),
                 code: "internal_error",
+                retry_after_s: None,
             }
             .into_response(),
         ),
@@ -102,21 +103,17 @@ async fn inject(state: &AppState, caller: &Caller, endpoint: Endpoint) -> Option
                 status: StatusCode::SERVICE_UNAVAILABLE,
                 message: "sandbox fault: unavailable".into(),
                 code: "service_unavailable",
+                retry_after_s: None,
             }
             .into_response(),
         ),
-        FaultKind::TooManyRequests(secs) => {
-            let mut response = ApiError {
-                status: StatusCode::TOO_MANY_REQUESTS,
-                message: "sandbox fault: too many requests".into(),
-                code: "rate_limited",
-            }
-            .into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-            Injected::Instead(response)
-        }
+        FaultKind::TooManyRequests(secs) => Injected::Instead(
+            ApiError::rate_limited(
+                "sandbox fault: too many requests",
+                Some(u32::try_from(secs).unwrap_or(u32::MAX)),
+            )
+            .into_response(),
+        ),
         FaultKind::Drop => Injected::Instead(cut_connection()),
         FaultKind::Malformed => Injected::After(
             (
@@ -301,6 +298,7 @@ pub async fn create(
                 status: StatusCode::BAD_REQUEST,
                 message: "the body must be an identity verification request in JSON".into(),
                 code: "invalid_body",
+                retry_after_s: None,
             }
             .into_response()
         }
@@ -385,6 +383,7 @@ pub async fn persona_session(
             status: StatusCode::BAD_REQUEST,
             message: "the body must name persona_inquiry_id and identity_verification_guid".into(),
             code: "invalid_body",
+            retry_after_s: None,
         }
         .into_response();
     };

@@ -19,6 +19,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
     pub code: &'static str,
+    /// Sent as `Retry-After` (seconds): how long a rate-limited caller should wait.
+    pub retry_after_s: Option<u32>,
 }
 
 impl ApiError {
@@ -28,6 +30,7 @@ impl ApiError {
             status: StatusCode::NOT_FOUND,
             message: format!("{what} not found"),
             code: "not_found",
+            retry_after_s: None,
         }
     }
 
@@ -37,6 +40,7 @@ impl ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             message: message.to_owned(),
             code: "invalid_parameter",
+            retry_after_s: None,
         }
     }
 
@@ -46,6 +50,7 @@ impl ApiError {
             status: StatusCode::UNAUTHORIZED,
             message: "no session: sign in again".to_owned(),
             code: "unauthenticated",
+            retry_after_s: None,
         }
     }
 
@@ -55,6 +60,7 @@ impl ApiError {
             status: StatusCode::FORBIDDEN,
             message: message.to_owned(),
             code: "forbidden",
+            retry_after_s: None,
         }
     }
 
@@ -64,6 +70,17 @@ impl ApiError {
             status: StatusCode::BAD_GATEWAY,
             message: message.to_owned(),
             code: "upstream_error",
+            retry_after_s: None,
+        }
+    }
+
+    /// 429: too many requests; `retry_after_s` is passed on as `Retry-After`.
+    pub fn rate_limited(message: &str, retry_after_s: Option<u32>) -> ApiError {
+        ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: message.to_owned(),
+            code: "rate_limited",
+            retry_after_s,
         }
     }
 
@@ -79,7 +96,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body())).into_response()
+        let mut response = (self.status, Json(self.body())).into_response();
+        if let Some(secs) = self.retry_after_s {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }
 

@@ -22,6 +22,8 @@ const SCOPES: &str =
 const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 /// How many verifications to look at when listing (newest first).
 const LIST_PAGE: u32 = 10;
+/// The longest upstream `Retry-After` passed on, in seconds (the app's own cap).
+const MAX_RETRY_AFTER_S: u32 = 60;
 
 #[derive(Deserialize)]
 struct TokenResponse {
@@ -129,6 +131,14 @@ impl Cybrid {
                 .await
                 .map_err(|_| ApiError::upstream("the Cybrid API did not answer"))?;
             let status = response.status();
+            // Cybrid's own wait on a 429, passed on so the app backs off as long (capped:
+            // a customer is waiting). Only the seconds form; a date is left to our backoff.
+            let retry_after_s = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .map(|secs| secs.min(MAX_RETRY_AFTER_S));
             if status == StatusCode::UNAUTHORIZED && refused.is_none() {
                 refused = Some(token);
                 continue;
@@ -142,7 +152,7 @@ impl Cybrid {
                     ApiError::upstream("the Cybrid API answered something unreadable")
                 });
             }
-            return Err(upstream_error(status, &text));
+            return Err(upstream_error(status, &text, retry_after_s));
         }
     }
 
@@ -236,7 +246,7 @@ fn path_segment(id: &str) -> Result<&str, ApiError> {
 /// wrong secret, a missing scope such as `persona_sessions:execute`), not the customer's
 /// session: it becomes a 502, so the app says the service failed rather than asking the
 /// customer to sign in again, which could not help. It is logged as an error for the operator.
-fn upstream_error(status: StatusCode, body: &str) -> ApiError {
+fn upstream_error(status: StatusCode, body: &str, retry_after_s: Option<u32>) -> ApiError {
     let parsed: Option<ErrorResponse> = parse(body).ok();
     let code = parsed.as_ref().and_then(|e| e.message_code.clone());
     if matches!(status.as_u16(), 401 | 403) {
@@ -254,15 +264,12 @@ fn upstream_error(status: StatusCode, body: &str) -> ApiError {
     );
     match status.as_u16() {
         404 => ApiError::not_found("resource"),
-        429 => ApiError {
-            status,
-            message: "too many requests: try again shortly".to_owned(),
-            code: "rate_limited",
-        },
+        429 => ApiError::rate_limited("too many requests: try again shortly", retry_after_s),
         400..=499 => ApiError {
             status,
             message: "the Cybrid API refused the request".to_owned(),
             code: "upstream_refused",
+            retry_after_s: None,
         },
         _ => ApiError::upstream("the Cybrid API failed"),
     }
@@ -271,6 +278,7 @@ fn upstream_error(status: StatusCode, body: &str) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::response::IntoResponse;
 
     #[test]
     fn only_plain_identifiers_reach_upstream_urls() {
@@ -283,19 +291,20 @@ mod tests {
     #[test]
     fn upstream_errors_map_to_ours() {
         assert_eq!(
-            upstream_error(StatusCode::NOT_FOUND, "").status,
+            upstream_error(StatusCode::NOT_FOUND, "", None).status,
             StatusCode::NOT_FOUND
         );
         assert_eq!(
             upstream_error(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                r#"{"status":422,"error_message":"x","message_code":"y"}"#
+                r#"{"status":422,"error_message":"x","message_code":"y"}"#,
+                None
             )
             .status,
             StatusCode::UNPROCESSABLE_ENTITY
         );
         assert_eq!(
-            upstream_error(StatusCode::SERVICE_UNAVAILABLE, "<html>").status,
+            upstream_error(StatusCode::SERVICE_UNAVAILABLE, "<html>", None).status,
             StatusCode::BAD_GATEWAY
         );
         // Our own credentials refused: never passed on as the customer's session ending.
@@ -303,8 +312,17 @@ mod tests {
             let err = upstream_error(
                 refused,
                 r#"{"status":403,"error_message":"x","message_code":"invalid_scope"}"#,
+                None,
             );
             assert_eq!(err.status, StatusCode::BAD_GATEWAY, "{refused}");
         }
+        // Cybrid's wait on a 429 reaches the app as its own `Retry-After`.
+        let limited = upstream_error(StatusCode::TOO_MANY_REQUESTS, "", Some(7));
+        assert_eq!(limited.code, "rate_limited");
+        let response = limited.into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[reqwest::header::RETRY_AFTER], "7");
+        let plain = upstream_error(StatusCode::TOO_MANY_REQUESTS, "", None).into_response();
+        assert!(plain.headers().get(reqwest::header::RETRY_AFTER).is_none());
     }
 }

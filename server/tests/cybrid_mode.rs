@@ -335,3 +335,44 @@ async fn sandbox_only_routes_do_not_exist_in_cybrid_mode() {
     let csp = r.headers()["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-src https://*.withpersona.com"), "{csp}");
 }
+
+#[tokio::test]
+async fn cybrid_rate_limits_reach_the_app_with_their_wait() {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    use axum::routing::{get, post};
+    // An upstream that issues tokens and then says "too many requests, wait 9 s" to
+    // everything, as Cybrid does under load.
+    let upstream = axum::Router::new()
+        .route(
+            "/oauth/token",
+            post(|| async { axum::Json(json!({"access_token": "bank", "expires_in": 3600})) }),
+        )
+        .route(
+            "/api/customers/{guid}",
+            get(|| async {
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, "9")],
+                    axum::Json(json!({"status": 429, "error_message": "slow down", "message_code": "rate_limited"})),
+                )
+                    .into_response()
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, upstream).await });
+    let cybrid = kyc_server::cybrid::Cybrid::new(CybridConfig {
+        bank_url: url.clone(),
+        id_url: url,
+        client_id: CLIENT_ID.into(),
+        client_secret: CLIENT_SECRET.into(),
+        environment: "sandbox".into(),
+    })
+    .unwrap();
+    let err = cybrid.customer("cust_1").await.unwrap_err();
+    assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(err.retry_after_s, Some(9));
+    let response = err.into_response();
+    assert_eq!(response.headers()[header::RETRY_AFTER], "9");
+}
