@@ -115,6 +115,11 @@ async fn every_screen_renders_its_heading() {
         Screen::Capture,
         Screen::Paused {
             resumable_until: None,
+            documents: false,
+        },
+        Screen::Paused {
+            resumable_until: None,
+            documents: true,
         },
         Screen::Checking(CheckingStage::Decision),
         Screen::StillChecking,
@@ -207,6 +212,7 @@ async fn preparing_updates_its_status_in_place() {
 async fn paused_offers_resume_and_the_tips() {
     let m = mount(Screen::Paused {
         resumable_until: Some(1_900_000_000_000),
+        documents: false,
     });
     settle().await;
     assert!(m
@@ -220,6 +226,27 @@ async fn paused_offers_resume_and_the_tips() {
         m.actions.get_untracked(),
         [UserAction::Resume, UserAction::StartOver]
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_document_request_says_what_to_send_and_sends_it() {
+    let m = mount(Screen::Paused {
+        resumable_until: None,
+        documents: true,
+    });
+    settle().await;
+    let text = m.root.text_content().unwrap();
+    assert!(text.contains(Msg::DocumentsRequestedBody.en()), "{text}");
+    assert!(
+        text.contains(Msg::TipDocumentKinds.en()),
+        "the tips are open: {text}"
+    );
+    assert!(
+        !text.contains(Msg::ReadTipsAgain.en()),
+        "the ID tips do not apply"
+    );
+    m.click(Msg::SendDocument);
+    assert_eq!(m.actions.get_untracked(), [UserAction::Resume]);
 }
 
 #[wasm_bindgen_test]

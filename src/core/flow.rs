@@ -14,7 +14,7 @@
 
 use super::api::{
     Customer, CustomerState, IdentityVerification, PersonaSession, PersonaState,
-    PostIdentityVerification, PostPersonaSession, VerificationState,
+    PostIdentityVerification, PostPersonaSession, VerificationMethod, VerificationState,
 };
 use super::failure::{verdict, FailureCode, Verdict};
 use super::polling::{PollPolicy, RetryPolicy};
@@ -594,6 +594,9 @@ pub enum Screen {
     Paused {
         /// Until when it can be continued, when known.
         resumable_until: Option<Millis>,
+        /// It is compliance asking for a document (`document_submission`), not the ID and
+        /// selfie left part-way.
+        documents: bool,
     },
     /// Waiting for the result.
     Checking(CheckingStage),
@@ -674,6 +677,9 @@ impl Screen {
             Screen::Capture => Msg::CaptureTitle,
             Screen::CaptureOnPhone => Msg::CaptureOnPhoneTitle,
             Screen::Handoff { .. } => Msg::HandoffTitle,
+            Screen::Paused {
+                documents: true, ..
+            } => Msg::DocumentsRequestedTitle,
             Screen::Paused { .. } => Msg::PausedTitle,
             Screen::Checking(_) => Msg::CheckingTitle,
             Screen::StillChecking => Msg::StillCheckingTitle,
@@ -733,11 +739,14 @@ struct Tracked {
     created_ms: Option<Millis>,
     state: VerificationState,
     persona_state: Option<PersonaState>,
+    /// Compliance asking for a document, not an ID and selfie.
+    documents: bool,
 }
 
 impl Tracked {
     fn from(v: &IdentityVerification) -> Self {
         Tracked {
+            documents: v.method == Some(VerificationMethod::DocumentSubmission),
             guid: v.guid.clone(),
             inquiry_id: v.persona_inquiry_id.clone(),
             created_ms: v.created_at.as_deref().and_then(parse_rfc3339),
@@ -996,6 +1005,7 @@ impl Flow {
             },
             Phase::Paused => Screen::Paused {
                 resumable_until: self.tracked.as_ref().and_then(Tracked::resumable_until),
+                documents: self.tracked.as_ref().is_some_and(|t| t.documents),
             },
             Phase::Checking { .. } => Screen::Checking(CheckingStage::Decision),
             Phase::Rechecking { .. } => Screen::Preparing(PreparingStage::Reconnecting),
@@ -1405,6 +1415,7 @@ impl Flow {
             // had come back.
             Phase::Listing(_) if self.starting => ListPurpose::Start,
             Phase::Listing(purpose) => purpose,
+            Phase::Review { .. } => return self.on_review_list(now, &list, fx),
             _ => return,
         };
         // Newest first, whatever order the page came in: missing dates count as oldest, and
@@ -1500,6 +1511,38 @@ impl Flow {
                     }
                 }
             },
+        }
+    }
+
+    /// A look at the list while a verification is with the compliance team.
+    fn on_review_list(&mut self, now: Millis, list: &[IdentityVerification], fx: &mut Vec<Effect>) {
+        let Some(guid) = self.tracked.as_ref().map(|t| t.guid.clone()) else {
+            return self.fall_back_to_list(fx);
+        };
+        // Compliance asking for something more (a document): a new verification the
+        // customer can open now. Offered, never opened over the review screen unasked.
+        let asked = list
+            .iter()
+            .find(|v| v.is_kyc() && v.guid != guid && Tracked::from(v).resumable(now));
+        if let Some(v) = asked {
+            self.adopt(v, fx);
+            self.phase = Phase::Paused;
+            return;
+        }
+        match list.iter().find(|v| v.guid == guid) {
+            Some(v) => {
+                self.tracked = Some(Tracked::from(v));
+                self.follow(now, v, fx);
+            }
+            // Not listed (a page that left it out): look again later.
+            None => self.poll(
+                now,
+                now,
+                PollPolicy::REVIEW,
+                RequestKind::ListVerifications,
+                Phase::StillChecking,
+                fx,
+            ),
         }
     }
 
@@ -1628,11 +1671,13 @@ impl Flow {
                     self.poll_attempt = 0;
                 }
                 self.phase = Phase::Review { reasons };
+                // The whole list, not just this verification: compliance may ask for a
+                // document meanwhile, as a new verification beside it.
                 self.poll(
                     now,
                     now,
                     PollPolicy::REVIEW,
-                    RequestKind::Verification,
+                    RequestKind::ListVerifications,
                     Phase::StillChecking,
                     fx,
                 );
@@ -1663,7 +1708,7 @@ impl Flow {
                 self.phase = Phase::Review { reasons };
                 self.poll_attempt = 0;
                 let request = match self.tracked.as_ref().map(|t| &t.state) {
-                    Some(VerificationState::Reviewing) => RequestKind::Verification,
+                    Some(VerificationState::Reviewing) => RequestKind::ListVerifications,
                     _ => RequestKind::Customer,
                 };
                 return self.poll(

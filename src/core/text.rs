@@ -232,6 +232,9 @@ messages! {
     PausedTitle => "Pick up where you left off",
     PausedBody => "Your verification is saved. Continue whenever you are ready.",
     PausedUntil => "You can continue until {time}.",
+    DocumentsRequestedTitle => "One more document, please",
+    SendDocument => "Send the document",
+    DocumentsRequestedBody => "The team reviewing your verification needs a document from you: a recent bank statement, or a utility or phone bill. Have it at hand, then continue.",
     Resume => "Continue where you left off",
     ReadTipsAgain => "Read the tips again",
 

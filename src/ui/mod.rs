@@ -23,6 +23,7 @@ mod verified;
 
 use leptos::prelude::*;
 
+use crate::core::device::DeviceNotice;
 use crate::core::failure::FailureCode;
 use crate::core::flow::{Screen, UserAction};
 use crate::core::text::Msg;
@@ -306,6 +307,29 @@ pub fn Announcer() -> impl IntoView {
             {move || title.get().map(|title| t(Msg::LiveScreen).replace("{title}", t(title)))}
         </div>
     }
+}
+
+/// Whether the device check is done and found no computer.
+fn on_phone() -> bool {
+    device_found(|notices| !notices.contains(&DeviceNotice::Desktop))
+}
+
+/// Whether the device check is done and its notices satisfy `test`.
+fn device_found(test: impl Fn(&[DeviceNotice]) -> bool) -> bool {
+    use_context::<Page>().is_some_and(|page| {
+        page.device
+            .with_untracked(|notices| notices.as_deref().is_some_and(&test))
+    })
+}
+
+/// "Continue on your phone", where it helps: at a computer, or on a phone without a
+/// camera. A phone with a camera has nowhere better to go.
+#[component]
+pub fn HandoffButton() -> impl IntoView {
+    let shown = !on_phone() || device_found(|notices| notices.contains(&DeviceNotice::NoCamera));
+    shown.then(|| {
+        view! { <ActionButton action=UserAction::ContinueOnPhone label=Msg::ContinueOnPhone secondary=true /> }
+    })
 }
 
 /// A primary button that sends a user action to the flow.

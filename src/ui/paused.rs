@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::{t, ActionButton, Heading};
+use super::{t, ActionButton, HandoffButton, Heading, TipGroupView};
 use crate::core::flow::{Screen, UserAction};
 use crate::core::text::Msg;
+use crate::core::tips::TipGroup;
 
 /// Formats a time in the page's language and the customer's time zone, to the minute
 /// ("Nov 24, 2026, 6:09 PM"; "24 nov. 2026, 18 h 09").
@@ -19,29 +20,63 @@ fn local_time(ms: i64, lang: &str) -> String {
         .unwrap_or_default()
 }
 
-/// "Pick up where you left off".
+/// "Pick up where you left off", or, when compliance asks for a document during a review,
+/// "One more document" with the tips for it.
 #[component]
 pub fn PausedScreen() -> impl IntoView {
     let page = expect_context::<super::Page>();
     let i18n = use_context::<super::I18n>();
+    let documents = matches!(
+        page.screen.get_untracked(),
+        Screen::Paused {
+            documents: true,
+            ..
+        }
+    );
     let until = move || match page.screen.get() {
         Screen::Paused {
             resumable_until: Some(ms),
+            ..
         } => {
             let lang = i18n.map_or("en", |i18n| i18n.lang().tag());
             Some(t(Msg::PausedUntil).replace("{time}", &local_time(ms, lang)))
         }
         _ => None,
     };
+    let (title, body) = if documents {
+        (Msg::DocumentsRequestedTitle, Msg::DocumentsRequestedBody)
+    } else {
+        (Msg::PausedTitle, Msg::PausedBody)
+    };
     view! {
         <section class="screen">
-            <Heading text=t(Msg::PausedTitle) />
-            <p>{t(Msg::PausedBody)}</p>
+            <Heading text=t(title) />
+            <p>{t(body)}</p>
             {move || until().map(|text| view! { <p class="muted">{text}</p> })}
+            {documents
+                .then(|| {
+                    view! {
+                        <div class="tips">
+                            <TipGroupView group=TipGroup::Documents open=true />
+                        </div>
+                    }
+                })}
             <div class="actions">
-                <ActionButton action=UserAction::Resume label=Msg::Resume />
-                <ActionButton action=UserAction::StartOver label=Msg::ReadTipsAgain secondary=true />
-                <ActionButton action=UserAction::ContinueOnPhone label=Msg::ContinueOnPhone secondary=true />
+                <ActionButton
+                    action=UserAction::Resume
+                    label=if documents { Msg::SendDocument } else { Msg::Resume }
+                />
+                {(!documents)
+                    .then(|| {
+                        view! {
+                            <ActionButton
+                                action=UserAction::StartOver
+                                label=Msg::ReadTipsAgain
+                                secondary=true
+                            />
+                        }
+                    })}
+                <HandoffButton />
             </div>
         </section>
     }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{t, ActionButton, DeviceCheck, Heading, TipGroupView};
+use super::{t, ActionButton, DeviceCheck, HandoffButton, Heading, TipGroupView};
 use crate::core::flow::UserAction;
 use crate::core::text::Msg;
 
@@ -37,7 +37,7 @@ pub fn PrepScreen() -> impl IntoView {
             </div>
             <div class="actions">
                 <ActionButton action=UserAction::Start label=Msg::PrepStart />
-                <ActionButton action=UserAction::ContinueOnPhone label=Msg::ContinueOnPhone secondary=true />
+                <HandoffButton />
             </div>
             <p class="small muted">{t(Msg::PrepPrivacy)}</p>
         </section>

@@ -3,20 +3,8 @@
 use leptos::prelude::*;
 
 use super::illustrations::Illustration;
-use super::t;
-use crate::core::device::DeviceNotice;
+use super::{on_phone, t};
 use crate::core::tips::TipGroup;
-
-/// Whether the device check is done and found no computer.
-fn on_phone() -> bool {
-    use_context::<super::Page>().is_some_and(|page| {
-        page.device.with_untracked(|notices| {
-            notices
-                .as_ref()
-                .is_some_and(|n| !n.contains(&DeviceNotice::Desktop))
-        })
-    })
-}
 
 /// One tip group, collapsed (`open = false`) or expanded. On a phone it leaves out the
 /// tips meant for a computer.

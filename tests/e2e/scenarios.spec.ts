@@ -16,6 +16,8 @@ test('passes: prep, capture, checking, verified', async ({ page, isMobile }, inf
     if (isMobile) await expect(tips).not.toContainText(cat.messages[key]);
     else await expect(tips).toContainText(cat.messages[key]);
   }
+  // Handing off to a phone is offered at a computer only.
+  await expect(page.getByRole('button', { name: cat.messages.ContinueOnPhone })).toHaveCount(isMobile ? 0 : 1);
   await expect(page).toHaveURL(/\/start$/);
   await shot(page, info, 'prep');
   await page.getByRole('button', { name: cat.messages.PrepStart }).click();
@@ -102,6 +104,26 @@ test('review then passes: review screen, then verified without a reload', async 
   await expectScreen(page, cat, 'ReviewTitle');
   await shot(page, info, 'review');
   await expectScreen(page, cat, 'VerifiedTitle', 45_000);
+});
+
+test('a document asked for during review is offered, sent, and the review then passes', async ({ page }, info) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=review-asks-documents&${FAST}`);
+  await startCapture(page, cat);
+  await completeCapture(page);
+  await expectScreen(page, cat, 'ReviewTitle');
+  // Noticed on the review screen's own slow look at the list, with no reload.
+  await expectScreen(page, cat, 'DocumentsRequestedTitle', 30_000);
+  await expect(page.locator('.tips details')).toHaveAttribute('data-group', 'documents');
+  await expect(page.getByRole('button', { name: cat.messages.ReadTipsAgain })).toHaveCount(0);
+  await shot(page, info, 'documents-requested');
+  await page.getByRole('button', { name: cat.messages.SendDocument }).click();
+  await expectCapture(page);
+  await completeCapture(page);
+  await expectScreen(page, cat, 'VerifiedTitle', 45_000);
+  const state = await serverState(page);
+  expect(state.verifications).toBe(2);
+  expect(state.customer_state).toBe('verified');
 });
 
 test('a slow inquiry shows honest progress, then the capture', async ({ page }, info) => {

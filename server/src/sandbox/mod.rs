@@ -515,6 +515,55 @@ impl World {
         token
     }
 
+    /// When each customer sent the document a review asked for.
+    fn documents_sent(&self) -> HashMap<String, Millis> {
+        self.verifications
+            .iter()
+            .filter(|v| v.method == VerificationMethod::DocumentSubmission)
+            .filter_map(|v| Some((v.customer_guid.clone(), v.submitted_ms?)))
+            .collect()
+    }
+
+    /// Makes the document request of each review whose scenario asks for one, once, as
+    /// compliance would; returns whether it made any.
+    fn ask_for_documents(&mut self) -> bool {
+        let asks: Vec<(String, Millis)> = self
+            .verifications
+            .iter()
+            .filter(|v| v.state == VerificationState::Reviewing)
+            .filter(|v| {
+                self.customers
+                    .get(&v.customer_guid)
+                    .is_some_and(|c| c.scenario.kind == Kind::ReviewAsksForDocuments)
+            })
+            .filter(|v| {
+                !self.verifications.iter().any(|d| {
+                    d.customer_guid == v.customer_guid
+                        && d.method == VerificationMethod::DocumentSubmission
+                })
+            })
+            .map(|v| (v.customer_guid.clone(), v.updated_ms))
+            .collect();
+        for (customer_guid, at) in &asks {
+            self.verifications.push(SandboxVerification {
+                guid: secret::hex_id(),
+                customer_guid: customer_guid.clone(),
+                created_ms: *at,
+                updated_ms: *at,
+                kind: VerificationType::Kyc,
+                method: VerificationMethod::DocumentSubmission,
+                expected: Vec::new(),
+                state: VerificationState::Storing,
+                outcome: None,
+                failure_codes: Vec::new(),
+                inquiry_id: None,
+                persona_state: None,
+                submitted_ms: None,
+            });
+        }
+        !asks.is_empty()
+    }
+
     fn verification_by_inquiry(&mut self, inquiry: &str) -> Option<&mut SandboxVerification> {
         self.verifications
             .iter_mut()
@@ -524,12 +573,21 @@ impl World {
     /// Brings every verification and customer up to `now`.
     fn advance(&mut self, now: Millis) {
         let mut changes: Vec<(String, Millis, CustomerState)> = Vec::new();
-        for v in &mut self.verifications {
-            let Some(customer) = self.customers.get(&v.customer_guid) else {
-                continue;
-            };
-            if let Some(change) = v.advance(&customer.scenario, now) {
-                changes.push((v.customer_guid.clone(), change.0, change.1));
+        // Twice at most: a review that asks for a document makes a verification that may
+        // itself have moved on by `now`.
+        for _ in 0..2 {
+            let sent = self.documents_sent();
+            for v in &mut self.verifications {
+                let Some(customer) = self.customers.get(&v.customer_guid) else {
+                    continue;
+                };
+                let documents = sent.get(&v.customer_guid).copied();
+                if let Some(change) = v.advance(&customer.scenario, now, documents) {
+                    changes.push((v.customer_guid.clone(), change.0, change.1));
+                }
+            }
+            if !self.ask_for_documents() {
+                break;
             }
         }
         for (guid, at, state) in changes {
@@ -572,7 +630,13 @@ impl SandboxVerification {
     }
 
     /// Moves this verification along; returns the customer change a decision brings.
-    fn advance(&mut self, scenario: &Scenario, now: Millis) -> Option<(Millis, CustomerState)> {
+    /// `documents`: when the customer sent a document compliance asked for.
+    fn advance(
+        &mut self,
+        scenario: &Scenario,
+        now: Millis,
+        documents: Option<Millis>,
+    ) -> Option<(Millis, CustomerState)> {
         let t = scenario.timings;
         let ms = |n: u64| n as Millis;
         if self.state == VerificationState::Storing {
@@ -617,6 +681,11 @@ impl SandboxVerification {
         if now < decided {
             return None;
         }
+        if self.method == VerificationMethod::DocumentSubmission {
+            // Accepted; the review it was asked for decides the customer.
+            self.decide(true, Vec::new(), decided, t);
+            return None;
+        }
         match scenario.kind {
             Kind::Expires => {
                 self.state = VerificationState::Expired;
@@ -625,7 +694,13 @@ impl SandboxVerification {
                 None
             }
             _ if scenario.goes_to_review() => {
-                let reviewed = decided + ms(t.review_delay_ms);
+                let reviewed = match scenario.kind {
+                    // Until the document is in, and then a review of it.
+                    Kind::ReviewAsksForDocuments => documents.map_or(Millis::MAX, |sent| {
+                        sent.max(decided) + ms(t.decision_delay_ms + t.review_delay_ms)
+                    }),
+                    _ => decided + ms(t.review_delay_ms),
+                };
                 if now < reviewed {
                     if self.state != VerificationState::Reviewing {
                         self.state = VerificationState::Reviewing;
@@ -635,7 +710,10 @@ impl SandboxVerification {
                     }
                     return None;
                 }
-                let passes = scenario.kind == Kind::ReviewThenPasses;
+                let passes = matches!(
+                    scenario.kind,
+                    Kind::ReviewThenPasses | Kind::ReviewAsksForDocuments
+                );
                 let codes = if passes {
                     Vec::new()
                 } else {
@@ -742,6 +820,43 @@ mod tests {
         );
         assert_eq!(
             sb.customer(&customer, 1_000_550).unwrap().state,
+            CustomerState::Verified
+        );
+    }
+
+    #[test]
+    fn a_review_asks_for_a_document_and_waits_for_it() {
+        let (sb, customer, guid) = run(Kind::ReviewAsksForDocuments, &[]);
+        let t = 1_000_000;
+        // Under review, and compliance asks for a document beside it.
+        let list = sb.list(&customer, t + 600);
+        assert_eq!(list.len(), 2, "{list:?}");
+        let request = &list[0];
+        assert_eq!(request.method, Some(VerificationMethod::DocumentSubmission));
+        assert_eq!(request.state, VerificationState::Waiting);
+        assert_eq!(list[1].state, VerificationState::Reviewing);
+        // Asked once only, however often it is read.
+        assert_eq!(sb.list(&customer, t + 650).len(), 2);
+        // No document: the review waits, far past its delay.
+        assert_eq!(
+            sb.verification(&guid, t + 5_000).unwrap().state,
+            VerificationState::Reviewing
+        );
+        let inquiry = request.persona_inquiry_id.clone().unwrap();
+        let opened = sb.widget_open(&inquiry, None, t + 5_000).unwrap();
+        assert!(sb.widget_start(&opened.widget_session, t + 5_100));
+        sb.widget_submit(&opened.widget_session, t + 5_200).unwrap();
+        let sent = sb.verification(&request.guid, t + 5_300).unwrap();
+        assert_eq!(sent.outcome, Some(Outcome::Passed));
+        assert_eq!(
+            sb.customer(&customer, t + 5_300).unwrap().state,
+            CustomerState::Unverified,
+            "the document alone does not verify the customer"
+        );
+        let reviewed = sb.verification(&guid, t + 5_400).unwrap();
+        assert_eq!(reviewed.outcome, Some(Outcome::Passed));
+        assert_eq!(
+            sb.customer(&customer, t + 5_450).unwrap().state,
             CustomerState::Verified
         );
     }

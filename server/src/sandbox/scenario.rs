@@ -16,6 +16,9 @@ pub enum Kind {
     ReviewThenPasses,
     /// Compliance review, then a failure (rejected by default).
     ReviewThenFails,
+    /// Compliance review that asks the customer for a document (a `document_submission`
+    /// verification beside the reviewed one), then a pass once it is sent.
+    ReviewAsksForDocuments,
     /// The ID used has expired: the verification ends expired.
     Expires,
     /// The inquiry takes a long time to be created.
@@ -104,6 +107,13 @@ pub const CATALOG: &[Entry] = &[
         kind: Kind::ReviewThenFails,
         title: "Review, then fails",
         description: "The verification goes to compliance review and is rejected.",
+        params: "",
+    },
+    Entry {
+        id: "review-asks-documents",
+        kind: Kind::ReviewAsksForDocuments,
+        title: "Review asks for a document",
+        description: "Compliance asks for a proof of address during the review, then approves.",
         params: "",
     },
     Entry {
@@ -240,18 +250,21 @@ impl Scenario {
                 vec!["name_check_failure".into(), "compliance_rejection".into()]
             }
             (Kind::ReviewThenPasses, true) => vec!["review_required".into()],
+            (Kind::ReviewAsksForDocuments, true) => vec!["address_check_failure".into()],
             _ => vec!["id_check_failure".into()],
         }
     }
 
     /// Whether the codes send the verification to review before the outcome.
     pub fn goes_to_review(&self) -> bool {
-        matches!(self.kind, Kind::ReviewThenPasses | Kind::ReviewThenFails)
-            || (self.kind == Kind::Fails
-                && self
-                    .failure_codes()
-                    .iter()
-                    .any(|c| FailureCode::parse(c).category() == FailureCategory::ComplianceReview))
+        matches!(
+            self.kind,
+            Kind::ReviewThenPasses | Kind::ReviewThenFails | Kind::ReviewAsksForDocuments
+        ) || (self.kind == Kind::Fails
+            && self
+                .failure_codes()
+                .iter()
+                .any(|c| FailureCode::parse(c).category() == FailureCategory::ComplianceReview))
     }
 }
 
@@ -261,6 +274,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Fails => "fails",
         Kind::ReviewThenPasses => "review-then-passes",
         Kind::ReviewThenFails => "review-then-fails",
+        Kind::ReviewAsksForDocuments => "review-asks-for-documents",
         Kind::Expires => "expires",
         Kind::SlowInquiry => "slow-inquiry",
         Kind::AlreadyVerified => "already-verified",

@@ -215,6 +215,7 @@ fn failed(request: RequestKind, status: u16) -> Event {
 fn paused() -> Screen {
     Screen::Paused {
         resumable_until: Some(T0 + INQUIRY_LIFETIME - RESUME_MARGIN),
+        documents: false,
     }
 }
 
@@ -804,15 +805,25 @@ fn review_waits_with_slow_polling_until_the_decision() {
     };
     assert_eq!(fx, [timer(1, 15_000), Effect::Show(review)]);
     h.advance(15_000);
-    assert_eq!(h.send(Event::TimerFired(TimerId(1))), [fetch_iv()]);
+    // The whole list: compliance may add a request beside the one under review.
     assert_eq!(
-        h.send(Event::VerificationPolled(reviewing)),
+        h.send(Event::TimerFired(TimerId(1))),
+        [list_verifications()]
+    );
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![reviewing.clone()])),
         [timer(2, 30_000)],
         "slower each time, same screen"
     );
+    // A page that leaves it out is looked at again, not taken for its end.
     h.send(Event::TimerFired(TimerId(2)));
     assert_eq!(
-        h.send(Event::VerificationPolled(completed("passed", &[]))),
+        h.send(Event::VerificationsListed(vec![])),
+        [timer(3, 60_000)]
+    );
+    h.send(Event::TimerFired(TimerId(3)));
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![completed("passed", &[])])),
         [
             fetch_customer(),
             Effect::Show(Screen::Checking(CheckingStage::Account))
@@ -822,6 +833,67 @@ fn review_waits_with_slow_polling_until_the_decision() {
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
+}
+
+#[test]
+fn a_document_asked_for_during_review_is_offered_not_opened() {
+    let mut reviewing = verification("reviewing", Some(INQUIRY));
+    reviewing.failure_codes = vec![FailureCode::AddressCheckFailure];
+    let (mut h, _) = finish_with(reviewing.clone());
+    let mut request = verification_at("iv_docs", "storing", None, T0 + MINUTE);
+    request.method = Some(VerificationMethod::DocumentSubmission);
+    h.advance(15_000);
+    h.send(Event::TimerFired(TimerId(1)));
+    // Still being created: nothing to open yet, the review goes on.
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![
+            request.clone(),
+            reviewing.clone()
+        ])),
+        [timer(2, 30_000)]
+    );
+    h.send(Event::TimerFired(TimerId(2)));
+    request.state = VerificationState::Waiting;
+    request.persona_inquiry_id = Some("inq_docs".into());
+    let documents = Screen::Paused {
+        resumable_until: Some(T0 + MINUTE + INQUIRY_LIFETIME - RESUME_MARGIN),
+        documents: true,
+    };
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![
+            reviewing.clone(),
+            request.clone()
+        ])),
+        [
+            Effect::Remember("iv_docs".into()),
+            Effect::Show(documents.clone())
+        ]
+    );
+    assert_eq!(documents.title(), Msg::DocumentsRequestedTitle);
+    // The customer chooses to send it: Persona opens on the request's inquiry.
+    let fx = h.send(Event::User(UserAction::Resume));
+    assert_eq!(
+        fx[0],
+        Effect::RequestSessionToken(PostPersonaSession {
+            persona_inquiry_id: "inq_docs".into(),
+            identity_verification_guid: "iv_docs".into(),
+        })
+    );
+    let fx = h.send(Event::SessionTokenReceived(PersonaSession {
+        persona_session_token: "tok_docs".into(),
+        persona_inquiry_id: "inq_docs".into(),
+        identity_verification_guid: Some("iv_docs".into()),
+    }));
+    assert!(
+        fx.iter().any(
+            |e| matches!(e, Effect::LaunchPersona { inquiry_id, .. } if inquiry_id == "inq_docs")
+        ),
+        "{fx:?}"
+    );
+    // A reload on the review screen finds the request the same way.
+    let mut h = Harness::new();
+    let fx = h.loaded(Some(IV), vec![request, reviewing]);
+    assert_eq!(fx.last(), Some(&Effect::Show(documents)));
 }
 
 #[test]
