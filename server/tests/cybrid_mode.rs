@@ -336,43 +336,68 @@ async fn sandbox_only_routes_do_not_exist_in_cybrid_mode() {
     assert!(csp.contains("frame-src https://*.withpersona.com"), "{csp}");
 }
 
-#[tokio::test]
-async fn cybrid_rate_limits_reach_the_app_with_their_wait() {
-    use axum::http::{header, StatusCode};
-    use axum::response::IntoResponse;
-    use axum::routing::{get, post};
-    // An upstream that issues tokens and then says "too many requests, wait 9 s" to
-    // everything, as Cybrid does under load.
-    let upstream = axum::Router::new()
-        .route(
-            "/oauth/token",
-            post(|| async { axum::Json(json!({"access_token": "bank", "expires_in": 3600})) }),
-        )
-        .route(
-            "/api/customers/{guid}",
-            get(|| async {
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [(header::RETRY_AFTER, "9")],
-                    axum::Json(json!({"status": 429, "error_message": "slow down", "message_code": "rate_limited"})),
-                )
-                    .into_response()
-            }),
-        );
+/// A mode-2 client of `routes`, a stand-in for the Cybrid API that also issues bank tokens.
+async fn cybrid_in_front_of(routes: axum::Router) -> kyc_server::cybrid::Cybrid {
+    let upstream = routes.route(
+        "/oauth/token",
+        axum::routing::post(|| async {
+            axum::Json(json!({"access_token": "bank", "expires_in": 3600}))
+        }),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, upstream).await });
-    let cybrid = kyc_server::cybrid::Cybrid::new(CybridConfig {
+    kyc_server::cybrid::Cybrid::new(CybridConfig {
         bank_url: url.clone(),
         id_url: url,
         client_id: CLIENT_ID.into(),
         client_secret: CLIENT_SECRET.into(),
         environment: "sandbox".into(),
     })
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn cybrid_rate_limits_reach_the_app_with_their_wait() {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    // "Too many requests, wait 9 s" to everything, as Cybrid says under load.
+    let cybrid = cybrid_in_front_of(axum::Router::new().route(
+        "/api/customers/{guid}",
+        axum::routing::get(|| async {
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, "9")],
+                axum::Json(json!({"status": 429, "error_message": "slow down", "message_code": "rate_limited"})),
+            )
+        }),
+    ))
+    .await;
     let err = cybrid.customer("cust_1").await.unwrap_err();
     assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(err.retry_after_s, Some(9));
     let response = err.into_response();
     assert_eq!(response.headers()[header::RETRY_AFTER], "9");
+}
+
+#[tokio::test]
+async fn a_list_that_ignores_its_filter_leaks_no_other_customer() {
+    // An upstream answering every customer's verifications whatever was asked.
+    let cybrid = cybrid_in_front_of(axum::Router::new().route(
+        "/api/identity_verifications",
+        axum::routing::get(|| async {
+            let item = |guid: &str, customer: &str| {
+                json!({"guid": guid, "customer_guid": customer, "type": "kyc",
+                       "method": "id_and_selfie", "state": "waiting",
+                       "created_at": "2026-11-24T00:00:00Z", "persona_inquiry_id": "inq"})
+            };
+            axum::Json(json!({"total": 3, "page": 0, "per_page": 10, "objects": [
+                item("iv_other", "cust_2"), item("iv_mine", "cust_1"), item("iv_nobody", "")
+            ]}))
+        }),
+    ))
+    .await;
+    let list = cybrid.list("cust_1").await.unwrap();
+    let guids: Vec<&str> = list.iter().map(|v| v.guid.as_str()).collect();
+    assert_eq!(guids, ["iv_mine"]);
 }
