@@ -26,7 +26,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use base64::Engine;
-use kyc_onboarding::core::api::{HandoffCreated, HandoffStatus};
+use kyc_onboarding::core::api::{HandoffCreated, HandoffStatus, IdentityVerification};
 use kyc_onboarding::core::text::PageMsg;
 use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis, MINUTE};
 
@@ -229,13 +229,7 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
             Err(e) => return e.into_response(),
         },
         (None, Some(since)) => match state.backend.list(&session.customer_guid).await {
-            Ok(list) => list.into_iter().find(|v| {
-                v.is_kyc()
-                    && v.created_at
-                        .as_deref()
-                        .and_then(parse_rfc3339)
-                        .is_some_and(|created| created >= since - CLOCK_SKEW_MS)
-            }),
+            Ok(list) => list.into_iter().find(|v| made_since_code(v, since)),
             Err(e) => return e.into_response(),
         },
         (None, None) => None,
@@ -247,6 +241,16 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
         verification,
     })
     .into_response()
+}
+
+/// Whether `v` is a KYC verification created since the code was made (`since`, this
+/// server's clock), allowing for Cybrid's clock running behind.
+fn made_since_code(v: &IdentityVerification, since: Millis) -> bool {
+    v.is_kyc()
+        && v.created_at
+            .as_deref()
+            .and_then(parse_rfc3339)
+            .is_some_and(|created| created >= since - CLOCK_SKEW_MS)
 }
 
 /// How far Cybrid's clock (a verification's `created_at`) may run behind this server's (when
@@ -355,6 +359,26 @@ fn refusal_for(page: PageLanguage, refused: Refused) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_verification_counts_as_the_phones_despite_a_slow_upstream_clock() {
+        let since: Millis = 1_795_428_000_000;
+        let made_at = |created: Millis| {
+            let mut v: IdentityVerification = kyc_onboarding::core::api::parse(
+                r#"{"guid":"iv","type":"kyc","method":"id_and_selfie","state":"storing"}"#,
+            )
+            .unwrap();
+            v.created_at = Some(format_rfc3339(created));
+            made_since_code(&v, since)
+        };
+        assert!(made_at(since + 1_000), "made after the code");
+        assert!(made_at(since - 25_000), "Cybrid's clock 25 s behind ours");
+        assert!(
+            !made_at(since - 31_000),
+            "made before the code: an older one"
+        );
+        assert!(!made_at(since - 3_600_000));
+    }
 
     const LOCAL: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
