@@ -253,7 +253,7 @@ messages! {
     ReviewTitle => "We are taking a closer look",
     ReviewBody => "Our compliance team is reviewing your verification. You do not need to do anything.",
     ReviewLeave => "This page updates by itself. You can also close it: the result will be here when you come back.",
-    ReviewDocuments => "The team may ask you for a recent bank statement or utility bill.",
+    ReviewDocuments => "The team may ask you for a recent bank statement or utility bill. If they do, this page will say so and show you how to send it.",
     ReasonsTitle => "What we found",
     RetryTitle => "Let's try that again",
     RetryBody => "Your verification did not go through, but you can try again right away.",
