@@ -1534,12 +1534,12 @@ impl Flow {
                 self.tracked = Some(Tracked::from(v));
                 self.follow(now, v, fx);
             }
-            // Not listed (a page that left it out): look again later.
+            // Not on the list's first page: look at it directly next time.
             None => self.poll(
                 now,
                 now,
                 PollPolicy::REVIEW,
-                RequestKind::ListVerifications,
+                RequestKind::Verification,
                 Phase::StillChecking,
                 fx,
             ),

@@ -815,13 +815,22 @@ fn review_waits_with_slow_polling_until_the_decision() {
         [timer(2, 30_000)],
         "slower each time, same screen"
     );
-    // A page that leaves it out is looked at again, not taken for its end.
+    // A page that leaves it out: looked at directly, not taken for its end.
     h.send(Event::TimerFired(TimerId(2)));
     assert_eq!(
         h.send(Event::VerificationsListed(vec![])),
         [timer(3, 60_000)]
     );
-    h.send(Event::TimerFired(TimerId(3)));
+    assert_eq!(h.send(Event::TimerFired(TimerId(3))), [fetch_iv()]);
+    assert_eq!(
+        h.send(Event::VerificationPolled(reviewing.clone())),
+        [timer(4, 60_000)]
+    );
+    assert_eq!(
+        h.send(Event::TimerFired(TimerId(4))),
+        [list_verifications()],
+        "back to the list, which also shows new requests"
+    );
     assert_eq!(
         h.send(Event::VerificationsListed(vec![completed("passed", &[])])),
         [
