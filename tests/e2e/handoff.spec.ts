@@ -145,10 +145,15 @@ test('a new code kills the old one; this device can take over while the phone ha
   const cat = await catalog(page.request);
   await start(page, `scenario=passes&${FAST}`);
   await expectScreen(page, cat, 'PrepTitle');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByRole('button', { name: cat.messages.ContinueOnPhone }).click();
   const first = (await page.getByTestId('handoff-link').textContent())!;
+  await page.getByRole('button', { name: cat.messages.DeviceCopyLink }).click();
+  await expect(page.getByRole('button', { name: cat.messages.DeviceLinkCopied })).toBeVisible();
   await page.getByRole('button', { name: cat.messages.NewCode }).click();
   await expect(page.getByTestId('handoff-link')).not.toHaveText(first);
+  // The new link has not been copied: the button says so.
+  await expect(page.getByRole('button', { name: cat.messages.DeviceCopyLink })).toBeVisible();
   const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL });
   const response = await (await phone.newPage()).goto(first);
   expect(response?.status()).toBe(410);
