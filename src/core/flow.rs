@@ -802,6 +802,12 @@ impl Tracked {
     }
 }
 
+/// A document request from compliance (`document_submission`) the customer can open now.
+fn open_document_request(v: &IdentityVerification, now: Millis) -> bool {
+    let tracked = Tracked::from(v);
+    v.is_kyc() && tracked.documents && tracked.resumable(now)
+}
+
 /// When a verification last changed: its update, else its creation.
 fn last_change(v: &IdentityVerification) -> Option<Millis> {
     v.updated_at
@@ -1157,6 +1163,17 @@ impl Flow {
                 if matches!(self.phase, Phase::Capture { .. }) {
                     fx.push(Effect::DestroyPersona);
                     self.phase = Phase::Paused;
+                    if self.tracked.as_ref().is_some_and(|t| t.documents) {
+                        self.poll_attempt = 0;
+                        self.poll(
+                            now,
+                            now,
+                            PollPolicy::REVIEW,
+                            RequestKind::ListVerifications,
+                            Phase::StillChecking,
+                            fx,
+                        );
+                    }
                 }
             }
             Event::PersonaErrored { code } => {
@@ -1416,6 +1433,10 @@ impl Flow {
             Phase::Listing(_) if self.starting => ListPurpose::Start,
             Phase::Listing(purpose) => purpose,
             Phase::Review { .. } => return self.on_review_list(now, &list, fx),
+            // Looking again while a document request is offered: the review may have ended.
+            Phase::Paused if self.tracked.as_ref().is_some_and(|t| t.documents) => {
+                ListPurpose::Load
+            }
             _ => return,
         };
         // Newest first, whatever order the page came in: missing dates count as oldest, and
@@ -1424,10 +1445,21 @@ impl Flow {
         let age = |v: &&IdentityVerification| {
             std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339))
         };
-        let kyc = || list.iter().filter(|v| v.is_kyc());
-        let newest = kyc().min_by_key(age);
+        // Compliance's document requests are offered while they can be opened, and are
+        // never the customer's outcome nor a verification to carry on.
+        let requested = list.iter().find(|v| open_document_request(v, now));
+        let ids = || {
+            list.iter()
+                .filter(|v| v.is_kyc() && !Tracked::from(v).documents)
+        };
+        let newest = ids().min_by_key(age);
         // The newest verification still in flight that can be carried on.
-        let reusable = kyc().filter(|v| can_carry_on(v, now)).min_by_key(age);
+        let reusable = ids().filter(|v| can_carry_on(v, now)).min_by_key(age);
+        // Moot once the ID check has passed.
+        let passed = newest.is_some_and(|v| verdict(v) == Some(Verdict::Passed));
+        if let (None, Some(v), false) = (reusable, requested, passed) {
+            return self.offer_documents(now, v, fx);
+        }
         match purpose {
             ListPurpose::Start => match reusable {
                 Some(v) => {
@@ -1519,15 +1551,8 @@ impl Flow {
         let Some(guid) = self.tracked.as_ref().map(|t| t.guid.clone()) else {
             return self.fall_back_to_list(fx);
         };
-        // Compliance asking for something more (a document): a new verification the
-        // customer can open now. Offered, never opened over the review screen unasked.
-        let asked = list
-            .iter()
-            .find(|v| v.is_kyc() && v.guid != guid && Tracked::from(v).resumable(now));
-        if let Some(v) = asked {
-            self.adopt(v, fx);
-            self.phase = Phase::Paused;
-            return;
+        if let Some(v) = list.iter().find(|v| open_document_request(v, now)) {
+            return self.offer_documents(now, v, fx);
         }
         match list.iter().find(|v| v.guid == guid) {
             Some(v) => {
@@ -1544,6 +1569,21 @@ impl Flow {
                 fx,
             ),
         }
+    }
+
+    /// Offers a document request: never opened over the review screen unasked. The list is
+    /// looked at again meanwhile, as the review may end without it.
+    fn offer_documents(&mut self, now: Millis, v: &IdentityVerification, fx: &mut Vec<Effect>) {
+        self.adopt(v, fx);
+        self.phase = Phase::Paused;
+        self.poll(
+            now,
+            now,
+            PollPolicy::REVIEW,
+            RequestKind::ListVerifications,
+            Phase::StillChecking,
+            fx,
+        );
     }
 
     /// Starts following `v`, remembering it across reloads.
@@ -1564,10 +1604,19 @@ impl Flow {
 
     /// Decides what to do with the latest view of the followed verification.
     fn follow(&mut self, now: Millis, v: &IdentityVerification, fx: &mut Vec<Effect>) {
+        let tracked = Tracked::from(v);
+        if tracked.documents
+            && tracked.state != VerificationState::Storing
+            && !tracked.resumable(now)
+        {
+            // A document request sent (or no longer open): its result is not the
+            // customer's. Back to the review it was asked for.
+            self.phase = Phase::Listing(ListPurpose::Load);
+            return self.send(RequestKind::ListVerifications, fx);
+        }
         if let Some(found) = verdict(v) {
             return self.conclude(now, v, found, fx);
         }
-        let tracked = Tracked::from(v);
         match &self.phase {
             // After Persona: keep polling for the decision.
             Phase::Checking { since } => {
@@ -1906,7 +1955,11 @@ impl Flow {
     }
 
     fn on_user(&mut self, now: Millis, action: UserAction, fx: &mut Vec<Effect>) {
-        let busy = self.in_flight.is_some();
+        // A look at the list while a document request is offered runs in the background:
+        // the customer's tap goes first (its answer is then dropped).
+        let busy = self.in_flight.is_some()
+            && !(self.in_flight == Some(RequestKind::ListVerifications)
+                && matches!(self.phase, Phase::Paused));
         match (action, &self.phase) {
             (
                 UserAction::Start,

@@ -322,11 +322,16 @@ fn device_found(test: impl Fn(&[DeviceNotice]) -> bool) -> bool {
     })
 }
 
-/// "Continue on your phone", where it helps: at a computer, or on a phone without a
-/// camera. A phone with a camera has nowhere better to go.
+/// "Continue on your phone", where it helps: at a computer, or on a phone whose camera or
+/// browser is in the way. A phone that is fine has nowhere better to go.
 #[component]
 pub fn HandoffButton() -> impl IntoView {
-    let shown = !on_phone() || device_found(|notices| notices.contains(&DeviceNotice::NoCamera));
+    let fine_phone = device_found(|notices| {
+        notices
+            .iter()
+            .all(|notice| *notice == DeviceNotice::LowBattery)
+    });
+    let shown = !fine_phone;
     shown.then(|| {
         view! { <ActionButton action=UserAction::ContinueOnPhone label=Msg::ContinueOnPhone secondary=true /> }
     })

@@ -515,19 +515,26 @@ impl World {
         token
     }
 
-    /// When each customer sent the document a review asked for.
+    /// When each customer's document request was settled: the document sent, or the
+    /// request expired unsent (the review then goes on without it).
     fn documents_sent(&self) -> HashMap<String, Millis> {
         self.verifications
             .iter()
             .filter(|v| v.method == VerificationMethod::DocumentSubmission)
-            .filter_map(|v| Some((v.customer_guid.clone(), v.submitted_ms?)))
+            .filter_map(|v| {
+                let settled = match v.state {
+                    VerificationState::Expired => Some(v.updated_ms),
+                    _ => v.submitted_ms,
+                };
+                Some((v.customer_guid.clone(), settled?))
+            })
             .collect()
     }
 
     /// Makes the document request of each review whose scenario asks for one, once, as
     /// compliance would; returns whether it made any.
-    fn ask_for_documents(&mut self) -> bool {
-        let asks: Vec<(String, Millis)> = self
+    fn ask_for_documents(&mut self, now: Millis) -> bool {
+        let mut asks: Vec<String> = self
             .verifications
             .iter()
             .filter(|v| v.state == VerificationState::Reviewing)
@@ -542,14 +549,18 @@ impl World {
                         && d.method == VerificationMethod::DocumentSubmission
                 })
             })
-            .map(|v| (v.customer_guid.clone(), v.updated_ms))
+            .map(|v| v.customer_guid.clone())
             .collect();
-        for (customer_guid, at) in &asks {
+        asks.sort();
+        asks.dedup();
+        // Made when first seen, not back-dated to the review's start: a request read for the
+        // first time a day later is not born expired.
+        for customer_guid in &asks {
             self.verifications.push(SandboxVerification {
                 guid: secret::hex_id(),
                 customer_guid: customer_guid.clone(),
-                created_ms: *at,
-                updated_ms: *at,
+                created_ms: now,
+                updated_ms: now,
                 kind: VerificationType::Kyc,
                 method: VerificationMethod::DocumentSubmission,
                 expected: Vec::new(),
@@ -586,7 +597,7 @@ impl World {
                     changes.push((v.customer_guid.clone(), change.0, change.1));
                 }
             }
-            if !self.ask_for_documents() {
+            if !self.ask_for_documents(now) {
                 break;
             }
         }
@@ -829,14 +840,16 @@ mod tests {
         let (sb, customer, guid) = run(Kind::ReviewAsksForDocuments, &[]);
         let t = 1_000_000;
         // Under review, and compliance asks for a document beside it.
-        let list = sb.list(&customer, t + 600);
+        let list = sb.list(&customer, t + 550);
         assert_eq!(list.len(), 2, "{list:?}");
+        assert_eq!(list[0].state, VerificationState::Storing);
+        let list = sb.list(&customer, t + 650);
         let request = &list[0];
         assert_eq!(request.method, Some(VerificationMethod::DocumentSubmission));
         assert_eq!(request.state, VerificationState::Waiting);
         assert_eq!(list[1].state, VerificationState::Reviewing);
         // Asked once only, however often it is read.
-        assert_eq!(sb.list(&customer, t + 650).len(), 2);
+        assert_eq!(sb.list(&customer, t + 660).len(), 2);
         // No document: the review waits, far past its delay.
         assert_eq!(
             sb.verification(&guid, t + 5_000).unwrap().state,
@@ -858,6 +871,21 @@ mod tests {
         assert_eq!(
             sb.customer(&customer, t + 5_450).unwrap().state,
             CustomerState::Verified
+        );
+    }
+
+    #[test]
+    fn a_document_request_left_unsent_lets_the_review_go_on() {
+        let (sb, customer, guid) = run(Kind::ReviewAsksForDocuments, &[]);
+        let t = 1_000_000;
+        assert_eq!(sb.list(&customer, t + 550).len(), 2);
+        // The request expires (`fast` gives 10 s), and the review is decided without it.
+        let later = t + 550 + 10_000 + 300;
+        let list = sb.list(&customer, later);
+        assert_eq!(list[0].state, VerificationState::Expired);
+        assert_eq!(
+            sb.verification(&guid, later).unwrap().state,
+            VerificationState::Completed
         );
     }
 

@@ -844,30 +844,43 @@ fn review_waits_with_slow_polling_until_the_decision() {
     );
 }
 
-#[test]
-fn a_document_asked_for_during_review_is_offered_not_opened() {
+/// A document request compliance made at `T0 + MINUTE`, in `state`.
+fn document_request(state: &str) -> IdentityVerification {
+    let inquiry = (state != "storing").then_some("inq_docs");
+    let mut request = verification_at("iv_docs", state, inquiry, T0 + MINUTE);
+    request.method = Some(VerificationMethod::DocumentSubmission);
+    request
+}
+
+fn documents_screen() -> Screen {
+    Screen::Paused {
+        resumable_until: Some(T0 + MINUTE + INQUIRY_LIFETIME - RESUME_MARGIN),
+        documents: true,
+    }
+}
+
+fn under_review() -> IdentityVerification {
     let mut reviewing = verification("reviewing", Some(INQUIRY));
     reviewing.failure_codes = vec![FailureCode::AddressCheckFailure];
+    reviewing
+}
+
+#[test]
+fn a_document_asked_for_during_review_is_offered_sent_and_the_review_followed_again() {
+    let reviewing = under_review();
     let (mut h, _) = finish_with(reviewing.clone());
-    let mut request = verification_at("iv_docs", "storing", None, T0 + MINUTE);
-    request.method = Some(VerificationMethod::DocumentSubmission);
     h.advance(15_000);
     h.send(Event::TimerFired(TimerId(1)));
     // Still being created: nothing to open yet, the review goes on.
     assert_eq!(
         h.send(Event::VerificationsListed(vec![
-            request.clone(),
+            document_request("storing"),
             reviewing.clone()
         ])),
         [timer(2, 30_000)]
     );
     h.send(Event::TimerFired(TimerId(2)));
-    request.state = VerificationState::Waiting;
-    request.persona_inquiry_id = Some("inq_docs".into());
-    let documents = Screen::Paused {
-        resumable_until: Some(T0 + MINUTE + INQUIRY_LIFETIME - RESUME_MARGIN),
-        documents: true,
-    };
+    let request = document_request("waiting");
     assert_eq!(
         h.send(Event::VerificationsListed(vec![
             reviewing.clone(),
@@ -875,11 +888,14 @@ fn a_document_asked_for_during_review_is_offered_not_opened() {
         ])),
         [
             Effect::Remember("iv_docs".into()),
-            Effect::Show(documents.clone())
-        ]
+            timer(3, 15_000),
+            Effect::Show(documents_screen())
+        ],
+        "offered, and the list still looked at"
     );
-    assert_eq!(documents.title(), Msg::DocumentsRequestedTitle);
-    // The customer chooses to send it: Persona opens on the request's inquiry.
+    assert_eq!(documents_screen().title(), Msg::DocumentsRequestedTitle);
+    // The customer taps while that look is under way: the tap wins.
+    h.send(Event::TimerFired(TimerId(3)));
     let fx = h.send(Event::User(UserAction::Resume));
     assert_eq!(
         fx[0],
@@ -887,6 +903,14 @@ fn a_document_asked_for_during_review_is_offered_not_opened() {
             persona_inquiry_id: "inq_docs".into(),
             identity_verification_guid: "iv_docs".into(),
         })
+    );
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![
+            reviewing.clone(),
+            request.clone()
+        ])),
+        [],
+        "the look's late answer is dropped"
     );
     let fx = h.send(Event::SessionTokenReceived(PersonaSession {
         persona_session_token: "tok_docs".into(),
@@ -899,10 +923,101 @@ fn a_document_asked_for_during_review_is_offered_not_opened() {
         ),
         "{fx:?}"
     );
-    // A reload on the review screen finds the request the same way.
+    h.send(Event::PersonaReady);
+    h.send(Event::PersonaCompleted {
+        status: "completed".into(),
+    });
+    // Sent: the request's own result is not the customer's; back to the review.
+    let mut sent = request.clone();
+    sent.persona_state = Some(PersonaState::Processing);
+    assert_eq!(
+        h.send(Event::VerificationPolled(sent)),
+        [list_verifications(), Effect::Show(Screen::Loading)]
+    );
+    let mut accepted = request.clone();
+    accepted.state = VerificationState::Completed;
+    accepted.outcome = Some(crate::core::api::Outcome::Passed);
+    let fx = h.send(Event::VerificationsListed(vec![
+        reviewing.clone(),
+        accepted.clone(),
+    ]));
+    assert!(
+        matches!(fx.last(), Some(Effect::Show(Screen::Review { .. }))),
+        "{fx:?}"
+    );
+    assert!(
+        fx.contains(&Effect::Remember(IV.into())),
+        "following the review again"
+    );
+    // The review's decision, seen on the next look.
+    let timer_id = h.last_timer();
+    h.send(Event::TimerFired(timer_id));
+    let mut passed = completed("passed", &[]);
+    passed.updated_at = Some(format_rfc3339(T0 + HOUR));
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![passed, accepted])),
+        [
+            fetch_customer(),
+            Effect::Show(Screen::Checking(CheckingStage::Account))
+        ]
+    );
+}
+
+#[test]
+fn a_document_request_is_never_opened_unasked_nor_taken_for_an_outcome() {
+    // A reload while the request is still being created: the review, not Persona.
     let mut h = Harness::new();
-    let fx = h.loaded(Some(IV), vec![request, reviewing]);
-    assert_eq!(fx.last(), Some(&Effect::Show(documents)));
+    let fx = h.loaded(Some(IV), vec![document_request("storing"), under_review()]);
+    assert!(
+        matches!(fx.last(), Some(Effect::Show(Screen::Review { .. }))),
+        "{fx:?}"
+    );
+    assert!(!fx.iter().any(|e| matches!(e, Effect::LaunchPersona { .. })));
+    // A reload once it can be opened: offered.
+    let mut h = Harness::new();
+    let fx = h.loaded(Some(IV), vec![document_request("waiting"), under_review()]);
+    assert_eq!(fx.last(), Some(&Effect::Show(documents_screen())));
+    // Still under review on the next look: still offered.
+    let timer_id = h.last_timer();
+    h.send(Event::TimerFired(timer_id));
+    let fx = h.send(Event::VerificationsListed(vec![
+        under_review(),
+        document_request("waiting"),
+    ]));
+    assert_eq!(fx, [timer(2, 30_000)]);
+    // The review passes without it: the request is moot, the pass is confirmed.
+    h.send(Event::TimerFired(TimerId(2)));
+    let fx = h.send(Event::VerificationsListed(vec![
+        completed("passed", &[]),
+        document_request("waiting"),
+    ]));
+    assert!(fx.contains(&fetch_customer()), "{fx:?}");
+    // Or the request expires unsent: back to the review.
+    let mut h = Harness::new();
+    h.loaded(Some(IV), vec![document_request("waiting"), under_review()]);
+    h.send(Event::TimerFired(TimerId(1)));
+    let fx = h.send(Event::VerificationsListed(vec![
+        under_review(),
+        document_request("expired"),
+    ]));
+    assert!(
+        matches!(fx.last(), Some(Effect::Show(Screen::Review { .. }))),
+        "{fx:?}"
+    );
+    // A request on its own never reads as the customer's pass or retry.
+    let mut h = Harness::new();
+    let mut accepted = document_request("completed");
+    accepted.outcome = Some(crate::core::api::Outcome::Passed);
+    assert_eq!(h.loaded(None, vec![accepted]), [Effect::Show(Screen::Prep)]);
+    // Only a document request is offered during a review, not a stray ID check.
+    let (mut h, _) = finish_with(under_review());
+    h.advance(15_000);
+    h.send(Event::TimerFired(TimerId(1)));
+    let stray = verification_at("iv_stray", "waiting", Some("inq_2"), T0 + MINUTE);
+    assert_eq!(
+        h.send(Event::VerificationsListed(vec![stray, under_review()])),
+        [timer(2, 30_000)]
+    );
 }
 
 #[test]
