@@ -90,6 +90,13 @@ impl Cybrid {
             .send()
             .await
             .map_err(|_| ApiError::upstream("the identity service did not answer"))?;
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            tracing::warn!("the identity service is rate-limiting this server");
+            return Err(ApiError::rate_limited(
+                "too many requests: try again shortly",
+                retry_after(response.headers()),
+            ));
+        }
         if !response.status().is_success() {
             tracing::error!(status = response.status().as_u16(), "bank token refused");
             return Err(ApiError::upstream(
@@ -131,14 +138,7 @@ impl Cybrid {
                 .await
                 .map_err(|_| ApiError::upstream("the Cybrid API did not answer"))?;
             let status = response.status();
-            // Cybrid's own wait on a 429, passed on so the app backs off as long (capped:
-            // a customer is waiting). Only the seconds form; a date is left to our backoff.
-            let retry_after_s = response
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u32>().ok())
-                .map(|secs| secs.min(MAX_RETRY_AFTER_S));
+            let retry_after_s = retry_after(response.headers());
             if status == StatusCode::UNAUTHORIZED && refused.is_none() {
                 refused = Some(token);
                 continue;
@@ -225,6 +225,16 @@ impl Cybrid {
     }
 }
 
+/// Cybrid's own wait on a 429 or 503, passed on so the app backs off as long (capped: a
+/// customer is waiting). Only the seconds form; a date is left to the app's backoff.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u32> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .map(|secs| secs.min(MAX_RETRY_AFTER_S))
+}
+
 /// Only plain identifiers go into upstream URLs.
 fn path_segment(id: &str) -> Result<&str, ApiError> {
     if !id.is_empty()
@@ -270,6 +280,11 @@ fn upstream_error(status: StatusCode, body: &str, retry_after_s: Option<u32>) ->
             message: "the Cybrid API refused the request".to_owned(),
             code: "upstream_refused",
             retry_after_s: None,
+        },
+        // Down for a while: still our 502, with Cybrid's wait when it gave one.
+        503 => ApiError {
+            retry_after_s,
+            ..ApiError::upstream("the Cybrid API is unavailable")
         },
         _ => ApiError::upstream("the Cybrid API failed"),
     }
@@ -322,6 +337,9 @@ mod tests {
         let response = limited.into_response();
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(response.headers()[reqwest::header::RETRY_AFTER], "7");
+        let down = upstream_error(StatusCode::SERVICE_UNAVAILABLE, "", Some(30)).into_response();
+        assert_eq!(down.status(), StatusCode::BAD_GATEWAY);
+        assert_eq!(down.headers()[reqwest::header::RETRY_AFTER], "30");
         let plain = upstream_error(StatusCode::TOO_MANY_REQUESTS, "", None).into_response();
         assert!(plain.headers().get(reqwest::header::RETRY_AFTER).is_none());
     }

@@ -338,12 +338,17 @@ async fn sandbox_only_routes_do_not_exist_in_cybrid_mode() {
 
 /// A mode-2 client of `routes`, a stand-in for the Cybrid API that also issues bank tokens.
 async fn cybrid_in_front_of(routes: axum::Router) -> kyc_server::cybrid::Cybrid {
-    let upstream = routes.route(
+    cybrid_at(routes.route(
         "/oauth/token",
         axum::routing::post(|| async {
             axum::Json(json!({"access_token": "bank", "expires_in": 3600}))
         }),
-    );
+    ))
+    .await
+}
+
+/// A mode-2 client of `upstream`, identity host and bank API in one.
+async fn cybrid_at(upstream: axum::Router) -> kyc_server::cybrid::Cybrid {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, upstream).await });
@@ -400,4 +405,23 @@ async fn a_list_that_ignores_its_filter_leaks_no_other_customer() {
     let list = cybrid.list("cust_1").await.unwrap();
     let guids: Vec<&str> = list.iter().map(|v| v.guid.as_str()).collect();
     assert_eq!(guids, ["iv_mine"]);
+}
+
+#[tokio::test]
+async fn a_rate_limited_token_request_also_passes_its_wait_on() {
+    use axum::http::{header, StatusCode};
+    let cybrid = cybrid_at(axum::Router::new().route(
+        "/oauth/token",
+        axum::routing::post(|| async {
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, "5")],
+                "slow down",
+            )
+        }),
+    ))
+    .await;
+    let err = cybrid.customer("cust_1").await.unwrap_err();
+    assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(err.retry_after_s, Some(5));
 }
