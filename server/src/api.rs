@@ -184,6 +184,7 @@ pub async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
             customer_guid: session.customer_guid.clone(),
             environment: Some(state.environment.clone()),
             expires_at: Some(format_rfc3339(session.expires_ms)),
+            server_time: Some(format_rfc3339(now_ms())),
             csrf_token: session.csrf_token.clone(),
             persona: PersonaConfig {
                 sdk_url: Some(state.config.persona_sdk_url.clone()),

@@ -111,6 +111,10 @@ async fn the_whole_chain_forwards_and_scopes() {
     let session: Value = get("/session".into()).await.json().await.unwrap();
     assert_eq!(session["customer_guid"], guid.as_str());
     assert_eq!(session["environment"], "sandbox");
+    // The server's time, for a device whose own clock is off.
+    let server_time = session["server_time"].as_str().unwrap();
+    let server_ms = kyc_onboarding::core::time::parse_rfc3339(server_time).unwrap();
+    assert!((server_ms / 1000 - now_secs()).abs() <= 5, "{server_time}");
     assert!(
         session["persona"]["host"].is_null(),
         "real Persona in mode 2"

@@ -426,6 +426,9 @@ pub struct SessionInfo {
     pub environment: Option<String>,
     /// When the session ends (RFC 3339).
     pub expires_at: Option<String>,
+    /// The server's time when it answered (RFC 3339): the clock the verifications' dates
+    /// are on, for a device whose own clock is wrong.
+    pub server_time: Option<String>,
     /// Sent back in the `X-CSRF-Token` header of every POST. Held in memory only.
     pub csrf_token: String,
     /// How to load and start Persona.
@@ -648,6 +651,7 @@ impl FromJson for SessionInfo {
             customer_guid: required(v, "customer_guid")?,
             environment: field(v, "environment")?,
             expires_at: field(v, "expires_at")?,
+            server_time: field(v, "server_time")?,
             csrf_token: required(v, "csrf_token")?,
             persona: field(v, "persona")?,
             branding: field(v, "branding")?,

@@ -38,6 +38,9 @@ pub const HANDOFF_SLOW_POLL_MS: u32 = 10_000;
 /// within it confirms the rejection against the customer record (it is the customer's own
 /// fresh result); later, an unverified customer means support has reset them.
 pub const REJECTION_SETTLES: Millis = 10 * MINUTE;
+/// How far the device's clock may be from the server's before the flow goes by the
+/// server's.
+pub const CLOCK_TOLERANCE: Millis = MINUTE;
 /// After this many failed creates in a row, stop and tell the customer.
 const MAX_CREATE_ATTEMPTS: u32 = 3;
 /// How long Persona may take to show its first screen once launched. Past it (its frame
@@ -351,6 +354,8 @@ pub enum Event {
     SessionLoaded {
         /// The customer the session is for.
         customer_guid: String,
+        /// The server's clock when it answered, when it said.
+        server_ms: Option<Millis>,
     },
     /// `GET /api/customers/{guid}` answered.
     CustomerLoaded(Customer),
@@ -947,6 +952,9 @@ pub struct Flow {
     /// since (a new code made, or the handoff left, while one was on its way): dropped when
     /// they come, so an old code's state never passes for the new one's.
     stale_statuses: u32,
+    /// The server's clock less the device's, when they differ by more than
+    /// [`CLOCK_TOLERANCE`]; added to the time of every event.
+    clock_offset: Millis,
 }
 
 impl Flow {
@@ -973,6 +981,7 @@ impl Flow {
             launches: 0,
             stale_mints: 0,
             stale_statuses: 0,
+            clock_offset: 0,
             phone_since: None,
         }
     }
@@ -1053,6 +1062,8 @@ impl Flow {
 pub fn step(mut flow: Flow, now: Millis, event: Event) -> (Flow, Vec<Effect>) {
     let before = flow.screen();
     let mut fx = Vec::new();
+    // On the server's clock, which the verifications' dates are on.
+    let now = now + flow.clock_offset;
     flow.handle(now, event, &mut fx);
     let after = flow.screen();
     if after != before {
@@ -1082,6 +1093,7 @@ impl Flow {
                 self.online = before.online;
                 self.next_timer = before.next_timer;
                 self.launches = before.launches;
+                self.clock_offset = before.clock_offset;
                 self.stale_mints =
                     before.stale_mints + u32::from(before.in_flight == Some(RequestKind::Handoff));
                 self.stale_statuses = before.stale_statuses
@@ -1091,8 +1103,22 @@ impl Flow {
                 self.starting = starting;
                 self.send(RequestKind::Session, fx);
             }
-            Event::SessionLoaded { customer_guid } => {
+            Event::SessionLoaded {
+                customer_guid,
+                server_ms,
+            } => {
                 if self.accept(RequestKind::Session) {
+                    if let Some(server) = server_ms {
+                        // A device clock minutes or days off would misjudge every lifetime
+                        // (resume, expiry, a recent pass). Within the tolerance, the
+                        // answer's own travel time is not worth correcting for.
+                        let offset = server - (now - self.clock_offset);
+                        self.clock_offset = if offset.abs() > CLOCK_TOLERANCE {
+                            offset
+                        } else {
+                            0
+                        };
+                    }
                     self.customer_guid = Some(customer_guid);
                     self.send(RequestKind::Customer, fx);
                 }

@@ -124,9 +124,13 @@ pub fn call_for(effect: &Effect) -> Option<HttpCall> {
 pub fn answer(kind: RequestKind, body: &str) -> Result<Event, HttpError> {
     let malformed = |_| HttpError::Malformed;
     Ok(match kind {
-        RequestKind::Session => Event::SessionLoaded {
-            customer_guid: parse::<SessionInfo>(body).map_err(malformed)?.customer_guid,
-        },
+        RequestKind::Session => {
+            let info = parse::<SessionInfo>(body).map_err(malformed)?;
+            Event::SessionLoaded {
+                customer_guid: info.customer_guid,
+                server_ms: info.server_time.as_deref().and_then(parse_rfc3339),
+            }
+        }
         RequestKind::Customer => Event::CustomerLoaded(parse::<Customer>(body).map_err(malformed)?),
         RequestKind::ListVerifications => Event::VerificationsListed(
             parse::<ListResponse<IdentityVerification>>(body)
@@ -225,7 +229,20 @@ mod tests {
         assert_eq!(
             session,
             Event::SessionLoaded {
-                customer_guid: "c1".into()
+                customer_guid: "c1".into(),
+                server_ms: None,
+            }
+        );
+        let timed = answer(
+            RequestKind::Session,
+            r#"{"customer_guid":"c1","csrf_token":"x","server_time":"2026-11-23T10:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            timed,
+            Event::SessionLoaded {
+                customer_guid: "c1".into(),
+                server_ms: Some(1_795_428_000_000),
             }
         );
         let list = answer(

@@ -65,7 +65,8 @@ impl Harness {
         );
         assert_eq!(
             self.send(Event::SessionLoaded {
-                customer_guid: CUSTOMER.into()
+                customer_guid: CUSTOMER.into(),
+                server_ms: None,
             }),
             [fetch_customer()]
         );
@@ -232,7 +233,8 @@ fn happy_path_from_prep_to_verified() {
     );
     assert_eq!(
         h.send(Event::SessionLoaded {
-            customer_guid: CUSTOMER.into()
+            customer_guid: CUSTOMER.into(),
+            server_ms: None,
         }),
         [fetch_customer()]
     );
@@ -420,6 +422,7 @@ fn customer_state_decides_before_any_verification() {
         });
         h.send(Event::SessionLoaded {
             customer_guid: CUSTOMER.into(),
+            server_ms: None,
         });
         let fx = h.send(Event::CustomerLoaded(customer(state)));
         assert_eq!(fx.last(), Some(&Effect::Show(screen)), "{state}");
@@ -443,6 +446,7 @@ fn a_customer_still_being_created_is_polled() {
     });
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
+        server_ms: None,
     });
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("storing"))),
@@ -1094,6 +1098,56 @@ fn reload_on_an_outcome_lands_on_the_same_outcome() {
     assert_eq!(fx, [Effect::Show(Screen::Prep)]);
 }
 
+/// A page load whose session answer gives the server's time, on a device clock `skew`
+/// off; returns the effects of the verification list's answer.
+fn loaded_with_clock(
+    h: &mut Harness,
+    skew: Millis,
+    list: Vec<IdentityVerification>,
+) -> Vec<Effect> {
+    let server = h.now;
+    h.now += skew;
+    h.send(Event::AppStarted {
+        remembered: Some(IV.into()),
+        handoff: false,
+        starting: false,
+    });
+    h.send(Event::SessionLoaded {
+        customer_guid: CUSTOMER.into(),
+        server_ms: Some(server),
+    });
+    h.send(Event::CustomerLoaded(customer("unverified")));
+    h.send(Event::VerificationsListed(list))
+}
+
+#[test]
+fn a_device_clock_days_off_goes_by_the_servers() {
+    // Passed an hour ago, customer record not updated yet; the phone's clock is two days
+    // fast. By its own clock the pass is old (an ID since expired) and it would offer a
+    // second verification beside it.
+    let mut h = Harness::new();
+    h.advance(HOUR);
+    let fx = loaded_with_clock(&mut h, 48 * HOUR, vec![completed("passed", &[])]);
+    assert!(
+        fx.contains(&fetch_customer()),
+        "confirmed, not started again: {fx:?}"
+    );
+    // Left part-way 23 hours ago, on a phone two hours slow: still resumable (by its own
+    // clock it would have a whole extra two hours; by a fast one, none at all).
+    for skew in [-2 * HOUR, 2 * HOUR] {
+        let mut h = Harness::new();
+        h.advance(23 * HOUR);
+        let fx = loaded_with_clock(&mut h, skew, vec![verification("pending", Some(INQUIRY))]);
+        assert_eq!(fx.last(), Some(&Effect::Show(paused())), "skew {skew}");
+    }
+    // Within the tolerance (the answer's own travel time) the device's clock stands: here
+    // 30 s fast, a moment before the last resumable minute begins, it is already past it.
+    let mut h = Harness::new();
+    h.advance(INQUIRY_LIFETIME - RESUME_MARGIN - 1);
+    let fx = loaded_with_clock(&mut h, 30_000, vec![verification("pending", Some(INQUIRY))]);
+    assert_eq!(fx.last(), Some(&Effect::Show(Screen::Prep)));
+}
+
 #[test]
 fn a_reload_just_after_a_rejection_keeps_the_rejection() {
     // Rejected a moment ago and Cybrid has not marked the customer rejected yet: the
@@ -1260,6 +1314,7 @@ fn reloaded_while_starting(h: &mut Harness) {
     });
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
+        server_ms: None,
     });
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("unverified"))),
@@ -1446,6 +1501,7 @@ fn a_definite_server_error_is_not_retried() {
     });
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
+        server_ms: None,
     });
     assert_eq!(
         h.send(failed(RequestKind::Customer, 422)),
@@ -2019,6 +2075,7 @@ fn the_desktop_can_take_the_verification_back_from_a_phone_gone_quiet() {
     );
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
+        server_ms: None,
     });
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("unverified"))),
@@ -2174,6 +2231,7 @@ fn a_reload_while_following_the_phone_keeps_following() {
     });
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
+        server_ms: None,
     });
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("unverified"))),
@@ -2202,6 +2260,7 @@ fn a_reload_before_the_phone_came_shows_a_new_code() {
     });
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
+        server_ms: None,
     });
     h.send(Event::CustomerLoaded(customer("unverified")));
     // The unused code's link was only in the old page: make a new one to show.
@@ -2367,7 +2426,13 @@ mod properties {
                 }
             ),
             Just(Event::SessionLoaded {
-                customer_guid: CUSTOMER.into()
+                customer_guid: CUSTOMER.into(),
+                server_ms: None,
+            }),
+            // A device clock two days fast.
+            Just(Event::SessionLoaded {
+                customer_guid: CUSTOMER.into(),
+                server_ms: Some(T0 - 48 * HOUR),
             }),
             prop_oneof![
                 Just("storing"),
@@ -2459,6 +2524,7 @@ mod properties {
                 Some(match flow.in_flight? {
                     RequestKind::Session => Event::SessionLoaded {
                         customer_guid: CUSTOMER.into(),
+                        server_ms: None,
                     },
                     RequestKind::Customer => Event::CustomerLoaded(customer(state)),
                     RequestKind::ListVerifications => Event::VerificationsListed(list),
