@@ -322,18 +322,25 @@ fn device_found(test: impl Fn(&[DeviceNotice]) -> bool) -> bool {
     })
 }
 
-/// "Continue on your phone", where it helps: at a computer, or on a phone whose camera or
-/// browser is in the way. A phone that is fine has nowhere better to go.
+/// "Continue on your phone" at a computer; "Continue on another device" on a phone whose
+/// camera or browser is in the way. Not on a phone that is fine (nowhere better to go), nor
+/// inside another app (its notice has the link for the phone's own browser).
 #[component]
 pub fn HandoffButton() -> impl IntoView {
-    let fine_phone = device_found(|notices| {
-        notices
+    let label = if !on_phone() {
+        Some(Msg::ContinueOnPhone)
+    } else if device_found(|notices| {
+        !notices
             .iter()
-            .all(|notice| *notice == DeviceNotice::LowBattery)
-    });
-    let shown = !fine_phone;
-    shown.then(|| {
-        view! { <ActionButton action=UserAction::ContinueOnPhone label=Msg::ContinueOnPhone secondary=true /> }
+            .any(|n| matches!(n, DeviceNotice::InAppBrowser(_)))
+            && notices.iter().any(|n| *n != DeviceNotice::LowBattery)
+    }) {
+        Some(Msg::ContinueOnAnotherDevice)
+    } else {
+        None
+    };
+    label.map(|label| {
+        view! { <ActionButton action=UserAction::ContinueOnPhone label=label secondary=true /> }
     })
 }
 

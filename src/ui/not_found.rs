@@ -12,7 +12,9 @@ pub fn NotFound() -> impl IntoView {
         <section class="screen">
             <Heading text=t(Msg::NotFoundTitle) />
             <p>{t(Msg::NotFoundBody)}</p>
-            <p><a class="button primary" href="/">{t(Msg::GoToStart)}</a></p>
+            <div class="actions">
+                <a class="button primary" href="/">{t(Msg::GoToStart)}</a>
+            </div>
         </section>
     }
 }

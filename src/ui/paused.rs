@@ -7,12 +7,19 @@ use crate::core::flow::{Screen, UserAction};
 use crate::core::text::Msg;
 use crate::core::tips::TipGroup;
 
-/// Formats a time in the page's language and the customer's time zone, to the minute
-/// ("Nov 24, 2026, 6:09 PM"; "24 nov. 2026, 18 h 09").
+/// Formats a time in the page's language and the customer's time zone, to the minute, with
+/// the zone's name ("Nov 24, 2026, 6:09 PM EST"; "24 nov. 2026, 18 h 09 HNE").
 fn local_time(ms: i64, lang: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     let options = js_sys::Object::new();
-    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+    for (key, value) in [
+        ("year", "numeric"),
+        ("month", "short"),
+        ("day", "numeric"),
+        ("hour", "numeric"),
+        ("minute", "2-digit"),
+        ("timeZoneName", "short"),
+    ] {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
     date.to_locale_string(lang, &options)
@@ -20,7 +27,7 @@ fn local_time(ms: i64, lang: &str) -> String {
         .unwrap_or_default()
 }
 
-/// "Pick up where you left off", or, when compliance asks for a document during a review,
+/// "Your verification is saved", or, when compliance asks for a document during a review,
 /// "One more document" with the tips for it.
 #[component]
 pub fn PausedScreen() -> impl IntoView {

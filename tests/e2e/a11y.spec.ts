@@ -132,6 +132,8 @@ test('the whole flow by keyboard alone', async ({ page, isMobile }) => {
   await start(page, `scenario=passes&${FAST}`);
   await expectScreen(page, cat, 'PrepTitle');
   await expect(page.locator('h1')).toBeFocused();
+  // No ring around the first screen's title before anyone uses the keyboard...
+  await expect(page.locator('h1')).toHaveCSS('outline-style', 'none');
   // A tip group opens with Space.
   await tabAndPress(page, `${cat.tips['id-photo'].title}${cat.messages.TipsIdPhotoSummary}`, 'Space');
   await expect(page.locator('details[data-group=id-photo]')).toHaveAttribute('open', '');
@@ -144,6 +146,8 @@ test('the whole flow by keyboard alone', async ({ page, isMobile }) => {
   await tabAndPress(page, 'Submit');
   await expectScreen(page, cat, 'VerifiedTitle');
   await expect(page.locator('h1')).toBeFocused();
+  // ...and a keyboard user sees where focus went.
+  await expect(page.locator('h1')).toHaveCSS('outline-style', 'solid');
 });
 
 test('progress and outcomes are announced', async ({ page }) => {
