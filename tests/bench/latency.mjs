@@ -11,6 +11,9 @@ const browser = await chromium.launch({
     '--disable-component-update', '--no-first-run', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
 });
 
+// The app's own texts (one source of truth), so a wording change cannot break the probes.
+const { messages: msg } = await (await fetch(`${base}/sandbox/api/catalog`)).json();
+
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 /** A page that records when each host event arrives (performance.now()). */
@@ -42,7 +45,7 @@ async function startToFlow(delay) {
   for (let i = 0; i < runs; i++) {
     const { context, page } = await newPage();
     await page.goto(`${base}/sandbox/start?scenario=passes&inquiry_delay_ms=${delay}`);
-    samples.push(await clickToReady(page, 'Start verification'));
+    samples.push(await clickToReady(page, msg.PrepStart));
     await context.close();
   }
   return { delay_ms: delay, median_ms: Math.round(median(samples)), overhead_ms: Math.round(median(samples) - delay), samples: samples.map(Math.round) };
@@ -53,7 +56,7 @@ async function resume() {
   for (let i = 0; i < runs; i++) {
     const { context, page } = await newPage();
     await page.goto(`${base}/sandbox/start?scenario=pending-resume`);
-    samples.push(await clickToReady(page, 'Continue where you left off'));
+    samples.push(await clickToReady(page, msg.Resume));
     await context.close();
   }
   return { median_ms: Math.round(median(samples)), samples: samples.map(Math.round) };
@@ -73,11 +76,11 @@ async function memory() {
   await page.goto(`${base}/sandbox/start?scenario=pending-resume&decision_delay_ms=60000`);
   const frame = page.frameLocator('iframe.persona-widget__iframe');
   const cycle = async () => {
-    await page.getByRole('button', { name: 'Continue where you left off' }).click();
+    await page.getByRole('button', { name: msg.Resume }).click();
     await frame.getByRole('button', { name: 'Exit the simulated flow' }).click();
-    await page.getByRole('heading', { name: 'Pick up where you left off' }).waitFor();
+    await page.getByRole('heading', { name: msg.PausedTitle }).waitFor();
   };
-  await page.getByRole('heading', { name: 'Pick up where you left off' }).waitFor();
+  await page.getByRole('heading', { name: msg.PausedTitle }).waitFor();
   await cycle();
   const before = await measure();
   for (let i = 0; i < 20; i++) await cycle();
