@@ -1191,14 +1191,7 @@ impl Flow {
                     self.phase = Phase::Paused;
                     if self.tracked.as_ref().is_some_and(|t| t.documents) {
                         self.poll_attempt = 0;
-                        self.poll(
-                            now,
-                            now,
-                            PollPolicy::REVIEW,
-                            RequestKind::ListVerifications,
-                            Phase::StillChecking,
-                            fx,
-                        );
+                        self.poll_review(RequestKind::ListVerifications, now, fx);
                     }
                 }
             }
@@ -1391,14 +1384,9 @@ impl Flow {
                 );
             }
             CustomerState::Unverified => match self.pending_verdict() {
-                None if matches!(self.phase, Phase::Review { .. }) => self.poll(
-                    now,
-                    now,
-                    PollPolicy::REVIEW,
-                    RequestKind::Customer,
-                    Phase::StillChecking,
-                    fx,
-                ),
+                None if matches!(self.phase, Phase::Review { .. }) => {
+                    self.poll_review(RequestKind::Customer, now, fx)
+                }
                 None if self.following_phone => {
                     self.phase = Phase::Handoff {
                         link: None,
@@ -1586,15 +1574,20 @@ impl Flow {
                 self.follow(now, v, fx);
             }
             // Not on the list's first page: look at it directly next time.
-            None => self.poll(
-                now,
-                now,
-                PollPolicy::REVIEW,
-                RequestKind::Verification,
-                Phase::StillChecking,
-                fx,
-            ),
+            None => self.poll_review(RequestKind::Verification, now, fx),
         }
+    }
+
+    /// Looks again with `request` under the review's slow pace (which has no deadline).
+    fn poll_review(&mut self, request: RequestKind, now: Millis, fx: &mut Vec<Effect>) {
+        self.poll(
+            now,
+            now,
+            PollPolicy::REVIEW,
+            request,
+            Phase::StillChecking,
+            fx,
+        );
     }
 
     /// Offers a document request: never opened over the review screen unasked. The list is
@@ -1602,14 +1595,7 @@ impl Flow {
     fn offer_documents(&mut self, now: Millis, v: &IdentityVerification, fx: &mut Vec<Effect>) {
         self.adopt(v, fx);
         self.phase = Phase::Paused;
-        self.poll(
-            now,
-            now,
-            PollPolicy::REVIEW,
-            RequestKind::ListVerifications,
-            Phase::StillChecking,
-            fx,
-        );
+        self.poll_review(RequestKind::ListVerifications, now, fx);
     }
 
     /// Starts following `v`, remembering it across reloads.
@@ -1748,14 +1734,7 @@ impl Flow {
                 self.phase = Phase::Review { reasons };
                 // The whole list, not just this verification: compliance may ask for a
                 // document meanwhile, as a new verification beside it.
-                self.poll(
-                    now,
-                    now,
-                    PollPolicy::REVIEW,
-                    RequestKind::ListVerifications,
-                    Phase::StillChecking,
-                    fx,
-                );
+                self.poll_review(RequestKind::ListVerifications, now, fx);
             }
             Verdict::Expired => self.phase = Phase::Outcome(Screen::Expired),
             // Confirm against the customer record: a pass must reach `verified`, and a
@@ -1786,14 +1765,7 @@ impl Flow {
                     Some(VerificationState::Reviewing) => RequestKind::ListVerifications,
                     _ => RequestKind::Customer,
                 };
-                return self.poll(
-                    now,
-                    now,
-                    PollPolicy::REVIEW,
-                    request,
-                    Phase::StillChecking,
-                    fx,
-                );
+                return self.poll_review(request, now, fx);
             }
         });
     }

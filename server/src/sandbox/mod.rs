@@ -250,21 +250,9 @@ impl Sandbox {
                 "only kyc verifications exist in this sandbox",
             ));
         }
-        let v = SandboxVerification {
-            guid: secret::hex_id(),
-            customer_guid: post.customer_guid.clone(),
-            created_ms: now,
-            updated_ms: now,
-            kind: post.kind.clone(),
-            method: post.method.clone(),
-            expected: post.expected_behaviours.clone(),
-            state: VerificationState::Storing,
-            outcome: None,
-            failure_codes: Vec::new(),
-            inquiry_id: None,
-            persona_state: None,
-            submitted_ms: None,
-        };
+        let mut v = SandboxVerification::storing(&post.customer_guid, post.method.clone(), now);
+        v.kind = post.kind.clone();
+        v.expected = post.expected_behaviours.clone();
         let api = v.to_api();
         world.verifications.push(v);
         Ok(api)
@@ -556,21 +544,11 @@ impl World {
         // Made when first seen, not back-dated to the review's start: a request read for the
         // first time a day later is not born expired.
         for customer_guid in &asks {
-            self.verifications.push(SandboxVerification {
-                guid: secret::hex_id(),
-                customer_guid: customer_guid.clone(),
-                created_ms: now,
-                updated_ms: now,
-                kind: VerificationType::Kyc,
-                method: VerificationMethod::DocumentSubmission,
-                expected: Vec::new(),
-                state: VerificationState::Storing,
-                outcome: None,
-                failure_codes: Vec::new(),
-                inquiry_id: None,
-                persona_state: None,
-                submitted_ms: None,
-            });
+            self.verifications.push(SandboxVerification::storing(
+                customer_guid,
+                VerificationMethod::DocumentSubmission,
+                now,
+            ));
         }
         !asks.is_empty()
     }
@@ -618,6 +596,25 @@ impl World {
 }
 
 impl SandboxVerification {
+    /// A KYC verification just created: `storing`, no inquiry yet.
+    fn storing(customer_guid: &str, method: VerificationMethod, now: Millis) -> Self {
+        SandboxVerification {
+            guid: secret::hex_id(),
+            customer_guid: customer_guid.to_owned(),
+            created_ms: now,
+            updated_ms: now,
+            kind: VerificationType::Kyc,
+            method,
+            expected: Vec::new(),
+            state: VerificationState::Storing,
+            outcome: None,
+            failure_codes: Vec::new(),
+            inquiry_id: None,
+            persona_state: None,
+            submitted_ms: None,
+        }
+    }
+
     fn to_api(&self) -> IdentityVerification {
         IdentityVerification {
             guid: self.guid.clone(),
