@@ -183,10 +183,11 @@ pub fn assess(facts: &DeviceFacts) -> Vec<DeviceNotice> {
     let platform = platform(facts);
     let mut notices = Vec::new();
     let in_app = is_in_app_browser(&facts.user_agent);
+    // Inside another app, the fix for a missing or refused camera is the customer's own
+    // browser, which that notice already says: no second, contradicting instruction.
     if in_app {
         notices.push(DeviceNotice::InAppBrowser(platform));
-    }
-    if facts.has_camera == Some(false) {
+    } else if facts.has_camera == Some(false) {
         notices.push(DeviceNotice::NoCamera);
     } else if facts.camera_permission == Some(Permission::Denied) {
         notices.push(DeviceNotice::CameraBlocked(platform));
@@ -272,6 +273,26 @@ mod tests {
         let mut ios = facts(IPHONE_SAFARI);
         ios.camera_permission = Some(Permission::Denied);
         assert_eq!(assess(&ios)[0].body(), Msg::DeviceBlockedIos);
+    }
+
+    #[test]
+    fn inside_another_app_only_its_own_browser_is_advised_for_the_camera() {
+        let mut f = facts(INSTAGRAM_IOS);
+        f.camera_permission = Some(Permission::Denied);
+        assert_eq!(assess(&f), [DeviceNotice::InAppBrowser(Platform::Ios)]);
+        f.has_camera = Some(false);
+        assert_eq!(assess(&f), [DeviceNotice::InAppBrowser(Platform::Ios)]);
+        let mut android = facts(ANDROID_WEBVIEW);
+        android.battery = Some((0.1, false));
+        android.camera_permission = Some(Permission::Denied);
+        assert_eq!(
+            assess(&android),
+            [
+                DeviceNotice::InAppBrowser(Platform::Android),
+                DeviceNotice::LowBattery
+            ],
+            "advice that still holds in the own browser stays"
+        );
     }
 
     #[test]

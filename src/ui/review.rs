@@ -20,12 +20,21 @@ fn may_ask_for_documents(codes: &[FailureCode]) -> bool {
     })
 }
 
+/// Whether a code's reason says more than the screen's heading: "needs a closer look by a
+/// person" (the neutral reason of review and AML codes) does not, so it is not listed.
+fn adds_to_heading(code: &FailureCode) -> bool {
+    code.info().reason != Msg::ReasonManualReview
+}
+
 /// "We are taking a closer look".
 #[component]
 pub fn ReviewScreen() -> impl IntoView {
     let page = expect_context::<super::Page>();
     let codes = move || match page.screen.get() {
-        Screen::Review { reasons } => reasons,
+        Screen::Review { mut reasons } => {
+            reasons.retain(adds_to_heading);
+            reasons
+        }
         _ => Vec::new(),
     };
     view! {
