@@ -250,7 +250,7 @@ fn incumbent(root: &Path) -> Result<Vec<(String, Sizes)>, String> {
 
 /// Runs everything and prints the table.
 pub fn run(root: &Path, tools: &Tools) -> Result<ExitCode, String> {
-    build(root)?;
+    build(root, true)?;
     let server_bin = build_server(root)?;
     let dist = root.join("dist");
     let files = first_load(&dist)?;

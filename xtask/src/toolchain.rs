@@ -17,7 +17,7 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Where the tools live once installed.
 pub struct Tools {
     /// PATH with `node_modules/.bin` and cargo's bin directory in front.
-    path: OsString,
+    pub path: OsString,
     pub chromium: PathBuf,
     pub chromedriver: PathBuf,
 }
@@ -52,6 +52,7 @@ pub fn ensure_build_tools(root: &Path) -> Result<Tools, String> {
 pub fn ensure_all(root: &Path, verbose: bool) -> Result<Tools, String> {
     let tools = ensure_build_tools(root)?;
     ensure_chromium(&tools)?;
+    size_toolchain(root, true)?;
     if verbose {
         println!("all tools present");
     }
@@ -182,12 +183,7 @@ fn ensure_chromium(tools: &Tools) -> Result<(), String> {
     if tools.chromium.exists() && tools.chromedriver.exists() {
         return Ok(());
     }
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false);
-    if !is_root {
+    if !is_root() {
         return Err(
             "Chromium and ChromeDriver are missing and this user cannot run apt-get.\n\
              Install them once with: sudo apt-get install -y chromium chromium-driver"
@@ -201,6 +197,166 @@ fn ensure_chromium(tools: &Tools) -> Result<(), String> {
             .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// Debian's Rust toolchain, with its standard library's sources (`rust-web-src`). The rustup
+/// toolchain has no `rust-src` here and cannot get one (registries only), so it cannot rebuild
+/// std; this one can, and the release wasm is rebuilt with std compiled for size and panics
+/// that abort at once without formatting a message: about 17 KB gzip less (measured, 10%).
+const SIZE_PACKAGES: [&str; 3] = ["rustc-web", "cargo-web", "rust-web-src"];
+const SIZE_RUSTC: &str = "/usr/bin/rustc";
+const SIZE_CARGO: &str = "/usr/bin/cargo";
+const SIZE_STD_SOURCES: &str = "/usr/lib/rustlib/src/rust/library/std/Cargo.toml";
+/// What the release wasm is compiled with, on top of the release profile:
+/// - `erase_components`, as in `.cargo/config.toml` (an explicit target rustflags setting
+///   replaces that file's);
+/// - panics abort at once: no message formatting, no location strings;
+/// - `Debug` impls print nothing (the app never shows or sends one; only tests read them, and
+///   tests do not use this build).
+const SIZE_RUSTFLAGS: &str = "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort \
+                              -Zlocation-detail=none -Zfmt-debug=none";
+
+/// The toolchain the release wasm is built with when it is present (see [`SIZE_PACKAGES`]).
+pub struct SizeToolchain {
+    /// A directory whose `cargo` is Debian's, to put first on trunk's PATH (trunk runs `cargo`).
+    shim: PathBuf,
+    /// `wasm-ld` of the LLVM that Debian's rustc uses.
+    linker: PathBuf,
+}
+
+impl SizeToolchain {
+    /// Makes a `trunk build` compile with this toolchain: its own target directory (the two
+    /// toolchains' artifacts never overwrite each other), std rebuilt from source.
+    /// `RUSTC_BOOTSTRAP` lets this stable toolchain accept the unstable flags: they only change
+    /// how the wasm is compiled, never what the code means.
+    pub fn apply(&self, cmd: &mut Command, root: &Path, path: &OsString) -> Result<(), String> {
+        let mut dirs = vec![self.shim.clone()];
+        dirs.extend(std::env::split_paths(path));
+        let path = std::env::join_paths(dirs).map_err(|e| format!("cannot build PATH: {e}"))?;
+        cmd.env("PATH", path)
+            .env("RUSTC", SIZE_RUSTC)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_TARGET_DIR", crate::target_dir(root).join("size"))
+            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", &self.linker)
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+                SIZE_RUSTFLAGS,
+            )
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env_remove("RUSTC_WRAPPER");
+        Ok(())
+    }
+}
+
+/// The LLVM major version a rustc reports (`LLVM version: 22.1.8` -> 22).
+fn llvm_major(rustc_verbose_version: &str) -> Option<u32> {
+    rustc_verbose_version
+        .lines()
+        .find_map(|l| l.strip_prefix("LLVM version: "))?
+        .split('.')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn debian_packages_installed(packages: &[&str]) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}\n"])
+        .args(packages)
+        .output()
+        .map(|o| {
+            o.status.success()
+                && String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .all(|l| l.ends_with(" installed"))
+        })
+        .unwrap_or(false)
+}
+
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    run_checked(Command::new("apt-get").args(["update", "-qq"]))?;
+    run_checked(
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+/// The size toolchain, installed from Debian when missing and this user may (root). `None`
+/// when it cannot be had here: the build then uses the rustup toolchain, a larger wasm, and
+/// says so. `required` (the test command and the bench, which measure the size) makes that
+/// an error instead.
+pub fn size_toolchain(root: &Path, required: bool) -> Result<Option<SizeToolchain>, String> {
+    let missing = |why: String| {
+        let advice = format!(
+            "{why}\nInstall it once with: sudo apt-get install -y {} lld-<LLVM major of rustc-web>",
+            SIZE_PACKAGES.join(" ")
+        );
+        if required {
+            Err(advice)
+        } else {
+            println!("==> note: building with the rustup toolchain, a larger wasm. {advice}");
+            Ok(None)
+        }
+    };
+    if !debian_packages_installed(&SIZE_PACKAGES) {
+        if !is_root() || !Path::new("/usr/bin/apt-get").exists() {
+            return missing("Debian's Rust toolchain with std sources is not installed.".into());
+        }
+        println!(
+            "==> installing Debian's Rust toolchain with std sources ({}), to build the wasm for size",
+            SIZE_PACKAGES.join(", ")
+        );
+        apt_install(&SIZE_PACKAGES)?;
+    }
+    let verbose = Command::new(SIZE_RUSTC)
+        .arg("-vV")
+        .output()
+        .map_err(|e| format!("{SIZE_RUSTC} did not start: {e}"))?;
+    let Some(llvm) = llvm_major(&String::from_utf8_lossy(&verbose.stdout)) else {
+        return missing(format!("{SIZE_RUSTC} -vV names no LLVM version."));
+    };
+    let linker = PathBuf::from(format!("/usr/lib/llvm-{llvm}/bin/wasm-ld"));
+    if !linker.exists() {
+        let lld = format!("lld-{llvm}");
+        if !is_root() {
+            return missing(format!("{} is missing.", linker.display()));
+        }
+        println!("==> installing {lld} from Debian (the wasm linker of rustc-web's LLVM)");
+        apt_install(&[&lld])?;
+    }
+    if !Path::new(SIZE_STD_SOURCES).exists() {
+        return missing(format!("{SIZE_STD_SOURCES} is missing."));
+    }
+    let shim = crate::target_dir(root).join("size-toolchain-bin");
+    let cargo = shim.join("cargo");
+    if !cargo.exists() {
+        std::fs::create_dir_all(&shim).map_err(|e| format!("{}: {e}", shim.display()))?;
+        link(Path::new(SIZE_CARGO), &cargo)?;
+    }
+    Ok(Some(SizeToolchain { shim, linker }))
+}
+
+#[cfg(unix)]
+fn link(original: &Path, link: &Path) -> Result<(), String> {
+    std::os::unix::fs::symlink(original, link).map_err(|e| format!("{}: {e}", link.display()))
+}
+
+#[cfg(not(unix))]
+fn link(_original: &Path, _link: &Path) -> Result<(), String> {
+    Err("the size toolchain is Debian's: unix only".to_owned())
 }
 
 #[cfg(test)]
@@ -218,5 +374,15 @@ mod tests {
             "Trunk.toml must pin wasm-bindgen {version}, the lockfile's version"
         );
         assert!(trunk_toml.contains(&format!("wasm_opt = \"version_{BINARYEN_VERSION}\"")));
+    }
+
+    #[test]
+    fn reads_the_llvm_major_version_of_a_rustc() {
+        let debian = "rustc 1.96.0 (ac68faa20 2026-05-25) (built from a source tarball)\n\
+                      binary: rustc\nhost: x86_64-unknown-linux-gnu\nrelease: 1.96.0\n\
+                      LLVM version: 22.1.8\n";
+        assert_eq!(llvm_major(debian), Some(22));
+        assert_eq!(llvm_major("rustc 1.95.0\nrelease: 1.95.0\n"), None);
+        assert_eq!(llvm_major("LLVM version: x.1\n"), None);
     }
 }
