@@ -52,7 +52,9 @@ pub fn ensure_build_tools(root: &Path) -> Result<Tools, String> {
 pub fn ensure_all(root: &Path, verbose: bool) -> Result<Tools, String> {
     let tools = ensure_build_tools(root)?;
     ensure_chromium(&tools)?;
-    size_toolchain(root, true)?;
+    // Installed here when it can be; where it cannot, the end-to-end layer (which builds with
+    // it) says why, and the other layers still run.
+    size_toolchain(root, false)?;
     if verbose {
         println!("all tools present");
     }
@@ -216,8 +218,8 @@ const SIZE_RUSTC: &str = "/usr/bin/rustc";
 const SIZE_CARGO: &str = "/usr/bin/cargo";
 const SIZE_STD_SOURCES: &str = "/usr/lib/rustlib/src/rust/library/std/Cargo.toml";
 /// What the release wasm is compiled with, on top of the release profile:
-/// - `erase_components`, as in `.cargo/config.toml` (an explicit target rustflags setting
-///   replaces that file's);
+/// - `erase_components`, as in `.cargo/config.toml` (cargo appends this setting to that
+///   file's; repeated so the build does not depend on how the two are merged);
 /// - panics abort at once: no message formatting, no location strings;
 /// - `Debug` impls print nothing (the app never shows or sends one; only tests read them, and
 ///   tests do not use this build).
@@ -241,7 +243,10 @@ impl SizeToolchain {
         let mut dirs = vec![self.shim.clone()];
         dirs.extend(std::env::split_paths(path));
         let path = std::env::join_paths(dirs).map_err(|e| format!("cannot build PATH: {e}"))?;
+        // `CARGO` too: trunk asks `cargo metadata` through $CARGO before PATH, and `cargo run`
+        // set it to rustup's cargo for this process.
         cmd.env("PATH", path)
+            .env("CARGO", SIZE_CARGO)
             .env("RUSTC", SIZE_RUSTC)
             .env("RUSTC_BOOTSTRAP", "1")
             .env("CARGO_TARGET_DIR", crate::target_dir(root).join("size"))
@@ -284,14 +289,27 @@ fn debian_packages_installed(packages: &[&str]) -> bool {
         .unwrap_or(false)
 }
 
+/// Installs without removing anything: `rustc-web` and `cargo-web` conflict with Debian's
+/// `rustc` and `cargo`, which an install must never take away from the machine.
 fn apt_install(packages: &[&str]) -> Result<(), String> {
     run_checked(Command::new("apt-get").args(["update", "-qq"]))?;
     run_checked(
         Command::new("apt-get")
-            .args(["install", "-y", "-qq"])
+            .args(["install", "-y", "-qq", "--no-remove"])
             .args(packages)
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
+}
+
+/// Set once an install of the size toolchain failed: one process tries apt-get only once.
+static INSTALL_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn apt_install_once(packages: &[&str]) -> Result<(), String> {
+    use std::sync::atomic::Ordering;
+    if INSTALL_FAILED.load(Ordering::Relaxed) {
+        return Err(format!("installing {} failed earlier", packages.join(" ")));
+    }
+    apt_install(packages).inspect_err(|_| INSTALL_FAILED.store(true, Ordering::Relaxed))
 }
 
 /// The size toolchain, installed from Debian when missing and this user may (root). `None`
@@ -301,13 +319,18 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
 pub fn size_toolchain(root: &Path, required: bool) -> Result<Option<SizeToolchain>, String> {
     let missing = |why: String| {
         let advice = format!(
-            "{why}\nInstall it once with: sudo apt-get install -y {} lld-<LLVM major of rustc-web>",
+            "{why}\nInstall it once with: sudo apt-get install -y --no-remove {} \
+             lld-<LLVM major of rustc-web> (Debian 12; they cannot sit beside Debian's own \
+             rustc and cargo packages)",
             SIZE_PACKAGES.join(" ")
         );
         if required {
             Err(advice)
         } else {
-            println!("==> note: building with the rustup toolchain, a larger wasm. {advice}");
+            println!(
+                "==> note: without the size toolchain the release wasm is built with rustup's \
+                 stable, larger; the test and bench commands need it. {advice}"
+            );
             Ok(None)
         }
     };
@@ -320,7 +343,7 @@ pub fn size_toolchain(root: &Path, required: bool) -> Result<Option<SizeToolchai
             SIZE_PACKAGES.join(", ")
         );
         // A distribution without these packages (not Debian 12) is a machine without them.
-        if let Err(e) = apt_install(&SIZE_PACKAGES) {
+        if let Err(e) = apt_install_once(&SIZE_PACKAGES) {
             return missing(e);
         }
     }
@@ -338,7 +361,7 @@ pub fn size_toolchain(root: &Path, required: bool) -> Result<Option<SizeToolchai
             return missing(format!("{} is missing.", linker.display()));
         }
         println!("==> installing {lld} from Debian (the wasm linker of rustc-web's LLVM)");
-        if let Err(e) = apt_install(&[&lld]) {
+        if let Err(e) = apt_install_once(&[&lld]) {
             return missing(e);
         }
     }
@@ -346,12 +369,25 @@ pub fn size_toolchain(root: &Path, required: bool) -> Result<Option<SizeToolchai
         return missing(format!("{SIZE_STD_SOURCES} is missing."));
     }
     let shim = crate::target_dir(root).join("size-toolchain-bin");
-    let cargo = shim.join("cargo");
-    if !cargo.exists() {
-        std::fs::create_dir_all(&shim).map_err(|e| format!("{}: {e}", shim.display()))?;
-        link(Path::new(SIZE_CARGO), &cargo)?;
+    match cargo_shim(&shim) {
+        Ok(()) => Ok(Some(SizeToolchain { shim, linker })),
+        Err(e) => missing(e),
     }
-    Ok(Some(SizeToolchain { shim, linker }))
+}
+
+/// `<shim>/cargo` as a link to Debian's cargo, replacing whatever else is there (a dangling
+/// or stale link from an older layout).
+fn cargo_shim(shim: &Path) -> Result<(), String> {
+    let cargo = shim.join("cargo");
+    if std::fs::read_link(&cargo).is_ok_and(|to| to == Path::new(SIZE_CARGO)) {
+        return Ok(());
+    }
+    let failed = |e: std::io::Error| format!("{}: {e}", cargo.display());
+    std::fs::create_dir_all(shim).map_err(failed)?;
+    if std::fs::symlink_metadata(&cargo).is_ok() {
+        std::fs::remove_file(&cargo).map_err(failed)?;
+    }
+    link(Path::new(SIZE_CARGO), &cargo)
 }
 
 #[cfg(unix)]
