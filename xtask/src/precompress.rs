@@ -60,11 +60,19 @@ pub fn brotli(raw: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Gzip at the best level.
+/// Gzip as small as the format allows: zopfli's exhaustive search, a few seconds once per
+/// build, writes a standard gzip stream about 5% smaller than `gzip -9` for every browser
+/// that does not take brotli.
 pub fn gzip(raw: &[u8]) -> Result<Vec<u8>, String> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(raw).map_err(|e| e.to_string())?;
-    encoder.finish().map_err(|e| e.to_string())
+    let mut out = Vec::new();
+    zopfli::compress(
+        zopfli::Options::default(),
+        zopfli::Format::Gzip,
+        raw,
+        &mut out,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -78,6 +86,12 @@ mod tests {
         let br = brotli(&raw).unwrap();
         let gz = gzip(&raw).unwrap();
         assert!(br.len() < raw.len() && gz.len() < raw.len());
+        let mut best = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        best.write_all(&raw).unwrap();
+        assert!(
+            gz.len() <= best.finish().unwrap().len(),
+            "never worse than gzip -9"
+        );
         let mut back = Vec::new();
         ::brotli::Decompressor::new(&br[..], 4096)
             .read_to_end(&mut back)
