@@ -158,6 +158,18 @@ impl FailureCode {
     pub fn category(&self) -> FailureCategory {
         self.info().category
     }
+
+    /// Whether the review screen lists this code's reason: the neutral "needs a closer look
+    /// by a person" (review and AML codes) only repeats that screen's heading.
+    pub fn explains_review(&self) -> bool {
+        self.info().reason != Msg::ReasonManualReview
+    }
+
+    /// Whether the compliance team may ask for a statement or bill over this code: details
+    /// (address, date of birth, records) that did not match official records.
+    pub fn may_lead_to_documents(&self) -> bool {
+        self.info().reason == Msg::ReasonRecordsMatch
+    }
 }
 
 /// What a finished verification means for the customer.
@@ -521,5 +533,19 @@ mod tests {
         // No duplicates, whatever the input.
         let tips = tips_for(&codes(&["id_check_failure", "id_check_failure"]));
         assert_eq!(tips, [TipGroup::IdPhoto, TipGroup::AcceptedIds]);
+    }
+
+    #[test]
+    fn the_review_screen_lists_what_explains_and_may_mention_documents() {
+        // Some review codes still say something of their own (which details, where from).
+        assert!(FailureCode::KNOWN
+            .iter()
+            .any(|c| c.category() == ComplianceReview && c.explains_review()));
+        assert!(!FailureCode::WatchlistCheckFailure.explains_review());
+        assert!(!FailureCode::ReviewRequired.explains_review());
+        assert!(FailureCode::AddressCheckFailure.explains_review());
+        assert!(FailureCode::AddressCheckFailure.may_lead_to_documents());
+        assert!(!FailureCode::WatchlistCheckFailure.may_lead_to_documents());
+        assert!(!FailureCode::IdCheckFailure.may_lead_to_documents());
     }
 }
