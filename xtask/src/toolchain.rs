@@ -193,12 +193,7 @@ fn ensure_chromium(tools: &Tools) -> Result<(), String> {
         );
     }
     println!("==> installing chromium and chromium-driver from Debian (apt-get)");
-    run_checked(Command::new("apt-get").args(["update", "-qq"]))?;
-    run_checked(
-        Command::new("apt-get")
-            .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-    )
+    apt_install(&["chromium", "chromium-driver"])
 }
 
 fn is_root() -> bool {
