@@ -2,7 +2,8 @@
 //! `None`; nothing here ever blocks the customer.
 
 use js_sys::Reflect;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{await_value, call_method};
 use crate::core::device::{DeviceFacts, Permission};
@@ -61,13 +62,14 @@ pub async fn gather() -> DeviceFacts {
     facts
 }
 
+fn clipboard() -> Option<JsValue> {
+    let navigator: JsValue = web_sys::window()?.navigator().into();
+    get(&navigator, "clipboard")
+}
+
 /// Copies text to the clipboard; `false` where the browser refuses.
 pub async fn copy(text: &str) -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let navigator: JsValue = window.navigator().into();
-    let Some(clipboard) = get(&navigator, "clipboard") else {
+    let Some(clipboard) = clipboard() else {
         return false;
     };
     await_value(call_method(
@@ -77,4 +79,79 @@ pub async fn copy(text: &str) -> bool {
     ))
     .await
     .is_some()
+}
+
+/// A clipboard write started inside the customer's tap for a text that is still being made
+/// (a link the backend mints). Safari refuses a clipboard write that starts after a network
+/// round trip, as the tap no longer counts by then; a `ClipboardItem` whose text is promised
+/// keeps the tap's permission until the text arrives.
+pub struct PendingCopy {
+    /// Settles the promised text: `resolve` and `reject`.
+    settle: Option<(js_sys::Function, js_sys::Function)>,
+    /// The write itself, started in the tap.
+    written: Option<js_sys::Promise>,
+}
+
+impl PendingCopy {
+    /// Starts the write now. Call it synchronously from the tap's handler.
+    pub fn start() -> Self {
+        let mut settle = None;
+        let promised =
+            js_sys::Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+        let written = (|| {
+            let constructor = get(&js_sys::global(), "ClipboardItem")?;
+            let items = js_sys::Object::new();
+            Reflect::set(&items, &JsValue::from_str("text/plain"), &promised).ok()?;
+            let item = Reflect::construct(
+                constructor.unchecked_ref::<js_sys::Function>(),
+                &js_sys::Array::of1(&items),
+            )
+            .ok()?;
+            call_method(&clipboard()?, "write", &[js_sys::Array::of1(&item).into()])?
+                .dyn_into::<js_sys::Promise>()
+                .ok()
+        })();
+        Self { settle, written }
+    }
+
+    /// Finishes the write with the text, or abandons it (`None`). `true` when the text is on
+    /// the clipboard. Browsers without `ClipboardItem` (or refusing it) get `writeText`.
+    pub async fn finish(mut self, text: Option<&str>) -> bool {
+        let Some((resolve, reject)) = self.settle.take() else {
+            return false;
+        };
+        let blob = text.and_then(blob);
+        match &blob {
+            Some(blob) => resolve.call1(&JsValue::UNDEFINED, blob),
+            None => reject.call0(&JsValue::UNDEFINED),
+        }
+        .ok();
+        // Awaited in every case, so that an abandoned write's rejection is handled.
+        let written = match self.written.take() {
+            Some(written) => JsFuture::from(written).await.is_ok(),
+            None => false,
+        };
+        match text {
+            Some(_) if written && blob.is_some() => true,
+            Some(text) => copy(text).await,
+            None => false,
+        }
+    }
+}
+
+/// `new Blob([text], { type: "text/plain" })`.
+fn blob(text: &str) -> Option<JsValue> {
+    let constructor = get(&js_sys::global(), "Blob")?;
+    let options = js_sys::Object::new();
+    Reflect::set(
+        &options,
+        &JsValue::from_str("type"),
+        &JsValue::from_str("text/plain"),
+    )
+    .ok()?;
+    Reflect::construct(
+        constructor.unchecked_ref::<js_sys::Function>(),
+        &js_sys::Array::of2(&js_sys::Array::of1(&JsValue::from_str(text)), &options),
+    )
+    .ok()
 }

@@ -138,6 +138,8 @@ impl Shell {
         out.failed.set(false);
         out.copied.set(false);
         out.making.set(true);
+        // Inside the tap: the clipboard write starts now and receives the link when it exists.
+        let copying = crate::device::PendingCopy::start();
         leptos::task::spawn_local(async move {
             let made = api::exchange(&base, &call, &csrf)
                 .await
@@ -146,11 +148,12 @@ impl Shell {
             let origin = web_sys::window().and_then(|w| w.location().origin().ok());
             out.making.set(false);
             let (Some(made), Some(origin)) = (made, origin) else {
+                copying.finish(None).await;
                 return out.failed.set(true);
             };
             let url = format!("{origin}{}", made.path);
-            out.copied.set(crate::device::copy(&url).await);
-            out.url.set(url);
+            out.url.set(url.clone());
+            out.copied.set(copying.finish(Some(&url)).await);
         });
     }
 

@@ -117,6 +117,11 @@ test('inside another app, a one-time link opens the verification in the phone\'s
   const instagram = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 334.0.4.32.98';
   const inApp = await browser.newContext({ ...devices['iPhone 13'], defaultBrowserType: undefined, userAgent: instagram, baseURL, permissions: ['clipboard-read', 'clipboard-write'] } as any);
   const page = await inApp.newPage();
+  // Like Safari, refuse a clipboard write that starts once the link is back from the server:
+  // the copy has to begin inside the tap, with the link promised.
+  await page.addInitScript(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('not in a tap', 'NotAllowedError'));
+  });
   const cat = await catalog(page.request);
   await start(page, `scenario=passes&${FAST}`);
   await expectScreen(page, cat, 'PrepTitle');
