@@ -8,13 +8,25 @@
 // module (`./kyc-onboarding_bg.js`) to `a`, minifies the glue with terser and updates the
 // subresource-integrity hashes of both files in the staged index.html.
 //
-// Every rename is checked: a name that does not occur exactly once as a key of the glue, or an
-// import from a module we do not know, fails the build instead of shipping a broken page.
+// In a release build it first drops what the page can never call. wasm-bindgen exports every
+// `#[wasm_bindgen]` class of every dependency (wasm-streams' `IntoUnderlyingSource` and its
+// kin, pulled in by Leptos' server functions) and the wasm keeps their code alive. The page
+// imports only the glue's `init`, so those classes go from the glue, every wasm export the glue
+// no longer reads goes from the wasm, wasm-opt runs again to drop the code only they reached,
+// and the glue's import functions the wasm no longer imports go too. The exports the glue
+// reads get short names as well (`wasm.a`), like the imports.
+//
+// Every step is checked: a name that does not occur exactly once where it should in the glue,
+// an import from a module we do not know, a dropped class still referenced or an export read
+// with a computed name fails the build instead of shipping a broken page.
 //
 // Run by trunk with TRUNK_STAGING_DIR set; `node tools/compact-glue.mjs <dir>` works on any dist.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as acorn from 'acorn';
 import { minify } from 'terser';
 
 const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
@@ -25,6 +37,7 @@ function fail(message) {
   process.exit(1);
 }
 
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const files = fs.readdirSync(dir);
 const wasmName = files.find((f) => f.endsWith('_bg.wasm'));
 const jsName = wasmName && files.find((f) => f === wasmName.replace(/_bg\.wasm$/, '.js'));
@@ -90,51 +103,275 @@ function skipDescriptor(buf, pos) {
   return pos;
 }
 
-/** Rewrites the import section; returns the new wasm, the glue's module name and the renames. */
-function renameImports(wasm, glueModule) {
+/**
+ * Walks the entries of the import (2) or export (7) section: calls `entry(module, field,
+ * descriptor bytes)` for each (module is `null` for an export) and rebuilds the section from
+ * what it returns: `[module, field]` to keep the entry under those names, `null` to drop it.
+ */
+function rewriteSection(wasm, id, entry) {
   if (wasm.readUInt32LE(0) !== 0x6d736100) fail(`${wasmName} is not a wasm module`);
   const parts = [wasm.subarray(0, 8)];
-  const renames = new Map();
   let pos = 8;
   while (pos < wasm.length) {
-    const id = wasm[pos];
     const [size, start] = readU32(wasm, pos + 1);
     const end = start + size;
-    if (id !== 2) {
+    if (wasm[pos] !== id) {
       parts.push(wasm.subarray(pos, end));
       pos = end;
       continue;
     }
     let [count, p] = readU32(wasm, start);
-    const entries = [u32(count)];
+    const entries = [];
     for (let i = 0; i < count; i++) {
       let len;
-      [len, p] = readU32(wasm, p);
-      const module = wasm.toString('utf8', p, p + len);
-      p += len;
+      let module = null;
+      if (id === 2) {
+        [len, p] = readU32(wasm, p);
+        module = wasm.toString('utf8', p, p + len);
+        p += len;
+      }
       [len, p] = readU32(wasm, p);
       const field = wasm.toString('utf8', p, p + len);
       p += len;
       const descriptor = p;
-      p = skipDescriptor(wasm, p);
-      if (module !== glueModule) fail(`import ${module}.${field} is not from the glue`);
-      if (!renames.has(field)) renames.set(field, shortName(renames.size));
-      entries.push(encodeName('a'), encodeName(renames.get(field)), wasm.subarray(descriptor, p));
+      if (id === 2) p = skipDescriptor(wasm, p);
+      else [, p] = readU32(wasm, p + 1); // kind, index
+      const kept = entry(module, field);
+      if (!kept) continue;
+      const names = kept[0] === null ? [encodeName(kept[1])] : kept.map(encodeName);
+      entries.push(...names, wasm.subarray(descriptor, p));
     }
-    if (p !== end) fail('import section has trailing bytes');
-    const body = Buffer.concat(entries);
-    parts.push(Buffer.from([2]), u32(body.length), body);
+    if (p !== end) fail(`section ${id} has trailing bytes`);
+    const body = Buffer.concat([u32(entries.length / (id === 2 ? 3 : 2)), ...entries]);
+    parts.push(Buffer.from([id]), u32(body.length), body);
     pos = end;
   }
-  return [Buffer.concat(parts), renames];
+  return Buffer.concat(parts);
+}
+
+/** The field names of the import (2) or export (7) section. */
+function sectionNames(wasm, id) {
+  const names = [];
+  rewriteSection(wasm, id, (module, field) => (names.push(field), [module, field]));
+  return names;
+}
+
+/**
+ * Gives every import (2, all from `glueModule`, renamed to module `a`) or export (7) a short
+ * name; returns the new wasm and the renames.
+ */
+function renameSection(wasm, id, glueModule) {
+  const renames = new Map();
+  const renamed = rewriteSection(wasm, id, (module, field) => {
+    if (id === 2 && module !== glueModule) fail(`import ${module}.${field} is not from the glue`);
+    // `init()` resolves to the exports: `memory` keeps its name there for whoever measures it.
+    if (id === 7 && field === 'memory') return [null, field];
+    if (!renames.has(field)) renames.set(field, shortName(renames.size));
+    return [id === 2 ? 'a' : null, renames.get(field)];
+  });
+  return [renamed, renames];
+}
+
+/** Keeps only the exports in `read`; returns the new wasm and the names dropped. */
+function keepExports(wasm, read) {
+  const dropped = [];
+  const kept = rewriteSection(wasm, 7, (module, field) =>
+    read.has(field) ? [null, field] : (dropped.push(field), null),
+  );
+  const missing = [...read].filter((name) => !sectionNames(wasm, 7).includes(name));
+  if (missing.length) fail(`the glue reads exports the wasm lacks: ${missing.join(', ')}`);
+  return [kept, dropped];
+}
+
+/** Runs wasm-opt again, as trunk did (index.html's data-wasm-opt and its params). */
+function optimize(file) {
+  const html = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
+  const link = html.match(/<link\b[^>]*rel="rust"[^>]*>/)?.[0] ?? '';
+  const level = link.match(/data-wasm-opt="([^"]+)"/)?.[1];
+  const params = link.match(/data-wasm-opt-params="([^"]*)"/)?.[1].split(/\s+/).filter(Boolean) ?? [];
+  if (!level) fail('index.html has no data-wasm-opt level for the rust link');
+  const wasmOpt = path.join(root, 'node_modules', '.bin', 'wasm-opt');
+  execFileSync(wasmOpt, [`-O${level}`, ...params, file, '-o', file], { stdio: 'inherit' });
+}
+
+/**
+ * The page without what only its authors read: comments, indentation, the stylesheet's and
+ * the bootstrap script's whitespace (about 1 KB gzip of the first load). The server allows
+ * the inline script and stylesheet by the hash of what it serves, so the result stays allowed.
+ * The page has no `<pre>` or `<textarea>`, whose whitespace would matter (checked).
+ */
+async function compactPage(page) {
+  if (/<(pre|textarea)\b/i.test(page)) fail('index.html has a <pre> or <textarea>: leave its whitespace alone');
+  let out = page.replace(/<!--[\s\S]*?-->/g, '');
+  out = out.replace(/(<style\b[^>]*>)([\s\S]*?)(<\/style>)/g, (_, open, css, close) => open + compactCss(css) + close);
+  const scripts = [];
+  for (const [, open, code] of out.matchAll(/(<script\b[^>]*>)([\s\S]*?)<\/script>/g)) {
+    const type = open.match(/type="([^"]*)"/)?.[1];
+    if (!code.trim() || (type && type !== 'module')) continue;
+    const module = type === 'module';
+    const small = await minify(code, { module, compress: { passes: 2 }, mangle: true });
+    if (!small.code) fail('terser returned nothing for an inline script');
+    scripts.push([code, small.code]);
+  }
+  for (const [code, small] of scripts) out = out.replace(code, () => small);
+  return out.replace(/\n\s+/g, '\n');
+}
+
+/** A stylesheet without comments and without whitespace next to `{ } ; ,`, strings kept. */
+function compactCss(css) {
+  const parts = css.replace(/\/\*[\s\S]*?\*\//g, '').split(/("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/);
+  return parts
+    .map((part, i) => {
+      if (i % 2) return part; // a string
+      return part
+        .replace(/\s+/g, ' ')
+        .replace(/ ?([{};,]) ?/g, '$1')
+        .replace(/;}/g, '}');
+    })
+    .join('')
+    .trim();
+}
+
+/** Every node of an acorn tree, depth first. */
+function* nodes(node) {
+  if (!node || typeof node.type !== 'string') return;
+  yield node;
+  for (const value of Object.values(node)) {
+    if (Array.isArray(value)) for (const child of value) yield* nodes(child);
+    else if (value && typeof value === 'object') yield* nodes(value);
+  }
+}
+
+const parse = (code) => acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+
+/** Removes the source ranges `[start, end]` from `code`. */
+function cut(code, ranges) {
+  let out = code;
+  for (const [start, end] of [...ranges].sort((a, b) => b[0] - a[0])) {
+    out = out.slice(0, start) + out.slice(end);
+  }
+  return out;
+}
+
+const identifiers = (node) => [...nodes(node)].filter((n) => n.type === 'Identifier').map((n) => n.name);
+
+/**
+ * Drops the glue's exported classes (the page imports only `init`), the statements that use
+ * them and the finalization registries only they used.
+ */
+function dropExportedClasses(code) {
+  const program = parse(code);
+  const classes = new Set();
+  const ranges = [];
+  for (const statement of program.body) {
+    if (statement.type === 'ExportNamedDeclaration' && statement.declaration?.type === 'ClassDeclaration') {
+      classes.add(statement.declaration.id.name);
+      ranges.push([statement.start, statement.end]);
+    }
+  }
+  if (!classes.size) return code;
+  // `if (Symbol.dispose) X.prototype[Symbol.dispose] = ...`, and so on.
+  for (const statement of program.body) {
+    const declares = statement.type.endsWith('Declaration');
+    if (!declares && identifiers(statement).some((name) => classes.has(name))) {
+      ranges.push([statement.start, statement.end]);
+    }
+  }
+  let out = cut(code, ranges);
+  // `const XFinalization = ... new FinalizationRegistry(...)`, now read by nobody.
+  const rest = parse(out);
+  const uses = new Map();
+  for (const name of identifiers(rest)) uses.set(name, (uses.get(name) ?? 0) + 1);
+  const unused = rest.body.filter(
+    (statement) =>
+      statement.type === 'VariableDeclaration' &&
+      statement.declarations.length === 1 &&
+      statement.declarations[0].id.type === 'Identifier' &&
+      uses.get(statement.declarations[0].id.name) === 1 &&
+      /FinalizationRegistry/.test(out.slice(statement.start, statement.end)),
+  );
+  out = cut(out, unused.map((statement) => [statement.start, statement.end]));
+  const left = identifiers(parse(out)).filter((name) => classes.has(name));
+  if (left.length) fail(`dropped classes are still used: ${[...new Set(left)].join(', ')}`);
+  return out;
+}
+
+/** Accesses to the wasm's exports: `wasm.name` (computed access fails the build). */
+function exportAccesses(code) {
+  const accesses = [];
+  for (const node of nodes(parse(code))) {
+    if (node.type !== 'MemberExpression' || node.object.type !== 'Identifier' || node.object.name !== 'wasm') continue;
+    if (node.computed) fail('the glue reads a wasm export by a computed name');
+    accesses.push(node.property);
+  }
+  if (!accesses.length) fail('the glue reads no wasm export: not wasm-bindgen glue?');
+  return accesses;
+}
+
+/** The wasm exports the glue reads. */
+const exportsRead = (code) => new Set(exportAccesses(code).map((property) => property.name));
+
+/** Renames `wasm.long_name` to `wasm.a` as the export section was. */
+function renameExportsRead(code, renames) {
+  let out = code;
+  for (const property of exportAccesses(code).sort((a, b) => b.start - a.start)) {
+    if (property.name === 'memory') continue;
+    const to = renames.get(property.name);
+    if (!to) fail(`the glue reads export ${property.name}, which the wasm lacks`);
+    out = out.slice(0, property.start) + to + out.slice(property.end);
+  }
+  return out;
+}
+
+/** Drops the import object's functions for imports the wasm no longer has. */
+function dropImportFunctions(code, gone) {
+  if (!gone.length) return code;
+  const wanted = new Set(gone);
+  const ranges = [];
+  const found = new Map();
+  for (const node of nodes(parse(code))) {
+    if (node.type !== 'ObjectExpression') continue;
+    node.properties.forEach((property, i) => {
+      const key = property.key?.type === 'Identifier' ? property.key.name : property.key?.value;
+      if (property.type !== 'Property' || !wanted.has(key)) return;
+      found.set(key, (found.get(key) ?? 0) + 1);
+      const next = node.properties[i + 1];
+      ranges.push([property.start, next ? next.start : property.end]);
+    });
+  }
+  for (const name of gone) {
+    if (found.get(name) !== 1) fail(`import ${name} is a key of the glue ${found.get(name) ?? 0} times, not once`);
+  }
+  return cut(code, ranges);
 }
 
 let js = fs.readFileSync(jsPath, 'utf8');
 // The import object's module key: `"./kyc-onboarding_bg.js": import0`.
 const glueModule = js.match(/"(\.\/[^"]+_bg\.js)"\s*:/)?.[1];
 if (!glueModule) fail(`${jsName} does not look like wasm-bindgen's web glue`);
-const [wasm, renames] = renameImports(fs.readFileSync(wasmPath), glueModule);
+let wasm = fs.readFileSync(wasmPath);
 
+// Trunk runs hooks with TRUNK_PROFILE; run by hand on a dist, the dist is a release one.
+if ((process.env.TRUNK_PROFILE ?? 'release') === 'release') {
+  const importsBefore = new Set(sectionNames(wasm, 2));
+  js = dropExportedClasses(js);
+  const read = exportsRead(js);
+  const [stripped, dropped] = keepExports(wasm, read);
+  if (dropped.length) {
+    fs.writeFileSync(wasmPath, stripped);
+    optimize(wasmPath);
+    wasm = fs.readFileSync(wasmPath);
+    const importsAfter = new Set(sectionNames(wasm, 2));
+    js = dropImportFunctions(js, [...importsBefore].filter((name) => !importsAfter.has(name)));
+  }
+  const [renamedExports, exportRenames] = renameSection(wasm, 7);
+  wasm = renamedExports;
+  js = renameExportsRead(js, exportRenames);
+  console.log(`compact-glue: ${dropped.length} unused exports dropped, ${exportRenames.size} renamed`);
+}
+
+const [renamedImports, renames] = renameSection(wasm, 2, glueModule);
+wasm = renamedImports;
 for (const [from, to] of renames) {
   // As a key of the import object: `    __wbg_x_0123456789abcdef: function(`.
   const key = new RegExp(`(^|[\\s{,])${from.replace(/\$/g, '\\$')}(?=\\s*:)`, 'gm');
@@ -152,6 +389,7 @@ fs.writeFileSync(wasmPath, wasm);
 // The staged index.html pins both files by hash.
 const indexPath = path.join(dir, 'index.html');
 let html = fs.readFileSync(indexPath, 'utf8');
+if ((process.env.TRUNK_PROFILE ?? 'release') === 'release') html = await compactPage(html);
 for (const name of [jsName, wasmName]) {
   const digest = crypto.createHash('sha384').update(fs.readFileSync(path.join(dir, name))).digest('base64');
   html = html.replace(/<link\b[^>]*>/g, (tag) =>
