@@ -20,7 +20,9 @@
 // an import from a module we do not know, a dropped class still referenced or an export read
 // with a computed name fails the build instead of shipping a broken page.
 //
-// Run by trunk with TRUNK_STAGING_DIR set; `node tools/compact-glue.mjs <dir>` works on any dist.
+// Run by trunk with TRUNK_STAGING_DIR set, or `node tools/compact-glue.mjs <dir>` on a dist trunk
+// has just built (not one this hook has already compacted). Its steps are exported for
+// tests/e2e/build-hook.spec.ts.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,21 +31,14 @@ import { fileURLToPath } from 'node:url';
 import * as acorn from 'acorn';
 import { minify } from 'terser';
 
-const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
-if (!dir) fail('give the dist directory, or run as a trunk hook (TRUNK_STAGING_DIR)');
+/** A check that did not hold: the build stops with this message. */
+export class GlueError extends Error {}
 
 function fail(message) {
-  console.error(`compact-glue: ${message}`);
-  process.exit(1);
+  throw new GlueError(message);
 }
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const files = fs.readdirSync(dir);
-const wasmName = files.find((f) => f.endsWith('_bg.wasm'));
-const jsName = wasmName && files.find((f) => f === wasmName.replace(/_bg\.wasm$/, '.js'));
-if (!wasmName || !jsName) fail(`no wasm-bindgen output (*_bg.wasm and its .js) in ${dir}`);
-const wasmPath = path.join(dir, wasmName);
-const jsPath = path.join(dir, jsName);
 
 /** Unsigned LEB128 at `pos`: [value, position after it]. */
 function readU32(buf, pos) {
@@ -104,12 +99,13 @@ function skipDescriptor(buf, pos) {
 }
 
 /**
- * Walks the entries of the import (2) or export (7) section: calls `entry(module, field,
- * descriptor bytes)` for each (module is `null` for an export) and rebuilds the section from
- * what it returns: `[module, field]` to keep the entry under those names, `null` to drop it.
+ * Walks the entries of the import (2) or export (7) section: calls `entry(module, field)` for
+ * each (module is `null` for an export) and rebuilds the section from what it returns:
+ * `[module, field]` to keep the entry under those names (what it imports or exports stays),
+ * `null` to drop it.
  */
-function rewriteSection(wasm, id, entry) {
-  if (wasm.readUInt32LE(0) !== 0x6d736100) fail(`${wasmName} is not a wasm module`);
+export function rewriteSection(wasm, id, entry) {
+  if (wasm.readUInt32LE(0) !== 0x6d736100) fail('not a wasm module');
   const parts = [wasm.subarray(0, 8)];
   let pos = 8;
   while (pos < wasm.length) {
@@ -150,7 +146,7 @@ function rewriteSection(wasm, id, entry) {
 }
 
 /** The field names of the import (2) or export (7) section. */
-function sectionNames(wasm, id) {
+export function sectionNames(wasm, id) {
   const names = [];
   rewriteSection(wasm, id, (module, field) => (names.push(field), [module, field]));
   return names;
@@ -160,7 +156,7 @@ function sectionNames(wasm, id) {
  * Gives every import (2, all from `glueModule`, renamed to module `a`) or export (7) a short
  * name; returns the new wasm and the renames.
  */
-function renameSection(wasm, id, glueModule) {
+export function renameSection(wasm, id, glueModule) {
   const renames = new Map();
   const renamed = rewriteSection(wasm, id, (module, field) => {
     if (id === 2 && module !== glueModule) fail(`import ${module}.${field} is not from the glue`);
@@ -173,7 +169,7 @@ function renameSection(wasm, id, glueModule) {
 }
 
 /** Keeps only the exports in `read`; returns the new wasm and the names dropped. */
-function keepExports(wasm, read) {
+export function keepExports(wasm, read) {
   const dropped = [];
   const kept = rewriteSection(wasm, 7, (module, field) =>
     read.has(field) ? [null, field] : (dropped.push(field), null),
@@ -200,7 +196,7 @@ function optimize(file) {
  * the inline script and stylesheet by the hash of what it serves, so the result stays allowed.
  * The page has no `<pre>` or `<textarea>`, whose whitespace would matter (checked).
  */
-async function compactPage(page) {
+export async function compactPage(page) {
   if (/<(pre|textarea)\b/i.test(page)) fail('index.html has a <pre> or <textarea>: leave its whitespace alone');
   let out = page.replace(/<!--[\s\S]*?-->/g, '');
   out = out.replace(/(<style\b[^>]*>)([\s\S]*?)(<\/style>)/g, (_, open, css, close) => open + compactCss(css) + close);
@@ -217,8 +213,8 @@ async function compactPage(page) {
   return out.replace(/\n\s+/g, '\n');
 }
 
-/** A stylesheet without comments and without whitespace next to `{ } ; ,`, strings kept. */
-function compactCss(css) {
+/** A stylesheet without comments, without whitespace next to `{ } ; ,` or after `:`, strings kept. */
+export function compactCss(css) {
   const parts = css.replace(/\/\*[\s\S]*?\*\//g, '').split(/("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/);
   return parts
     .map((part, i) => {
@@ -226,6 +222,7 @@ function compactCss(css) {
       return part
         .replace(/\s+/g, ' ')
         .replace(/ ?([{};,]) ?/g, '$1')
+        .replace(/: /g, ':') // `.a :hover` keeps its space; none is needed after a colon
         .replace(/;}/g, '}');
     })
     .join('')
@@ -259,7 +256,7 @@ const identifiers = (node) => [...nodes(node)].filter((n) => n.type === 'Identif
  * Drops the glue's exported classes (the page imports only `init`), the statements that use
  * them and the finalization registries only they used.
  */
-function dropExportedClasses(code) {
+export function dropExportedClasses(code) {
   const program = parse(code);
   const classes = new Set();
   const ranges = [];
@@ -270,10 +267,12 @@ function dropExportedClasses(code) {
     }
   }
   if (!classes.size) return code;
-  // `if (Symbol.dispose) X.prototype[Symbol.dispose] = ...`, and so on.
+  // `if (Symbol.dispose) X.prototype[Symbol.dispose] = X.prototype.free;`: any other use of a
+  // dropped class stays, and fails the check below.
   for (const statement of program.body) {
-    const declares = statement.type.endsWith('Declaration');
-    if (!declares && identifiers(statement).some((name) => classes.has(name))) {
+    const disposer =
+      statement.type === 'IfStatement' && code.slice(statement.test.start, statement.test.end) === 'Symbol.dispose';
+    if (disposer && identifiers(statement.consequent).some((name) => classes.has(name))) {
       ranges.push([statement.start, statement.end]);
     }
   }
@@ -309,10 +308,10 @@ function exportAccesses(code) {
 }
 
 /** The wasm exports the glue reads. */
-const exportsRead = (code) => new Set(exportAccesses(code).map((property) => property.name));
+export const exportsRead = (code) => new Set(exportAccesses(code).map((property) => property.name));
 
 /** Renames `wasm.long_name` to `wasm.a` as the export section was. */
-function renameExportsRead(code, renames) {
+export function renameExportsRead(code, renames) {
   let out = code;
   for (const property of exportAccesses(code).sort((a, b) => b.start - a.start)) {
     if (property.name === 'memory') continue;
@@ -324,7 +323,7 @@ function renameExportsRead(code, renames) {
 }
 
 /** Drops the import object's functions for imports the wasm no longer has. */
-function dropImportFunctions(code, gone) {
+export function dropImportFunctions(code, gone) {
   if (!gone.length) return code;
   const wanted = new Set(gone);
   const ranges = [];
@@ -345,56 +344,77 @@ function dropImportFunctions(code, gone) {
   return cut(code, ranges);
 }
 
-let js = fs.readFileSync(jsPath, 'utf8');
-// The import object's module key: `"./kyc-onboarding_bg.js": import0`.
-const glueModule = js.match(/"(\.\/[^"]+_bg\.js)"\s*:/)?.[1];
-if (!glueModule) fail(`${jsName} does not look like wasm-bindgen's web glue`);
-let wasm = fs.readFileSync(wasmPath);
+/** Compacts the wasm-bindgen output and the page in `dir` (a trunk staging dir or a dist). */
+export async function compact(dir, release) {
+  const files = fs.readdirSync(dir);
+  const wasmName = files.find((f) => f.endsWith('_bg.wasm'));
+  const jsName = wasmName && files.find((f) => f === wasmName.replace(/_bg\.wasm$/, '.js'));
+  if (!wasmName || !jsName) fail(`no wasm-bindgen output (*_bg.wasm and its .js) in ${dir}`);
+  const wasmPath = path.join(dir, wasmName);
+  const jsPath = path.join(dir, jsName);
 
-// Trunk runs hooks with TRUNK_PROFILE; run by hand on a dist, the dist is a release one.
-if ((process.env.TRUNK_PROFILE ?? 'release') === 'release') {
-  const importsBefore = new Set(sectionNames(wasm, 2));
-  js = dropExportedClasses(js);
-  const read = exportsRead(js);
-  const [stripped, dropped] = keepExports(wasm, read);
-  if (dropped.length) {
-    fs.writeFileSync(wasmPath, stripped);
-    optimize(wasmPath);
-    wasm = fs.readFileSync(wasmPath);
-    const importsAfter = new Set(sectionNames(wasm, 2));
-    js = dropImportFunctions(js, [...importsBefore].filter((name) => !importsAfter.has(name)));
+  let js = fs.readFileSync(jsPath, 'utf8');
+  // The import object's module key: `"./kyc-onboarding_bg.js": import0`.
+  const glueModule = js.match(/"(\.\/[^"]+_bg\.js)"\s*:/)?.[1];
+  if (!glueModule) fail(`${jsName} does not look like wasm-bindgen's web glue`);
+  let wasm = fs.readFileSync(wasmPath);
+
+  if (release) {
+    const importsBefore = new Set(sectionNames(wasm, 2));
+    js = dropExportedClasses(js);
+    const read = exportsRead(js);
+    const [stripped, dropped] = keepExports(wasm, read);
+    if (dropped.length) {
+      fs.writeFileSync(wasmPath, stripped);
+      optimize(wasmPath);
+      wasm = fs.readFileSync(wasmPath);
+      const importsAfter = new Set(sectionNames(wasm, 2));
+      js = dropImportFunctions(js, [...importsBefore].filter((name) => !importsAfter.has(name)));
+    }
+    const [renamedExports, exportRenames] = renameSection(wasm, 7);
+    wasm = renamedExports;
+    js = renameExportsRead(js, exportRenames);
+    console.log(`compact-glue: ${dropped.length} unused exports dropped, ${exportRenames.size} renamed`);
   }
-  const [renamedExports, exportRenames] = renameSection(wasm, 7);
-  wasm = renamedExports;
-  js = renameExportsRead(js, exportRenames);
-  console.log(`compact-glue: ${dropped.length} unused exports dropped, ${exportRenames.size} renamed`);
+
+  const [renamedImports, renames] = renameSection(wasm, 2, glueModule);
+  wasm = renamedImports;
+  for (const [from, to] of renames) {
+    // As a key of the import object: `    __wbg_x_0123456789abcdef: function(`.
+    const key = new RegExp(`(^|[\\s{,])${from.replace(/\$/g, '\\$')}(?=\\s*:)`, 'gm');
+    const found = js.match(key)?.length ?? 0;
+    if (found !== 1) fail(`import ${from} is a key of the glue ${found} times, not once`);
+    js = js.replace(key, `$1${to}`);
+  }
+  js = js.replace(JSON.stringify(glueModule), 'a');
+
+  const minified = await minify(js, { module: true, compress: { passes: 2 }, mangle: true });
+  if (!minified.code) fail('terser returned nothing');
+  fs.writeFileSync(jsPath, minified.code);
+  fs.writeFileSync(wasmPath, wasm);
+
+  // The staged index.html pins both files by hash.
+  const indexPath = path.join(dir, 'index.html');
+  let html = fs.readFileSync(indexPath, 'utf8');
+  if (release) html = await compactPage(html);
+  for (const name of [jsName, wasmName]) {
+    const digest = crypto.createHash('sha384').update(fs.readFileSync(path.join(dir, name))).digest('base64');
+    html = html.replace(/<link\b[^>]*>/g, (tag) =>
+      tag.includes(`/${name}"`) ? tag.replace(/integrity="sha384-[^"]*"/, `integrity="sha384-${digest}"`) : tag,
+    );
+  }
+  fs.writeFileSync(indexPath, html);
+  console.log(`compact-glue: ${renames.size} imports renamed, glue ${minified.code.length} bytes`);
 }
 
-const [renamedImports, renames] = renameSection(wasm, 2, glueModule);
-wasm = renamedImports;
-for (const [from, to] of renames) {
-  // As a key of the import object: `    __wbg_x_0123456789abcdef: function(`.
-  const key = new RegExp(`(^|[\\s{,])${from.replace(/\$/g, '\\$')}(?=\\s*:)`, 'gm');
-  const found = js.match(key)?.length ?? 0;
-  if (found !== 1) fail(`import ${from} is a key of the glue ${found} times, not once`);
-  js = js.replace(key, `$1${to}`);
+// Run by trunk (TRUNK_STAGING_DIR, TRUNK_PROFILE) or by hand on a release dist.
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
+  try {
+    if (!dir) fail('give the dist directory, or run as a trunk hook (TRUNK_STAGING_DIR)');
+    await compact(dir, (process.env.TRUNK_PROFILE ?? 'release') === 'release');
+  } catch (error) {
+    console.error(`compact-glue: ${error instanceof GlueError ? error.message : error.stack}`);
+    process.exit(1);
+  }
 }
-js = js.replace(JSON.stringify(glueModule), 'a');
-
-const minified = await minify(js, { module: true, compress: { passes: 2 }, mangle: true });
-if (!minified.code) fail('terser returned nothing');
-fs.writeFileSync(jsPath, minified.code);
-fs.writeFileSync(wasmPath, wasm);
-
-// The staged index.html pins both files by hash.
-const indexPath = path.join(dir, 'index.html');
-let html = fs.readFileSync(indexPath, 'utf8');
-if ((process.env.TRUNK_PROFILE ?? 'release') === 'release') html = await compactPage(html);
-for (const name of [jsName, wasmName]) {
-  const digest = crypto.createHash('sha384').update(fs.readFileSync(path.join(dir, name))).digest('base64');
-  html = html.replace(/<link\b[^>]*>/g, (tag) =>
-    tag.includes(`/${name}"`) ? tag.replace(/integrity="sha384-[^"]*"/, `integrity="sha384-${digest}"`) : tag,
-  );
-}
-fs.writeFileSync(indexPath, html);
-console.log(`compact-glue: ${renames.size} imports renamed, glue ${minified.code.length} bytes`);

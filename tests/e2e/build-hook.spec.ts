@@ -1,0 +1,152 @@
+// The build's post-build hook (tools/compact-glue.mjs), step by step, on small inputs made
+// here. The rest of this suite runs against its real output; these tests pin the cases that
+// output may not contain today: strings in the stylesheet, a dropped class still in use, an
+// export read by a computed name.
+import { test, expect } from '@playwright/test';
+
+// Both are ES modules with top-level await: imported at run time, not required.
+let binaryen: any;
+let hook: any;
+test.beforeAll(async () => {
+  binaryen = (await import('binaryen')).default;
+  hook = await import('../../tools/compact-glue.mjs');
+});
+
+test.skip(({ isMobile }) => !isMobile, 'no browser involved: one project is enough');
+
+/** A wasm-bindgen-like glue: one exported class of a dependency, one finalizer in use. */
+const GLUE = `
+export class IntoUnderlyingSink {
+    free() {
+        IntoUnderlyingSinkFinalization.unregister(this);
+        wasm.__wbg_intounderlyingsink_free(this.__wbg_ptr, 0);
+    }
+}
+if (Symbol.dispose) IntoUnderlyingSink.prototype[Symbol.dispose] = IntoUnderlyingSink.prototype.free;
+function __wbg_get_imports() {
+    const import0 = {
+        __proto__: null,
+        __wbg_long_import_0123: function(arg0) { return arg0; },
+        __wbg_only_for_dropped: function() { return 1; },
+    };
+    return { "./x_bg.js": import0 };
+}
+const IntoUnderlyingSinkFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_intounderlyingsink_free(ptr, 1));
+const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(state => wasm.__wbindgen_destroy_closure(state.a, state.b));
+let wasm;
+function __wbg_init(instance) {
+    wasm = instance.exports;
+    CLOSURE_DTORS.register({}, {});
+    wasm.kept_export();
+    return wasm.memory;
+}
+export { __wbg_init as default };
+`;
+
+/** A wasm with two imports from the glue and the exports the glue above would see. */
+function smallWasm(): Buffer {
+  const m = new binaryen.Module();
+  m.addFunctionImport('imported', './x_bg.js', '__wbg_long_import_0123', binaryen.none, binaryen.none);
+  m.addFunctionImport('imported2', './x_bg.js', '__wbg_only_for_dropped', binaryen.none, binaryen.none);
+  m.addFunction('kept', binaryen.none, binaryen.none, [], m.call('imported', [], binaryen.none));
+  m.addFunction('dropped', binaryen.none, binaryen.none, [], m.call('imported2', [], binaryen.none));
+  m.addFunctionExport('kept', 'kept_export');
+  m.addFunctionExport('kept', '__wbindgen_destroy_closure');
+  m.addFunctionExport('dropped', '__wbg_intounderlyingsink_free');
+  m.setMemory(1, 1, 'memory');
+  const binary = Buffer.from(m.emitBinary());
+  m.dispose();
+  return binary;
+}
+
+const exportNames = (wasm: Buffer) => WebAssembly.Module.exports(new WebAssembly.Module(wasm)).map((e) => e.name);
+const importNames = (wasm: Buffer) =>
+  WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map((i) => `${i.module}.${i.name}`);
+
+test('the stylesheet loses comments and spaces, never a string', () => {
+  const css = `/* the customer's "note", with quotes */
+.a ,  .b :hover {
+  content: "one ; two , three { }";
+  width: calc(100% - 2rem);
+  font-family: 'Segoe UI', sans-serif ;
+}
+@media (min-width: 40rem) { .a { margin: 0 auto; } }`;
+  expect(hook.compactCss(css)).toBe(
+    `.a,.b :hover{content:"one ; two , three { }";width:calc(100% - 2rem);font-family:'Segoe UI',sans-serif}` +
+      `@media (min-width:40rem){.a{margin:0 auto}}`,
+  );
+});
+
+test('the page loses comments and indentation; its module script is minified, JSON left alone', async () => {
+  const page = `<!DOCTYPE html>
+<html>
+  <head>
+    <!-- a note for the page's authors -->
+    <style>
+      body { margin: 0; }
+    </style>
+    <script type="application/json">{ "kept":  true }</script>
+    <script type="module">
+      const greeting = document.title;
+      console.log(greeting);
+    </script>
+  </head>
+  <body><p>Two  words</p></body>
+</html>`;
+  const out = await hook.compactPage(page);
+  expect(out).not.toContain('a note for');
+  expect(out).toContain('<style>body{margin:0}</style>');
+  expect(out).toContain('<script type="application/json">{ "kept":  true }</script>');
+  expect(out).toMatch(/<script type="module">const \w=document\.title;console\.log\(\w\);<\/script>/);
+  expect(out).toContain('<p>Two  words</p>');
+  expect(out).not.toMatch(/\n /);
+  await expect(hook.compactPage('<body><pre>  a\n  b</pre></body>')).rejects.toThrow(hook.GlueError);
+});
+
+test('unused classes and their exports go, the code they reached with them', () => {
+  const js = hook.dropExportedClasses(GLUE);
+  expect(js).not.toContain('IntoUnderlyingSink');
+  expect(js).toContain('CLOSURE_DTORS');
+  const read = hook.exportsRead(js);
+  expect([...read].sort()).toEqual(['__wbindgen_destroy_closure', 'kept_export', 'memory']);
+
+  const wasm = smallWasm();
+  const [kept, dropped] = hook.keepExports(wasm, read);
+  expect(dropped).toEqual(['__wbg_intounderlyingsink_free']);
+  expect(exportNames(kept).sort()).toEqual(['__wbindgen_destroy_closure', 'kept_export', 'memory']);
+
+  // wasm-opt then drops `dropped` and its import; the glue's function for that import goes.
+  const trimmed = hook.dropImportFunctions(js, ['__wbg_only_for_dropped']);
+  expect(trimmed).not.toContain('__wbg_only_for_dropped');
+  expect(trimmed).toContain('__wbg_long_import_0123');
+  expect(() => hook.dropImportFunctions(js, ['__wbg_not_there'])).toThrow(hook.GlueError);
+});
+
+test('exports and imports get short names in the wasm and the glue alike; memory keeps its name', () => {
+  const wasm = smallWasm();
+  const [renamed, renames] = hook.renameSection(wasm, 7);
+  expect(exportNames(renamed).sort()).toEqual(['a', 'b', 'c', 'memory']);
+  const js = hook.renameExportsRead(hook.dropExportedClasses(GLUE), renames);
+  expect(js).toContain(`wasm.${renames.get('kept_export')}()`);
+  expect(js).toContain('wasm.memory');
+  expect(js).not.toContain('kept_export');
+
+  const [imports, importRenames] = hook.renameSection(wasm, 2, './x_bg.js');
+  expect(importNames(imports)).toEqual(['a.a', 'a.b']);
+  expect(importRenames.get('__wbg_long_import_0123')).toBe('a');
+  expect(hook.sectionNames(imports, 7)).toEqual(hook.sectionNames(wasm, 7));
+  expect(() => hook.renameSection(wasm, 2, './other_bg.js')).toThrow(hook.GlueError);
+});
+
+test('a glue it cannot follow stops the build', () => {
+  // A dropped class still used elsewhere.
+  expect(() => hook.dropExportedClasses(`${GLUE}\nnew IntoUnderlyingSink();`)).toThrow(hook.GlueError);
+  // An export read by a computed name: which exports stay cannot be known.
+  expect(() => hook.exportsRead('let wasm; wasm["kept_" + "export"]();')).toThrow(hook.GlueError);
+  // An export the wasm does not have.
+  expect(() => hook.keepExports(smallWasm(), new Set(['kept_export', 'missing']))).toThrow(hook.GlueError);
+});
