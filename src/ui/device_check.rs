@@ -104,14 +104,15 @@ fn LinkForOwnBrowser() -> impl IntoView {
             Msg::DeviceCopyLink
         })
     };
+    // The link in its own element, selected whole by one tap when it has to be copied by hand.
     let status = move || {
         let url = link.url.get();
         if link.failed.get() {
-            t(Msg::DeviceLinkFailed).to_owned()
+            Some(view! { {t(Msg::DeviceLinkFailed)} }.into_any())
         } else if url.is_empty() {
-            url
+            None
         } else {
-            format!("{} {url}", t(Msg::DeviceLinkLabel))
+            Some(view! { {t(Msg::DeviceLinkLabel)} " " <code>{url}</code> }.into_any())
         }
     };
     view! {

@@ -132,6 +132,9 @@ test('inside another app, a one-time link opens the verification in the phone\'s
   const link = (await notice.getByRole('status').textContent())!.split(' ').pop()!;
   expect(link).toMatch(new RegExp(`^${baseURL}/handoff/[A-Za-z0-9_-]{27}$`));
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  // To copy it by hand, one tap on the link selects all of it.
+  await notice.locator('code').click();
+  expect(await page.evaluate(() => getSelection()!.toString())).toBe(link);
   await notice.scrollIntoViewIfNeeded();
   await shot(page, info, 'in-app-link');
 
