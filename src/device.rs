@@ -116,23 +116,23 @@ impl PendingCopy {
 
     /// Finishes the write with the text, or abandons it (`None`). `true` when the text is on
     /// the clipboard. Browsers without `ClipboardItem` (or refusing it) get `writeText`.
-    pub async fn finish(mut self, text: Option<&str>) -> bool {
-        let Some((resolve, reject)) = self.settle.take() else {
-            return false;
-        };
+    pub async fn finish(self, text: Option<&str>) -> bool {
+        let Self { settle, written } = self;
         let blob = text.and_then(blob);
-        match &blob {
-            Some(blob) => resolve.call1(&JsValue::UNDEFINED, blob),
-            None => reject.call0(&JsValue::UNDEFINED),
+        if let Some((resolve, reject)) = settle {
+            match &blob {
+                Some(blob) => resolve.call1(&JsValue::UNDEFINED, blob),
+                None => reject.call0(&JsValue::UNDEFINED),
+            }
+            .ok();
         }
-        .ok();
         // Awaited in every case, so that an abandoned write's rejection is handled.
-        let written = match self.written.take() {
+        let written = match written {
             Some(written) => JsFuture::from(written).await.is_ok(),
             None => false,
         };
         match text {
-            Some(_) if written && blob.is_some() => true,
+            Some(_) if written => true,
             Some(text) => copy(text).await,
             None => false,
         }
