@@ -174,7 +174,8 @@ export function keepExports(wasm, read) {
   const kept = rewriteSection(wasm, 7, (module, field) =>
     read.has(field) ? [null, field] : (dropped.push(field), null),
   );
-  const missing = [...read].filter((name) => !sectionNames(wasm, 7).includes(name));
+  const exported = new Set(sectionNames(wasm, 7));
+  const missing = [...read].filter((name) => !exported.has(name));
   if (missing.length) fail(`the glue reads exports the wasm lacks: ${missing.join(', ')}`);
   return [kept, dropped];
 }
