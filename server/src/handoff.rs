@@ -71,10 +71,20 @@ impl CodeState {
 
 struct Code {
     customer_guid: String,
+    /// When the session that made the code ends: the code, and the phone's session, never
+    /// outlive it.
+    session_ends_ms: Millis,
     /// The verification in flight when the code was made, if any.
     verification_guid: Option<String>,
     created_ms: Millis,
     used: bool,
+}
+
+/// A redeemed code: the customer, and when the session that made the code ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redeemed {
+    pub customer_guid: String,
+    pub session_ends_ms: Millis,
 }
 
 /// Every live code, and recent failed redemption attempts per client.
@@ -98,12 +108,14 @@ impl Handoffs {
         self.codes.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A new code for the customer; their previous one stops working.
+    /// A new code for the customer, made by a session that ends at `session_ends_ms`; their
+    /// previous one stops working.
     pub fn mint(
         &self,
         customer_guid: &str,
         verification_guid: Option<String>,
         now: Millis,
+        session_ends_ms: Millis,
     ) -> String {
         let code = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(secret::random_bytes::<CODE_BYTES>());
@@ -117,6 +129,7 @@ impl Handoffs {
             code.clone(),
             Code {
                 customer_guid: customer_guid.to_owned(),
+                session_ends_ms,
                 verification_guid,
                 created_ms: now,
                 used: false,
@@ -130,8 +143,9 @@ impl Handoffs {
         self.attempt(code, client, now, false).map(|_| ())
     }
 
-    /// Redeems a code once: the customer it belongs to, or why not.
-    pub fn redeem(&self, code: &str, client: IpAddr, now: Millis) -> Result<String, Refused> {
+    /// Redeems a code once: whose it is and until when the phone may act for them, or why
+    /// not.
+    pub fn redeem(&self, code: &str, client: IpAddr, now: Millis) -> Result<Redeemed, Refused> {
         self.attempt(code, client, now, true)
     }
 
@@ -141,15 +155,18 @@ impl Handoffs {
         client: IpAddr,
         now: Millis,
         use_up: bool,
-    ) -> Result<String, Refused> {
+    ) -> Result<Redeemed, Refused> {
         // A valid code always works: the limit only slows down guessing, and customers
         // behind one proxy address must not hold each other up.
         {
             let mut codes = self.codes();
             if let Some(c) = codes.get_mut(code).filter(|_| code.len() <= 64) {
-                if !c.used && now < c.created_ms + CODE_LIFETIME {
+                if !c.used && now < c.created_ms + CODE_LIFETIME && now < c.session_ends_ms {
                     c.used |= use_up;
-                    return Ok(c.customer_guid.clone());
+                    return Ok(Redeemed {
+                        customer_guid: c.customer_guid.clone(),
+                        session_ends_ms: c.session_ends_ms,
+                    });
                 }
             }
         }
@@ -201,7 +218,9 @@ pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
             .map(|v| v.guid),
         Err(e) => return e.into_response(),
     };
-    let code = state.handoffs.mint(&session.customer_guid, in_flight, now);
+    let code = state
+        .handoffs
+        .mint(&session.customer_guid, in_flight, now, session.expires_ms);
     tracing::info!(customer = %session.customer_guid, "handoff code minted");
     let mut response = Json(HandoffCreated {
         path: format!("/handoff/{code}"),
@@ -238,7 +257,7 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
     // created since the code was made.
     Json(HandoffStatus {
         code: code.as_str().to_owned(),
-        verification,
+        verification: verification.map(IdentityVerification::as_told_to_customer),
     })
     .into_response()
 }
@@ -324,10 +343,14 @@ pub async fn redeem(
     }
     let now = now_ms();
     match state.handoffs.redeem(&code, peer.ip(), now) {
-        Ok(customer_guid) => {
-            tracing::info!(customer = %customer_guid, "handoff code redeemed");
+        Ok(redeemed) => {
+            tracing::info!(customer = %redeemed.customer_guid, "handoff code redeemed");
             let mut response = Redirect::to("/").into_response();
-            let cookie = state.sessions.create(&customer_guid, now);
+            // The phone's session ends with the desktop's: a code never extends a session.
+            let cookie =
+                state
+                    .sessions
+                    .create_until(&redeemed.customer_guid, now, redeemed.session_ends_ms);
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
         }
@@ -381,12 +404,35 @@ mod tests {
     }
 
     const LOCAL: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+    /// When the session that makes the codes ends: after every time these tests use.
+    const SESSION_ENDS: Millis = 100 * CODE_LIFETIME;
+
+    #[test]
+    fn a_code_dies_with_the_session_that_made_it() {
+        let h = Handoffs::default();
+        let code = h.mint("c1", None, 0, 5_000);
+        assert_eq!(
+            h.check(&code, LOCAL, 4_999),
+            Ok(()),
+            "while the desktop's session lasts"
+        );
+        assert_eq!(h.check(&code, LOCAL, 5_000), Err(Refused::Invalid));
+        let code = h.mint("c1", None, 0, 5_000);
+        assert_eq!(
+            h.redeem(&code, LOCAL, 1),
+            Ok(Redeemed {
+                customer_guid: "c1".into(),
+                session_ends_ms: 5_000
+            }),
+            "the phone learns when it must end"
+        );
+    }
 
     #[test]
     fn codes_carry_160_random_bits_in_url_safe_text() {
         let h = Handoffs::default();
-        let a = h.mint("c1", None, 0);
-        let b = h.mint("c2", None, 0);
+        let a = h.mint("c1", None, 0, SESSION_ENDS);
+        let b = h.mint("c2", None, 0, SESSION_ENDS);
         assert_eq!(a.len(), 27, "160 bits in base64url");
         assert!(a
             .bytes()
@@ -401,40 +447,59 @@ mod tests {
     #[test]
     fn a_code_works_once_and_only_for_ten_minutes() {
         let h = Handoffs::default();
-        let code = h.mint("c1", Some("iv1".into()), 0);
+        let code = h.mint("c1", Some("iv1".into()), 0, SESSION_ENDS);
         assert_eq!(
             h.status("c1", 1),
             (CodeState::Active, Some("iv1".into()), Some(0))
         );
-        assert_eq!(h.redeem(&code, LOCAL, 1), Ok("c1".to_owned()));
-        assert_eq!(h.redeem(&code, LOCAL, 2), Err(Refused::Invalid));
+        assert_eq!(
+            h.redeem(&code, LOCAL, 1).map(|r| r.customer_guid),
+            Ok("c1".to_owned())
+        );
+        assert_eq!(
+            h.redeem(&code, LOCAL, 2).map(|r| r.customer_guid),
+            Err(Refused::Invalid)
+        );
         assert_eq!(h.status("c1", 3).0, CodeState::Used);
-        let late = h.mint("c2", None, 0);
+        let late = h.mint("c2", None, 0, SESSION_ENDS);
         assert_eq!(h.status("c2", CODE_LIFETIME).0, CodeState::Expired);
-        assert_eq!(h.redeem(&late, LOCAL, CODE_LIFETIME), Err(Refused::Invalid));
-        assert_eq!(h.redeem("never-issued", LOCAL, 5), Err(Refused::Invalid));
+        assert_eq!(
+            h.redeem(&late, LOCAL, CODE_LIFETIME)
+                .map(|r| r.customer_guid),
+            Err(Refused::Invalid)
+        );
+        assert_eq!(
+            h.redeem("never-issued", LOCAL, 5).map(|r| r.customer_guid),
+            Err(Refused::Invalid)
+        );
     }
 
     #[test]
     fn looking_at_a_code_does_not_use_it_up() {
         let h = Handoffs::default();
-        let code = h.mint("c1", None, 0);
+        let code = h.mint("c1", None, 0, SESSION_ENDS);
         // A link preview, then the phone's own look.
         assert_eq!(h.check(&code, LOCAL, 1), Ok(()));
         assert_eq!(h.check(&code, LOCAL, 2), Ok(()));
         assert_eq!(h.status("c1", 3).0, CodeState::Active);
-        assert_eq!(h.redeem(&code, LOCAL, 4), Ok("c1".to_owned()));
+        assert_eq!(
+            h.redeem(&code, LOCAL, 4).map(|r| r.customer_guid),
+            Ok("c1".to_owned())
+        );
         assert_eq!(h.check(&code, LOCAL, 5), Err(Refused::Invalid));
     }
 
     #[test]
     fn a_used_code_outlives_other_customers_codes_for_the_desktop() {
         let h = Handoffs::default();
-        let code = h.mint("c1", Some("iv1".into()), 0);
-        assert_eq!(h.redeem(&code, LOCAL, 1), Ok("c1".to_owned()));
-        let unused = h.mint("c2", None, 0);
+        let code = h.mint("c1", Some("iv1".into()), 0, SESSION_ENDS);
+        assert_eq!(
+            h.redeem(&code, LOCAL, 1).map(|r| r.customer_guid),
+            Ok("c1".to_owned())
+        );
+        let unused = h.mint("c2", None, 0, SESSION_ENDS);
         // Long after both codes' ten minutes, somebody else makes a code.
-        h.mint("c3", None, CODE_LIFETIME + 1);
+        h.mint("c3", None, CODE_LIFETIME + 1, SESSION_ENDS);
         assert_eq!(
             h.status("c1", CODE_LIFETIME + 2),
             (CodeState::Used, Some("iv1".into()), Some(0)),
@@ -442,10 +507,11 @@ mod tests {
         );
         assert_eq!(h.status("c2", CODE_LIFETIME + 2).0, CodeState::None);
         assert_eq!(
-            h.redeem(&unused, LOCAL, CODE_LIFETIME + 2),
+            h.redeem(&unused, LOCAL, CODE_LIFETIME + 2)
+                .map(|r| r.customer_guid),
             Err(Refused::Invalid)
         );
-        h.mint("c3", None, USED_CODE_KEPT);
+        h.mint("c3", None, USED_CODE_KEPT, SESSION_ENDS);
         assert_eq!(
             h.status("c1", USED_CODE_KEPT).0,
             CodeState::None,
@@ -458,19 +524,28 @@ mod tests {
         // Customers behind one proxy share an address.
         let h = Handoffs::default();
         for i in 0..ATTEMPTS_PER_MINUTE * 2 {
-            let code = h.mint(&format!("c{i}"), None, 0);
+            let code = h.mint(&format!("c{i}"), None, 0, SESSION_ENDS);
             assert_eq!(h.check(&code, LOCAL, 1), Ok(()));
-            assert_eq!(h.redeem(&code, LOCAL, 1), Ok(format!("c{i}")));
+            assert_eq!(
+                h.redeem(&code, LOCAL, 1).map(|r| r.customer_guid),
+                Ok(format!("c{i}"))
+            );
         }
     }
 
     #[test]
     fn a_new_code_kills_the_old_one() {
         let h = Handoffs::default();
-        let old = h.mint("c1", None, 0);
-        let new = h.mint("c1", None, 1);
-        assert_eq!(h.redeem(&old, LOCAL, 2), Err(Refused::Invalid));
-        assert_eq!(h.redeem(&new, LOCAL, 2), Ok("c1".to_owned()));
+        let old = h.mint("c1", None, 0, SESSION_ENDS);
+        let new = h.mint("c1", None, 1, SESSION_ENDS);
+        assert_eq!(
+            h.redeem(&old, LOCAL, 2).map(|r| r.customer_guid),
+            Err(Refused::Invalid)
+        );
+        assert_eq!(
+            h.redeem(&new, LOCAL, 2).map(|r| r.customer_guid),
+            Ok("c1".to_owned())
+        );
     }
 
     #[test]
@@ -478,22 +553,29 @@ mod tests {
         let h = Handoffs::default();
         let other = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
         for _ in 0..ATTEMPTS_PER_MINUTE {
-            assert_eq!(h.redeem("guess", LOCAL, 0), Err(Refused::Invalid));
+            assert_eq!(
+                h.redeem("guess", LOCAL, 0).map(|r| r.customer_guid),
+                Err(Refused::Invalid)
+            );
         }
-        assert_eq!(h.redeem("guess", LOCAL, 1), Err(Refused::RateLimited));
         assert_eq!(
-            h.redeem("guess", other, 1),
+            h.redeem("guess", LOCAL, 1).map(|r| r.customer_guid),
+            Err(Refused::RateLimited)
+        );
+        assert_eq!(
+            h.redeem("guess", other, 1).map(|r| r.customer_guid),
             Err(Refused::Invalid),
             "other clients are not held up"
         );
-        let code = h.mint("c1", None, 0);
+        let code = h.mint("c1", None, 0, SESSION_ENDS);
         assert_eq!(
-            h.redeem(&code, LOCAL, 1),
+            h.redeem(&code, LOCAL, 1).map(|r| r.customer_guid),
             Ok("c1".to_owned()),
             "a valid code works even from a limited address (customers behind one proxy)"
         );
         assert_eq!(
-            h.redeem("guess", LOCAL, MINUTE + 1),
+            h.redeem("guess", LOCAL, MINUTE + 1)
+                .map(|r| r.customer_guid),
             Err(Refused::Invalid),
             "the window slides"
         );

@@ -54,13 +54,29 @@ impl Sessions {
 
     /// Starts a session for a customer; returns the `Set-Cookie` value.
     pub fn create(&self, customer_guid: &str, now_ms: Millis) -> HeaderValue {
+        self.start(customer_guid, now_ms, self.ttl)
+    }
+
+    /// Starts a session for a customer that ends at `ends_ms` at the latest (the session it
+    /// was handed over from); returns the `Set-Cookie` value.
+    pub fn create_until(
+        &self,
+        customer_guid: &str,
+        now_ms: Millis,
+        ends_ms: Millis,
+    ) -> HeaderValue {
+        let left = Duration::from_millis(u64::try_from(ends_ms - now_ms).unwrap_or(0));
+        self.start(customer_guid, now_ms, left.min(self.ttl))
+    }
+
+    fn start(&self, customer_guid: &str, now_ms: Millis, ttl: Duration) -> HeaderValue {
         let id = secret::token("s");
         let now = Instant::now();
         let session = Session {
             customer_guid: customer_guid.to_owned(),
             csrf_token: secret::token("csrf"),
-            expires: now + self.ttl,
-            expires_ms: now_ms + self.ttl.as_millis() as Millis,
+            expires: now + ttl,
+            expires_ms: now_ms + ttl.as_millis() as Millis,
         };
         let mut map = self.map();
         map.retain(|_, s| s.expires > now);
@@ -68,7 +84,7 @@ impl Sessions {
         let secure = if self.secure { "; Secure" } else { "" };
         HeaderValue::from_str(&format!(
             "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            self.ttl.as_secs()
+            ttl.as_secs()
         ))
         .expect("cookie is plain ASCII")
     }
@@ -154,6 +170,28 @@ mod tests {
         );
         let plain = Sessions::new(Duration::from_secs(600), false).create("c", 0);
         assert!(!plain.to_str().unwrap().contains("Secure"));
+    }
+
+    #[test]
+    fn a_handed_over_session_ends_with_the_one_it_came_from() {
+        let sessions = Sessions::new(Duration::from_secs(600), false);
+        let cookie = sessions.create_until("c", 1_000, 1_000 + 120_000);
+        assert!(
+            cookie.to_str().unwrap().contains("Max-Age=120;")
+                || cookie.to_str().unwrap().ends_with("Max-Age=120")
+        );
+        let session = sessions.from_headers(&with_cookie(&cookie)).unwrap();
+        assert_eq!(session.expires_ms, 121_000);
+        let capped = sessions.create_until("c", 0, 3_600_000);
+        assert!(
+            capped.to_str().unwrap().contains("Max-Age=600"),
+            "never longer than its own"
+        );
+        let over = sessions.create_until("c", 5_000, 4_000);
+        assert!(
+            sessions.from_headers(&with_cookie(&over)).is_none(),
+            "one handed over from an ended session is over already"
+        );
     }
 
     #[test]
