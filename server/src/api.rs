@@ -18,8 +18,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kyc_onboarding::core::api::{
-    parse, ListResponse, PersonaConfig, PostIdentityVerification, PostPersonaSession, SessionInfo,
-    VerificationMethod, VerificationType,
+    parse, IdentityVerification, ListResponse, PersonaConfig, PostIdentityVerification,
+    PostPersonaSession, SessionInfo, VerificationMethod, VerificationType,
 };
 use kyc_onboarding::core::flow::rules_out_another;
 use kyc_onboarding::core::time::format_rfc3339;
@@ -40,6 +40,15 @@ enum Caller {
 }
 
 impl Caller {
+    /// A verification as this caller may see it: a customer's browser is never told which
+    /// AML or fraud check caught them (the bank sees everything).
+    fn shown(&self, v: IdentityVerification) -> IdentityVerification {
+        match self {
+            Caller::Customer(_) => v.as_told_to_customer(),
+            Caller::Bank => v,
+        }
+    }
+
     /// Whether this caller may see the customer `guid`.
     fn may_see(&self, guid: Option<&str>) -> bool {
         match self {
@@ -264,6 +273,7 @@ pub async fn list(
                     .into_iter()
                     .skip(usize::try_from(page.saturating_mul(per_page)).unwrap_or(usize::MAX))
                     .take(per_page as usize)
+                    .map(|v| caller.shown(v))
                     .collect();
                 json(&ListResponse {
                     objects,
@@ -316,7 +326,21 @@ pub async fn create(
             return ApiError::invalid("expected_behaviours exist only in the sandbox")
                 .into_response();
         }
+        // Whether a tax id is required is the bank's decision, never the customer's.
+        if post.require_tax_id.is_some() {
+            return ApiError::invalid("require_tax_id cannot be set by the customer")
+                .into_response();
+        }
     }
+    // A customer's request goes on as one the server builds: only the fields checked above,
+    // whatever else the browser sent.
+    let post = match caller {
+        Caller::Customer(_) => PostIdentityVerification {
+            expected_behaviours: post.expected_behaviours,
+            ..PostIdentityVerification::kyc_id_and_selfie(&post.customer_guid)
+        },
+        Caller::Bank => post,
+    };
     with_faults(&state, &caller, Endpoint::Create, || async {
         // Never two in flight for one customer, whatever the clients do (a browser re-sending
         // a POST whose answer was lost, two tabs, two devices): under the customer's lock,
@@ -329,7 +353,7 @@ pub async fn create(
                 Ok(list) => {
                     if let Some(v) = list.into_iter().find(|v| rules_out_another(v, now_ms())) {
                         tracing::info!(verification = %v.guid, "create answered with the verification in flight");
-                        return json(&v);
+                        return json(&caller.shown(v));
                     }
                 }
                 Err(e) => return e.into_response(),
@@ -338,7 +362,7 @@ pub async fn create(
         match state.backend.create(&post).await {
             Ok(v) => {
                 tracing::info!(verification = %v.guid, "identity verification created");
-                (StatusCode::CREATED, Json(v)).into_response()
+                (StatusCode::CREATED, Json(caller.shown(v))).into_response()
             }
             Err(e) => e.into_response(),
         }
@@ -358,7 +382,7 @@ pub async fn verification(
     };
     with_faults(&state, &caller, Endpoint::Verification, || async {
         match state.backend.verification(&guid).await {
-            Ok(v) if caller.may_see(v.customer_guid.as_deref()) => json(&v),
+            Ok(v) if caller.may_see(v.customer_guid.as_deref()) => json(&caller.shown(v)),
             Ok(_) => ApiError::not_found("identity verification").into_response(),
             Err(e) => e.into_response(),
         }

@@ -152,6 +152,12 @@ pub async fn apply(
     if !h.contains_key("permissions-policy") {
         h.insert("permissions-policy", policy.permissions.clone());
     }
+    // The built app's files and the pages say how they may be cached. Everything else is a
+    // customer's own data (verifications, handoff status, errors): never kept by a browser
+    // cache, a proxy or a CDN in front of this server.
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 

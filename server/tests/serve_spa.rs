@@ -143,6 +143,38 @@ async fn security_headers_on_pages_and_api() {
 }
 
 #[tokio::test]
+async fn a_customers_own_data_is_never_cached() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let created = customer.create().await;
+    for path in [
+        format!("/api/customers/{}", customer.guid),
+        format!(
+            "/api/identity_verifications?customer_guid={}",
+            customer.guid
+        ),
+        format!("/api/identity_verifications/{}", created.guid),
+        "/api/identity_verifications/nope".to_owned(),
+        "/handoff/status".to_owned(),
+        "/session".to_owned(),
+    ] {
+        let r = customer.get(&path).await;
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+    }
+    let again = customer
+        .post(
+            "/api/identity_verifications",
+            &serde_json::json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": customer.guid}),
+        )
+        .await;
+    assert_eq!(again.headers()["cache-control"], "no-store", "create");
+    // The app's own files keep their caching.
+    let index = customer.get("/").await;
+    assert_eq!(index.status(), 200);
+    assert_eq!(index.headers()["cache-control"], "no-cache");
+}
+
+#[tokio::test]
 async fn frame_ancestors_follow_the_configuration() {
     let server = Server::with(|c| c.frame_ancestors = vec!["https://bank.example".into()]).await;
     let r = client()

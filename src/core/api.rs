@@ -264,6 +264,32 @@ impl IdentityVerification {
         )
     }
 
+    /// The verification as a customer's browser may see it: every failure code as
+    /// [`FailureCode::as_told_to_customer`] has it, and no check's or decision's type (a failed
+    /// "watchlists" check would tell what the codes no longer do).
+    pub fn as_told_to_customer(mut self) -> Self {
+        let tell = |codes: &mut Vec<FailureCode>| {
+            let told: Vec<FailureCode> =
+                codes.iter().map(FailureCode::as_told_to_customer).collect();
+            codes.clear();
+            for code in told {
+                if !codes.contains(&code) {
+                    codes.push(code);
+                }
+            }
+        };
+        tell(&mut self.failure_codes);
+        for check in &mut self.compliance_checks {
+            check.kind = None;
+            tell(&mut check.failure_codes);
+        }
+        for decision in &mut self.compliance_decisions {
+            decision.kind = None;
+            tell(&mut decision.failure_codes);
+        }
+        self
+    }
+
     /// Every failure code on the verification, its checks and its decisions, each once, in
     /// the order they first appear.
     pub fn all_failure_codes(&self) -> Vec<FailureCode> {

@@ -85,6 +85,19 @@ pub struct FailureInfo {
 }
 
 impl FailureCode {
+    /// The code as the customer's browser may see it. Codes whose explanation is kept
+    /// neutral (AML and fraud signals: watchlist, PEP, adverse media, prohibited person,
+    /// replicas, ...) become the general code with that same explanation, category and tips,
+    /// so what the customer reads does not change, and the browser's developer tools do not
+    /// tell them which check caught them.
+    pub fn as_told_to_customer(&self) -> FailureCode {
+        match self.info().reason {
+            Msg::ReasonManualReview => FailureCode::ReviewRequired,
+            Msg::ReasonCannotVerifyOnline => FailureCode::ComplianceRejection,
+            _ => self.clone(),
+        }
+    }
+
     /// The catalog row for this code.
     pub fn info(&self) -> FailureInfo {
         use FailureCategory::*;
@@ -286,6 +299,40 @@ mod tests {
     use super::*;
     use crate::core::api::{parse, ComplianceCheck};
     use FailureCategory::*;
+
+    #[test]
+    fn the_customer_is_told_the_same_without_the_signal() {
+        let mut hidden = 0;
+        for (name, _) in SEED_TABLE {
+            let code: FailureCode = parse(&format!("\"{name}\"")).unwrap();
+            let told = code.as_told_to_customer();
+            assert_eq!(told.info(), code.info(), "{name}: same advice");
+            if told != code {
+                hidden += 1;
+                assert!(
+                    matches!(
+                        told,
+                        FailureCode::ReviewRequired | FailureCode::ComplianceRejection
+                    ),
+                    "{name}"
+                );
+            }
+        }
+        for signal in [
+            FailureCode::WatchlistCheckFailure,
+            FailureCode::PepCheckFailure,
+            FailureCode::MediaCheckFailure,
+            FailureCode::ProhibitedPersonCheckFailure,
+        ] {
+            assert_ne!(signal.as_told_to_customer(), signal, "{signal:?}");
+        }
+        assert!(hidden >= 4);
+        assert_eq!(
+            FailureCode::IdQualityCheckFailure.as_told_to_customer(),
+            FailureCode::IdQualityCheckFailure,
+            "a code the customer can act on is told as it is"
+        );
+    }
 
     /// The seed's classification, code by code (all 42 documented codes).
     const SEED_TABLE: [(&str, FailureCategory); 42] = [
