@@ -225,6 +225,22 @@ impl Config {
                         .to_owned(),
                 );
             }
+            // Real customers' session cookies travel over https only (`Secure`); plain http
+            // is for trying it out on this machine.
+            let public = env("KYC_PUBLIC_URL").unwrap_or_default();
+            let on_this_machine = ["http://localhost", "http://127.0.0.1"]
+                .iter()
+                .any(|local| {
+                    public
+                        .strip_prefix(local)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+                });
+            if !public.starts_with("https://") && !on_this_machine {
+                return Err(format!(
+                    "Cybrid mode needs KYC_PUBLIC_URL, the https address customers open \
+                     (http only for localhost), got `{public}`"
+                ));
+            }
         }
         Ok((addr, config))
     }
@@ -276,7 +292,8 @@ usage: kyc-server [--addr 127.0.0.1:8080] [--dist dist]
                   [--inquiry-delay-ms N] [--decision-delay-ms N] [--review-delay-ms N]
 
 Sandbox mode (default) emulates Cybrid and Persona in memory; open /sandbox to pick a scenario.
-Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET (and optionally
+Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET, KYC_PUBLIC_URL
+(https; http only for localhost) (and optionally
 CYBRID_BANK_URL, CYBRID_ID_URL, CYBRID_ENVIRONMENT). Other settings: KYC_SESSION_TTL_SECS,
 KYC_FRAME_ANCESTORS, KYC_PUBLIC_URL, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG;
 branding KYC_BRAND_NAME, KYC_BRAND_LOGO_URL, KYC_BRAND_PRIMARY, KYC_BRAND_ON_PRIMARY,
@@ -340,15 +357,36 @@ mod tests {
     #[test]
     fn cybrid_mode_needs_both_credentials_and_a_launch_secret() {
         let secret = ("KYC_LAUNCH_SECRET", "0123456789abcdef0123456789abcdef");
+        let public = ("KYC_PUBLIC_URL", "https://kyc.example.com");
         let (_, config) = parse(
             &[],
             &[
                 ("CYBRID_CLIENT_ID", "id"),
                 ("CYBRID_CLIENT_SECRET", "s3cr3t"),
                 secret,
+                public,
             ],
         )
         .unwrap();
+        assert!(config.secure_cookies);
+        let cybrid_at = |url: &str| {
+            parse(
+                &[],
+                &[
+                    ("CYBRID_CLIENT_ID", "id"),
+                    ("CYBRID_CLIENT_SECRET", "s3cr3t"),
+                    secret,
+                    ("KYC_PUBLIC_URL", url),
+                ],
+            )
+        };
+        let plain = cybrid_at("http://kyc.example.com").unwrap_err();
+        assert!(plain.contains("KYC_PUBLIC_URL"), "{plain}");
+        assert!(cybrid_at("http://localhost.example.com").is_err());
+        assert!(cybrid_at("").is_err(), "unset");
+        let local = cybrid_at("http://localhost:8080").unwrap().1;
+        assert!(!local.secure_cookies, "trying it out over plain http");
+        assert!(cybrid_at("http://127.0.0.1").is_ok());
         let Mode::Cybrid(c) = &config.mode else {
             panic!("cybrid mode")
         };
