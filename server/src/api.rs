@@ -18,8 +18,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kyc_onboarding::core::api::{
-    parse, IdentityVerification, ListResponse, PersonaConfig, PostIdentityVerification,
-    PostPersonaSession, SessionInfo, VerificationMethod, VerificationType,
+    parse, CustomerState, IdentityVerification, ListResponse, PersonaConfig,
+    PostIdentityVerification, PostPersonaSession, SessionInfo, VerificationMethod,
+    VerificationType,
 };
 use kyc_onboarding::core::flow::rules_out_another;
 use kyc_onboarding::core::time::format_rfc3339;
@@ -162,6 +163,19 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Response>,
 {
+    if let Caller::Customer(session) = caller {
+        let spend = crate::quota::Spend::of(endpoint);
+        if let Err(wait_ms) = state.quotas.take(&session.customer_guid, spend, now_ms()) {
+            tracing::warn!(?spend, "customer over quota");
+            return ApiError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                message: "too many requests from this session; try again later".into(),
+                code: "rate_limited",
+                retry_after_s: Some(u32::try_from((wait_ms + 999) / 1_000).unwrap_or(u32::MAX)),
+            }
+            .into_response();
+        }
+    }
     match inject(state, caller, endpoint).await {
         Some(Injected::Instead(response)) => response,
         Some(Injected::After(response)) => {
@@ -355,6 +369,19 @@ pub async fn create(
                         tracing::info!(verification = %v.guid, "create answered with the verification in flight");
                         return json(&caller.shown(v));
                     }
+                }
+                Err(e) => return e.into_response(),
+            }
+            // Only a customer who still needs verifying gets a new inquiry (each one costs
+            // the bank): verified, rejected and frozen customers are told so.
+            match state.backend.customer(&post.customer_guid).await {
+                Ok(c) if c.state == CustomerState::Unverified => {}
+                Ok(c) => {
+                    return ApiError::invalid(&format!(
+                        "the customer is {}: no new verification",
+                        c.state.as_str()
+                    ))
+                    .into_response()
                 }
                 Err(e) => return e.into_response(),
             }

@@ -17,6 +17,7 @@ pub mod headers;
 pub mod launch;
 pub mod logging;
 pub mod pages;
+pub mod quota;
 pub mod sandbox;
 pub mod secret;
 pub mod session;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub app_origins: Vec<String>,
     /// Desktop-to-phone handoff codes.
     pub handoffs: handoff::Handoffs,
+    /// What each customer has spent of their API quotas.
+    pub quotas: quota::Quotas,
     /// One lock per customer around "list, then create only if none is in flight".
     pub create_locks:
         std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -137,9 +140,10 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
         persona_host,
         environment,
         app_origins,
+        handoffs: handoff::Handoffs::with_limit(config.handoff_failures_per_minute),
         config,
         create_locks: Default::default(),
-        handoffs: Default::default(),
+        quotas: Default::default(),
     });
     let router = routes(state.clone())
         .layer(axum::middleware::from_fn_with_state(policy, headers::apply))

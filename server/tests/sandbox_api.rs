@@ -51,6 +51,18 @@ async fn passes_and_the_customer_becomes_verified() {
     assert_eq!(status, "completed");
     assert_eq!(v.outcome, Some(Outcome::Passed));
     customer.wait_for_customer("verified").await;
+    let again = customer
+        .post(
+            "/api/identity_verifications",
+            &json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": customer.guid}),
+        )
+        .await;
+    assert_eq!(
+        again.status(),
+        422,
+        "a verified customer gets no new inquiry"
+    );
+    assert_eq!(customer.report().await["verifications"], 1);
 }
 
 #[tokio::test]
@@ -646,4 +658,37 @@ async fn no_second_verification_beside_one_under_review() {
     assert_eq!(again["guid"], first.as_str());
     assert_eq!(again["state"], "reviewing");
     assert_eq!(customer.report().await["verifications"], 1);
+}
+
+#[tokio::test]
+async fn one_customer_cannot_spend_everybodys_quota() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let body = json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": customer.guid});
+    for _ in 0..kyc_server::quota::Spend::Create.limit() {
+        let r = customer.post("/api/identity_verifications", &body).await;
+        assert!(r.status().is_success(), "{}", r.status());
+    }
+    let refused = customer.post("/api/identity_verifications", &body).await;
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0 && wait <= 600, "{wait}");
+    assert_eq!(
+        customer.report().await["verifications"],
+        1,
+        "never a second"
+    );
+    // Reading goes on, and another customer is not held up.
+    assert_eq!(customer.get("/session").await.status(), 200);
+    let other = server.start("scenario=passes").await;
+    let body = json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": other.guid});
+    assert!(other
+        .post("/api/identity_verifications", &body)
+        .await
+        .status()
+        .is_success());
 }

@@ -1,0 +1,116 @@
+//! Per-customer quotas on the API. Every customer's calls go upstream on the bank's one
+//! Cybrid token, and every new verification or Persona session is paid for by the bank: one
+//! customer's browser (or a script holding their session cookie) must not spend those for
+//! everybody. The limits are far above what the app itself does, polling included.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use kyc_onboarding::core::time::{Millis, MINUTE};
+
+use crate::sandbox::fault::Endpoint;
+
+/// The window each quota counts over.
+pub const WINDOW: Millis = 10 * MINUTE;
+
+/// What a quota counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Spend {
+    /// New verifications (each may start a paid Persona inquiry).
+    Create,
+    /// New Persona session tokens.
+    PersonaSession,
+    /// Everything else: the session, the customer, verifications (the app's polling).
+    Read,
+}
+
+impl Spend {
+    /// What a call to `endpoint` spends.
+    pub fn of(endpoint: Endpoint) -> Spend {
+        match endpoint {
+            Endpoint::Create => Spend::Create,
+            Endpoint::PersonaSession => Spend::PersonaSession,
+            Endpoint::Session | Endpoint::Customer | Endpoint::List | Endpoint::Verification => {
+                Spend::Read
+            }
+        }
+    }
+
+    /// Calls allowed per customer per [`WINDOW`]. The app makes a handful of creates and
+    /// Persona sessions in a visit, and polls at most about once a second.
+    pub fn limit(self) -> u32 {
+        match self {
+            Spend::Create => 20,
+            Spend::PersonaSession => 60,
+            Spend::Read => 1_200,
+        }
+    }
+}
+
+/// Calls counted per customer and kind, in fixed windows.
+#[derive(Default)]
+pub struct Quotas {
+    windows: Mutex<HashMap<(String, Spend), (Millis, u32)>>,
+}
+
+impl Quotas {
+    /// Counts one call; when the customer has used their quota, how many milliseconds until
+    /// the window ends instead.
+    pub fn take(&self, customer_guid: &str, spend: Spend, now: Millis) -> Result<(), Millis> {
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        windows.retain(|_, (start, _)| now < *start + WINDOW);
+        let (start, used) = windows
+            .entry((customer_guid.to_owned(), spend))
+            .or_insert((now, 0));
+        if *used >= spend.limit() {
+            return Err(*start + WINDOW - now);
+        }
+        *used += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_customer_and_kind_has_its_own_quota_per_window() {
+        let q = Quotas::default();
+        let limit = Spend::Create.limit();
+        for _ in 0..limit {
+            assert_eq!(q.take("c1", Spend::Create, 1_000), Ok(()));
+        }
+        assert_eq!(
+            q.take("c1", Spend::Create, 61_000),
+            Err(WINDOW - 60_000),
+            "until the window that began at the first call ends"
+        );
+        assert_eq!(
+            q.take("c2", Spend::Create, 61_000),
+            Ok(()),
+            "another customer"
+        );
+        assert_eq!(
+            q.take("c1", Spend::PersonaSession, 61_000),
+            Ok(()),
+            "another kind"
+        );
+        assert_eq!(
+            q.take("c1", Spend::Create, 1_000 + WINDOW),
+            Ok(()),
+            "a new window"
+        );
+    }
+
+    #[test]
+    fn polling_is_a_read_and_reads_allow_a_call_a_second() {
+        assert_eq!(Spend::of(Endpoint::Verification), Spend::Read);
+        assert_eq!(Spend::of(Endpoint::Create), Spend::Create);
+        assert!(Millis::from(Spend::Read.limit()) >= WINDOW / 1_000 * 2);
+        assert!(
+            Spend::PersonaSession.limit() >= 20 * 2,
+            "20 open/cancel cycles, twice over"
+        );
+    }
+}
