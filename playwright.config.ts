@@ -4,6 +4,9 @@
 import { defineConfig, devices } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 8741);
+// The integrator-configured server's own port (the test command picks a free one for each).
+const brandedPort = Number(process.env.E2E_BRANDED_PORT ?? port + 1);
+process.env.E2E_BRANDED_PORT = String(brandedPort);
 const server = process.env.KYC_SERVER_BIN ?? 'target/debug/kyc-server';
 
 const chromium = {
@@ -44,15 +47,18 @@ export default defineConfig({
     {
       command: `${server} --addr 127.0.0.1:${port} --dist dist`,
       url: `http://127.0.0.1:${port}/healthz`,
-      env: { ...process.env, KYC_HOST_ORIGIN: `http://127.0.0.1:${port}` } as Record<string, string>,
+      // Failed handoff codes count per address, and every test comes from 127.0.0.1: the
+      // tests that try bad codes must not take each other's turn (the limit itself is
+      // tested in server/tests/handoff.rs).
+      env: { ...process.env, KYC_HOST_ORIGIN: `http://127.0.0.1:${port}`, KYC_HANDOFF_FAILURES_PER_MINUTE: '1000' } as Record<string, string>,
       reuseExistingServer: false,
       stdout: 'ignore',
       timeout: 30_000,
     },
     {
       // An integrator's configuration: brand, support contact, tip groups, language.
-      command: `${server} --addr 127.0.0.1:${port + 1} --dist dist`,
-      url: `http://127.0.0.1:${port + 1}/healthz`,
+      command: `${server} --addr 127.0.0.1:${brandedPort} --dist dist`,
+      url: `http://127.0.0.1:${brandedPort}/healthz`,
       env: {
         ...process.env,
         KYC_BRAND_NAME: 'Acme Bank',

@@ -36,7 +36,8 @@ use crate::{secret, AppState};
 
 /// How long a code lives.
 pub const CODE_LIFETIME: Millis = 10 * MINUTE;
-/// Failed redemption attempts allowed per client per minute.
+/// Failed redemption attempts allowed per client per minute, unless configured
+/// (`KYC_HANDOFF_FAILURES_PER_MINUTE`).
 pub const ATTEMPTS_PER_MINUTE: usize = 10;
 /// How long a used code is kept, so the desktop can follow the phone for as long as the
 /// inquiry lives (other codes go when they expire).
@@ -88,10 +89,17 @@ pub struct Redeemed {
 }
 
 /// Every live code, and recent failed redemption attempts per client.
-#[derive(Default)]
 pub struct Handoffs {
     codes: Mutex<HashMap<String, Code>>,
     attempts: Mutex<HashMap<IpAddr, Vec<Millis>>>,
+    /// Failed attempts allowed per client address per minute.
+    failures_per_minute: usize,
+}
+
+impl Default for Handoffs {
+    fn default() -> Self {
+        Handoffs::with_limit(ATTEMPTS_PER_MINUTE)
+    }
 }
 
 /// Why a code cannot be redeemed (the page says the same for each: no oracle).
@@ -104,6 +112,15 @@ pub enum Refused {
 }
 
 impl Handoffs {
+    /// No codes yet; `failures_per_minute` failed attempts allowed per client address.
+    pub fn with_limit(failures_per_minute: usize) -> Self {
+        Handoffs {
+            codes: Mutex::default(),
+            attempts: Mutex::default(),
+            failures_per_minute,
+        }
+    }
+
     fn codes(&self) -> std::sync::MutexGuard<'_, HashMap<String, Code>> {
         self.codes.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -174,7 +191,7 @@ impl Handoffs {
         attempts.retain(|_, times| times.iter().any(|t| now - t < MINUTE));
         let failures = attempts.entry(client).or_default();
         failures.retain(|t| now - t < MINUTE);
-        if failures.len() >= ATTEMPTS_PER_MINUTE {
+        if failures.len() >= self.failures_per_minute {
             return Err(Refused::RateLimited);
         }
         failures.push(now);

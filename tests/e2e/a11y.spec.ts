@@ -28,6 +28,9 @@ for (const scheme of ['light', 'dark'] as const) {
     async function check(page: Page, cat: Catalog, key: string, found: Record<string, string[]>) {
       await expectScreen(page, cat, key);
       found[key] = await axe(page);
+      // Still the same screen: the result belongs to it (a slower machine fails here
+      // instead of filing another screen's result under this one).
+      expect(await page.getByRole('heading', { level: 1 }).textContent(), `${key} stayed up through its check`).toBe(cat.messages[key]);
     }
 
     test('the main path: prep, preparing, paused, handoff, checking, verified', async ({ page, isMobile }) => {

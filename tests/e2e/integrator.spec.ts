@@ -3,7 +3,8 @@
 import { test, expect, type Page } from '@playwright/test';
 import { catalog, completeCapture, expectCapture, expectScreen, FAST, persona, start, startCapture, texts } from './helpers';
 
-const BRANDED = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 8741) + 1}`;
+// Set by playwright.config.ts, which starts that server.
+const BRANDED = `http://127.0.0.1:${process.env.E2E_BRANDED_PORT}`;
 
 test.describe('languages', () => {
   test.use({ locale: 'fr-CA' });
@@ -55,6 +56,19 @@ test.describe('languages', () => {
     // French (the browser's language) is held back until Spanish has been chosen and shown.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    // Marks the page once the app has read French's body and everything that reading set
+    // off has run (a timer queued when the body is in fires after the app's own promise
+    // callbacks and the rendering they start).
+    await page.addInitScript(() => {
+      const text = Response.prototype.text;
+      Response.prototype.text = function (this: Response) {
+        const body = text.call(this);
+        if (this.url.endsWith('/locales/fr-CA.json')) {
+          body.then(() => setTimeout(() => ((window as any).__frenchHandled = true)));
+        }
+        return body;
+      };
+    });
     await page.route('**/locales/fr-CA.json', async (route) => {
       await held;
       await route.continue();
@@ -62,12 +76,8 @@ test.describe('languages', () => {
     await start(page, `scenario=passes&${FAST}`);
     await page.getByRole('combobox').selectOption('es-MX');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
-    const french = page.waitForResponse('**/locales/fr-CA.json');
     release();
-    // Its whole body arrived; then one more round trip through the page, so the app's
-    // handler for it (which reads that body) has run.
-    expect(await (await french).finished()).toBeNull();
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
+    await page.waitForFunction(() => (window as any).__frenchHandled === true);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
     await expect(page.locator('html')).toHaveAttribute('lang', 'es-MX');
   });

@@ -12,13 +12,21 @@ test('a whole flow: zero CSP violations, no token left anywhere readable', async
     );
   });
   const secrets = new Set<string>();
-  page.on('response', async (response) => {
+  // Each answer's body is read in the background; all are awaited before the checks.
+  const reading: Promise<void>[] = [];
+  page.on('response', (response) => {
     const url = response.url();
     if (url.endsWith('/api/persona_sessions') || url.endsWith('/session') || url.endsWith('/handoff')) {
-      const body = await response.json().catch(() => ({}));
-      for (const key of ['persona_session_token', 'csrf_token', 'path']) {
-        if (typeof body[key] === 'string') secrets.add(key === 'path' ? body[key].split('/').pop() : body[key]);
-      }
+      reading.push(
+        response
+          .json()
+          .catch(() => ({}))
+          .then((body) => {
+            for (const key of ['persona_session_token', 'csrf_token', 'path']) {
+              if (typeof body[key] === 'string') secrets.add(key === 'path' ? body[key].split('/').pop() : body[key]);
+            }
+          }),
+      );
     }
   });
   const console: string[] = [];
@@ -55,6 +63,7 @@ test('a whole flow: zero CSP violations, no token left anywhere readable', async
   const session = cookies.find((c) => c.name === 'kyc_session');
   expect(session?.httpOnly, 'the session cookie is HttpOnly').toBe(true);
   expect(session?.sameSite).toBe('Lax');
+  await Promise.all(reading);
   secrets.add(session!.value);
   expect(secrets.size).toBeGreaterThanOrEqual(3); // CSRF, one Persona session token, the cookie
 

@@ -189,10 +189,18 @@ fn test(root: &Path) -> Result<ExitCode, String> {
         .and_then(|server| {
             let report = target_dir(root).join("e2e-results.json");
             let mut playwright = tools.command("playwright");
+            // Two servers (the sandbox default and an integrator's configuration), each on
+            // a port nobody is listening on.
+            let port = free_port()?;
+            let branded = std::iter::repeat_with(free_port)
+                .take(10)
+                .find(|p| p.as_ref().map_or(true, |p| *p != port))
+                .unwrap_or_else(|| Err("no second free loopback port".to_owned()))?;
             playwright
                 .current_dir(root)
                 .args(["test"])
-                .env("E2E_PORT", free_port()?.to_string())
+                .env("E2E_PORT", port.to_string())
+                .env("E2E_BRANDED_PORT", branded.to_string())
                 .env("KYC_SERVER_BIN", &server)
                 .env("CHROMIUM_PATH", &tools.chromium)
                 .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
