@@ -248,7 +248,7 @@ async fn wrong_bank_credentials_fail_cleanly() {
     assert_eq!(r.status(), 502, "the customer cannot be confirmed upstream");
     assert!(r.headers().get("set-cookie").is_none());
     let page = r.text().await.unwrap();
-    assert!(page.contains("not available right now"), "{page}");
+    assert!(page.contains(PageMsg::PageUnavailableTitle.en()), "{page}");
 }
 
 #[tokio::test]
