@@ -349,14 +349,26 @@ fn at_index(i: usize, error: String) -> String {
 /// empty list); a required field uses [`required`] instead.
 pub fn field<T: FromJson>(object: &Json, key: &str) -> Result<T, String> {
     let value = object.get(key).unwrap_or(&Json::Null);
-    T::from_json(value).map_err(|e| format!("{key}: {e}"))
+    T::from_json(value).map_err(|e| in_field(key, e))
+}
+
+/// A required field that is not there (one copy, not one per field type).
+#[inline(never)]
+fn missing(key: &str) -> String {
+    format!("missing field `{key}`")
+}
+
+/// Which field a reading error is in (one copy, not one per field type).
+#[inline(never)]
+fn in_field(key: &str, error: String) -> String {
+    format!("{key}: {error}")
 }
 
 /// Reads a field that must be present and not `null`.
 pub fn required<T: FromJson>(object: &Json, key: &str) -> Result<T, String> {
     match object.get(key) {
-        None | Some(Json::Null) => Err(format!("missing field `{key}`")),
-        Some(v) => T::from_json(v).map_err(|e| format!("{key}: {e}")),
+        None | Some(Json::Null) => Err(missing(key)),
+        Some(v) => T::from_json(v).map_err(|e| in_field(key, e)),
     }
 }
 
