@@ -34,12 +34,26 @@
     if (heading) { heading.tabIndex = -1; heading.focus(); }
   }
 
-  function api(path, body) {
+  // One call to the sandbox; a call that fails or hangs (a busy machine, a dropped
+  // connection) is tried again a few times before the widget gives up with an error, as
+  // Persona's own would, instead of sitting on a step that never moves on.
+  function api(path, body, tries) {
+    tries = tries === undefined ? 3 : tries;
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, 10000);
     return fetch('/widget/api/' + path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body)
-    }).then(function (r) { return r.json(); });
+      body: JSON.stringify(body),
+      signal: controller.signal
+    }).then(function (r) { return r.json(); }).then(function (value) {
+      clearTimeout(timer);
+      return value;
+    }, function (error) {
+      clearTimeout(timer);
+      if (tries > 1) return api(path, body, tries - 1);
+      throw error;
+    });
   }
 
   var errorStatus = { unauthenticated: 409, inactive_template: 422, invalid_config: 400 };
@@ -71,7 +85,7 @@
       api('start', { widget_session: widgetSession }).then(function () {
         post('start', { inquiryId: inquiryId });
         show('front');
-      });
+      }, function () { refuse('application_error'); });
     } else if (action === 'front') {
       post('document-camera-capture', {});
       show('back');
@@ -83,11 +97,11 @@
       show('submit');
     } else if (action === 'submit') {
       show('sending');
-      api('submit', { widget_session: widgetSession }).then(function (r) {
+      api('submit', { widget_session: widgetSession }, 1).then(function (r) {
         show('done');
         var status = r.status || 'completed';
         post(status === 'failed' ? 'fail' : 'complete', { inquiryId: inquiryId, status: status, fields: {} });
-      });
+      }, function () { refuse('application_error'); });
     }
   });
 
