@@ -69,6 +69,7 @@ export default defineConfig({
         KYC_BRAND_FONT: 'Georgia, serif',
         KYC_SUPPORT_URL: 'https://support.acme.example/kyc',
         KYC_SUPPORT_TEXT: 'Message Acme support',
+        KYC_RETURN_URL: 'acmebank://kyc/done',
         KYC_TIP_GROUPS: 'id-photo,selfie',
         KYC_LANGUAGE: 'fr-CA',
       } as Record<string, string>,

@@ -168,6 +168,7 @@ impl Config {
             font: env("KYC_BRAND_FONT"),
             support_url: env("KYC_SUPPORT_URL"),
             support_text: env("KYC_SUPPORT_TEXT"),
+            return_url: env("KYC_RETURN_URL"),
             tip_groups: env("KYC_TIP_GROUPS")
                 .map(|list| list.split(',').map(|g| g.trim().to_owned()).collect()),
         };
@@ -306,7 +307,7 @@ CYBRID_BANK_URL, CYBRID_ID_URL, CYBRID_ENVIRONMENT). Other settings: KYC_SESSION
 KYC_FRAME_ANCESTORS, KYC_PUBLIC_URL, KYC_HANDOFF_FAILURES_PER_MINUTE, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG;
 branding KYC_BRAND_NAME, KYC_BRAND_LOGO_URL, KYC_BRAND_PRIMARY, KYC_BRAND_ON_PRIMARY,
 KYC_BRAND_PRIMARY_DARK, KYC_BRAND_ON_PRIMARY_DARK, KYC_BRAND_RADIUS_PX, KYC_BRAND_FONT,
-KYC_SUPPORT_URL, KYC_SUPPORT_TEXT, KYC_TIP_GROUPS; KYC_LANGUAGE, KYC_HOST_ORIGIN; and in
+KYC_SUPPORT_URL, KYC_SUPPORT_TEXT, KYC_RETURN_URL, KYC_TIP_GROUPS; KYC_LANGUAGE, KYC_HOST_ORIGIN; and in
 the sandbox SANDBOX_BANK_CLIENT_ID / SANDBOX_BANK_CLIENT_SECRET (to act as an upstream Cybrid).";
 
 #[cfg(test)]

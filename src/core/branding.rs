@@ -41,6 +41,11 @@ pub struct Branding {
     /// The support link's text (for example a phone number or "Message us").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub support_text: Option<String>,
+    /// Where the customer goes back to once there is nothing left to do here (verified,
+    /// under review, only support can help): an https URL, a path, or the integrator's own
+    /// app link (`acmebank://kyc-done`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
     /// The tip groups of the prep screen, in order (ids such as `id-photo`); all when unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tip_groups: Option<Vec<String>>,
@@ -63,9 +68,37 @@ impl FromJson for Branding {
             font: field(v, "font")?,
             support_url: field(v, "support_url")?,
             support_text: field(v, "support_text")?,
+            return_url: field(v, "return_url")?,
             tip_groups: field(v, "tip_groups")?,
         })
     }
+}
+
+/// An app's own link (`acmebank://kyc-done`): a scheme of its own, never one a browser runs
+/// or reads locally, nor plain http.
+fn is_app_link(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let own = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+.-".contains(&b));
+    let browser = [
+        "http",
+        "https",
+        "javascript",
+        "data",
+        "vbscript",
+        "file",
+        "blob",
+        "about",
+        "filesystem",
+    ];
+    own && !browser.contains(&scheme) && !rest.is_empty()
 }
 
 /// The page's background colours, which the primary colour must stand out against.
@@ -183,12 +216,14 @@ impl Branding {
         for (name, url) in [
             ("logo_url", &self.logo_url),
             ("support_url", &self.support_url),
+            ("return_url", &self.return_url),
         ] {
             if let Some(url) = url {
                 let ok = url.starts_with("https://")
                     || (url.starts_with('/') && !url.starts_with("//"))
                     || (name == "support_url"
-                        && (url.starts_with("mailto:") || url.starts_with("tel:")));
+                        && (url.starts_with("mailto:") || url.starts_with("tel:")))
+                    || (name == "return_url" && is_app_link(url));
                 if !ok
                     || url
                         .chars()
@@ -208,6 +243,13 @@ impl Branding {
             }
         }
         Ok(())
+    }
+
+    /// The link back to the integrator, with its label: "Back to {name}" when the brand has
+    /// a name.
+    pub fn return_link(&self) -> Option<(&str, Option<&str>)> {
+        let url = self.return_url.as_deref()?;
+        Some((url, self.name.as_deref()))
     }
 
     /// The prep screen's tip groups.
@@ -290,6 +332,37 @@ mod tests {
             tip_groups: Some(vec!["nope".into()]),
             ..Default::default()
         }));
+        for url in [
+            "javascript://alert(1)",
+            "javascript:alert(1)",
+            "http://bank.example/done",
+            "data://x",
+            "file:///etc/passwd",
+            "mailto:help@example.com",
+            "//evil.example/",
+            "Acme://done",
+            "acme://",
+            "https://bank.example/done\"><script>",
+        ] {
+            assert!(
+                bad(Branding {
+                    return_url: Some(url.into()),
+                    ..Default::default()
+                }),
+                "{url}"
+            );
+        }
+        for url in [
+            "https://bank.example/kyc-done",
+            "/done",
+            "acmebank://kyc/done",
+        ] {
+            let ok = Branding {
+                return_url: Some(url.into()),
+                ..Default::default()
+            };
+            assert_eq!(ok.validate(), Ok(()), "{url}");
+        }
         let good = Branding {
             font: Some("Inter, \"Segoe UI\", sans-serif".into()),
             logo_url: Some("https://cdn.example/logo.svg".into()),

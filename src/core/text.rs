@@ -270,6 +270,8 @@ messages! {
     FrozenBody => "Identity verification is not available while your account is on hold. Support can tell you more.",
     SupportDefault => "To get help, open the app you came from and contact its support team.",
     SupportLink => "Contact support",
+    ReturnToBrand => "Back to {name}",
+    ReturnToApp => "Back to the app",
     ExpiredTitle => "Your verification expired",
     ExpiredBody => "It was not finished in time, so it cannot be continued. A new one only takes a few minutes.",
     StartAgain => "Start again",

@@ -218,6 +218,41 @@ pub fn SupportContact() -> impl IntoView {
     }
 }
 
+/// The way back to the integrator's app, when they set one: "Back to {name}". It leaves a
+/// frame for the whole window (a customer embedded in the integrator's page goes back there).
+#[component]
+pub fn ReturnLink(
+    /// Secondary style (where contacting support comes first).
+    #[prop(default = false)]
+    secondary: bool,
+) -> impl IntoView {
+    // The session's settings have long arrived when a screen with nothing left to do shows.
+    let page = expect_context::<Page>();
+    let link = page.settings.with_untracked(|s| {
+        s.branding
+            .return_link()
+            .map(|(url, name)| (url.to_owned(), name.map(str::to_owned)))
+    });
+    link.map(|(url, name)| {
+        let label = match name {
+            Some(name) => t(Msg::ReturnToBrand).replace("{name}", &name),
+            None => t(Msg::ReturnToApp).to_owned(),
+        };
+        view! {
+            <div class="actions">
+                <a
+                    class=if secondary { "button secondary" } else { "button primary" }
+                    href=url
+                    target="_top"
+                    data-testid="return-link"
+                >
+                    {label}
+                </a>
+            </div>
+        }
+    })
+}
+
 /// Which component a screen uses (changes of data within a screen do not remount it).
 fn kind(screen: &Screen) -> std::mem::Discriminant<Screen> {
     std::mem::discriminant(screen)

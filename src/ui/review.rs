@@ -35,6 +35,7 @@ pub fn ReviewScreen() -> impl IntoView {
                     })
             }}
             <p class="muted">{t(Msg::ReviewLeave)}</p>
+            <super::ReturnLink />
         </section>
     }
 }

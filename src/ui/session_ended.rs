@@ -18,8 +18,9 @@ pub fn SessionEndedScreen() -> impl IntoView {
         <section class="screen outcome">
             <Heading text=t(Msg::SessionEndedTitle) />
             <p class="lead">{t(Msg::SessionEndedBody)}</p>
+            <super::ReturnLink />
             <div class="actions">
-                <ActionButton action=UserAction::Retry label=Msg::CheckAgain />
+                <ActionButton action=UserAction::Retry label=Msg::CheckAgain secondary=true />
             </div>
             {sandbox.then(|| view! { <p class="small muted"><a href="/sandbox">{t(Msg::SessionEndedSandbox)}</a></p> })}
         </section>

@@ -39,6 +39,7 @@ pub fn SupportScreen() -> impl IntoView {
         <section class="screen outcome">
             <Heading text=t(title) />
             <p class="lead">{t(body)}</p>
+            <super::SupportContact />
             {(!codes.is_empty())
                 .then(|| {
                     view! {
@@ -51,7 +52,7 @@ pub fn SupportScreen() -> impl IntoView {
                         </ul>
                     }
                 })}
-            <super::SupportContact />
+            <super::ReturnLink secondary=true />
         </section>
     }
 }

@@ -17,6 +17,7 @@ pub fn VerifiedScreen() -> impl IntoView {
             <Heading text=t(Msg::VerifiedTitle) />
             <p class="lead">{t(Msg::VerifiedBody)}</p>
             <p>{t(Msg::VerifiedNext)}</p>
+            <super::ReturnLink />
         </section>
     }
 }

@@ -222,4 +222,12 @@ test.describe('an integrator brand', () => {
     await expect(link).toHaveText('Message Acme support');
     await expect(link).toHaveAttribute('href', 'https://support.acme.example/kyc');
   });
+
+  test('where nothing is left to do, a way back to the integrator app', async ({ page }) => {
+    const fr = await texts(page, 'fr-CA');
+    await start(page, `scenario=already-verified`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.VerifiedTitle);
+    const back = page.getByRole('link', { name: fr.ReturnToBrand.replace('{name}', 'Acme Bank') });
+    await expect(back).toHaveAttribute('href', 'acmebank://kyc/done');
+  });
 });
