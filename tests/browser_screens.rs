@@ -22,6 +22,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 struct Mounted {
     root: web_sys::HtmlElement,
     screen: RwSignal<Screen>,
+    settings: RwSignal<Settings>,
     actions: RwSignal<Vec<UserAction>>,
     _handle: Box<dyn std::any::Any>,
 }
@@ -65,8 +66,14 @@ fn container() -> web_sys::HtmlElement {
     el
 }
 
-/// Mounts the screen view (and the announcer) for `screen`.
+/// Mounts the screen view (and the announcer) for `screen`, on a device the check found
+/// nothing to say about.
 fn mount(screen: Screen) -> Mounted {
+    mount_on(screen, Vec::new())
+}
+
+/// Mounts the screen view (and the announcer) for `screen`, on a device with `notices`.
+fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
     let root = container();
     let screen = RwSignal::new(screen);
     let actions = RwSignal::new(Vec::new());
@@ -81,7 +88,7 @@ fn mount(screen: Screen) -> Mounted {
             online: Signal::derive(|| true),
             act: Callback::new(move |a| actions.update(|list| list.push(a))),
             preload: Callback::new(|()| {}),
-            device: Signal::derive(|| Some(Vec::new())),
+            device: Signal::derive(move || Some(notices.clone())),
             link_for_browser: Callback::new(|_: LinkForBrowser| {}),
         });
         view! {
@@ -93,6 +100,7 @@ fn mount(screen: Screen) -> Mounted {
     Mounted {
         root,
         screen,
+        settings,
         actions,
         _handle: Box::new(handle),
     }
@@ -353,11 +361,11 @@ async fn problems_say_what_happened_and_offer_the_right_action() {
         .text_content()
         .unwrap()
         .contains(Msg::PersonaApplicationError.en()));
-    m.click(Msg::TryAgain);
+    m.click(Msg::Resume);
     assert_eq!(
         m.actions.get_untracked(),
         [UserAction::Resume],
-        "Persona problems resume"
+        "Persona problems resume, and the button says so"
     );
     let m = mount(Screen::Problem(Problem::Persona(
         PersonaErrorCode::InactiveTemplate,
@@ -546,4 +554,106 @@ async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
         m.actions.get_untracked(),
         [UserAction::UseThisDevice, UserAction::NewCode]
     );
+}
+
+#[wasm_bindgen_test]
+async fn inside_another_app_starting_here_is_not_the_main_button() {
+    let start_class = |m: &Mounted| {
+        let buttons = m.root.query_selector_all(".actions button").unwrap();
+        (0..buttons.length())
+            .map(|i| {
+                buttons
+                    .item(i)
+                    .unwrap()
+                    .unchecked_into::<web_sys::Element>()
+            })
+            .find(|b| b.text_content().unwrap_or_default() == Msg::PrepStart.en())
+            .expect("a start button")
+            .class_name()
+    };
+    let m = mount(Screen::Prep);
+    settle().await;
+    assert!(start_class(&m).contains("primary"), "{}", start_class(&m));
+    let m = mount_on(
+        Screen::Prep,
+        vec![DeviceNotice::InAppBrowser(Platform::Android)],
+    );
+    settle().await;
+    assert!(start_class(&m).contains("secondary"), "{}", start_class(&m));
+    m.click(Msg::PrepStart);
+    assert_eq!(
+        m.actions.get_untracked(),
+        [UserAction::Start],
+        "still there for who wants to try"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_session_ended_screen_points_back_to_the_app() {
+    let m = mount(Screen::SessionEnded);
+    settle().await;
+    let button = m.root.query_selector(".actions button").unwrap().unwrap();
+    assert_eq!(button.text_content().unwrap(), Msg::CheckAgain.en());
+    assert!(
+        button.class_name().contains("secondary"),
+        "the body's advice (go back to the app) is the main way on"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn where_nothing_is_left_to_do_a_way_back_to_the_integrator() {
+    let m = mount(Screen::Verified);
+    settle().await;
+    assert_eq!(
+        m.count("[data-testid=return-link]"),
+        0,
+        "none unless configured"
+    );
+    m.settings.update(|s| {
+        s.branding.return_url = Some("acmebank://kyc/done".into());
+        s.branding.name = Some("Acme Bank".into());
+    });
+    m.screen.set(Screen::Review {
+        reasons: Vec::new(),
+    });
+    settle().await;
+    let link = m
+        .root
+        .query_selector("[data-testid=return-link]")
+        .unwrap()
+        .expect("a way back");
+    assert_eq!(
+        link.text_content().unwrap(),
+        Msg::ReturnToBrand.en().replace("{name}", "Acme Bank")
+    );
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("acmebank://kyc/done")
+    );
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_top"));
+    assert!(link.class_name().contains("primary"));
+
+    // Without a brand name, the app; on the support screens, after contacting support.
+    m.settings.update(|s| s.branding.name = None);
+    m.screen.set(Screen::Rejected {
+        reasons: vec![FailureCode::SelfieFailure],
+    });
+    settle().await;
+    let link = m
+        .root
+        .query_selector("[data-testid=return-link]")
+        .unwrap()
+        .expect("a way back");
+    assert_eq!(link.text_content().unwrap(), Msg::ReturnToApp.en());
+    assert!(link.class_name().contains("secondary"));
+    for screen in [
+        Screen::Review {
+            reasons: Vec::new(),
+        },
+        Screen::SessionEnded,
+    ] {
+        m.screen.set(screen.clone());
+        settle().await;
+        assert_eq!(m.count("[data-testid=return-link]"), 1, "{screen:?}");
+    }
 }

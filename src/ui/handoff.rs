@@ -90,9 +90,11 @@ pub fn HandoffScreen() -> impl IntoView {
                         </div>
                         <p>{t(Msg::HandoffLinkLabel)}</p>
                         <p class="link"><code data-testid="handoff-link">{url}</code></p>
-                        <button type="button" class="button secondary" on:click=copy>
-                            {move || t(if copied.get() { Msg::DeviceLinkCopied } else { Msg::DeviceCopyLink })}
-                        </button>
+                        <div class="actions">
+                            <button type="button" class="button secondary" on:click=copy>
+                                {move || t(if copied.get() { Msg::DeviceLinkCopied } else { Msg::DeviceCopyLink })}
+                            </button>
+                        </div>
                         <p class="small muted">{t(Msg::HandoffOnce)}</p>
                     }
                         .into_any()

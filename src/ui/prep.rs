@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::{t, ActionButton, DeviceCheck, HandoffButton, Heading, TipGroupView};
+use crate::core::device::DeviceNotice;
 use crate::core::flow::UserAction;
 use crate::core::text::Msg;
 
@@ -11,6 +12,13 @@ use crate::core::text::Msg;
 pub fn PrepScreen() -> impl IntoView {
     let page = expect_context::<super::Page>();
     page.preload.run(());
+    // Inside another app the camera usually fails: the notice's link is the way on, and
+    // starting here anyway is not the main button.
+    let in_app = super::device_found(|notices| {
+        notices
+            .iter()
+            .any(|n| matches!(n, DeviceNotice::InAppBrowser(_)))
+    });
     let needs = [
         Msg::PrepNeedId,
         Msg::PrepNeedName,
@@ -36,7 +44,7 @@ pub fn PrepScreen() -> impl IntoView {
                     .collect_view()}
             </div>
             <div class="actions">
-                <ActionButton action=UserAction::Start label=Msg::PrepStart />
+                <ActionButton action=UserAction::Start label=Msg::PrepStart secondary=in_app />
                 <HandoffButton />
             </div>
             <p class="small muted">{t(Msg::PrepPrivacy)}</p>

@@ -19,17 +19,23 @@ pub fn ProblemScreen() -> impl IntoView {
         Problem::UnknownCustomerState(state) => t(problem.body()).replace("{state}", state),
         _ => t(problem.body()).to_owned(),
     };
+    // After an error inside Persona's window the button says it carries on where the
+    // customer stopped; Persona that never opened is simply tried again.
     let action = if problem.resumes_persona() {
         UserAction::Resume
     } else {
         UserAction::Retry
+    };
+    let label = match problem {
+        Problem::Persona(_) => Msg::Resume,
+        _ => Msg::TryAgain,
     };
     view! {
         <section class="screen outcome">
             <Heading text=t(problem.title()) />
             <p class="lead">{body}</p>
             {if problem.retryable() {
-                view! { <div class="actions"><ActionButton action=action label=Msg::TryAgain /></div> }.into_any()
+                view! { <div class="actions"><ActionButton action=action label=label /></div> }.into_any()
             } else {
                 view! { <super::SupportContact /> }.into_any()
             }}

@@ -75,7 +75,7 @@ test('a Persona error says what to do, and trying again resumes', async ({ page 
   await expectScreen(page, cat, 'PersonaErrorTitle');
   await expect(page.getByText(cat.messages.PersonaApplicationError)).toBeVisible();
   await page.screenshot({ path: `tests/e2e/screenshots/${info.project.name}-problem-persona.png`, fullPage: true });
-  await page.getByRole('button', { name: cat.messages.TryAgain }).click();
+  await page.getByRole('button', { name: cat.messages.Resume }).click();
   await expectCapture(page);
   await completeCapture(page);
   await expectScreen(page, cat, 'VerifiedTitle');
