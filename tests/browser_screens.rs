@@ -600,6 +600,14 @@ async fn the_session_ended_screen_points_back_to_the_app() {
     );
 }
 
+/// The screen's link back to the integrator's app.
+fn return_link(m: &Mounted) -> web_sys::Element {
+    m.root
+        .query_selector("[data-testid=return-link]")
+        .unwrap()
+        .expect("a way back")
+}
+
 #[wasm_bindgen_test]
 async fn where_nothing_is_left_to_do_a_way_back_to_the_integrator() {
     let m = mount(Screen::Verified);
@@ -617,11 +625,7 @@ async fn where_nothing_is_left_to_do_a_way_back_to_the_integrator() {
         reasons: Vec::new(),
     });
     settle().await;
-    let link = m
-        .root
-        .query_selector("[data-testid=return-link]")
-        .unwrap()
-        .expect("a way back");
+    let link = return_link(&m);
     assert_eq!(
         link.text_content().unwrap(),
         Msg::ReturnToBrand.en().replace("{name}", "Acme Bank")
@@ -639,11 +643,7 @@ async fn where_nothing_is_left_to_do_a_way_back_to_the_integrator() {
         reasons: vec![FailureCode::SelfieFailure],
     });
     settle().await;
-    let link = m
-        .root
-        .query_selector("[data-testid=return-link]")
-        .unwrap()
-        .expect("a way back");
+    let link = return_link(&m);
     assert_eq!(link.text_content().unwrap(), Msg::ReturnToApp.en());
     assert!(link.class_name().contains("secondary"));
     for screen in [
