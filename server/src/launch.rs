@@ -1,4 +1,6 @@
-//! `GET /launch?token=...`: how a customer arrives from the integrator's own app.
+//! `/launch`: how a customer arrives from the integrator's own app, with a token either in
+//! the query (`GET /launch?token=...`, a plain link) or in a form body (`POST /launch`, an
+//! auto-submitted form: the token then never appears in any address, history or access log).
 //!
 //! The token is a JWT signed with HMAC-SHA256 by the integrator's backend, with a secret
 //! shared with this server. Its claims name the customer and when the token expires:
@@ -10,7 +12,8 @@ use std::sync::Mutex;
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
@@ -115,7 +118,7 @@ impl LaunchVerifier {
     }
 }
 
-/// Query of `/launch`.
+/// Query or form body of `/launch`.
 #[derive(Deserialize)]
 pub struct LaunchQuery {
     token: Option<String>,
@@ -128,7 +131,25 @@ pub async fn launch(
     Query(query): Query<LaunchQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let page = PageLanguage::of(&headers);
+    start_session(&state, &headers, query.token.as_deref()).await
+}
+
+/// `POST /launch` with `token=...` as an `application/x-www-form-urlencoded` body: the same
+/// check and session, for an integrator page that submits a form instead of following a link.
+/// A body that is not such a form is refused like a missing token.
+pub async fn launch_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    form: Result<Form<LaunchQuery>, FormRejection>,
+) -> Response {
+    let token = form.ok().and_then(|Form(form)| form.token);
+    start_session(&state, &headers, token.as_deref()).await
+}
+
+/// Accepts a launch token and redirects to the app with a new session cookie, or answers
+/// with a page that says why the link did not work.
+async fn start_session(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> Response {
+    let page = PageLanguage::of(headers);
     let Some(verifier) = state.launch.as_ref() else {
         return page.message(
             StatusCode::NOT_FOUND,
@@ -137,7 +158,7 @@ pub async fn launch(
         );
     };
     let now = now_ms();
-    match verifier.accept(query.token.as_deref().unwrap_or_default(), now / 1000) {
+    match verifier.accept(token.unwrap_or_default(), now / 1000) {
         Ok(customer_guid) => {
             if let Err(e) = state.backend.customer(&customer_guid).await {
                 if e.status == StatusCode::NOT_FOUND {

@@ -156,7 +156,7 @@ fn routes(state: Arc<AppState>) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/session", get(api::session))
-        .route("/launch", get(launch::launch))
+        .route("/launch", get(launch::launch).post(launch::launch_form))
         .route("/handoff", post(handoff::mint))
         .route("/handoff/status", get(handoff::status))
         .route(

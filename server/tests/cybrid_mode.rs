@@ -308,6 +308,50 @@ async fn launch_tokens_are_checked() {
         .await
         .unwrap();
     assert_eq!(replay.status(), 401, "a launch token works once");
+    // The same token in a form body (an integrator page that submits a form, so the token
+    // never shows in an address): checked by the same rules, and used up across both ways.
+    let post = |body: String, content_type: &'static str| {
+        http.post(format!("{}/launch", bff.base))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    const FORM: &str = "application/x-www-form-urlencoded";
+    let spent = post(format!("token={good}"), FORM).await.unwrap();
+    assert_eq!(spent.status(), 401, "a token used by GET is spent for POST");
+    // Another expiry: the same claims in the same second would sign to the spent token.
+    let fresh = sign(
+        LAUNCH_SECRET,
+        &json!({"customer_guid": guid, "exp": now_secs() + 90}),
+    );
+    for (what, body, content_type) in [
+        ("no token", String::new(), FORM),
+        ("garbage", "token=not.a.token".to_owned(), FORM),
+        (
+            "not a form",
+            format!(r#"{{"token":"{fresh}"}}"#),
+            "application/json",
+        ),
+    ] {
+        let r = post(body, content_type).await.unwrap();
+        assert_eq!(r.status(), 401, "{what}");
+        assert!(r.headers().get("set-cookie").is_none(), "{what}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains(PageMsg::PageLinkSpentTitle.en()), "{what}");
+    }
+    let posted = post(format!("token={fresh}"), FORM).await.unwrap();
+    assert_eq!(posted.status(), 303, "a form-posted token signs in");
+    assert_eq!(posted.headers()["location"], "/");
+    let cookie = posted.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let session = http
+        .get(format!("{}/session", bff.base))
+        .header("cookie", cookie.split(';').next().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session.status(), 200, "the posted launch's session works");
+    let replay = post(format!("token={fresh}"), FORM).await.unwrap();
+    assert_eq!(replay.status(), 401, "a form-posted token works once too");
     // Outside the sandbox, no session is plainly unauthenticated (no sandbox link).
     let none = http
         .get(format!("{}/session", bff.base))

@@ -120,6 +120,22 @@ async fn nothing_secret_is_logged() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
+    // And by form (a fresh token, then its replay).
+    let posted = sign(
+        LAUNCH,
+        &json!({"customer_guid": customer.guid, "exp": now + 90}),
+    );
+    secrets.push(posted.clone());
+    for expected in [303, 401] {
+        let r = client()
+            .post(format!("{}/launch", bff.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("token={posted}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), expected);
+    }
     let bank_tokens = upstream
         .running
         .state
