@@ -26,7 +26,7 @@ use kyc_onboarding::core::flow::rules_out_another;
 use kyc_onboarding::core::time::format_rfc3339;
 use serde::Deserialize;
 
-use crate::backend::ApiError;
+use crate::backend::{without_details, ApiError};
 use crate::sandbox::fault::{Endpoint, FaultKind};
 use crate::sandbox::now_ms;
 use crate::session::Session;
@@ -280,7 +280,16 @@ pub async fn list(
     let per_page = query.per_page.unwrap_or(10).clamp(1, 100);
     let page = query.page.unwrap_or(0);
     with_faults(&state, &caller, Endpoint::List, || async {
-        match state.backend.list(&customer_guid).await {
+        let listed = match &caller {
+            Caller::Customer(_) => state.backend.list_with_details(&customer_guid).await,
+            // The emulator answers a bank as Cybrid's list does: no details in the items.
+            Caller::Bank => state
+                .backend
+                .list(&customer_guid)
+                .await
+                .map(|all| all.into_iter().map(without_details).collect()),
+        };
+        match listed {
             Ok(all) => {
                 let total = all.len() as u64;
                 let objects = all
@@ -363,7 +372,7 @@ pub async fn create(
         let lock = state.create_lock(&post.customer_guid);
         let _held = lock.lock().await;
         if let Caller::Customer(_) = caller {
-            match state.backend.list(&post.customer_guid).await {
+            match state.backend.list_with_details(&post.customer_guid).await {
                 Ok(list) => {
                     if let Some(v) = list.into_iter().find(|v| rules_out_another(v, now_ms())) {
                         tracing::info!(verification = %v.guid, "create answered with the verification in flight");

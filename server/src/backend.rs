@@ -106,6 +106,30 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// How many of a list's newest KYC verifications [`Backend::list_with_details`] fills in: the
+/// one in flight and the ones just before it are all the flow ever looks at.
+pub const DETAILED: usize = 3;
+
+/// Whether a verification came without any of the details that only Cybrid's single GET
+/// returns.
+pub fn lacks_details(v: &IdentityVerification) -> bool {
+    v.persona_inquiry_id.is_none()
+        && v.persona_state.is_none()
+        && v.compliance_checks.is_empty()
+        && v.compliance_decisions.is_empty()
+}
+
+/// A verification as Cybrid's list gives it: without its details.
+pub fn without_details(v: IdentityVerification) -> IdentityVerification {
+    IdentityVerification {
+        persona_inquiry_id: None,
+        persona_state: None,
+        compliance_checks: Vec::new(),
+        compliance_decisions: Vec::new(),
+        ..v
+    }
+}
+
 /// Where the five calls go.
 #[derive(Clone)]
 pub enum Backend {
@@ -132,6 +156,39 @@ impl Backend {
             Backend::Sandbox(sb) => Ok(sb.list(customer_guid, now_ms())),
             Backend::Cybrid(c) => c.list(customer_guid).await,
         }
+    }
+
+    /// The customer's verifications, newest first, the newest KYC ones with their details.
+    ///
+    /// Cybrid's list gives each verification without its details (no Persona inquiry or
+    /// state, no compliance checks): only the single GET has them. Whether a verification can
+    /// be resumed, was submitted or is a document request depends on those, so the newest
+    /// [`DETAILED`] KYC items that lack them are fetched one by one. An item that comes with
+    /// details (the emulator's, or a list that one day carries them) costs no call.
+    pub async fn list_with_details(
+        &self,
+        customer_guid: &str,
+    ) -> Result<Vec<IdentityVerification>, ApiError> {
+        let mut list = self.list(customer_guid).await?;
+        let wanted: Vec<usize> = (0..list.len())
+            .filter(|&i| list[i].is_kyc() && lacks_details(&list[i]))
+            .take(DETAILED)
+            .collect();
+        let details = futures_util::future::join_all(
+            wanted.iter().map(|&i| self.verification(&list[i].guid)),
+        )
+        .await;
+        for (i, detailed) in wanted.into_iter().zip(details) {
+            match detailed {
+                // The same verification, or the list would be mixing two.
+                Ok(v) if v.guid == list[i].guid => list[i] = v,
+                Ok(_) => {}
+                // Gone between the two calls: the list's own item stays.
+                Err(e) if e.status == StatusCode::NOT_FOUND => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(list)
     }
 
     /// `POST /api/identity_verifications`.

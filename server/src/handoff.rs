@@ -228,7 +228,11 @@ pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         Err(e) => return e.into_response(),
     };
     let now = now_ms();
-    let in_flight = match state.backend.list(&session.customer_guid).await {
+    let in_flight = match state
+        .backend
+        .list_with_details(&session.customer_guid)
+        .await
+    {
         Ok(list) => list
             .into_iter()
             .find(|v| kyc_onboarding::core::flow::can_carry_on(v, now))
@@ -264,7 +268,11 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
             Err(e) if e.status == StatusCode::NOT_FOUND => None,
             Err(e) => return e.into_response(),
         },
-        (None, Some(since)) => match state.backend.list(&session.customer_guid).await {
+        (None, Some(since)) => match state
+            .backend
+            .list_with_details(&session.customer_guid)
+            .await
+        {
             Ok(list) => list.into_iter().find(|v| made_since_code(v, since)),
             Err(e) => return e.into_response(),
         },

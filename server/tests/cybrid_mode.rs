@@ -42,6 +42,20 @@ async fn chain() -> (Server, Server) {
     (upstream, bff)
 }
 
+/// A bank token from the upstream sandbox.
+async fn bank_token(upstream: &Server) -> String {
+    let token: Value = client()
+        .post(format!("{}/oauth/token", upstream.base))
+        .json(&json!({"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    token["access_token"].as_str().unwrap().to_owned()
+}
+
 /// A customer created upstream through the bank API.
 async fn upstream_customer(upstream: &Server) -> String {
     let http = client();
@@ -162,6 +176,41 @@ async fn the_whole_chain_forwards_and_scopes() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert!(inquiry.is_string(), "the inquiry appears through the chain");
+    // Like Cybrid's, the upstream list gives verifications without their details...
+    let upstream_list: Value = http
+        .get(format!(
+            "{}/api/identity_verifications?customer_guid={guid}",
+            upstream.base
+        ))
+        .bearer_auth(bank_token(&upstream).await)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(upstream_list["objects"][0]["guid"], iv.as_str());
+    assert!(upstream_list["objects"][0]["persona_inquiry_id"].is_null());
+    // ...and the customer's list has them, as the app needs to resume after a reload.
+    let list: Value = get(format!("/api/identity_verifications?customer_guid={guid}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["objects"][0]["persona_inquiry_id"], inquiry);
+    assert_eq!(list["objects"][0]["persona_state"], "waiting");
+    // A second create (another tab, a lost answer) gets the one in flight, not a second one.
+    let again = http
+        .post(format!("{}/api/identity_verifications", bff.base))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": guid}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["guid"], iv.as_str(), "no second verification");
     let session = http
         .post(format!("{}/api/persona_sessions", bff.base))
         .header("cookie", &cookie)
