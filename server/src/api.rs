@@ -358,10 +358,7 @@ pub async fn create(
     // A customer's request goes on as one the server builds: only the fields checked above,
     // whatever else the browser sent.
     let post = match caller {
-        Caller::Customer(_) => PostIdentityVerification {
-            expected_behaviours: post.expected_behaviours,
-            ..PostIdentityVerification::kyc_id_and_selfie(&post.customer_guid)
-        },
+        Caller::Customer(_) => built_for_customer(post, state.config.require_tax_id),
         Caller::Bank => post,
     };
     with_faults(&state, &caller, Endpoint::Create, || async {
@@ -404,6 +401,20 @@ pub async fn create(
         }
     })
     .await
+}
+
+/// The create request the server sends for a customer: a KYC ID + selfie for them, with the
+/// bank's `require_tax_id` and, in the sandbox, the customer's expected behaviours; nothing
+/// else the browser sent.
+fn built_for_customer(
+    post: PostIdentityVerification,
+    require_tax_id: Option<bool>,
+) -> PostIdentityVerification {
+    PostIdentityVerification {
+        expected_behaviours: post.expected_behaviours,
+        require_tax_id,
+        ..PostIdentityVerification::kyc_id_and_selfie(&post.customer_guid)
+    }
 }
 
 /// `GET /api/identity_verifications/{guid}`.
@@ -480,4 +491,26 @@ pub async fn persona_session(
 /// Any other `/api/...` path.
 pub async fn not_found() -> Response {
     ApiError::not_found("resource").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kyc_onboarding::core::api::ExpectedBehaviour;
+
+    #[test]
+    fn a_customers_create_request_is_built_with_the_banks_tax_id_choice() {
+        let asked = PostIdentityVerification {
+            method: VerificationMethod::Attested,
+            expected_behaviours: vec![ExpectedBehaviour::PassedImmediately],
+            ..PostIdentityVerification::kyc_id_and_selfie("cust_1")
+        };
+        for choice in [None, Some(true), Some(false)] {
+            let built = built_for_customer(asked.clone(), choice);
+            assert_eq!(built.require_tax_id, choice);
+            assert_eq!(built.method, VerificationMethod::IdAndSelfie);
+            assert_eq!(built.customer_guid, "cust_1");
+            assert_eq!(built.expected_behaviours, asked.expected_behaviours);
+        }
+    }
 }

@@ -75,6 +75,9 @@ pub struct Config {
     /// Failed handoff-code attempts allowed per client address per minute (more behind a
     /// proxy that gives every customer one address).
     pub handoff_failures_per_minute: usize,
+    /// The bank's choice of `require_tax_id` for every customer's verification (SSN / SIN
+    /// collected in Persona's flow); `None` leaves it to Cybrid's default (not collected).
+    pub require_tax_id: Option<bool>,
 }
 
 impl Config {
@@ -94,6 +97,7 @@ impl Config {
             language: None,
             host_origin: None,
             handoff_failures_per_minute: crate::handoff::ATTEMPTS_PER_MINUTE,
+            require_tax_id: None,
         }
     }
 
@@ -129,6 +133,17 @@ impl Config {
         if let Some(n) = env("KYC_HANDOFF_FAILURES_PER_MINUTE") {
             let n = number(&n, "KYC_HANDOFF_FAILURES_PER_MINUTE")?;
             config.handoff_failures_per_minute = usize::try_from(n.max(1)).unwrap_or(usize::MAX);
+        }
+        if let Some(value) = env("KYC_REQUIRE_TAX_ID") {
+            config.require_tax_id = match value.trim() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => {
+                    return Err(format!(
+                        "KYC_REQUIRE_TAX_ID must be `true` or `false`, got `{value}`"
+                    ))
+                }
+            };
         }
         if let Some(list) = env("KYC_FRAME_ANCESTORS") {
             config.frame_ancestors = list.split_whitespace().map(str::to_owned).collect();
@@ -304,7 +319,7 @@ Sandbox mode (default) emulates Cybrid and Persona in memory; open /sandbox to p
 Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET, KYC_PUBLIC_URL
 (https; http only for localhost) (and optionally
 CYBRID_BANK_URL, CYBRID_ID_URL, CYBRID_ENVIRONMENT). Other settings: KYC_SESSION_TTL_SECS,
-KYC_FRAME_ANCESTORS, KYC_PUBLIC_URL, KYC_HANDOFF_FAILURES_PER_MINUTE, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG;
+KYC_FRAME_ANCESTORS, KYC_PUBLIC_URL, KYC_HANDOFF_FAILURES_PER_MINUTE, KYC_REQUIRE_TAX_ID, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG;
 branding KYC_BRAND_NAME, KYC_BRAND_LOGO_URL, KYC_BRAND_PRIMARY, KYC_BRAND_ON_PRIMARY,
 KYC_BRAND_PRIMARY_DARK, KYC_BRAND_ON_PRIMARY_DARK, KYC_BRAND_RADIUS_PX, KYC_BRAND_FONT,
 KYC_SUPPORT_URL, KYC_SUPPORT_TEXT, KYC_RETURN_URL, KYC_TIP_GROUPS; KYC_LANGUAGE, KYC_HOST_ORIGIN; and in
@@ -353,6 +368,17 @@ mod tests {
             cybrid_environment("https://api.example/sandbox", None).unwrap(),
             "production"
         );
+    }
+
+    #[test]
+    fn the_bank_chooses_whether_a_tax_id_is_required() {
+        assert_eq!(parse(&[], &[]).unwrap().1.require_tax_id, None);
+        for (value, expected) in [("true", Some(true)), ("false", Some(false))] {
+            let (_, config) = parse(&[], &[("KYC_REQUIRE_TAX_ID", value)]).unwrap();
+            assert_eq!(config.require_tax_id, expected, "{value}");
+        }
+        let wrong = parse(&[], &[("KYC_REQUIRE_TAX_ID", "yes")]).unwrap_err();
+        assert!(wrong.contains("KYC_REQUIRE_TAX_ID"), "{wrong}");
     }
 
     #[test]
