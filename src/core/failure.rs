@@ -218,11 +218,13 @@ pub enum Verdict {
 
 /// The verdict on a verification, or `None` while it is not finished.
 ///
-/// Precedence, safest first: any rejection code rejects; else any review code, an
-/// `inconclusive` check or the `reviewing` state means review; else any code this version
-/// cannot classify (unknown or non-KYC) sends the customer to support; else the customer may
-/// retry, with the tips of every code ordered by relevance (`insufficient` checks and a
-/// failure without codes also mean retry, with general tips).
+/// Precedence, safest first: the `reviewing` state means review; on a failure, any
+/// rejection code rejects; else any review code or `inconclusive` check means the review is
+/// over and did not approve (those only put a verification in review while it is
+/// `reviewing`), and any code this version cannot classify (unknown or non-KYC): both send the
+/// customer to support; else the customer may retry, with the tips of every code ordered by
+/// relevance (`insufficient` checks and a failure without codes also mean retry, with
+/// general tips).
 pub fn verdict(v: &IdentityVerification) -> Option<Verdict> {
     match (&v.state, &v.outcome) {
         (VerificationState::Expired, _) => return Some(Verdict::Expired),
@@ -254,9 +256,11 @@ fn failed_verdict(v: &IdentityVerification) -> Verdict {
     };
     if has(FailureCategory::Rejected) {
         Verdict::Rejected { reasons }
-    } else if has(FailureCategory::ComplianceReview) || check(ComplianceOutcome::Inconclusive) {
-        Verdict::Review { reasons }
-    } else if has(FailureCategory::Unrecognized) || has(FailureCategory::NotKyc) {
+    } else if has(FailureCategory::ComplianceReview)
+        || check(ComplianceOutcome::Inconclusive)
+        || has(FailureCategory::Unrecognized)
+        || has(FailureCategory::NotKyc)
+    {
         Verdict::ContactSupport { reasons }
     } else {
         let tips = tips_for(&reasons);
@@ -453,7 +457,7 @@ mod tests {
     }
 
     #[test]
-    fn rejection_beats_review_beats_unknown_beats_retry() {
+    fn rejection_beats_support_beats_retry() {
         let all = [
             "id_quality_check_failure",
             "brand_new_code",
@@ -466,9 +470,18 @@ mod tests {
                 reasons: codes(&all)
             })
         );
+        // Review codes on a failed verification: the review is over, and did not approve.
         let no_reject = &all[..3];
         assert_eq!(
             verdict(&failed(no_reject)),
+            Some(Verdict::ContactSupport {
+                reasons: codes(no_reject)
+            })
+        );
+        let mut reviewing = failed(no_reject);
+        (reviewing.state, reviewing.outcome) = (VerificationState::Reviewing, None);
+        assert_eq!(
+            verdict(&reviewing),
             Some(Verdict::Review {
                 reasons: codes(no_reject)
             })
@@ -533,7 +546,8 @@ mod tests {
             outcome: Some(ComplianceOutcome::Inconclusive),
             failure_codes: vec![],
         });
-        assert!(matches!(verdict(&v), Some(Verdict::Review { .. })));
+        // Inconclusive on a finished failure: the person who looked did not approve.
+        assert!(matches!(verdict(&v), Some(Verdict::ContactSupport { .. })));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 // heading; progress and outcomes announced through live regions.
 import { test, expect, type Page } from '@playwright/test';
 import * as fs from 'fs';
-import { beginCapture, catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, persona, start, startCapture, type Catalog } from './helpers';
+import { beginCapture, catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, HELD_REVIEW, persona, start, startCapture, type Catalog } from './helpers';
 
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
@@ -71,14 +71,14 @@ for (const scheme of ['light', 'dark'] as const) {
       test.setTimeout(180_000); // six flows and eight axe runs
       const cat = await catalog(page.request);
       const found: Record<string, string[]> = {};
-      for (const [scenario, key] of [
-        ['fails-retry', 'RetryTitle'],
-        ['fails-review', 'ReviewTitle'],
-        ['fails-rejected', 'RejectedTitle'],
-        ['fails-unknown', 'ContactSupportTitle'],
-        ['expires', 'ExpiredTitle'],
+      for (const [scenario, key, timings] of [
+        ['fails-retry', 'RetryTitle', FAST],
+        ['fails-review', 'ReviewTitle', HELD_REVIEW],
+        ['fails-rejected', 'RejectedTitle', FAST],
+        ['fails-unknown', 'ContactSupportTitle', FAST],
+        ['expires', 'ExpiredTitle', FAST],
       ] as const) {
-        await start(page, `scenario=${scenario}&${FAST}`);
+        await start(page, `scenario=${scenario}&${timings}`);
         await startCapture(page, cat);
         await completeCapture(page);
         await check(page, cat, key, found);

@@ -24,6 +24,9 @@ export async function catalog(request: APIRequestContext): Promise<Catalog> {
 /** Fast sandbox timings for the tests (the app's polling stays as shipped). */
 export const FAST = 'inquiry_delay_ms=300&decision_delay_ms=400&review_delay_ms=1500&customer_delay_ms=200';
 
+/** FAST, but a compliance review lasts a minute: the review screen stays while a test looks. */
+export const HELD_REVIEW = FAST.replace('review_delay_ms=1500', 'review_delay_ms=60000');
+
 /** Starts a sandbox scenario in this page: a new customer with a session. */
 export async function start(page: Page, query: string): Promise<void> {
   await page.goto(`/sandbox/start?${query}`);

@@ -73,7 +73,7 @@ test('reload while checking keeps checking, never reopens the capture', async ({
 for (const [scenario, screen] of [
   ['passes', 'VerifiedTitle'],
   ['fails-retry', 'RetryTitle'],
-  ['fails-review', 'ReviewTitle'],
+  ['fails-review', 'ContactSupportTitle'],
   ['fails-rejected', 'RejectedTitle'],
   ['fails-unknown', 'ContactSupportTitle'],
   ['expires', 'ExpiredTitle'],

@@ -1,7 +1,7 @@
 // One test per sandbox scenario, each ending on the right outcome screen with the right
 // advice, on a phone and a desktop viewport. Screenshots of every screen it passes.
 import { test, expect } from '@playwright/test';
-import { catalog, completeCapture, expectCapture, expectScreen, FAST, serverState, shot, start, startCapture, watchErrors } from './helpers';
+import { catalog, completeCapture, expectCapture, expectScreen, FAST, HELD_REVIEW, serverState, shot, start, startCapture, watchErrors } from './helpers';
 
 test('passes: prep, capture, checking, verified', async ({ page, isMobile }, info) => {
   const errors = watchErrors(page);
@@ -38,7 +38,9 @@ const failing: Array<{ id: string; screen: string; tips?: string[]; codesShown?:
   { id: 'fails-retry', screen: 'RetryTitle', tips: ['id-photo', 'device'] },
   { id: 'fails-expired-id', screen: 'RetryTitle', tips: ['accepted-ids'] },
   { id: 'fails&codes=user_canceled', screen: 'RetryTitle', tips: ['session', 'device'] },
-  { id: 'fails-review', screen: 'ReviewTitle' },
+  // Review codes: under review first, and a review that ends without approval (the customer
+  // not rejected) leaves the customer with support, not with a review that is over.
+  { id: 'fails-review', screen: 'ContactSupportTitle' },
   { id: 'fails-rejected', screen: 'RejectedTitle' },
   { id: 'fails-mixed', screen: 'RejectedTitle' },
   { id: 'fails-unknown', screen: 'ContactSupportTitle', codesShown: ['hologram_check_failure'] },
@@ -79,6 +81,22 @@ for (const scenario of failing) {
     expect(errors).toEqual([]);
   });
 }
+
+test('fails-review: the review screen while the team looks, and it stays after a reload', async ({ page }, info) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=fails-review&${HELD_REVIEW}`);
+  await startCapture(page, cat);
+  await completeCapture(page);
+  await expectScreen(page, cat, 'ReviewTitle');
+  await shot(page, info, 'outcome-fails-review');
+  for (const code of ['database_check_failure', 'name_check_failure']) {
+    await expect(page.locator('.reasons li', { hasText: cat.codes[code].reason })).toBeVisible();
+  }
+  await expect(page.getByRole('button', { name: cat.messages.TryAgain })).toHaveCount(0);
+  await page.reload();
+  await expectScreen(page, cat, 'ReviewTitle');
+  expect((await serverState(page)).verifications).toBe(1);
+});
 
 test('fails-retry names each reason, then Try again makes a new verification', async ({ page }) => {
   const cat = await catalog(page.request);

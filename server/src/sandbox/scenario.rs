@@ -70,7 +70,8 @@ pub const CATALOG: &[Entry] = &[
         id: "fails-review",
         kind: Kind::Fails,
         title: "Fails into review",
-        description: "Database and name checks need a person: the verification goes to review.",
+        description: "Database and name checks need a person: the verification goes to review, \
+                      which ends without approval (the customer is not rejected): support.",
         params: "&codes=database_check_failure,name_check_failure",
     },
     Entry {

@@ -1025,20 +1025,27 @@ fn a_document_request_is_never_opened_unasked_nor_taken_for_an_outcome() {
 }
 
 #[test]
-fn an_inconclusive_check_means_review() {
-    let mut v = completed("failed", &[]);
-    v.compliance_checks.push(ComplianceCheck {
+fn a_review_that_ended_in_failure_sends_the_customer_to_support() {
+    // An inconclusive check or a review code on a verification that is no longer
+    // `reviewing`: the person who looked did not approve. Waiting for a review that is over
+    // would leave the customer on "we are taking a closer look" for good.
+    let mut inconclusive = completed("failed", &[]);
+    inconclusive.compliance_checks.push(ComplianceCheck {
         kind: Some("database".into()),
         outcome: Some(ComplianceOutcome::Inconclusive),
         failure_codes: vec![],
     });
-    let (mut h, _) = finish_with(v);
-    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
-    assert!(
-        matches!(fx.last(), Some(Effect::Show(Screen::Review { .. }))),
-        "{fx:?}"
-    );
-    assert!(matches!(fx[0], Effect::StartTimer { ms: 15_000, .. }));
+    for v in [
+        inconclusive,
+        completed("failed", &["database_check_failure"]),
+    ] {
+        let (mut h, _) = finish_with(v);
+        let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+        assert!(
+            matches!(fx.as_slice(), [Effect::Show(Screen::ContactSupport { .. })]),
+            "{fx:?}"
+        );
+    }
 }
 
 #[test]
