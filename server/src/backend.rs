@@ -10,6 +10,8 @@ use kyc_onboarding::core::api::{
     PostPersonaSession,
 };
 
+use kyc_onboarding::core::time::parse_rfc3339;
+
 use crate::cybrid::Cybrid;
 use crate::sandbox::{now_ms, Sandbox};
 
@@ -170,10 +172,13 @@ impl Backend {
         customer_guid: &str,
     ) -> Result<Vec<IdentityVerification>, ApiError> {
         let mut list = self.list(customer_guid).await?;
-        let wanted: Vec<usize> = (0..list.len())
+        // Newest by creation, not by the list's order (which the flow does not trust either).
+        let mut wanted: Vec<usize> = (0..list.len())
             .filter(|&i| list[i].is_kyc() && lacks_details(&list[i]))
-            .take(DETAILED)
             .collect();
+        let created = |i: usize| list[i].created_at.as_deref().and_then(parse_rfc3339);
+        wanted.sort_by_key(|&i| std::cmp::Reverse(created(i)));
+        wanted.truncate(DETAILED);
         let details = futures_util::future::join_all(
             wanted.iter().map(|&i| self.verification(&list[i].guid)),
         )

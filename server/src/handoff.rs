@@ -30,6 +30,7 @@ use kyc_onboarding::core::api::{HandoffCreated, HandoffStatus, IdentityVerificat
 use kyc_onboarding::core::text::PageMsg;
 use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis, MINUTE};
 
+use crate::backend::lacks_details;
 use crate::pages::PageLanguage;
 use crate::sandbox::now_ms;
 use crate::{secret, AppState};
@@ -268,12 +269,17 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
             Err(e) if e.status == StatusCode::NOT_FOUND => None,
             Err(e) => return e.into_response(),
         },
-        (None, Some(since)) => match state
-            .backend
-            .list_with_details(&session.customer_guid)
-            .await
-        {
-            Ok(list) => list.into_iter().find(|v| made_since_code(v, since)),
+        // The desktop asks every few seconds: the plain list finds the phone's verification
+        // (its creation time is all it takes), and only that one is fetched for its details.
+        (None, Some(since)) => match state.backend.list(&session.customer_guid).await {
+            Ok(list) => match list.into_iter().find(|v| made_since_code(v, since)) {
+                Some(v) if lacks_details(&v) => match state.backend.verification(&v.guid).await {
+                    Ok(detailed) => Some(detailed),
+                    Err(e) if e.status == StatusCode::NOT_FOUND => Some(v),
+                    Err(e) => return e.into_response(),
+                },
+                found => found,
+            },
             Err(e) => return e.into_response(),
         },
         (None, None) => None,

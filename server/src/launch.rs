@@ -142,7 +142,20 @@ pub async fn launch_form(
     headers: HeaderMap,
     form: Result<Form<LaunchQuery>, FormRejection>,
 ) -> Response {
-    let token = form.ok().and_then(|Form(form)| form.token);
+    let token = match form {
+        Ok(Form(form)) => form.token,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return rejection.into_response()
+        }
+        Err(rejection) => {
+            // For the integrator reading the logs: the token was not even looked at.
+            tracing::warn!(
+                status = rejection.status().as_u16(),
+                "launch: the body is not a form"
+            );
+            None
+        }
+    };
     start_session(&state, &headers, token.as_deref()).await
 }
 

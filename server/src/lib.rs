@@ -156,7 +156,13 @@ fn routes(state: Arc<AppState>) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/session", get(api::session))
-        .route("/launch", get(launch::launch).post(launch::launch_form))
+        .route(
+            "/launch",
+            // A form with one token: nothing bigger is buffered for a route anyone can call.
+            get(launch::launch)
+                .post(launch::launch_form)
+                .layer(axum::extract::DefaultBodyLimit::max(4096)),
+        )
         .route("/handoff", post(handoff::mint))
         .route("/handoff/status", get(handoff::status))
         .route(

@@ -388,6 +388,11 @@ async fn launch_tokens_are_checked() {
         let page = r.text().await.unwrap();
         assert!(page.contains(PageMsg::PageLinkSpentTitle.en()), "{what}");
     }
+    // A route anyone can call buffers no more than a form with one token needs.
+    let huge = post(format!("token={fresh}&pad={}", "x".repeat(5000)), FORM)
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
     let posted = post(format!("token={fresh}"), FORM).await.unwrap();
     assert_eq!(posted.status(), 303, "a form-posted token signs in");
     assert_eq!(posted.headers()["location"], "/");

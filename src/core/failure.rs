@@ -470,20 +470,21 @@ mod tests {
                 reasons: codes(&all)
             })
         );
-        // Review codes on a failed verification: the review is over, and did not approve.
-        let no_reject = &all[..3];
+        // Review codes on a failed verification (with a retry code beside them): the review
+        // is over, and did not approve.
+        let reviewed = ["id_quality_check_failure", "name_check_failure"];
         assert_eq!(
-            verdict(&failed(no_reject)),
+            verdict(&failed(&reviewed)),
             Some(Verdict::ContactSupport {
-                reasons: codes(no_reject)
+                reasons: codes(&reviewed)
             })
         );
-        let mut reviewing = failed(no_reject);
+        let mut reviewing = failed(&reviewed);
         (reviewing.state, reviewing.outcome) = (VerificationState::Reviewing, None);
         assert_eq!(
             verdict(&reviewing),
             Some(Verdict::Review {
-                reasons: codes(no_reject)
+                reasons: codes(&reviewed)
             })
         );
         let no_review = &all[..2];

@@ -1542,6 +1542,14 @@ impl Flow {
                             self.adopt(v, fx);
                             self.conclude(now, v, Verdict::Passed, fx);
                         }
+                        // "Contact support" long ago while the customer is still unverified
+                        // (not rejected): support has dealt with it, and the customer may
+                        // start again, as after a rejection.
+                        Some(Verdict::ContactSupport { .. })
+                            if last_change(v).is_none_or(|at| now >= at + REJECTION_SETTLES) =>
+                        {
+                            self.phase = Phase::Prep
+                        }
                         Some(verdict) => {
                             self.adopt(v, fx);
                             self.show_verdict(now, verdict, fx);

@@ -88,7 +88,7 @@ test('fails-review: the review screen while the team looks, and it stays after a
   await startCapture(page, cat);
   await completeCapture(page);
   await expectScreen(page, cat, 'ReviewTitle');
-  await shot(page, info, 'outcome-fails-review');
+  await shot(page, info, 'outcome-review');
   for (const code of ['database_check_failure', 'name_check_failure']) {
     await expect(page.locator('.reasons li', { hasText: cat.codes[code].reason })).toBeVisible();
   }

@@ -1196,6 +1196,29 @@ fn a_reload_just_after_a_rejection_keeps_the_rejection() {
 }
 
 #[test]
+fn contact_support_stays_on_a_reload_then_gives_way_once_support_had_time() {
+    // A review that ended without approval, the customer not rejected.
+    let ended = || completed("failed", &["name_check_failure"]);
+    for remembered in [Some(IV), None] {
+        let mut h = Harness::new();
+        h.advance(REJECTION_SETTLES - 1);
+        let fx = h.loaded(remembered, vec![ended()]);
+        assert!(
+            matches!(fx.last(), Some(Effect::Show(Screen::ContactSupport { .. }))),
+            "{fx:?}"
+        );
+        // Long after, still unverified: support has dealt with it; the customer may start
+        // again instead of reading "contact support" for good.
+        let mut h = Harness::new();
+        h.advance(REJECTION_SETTLES);
+        assert_eq!(
+            h.loaded(remembered, vec![ended()]),
+            [Effect::Show(Screen::Prep)]
+        );
+    }
+}
+
+#[test]
 fn a_remembered_pass_is_confirmed_against_the_customer_before_verified() {
     // A reload on "still checking": the verification passed, the customer record is not
     // `verified` yet. The flow must not claim "verified" on the verification alone.
