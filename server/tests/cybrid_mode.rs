@@ -58,20 +58,9 @@ async fn bank_token(upstream: &Server) -> String {
 
 /// A customer created upstream through the bank API.
 async fn upstream_customer(upstream: &Server) -> String {
-    let http = client();
-    let token: Value = http
-        .post(format!("{}/oauth/token", upstream.base))
-        .json(&json!({"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bank = token["access_token"].as_str().unwrap();
-    let customer: Value = http
+    let customer: Value = client()
         .post(format!("{}/api/customers", upstream.base))
-        .bearer_auth(bank)
+        .bearer_auth(bank_token(upstream).await)
         .json(&json!({"type": "individual"}))
         .send()
         .await
@@ -142,14 +131,14 @@ async fn the_whole_chain_forwards_and_scopes() {
         .unwrap();
     assert_eq!(customer["state"], "unverified");
 
-    let created = http
-        .post(format!("{}/api/identity_verifications", bff.base))
-        .header("cookie", &cookie)
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": guid}))
-        .send()
-        .await
-        .unwrap();
+    let create = || {
+        http.post(format!("{}/api/identity_verifications", bff.base))
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": guid}))
+            .send()
+    };
+    let created = create().await.unwrap();
     assert_eq!(created.status(), 201);
     let created: Value = created.json().await.unwrap();
     let iv = created["guid"].as_str().unwrap().to_owned();
@@ -200,14 +189,7 @@ async fn the_whole_chain_forwards_and_scopes() {
     assert_eq!(list["objects"][0]["persona_inquiry_id"], inquiry);
     assert_eq!(list["objects"][0]["persona_state"], "waiting");
     // A second create (another tab, a lost answer) gets the one in flight, not a second one.
-    let again = http
-        .post(format!("{}/api/identity_verifications", bff.base))
-        .header("cookie", &cookie)
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": guid}))
-        .send()
-        .await
-        .unwrap();
+    let again = create().await.unwrap();
     assert_eq!(again.status(), 200);
     let again: Value = again.json().await.unwrap();
     assert_eq!(again["guid"], iv.as_str(), "no second verification");
