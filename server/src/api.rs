@@ -165,15 +165,8 @@ where
 {
     if let Caller::Customer(session) = caller {
         let spend = crate::quota::Spend::of(endpoint);
-        if let Err(wait_ms) = state.quotas.take(&session.customer_guid, spend, now_ms()) {
-            tracing::warn!(?spend, "customer over quota");
-            return ApiError {
-                status: StatusCode::TOO_MANY_REQUESTS,
-                message: "too many requests from this session; try again later".into(),
-                code: "rate_limited",
-                retry_after_s: Some(u32::try_from((wait_ms + 999) / 1_000).unwrap_or(u32::MAX)),
-            }
-            .into_response();
+        if let Err(e) = state.quotas.charge(&session.customer_guid, spend, now_ms()) {
+            return e.into_response();
         }
     }
     match inject(state, caller, endpoint).await {

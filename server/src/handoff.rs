@@ -262,6 +262,13 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
         Err(e) => return e.into_response(),
     };
     let now = now_ms();
+    // Each poll goes upstream on the bank's token: it counts as one of the customer's reads.
+    if let Err(e) = state
+        .quotas
+        .charge(&session.customer_guid, crate::quota::Spend::Read, now)
+    {
+        return e.into_response();
+    }
     let (code, bound, since) = state.handoffs.status(&session.customer_guid, now);
     let verification = match (bound, since) {
         (Some(guid), _) => match state.backend.verification(&guid).await {

@@ -68,6 +68,24 @@ impl Quotas {
         *used += 1;
         Ok(())
     }
+
+    /// Counts one call, or the 429 answer (with `Retry-After`) of a customer over quota.
+    pub fn charge(
+        &self,
+        customer_guid: &str,
+        spend: Spend,
+        now: Millis,
+    ) -> Result<(), crate::backend::ApiError> {
+        self.take(customer_guid, spend, now).map_err(|wait_ms| {
+            tracing::warn!(?spend, "customer over quota");
+            crate::backend::ApiError {
+                status: axum::http::StatusCode::TOO_MANY_REQUESTS,
+                message: "too many requests from this session; try again later".into(),
+                code: "rate_limited",
+                retry_after_s: Some(u32::try_from((wait_ms + 999) / 1_000).unwrap_or(u32::MAX)),
+            }
+        })
+    }
 }
 
 #[cfg(test)]

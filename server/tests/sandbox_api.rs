@@ -692,3 +692,34 @@ async fn one_customer_cannot_spend_everybodys_quota() {
         .status()
         .is_success());
 }
+
+#[tokio::test]
+async fn the_handoff_status_counts_among_a_customers_reads() {
+    // The desktop polls it every few seconds, and each poll goes upstream: a script holding
+    // the cookie must not poll it without limit.
+    let server = Server::sandbox().await;
+    let limit = kyc_server::quota::Spend::Read.limit();
+    let mut reads_left = Vec::new();
+    for polls_status in [false, true] {
+        let customer = server.start("scenario=passes").await;
+        if polls_status {
+            assert_eq!(customer.get("/handoff/status").await.status(), 200);
+        }
+        let mut reads = 0;
+        while customer.get("/session").await.status() == 200 {
+            reads += 1;
+            assert!(reads <= limit, "the quota holds");
+        }
+        reads_left.push(reads);
+        if polls_status {
+            let refused = customer.get("/handoff/status").await;
+            assert_eq!(refused.status(), 429);
+            assert!(refused.headers().contains_key("retry-after"));
+        }
+    }
+    assert_eq!(
+        reads_left[1] + 1,
+        reads_left[0],
+        "one status poll is one read"
+    );
+}
