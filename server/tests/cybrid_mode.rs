@@ -509,3 +509,88 @@ async fn a_rate_limited_token_request_also_passes_its_wait_on() {
     assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(err.retry_after_s, Some(5));
 }
+
+/// An upstream whose list gives five KYC verifications without details, out of order, and
+/// whose single GET gives details, except: `iv_gone` is 404, `iv_swapped` answers another
+/// verification, and `iv_broken` fails.
+async fn backend_over_a_list_without_details(broken: bool) -> kyc_server::backend::Backend {
+    use axum::extract::Path;
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let item = |guid: &str, day: u32| {
+        json!({"guid": guid, "customer_guid": "cust_1", "type": "kyc",
+               "method": "id_and_selfie", "state": "waiting",
+               "created_at": format!("2026-11-{day:02}T00:00:00Z")})
+    };
+    let newest = if broken { "iv_broken" } else { "iv_gone" };
+    let list = json!({"total": 5, "page": 0, "per_page": 10, "objects": [
+        item("iv_old", 1), item(newest, 20), item("iv_oldest", 1), item("iv_swapped", 19),
+        item("iv_new", 18),
+    ]});
+    let cybrid = cybrid_in_front_of(
+        axum::Router::new()
+            .route(
+                "/api/identity_verifications",
+                axum::routing::get(move || async move { axum::Json(list) }),
+            )
+            .route(
+                "/api/identity_verifications/{guid}",
+                axum::routing::get(|Path(guid): Path<String>| async move {
+                    let error = |status: StatusCode| {
+                        let body = json!({"status": status.as_u16(), "error_message": "x",
+                                          "message_code": "x"});
+                        (status, axum::Json(body)).into_response()
+                    };
+                    match guid.as_str() {
+                        "iv_gone" => error(StatusCode::NOT_FOUND),
+                        "iv_broken" => error(StatusCode::INTERNAL_SERVER_ERROR),
+                        _ => {
+                            let answered = if guid == "iv_swapped" {
+                                "iv_other"
+                            } else {
+                                &guid
+                            };
+                            axum::Json(json!({"guid": answered, "customer_guid": "cust_1",
+                                "type": "kyc", "method": "id_and_selfie", "state": "waiting",
+                                "persona_inquiry_id": format!("inq_{answered}"),
+                                "persona_state": "waiting"}))
+                            .into_response()
+                        }
+                    }
+                }),
+            ),
+    )
+    .await;
+    kyc_server::backend::Backend::Cybrid(std::sync::Arc::new(cybrid))
+}
+
+#[tokio::test]
+async fn the_newest_three_kyc_items_get_their_details_from_the_single_get() {
+    let backend = backend_over_a_list_without_details(false).await;
+    let list = backend.list_with_details("cust_1").await.unwrap();
+    let inquiries: Vec<(&str, Option<&str>)> = list
+        .iter()
+        .map(|v| (v.guid.as_str(), v.persona_inquiry_id.as_deref()))
+        .collect();
+    assert_eq!(
+        inquiries,
+        [
+            // Among the three newest by creation: found...
+            ("iv_old", None),
+            // ...gone since the list (its own item stays)...
+            ("iv_gone", None),
+            ("iv_oldest", None),
+            // ...answered with another verification (never mixed in)...
+            ("iv_swapped", None),
+            // ...and filled in. The two oldest are not asked for.
+            ("iv_new", Some("inq_iv_new")),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_failed_detail_fails_the_list_rather_than_guess() {
+    let backend = backend_over_a_list_without_details(true).await;
+    let err = backend.list_with_details("cust_1").await.unwrap_err();
+    assert!(err.status.is_server_error(), "{}", err.status);
+}
