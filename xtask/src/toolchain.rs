@@ -235,6 +235,7 @@ impl SizeToolchain {
     /// `RUSTC_BOOTSTRAP` lets this stable toolchain accept the unstable flags: they only change
     /// how the wasm is compiled, never what the code means.
     pub fn apply(&self, cmd: &mut Command, root: &Path, path: &OsString) -> Result<(), String> {
+        self.fetch_std(root)?;
         let mut dirs = vec![self.shim.clone()];
         dirs.extend(std::env::split_paths(path));
         let path = std::env::join_paths(dirs).map_err(|e| format!("cannot build PATH: {e}"))?;
@@ -255,6 +256,25 @@ impl SizeToolchain {
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
             .env_remove("RUSTC_WRAPPER");
         Ok(())
+    }
+}
+
+impl SizeToolchain {
+    /// Downloads the crates std itself depends on (`dlmalloc`, `compiler_builtins`, ...) from
+    /// crates.io. trunk builds `--offline`, and on a fresh machine those crates are not in
+    /// cargo's cache yet: without this the first release build fails with "no matching
+    /// package named `dlmalloc`". A no-op once they are cached.
+    fn fetch_std(&self, root: &Path) -> Result<(), String> {
+        run_checked(
+            Command::new(SIZE_CARGO)
+                .args(["fetch", "--quiet", "--target", WASM_TARGET])
+                .current_dir(root)
+                .env("RUSTC", SIZE_RUSTC)
+                .env("RUSTC_BOOTSTRAP", "1")
+                .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+                .env("CARGO_TARGET_DIR", crate::target_dir(root).join("size")),
+        )
+        .map_err(|e| format!("cannot fetch the standard library's crates: {e}"))
     }
 }
 
