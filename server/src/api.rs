@@ -50,6 +50,17 @@ impl Caller {
         }
     }
 
+    /// Whether this caller may read or continue the verification `v`: a customer's browser
+    /// only its own KYC verifications, the one kind this app carries out. Others the bank runs
+    /// for the customer (a counterparty's, a bank account's) may have a Persona inquiry of
+    /// their own that is not the customer's to open.
+    fn may_use(&self, v: &IdentityVerification) -> bool {
+        match self {
+            Caller::Customer(_) => self.may_see(v.customer_guid.as_deref()) && v.is_kyc(),
+            Caller::Bank => true,
+        }
+    }
+
     /// Whether this caller may see the customer `guid`.
     fn may_see(&self, guid: Option<&str>) -> bool {
         match self {
@@ -284,6 +295,7 @@ pub async fn list(
         };
         match listed {
             Ok(all) => {
+                let all: Vec<_> = all.into_iter().filter(|v| caller.may_use(v)).collect();
                 let total = all.len() as u64;
                 let objects = all
                     .into_iter()
@@ -422,7 +434,7 @@ pub async fn verification(
     };
     with_faults(&state, &caller, Endpoint::Verification, || async {
         match state.backend.verification(&guid).await {
-            Ok(v) if caller.may_see(v.customer_guid.as_deref()) => json(&caller.shown(v)),
+            Ok(v) if caller.may_use(&v) => json(&caller.shown(v)),
             Ok(_) => ApiError::not_found("identity verification").into_response(),
             Err(e) => e.into_response(),
         }
@@ -460,7 +472,7 @@ pub async fn persona_session(
                 .await
             {
                 Ok(v)
-                    if caller.may_see(v.customer_guid.as_deref())
+                    if caller.may_use(&v)
                         && v.persona_inquiry_id.as_deref()
                             == Some(post.persona_inquiry_id.as_str()) => {}
                 Ok(_) => return ApiError::not_found("persona inquiry").into_response(),

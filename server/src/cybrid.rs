@@ -89,7 +89,7 @@ impl Cybrid {
             }))
             .send()
             .await
-            .map_err(|_| ApiError::upstream("the identity service did not answer"))?;
+            .map_err(|e| unanswered("the identity service did not answer", e))?;
         if response.status() == StatusCode::TOO_MANY_REQUESTS {
             tracing::warn!("the identity service is rate-limiting this server");
             return Err(ApiError::rate_limited(
@@ -133,20 +133,17 @@ impl Cybrid {
                     .header("content-type", "application/json")
                     .body(body.clone());
             }
-            let response = request
+            let mut response = request
                 .send()
                 .await
-                .map_err(|_| ApiError::upstream("the Cybrid API did not answer"))?;
+                .map_err(|e| unanswered("the Cybrid API did not answer", e))?;
             let status = response.status();
             let retry_after_s = retry_after(response.headers());
             if status == StatusCode::UNAUTHORIZED && refused.is_none() {
                 refused = Some(token);
                 continue;
             }
-            let text = response
-                .text()
-                .await
-                .map_err(|_| ApiError::upstream("the Cybrid API answer was cut off"))?;
+            let text = read_capped(&mut response).await?;
             if status.is_success() {
                 return parse(&text).map_err(|_| {
                     ApiError::upstream("the Cybrid API answered something unreadable")
@@ -223,6 +220,48 @@ impl Cybrid {
         )
         .await
     }
+}
+
+/// The most of an upstream answer read: Cybrid's largest (a page of verifications with
+/// their checks) is a few tens of KB.
+const MAX_ANSWER_BYTES: usize = 1 << 20;
+
+/// An upstream answer's body as text, refused beyond [`MAX_ANSWER_BYTES`] instead of being
+/// buffered whole.
+async fn read_capped(response: &mut reqwest::Response) -> Result<String, ApiError> {
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                    tracing::error!(
+                        limit = MAX_ANSWER_BYTES,
+                        "the Cybrid API answer is too long"
+                    );
+                    return Err(ApiError::upstream("the Cybrid API answer was too long"));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => return Err(unanswered("the Cybrid API answer was cut off", e)),
+        }
+    }
+    String::from_utf8(body)
+        .map_err(|_| ApiError::upstream("the Cybrid API answered something unreadable"))
+}
+
+/// A call that got no (whole) answer, logged with why (timeout, connection, ...) so an
+/// operator can tell, but without its address: it names customers and verifications.
+fn unanswered(what: &'static str, e: reqwest::Error) -> ApiError {
+    let why = if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else {
+        "other"
+    };
+    tracing::error!(why, error = %e.without_url(), "{what}");
+    ApiError::upstream(what)
 }
 
 /// Cybrid's own wait on a 429 or 503, passed on so the app backs off as long (capped: a

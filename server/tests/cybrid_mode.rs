@@ -594,3 +594,146 @@ async fn a_failed_detail_fails_the_list_rather_than_guess() {
     let err = backend.list_with_details("cust_1").await.unwrap_err();
     assert!(err.status.is_server_error(), "{}", err.status);
 }
+
+#[tokio::test]
+async fn a_customer_reaches_only_their_kyc_verifications() {
+    use axum::extract::Path;
+    use axum::http::StatusCode;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    // The bank runs a KYC verification and a bank account's for the same customer, each
+    // with a Persona inquiry.
+    let item = |guid: &str, kind: &str, method: &str| {
+        json!({"guid": guid, "customer_guid": "cust_1", "type": kind, "method": method,
+               "state": "waiting", "created_at": "2026-11-24T00:00:00Z",
+               "persona_inquiry_id": format!("inq_{guid}"), "persona_state": "waiting"})
+    };
+    let kyc = item("iv_kyc", "kyc", "id_and_selfie");
+    let account = item("iv_account", "bank_account", "account_ownership");
+    let sessions = Arc::new(AtomicUsize::new(0));
+    let list = json!({"total": 2, "page": 0, "per_page": 10,
+                      "objects": [account.clone(), kyc.clone()]});
+    let upstream = axum::Router::new()
+        .route(
+            "/oauth/token",
+            axum::routing::post(|| async {
+                axum::Json(json!({"access_token": "bank", "expires_in": 3600}))
+            }),
+        )
+        .route(
+            "/api/customers/{guid}",
+            axum::routing::get(|Path(guid): Path<String>| async move {
+                axum::Json(json!({"guid": guid, "type": "individual", "state": "unverified"}))
+            }),
+        )
+        .route(
+            "/api/identity_verifications",
+            axum::routing::get(move || async move { axum::Json(list) }),
+        )
+        .route(
+            "/api/identity_verifications/{guid}",
+            axum::routing::get(move |Path(guid): Path<String>| async move {
+                match guid.as_str() {
+                    "iv_kyc" => axum::Json(kyc).into_response(),
+                    "iv_account" => axum::Json(account).into_response(),
+                    _ => StatusCode::NOT_FOUND.into_response(),
+                }
+            }),
+        )
+        .route(
+            "/api/persona_sessions",
+            axum::routing::post({
+                let sessions = sessions.clone();
+                move || async move {
+                    sessions.fetch_add(1, Ordering::SeqCst);
+                    axum::Json(json!({"persona_session_token": "pst_x",
+                                      "persona_inquiry_id": "inq_iv_kyc"}))
+                }
+            }),
+        );
+    use axum::response::IntoResponse;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, upstream).await });
+    let bff = Server::with(move |c| {
+        c.mode = Mode::Cybrid(CybridConfig {
+            bank_url: url.clone(),
+            id_url: url,
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            environment: "sandbox".into(),
+        });
+        c.launch_secret = Some(LAUNCH_SECRET.to_vec());
+    })
+    .await;
+    let cookie = launch(&bff, "cust_1").await;
+    let http = client();
+    let get = |path: &str| {
+        http.get(format!("{}{path}", bff.base))
+            .header("cookie", &cookie)
+            .send()
+    };
+    let session: Value = get("/session").await.unwrap().json().await.unwrap();
+    let csrf = session["csrf_token"].as_str().unwrap().to_owned();
+
+    let listed: Value = get("/api/identity_verifications")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let guids: Vec<&str> = listed["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["guid"].as_str().unwrap())
+        .collect();
+    assert_eq!(guids, ["iv_kyc"], "{listed}");
+    assert_eq!(listed["total"], 1);
+    assert_eq!(
+        get("/api/identity_verifications/iv_kyc")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        get("/api/identity_verifications/iv_account")
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let persona_session = |iv: &str| {
+        http.post(format!("{}/api/persona_sessions", bff.base))
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"persona_inquiry_id": format!("inq_{iv}"),
+                          "identity_verification_guid": iv}))
+            .send()
+    };
+    assert_eq!(persona_session("iv_account").await.unwrap().status(), 404);
+    assert_eq!(sessions.load(Ordering::SeqCst), 0, "never asked upstream");
+    assert_eq!(persona_session("iv_kyc").await.unwrap().status(), 200);
+    assert_eq!(sessions.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn an_endless_upstream_answer_is_cut_off_not_buffered() {
+    // An answer far longer than any of Cybrid's, with no length announced.
+    let cybrid = cybrid_in_front_of(axum::Router::new().route(
+        "/api/customers/{guid}",
+        axum::routing::get(|| async {
+            use futures_util::StreamExt;
+            let chunks = futures_util::stream::repeat_with(|| {
+                Ok::<_, std::convert::Infallible>(vec![b' '; 64 * 1024])
+            })
+            .take(64);
+            axum::body::Body::from_stream(chunks)
+        }),
+    ))
+    .await;
+    let err = cybrid.customer("cust_1").await.unwrap_err();
+    assert_eq!(err.status, axum::http::StatusCode::BAD_GATEWAY);
+    assert!(err.message.contains("too long"), "{}", err.message);
+}
