@@ -229,6 +229,12 @@ pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         Err(e) => return e.into_response(),
     };
     let now = now_ms();
+    if let Err(e) = state
+        .quotas
+        .charge(&session.customer_guid, crate::quota::Spend::Handoff, now)
+    {
+        return e.into_response();
+    }
     let in_flight = match state
         .backend
         .list_with_details(&session.customer_guid)

@@ -22,6 +22,9 @@ pub enum Spend {
     PersonaSession,
     /// Everything else: the session, the customer, verifications (the app's polling).
     Read,
+    /// New handoff codes: each lists the customer's verifications upstream, and each code
+    /// can become a phone's session.
+    Handoff,
 }
 
 impl Spend {
@@ -43,6 +46,7 @@ impl Spend {
             Spend::Create => 20,
             Spend::PersonaSession => 60,
             Spend::Read => 1_200,
+            Spend::Handoff => 60,
         }
     }
 }
@@ -50,7 +54,16 @@ impl Spend {
 /// Calls counted per customer and kind, in fixed windows.
 #[derive(Default)]
 pub struct Quotas {
-    windows: Mutex<HashMap<(String, Spend), (Millis, u32)>>,
+    windows: Mutex<Windows>,
+}
+
+#[derive(Default)]
+struct Windows {
+    /// When each customer's window began, and the calls in it.
+    counts: HashMap<(String, Spend), (Millis, u32)>,
+    /// When ended windows were last dropped: once per window, not on every call (every
+    /// call of every customer passes here, and a sweep visits them all).
+    swept: Millis,
 }
 
 impl Quotas {
@@ -58,10 +71,17 @@ impl Quotas {
     /// the window ends instead.
     pub fn take(&self, customer_guid: &str, spend: Spend, now: Millis) -> Result<(), Millis> {
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        windows.retain(|_, (start, _)| now < *start + WINDOW);
+        if now >= windows.swept + WINDOW {
+            windows.counts.retain(|_, (start, _)| now < *start + WINDOW);
+            windows.swept = now;
+        }
         let (start, used) = windows
+            .counts
             .entry((customer_guid.to_owned(), spend))
             .or_insert((now, 0));
+        if now >= *start + WINDOW {
+            (*start, *used) = (now, 0);
+        }
         if *used >= spend.limit() {
             return Err(*start + WINDOW - now);
         }
@@ -118,6 +138,26 @@ mod tests {
             q.take("c1", Spend::Create, 1_000 + WINDOW),
             Ok(()),
             "a new window"
+        );
+    }
+
+    #[test]
+    fn ended_windows_are_dropped_once_a_window() {
+        let q = Quotas::default();
+        for customer in ["c1", "c2", "c3"] {
+            assert_eq!(q.take(customer, Spend::Read, 1_000), Ok(()));
+        }
+        let counted = |q: &Quotas| q.windows.lock().unwrap().counts.len();
+        assert_eq!(q.take("c4", Spend::Read, 2_000), Ok(()));
+        assert_eq!(counted(&q), 4, "nothing has ended yet");
+        // Past the first windows' end: they go, the one still running stays.
+        assert_eq!(q.take("c5", Spend::Read, 1_500 + WINDOW), Ok(()));
+        assert_eq!(counted(&q), 2);
+        // A customer whose window ended between sweeps starts a fresh one.
+        assert_eq!(q.take("c4", Spend::Read, 2_000 + WINDOW), Ok(()));
+        assert_eq!(
+            q.windows.lock().unwrap().counts[&("c4".into(), Spend::Read)],
+            (2_000 + WINDOW, 1)
         );
     }
 

@@ -320,3 +320,21 @@ async fn guessing_is_rate_limited() {
     assert_eq!(&statuses[..10], &[410; 10]);
     assert_eq!(&statuses[10..], &[429, 429]);
 }
+
+#[tokio::test]
+async fn minting_codes_has_its_own_quota() {
+    // Each code lists the customer's verifications upstream and can become a phone's
+    // session: a script holding the desktop's cookie must not mint without limit.
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let limit = kyc_server::quota::Spend::Handoff.limit();
+    for _ in 0..limit {
+        assert_eq!(customer.post("/handoff", &json!({})).await.status(), 200);
+    }
+    let refused = customer.post("/handoff", &json!({})).await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    // The customer's other calls go on.
+    assert_eq!(customer.get("/handoff/status").await.status(), 200);
+    assert_eq!(customer.get("/session").await.status(), 200);
+}
