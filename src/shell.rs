@@ -116,13 +116,15 @@ impl Shell {
         let shell = *self;
         let flow = self.flow;
         let screen = Memo::new(move |_| flow.with(Flow::screen));
+        let device = crate::ui::run_device_check();
         Page {
             screen: screen.into(),
             settings: self.settings.into(),
             online: Signal::derive(move || flow.with(Flow::online)),
             act: Callback::new(move |action| shell.dispatch(Event::User(action))),
             preload: Callback::new(move |()| shell.preload_persona()),
-            device: crate::ui::run_device_check(),
+            device: device.into(),
+            recheck_device: Callback::new(move |()| crate::ui::recheck_device(device)),
             link_for_browser: Callback::new(move |out| shell.link_for_browser(out)),
         }
     }
@@ -270,7 +272,7 @@ impl Shell {
             Effect::DestroyPersona => {
                 // Deferred: this may run inside one of the client's own callbacks.
                 let client = inner.persona.borrow_mut().take();
-                set_html_class("persona-open", false);
+                set_persona_open(false);
                 match client {
                     Some(client) => leptos::task::spawn_local(async move { client.destroy() }),
                     // Given up before Persona was even made (its script still loading): the
@@ -377,22 +379,22 @@ impl Shell {
         let shell = *self;
         let callbacks = persona::Callbacks {
             on_ready: Box::new(move || {
-                set_html_class("persona-open", true);
+                set_persona_open(true);
                 if let Some(client) = shell.inner.get_value().persona.borrow().as_ref() {
                     client.open();
                 }
                 shell.dispatch(Event::PersonaReady);
             }),
             on_complete: Box::new(move |status| {
-                set_html_class("persona-open", false);
+                set_persona_open(false);
                 shell.dispatch(Event::PersonaCompleted { status })
             }),
             on_cancel: Box::new(move || {
-                set_html_class("persona-open", false);
+                set_persona_open(false);
                 shell.dispatch(Event::PersonaCancelled)
             }),
             on_error: Box::new(move |code| {
-                set_html_class("persona-open", false);
+                set_persona_open(false);
                 shell.dispatch(Event::PersonaErrored {
                     code: PersonaErrorCode::parse(&code),
                 })
@@ -446,16 +448,25 @@ impl Shell {
     }
 }
 
-/// Adds or removes a class on `<html>` (the page's styles while Persona is open).
-fn set_html_class(class: &str, on: bool) {
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
+/// Marks the page while Persona's window is open: a class on `<html>` for the page's styles,
+/// and the app itself `inert`, so the keyboard and screen readers stay in Persona's window
+/// instead of reaching the controls under its overlay (Persona's frame is outside `#app`).
+fn set_persona_open(on: bool) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(root) = document.document_element() {
         let _ = if on {
-            root.class_list().add_1(class)
+            root.class_list().add_1("persona-open")
         } else {
-            root.class_list().remove_1(class)
+            root.class_list().remove_1("persona-open")
+        };
+    }
+    if let Some(app) = document.get_element_by_id("app") {
+        let _ = if on {
+            app.set_attribute("inert", "")
+        } else {
+            app.remove_attribute("inert")
         };
     }
 }

@@ -24,6 +24,8 @@ struct Mounted {
     screen: RwSignal<Screen>,
     settings: RwSignal<Settings>,
     actions: RwSignal<Vec<UserAction>>,
+    /// How many times a screen asked for the device check to run again.
+    rechecks: RwSignal<u32>,
     _handle: Box<dyn std::any::Any>,
 }
 
@@ -77,6 +79,7 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
     let root = container();
     let screen = RwSignal::new(screen);
     let actions = RwSignal::new(Vec::new());
+    let rechecks = RwSignal::new(0);
     let settings = RwSignal::new(Settings {
         environment: Some("sandbox".into()),
         ..Settings::default()
@@ -89,6 +92,7 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
             act: Callback::new(move |a| actions.update(|list| list.push(a))),
             preload: Callback::new(|()| {}),
             device: Signal::derive(move || Some(notices.clone())),
+            recheck_device: Callback::new(move |()| rechecks.update(|n| *n += 1)),
             link_for_browser: Callback::new(|_: LinkForBrowser| {}),
         });
         view! {
@@ -102,6 +106,7 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
         screen,
         settings,
         actions,
+        rechecks,
         _handle: Box::new(handle),
     }
 }
@@ -207,13 +212,22 @@ async fn preparing_updates_its_status_in_place() {
     assert_eq!(m.h1(), Msg::StillPreparingTitle.en());
     m.click(Msg::KeepWaiting);
     assert_eq!(m.actions.get_untracked(), [UserAction::KeepWaiting]);
+    // The live region is on the page, empty, before the tap fills it (a region inserted
+    // with its text is often not announced).
+    let region = m
+        .root
+        .query_selector("[data-testid=come-back-later]")
+        .unwrap()
+        .expect("the live region is there before the tap");
+    assert_eq!(region.get_attribute("role").as_deref(), Some("status"));
+    assert_eq!(region.text_content().unwrap_or_default(), "");
     m.click(Msg::ComeBackLater);
     settle().await;
-    assert!(m
-        .root
-        .text_content()
-        .unwrap()
-        .contains(Msg::ComeBackLaterBody.en()));
+    assert_eq!(
+        region.text_content().unwrap_or_default(),
+        Msg::ComeBackLaterBody.en(),
+        "the same region, now filled"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -231,6 +245,42 @@ async fn paused_offers_resume_and_the_tips() {
         m.actions.get_untracked(),
         [UserAction::Resume, UserAction::StartOver]
     );
+}
+
+#[wasm_bindgen_test]
+async fn paused_checks_the_device_again_and_shows_a_blocked_camera() {
+    // Back from Persona's window after refusing the camera there, at a computer.
+    let m = mount_on(
+        Screen::Paused {
+            resumable_until: None,
+            documents: false,
+        },
+        vec![
+            DeviceNotice::Desktop,
+            DeviceNotice::CameraBlocked(Platform::Desktop),
+        ],
+    );
+    settle().await;
+    assert_eq!(
+        m.rechecks.get_untracked(),
+        1,
+        "the device is checked afresh"
+    );
+    let shown: Vec<String> = (0..m.count("[data-notice]"))
+        .map(|i| {
+            m.root
+                .query_selector_all("[data-notice]")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::Element>()
+                .get_attribute("data-notice")
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(shown, ["camera-blocked"], "the warnings alone");
+    m.click(Msg::ContinueOnPhone);
+    assert_eq!(m.actions.get_untracked(), [UserAction::ContinueOnPhone]);
 }
 
 #[wasm_bindgen_test]
@@ -349,7 +399,12 @@ async fn problems_say_what_happened_and_offer_the_right_action() {
     let m = mount(Screen::Problem(Problem::Server { status: 503 }));
     settle().await;
     let body = Msg::ProblemServerBody.en().replace("{status}", "503");
-    assert!(m.root.text_content().unwrap().contains(&body));
+    let text = m.root.text_content().unwrap();
+    assert!(text.contains(&body));
+    assert!(
+        text.contains(Msg::SupportDefault.en()),
+        "the body says to contact support if it keeps happening: the screen says how"
+    );
     m.click(Msg::TryAgain);
     assert_eq!(m.actions.get_untracked(), [UserAction::Retry]);
     let m = mount(Screen::Problem(Problem::Persona(
@@ -376,12 +431,11 @@ async fn problems_say_what_happened_and_offer_the_right_action() {
         "<i>paused</i>".into(),
     )));
     settle().await;
-    let body = Msg::UnknownCustomerBody
-        .en()
-        .replace("{state}", "<i>paused</i>");
+    let text = m.root.text_content().unwrap();
+    assert!(text.contains(Msg::UnknownCustomerBody.en()));
     assert!(
-        m.root.text_content().unwrap().contains(&body),
-        "the state shown as text"
+        !text.contains("paused"),
+        "an API value means nothing to the customer"
     );
     assert_eq!(m.count("main i, section i"), 0);
 }
@@ -655,5 +709,22 @@ async fn where_nothing_is_left_to_do_a_way_back_to_the_integrator() {
         m.screen.set(screen.clone());
         settle().await;
         assert_eq!(m.count("[data-testid=return-link]"), 1, "{screen:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn at_a_computer_a_retry_or_an_expiry_can_move_to_the_phone() {
+    // The retry's first tips may say a phone camera does better than a webcam.
+    for screen in [
+        Screen::Retry {
+            reasons: vec![FailureCode::IdQualityCheckFailure],
+            tips: vec![TipGroup::IdPhoto, TipGroup::Device],
+        },
+        Screen::Expired,
+    ] {
+        let m = mount_on(screen, vec![DeviceNotice::Desktop]);
+        settle().await;
+        m.click(Msg::ContinueOnPhone);
+        assert_eq!(m.actions.get_untracked(), [UserAction::ContinueOnPhone]);
     }
 }

@@ -110,7 +110,12 @@ impl FailureCode {
                 Msg::ReasonIdCheck,
             ),
             IdQualityCheckFailure => (RetryAllowed, &[T::IdPhoto, T::Device], Msg::ReasonIdQuality),
-            IdExpirationCheckFailure => (RetryAllowed, &[T::AcceptedIds], Msg::ReasonIdExpired),
+            IdExpirationCheckFailure => (
+                RetryAllowed,
+                // Expired, or its date unreadable: a sharper photo is the other half.
+                &[T::AcceptedIds, T::IdPhoto],
+                Msg::ReasonIdExpired,
+            ),
             IdDoubleSideCheckFailure => (RetryAllowed, &[T::IdPhoto], Msg::ReasonIdBothSides),
             IdTypeAllowedCheckFailure => (RetryAllowed, &[T::AcceptedIds], Msg::ReasonIdType),
             IdCountryAllowedCheckFailure => (RetryAllowed, &[T::AcceptedIds], Msg::ReasonIdCountry),
@@ -426,7 +431,8 @@ mod tests {
         );
         assert_eq!(
             FailureCode::IdExpirationCheckFailure.info().tips,
-            &[TipGroup::AcceptedIds]
+            &[TipGroup::AcceptedIds, TipGroup::IdPhoto],
+            "an unexpired ID first; the date may also have been unreadable"
         );
         assert_eq!(
             FailureCode::IdTypeAllowedCheckFailure.info().tips,

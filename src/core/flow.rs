@@ -2036,9 +2036,14 @@ impl Flow {
                     fx,
                 );
             }
+            // Also from "try again" and "expired": a retry's tips may say to use a phone camera.
             (
                 UserAction::ContinueOnPhone,
-                Phase::Prep | Phase::Paused | Phase::Problem(Problem::PersonaUnavailable),
+                Phase::Prep
+                | Phase::Paused
+                | Phase::Problem(Problem::PersonaUnavailable)
+                | Phase::Outcome(Screen::Retry { .. })
+                | Phase::Outcome(Screen::Expired),
             ) if !busy => self.start_handoff(fx),
             // A look at the phone's progress may be on its way (one every two seconds): the
             // tap still counts, and that answer is no longer awaited.

@@ -15,6 +15,11 @@ pub struct PollPolicy {
     pub steady: u32,
 }
 
+/// After this long on the preparing screen, its status line adds that it is taking longer than
+/// usual (the inquiry usually appears within a second or two; the choice to come back later
+/// only comes at [`PollPolicy::INQUIRY`]'s deadline).
+pub const SLOW_NOTICE_MS: u32 = 15_000;
+
 impl PollPolicy {
     /// Waiting for Cybrid to attach a Persona inquiry: usually a second or two. The first
     /// check goes at once; then every 150 ms for three seconds, so the inquiry is noticed

@@ -19,14 +19,11 @@ pub fn DeviceCheck() -> impl IntoView {
 /// that it shows without their findings, which appear when (if ever) they arrive.
 const PATIENCE: std::time::Duration = std::time::Duration::from_millis(1500);
 
-/// Runs the checks once and returns their findings as a signal: `None` until they are in or
+/// Runs the checks and returns their findings as a signal: `None` until they are in or
 /// [`PATIENCE`] runs out, so a browser that never answers cannot block the customer.
-pub fn run_device_check() -> Signal<Option<Vec<DeviceNotice>>> {
+pub fn run_device_check() -> RwSignal<Option<Vec<DeviceNotice>>> {
     let notices = RwSignal::new(None);
-    leptos::task::spawn_local(async move {
-        let facts = crate::device::gather().await;
-        notices.set(Some(assess(&facts)));
-    });
+    recheck_device(notices);
     set_timeout(
         move || {
             if notices.with_untracked(Option::is_none) {
@@ -35,7 +32,30 @@ pub fn run_device_check() -> Signal<Option<Vec<DeviceNotice>>> {
         },
         PATIENCE,
     );
-    notices.into()
+    notices
+}
+
+/// Runs the checks again (a camera refused in Persona's window since the page loaded) and
+/// replaces the findings when they are in; the old ones stay up meanwhile.
+pub fn recheck_device(notices: RwSignal<Option<Vec<DeviceNotice>>>) {
+    leptos::task::spawn_local(async move {
+        let facts = crate::device::gather().await;
+        notices.try_set(Some(assess(&facts)));
+    });
+}
+
+/// The device check's warnings alone, checked afresh: on the screens the customer comes back
+/// to from Persona's window, where a camera refused there is the likeliest reason to stop.
+#[component]
+pub fn DeviceWarnings() -> impl IntoView {
+    let page = expect_context::<super::Page>();
+    page.recheck_device.run(());
+    let notices = Signal::derive(move || {
+        let mut found = page.device.get().unwrap_or_default();
+        found.retain(|n| n.is_warning());
+        found
+    });
+    view! { <DeviceNotices notices=notices /> }
 }
 
 /// The notices themselves (separate so tests can render any set).

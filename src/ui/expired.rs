@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{t, ActionButton, Heading};
+use super::{t, ActionButton, HandoffButton, Heading};
 use crate::core::flow::UserAction;
 use crate::core::text::Msg;
 
@@ -15,6 +15,7 @@ pub fn ExpiredScreen() -> impl IntoView {
             <p class="lead">{t(Msg::ExpiredBody)}</p>
             <div class="actions">
                 <ActionButton action=UserAction::Start label=Msg::StartAgain />
+                <HandoffButton />
             </div>
         </section>
     }

@@ -32,7 +32,9 @@ use crate::shell::{Settings, Shell};
 pub use address::Address;
 pub use capture::CaptureScreen;
 pub use checking::CheckingScreen;
-pub use device_check::{run_device_check, DeviceCheck, DeviceNotices};
+pub use device_check::{
+    recheck_device, run_device_check, DeviceCheck, DeviceNotices, DeviceWarnings,
+};
 pub use expired::ExpiredScreen;
 pub use handoff::{HandoffScreen, QrCodeImage};
 pub use i18n::{t, I18n, LanguageSwitcher};
@@ -67,6 +69,8 @@ pub struct Page {
     /// What the device check found, `None` while it runs (it starts with the app; the prep
     /// screen waits for it so nothing shifts under the customer's finger).
     pub device: Signal<Option<Vec<crate::core::device::DeviceNotice>>>,
+    /// Runs the device check again (its findings then replace [`Page::device`]'s).
+    pub recheck_device: Callback<()>,
     /// Makes a one-time link to this verification for the customer's own browser, copies
     /// it, and tells how that went.
     pub link_for_browser: Callback<LinkForBrowser>,
@@ -125,7 +129,7 @@ fn Flow() -> impl IntoView {
             view! {
                 <Header />
                 <Show when=move || !page.online.get()>
-                    <p class="offline" role="status">{t(Msg::OfflineBanner)}</p>
+                    <p class="offline" role="alert">{t(Msg::OfflineBanner)}</p>
                 </Show>
                 <main id="main">
                     {move || {
@@ -198,7 +202,9 @@ fn apply_branding(branding: &crate::core::branding::Branding) {
     }
 }
 
-/// A link to the integrator's support, or a sentence saying where to find it.
+/// A link to the integrator's support, or a sentence saying where to find it. A web page
+/// opens in a new tab: embedded in a frame, many support sites refuse to load, and the
+/// customer keeps this page (a `mailto:` or `tel:` link opens its app as it is).
 #[component]
 pub fn SupportContact() -> impl IntoView {
     let page = expect_context::<Page>();
@@ -207,7 +213,13 @@ pub fn SupportContact() -> impl IntoView {
         match branding.support_url {
             Some(url) => view! {
                 <p>
-                    <a class="button secondary" href=url data-testid="support-link">
+                    <a
+                        class="button secondary"
+                        target=url.starts_with("http").then_some("_blank")
+                        rel=url.starts_with("http").then_some("noopener")
+                        href=url
+                        data-testid="support-link"
+                    >
                         {branding.support_text.unwrap_or_else(|| t(Msg::SupportLink).to_owned())}
                     </a>
                 </p>
@@ -353,7 +365,7 @@ fn on_phone() -> bool {
 fn device_found(test: impl Fn(&[DeviceNotice]) -> bool) -> bool {
     use_context::<Page>().is_some_and(|page| {
         page.device
-            .with_untracked(|notices| notices.as_deref().is_some_and(&test))
+            .with(|notices| notices.as_deref().is_some_and(&test))
     })
 }
 
@@ -362,21 +374,24 @@ fn device_found(test: impl Fn(&[DeviceNotice]) -> bool) -> bool {
 /// inside another app (its notice has the link for the phone's own browser).
 #[component]
 pub fn HandoffButton() -> impl IntoView {
-    let label = if !on_phone() {
-        Some(Msg::ContinueOnPhone)
-    } else if device_found(|notices| {
-        !notices
-            .iter()
-            .any(|n| matches!(n, DeviceNotice::InAppBrowser(_)))
-            && notices.iter().any(|n| *n != DeviceNotice::LowBattery)
-    }) {
-        Some(Msg::ContinueOnAnotherDevice)
-    } else {
-        None
-    };
-    label.map(|label| {
-        view! { <ActionButton action=UserAction::ContinueOnPhone label=label secondary=true /> }
-    })
+    // Follows the device check, which a screen may run again.
+    move || {
+        let label = if !on_phone() {
+            Some(Msg::ContinueOnPhone)
+        } else if device_found(|notices| {
+            !notices
+                .iter()
+                .any(|n| matches!(n, DeviceNotice::InAppBrowser(_)))
+                && notices.iter().any(|n| *n != DeviceNotice::LowBattery)
+        }) {
+            Some(Msg::ContinueOnAnotherDevice)
+        } else {
+            None
+        };
+        label.map(|label| {
+            view! { <ActionButton action=UserAction::ContinueOnPhone label=label secondary=true /> }
+        })
+    }
 }
 
 /// A primary button that sends a user action to the flow.

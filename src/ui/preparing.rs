@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{t, ActionButton, Heading};
 use crate::core::flow::{PreparingStage, Screen, UserAction};
+use crate::core::polling::SLOW_NOTICE_MS;
 use crate::core::text::Msg;
 
 fn stage_text(stage: PreparingStage) -> Msg {
@@ -31,9 +32,20 @@ pub fn PreparingScreen() -> impl IntoView {
             Msg::PreparingTitle
         })
     });
+    // A long wait says so, in the same announced line (the stage text stays first).
+    let slow = RwSignal::new(false);
+    if let Ok(timer) = set_timeout_with_handle(
+        move || slow.set(true),
+        std::time::Duration::from_millis(u64::from(SLOW_NOTICE_MS)),
+    ) {
+        on_cleanup(move || timer.clear());
+    }
     let status = move || match screen.get() {
-        Screen::Preparing(stage) => t(stage_text(stage)),
-        _ => t(Msg::StillPreparingBody),
+        Screen::Preparing(stage) if slow.get() => {
+            format!("{} {}", t(stage_text(stage)), t(Msg::PreparingSlow))
+        }
+        Screen::Preparing(stage) => t(stage_text(stage)).to_owned(),
+        _ => t(Msg::StillPreparingBody).to_owned(),
     };
     view! {
         <section class="screen">
@@ -51,9 +63,10 @@ pub fn PreparingScreen() -> impl IntoView {
                         {t(Msg::ComeBackLater)}
                     </button>
                 </div>
-                <Show when=move || later.get()>
-                    <p role="status">{t(Msg::ComeBackLaterBody)}</p>
-                </Show>
+                // On the page (empty) before the tap fills it, so screen readers announce it.
+                <p role="status" data-testid="come-back-later">
+                    {move || later.get().then(|| t(Msg::ComeBackLaterBody))}
+                </p>
             </Show>
         </section>
     }

@@ -16,7 +16,6 @@ pub fn ProblemScreen() -> impl IntoView {
     };
     let body = match &problem {
         Problem::Server { status } => t(problem.body()).replace("{status}", &status.to_string()),
-        Problem::UnknownCustomerState(state) => t(problem.body()).replace("{state}", state),
         _ => t(problem.body()).to_owned(),
     };
     // After an error inside Persona's window the button says it carries on where the
@@ -35,7 +34,13 @@ pub fn ProblemScreen() -> impl IntoView {
             <Heading text=t(problem.title()) />
             <p class="lead">{body}</p>
             {if problem.retryable() {
-                view! { <div class="actions"><ActionButton action=action label=label /></div> }.into_any()
+                // The server's error says to contact support if it keeps happening: say how.
+                let support = matches!(problem, Problem::Server { .. });
+                view! {
+                    <div class="actions"><ActionButton action=action label=label /></div>
+                    {support.then(|| view! { <super::SupportContact /> })}
+                }
+                .into_any()
             } else {
                 view! { <super::SupportContact /> }.into_any()
             }}

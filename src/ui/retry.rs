@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{t, ActionButton, Heading, ReasonList, TipGroupView};
+use super::{t, ActionButton, HandoffButton, Heading, ReasonList, TipGroupView};
 use crate::core::flow::{Screen, UserAction};
 use crate::core::text::Msg;
 
@@ -35,6 +35,7 @@ pub fn RetryScreen() -> impl IntoView {
             </div>
             <div class="actions">
                 <ActionButton action=UserAction::Start label=Msg::TryAgain />
+                <HandoffButton />
             </div>
         </section>
     }

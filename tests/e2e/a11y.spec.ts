@@ -46,9 +46,12 @@ for (const scheme of ['light', 'dark'] as const) {
       await check(page, cat, 'PreparingTitle', found);
       await expectCapture(page);
       found['Capture (Persona open)'] = await axe(page);
+      // Under Persona's overlay the app is inert at every width: Tab stays in Persona's window.
+      await expect(page.locator('#app')).toHaveAttribute('inert', '');
       await beginCapture(page);
       await exitPersona(page);
       await check(page, cat, 'PausedTitle', found);
+      await expect(page.locator('#app')).not.toHaveAttribute('inert');
       if (!isMobile) {
         await page.getByRole('button', { name: cat.messages.ContinueOnPhone }).click();
         await check(page, cat, 'HandoffTitle', found);

@@ -9,7 +9,7 @@ test('offline mid-flow: a clear state that recovers by itself', async ({ page, c
   await completeCapture(page);
   await expectScreen(page, cat, 'CheckingTitle');
   await context.setOffline(true);
-  const banner = page.getByRole('status').filter({ hasText: cat.messages.OfflineBanner });
+  const banner = page.getByRole('alert').filter({ hasText: cat.messages.OfflineBanner });
   await expect(banner).toBeVisible();
   // The decision comes in while the phone is offline (the test's own requests are not cut
   // off): the page keeps waiting calmly rather than failing.

@@ -146,13 +146,16 @@ test('a document asked for during review is offered, sent, and the review then p
 
 test('a slow inquiry shows honest progress, then the capture', async ({ page }, info) => {
   const cat = await catalog(page.request);
-  await start(page, `scenario=slow-inquiry&inquiry_delay_ms=8000`);
+  await start(page, `scenario=slow-inquiry&inquiry_delay_ms=22000`);
   await expectScreen(page, cat, 'PrepTitle');
   await page.getByRole('button', { name: cat.messages.PrepStart }).click();
   await expectScreen(page, cat, 'PreparingTitle');
-  await expect(page.getByTestId('progress')).toHaveText(cat.messages.StageWaiting);
-  await expect(page.getByTestId('progress')).toHaveAttribute('role', 'status');
+  const progress = page.getByTestId('progress');
+  await expect(progress).toHaveText(cat.messages.StageWaiting);
+  await expect(progress).toHaveAttribute('role', 'status');
   await shot(page, info, 'preparing');
+  // A long wait says so in the same line, well before the choice to come back later.
+  await expect(progress).toHaveText(`${cat.messages.StageWaiting} ${cat.messages.PreparingSlow}`, { timeout: 20_000 });
   await expectCapture(page);
 });
 

@@ -1093,7 +1093,7 @@ fn reload_on_an_outcome_lands_on_the_same_outcome() {
         fx,
         [Effect::Show(Screen::Retry {
             reasons: vec![FailureCode::IdExpirationCheckFailure],
-            tips: vec![TipGroup::AcceptedIds]
+            tips: vec![TipGroup::AcceptedIds, TipGroup::IdPhoto]
         })]
     );
     let mut h = Harness::new();
@@ -2704,4 +2704,39 @@ fn an_abandoned_phone_is_followed_at_a_slower_pace() {
         pace(&h.send(status(HandoffCode::Used, None))),
         Some(HANDOFF_POLL_MS)
     );
+}
+
+#[test]
+fn a_retry_or_an_expiry_can_carry_on_on_the_phone() {
+    // The retry's tips may say to use a phone camera rather than a webcam: the desktop can
+    // hand off from there, and from an expired verification, as from the prep screen.
+    for (state, codes, screen_is_retry) in [
+        ("failed", &["id_quality_check_failure"][..], true),
+        ("expired", &[][..], false),
+    ] {
+        let mut h = Harness::new();
+        let fx = h.loaded(
+            Some(IV),
+            vec![if state == "failed" {
+                completed("failed", codes)
+            } else {
+                verification("expired", Some(INQUIRY))
+            }],
+        );
+        assert!(
+            fx.iter().any(|e| matches!(
+                e,
+                Effect::Show(Screen::Retry { .. }) if screen_is_retry
+            ) || matches!(e, Effect::Show(Screen::Expired) if !screen_is_retry)),
+            "{fx:?}"
+        );
+        assert_eq!(
+            h.send(Event::User(UserAction::ContinueOnPhone)),
+            [
+                Effect::MarkHandoff(true),
+                Effect::MintHandoff,
+                Effect::Show(handoff(false, PhoneProgress::WaitingForPhone))
+            ]
+        );
+    }
 }
