@@ -66,6 +66,8 @@ struct Inner {
 #[derive(Clone, Copy)]
 pub struct Shell {
     flow: RwSignal<Flow>,
+    /// What the device check found (run at start, and again when Persona's window closes).
+    device: RwSignal<Option<Vec<crate::core::device::DeviceNotice>>>,
     settings: RwSignal<Settings>,
     i18n: I18n,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
@@ -95,6 +97,7 @@ impl Shell {
     pub fn new(navigate: impl Fn(&str) + 'static, i18n: I18n) -> Shell {
         Shell {
             flow: RwSignal::new(Flow::new(i18n.lang_now().persona_locale())),
+            device: crate::ui::run_device_check(),
             settings: RwSignal::new(Settings::default()),
             i18n,
             inner: StoredValue::new_local(Rc::new(Inner {
@@ -116,15 +119,13 @@ impl Shell {
         let shell = *self;
         let flow = self.flow;
         let screen = Memo::new(move |_| flow.with(Flow::screen));
-        let device = crate::ui::run_device_check();
         Page {
             screen: screen.into(),
             settings: self.settings.into(),
             online: Signal::derive(move || flow.with(Flow::online)),
             act: Callback::new(move |action| shell.dispatch(Event::User(action))),
             preload: Callback::new(move |()| shell.preload_persona()),
-            device: device.into(),
-            recheck_device: Callback::new(move |()| crate::ui::recheck_device(device)),
+            device: self.device.into(),
             link_for_browser: Callback::new(move |out| shell.link_for_browser(out)),
         }
     }
@@ -391,10 +392,13 @@ impl Shell {
             }),
             on_cancel: Box::new(move || {
                 set_persona_open(false);
+                // A camera refused in Persona's window: the saved screen says how to allow it.
+                crate::ui::recheck_device(shell.device);
                 shell.dispatch(Event::PersonaCancelled)
             }),
             on_error: Box::new(move |code| {
                 set_persona_open(false);
+                crate::ui::recheck_device(shell.device);
                 shell.dispatch(Event::PersonaErrored {
                     code: PersonaErrorCode::parse(&code),
                 })
@@ -456,17 +460,9 @@ fn set_persona_open(on: bool) {
         return;
     };
     if let Some(root) = document.document_element() {
-        let _ = if on {
-            root.class_list().add_1("persona-open")
-        } else {
-            root.class_list().remove_1("persona-open")
-        };
+        let _ = root.class_list().toggle_with_force("persona-open", on);
     }
     if let Some(app) = document.get_element_by_id("app") {
-        let _ = if on {
-            app.set_attribute("inert", "")
-        } else {
-            app.remove_attribute("inert")
-        };
+        let _ = app.toggle_attribute_with_force("inert", on);
     }
 }

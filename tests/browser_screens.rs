@@ -24,8 +24,6 @@ struct Mounted {
     screen: RwSignal<Screen>,
     settings: RwSignal<Settings>,
     actions: RwSignal<Vec<UserAction>>,
-    /// How many times a screen asked for the device check to run again.
-    rechecks: RwSignal<u32>,
     _handle: Box<dyn std::any::Any>,
 }
 
@@ -79,7 +77,6 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
     let root = container();
     let screen = RwSignal::new(screen);
     let actions = RwSignal::new(Vec::new());
-    let rechecks = RwSignal::new(0);
     let settings = RwSignal::new(Settings {
         environment: Some("sandbox".into()),
         ..Settings::default()
@@ -92,7 +89,6 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
             act: Callback::new(move |a| actions.update(|list| list.push(a))),
             preload: Callback::new(|()| {}),
             device: Signal::derive(move || Some(notices.clone())),
-            recheck_device: Callback::new(move |()| rechecks.update(|n| *n += 1)),
             link_for_browser: Callback::new(|_: LinkForBrowser| {}),
         });
         view! {
@@ -106,7 +102,6 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
         screen,
         settings,
         actions,
-        rechecks,
         _handle: Box::new(handle),
     }
 }
@@ -248,7 +243,7 @@ async fn paused_offers_resume_and_the_tips() {
 }
 
 #[wasm_bindgen_test]
-async fn paused_checks_the_device_again_and_shows_a_blocked_camera() {
+async fn paused_shows_a_blocked_camera() {
     // Back from Persona's window after refusing the camera there, at a computer.
     let m = mount_on(
         Screen::Paused {
@@ -261,11 +256,6 @@ async fn paused_checks_the_device_again_and_shows_a_blocked_camera() {
         ],
     );
     settle().await;
-    assert_eq!(
-        m.rechecks.get_untracked(),
-        1,
-        "the device is checked afresh"
-    );
     let shown: Vec<String> = (0..m.count("[data-notice]"))
         .map(|i| {
             m.root

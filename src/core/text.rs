@@ -304,14 +304,14 @@ messages! {
     /// A customer-facing text of the pages the server renders itself, before the app runs:
     /// a sign-in link refused, the phone's Continue page. Same catalogs as the app's texts.
     PageMsg {
-    PageContinueTitle => "Continue on this phone",
-    PageContinueBody => "You scanned the code on your computer. Tap Continue to go on with your identity check here, on this phone.",
+    PageContinueTitle => "Continue on this device",
+    PageContinueBody => "This link carries on your identity check from where you started it. Tap Continue to go on here.",
     PageContinueButton => "Continue",
-    PageContinueWarning => "Only continue if you scanned this code yourself, from your own computer. If someone sent you this link, close this page: continuing would verify their account with your ID.",
+    PageContinueWarning => "Only continue if you made this code or link yourself, on your own computer or in your own app. If someone else sent it to you, close this page: continuing would verify their account with your ID.",
     PageCodeUsedTitle => "This code has expired or was already used",
-    PageCodeUsedBody => "On your computer, show a new QR code and scan it with this phone.",
+    PageCodeUsedBody => "Go back to where you got it (the QR code on your computer, or the app you came from) and make a new one.",
     PageTooManyTitle => "Too many tries",
-    PageTooManyBody => "Wait a minute, then scan a new QR code from your computer.",
+    PageTooManyBody => "Wait a minute, then make a new code or link and try again.",
     PageScanTitle => "Scan the code to continue",
     PageScanBody => "To keep your account safe, this page only works when you reach it by scanning the QR code shown on your computer.",
     PageLaunchOffTitle => "Sign-in links are not set up",

@@ -44,12 +44,12 @@ pub fn recheck_device(notices: RwSignal<Option<Vec<DeviceNotice>>>) {
     });
 }
 
-/// The device check's warnings alone, checked afresh: on the screens the customer comes back
-/// to from Persona's window, where a camera refused there is the likeliest reason to stop.
+/// The device check's warnings alone: on the screen the customer comes back to from
+/// Persona's window (the shell checks again when it closes), where a camera refused there
+/// is the likeliest reason to stop.
 #[component]
 pub fn DeviceWarnings() -> impl IntoView {
     let page = expect_context::<super::Page>();
-    page.recheck_device.run(());
     let notices = Signal::derive(move || {
         let mut found = page.device.get().unwrap_or_default();
         found.retain(|n| n.is_warning());

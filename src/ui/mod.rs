@@ -69,8 +69,6 @@ pub struct Page {
     /// What the device check found, `None` while it runs (it starts with the app; the prep
     /// screen waits for it so nothing shifts under the customer's finger).
     pub device: Signal<Option<Vec<crate::core::device::DeviceNotice>>>,
-    /// Runs the device check again (its findings then replace [`Page::device`]'s).
-    pub recheck_device: Callback<()>,
     /// Makes a one-time link to this verification for the customer's own browser, copies
     /// it, and tells how that went.
     pub link_for_browser: Callback<LinkForBrowser>,
@@ -204,7 +202,8 @@ fn apply_branding(branding: &crate::core::branding::Branding) {
 
 /// A link to the integrator's support, or a sentence saying where to find it. A web page
 /// opens in a new tab: embedded in a frame, many support sites refuse to load, and the
-/// customer keeps this page (a `mailto:` or `tel:` link opens its app as it is).
+/// customer keeps this page (a `mailto:` or `tel:` link opens its app as it is). Browsers
+/// give a new tab no `opener` by default.
 #[component]
 pub fn SupportContact() -> impl IntoView {
     let page = expect_context::<Page>();
@@ -215,8 +214,7 @@ pub fn SupportContact() -> impl IntoView {
                 <p>
                     <a
                         class="button secondary"
-                        target=url.starts_with("http").then_some("_blank")
-                        rel=url.starts_with("http").then_some("noopener")
+                        target=if url.starts_with("http") { "_blank" } else { "_self" }
                         href=url
                         data-testid="support-link"
                     >
@@ -388,9 +386,14 @@ pub fn HandoffButton() -> impl IntoView {
         } else {
             None
         };
-        label.map(|label| {
-            view! { <ActionButton action=UserAction::ContinueOnPhone label=label secondary=true /> }
-        })
+        // Both ways an `AnyView`, the type the screen switch renders already (for size).
+        match label {
+            Some(label) => view! {
+                <ActionButton action=UserAction::ContinueOnPhone label=label secondary=true />
+            }
+            .into_any(),
+            None => ().into_any(),
+        }
     }
 }
 

@@ -41,11 +41,16 @@ pub fn PreparingScreen() -> impl IntoView {
         on_cleanup(move || timer.clear());
     }
     let status = move || match screen.get() {
-        Screen::Preparing(stage) if slow.get() => {
-            format!("{} {}", t(stage_text(stage)), t(Msg::PreparingSlow))
+        Screen::Preparing(stage) => t(stage_text(stage)),
+        _ => t(Msg::StillPreparingBody),
+    };
+    // Texts that are empty until they apply, as plain `&str` (for size: one view type).
+    let slow_note = move || {
+        if slow.get() && !still() {
+            t(Msg::PreparingSlow)
+        } else {
+            ""
         }
-        Screen::Preparing(stage) => t(stage_text(stage)).to_owned(),
-        _ => t(Msg::StillPreparingBody).to_owned(),
     };
     view! {
         <section class="screen">
@@ -55,6 +60,8 @@ pub fn PreparingScreen() -> impl IntoView {
                     <span class="spinner" aria-hidden="true"></span>
                 </Show>
                 {status}
+                " "
+                {slow_note}
             </p>
             <Show when=still>
                 <div class="actions">
@@ -65,7 +72,7 @@ pub fn PreparingScreen() -> impl IntoView {
                 </div>
                 // On the page (empty) before the tap fills it, so screen readers announce it.
                 <p role="status" data-testid="come-back-later">
-                    {move || later.get().then(|| t(Msg::ComeBackLaterBody))}
+                    {move || if later.get() { t(Msg::ComeBackLaterBody) } else { "" }}
                 </p>
             </Show>
         </section>

@@ -223,7 +223,6 @@ test.describe('an integrator brand', () => {
     await expect(link).toHaveAttribute('href', 'https://support.acme.example/kyc');
     // A new tab: the support site may refuse to load in the integrator's frame.
     await expect(link).toHaveAttribute('target', '_blank');
-    await expect(link).toHaveAttribute('rel', 'noopener');
   });
 
   test('where nothing is left to do, a way back to the integrator app', async ({ page }) => {

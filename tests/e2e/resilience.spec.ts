@@ -1,6 +1,6 @@
 // Offline mid-flow, the Persona SDK failing to load, hostile backend values and hostile URLs.
 import { test, expect, type Page, type Route } from '@playwright/test';
-import { beginCapture, catalog, completeCapture, expectCapture, expectScreen, FAST, serverState, start, startCapture, watchErrors } from './helpers';
+import { beginCapture, catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, serverState, start, startCapture, watchErrors } from './helpers';
 
 test('offline mid-flow: a clear state that recovers by itself', async ({ page, context }) => {
   const cat = await catalog(page.request);
@@ -198,4 +198,25 @@ test('hostile addresses get clear pages and nothing reflected', async ({ page })
   await page.reload();
   await expectScreen(page, cat, 'PrepTitle');
   expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+});
+
+test('a camera refused in Persona\'s window: the saved screen says how to allow it again', async ({ page, browser }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  const blocked = page.locator('[data-notice=camera-blocked]');
+  await expect(blocked).toHaveCount(0);
+  await startCapture(page, cat);
+  await beginCapture(page);
+  // The customer answers "Don't allow" to the camera prompt, then leaves the window.
+  // (Playwright's own context: the browser's default one is another.)
+  const { targetInfo } = await (await page.context().newCDPSession(page)).send('Target.getTargetInfo');
+  const cdp = await browser.newBrowserCDPSession();
+  await cdp.send('Browser.setPermission', {
+    permission: { name: 'camera' }, setting: 'denied', origin: new URL(page.url()).origin, browserContextId: targetInfo.browserContextId,
+  });
+  await exitPersona(page);
+  await expectScreen(page, cat, 'PausedTitle');
+  await expect(blocked).toBeVisible();
+  await expect(blocked.locator('h3')).toHaveText(cat.messages.DeviceBlockedTitle);
 });

@@ -36,7 +36,7 @@ test('passes: prep, capture, checking, verified', async ({ page, isMobile }, inf
 /** Failing scenarios: the screen, and for retries the reasons and the tip groups in order. */
 const failing: Array<{ id: string; screen: string; tips?: string[]; codesShown?: string[] }> = [
   { id: 'fails-retry', screen: 'RetryTitle', tips: ['id-photo', 'device'] },
-  { id: 'fails-expired-id', screen: 'RetryTitle', tips: ['accepted-ids'] },
+  { id: 'fails-expired-id', screen: 'RetryTitle', tips: ['accepted-ids', 'id-photo'] },
   { id: 'fails&codes=user_canceled', screen: 'RetryTitle', tips: ['session', 'device'] },
   // Review codes: under review first, and a review that ends without approval (the customer
   // not rejected) leaves the customer with support, not with a review that is over.
