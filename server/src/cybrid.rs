@@ -103,9 +103,11 @@ impl Cybrid {
                 "the identity service refused our credentials",
             ));
         }
-        let body: TokenResponse = response.json().await.map_err(|_| {
-            ApiError::upstream("the identity service answered something unreadable")
-        })?;
+        let mut response = response;
+        let body: TokenResponse = serde_json::from_str(&read_capped(&mut response).await?)
+            .map_err(|_| {
+                ApiError::upstream("the identity service answered something unreadable")
+            })?;
         let lifetime = Duration::from_secs(body.expires_in.unwrap_or(3_600));
         let renew_at = Instant::now() + lifetime.saturating_sub(EXPIRY_MARGIN);
         tracing::info!(expires_in_secs = lifetime.as_secs(), "bank token obtained");

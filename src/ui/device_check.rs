@@ -39,8 +39,14 @@ pub fn run_device_check() -> RwSignal<Option<Vec<DeviceNotice>>> {
 /// replaces the findings when they are in; the old ones stay up meanwhile.
 pub fn recheck_device(notices: RwSignal<Option<Vec<DeviceNotice>>>) {
     leptos::task::spawn_local(async move {
-        let facts = crate::device::gather().await;
-        notices.try_set(Some(assess(&facts)));
+        let found = Some(assess(&crate::device::gather().await));
+        // Only a change notifies: the screens' notices and buttons (a copied link's state,
+        // the focus) stay as they are when nothing changed.
+        notices.try_maybe_update(|old| {
+            let changed = *old != found;
+            *old = found;
+            (changed, ())
+        });
     });
 }
 

@@ -200,10 +200,10 @@ fn apply_branding(branding: &crate::core::branding::Branding) {
     }
 }
 
-/// A link to the integrator's support, or a sentence saying where to find it. A web page
-/// opens in a new tab: embedded in a frame, many support sites refuse to load, and the
-/// customer keeps this page (a `mailto:` or `tel:` link opens its app as it is). Browsers
-/// give a new tab no `opener` by default.
+/// A link to the integrator's support, or a sentence saying where to find it. In a frame, a
+/// web page opens in a new tab (many support sites refuse to load in a frame, and the
+/// customer keeps this page; browsers give it no `opener`); otherwise, and for `mailto:` or
+/// `tel:`, in the whole window, as an app's web view can only do (it ignores new tabs).
 #[component]
 pub fn SupportContact() -> impl IntoView {
     let page = expect_context::<Page>();
@@ -214,7 +214,11 @@ pub fn SupportContact() -> impl IntoView {
                 <p>
                     <a
                         class="button secondary"
-                        target=if url.starts_with("http") { "_blank" } else { "_self" }
+                        target=if url.starts_with("http") && crate::host::framed() {
+                            "_blank"
+                        } else {
+                            "_top"
+                        }
                         href=url
                         data-testid="support-link"
                     >
@@ -363,7 +367,7 @@ fn on_phone() -> bool {
 fn device_found(test: impl Fn(&[DeviceNotice]) -> bool) -> bool {
     use_context::<Page>().is_some_and(|page| {
         page.device
-            .with(|notices| notices.as_deref().is_some_and(&test))
+            .with_untracked(|notices| notices.as_deref().is_some_and(&test))
     })
 }
 
@@ -372,8 +376,12 @@ fn device_found(test: impl Fn(&[DeviceNotice]) -> bool) -> bool {
 /// inside another app (its notice has the link for the phone's own browser).
 #[component]
 pub fn HandoffButton() -> impl IntoView {
-    // Follows the device check, which a screen may run again.
+    // Follows the device check, which runs again when Persona's window closes.
+    let page = use_context::<Page>();
     move || {
+        if let Some(page) = page {
+            page.device.track();
+        }
         let label = if !on_phone() {
             Some(Msg::ContinueOnPhone)
         } else if device_found(|notices| {
