@@ -26,11 +26,6 @@ fn payload(event: &HostEvent) -> Object {
     o
 }
 
-/// Whether the app runs in a frame of the integrator's page.
-pub fn framed() -> bool {
-    web_sys::window().is_some_and(|w| w.parent().ok().flatten().is_some_and(|p| p != w))
-}
-
 /// Tells the host page: always on `window`, and by `postMessage` to `host_origin` when the
 /// app runs in a frame or was opened by another window.
 pub fn notify(event: &HostEvent, host_origin: Option<&str>) {

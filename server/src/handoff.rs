@@ -78,6 +78,9 @@ struct Code {
     session_ends_ms: Millis,
     /// The verification in flight when the code was made, if any.
     verification_guid: Option<String>,
+    /// Otherwise, when the newest KYC verification then known was created: the phone's is
+    /// newer (one just concluded on the desktop's screen is not news from the phone).
+    newest_known_ms: Option<Millis>,
     created_ms: Millis,
     used: bool,
 }
@@ -132,6 +135,7 @@ impl Handoffs {
         &self,
         customer_guid: &str,
         verification_guid: Option<String>,
+        newest_known_ms: Option<Millis>,
         now: Millis,
         session_ends_ms: Millis,
     ) -> String {
@@ -149,6 +153,7 @@ impl Handoffs {
                 customer_guid: customer_guid.to_owned(),
                 session_ends_ms,
                 verification_guid,
+                newest_known_ms,
                 created_ms: now,
                 used: false,
             },
@@ -199,7 +204,9 @@ impl Handoffs {
         Err(Refused::Invalid)
     }
 
-    /// The state of the customer's current code, its verification, and when it was made.
+    /// The state of the customer's current code, its verification, and the earliest
+    /// creation time of a verification made since the code (allowing for Cybrid's clock
+    /// running behind, but never one already known when the code was made).
     pub fn status(
         &self,
         customer_guid: &str,
@@ -216,7 +223,13 @@ impl Handoffs {
                 } else {
                     CodeState::Active
                 };
-                (state, c.verification_guid.clone(), Some(c.created_ms))
+                let since = c.created_ms - CLOCK_SKEW_MS;
+                let after_known = c.newest_known_ms.map_or(since, |known| known + 1);
+                (
+                    state,
+                    c.verification_guid.clone(),
+                    Some(since.max(after_known)),
+                )
             }
         }
     }
@@ -240,15 +253,29 @@ pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         .list_with_details(&session.customer_guid)
         .await
     {
-        Ok(list) => list
-            .into_iter()
+        Ok(list) => match list
+            .iter()
             .find(|v| kyc_onboarding::core::flow::can_carry_on(v, now))
-            .map(|v| v.guid),
+        {
+            Some(v) => (Some(v.guid.clone()), None),
+            None => (
+                None,
+                list.iter()
+                    .filter(|v| v.is_kyc())
+                    .filter_map(created_ms)
+                    .max(),
+            ),
+        },
         Err(e) => return e.into_response(),
     };
-    let code = state
-        .handoffs
-        .mint(&session.customer_guid, in_flight, now, session.expires_ms);
+    let (in_flight, newest_known) = in_flight;
+    let code = state.handoffs.mint(
+        &session.customer_guid,
+        in_flight,
+        newest_known,
+        now,
+        session.expires_ms,
+    );
     tracing::info!(customer = %session.customer_guid, "handoff code minted");
     let mut response = Json(HandoffCreated {
         path: format!("/handoff/{code}"),
@@ -306,14 +333,15 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
     .into_response()
 }
 
-/// Whether `v` is a KYC verification created since the code was made (`since`, this
-/// server's clock), allowing for Cybrid's clock running behind.
+/// Whether `v` is a KYC verification created since the code was made (`since`, from
+/// [`Handoffs::status`]).
 fn made_since_code(v: &IdentityVerification, since: Millis) -> bool {
-    v.is_kyc()
-        && v.created_at
-            .as_deref()
-            .and_then(parse_rfc3339)
-            .is_some_and(|created| created >= since - CLOCK_SKEW_MS)
+    v.is_kyc() && created_ms(v).is_some_and(|created| created >= since)
+}
+
+/// When `v` was created, by its `created_at`.
+fn created_ms(v: &IdentityVerification) -> Option<Millis> {
+    v.created_at.as_deref().and_then(parse_rfc3339)
 }
 
 /// How far Cybrid's clock (a verification's `created_at`) may run behind this server's (when
@@ -429,22 +457,33 @@ mod tests {
 
     #[test]
     fn a_verification_counts_as_the_phones_despite_a_slow_upstream_clock() {
-        let since: Millis = 1_795_428_000_000;
-        let made_at = |created: Millis| {
+        let minted: Millis = 1_795_428_000_000;
+        let made_at = |newest_known: Option<Millis>, created: Millis| {
+            let h = Handoffs::with_limit(5);
+            h.mint("c1", None, newest_known, minted, SESSION_ENDS + minted);
+            let (_, _, since) = h.status("c1", minted);
             let mut v: IdentityVerification = kyc_onboarding::core::api::parse(
                 r#"{"guid":"iv","type":"kyc","method":"id_and_selfie","state":"storing"}"#,
             )
             .unwrap();
             v.created_at = Some(format_rfc3339(created));
-            made_since_code(&v, since)
+            made_since_code(&v, since.unwrap())
         };
-        assert!(made_at(since + 1_000), "made after the code");
-        assert!(made_at(since - 25_000), "Cybrid's clock 25 s behind ours");
+        assert!(made_at(None, minted + 1_000), "made after the code");
         assert!(
-            !made_at(since - 31_000),
+            made_at(None, minted - 25_000),
+            "Cybrid's clock 25 s behind ours"
+        );
+        assert!(
+            !made_at(None, minted - 31_000),
             "made before the code: an older one"
         );
-        assert!(!made_at(since - 3_600_000));
+        assert!(!made_at(None, minted - 3_600_000));
+        // The code was made from a verification's outcome (a retry, an expiry) seconds after
+        // it was created: that one is not the phone's, a newer one is.
+        let concluded = minted - 10_000;
+        assert!(!made_at(Some(concluded), concluded));
+        assert!(made_at(Some(concluded), concluded + 1_000));
     }
 
     const LOCAL: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
@@ -454,14 +493,14 @@ mod tests {
     #[test]
     fn a_code_dies_with_the_session_that_made_it() {
         let h = Handoffs::default();
-        let code = h.mint("c1", None, 0, 5_000);
+        let code = h.mint("c1", None, None, 0, 5_000);
         assert_eq!(
             h.check(&code, LOCAL, 4_999),
             Ok(()),
             "while the desktop's session lasts"
         );
         assert_eq!(h.check(&code, LOCAL, 5_000), Err(Refused::Invalid));
-        let code = h.mint("c1", None, 0, 5_000);
+        let code = h.mint("c1", None, None, 0, 5_000);
         assert_eq!(
             h.redeem(&code, LOCAL, 1),
             Ok(Redeemed {
@@ -475,8 +514,8 @@ mod tests {
     #[test]
     fn codes_carry_160_random_bits_in_url_safe_text() {
         let h = Handoffs::default();
-        let a = h.mint("c1", None, 0, SESSION_ENDS);
-        let b = h.mint("c2", None, 0, SESSION_ENDS);
+        let a = h.mint("c1", None, None, 0, SESSION_ENDS);
+        let b = h.mint("c2", None, None, 0, SESSION_ENDS);
         assert_eq!(a.len(), 27, "160 bits in base64url");
         assert!(a
             .bytes()
@@ -491,10 +530,10 @@ mod tests {
     #[test]
     fn a_code_works_once_and_only_for_ten_minutes() {
         let h = Handoffs::default();
-        let code = h.mint("c1", Some("iv1".into()), 0, SESSION_ENDS);
+        let code = h.mint("c1", Some("iv1".into()), None, 0, SESSION_ENDS);
         assert_eq!(
             h.status("c1", 1),
-            (CodeState::Active, Some("iv1".into()), Some(0))
+            (CodeState::Active, Some("iv1".into()), Some(-CLOCK_SKEW_MS))
         );
         assert_eq!(
             h.redeem(&code, LOCAL, 1).map(|r| r.customer_guid),
@@ -505,7 +544,7 @@ mod tests {
             Err(Refused::Invalid)
         );
         assert_eq!(h.status("c1", 3).0, CodeState::Used);
-        let late = h.mint("c2", None, 0, SESSION_ENDS);
+        let late = h.mint("c2", None, None, 0, SESSION_ENDS);
         assert_eq!(h.status("c2", CODE_LIFETIME).0, CodeState::Expired);
         assert_eq!(
             h.redeem(&late, LOCAL, CODE_LIFETIME)
@@ -521,7 +560,7 @@ mod tests {
     #[test]
     fn looking_at_a_code_does_not_use_it_up() {
         let h = Handoffs::default();
-        let code = h.mint("c1", None, 0, SESSION_ENDS);
+        let code = h.mint("c1", None, None, 0, SESSION_ENDS);
         // A link preview, then the phone's own look.
         assert_eq!(h.check(&code, LOCAL, 1), Ok(()));
         assert_eq!(h.check(&code, LOCAL, 2), Ok(()));
@@ -536,17 +575,17 @@ mod tests {
     #[test]
     fn a_used_code_outlives_other_customers_codes_for_the_desktop() {
         let h = Handoffs::default();
-        let code = h.mint("c1", Some("iv1".into()), 0, SESSION_ENDS);
+        let code = h.mint("c1", Some("iv1".into()), None, 0, SESSION_ENDS);
         assert_eq!(
             h.redeem(&code, LOCAL, 1).map(|r| r.customer_guid),
             Ok("c1".to_owned())
         );
-        let unused = h.mint("c2", None, 0, SESSION_ENDS);
+        let unused = h.mint("c2", None, None, 0, SESSION_ENDS);
         // Long after both codes' ten minutes, somebody else makes a code.
-        h.mint("c3", None, CODE_LIFETIME + 1, SESSION_ENDS);
+        h.mint("c3", None, None, CODE_LIFETIME + 1, SESSION_ENDS);
         assert_eq!(
             h.status("c1", CODE_LIFETIME + 2),
-            (CodeState::Used, Some("iv1".into()), Some(0)),
+            (CodeState::Used, Some("iv1".into()), Some(-CLOCK_SKEW_MS)),
             "the desktop still follows the phone"
         );
         assert_eq!(h.status("c2", CODE_LIFETIME + 2).0, CodeState::None);
@@ -555,7 +594,7 @@ mod tests {
                 .map(|r| r.customer_guid),
             Err(Refused::Invalid)
         );
-        h.mint("c3", None, USED_CODE_KEPT, SESSION_ENDS);
+        h.mint("c3", None, None, USED_CODE_KEPT, SESSION_ENDS);
         assert_eq!(
             h.status("c1", USED_CODE_KEPT).0,
             CodeState::None,
@@ -568,7 +607,7 @@ mod tests {
         // Customers behind one proxy share an address.
         let h = Handoffs::default();
         for i in 0..ATTEMPTS_PER_MINUTE * 2 {
-            let code = h.mint(&format!("c{i}"), None, 0, SESSION_ENDS);
+            let code = h.mint(&format!("c{i}"), None, None, 0, SESSION_ENDS);
             assert_eq!(h.check(&code, LOCAL, 1), Ok(()));
             assert_eq!(
                 h.redeem(&code, LOCAL, 1).map(|r| r.customer_guid),
@@ -580,8 +619,8 @@ mod tests {
     #[test]
     fn a_new_code_kills_the_old_one() {
         let h = Handoffs::default();
-        let old = h.mint("c1", None, 0, SESSION_ENDS);
-        let new = h.mint("c1", None, 1, SESSION_ENDS);
+        let old = h.mint("c1", None, None, 0, SESSION_ENDS);
+        let new = h.mint("c1", None, None, 1, SESSION_ENDS);
         assert_eq!(
             h.redeem(&old, LOCAL, 2).map(|r| r.customer_guid),
             Err(Refused::Invalid)
@@ -611,7 +650,7 @@ mod tests {
             Err(Refused::Invalid),
             "other clients are not held up"
         );
-        let code = h.mint("c1", None, 0, SESSION_ENDS);
+        let code = h.mint("c1", None, None, 0, SESSION_ENDS);
         assert_eq!(
             h.redeem(&code, LOCAL, 1).map(|r| r.customer_guid),
             Ok("c1".to_owned()),

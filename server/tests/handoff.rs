@@ -338,3 +338,27 @@ async fn minting_codes_has_its_own_quota() {
     assert_eq!(customer.get("/handoff/status").await.status(), 200);
     assert_eq!(customer.get("/session").await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_code_made_from_an_outcome_does_not_report_that_verification() {
+    // A retry is on the desktop's screen seconds after its verification was created, and
+    // the customer moves to the phone: the status must not offer that one as the phone's.
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=fails-retry").await;
+    let v = customer.create().await;
+    let v = customer
+        .wait_for(&v.guid, |v| v.persona_inquiry_id.is_some())
+        .await;
+    customer
+        .complete_widget(v.persona_inquiry_id.as_deref().unwrap(), None)
+        .await;
+    customer.wait_for(&v.guid, |v| v.outcome.is_some()).await;
+    assert_eq!(customer.post("/handoff", &json!({})).await.status(), 200);
+    let status: Value = customer.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(status["code"], "active");
+    assert!(status["verification"].is_null(), "{status}");
+    // The phone's own new verification is reported.
+    let phones = customer.create().await;
+    let status: Value = customer.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(status["verification"]["guid"], phones.guid.as_str());
+}

@@ -952,9 +952,6 @@ pub struct Flow {
     /// since (a new code made, or the handoff left, while one was on its way): dropped when
     /// they come, so an old code's state never passes for the new one's.
     stale_statuses: u32,
-    /// The verification whose outcome was on screen when the customer moved to the phone
-    /// (a retry, an expiry): the phone's progress never reports it again as news.
-    handed_off_from: Option<String>,
     /// The server's clock less the device's, when they differ by more than
     /// [`CLOCK_TOLERANCE`]; added to the time of every event.
     clock_offset: Millis,
@@ -984,7 +981,6 @@ impl Flow {
             launches: 0,
             stale_mints: 0,
             stale_statuses: 0,
-            handed_off_from: None,
             clock_offset: 0,
             phone_since: None,
         }
@@ -1824,7 +1820,6 @@ impl Flow {
     }
 
     fn stop_following_phone(&mut self, fx: &mut Vec<Effect>) {
-        self.handed_off_from = None;
         if self.following_phone {
             self.following_phone = false;
             fx.push(Effect::MarkHandoff(false));
@@ -1842,7 +1837,6 @@ impl Flow {
         if !matches!(self.phase, Phase::Handoff { .. }) {
             return;
         }
-        let verification = verification.filter(|v| self.handed_off_from.as_ref() != Some(&v.guid));
         if let Some(v) = &verification {
             self.adopt(v, fx);
             if let Some(found) = verdict(v) {
@@ -2042,21 +2036,17 @@ impl Flow {
                     fx,
                 );
             }
-            (
-                UserAction::ContinueOnPhone,
-                Phase::Prep | Phase::Paused | Phase::Problem(Problem::PersonaUnavailable),
-            ) if !busy => self.start_handoff(fx),
             // Also from "try again" and "expired": a retry's tips may say to use a phone
-            // camera. The verification on screen is over: the server may still report it as
-            // the newest one (made within its clock allowance of the code), which must not
-            // bring this screen straight back.
+            // camera. (The server never reports the verification concluded there as the
+            // phone's: it is older than the code.)
             (
                 UserAction::ContinueOnPhone,
-                Phase::Outcome(Screen::Retry { .. }) | Phase::Outcome(Screen::Expired),
-            ) if !busy => {
-                self.handed_off_from = self.tracked.as_ref().map(|t| t.guid.clone());
-                self.start_handoff(fx)
-            }
+                Phase::Prep
+                | Phase::Paused
+                | Phase::Problem(Problem::PersonaUnavailable)
+                | Phase::Outcome(Screen::Retry { .. })
+                | Phase::Outcome(Screen::Expired),
+            ) if !busy => self.start_handoff(fx),
             // A look at the phone's progress may be on its way (one every two seconds): the
             // tap still counts, and that answer is no longer awaited.
             (UserAction::NewCode, Phase::Handoff { .. })

@@ -7,7 +7,9 @@ use super::t;
 use crate::core::device::{assess, DeviceNotice};
 use crate::core::text::Msg;
 
-/// Shows what the device check found.
+/// Shows what the device check found: on the prep screen, and on the saved screen the
+/// customer comes back to from Persona's window (the shell checks again when it closes),
+/// where a camera refused there is the likeliest reason to stop.
 #[component]
 pub fn DeviceCheck() -> impl IntoView {
     let page = expect_context::<super::Page>();
@@ -42,26 +44,10 @@ pub fn recheck_device(notices: RwSignal<Option<Vec<DeviceNotice>>>) {
         let found = Some(assess(&crate::device::gather().await));
         // Only a change notifies: the screens' notices and buttons (a copied link's state,
         // the focus) stay as they are when nothing changed.
-        notices.try_maybe_update(|old| {
-            let changed = *old != found;
-            *old = found;
-            (changed, ())
-        });
+        if notices.try_with_untracked(|old| *old != found) == Some(true) {
+            notices.try_set(found);
+        }
     });
-}
-
-/// The device check's warnings alone: on the screen the customer comes back to from
-/// Persona's window (the shell checks again when it closes), where a camera refused there
-/// is the likeliest reason to stop.
-#[component]
-pub fn DeviceWarnings() -> impl IntoView {
-    let page = expect_context::<super::Page>();
-    let notices = Signal::derive(move || {
-        let mut found = page.device.get().unwrap_or_default();
-        found.retain(|n| n.is_warning());
-        found
-    });
-    view! { <DeviceNotices notices=notices /> }
 }
 
 /// The notices themselves (separate so tests can render any set).

@@ -32,9 +32,7 @@ use crate::shell::{Settings, Shell};
 pub use address::Address;
 pub use capture::CaptureScreen;
 pub use checking::CheckingScreen;
-pub use device_check::{
-    recheck_device, run_device_check, DeviceCheck, DeviceNotices, DeviceWarnings,
-};
+pub use device_check::{recheck_device, run_device_check, DeviceCheck, DeviceNotices};
 pub use expired::ExpiredScreen;
 pub use handoff::{HandoffScreen, QrCodeImage};
 pub use i18n::{t, I18n, LanguageSwitcher};
@@ -200,10 +198,9 @@ fn apply_branding(branding: &crate::core::branding::Branding) {
     }
 }
 
-/// A link to the integrator's support, or a sentence saying where to find it. In a frame, a
-/// web page opens in a new tab (many support sites refuse to load in a frame, and the
-/// customer keeps this page; browsers give it no `opener`); otherwise, and for `mailto:` or
-/// `tel:`, in the whole window, as an app's web view can only do (it ignores new tabs).
+/// A link to the integrator's support, or a sentence saying where to find it. It opens in
+/// the whole window, as the return link does: in a frame, many support sites refuse to load,
+/// and an app's web view ignores new tabs. What the customer did is kept: a return resumes.
 #[component]
 pub fn SupportContact() -> impl IntoView {
     let page = expect_context::<Page>();
@@ -214,11 +211,7 @@ pub fn SupportContact() -> impl IntoView {
                 <p>
                     <a
                         class="button secondary"
-                        target=if url.starts_with("http") && crate::host::framed() {
-                            "_blank"
-                        } else {
-                            "_top"
-                        }
+                        target="_top"
                         href=url
                         data-testid="support-link"
                     >
@@ -376,23 +369,17 @@ fn device_found(test: impl Fn(&[DeviceNotice]) -> bool) -> bool {
 /// inside another app (its notice has the link for the phone's own browser).
 #[component]
 pub fn HandoffButton() -> impl IntoView {
-    // Follows the device check, which runs again when Persona's window closes.
     let page = use_context::<Page>();
     move || {
-        if let Some(page) = page {
-            page.device.track();
-        }
-        let label = if !on_phone() {
-            Some(Msg::ContinueOnPhone)
-        } else if device_found(|notices| {
-            !notices
+        // Tracked: follows the device check, which runs again when Persona's window closes.
+        let label = match page.and_then(|page| page.device.get()).as_deref() {
+            Some(notices) if !notices.contains(&DeviceNotice::Desktop) => (!notices
                 .iter()
                 .any(|n| matches!(n, DeviceNotice::InAppBrowser(_)))
-                && notices.iter().any(|n| *n != DeviceNotice::LowBattery)
-        }) {
-            Some(Msg::ContinueOnAnotherDevice)
-        } else {
-            None
+                && notices.iter().any(|n| *n != DeviceNotice::LowBattery))
+            .then_some(Msg::ContinueOnAnotherDevice),
+            // At a computer, or before the check has answered.
+            _ => Some(Msg::ContinueOnPhone),
         };
         // Both ways an `AnyView`, the type the screen switch renders already (for size).
         match label {

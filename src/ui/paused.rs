@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{t, ActionButton, DeviceWarnings, HandoffButton, Heading, TipGroupView};
+use super::{t, ActionButton, DeviceCheck, HandoffButton, Heading, TipGroupView};
 use crate::core::flow::{Screen, UserAction};
 use crate::core::text::Msg;
 use crate::core::tips::TipGroup;
@@ -61,7 +61,7 @@ pub fn PausedScreen() -> impl IntoView {
             <p>{t(body)}</p>
             {move || until().map(|text| view! { <p class="muted">{text}</p> })}
             // A camera refused in Persona's window shows here, with how to allow it again.
-            <DeviceWarnings />
+            <DeviceCheck />
             {documents
                 .then(|| {
                     view! {

@@ -221,8 +221,8 @@ test.describe('an integrator brand', () => {
     const link = page.getByTestId('support-link');
     await expect(link).toHaveText('Message Acme support');
     await expect(link).toHaveAttribute('href', 'https://support.acme.example/kyc');
-    // Not in a frame: the whole window (an app's web view ignores new tabs). In a frame it
-    // would be a new tab, as support sites often refuse to load in one.
+    // The whole window: support sites often refuse to load in a frame, and an app's web
+    // view ignores new tabs.
     await expect(link).toHaveAttribute('target', '_top');
   });
 

@@ -2754,22 +2754,6 @@ fn a_retry_or_an_expiry_can_carry_on_on_the_phone() {
             h.send(Event::TimerFired(asks(&fx))),
             [Effect::FetchHandoffStatus]
         );
-        // The server reports the verification just concluded as the newest one (made
-        // within its clock allowance of the code): not news, the desktop keeps waiting.
-        let again = if screen_is_retry {
-            completed("failed", codes)
-        } else {
-            verification("expired", Some(INQUIRY))
-        };
-        let fx = h.send(status(HandoffCode::Active, Some(again)));
-        assert!(
-            !fx.iter().any(|e| matches!(
-                e,
-                Effect::MarkHandoff(false) | Effect::Show(Screen::Retry { .. } | Screen::Expired)
-            )),
-            "{fx:?}"
-        );
-        h.send(Event::TimerFired(asks(&fx)));
         // The phone's own verification is followed as usual.
         let mut phones = verification_at("iv_phone", "pending", Some(INQUIRY), T0 + 1);
         phones.persona_inquiry_id = Some("inq_phone".into());
