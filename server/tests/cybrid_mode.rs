@@ -27,19 +27,24 @@ async fn chain() -> (Server, Server) {
         c.sandbox_bank_credentials = Some((CLIENT_ID.into(), CLIENT_SECRET.into()));
     })
     .await;
-    let upstream_url = upstream.base.clone();
-    let bff = Server::with(move |c| {
+    let bff = bff_in_front_of(upstream.base.clone()).await;
+    (upstream, bff)
+}
+
+/// A mode-2 server forwarding to the Cybrid at `url` (identity host and bank API in one),
+/// taking this file's launch tokens.
+async fn bff_in_front_of(url: String) -> Server {
+    Server::with(move |c| {
         c.mode = Mode::Cybrid(CybridConfig {
-            bank_url: upstream_url.clone(),
-            id_url: upstream_url,
+            bank_url: url.clone(),
+            id_url: url,
             client_id: CLIENT_ID.into(),
             client_secret: CLIENT_SECRET.into(),
             environment: "sandbox".into(),
         });
         c.launch_secret = Some(LAUNCH_SECRET.to_vec());
     })
-    .await;
-    (upstream, bff)
+    .await
 }
 
 /// A bank token from the upstream sandbox.
@@ -655,17 +660,7 @@ async fn a_customer_reaches_only_their_kyc_verifications() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, upstream).await });
-    let bff = Server::with(move |c| {
-        c.mode = Mode::Cybrid(CybridConfig {
-            bank_url: url.clone(),
-            id_url: url,
-            client_id: CLIENT_ID.into(),
-            client_secret: CLIENT_SECRET.into(),
-            environment: "sandbox".into(),
-        });
-        c.launch_secret = Some(LAUNCH_SECRET.to_vec());
-    })
-    .await;
+    let bff = bff_in_front_of(url).await;
     let cookie = launch(&bff, "cust_1").await;
     let http = client();
     let get = |path: &str| {
