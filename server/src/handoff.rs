@@ -248,7 +248,9 @@ pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
     {
         return e.into_response();
     }
-    let in_flight = match state
+    // The code is bound to the verification in flight; with none, the phone's will be the
+    // first one newer than every verification known now.
+    let (in_flight, newest_known) = match state
         .backend
         .list_with_details(&session.customer_guid)
         .await
@@ -268,7 +270,6 @@ pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         },
         Err(e) => return e.into_response(),
     };
-    let (in_flight, newest_known) = in_flight;
     let code = state.handoffs.mint(
         &session.customer_guid,
         in_flight,
