@@ -72,6 +72,9 @@ pub struct Config {
     pub language: Option<String>,
     /// The origin of the page that embeds or opens the app; it receives the app's events.
     pub host_origin: Option<String>,
+    /// How long a used launch token still works for a second tap from the same address
+    /// (0: never; worth it behind a proxy that gives every customer one address).
+    pub launch_second_tap_secs: i64,
     /// Failed handoff-code attempts allowed per client address per minute (more behind a
     /// proxy that gives every customer one address).
     pub handoff_failures_per_minute: usize,
@@ -97,6 +100,7 @@ impl Config {
             language: None,
             host_origin: None,
             handoff_failures_per_minute: crate::handoff::ATTEMPTS_PER_MINUTE,
+            launch_second_tap_secs: crate::launch::SECOND_TAP_SECS,
             require_tax_id: None,
         }
     }
@@ -133,6 +137,10 @@ impl Config {
         if let Some(n) = env("KYC_HANDOFF_FAILURES_PER_MINUTE") {
             let n = number(&n, "KYC_HANDOFF_FAILURES_PER_MINUTE")?;
             config.handoff_failures_per_minute = usize::try_from(n.max(1)).unwrap_or(usize::MAX);
+        }
+        if let Some(secs) = env("KYC_LAUNCH_SECOND_TAP_SECS") {
+            let secs = number(&secs, "KYC_LAUNCH_SECOND_TAP_SECS")?;
+            config.launch_second_tap_secs = i64::try_from(secs.min(60)).unwrap_or(60);
         }
         if let Some(value) = env("KYC_REQUIRE_TAX_ID") {
             config.require_tax_id = match value.trim() {
@@ -319,7 +327,8 @@ Sandbox mode (default) emulates Cybrid and Persona in memory; open /sandbox to p
 Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET, KYC_PUBLIC_URL
 (https; http only for localhost) (and optionally
 CYBRID_BANK_URL, CYBRID_ID_URL, CYBRID_ENVIRONMENT). Other settings: KYC_SESSION_TTL_SECS,
-KYC_FRAME_ANCESTORS, KYC_PUBLIC_URL, KYC_HANDOFF_FAILURES_PER_MINUTE, KYC_REQUIRE_TAX_ID, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG;
+KYC_FRAME_ANCESTORS, KYC_PUBLIC_URL, KYC_HANDOFF_FAILURES_PER_MINUTE, KYC_LAUNCH_SECOND_TAP_SECS,
+KYC_REQUIRE_TAX_ID, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG;
 branding KYC_BRAND_NAME, KYC_BRAND_LOGO_URL, KYC_BRAND_PRIMARY, KYC_BRAND_ON_PRIMARY,
 KYC_BRAND_PRIMARY_DARK, KYC_BRAND_ON_PRIMARY_DARK, KYC_BRAND_RADIUS_PX, KYC_BRAND_FONT,
 KYC_SUPPORT_URL, KYC_SUPPORT_TEXT, KYC_RETURN_URL, KYC_TIP_GROUPS; KYC_LANGUAGE, KYC_HOST_ORIGIN; and in

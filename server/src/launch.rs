@@ -8,12 +8,13 @@
 //! Tokens must be short-lived (at most ten minutes) and are accepted once.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 
 use std::sync::Arc;
 
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Query, State};
+use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
@@ -54,24 +55,41 @@ struct Claims {
     exp: i64,
 }
 
+/// How long after its first use a token still works for the same address, by default: a
+/// double tap on the integrator's button sends it twice, and the browser drops the first
+/// answer (with the session cookie) for the second. Refusing the second would strand the
+/// customer on "this link was already used".
+pub const SECOND_TAP_SECS: i64 = 10;
+
+/// A used token: when it expires, when and from where it was used.
+struct Spent {
+    exp: i64,
+    at: i64,
+    peer: IpAddr,
+}
+
 /// Checks launch tokens and remembers the ones already used.
 pub struct LaunchVerifier {
     secret: Vec<u8>,
+    /// See [`SECOND_TAP_SECS`].
+    second_tap_secs: i64,
     /// Signature of each used token, until it would have expired anyway.
-    used: Mutex<HashMap<Vec<u8>, i64>>,
+    used: Mutex<HashMap<Vec<u8>, Spent>>,
 }
 
 impl LaunchVerifier {
     /// A verifier for tokens signed with `secret`.
-    pub fn new(secret: Vec<u8>) -> LaunchVerifier {
+    pub fn new(secret: Vec<u8>, second_tap_secs: i64) -> LaunchVerifier {
         LaunchVerifier {
             secret,
+            second_tap_secs,
             used: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The customer guid of a valid, fresh, unused token; the token is then used up.
-    pub fn accept(&self, token: &str, now_secs: i64) -> Result<String, Refusal> {
+    /// The customer guid of a valid, fresh, unused token; the token is then used up (but for
+    /// a second tap from the same address soon after: see [`SECOND_TAP_SECS`]).
+    pub fn accept(&self, token: &str, now_secs: i64, peer: IpAddr) -> Result<String, Refusal> {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let mut parts = token.split('.');
         let (Some(header), Some(claims), Some(signature), None) =
@@ -110,9 +128,18 @@ impl LaunchVerifier {
             return Err(Refusal::Malformed);
         }
         let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        used.retain(|_, exp| *exp + LEEWAY_SECS > now_secs);
-        if used.insert(signature, claims.exp).is_some() {
-            return Err(Refusal::Replayed);
+        used.retain(|_, spent| spent.exp + LEEWAY_SECS > now_secs);
+        match used.get(&signature) {
+            Some(spent) if spent.peer == peer && now_secs - spent.at < self.second_tap_secs => {}
+            Some(_) => return Err(Refusal::Replayed),
+            None => {
+                let spent = Spent {
+                    exp: claims.exp,
+                    at: now_secs,
+                    peer,
+                };
+                used.insert(signature, spent);
+            }
         }
         Ok(claims.customer_guid)
     }
@@ -128,10 +155,11 @@ pub struct LaunchQuery {
 /// customer on to the app without the token in the address bar.
 pub async fn launch(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Query(query): Query<LaunchQuery>,
     headers: HeaderMap,
 ) -> Response {
-    start_session(&state, &headers, query.token.as_deref()).await
+    start_session(&state, peer.ip(), &headers, query.token.as_deref()).await
 }
 
 /// `POST /launch` with `token=...` as an `application/x-www-form-urlencoded` body: the same
@@ -139,6 +167,7 @@ pub async fn launch(
 /// A body that is not such a form is refused like a missing token.
 pub async fn launch_form(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     form: Result<Form<LaunchQuery>, FormRejection>,
 ) -> Response {
@@ -156,12 +185,17 @@ pub async fn launch_form(
             None
         }
     };
-    start_session(&state, &headers, token.as_deref()).await
+    start_session(&state, peer.ip(), &headers, token.as_deref()).await
 }
 
 /// Accepts a launch token and redirects to the app with a new session cookie, or answers
 /// with a page that says why the link did not work.
-async fn start_session(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> Response {
+async fn start_session(
+    state: &AppState,
+    peer: IpAddr,
+    headers: &HeaderMap,
+    token: Option<&str>,
+) -> Response {
     let page = PageLanguage::of(headers);
     let Some(verifier) = state.launch.as_ref() else {
         return page.message(
@@ -171,7 +205,7 @@ async fn start_session(state: &AppState, headers: &HeaderMap, token: Option<&str
         );
     };
     let now = now_ms();
-    match verifier.accept(token.unwrap_or_default(), now / 1000) {
+    match verifier.accept(token.unwrap_or_default(), now / 1000, peer) {
         Ok(customer_guid) => {
             if let Err(e) = state.backend.customer(&customer_guid).await {
                 if e.status == StatusCode::NOT_FOUND {
@@ -229,44 +263,53 @@ mod tests {
 
     const SECRET: &[u8] = b"an integrator secret of 32 bytes!";
     const NOW: i64 = 1_800_000_000;
+    const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 7));
 
     #[test]
     fn accepts_a_fresh_token_once() {
-        let v = LaunchVerifier::new(SECRET.to_vec());
+        let v = LaunchVerifier::new(SECRET.to_vec(), SECOND_TAP_SECS);
         let token = sign(
             SECRET,
             &json!({"customer_guid": "cust_1", "exp": NOW + 120}),
         );
-        assert_eq!(v.accept(&token, NOW), Ok("cust_1".to_owned()));
-        assert_eq!(v.accept(&token, NOW + 1), Err(Refusal::Replayed));
+        assert_eq!(v.accept(&token, NOW, HOME), Ok("cust_1".to_owned()));
+        // A second tap on the same button: the first answer never reached the page.
+        assert_eq!(v.accept(&token, NOW + 1, HOME), Ok("cust_1".to_owned()));
+        // From anywhere else, or later: spent.
+        let elsewhere = IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 9));
+        assert_eq!(v.accept(&token, NOW + 1, elsewhere), Err(Refusal::Replayed));
+        assert_eq!(
+            v.accept(&token, NOW + SECOND_TAP_SECS, HOME),
+            Err(Refusal::Replayed)
+        );
     }
 
     #[test]
     fn refuses_bad_tokens() {
-        let v = LaunchVerifier::new(SECRET.to_vec());
+        let v = LaunchVerifier::new(SECRET.to_vec(), SECOND_TAP_SECS);
         let expired = sign(SECRET, &json!({"customer_guid": "c", "exp": NOW - 60}));
-        assert_eq!(v.accept(&expired, NOW), Err(Refusal::Expired));
+        assert_eq!(v.accept(&expired, NOW, HOME), Err(Refusal::Expired));
         let forever = sign(SECRET, &json!({"customer_guid": "c", "exp": NOW + 86_400}));
-        assert_eq!(v.accept(&forever, NOW), Err(Refusal::TooLongLived));
+        assert_eq!(v.accept(&forever, NOW, HOME), Err(Refusal::TooLongLived));
         let other_key = sign(
             b"another secret, also 32 bytes....",
             &json!({"customer_guid": "c", "exp": NOW + 60}),
         );
-        assert_eq!(v.accept(&other_key, NOW), Err(Refusal::BadSignature));
+        assert_eq!(v.accept(&other_key, NOW, HOME), Err(Refusal::BadSignature));
         // Claims swapped after signing.
         let good = sign(SECRET, &json!({"customer_guid": "c", "exp": NOW + 60}));
         let forged_claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(json!({"customer_guid": "someone_else", "exp": NOW + 60}).to_string());
         let parts: Vec<&str> = good.split('.').collect();
         let forged = format!("{}.{}.{}", parts[0], forged_claims, parts[2]);
-        assert_eq!(v.accept(&forged, NOW), Err(Refusal::BadSignature));
+        assert_eq!(v.accept(&forged, NOW, HOME), Err(Refusal::BadSignature));
         // alg=none.
         let none_head =
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#);
         let none = format!("{none_head}.{}.", parts[1]);
-        assert_eq!(v.accept(&none, NOW), Err(Refusal::WrongAlgorithm));
+        assert_eq!(v.accept(&none, NOW, HOME), Err(Refusal::WrongAlgorithm));
         for junk in ["", "a.b", "a.b.c.d", "!!!.!!!.!!!"] {
-            assert_eq!(v.accept(junk, NOW), Err(Refusal::Malformed), "{junk}");
+            assert_eq!(v.accept(junk, NOW, HOME), Err(Refusal::Malformed), "{junk}");
         }
     }
 }

@@ -134,7 +134,10 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
     ));
     let state = Arc::new(AppState {
         sessions: Sessions::new(config.session_ttl, config.secure_cookies),
-        launch: config.launch_secret.clone().map(LaunchVerifier::new),
+        launch: config
+            .launch_secret
+            .clone()
+            .map(|secret| LaunchVerifier::new(secret, config.launch_second_tap_secs)),
         backend,
         assets,
         persona_host,
@@ -197,7 +200,12 @@ fn routes(state: Arc<AppState>) -> Router {
             .route("/widget/api/start", post(sandbox::widget::start))
             .route("/widget/api/submit", post(sandbox::widget::submit));
     }
-    router.fallback(assets::serve).with_state(state)
+    // Every body the app, the sandbox or an integrator sends is well under 1 KB: nothing
+    // bigger is buffered (the read comes before the session check).
+    router
+        .fallback(assets::serve)
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
+        .with_state(state)
 }
 
 /// A server started by [`serve`].

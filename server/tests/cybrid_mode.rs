@@ -22,19 +22,30 @@ fn now_secs() -> i64 {
 
 /// The upstream sandbox, and the mode-2 server in front of it.
 async fn chain() -> (Server, Server) {
+    chain_with(kyc_server::launch::SECOND_TAP_SECS).await
+}
+
+/// [`chain`], with a launch token's second tap allowed for `second_tap_secs`.
+async fn chain_with(second_tap_secs: i64) -> (Server, Server) {
     let upstream = Server::with(|c| {
         c.mode = Mode::Sandbox(common::fast());
         c.sandbox_bank_credentials = Some((CLIENT_ID.into(), CLIENT_SECRET.into()));
     })
     .await;
-    let bff = bff_in_front_of(upstream.base.clone()).await;
+    let bff = bff_with(upstream.base.clone(), second_tap_secs).await;
     (upstream, bff)
 }
 
 /// A mode-2 server forwarding to the Cybrid at `url` (identity host and bank API in one),
 /// taking this file's launch tokens.
 async fn bff_in_front_of(url: String) -> Server {
+    bff_with(url, kyc_server::launch::SECOND_TAP_SECS).await
+}
+
+/// [`bff_in_front_of`], with a launch token's second tap allowed for `second_tap_secs`.
+async fn bff_with(url: String, second_tap_secs: i64) -> Server {
     Server::with(move |c| {
+        c.launch_second_tap_secs = second_tap_secs;
         c.mode = Mode::Cybrid(CybridConfig {
             bank_url: url.clone(),
             id_url: url,
@@ -289,7 +300,8 @@ async fn wrong_bank_credentials_fail_cleanly() {
 
 #[tokio::test]
 async fn launch_tokens_are_checked() {
-    let (upstream, bff) = chain().await;
+    // Used means used at once here; a second tap's grace is tested below.
+    let (upstream, bff) = chain_with(0).await;
     let guid = upstream_customer(&upstream).await;
     let http = client();
     let good = sign(
@@ -731,4 +743,26 @@ async fn an_endless_upstream_answer_is_cut_off_not_buffered() {
     let err = cybrid.customer("cust_1").await.unwrap_err();
     assert_eq!(err.status, axum::http::StatusCode::BAD_GATEWAY);
     assert!(err.message.contains("too long"), "{}", err.message);
+}
+
+#[tokio::test]
+async fn a_second_tap_on_the_launch_button_still_signs_in() {
+    let (upstream, bff) = chain().await;
+    let guid = upstream_customer(&upstream).await;
+    let token = sign(
+        LAUNCH_SECRET,
+        &json!({"customer_guid": guid, "exp": now_secs() + 60}),
+    );
+    // The browser drops the first answer for the second tap's: both sign in.
+    let mut cookies = Vec::new();
+    for tap in ["first", "second"] {
+        let r = client()
+            .get(format!("{}/launch?token={token}", bff.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{tap} tap");
+        cookies.push(r.headers()["set-cookie"].to_str().unwrap().to_owned());
+    }
+    assert_ne!(cookies[0], cookies[1], "each tap its own session");
 }

@@ -723,3 +723,50 @@ async fn the_handoff_status_counts_among_a_customers_reads() {
         "one status poll is one read"
     );
 }
+
+#[tokio::test]
+async fn waiting_faults_are_capped_and_spent_ones_make_room() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let customer = &customer;
+    let add = |n: usize| async move {
+        let rules: Vec<String> = (0..n).map(|_| "customer:500:1".to_owned()).collect();
+        customer
+            .post("/sandbox/api/faults", &json!({ "rules": rules }))
+            .await
+    };
+    assert_eq!(add(32).await.status(), 200);
+    let refused = add(1).await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    assert!(
+        body["error_message"].as_str().unwrap().contains("32"),
+        "{body}"
+    );
+    // One rule spent: room for one more.
+    let path = format!("/api/customers/{}", customer.guid);
+    assert_eq!(customer.get(&path).await.status(), 500);
+    assert_eq!(add(1).await.status(), 200);
+    assert_eq!(add(1).await.status(), 422);
+}
+
+#[tokio::test]
+async fn no_route_buffers_a_big_body() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let big = "x".repeat(64 * 1024);
+    for path in ["/handoff/abcdefghijklmnopqrstuvwxyz0", "/launch"] {
+        let answer = client()
+            .post(format!("{}{path}", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("nonce={big}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 413, "{path}");
+    }
+    let answer = customer
+        .post("/api/identity_verifications", &json!({ "padding": big }))
+        .await;
+    assert_eq!(answer.status(), 413);
+}

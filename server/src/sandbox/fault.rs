@@ -134,6 +134,9 @@ impl FaultRule {
     }
 }
 
+/// The most fault rules that may wait for one customer (a scenario's and those added since).
+pub const MAX_WAITING: usize = 32;
+
 /// Takes the next fault for `endpoint` from `rules`, if any is left.
 pub fn take(rules: &mut [FaultRule], endpoint: Endpoint) -> Option<FaultKind> {
     let rule = rules

@@ -309,16 +309,25 @@ impl Sandbox {
         fault::take(&mut customer.scenario.faults, endpoint)
     }
 
-    /// Adds fault rules for this customer.
-    pub fn add_faults(&self, customer_guid: &str, rules: Vec<FaultRule>) -> bool {
+    /// Adds fault rules for this customer, after dropping the spent ones. Refused (nothing
+    /// added) when more than [`fault::MAX_WAITING`] would then wait: every request of the
+    /// customer looks through them under the sandbox's one lock.
+    pub fn add_faults(&self, customer_guid: &str, rules: Vec<FaultRule>) -> Result<(), String> {
         let mut world = self.world();
-        match world.customers.get_mut(customer_guid) {
-            Some(c) => {
-                c.scenario.faults.extend(rules);
-                true
-            }
-            None => false,
+        let Some(customer) = world.customers.get_mut(customer_guid) else {
+            return Err("this session's customer is gone".to_owned());
+        };
+        let faults = &mut customer.scenario.faults;
+        faults.retain(|rule| rule.remaining > 0);
+        if faults.len() + rules.len() > fault::MAX_WAITING {
+            return Err(format!(
+                "at most {} fault rules may wait at once; {} are waiting",
+                fault::MAX_WAITING,
+                faults.len()
+            ));
         }
+        faults.extend(rules);
+        Ok(())
     }
 
     /// Counts for tests.

@@ -229,8 +229,10 @@ pub async fn add_faults(
     match rules {
         Ok(rules) => {
             let count = rules.len();
-            sb.add_faults(&session.customer_guid, rules);
-            Json(json!({ "added": count })).into_response()
+            match sb.add_faults(&session.customer_guid, rules) {
+                Ok(()) => Json(json!({ "added": count })).into_response(),
+                Err(message) => ApiError::invalid(&message).into_response(),
+            }
         }
         Err(message) => ApiError::invalid(&message).into_response(),
     }

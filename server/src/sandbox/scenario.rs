@@ -238,6 +238,12 @@ impl Scenario {
         ms("customer_delay_ms", &mut scenario.timings.customer_delay_ms)?;
         ms("expire_after_ms", &mut scenario.timings.expire_after_ms)?;
         for (_, rule) in pairs.iter().filter(|(k, _)| k == "fault") {
+            if scenario.faults.len() == super::fault::MAX_WAITING {
+                return Err(format!(
+                    "at most {} faults per scenario",
+                    super::fault::MAX_WAITING
+                ));
+            }
             scenario.faults.push(FaultRule::parse(rule)?);
         }
         Ok(scenario)
