@@ -18,7 +18,7 @@ use super::api::{
 };
 use super::failure::{verdict, FailureCode, Verdict};
 use super::polling::{PollPolicy, RetryPolicy};
-use super::text::Msg;
+use super::text::{Lang, Msg};
 use super::time::{parse_rfc3339, Millis, HOUR, MINUTE};
 use super::tips::TipGroup;
 
@@ -299,6 +299,13 @@ pub struct HandoffLink {
     pub path: String,
     /// When it stops working.
     pub expires_ms: Option<Millis>,
+}
+
+/// The whole link to a handoff code's `path` on the app's `origin`. It carries the page's
+/// language unless that is English (the default), so the other device carries on in the
+/// language the customer was reading.
+pub fn handoff_url(origin: &str, path: &str, lang: Lang) -> String {
+    [origin, path, lang.link_query()].concat()
 }
 
 /// How far the phone has got, as the desktop sees it.
@@ -776,6 +783,12 @@ impl Tracked {
             && !self.submitted()
             && !matches!(self.persona_state, Some(PersonaState::Expired))
             && self.resumable_until().is_none_or(|until| now < until)
+    }
+
+    /// A document request that was sent or can no longer be opened: whatever it comes to is
+    /// not the customer's outcome (the review it was asked for decides that).
+    fn documents_done(&self, now: Millis) -> bool {
+        self.documents && self.state != VerificationState::Storing && !self.resumable(now)
     }
 
     /// The customer finished in Persona and the decision is not in yet: Persona is
@@ -1622,17 +1635,19 @@ impl Flow {
         }
     }
 
+    /// A document request sent (or no longer open): its result is not the customer's. Back
+    /// to the review it was asked for, found out as a page load does.
+    fn back_to_review(&mut self, fx: &mut Vec<Effect>) {
+        self.stop_following_phone(fx);
+        self.phase = Phase::Listing(ListPurpose::Load);
+        self.send(RequestKind::ListVerifications, fx)
+    }
+
     /// Decides what to do with the latest view of the followed verification.
     fn follow(&mut self, now: Millis, v: &IdentityVerification, fx: &mut Vec<Effect>) {
         let tracked = Tracked::from(v);
-        if tracked.documents
-            && tracked.state != VerificationState::Storing
-            && !tracked.resumable(now)
-        {
-            // A document request sent (or no longer open): its result is not the
-            // customer's. Back to the review it was asked for.
-            self.phase = Phase::Listing(ListPurpose::Load);
-            return self.send(RequestKind::ListVerifications, fx);
+        if tracked.documents_done(now) {
+            return self.back_to_review(fx);
         }
         if let Some(found) = verdict(v) {
             return self.conclude(now, v, found, fx);
@@ -1839,6 +1854,10 @@ impl Flow {
         }
         if let Some(v) = &verification {
             self.adopt(v, fx);
+            // The phone sent the document the review asked for.
+            if Tracked::from(v).documents_done(now) {
+                return self.back_to_review(fx);
+            }
             if let Some(found) = verdict(v) {
                 return self.conclude(now, v, found, fx);
             }
@@ -2049,11 +2068,14 @@ impl Flow {
             ) if !busy => self.start_handoff(fx),
             // A look at the phone's progress may be on its way (one every two seconds): the
             // tap still counts, and that answer is no longer awaited.
-            (UserAction::NewCode, Phase::Handoff { .. })
-                if self.in_flight != Some(RequestKind::Handoff) =>
-            {
-                self.start_handoff(fx)
-            }
+            // Not while a phone is using the code: a new one would end its session.
+            (
+                UserAction::NewCode,
+                Phase::Handoff {
+                    phone: PhoneProgress::WaitingForPhone | PhoneProgress::CodeExpired,
+                    ..
+                },
+            ) if self.in_flight != Some(RequestKind::Handoff) => self.start_handoff(fx),
             (
                 UserAction::UseThisDevice,
                 Phase::Handoff {

@@ -2693,7 +2693,9 @@ fn an_abandoned_phone_is_followed_at_a_slower_pace() {
         pace(&h.send(status(HandoffCode::Used, Some(pending)))),
         Some(HANDOFF_SLOW_POLL_MS)
     );
-    // A new code starts the count again.
+    // The phone never finishes and its code lapses: a new code starts the count again.
+    h.send(Event::TimerFired(h.last_timer()));
+    h.send(status(HandoffCode::Expired, None));
     h.send(Event::User(UserAction::NewCode));
     h.send(Event::HandoffMinted {
         path: "/handoff/c0de".into(),
@@ -2760,4 +2762,67 @@ fn a_retry_or_an_expiry_can_carry_on_on_the_phone() {
         let fx = h.send(status(HandoffCode::Used, Some(phones)));
         assert!(fx.contains(&Effect::Remember("iv_phone".into())), "{fx:?}");
     }
+}
+
+#[test]
+fn a_document_sent_from_the_phone_returns_the_desktop_to_the_review_not_to_an_outcome() {
+    let mut h = Harness::new();
+    let request = document_request("waiting");
+    let fx = h.loaded(Some(IV), vec![request.clone(), under_review()]);
+    assert_eq!(fx.last(), Some(&Effect::Show(documents_screen())));
+    h.handing_off();
+    // The phone is sending it.
+    let mut sending = request.clone();
+    sending.state = VerificationState::Pending;
+    let fx = h.send(status(HandoffCode::Used, Some(sending)));
+    assert_eq!(
+        fx.last(),
+        Some(&Effect::Show(handoff(true, PhoneProgress::InProgress)))
+    );
+    // Sent, and the request itself passed: that is not the customer's verdict.
+    h.send(Event::TimerFired(h.last_timer()));
+    let mut accepted = request.clone();
+    accepted.state = VerificationState::Completed;
+    accepted.outcome = Some(crate::core::api::Outcome::Passed);
+    let fx = h.send(status(HandoffCode::Used, Some(accepted.clone())));
+    assert_eq!(
+        fx,
+        [
+            Effect::MarkHandoff(false),
+            list_verifications(),
+            Effect::Show(Screen::Loading)
+        ]
+    );
+    let fx = h.send(Event::VerificationsListed(vec![under_review(), accepted]));
+    assert!(
+        matches!(fx.last(), Some(Effect::Show(Screen::Review { .. }))),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn no_new_code_while_a_phone_is_using_the_one_shown() {
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.handing_off();
+    h.send(status(HandoffCode::Used, None));
+    assert!(h.send(Event::User(UserAction::NewCode)).is_empty());
+    // Once the code has lapsed unused, a new one may be made.
+    h.send(Event::TimerFired(h.last_timer()));
+    h.send(status(HandoffCode::Expired, None));
+    assert!(h
+        .send(Event::User(UserAction::NewCode))
+        .contains(&Effect::MintHandoff));
+}
+
+#[test]
+fn a_handoff_link_carries_the_language_being_read_unless_english() {
+    assert_eq!(
+        handoff_url("https://kyc.example", "/handoff/c0de", Lang::En),
+        "https://kyc.example/handoff/c0de"
+    );
+    assert_eq!(
+        handoff_url("https://kyc.example", "/handoff/c0de", Lang::FrCa),
+        "https://kyc.example/handoff/c0de?lang=fr-CA"
+    );
 }
