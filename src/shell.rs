@@ -12,7 +12,7 @@ use crate::api;
 use crate::core::api::{parse, HandoffCreated, PersonaConfig, SessionInfo};
 use crate::core::branding::Branding;
 use crate::core::flow::{
-    step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind, Screen,
+    handoff_url, step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind, Screen,
 };
 use crate::core::http;
 use crate::core::text::Lang;
@@ -143,6 +143,7 @@ impl Shell {
         out.making.set(true);
         // Inside the tap: the clipboard write starts now and receives the link when it exists.
         let copying = crate::device::PendingCopy::start();
+        let lang = self.i18n.lang_now();
         leptos::task::spawn_local(async move {
             let made = api::exchange(&base, &call, &csrf)
                 .await
@@ -154,7 +155,7 @@ impl Shell {
                 copying.finish(None).await;
                 return out.failed.set(true);
             };
-            let url = format!("{origin}{}", made.path);
+            let url = handoff_url(&origin, &made.path, lang);
             out.url.set(url.clone());
             out.copied.set(copying.finish(Some(&url)).await);
         });

@@ -536,7 +536,7 @@ async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
         phone: PhoneProgress::WaitingForPhone,
     });
     settle().await;
-    assert_eq!(m.count("svg.qr"), 0, "no code yet");
+    assert_eq!(m.count(".qr"), 0, "no code yet");
     assert!(m
         .root
         .text_content()
@@ -545,16 +545,20 @@ async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
     m.screen.set(Screen::Handoff {
         link: Some(HandoffLink {
             path: "/handoff/c0de".into(),
-            expires_ms: None,
+            expires_ms: Some(600_000),
         }),
         phone: PhoneProgress::WaitingForPhone,
     });
     settle().await;
-    let qr = m.root.query_selector("svg.qr").unwrap().expect("a QR code");
-    assert_eq!(qr.get_attribute("role").as_deref(), Some("img"));
+    // Drawn by the server for this code (the time it expires tells it from the next).
+    let qr = m.root.query_selector("img.qr").unwrap().expect("a QR code");
     assert_eq!(
-        qr.get_attribute("aria-label").as_deref(),
+        qr.get_attribute("alt").as_deref(),
         Some(Msg::HandoffQrLabel.en())
+    );
+    assert_eq!(
+        qr.get_attribute("src").as_deref(),
+        Some("/handoff/qr.svg?v=600000&lang=en")
     );
     let origin = web_sys::window().unwrap().location().origin().unwrap();
     assert_eq!(
@@ -593,6 +597,40 @@ async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
         labels.contains(&Msg::UseThisDevice.en().to_owned()),
         "this device can take it back even while the phone works (a phone gone quiet)"
     );
+    assert!(
+        !labels.contains(&Msg::NewCode.en().to_owned()),
+        "no new code while the phone uses this one"
+    );
+    // Reloaded while the phone works: the link is gone and no new one is being made.
+    m.screen.set(Screen::Handoff {
+        link: None,
+        phone: PhoneProgress::WaitingForPhone,
+    });
+    settle().await;
+    assert!(m
+        .root
+        .text_content()
+        .unwrap()
+        .contains(Msg::HandoffMaking.en()));
+    m.screen.set(Screen::Handoff {
+        link: None,
+        phone: PhoneProgress::InProgress,
+    });
+    settle().await;
+    assert!(
+        !m.root
+            .text_content()
+            .unwrap()
+            .contains(Msg::HandoffMaking.en()),
+        "{}",
+        m.root.text_content().unwrap()
+    );
+    // Its code lapsed: a new one can be made.
+    m.screen.set(Screen::Handoff {
+        link: None,
+        phone: PhoneProgress::CodeExpired,
+    });
+    settle().await;
     m.click(Msg::NewCode);
     assert_eq!(
         m.actions.get_untracked(),

@@ -57,6 +57,9 @@ pub struct Config {
     pub frame_ancestors: Vec<String>,
     /// Set the `Secure` flag on cookies (the app is served over https).
     pub secure_cookies: bool,
+    /// The origin customers open (`KYC_PUBLIC_URL` without its path), for the links this
+    /// server draws; `None` goes by each request's `Host`.
+    pub public_origin: Option<String>,
     /// HMAC-SHA256 secret shared with the integrator's backend for `/launch` tokens.
     pub launch_secret: Option<Vec<u8>>,
     /// Where the front end loads the Persona SDK from (our own copy by default).
@@ -92,6 +95,7 @@ impl Config {
             session_ttl: Duration::from_secs(60 * 60),
             frame_ancestors: Vec::new(),
             secure_cookies: false,
+            public_origin: None,
             launch_secret: None,
             persona_sdk_url: "/persona.js".to_owned(),
             persona_environment_id: None,
@@ -164,6 +168,7 @@ impl Config {
             }
         }
         config.secure_cookies = env("KYC_PUBLIC_URL").is_some_and(|u| u.starts_with("https://"));
+        config.public_origin = env("KYC_PUBLIC_URL").map(|url| origin_of(&url));
         config.launch_secret = env("KYC_LAUNCH_SECRET").map(String::into_bytes);
         if config.launch_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err("KYC_LAUNCH_SECRET must be at least 32 bytes".to_owned());
@@ -276,6 +281,15 @@ impl Config {
         }
         Ok((addr, config))
     }
+}
+
+/// `scheme://host[:port]` of a URL, without path, query or trailing slash.
+fn origin_of(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| after_scheme + i);
+    url[..end].to_owned()
 }
 
 /// The Cybrid environment, `sandbox` or `production`: `CYBRID_ENVIRONMENT` (any case) when
@@ -396,6 +410,24 @@ mod tests {
         assert_eq!(addr.to_string(), "127.0.0.1:8080");
         assert!(matches!(config.mode, Mode::Sandbox(_)));
         assert!(!config.secure_cookies);
+    }
+
+    #[test]
+    fn the_public_origin_is_the_public_url_without_its_path() {
+        for (url, origin) in [
+            ("https://kyc.example.com", "https://kyc.example.com"),
+            ("https://kyc.example.com/", "https://kyc.example.com"),
+            (
+                "https://kyc.example.com:8443/app?x#y",
+                "https://kyc.example.com:8443",
+            ),
+            ("http://localhost:8080/", "http://localhost:8080"),
+        ] {
+            let (_, config) = parse(&[], &[("KYC_PUBLIC_URL", url)]).unwrap();
+            assert_eq!(config.public_origin.as_deref(), Some(origin), "{url}");
+        }
+        let (_, config) = parse(&[], &[]).unwrap();
+        assert_eq!(config.public_origin, None);
     }
 
     #[test]

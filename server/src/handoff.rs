@@ -21,13 +21,14 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use base64::Engine;
 use kyc_onboarding::core::api::{HandoffCreated, HandoffStatus, IdentityVerification};
-use kyc_onboarding::core::text::PageMsg;
+use kyc_onboarding::core::qr::QrCode;
+use kyc_onboarding::core::text::{Lang, PageMsg};
 use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis, MINUTE};
 
 use crate::backend::lacks_details;
@@ -204,6 +205,19 @@ impl Handoffs {
         Err(Refused::Invalid)
     }
 
+    /// The customer's code while a phone may still use it.
+    pub fn unused(&self, customer_guid: &str, now: Millis) -> Option<String> {
+        self.codes()
+            .iter()
+            .find(|(_, c)| {
+                c.customer_guid == customer_guid
+                    && !c.used
+                    && now < c.created_ms + CODE_LIFETIME
+                    && now < c.session_ends_ms
+            })
+            .map(|(code, _)| code.clone())
+    }
+
     /// The state of the customer's current code, its verification, and the earliest
     /// creation time of a verification made since the code (allowing for Cybrid's clock
     /// running behind, but never one already known when the code was made).
@@ -334,6 +348,67 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
     .into_response()
 }
 
+/// `GET /handoff/qr.svg`: the QR code of the customer's unused code, a picture of its link
+/// (`?lang=` carried on, as on the Continue page). Drawn here so that the app customers
+/// download carries no QR encoder. 404 when there is no such code: the app shows the link
+/// as text either way.
+pub async fn qr_picture(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let session = match state.sessions.require(&headers) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let now = now_ms();
+    let (Some(code), Some(origin)) = (
+        state.handoffs.unused(&session.customer_guid, now),
+        public_origin(&state, &headers),
+    ) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let lang = named_language(query.as_deref());
+    let link = [
+        origin.as_str(),
+        "/handoff/",
+        &code,
+        PageLanguage::carried(lang),
+    ]
+    .concat();
+    let Some(picture) = QrCode::encode(link.as_bytes()).map(|qr| qr.svg()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        picture,
+    )
+        .into_response()
+}
+
+/// The origin customers open: the configured one, else this request's `Host` (a plain host
+/// name or address, with a port; anything else is not drawn into a link).
+fn public_origin(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    if let Some(origin) = &state.config.public_origin {
+        return Some(origin.clone());
+    }
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let plain = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    let scheme = if state.sessions.secure() {
+        "https://"
+    } else {
+        "http://"
+    };
+    plain.then(|| [scheme, host].concat())
+}
+
 /// Whether `v` is a KYC verification created since the code was made (`since`, from
 /// [`Handoffs::status`]).
 fn made_since_code(v: &IdentityVerification, since: Millis) -> bool {
@@ -363,9 +438,11 @@ pub async fn confirm(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let page = PageLanguage::of(&headers);
+    let lang = named_language(query.as_deref());
+    let page = PageLanguage::chosen(&headers, lang);
     let nonce =
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret::random_bytes::<16>());
     let cookie = format!(
@@ -378,7 +455,7 @@ pub async fn confirm(
     );
     match state.handoffs.check(&code, peer.ip(), now_ms()) {
         Ok(()) => {
-            let mut response = page.continue_page(&code, &nonce);
+            let mut response = page.continue_page(&code, &nonce, PageLanguage::carried(lang));
             if let Ok(cookie) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().insert(header::SET_COOKIE, cookie);
             }
@@ -393,12 +470,14 @@ pub async fn redeem(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     form: String,
 ) -> Response {
     // Only a tap on our own Continue page may use a code (see `confirm`): the form's
     // one-off value must match its cookie, and the browser must not say another site sent it.
-    let page = PageLanguage::of(&headers);
+    let lang = named_language(query.as_deref());
+    let page = PageLanguage::chosen(&headers, lang);
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let sent = form
         .split('&')
@@ -418,7 +497,9 @@ pub async fn redeem(
     match state.handoffs.redeem(&code, peer.ip(), now) {
         Ok(redeemed) => {
             tracing::info!(customer = %redeemed.customer_guid, "handoff code redeemed");
-            let mut response = Redirect::to("/").into_response();
+            // On in the language the code's page was in.
+            let to = ["/", PageLanguage::carried(lang)].concat();
+            let mut response = Redirect::to(&to).into_response();
             // The phone's session ends with the desktop's: a code never extends a session.
             let cookie =
                 state
@@ -429,6 +510,14 @@ pub async fn redeem(
         }
         Err(refused) => refusal_for(page, refused),
     }
+}
+
+/// One of our languages named by `lang=` in a query (unknown tags are ignored).
+fn named_language(query: Option<&str>) -> Option<Lang> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .and_then(Lang::parse)
 }
 
 fn refusal_for(page: PageLanguage, refused: Refused) -> Response {

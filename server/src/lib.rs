@@ -168,6 +168,7 @@ fn routes(state: Arc<AppState>) -> Router {
         )
         .route("/handoff", post(handoff::mint))
         .route("/handoff/status", get(handoff::status))
+        .route("/handoff/qr.svg", get(handoff::qr_picture))
         .route(
             "/handoff/{code}",
             get(handoff::confirm).post(handoff::redeem),

@@ -21,12 +21,23 @@ pub struct PageLanguage {
 impl PageLanguage {
     /// The best of our languages for the browser's `Accept-Language`; English otherwise.
     pub fn of(headers: &HeaderMap) -> PageLanguage {
+        PageLanguage::chosen(headers, None)
+    }
+
+    /// The language a link names (`?lang=`, a handoff link made on a page in that language),
+    /// else as [`PageLanguage::of`].
+    pub fn chosen(headers: &HeaderMap, lang: Option<Lang>) -> PageLanguage {
         let accepted = headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .map(accepted_languages)
             .unwrap_or_default();
-        PageLanguage::new(Lang::negotiate(&[], &accepted))
+        PageLanguage::new(lang.unwrap_or_else(|| Lang::negotiate(&[], &accepted)))
+    }
+
+    /// `?lang=<tag>` of a language a link named, to carry it on; else empty.
+    pub fn carried(lang: Option<Lang>) -> &'static str {
+        lang.map_or("", Lang::link_query)
     }
 
     fn new(lang: Lang) -> PageLanguage {
@@ -63,17 +74,18 @@ impl PageLanguage {
     }
 
     /// The phone's Continue page: a tap posts the code with its one-off value.
-    pub fn continue_page(self, code: &str, nonce: &str) -> Response {
+    pub fn continue_page(self, code: &str, nonce: &str, carried: &str) -> Response {
         // The code is bound to whoever made it: a link forwarded by someone else would have
         // this phone's ID checked for their account, so the page says so before the tap.
         let form = format!(
             "<p class=\"warning\"><strong>{warning}</strong></p>\
-             <form method=\"post\" action=\"/handoff/{code}\">\
+             <form method=\"post\" action=\"/handoff/{code}{carried}\">\
              <input type=\"hidden\" name=\"nonce\" value=\"{nonce}\">\
              <button type=\"submit\">{button}</button></form>",
             warning = escape(self.text(PageMsg::PageContinueWarning)),
             code = escape(code),
             nonce = escape(nonce),
+            carried = escape(carried),
             button = escape(self.text(PageMsg::PageContinueButton)),
         );
         let html = self.html(PageMsg::PageContinueTitle, PageMsg::PageContinueBody, &form);

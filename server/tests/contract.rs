@@ -13,6 +13,7 @@ fn the_contract_documents_every_spa_path() {
         "/launch:",
         "/handoff:",
         "/handoff/status:",
+        "/handoff/qr.svg:",
         "/handoff/{code}:",
     ] {
         assert!(

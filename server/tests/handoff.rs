@@ -3,6 +3,7 @@
 mod common;
 
 use common::{client, Customer, Server};
+use kyc_onboarding::core::qr::QrCode;
 use kyc_onboarding::core::text::{Catalog, PageMsg};
 use serde_json::{json, Value};
 
@@ -361,4 +362,80 @@ async fn a_code_made_from_an_outcome_does_not_report_that_verification() {
     let phones = customer.create().await;
     let status: Value = customer.get("/handoff/status").await.json().await.unwrap();
     assert_eq!(status["verification"]["guid"], phones.guid.as_str());
+}
+
+#[tokio::test]
+async fn the_language_of_the_page_that_made_the_code_carries_on_to_the_phone() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let path = mint(&customer).await["path"].as_str().unwrap().to_owned();
+    // The desktop read French; the phone's browser asks for English.
+    let url = format!("{}{path}?lang=fr-CA", server.base);
+    let page = client()
+        .get(&url)
+        .header("accept-language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="fr-CA">"#), "{html}");
+    assert!(
+        html.contains(&format!(r#"action="{path}?lang=fr-CA""#)),
+        "the tap keeps it: {html}"
+    );
+    let tapped = tap_continue(&url, &open_link(&url).await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tapped.status(), 303);
+    assert_eq!(tapped.headers()["location"], "/?lang=fr-CA");
+    // A tag we do not know is not carried (nor echoed anywhere).
+    let path = mint(&customer).await["path"].as_str().unwrap().to_owned();
+    let url = format!("{}{path}?lang=%22%3E%3Cb%3E", server.base);
+    let page = open_link(&url).await;
+    let tapped = tap_continue(&url, &page).send().await.unwrap();
+    assert_eq!(tapped.headers()["location"], "/");
+}
+
+#[tokio::test]
+async fn the_server_draws_the_qr_code_of_the_unused_code() {
+    let server = Server::sandbox().await;
+    let customer = server.start("scenario=passes").await;
+    let path = mint(&customer).await["path"].as_str().unwrap().to_owned();
+    let link = format!("{}{path}?lang=fr-CA", server.base);
+    let picture = customer.get("/handoff/qr.svg?v=1&lang=fr-CA").await;
+    assert_eq!(picture.status(), 200);
+    assert_eq!(picture.headers()["content-type"], "image/svg+xml");
+    assert_eq!(picture.headers()["cache-control"], "no-store");
+    let expected = QrCode::encode(link.as_bytes()).unwrap().svg();
+    assert_eq!(picture.text().await.unwrap(), expected, "the link {link}");
+    // English links carry no language.
+    let english = customer.get("/handoff/qr.svg?v=1&lang=en").await;
+    let expected = QrCode::encode(format!("{}{path}", server.base).as_bytes())
+        .unwrap()
+        .svg();
+    assert_eq!(english.text().await.unwrap(), expected);
+    // Only for the session's own customer, and a Host that is not a plain host draws nothing.
+    let anonymous = client()
+        .get(format!("{}/handoff/qr.svg", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let odd_host = client()
+        .get(format!("{}/handoff/qr.svg", server.base))
+        .header("cookie", &customer.cookie)
+        .header("host", "evil.example/phish?")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(odd_host.status(), 404);
+    // Once the phone has used the code, there is nothing left to scan.
+    let url = format!("{}{path}", server.base);
+    let tapped = tap_continue(&url, &open_link(&url).await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tapped.status(), 303);
+    assert_eq!(customer.get("/handoff/qr.svg").await.status(), 404);
 }

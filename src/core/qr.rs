@@ -9,6 +9,9 @@ const BLOCKS: [usize; 10] = [1, 1, 1, 2, 2, 4, 4, 4, 5, 5];
 /// Format bits of level M (`00`).
 const LEVEL_BITS: u32 = 0;
 
+/// Modules of white border around a code, as the QR specification asks.
+pub const QUIET_ZONE: usize = 4;
+
 /// A QR code: a square of modules, `true` for dark.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QrCode {
@@ -48,6 +51,25 @@ impl QrCode {
             size: qr.size,
             modules: qr.dark,
         })
+    }
+
+    /// The code as a picture of its own (`image/svg+xml`), white, with its quiet zone.
+    pub fn svg(&self) -> String {
+        let side = (self.size + 2 * QUIET_ZONE).to_string();
+        [
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#,
+            &side,
+            " ",
+            &side,
+            r#"" shape-rendering="crispEdges"><rect width=""#,
+            &side,
+            r#"" height=""#,
+            &side,
+            r##"" fill="#fff"/><path d=""##,
+            &self.svg_path(QUIET_ZONE),
+            r##"" fill="#000"/></svg>"##,
+        ]
+        .concat()
     }
 
     /// An SVG path of the dark modules, offset by a quiet zone of `border` modules.
@@ -481,5 +503,20 @@ mod tests {
             path.matches('M').count(),
             qr.modules.iter().filter(|d| **d).count()
         );
+    }
+
+    #[test]
+    fn a_picture_is_the_path_on_white_with_the_quiet_zone_around() {
+        let qr = QrCode::encode(b"https://example.com").unwrap();
+        let side = qr.size() + 2 * QUIET_ZONE;
+        assert_eq!(side, 33, "version 2 and the border");
+        let svg = qr.svg();
+        assert!(svg.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 33 33""#));
+        assert!(svg.contains(r##"<rect width="33" height="33" fill="#fff"/>"##));
+        assert!(svg.contains(&format!(
+            r##"<path d="{}" fill="#000"/>"##,
+            qr.svg_path(QUIET_ZONE)
+        )));
+        assert!(svg.ends_with("</svg>"));
     }
 }

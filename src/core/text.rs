@@ -216,8 +216,9 @@ messages! {
     ContinueOnAnotherDevice => "Continue on another device",
     HandoffTitle => "Continue on your phone",
     HandoffIntro => "Scan this code with your phone's camera and open the link. Phone cameras take sharper pictures of IDs.",
-    HandoffQrLabel => "QR code that opens this verification on your phone",
-    HandoffLinkLabel => "Or type this link on your phone:",
+    HandoffIntroOther => "Scan this code with the camera of the device you want to use, then open the link there. This page will show how it goes.",
+    HandoffQrLabel => "QR code that opens this verification on another device",
+    HandoffLinkLabel => "Or type this link into the other device's browser:",
     HandoffOnce => "The code works once, for ten minutes. Nobody else can use it after your phone does.",
     HandoffMaking => "Making your code…",
     PhoneWaiting => "Waiting for your phone…",
@@ -337,6 +338,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_link_names_every_language_but_english_and_reads_back() {
+        for lang in Lang::ALL {
+            let query = lang.link_query();
+            match lang {
+                Lang::En => assert_eq!(query, ""),
+                _ => {
+                    assert_eq!(query, ["?lang=", lang.tag()].concat());
+                    assert_eq!(Lang::parse(&query["?lang=".len()..]), Some(lang));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn keys_are_unique_across_both_sets_and_texts_are_filled() {
         let texts = all_texts();
         let mut keys: Vec<&str> = texts.iter().map(|(key, _)| *key).collect();
@@ -371,6 +386,16 @@ impl Lang {
             Lang::En => "en",
             Lang::FrCa => "fr-CA",
             Lang::EsMx => "es-MX",
+        }
+    }
+
+    /// `?lang=<tag>` for a link that should open in this language; empty for English, the
+    /// default.
+    pub fn link_query(self) -> &'static str {
+        match self {
+            Lang::En => "",
+            Lang::FrCa => "?lang=fr-CA",
+            Lang::EsMx => "?lang=es-MX",
         }
     }
 

@@ -1,43 +1,29 @@
-//! "Continue on your phone": a QR code with the one-time link, and the phone's progress as
+//! "Continue on your phone" (on a phone: "on another device"): a QR code with the one-time link, and the phone's progress as
 //! the backend reports it. This device never opens its own capture meanwhile.
 
 use leptos::prelude::*;
 
 use super::{t, ActionButton, Heading};
-use crate::core::flow::{HandoffLink, PhoneProgress, Screen, UserAction};
-use crate::core::qr::QrCode;
-use crate::core::text::Msg;
+use crate::core::flow::{handoff_url, HandoffLink, PhoneProgress, Screen, UserAction};
+use crate::core::text::{Lang, Msg};
 
-/// Modules of white border around the code, as the QR specification asks.
-const QUIET: usize = 4;
-
-/// The SVG path of a QR code's dark modules, and the drawing's size in modules.
-fn qr_path(text: &str) -> Option<(String, usize)> {
-    let code = QrCode::encode(text.as_bytes())?;
-    Some((code.svg_path(QUIET), code.size() + 2 * QUIET))
-}
-
-/// The QR code for `url`, drawn as SVG with an accessible name.
+/// The QR code of the customer's unused code, with an accessible name. The server draws it
+/// (`GET /handoff/qr.svg`, the same link as the text beside it), so the app carries no QR
+/// encoder. `made` (when the code was made, or when it expires) tells one code's picture
+/// from the next.
 #[component]
 pub fn QrCodeImage(
-    /// What the code opens.
-    url: String,
+    /// Tells this code from the one before.
+    made: i64,
+    /// The language its link opens in.
+    lang: Lang,
 ) -> impl IntoView {
-    qr_path(&url).map(|(path, size)| {
-        view! {
-            <svg
-                class="qr"
-                role="img"
-                aria-label=t(Msg::HandoffQrLabel)
-                viewBox=format!("0 0 {size} {size}")
-                shape-rendering="crispEdges"
-                data-testid="qr"
-            >
-                <rect width=size height=size fill="#fff" />
-                <path d=path fill="#000" />
-            </svg>
-        }
-    })
+    let src = format!(
+        "{}/handoff/qr.svg?v={made}&lang={}",
+        crate::api::base(),
+        lang.tag()
+    );
+    view! { <img class="qr" src=src alt=t(Msg::HandoffQrLabel) data-testid="qr" /> }
 }
 
 fn progress_text(phone: PhoneProgress) -> Msg {
@@ -59,9 +45,21 @@ pub fn HandoffScreen() -> impl IntoView {
     });
     let link = Memo::new(move |_| state.with(|(link, _)| link.clone()));
     let phone = move || state.with(|(_, phone)| *phone);
+    // After a reload the old link is gone: a new one is on its way only while no phone has
+    // used the code (the status line says the rest). A memo of its own: a view that read
+    // `link` and `state` both would miss a change of `state` that leaves `link` as it was.
+    let making = Memo::new(move |_| {
+        state.with(|(link, phone)| link.is_none() && *phone == PhoneProgress::WaitingForPhone)
+    });
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
+    // From a phone whose camera or browser is in the way, the other device may be anything.
+    let (title, intro) = if super::on_phone() {
+        (Msg::ContinueOnAnotherDevice, Msg::HandoffIntroOther)
+    } else {
+        (Msg::HandoffTitle, Msg::HandoffIntro)
+    };
     let copied = RwSignal::new(false);
     // A new code is a new link: it has not been copied yet.
     Effect::new(move |_| {
@@ -70,11 +68,12 @@ pub fn HandoffScreen() -> impl IntoView {
     });
     view! {
         <section class="screen handoff">
-            <Heading text=t(Msg::HandoffTitle) />
-            <p class="lead">{t(Msg::HandoffIntro)}</p>
+            <Heading text=t(title) />
+            <p class="lead">{t(intro)}</p>
             {move || match link.get() {
-                Some(HandoffLink { path, .. }) => {
-                    let url = format!("{origin}{path}");
+                Some(HandoffLink { path, expires_ms }) => {
+                    let lang = use_context::<super::I18n>().map_or(Lang::En, |i18n| i18n.lang_now());
+                    let url = handoff_url(&origin, &path, lang);
                     let copy_url = url.clone();
                     let copy = move |_| {
                         let url = copy_url.clone();
@@ -86,7 +85,7 @@ pub fn HandoffScreen() -> impl IntoView {
                     };
                     view! {
                         <div class="qr-box">
-                            <QrCodeImage url=url.clone() />
+                            <QrCodeImage made=expires_ms.unwrap_or_default() lang=lang />
                         </div>
                         <p>{t(Msg::HandoffLinkLabel)}</p>
                         <p class="link"><code data-testid="handoff-link">{url}</code></p>
@@ -99,13 +98,23 @@ pub fn HandoffScreen() -> impl IntoView {
                     }
                         .into_any()
                 }
-                None => view! { <p>{t(Msg::HandoffMaking)}</p> }.into_any(),
+                None if making.get() => {
+                    view! { <p>{t(Msg::HandoffMaking)}</p> }.into_any()
+                }
+                None => ().into_any(),
             }}
             <p class="status" role="status" aria-live="polite" data-testid="phone-progress">
                 {move || t(progress_text(phone()))}
             </p>
             <div class="actions">
-                <ActionButton action=UserAction::NewCode label=Msg::NewCode secondary=true />
+                // A new code would end the one the phone is using.
+                {move || match phone() {
+                    PhoneProgress::Connected | PhoneProgress::InProgress => ().into_any(),
+                    _ => view! {
+                        <ActionButton action=UserAction::NewCode label=Msg::NewCode secondary=true />
+                    }
+                    .into_any(),
+                }}
                 <ActionButton action=UserAction::UseThisDevice label=Msg::UseThisDevice secondary=true />
             </div>
         </section>

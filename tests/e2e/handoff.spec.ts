@@ -80,6 +80,13 @@ test('a started verification moves to the phone and resumes there', async ({ pag
   await phonePage.getByRole('button', { name: fr.Resume }).click();
   await expectCapture(phonePage);
   await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneInProgress);
+  // The desktop reloads meanwhile: it follows on, and offers no new code (which would end
+  // the phone's) nor says one is being made.
+  await page.reload();
+  await expectScreen(page, cat, 'HandoffTitle');
+  await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneInProgress);
+  await expect(page.getByText(cat.messages.HandoffMaking)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: cat.messages.NewCode })).toHaveCount(0);
   await completeCapture(phonePage, true);
   await expectScreen(page, cat, 'VerifiedTitle');
   const state = await serverState(page);
@@ -167,5 +174,25 @@ test('a new code kills the old one; this device can take over while the phone ha
   expect(response?.status()).toBe(410);
   await page.getByRole('button', { name: cat.messages.UseThisDevice }).click();
   await expectScreen(page, cat, 'PrepTitle');
+  await phone.close();
+});
+
+test('the phone carries on in the language the desktop was showing', async ({ page, browser, baseURL }) => {
+  const fr = await texts(page, 'fr-CA');
+  await start(page, `scenario=passes&${FAST}`);
+  await page.getByRole('combobox').selectOption('fr-CA');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
+  await page.getByRole('button', { name: fr.ContinueOnPhone }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.HandoffTitle);
+  const link = (await page.getByTestId('handoff-link').textContent())!;
+  expect(link).toMatch(new RegExp(`^${baseURL}/handoff/[A-Za-z0-9_-]{27}\\?lang=fr-CA$`));
+  // A phone whose browser asks for English.
+  const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL, locale: 'en-US' });
+  const phonePage = await phone.newPage();
+  await phonePage.goto(link);
+  await expect(phonePage.locator('html')).toHaveAttribute('lang', 'fr-CA');
+  await phonePage.getByRole('button', { name: fr.PageContinueButton }).click();
+  await expect(phonePage.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
+  await expect(page.getByTestId('phone-progress')).toHaveText(fr.PhoneConnected);
   await phone.close();
 });
