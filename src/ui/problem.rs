@@ -36,13 +36,26 @@ pub fn ProblemScreen() -> impl IntoView {
             {if problem.retryable() {
                 // The server's error says to contact support if it keeps happening: say how.
                 let support = matches!(problem, Problem::Server { .. });
+                // Persona's screens that do not load here (a blocker, a network that filters
+                // them, an in-app browser) may load on another device or in another browser:
+                // the device notices say what is in the way, and the phone is one tap away.
+                let elsewhere = problem == Problem::PersonaUnavailable;
                 view! {
-                    <div class="actions"><ActionButton action=action label=label /></div>
+                    {elsewhere.then(|| view! { <super::DeviceCheck /> })}
+                    <div class="actions">
+                        <ActionButton action=action label=label />
+                        {elsewhere.then(|| view! { <super::HandoffButton /> })}
+                    </div>
                     {support.then(|| view! { <super::SupportContact /> })}
                 }
                 .into_any()
             } else {
-                view! { <super::SupportContact /> }.into_any()
+                // Nothing to try here: support, and the way back to the integrator's app.
+                view! {
+                    <super::SupportContact />
+                    <super::ReturnLink secondary=true />
+                }
+                .into_any()
             }}
         </section>
     }

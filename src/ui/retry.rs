@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::{t, ActionButton, HandoffButton, Heading, ReasonList, TipGroupView};
 use crate::core::flow::{Screen, UserAction};
 use crate::core::text::Msg;
+use crate::core::tips::TipGroup;
 
 /// "Let's try that again".
 #[component]
@@ -14,6 +15,9 @@ pub fn RetryScreen() -> impl IntoView {
         Screen::Retry { reasons, tips } => (reasons, tips),
         _ => (Vec::new(), Vec::new()),
     };
+    // A phone number or email on file that failed its check is fixed by support, not by
+    // trying again: say how to reach them.
+    let support = tips.contains(&TipGroup::ContactDetails);
     view! {
         <section class="screen outcome">
             <Heading text=t(Msg::RetryTitle) />
@@ -37,6 +41,7 @@ pub fn RetryScreen() -> impl IntoView {
                 <ActionButton action=UserAction::Start label=Msg::TryAgain />
                 <HandoffButton />
             </div>
+            {support.then(|| view! { <super::SupportContact /> })}
         </section>
     }
 }

@@ -233,4 +233,18 @@ test.describe('an integrator brand', () => {
     const back = page.getByRole('link', { name: fr.ReturnToBrand.replace('{name}', 'Acme Bank') });
     await expect(back).toHaveAttribute('href', 'acmebank://kyc/done');
   });
+
+  test('a problem nothing here can fix still leads back to the integrator app', async ({ page }) => {
+    const fr = await texts(page, 'fr-CA');
+    // The customer record in a state this version does not know.
+    await page.route('**/api/customers/*', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), state: 'under_investigation' } });
+    });
+    await start(page, `scenario=passes&${FAST}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.UnknownCustomerTitle);
+    await expect(page.getByTestId('support-link')).toBeVisible();
+    const back = page.getByRole('link', { name: fr.ReturnToBrand.replace('{name}', 'Acme Bank') });
+    await expect(back).toHaveAttribute('href', 'acmebank://kyc/done');
+  });
 });

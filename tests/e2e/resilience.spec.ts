@@ -83,7 +83,7 @@ test('the app itself does not load: say so, and try again', async ({ page }) => 
 /** Any load of the Persona SDK: the first, and retries with their own query. */
 const SDK = /\/persona\.js(\?|$)/;
 
-test('the Persona SDK does not load: say so, and try again', async ({ page }) => {
+test('the Persona SDK does not load: say so, and try again', async ({ page, isMobile }) => {
   const cat = await catalog(page.request);
   // Every load of the SDK, retries included (they carry `?retry=N`).
   await page.route(SDK, (route) => route.abort());
@@ -92,6 +92,12 @@ test('the Persona SDK does not load: say so, and try again', async ({ page }) =>
   await page.getByRole('button', { name: cat.messages.PrepStart }).click();
   await expectScreen(page, cat, 'PersonaUnavailableTitle');
   await expect(page.getByText(cat.messages.PersonaUnavailableBody)).toBeVisible();
+  // Another device may load what this one cannot (a blocker, a filtering network): at a
+  // computer the phone is offered, with the device notices that say what is in the way.
+  if (!isMobile) {
+    await expect(page.getByRole('button', { name: cat.messages.ContinueOnPhone })).toBeVisible();
+    await expect(page.locator('[data-notice=desktop]')).toBeVisible();
+  }
   await page.unroute(SDK);
   await page.getByRole('button', { name: cat.messages.TryAgain }).click();
   await expectCapture(page);
@@ -219,4 +225,22 @@ test('a camera refused in Persona\'s window: the saved screen says how to allow 
   await expectScreen(page, cat, 'PausedTitle');
   await expect(blocked).toBeVisible();
   await expect(blocked.locator('h3')).toHaveText(cat.messages.DeviceBlockedTitle);
+});
+
+test('a phone whose camera is refused hands off to "another device", not to "your phone"', async ({ page, browser, baseURL, isMobile }) => {
+  test.skip(!isMobile, 'at a computer the other device is the phone');
+  const cat = await catalog(page.request);
+  const { targetInfo } = await (await page.context().newCDPSession(page)).send('Target.getTargetInfo');
+  const cdp = await browser.newBrowserCDPSession();
+  await cdp.send('Browser.setPermission', {
+    permission: { name: 'camera' }, setting: 'denied', origin: new URL(baseURL!).origin, browserContextId: targetInfo.browserContextId,
+  });
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  await expect(page.locator('[data-notice=camera-blocked]')).toBeVisible();
+  await page.getByRole('button', { name: cat.messages.ContinueOnAnotherDevice }).click();
+  await expectScreen(page, cat, 'ContinueOnAnotherDevice');
+  await expect(page.getByText(cat.messages.HandoffIntroOther)).toBeVisible();
+  await expect(page.getByText(cat.messages.HandoffIntro)).toHaveCount(0);
+  await expect(page.getByRole('img', { name: cat.messages.HandoffQrLabel })).toBeVisible();
 });

@@ -113,6 +113,25 @@ test('fails-retry names each reason, then Try again makes a new verification', a
   expect(state.verifications).toBe(2);
 });
 
+test('a phone number that failed its check: support is how to fix it, and the screen says how to reach them', async ({ page }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=fails-retry&codes=phone_number_check_failure&${FAST}`);
+  await startCapture(page, cat);
+  await completeCapture(page);
+  await expectScreen(page, cat, 'RetryTitle');
+  await expect(page.locator('.reasons li', { hasText: cat.codes.phone_number_check_failure.reason })).toBeVisible();
+  await expect(page.getByText(cat.messages.SupportDefault)).toBeVisible();
+});
+
+test('an ID quality failure is retried here, without a support note', async ({ page }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=fails-retry&codes=id_quality_check_failure&${FAST}`);
+  await startCapture(page, cat);
+  await completeCapture(page);
+  await expectScreen(page, cat, 'RetryTitle');
+  await expect(page.getByText(cat.messages.SupportDefault)).toHaveCount(0);
+});
+
 test('review then passes: review screen, then verified without a reload', async ({ page }, info) => {
   const cat = await catalog(page.request);
   // Long enough under review that the app's polls surely see it (FAST's 1.5 s is not).
