@@ -20,8 +20,11 @@ const SCOPES: &str =
     "customers:read identity_verifications:read identity_verifications:execute persona_sessions:execute";
 /// Renew the token this long before it expires.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
-/// How many verifications to look at when listing (newest first).
-const LIST_PAGE: u32 = 10;
+/// How many verifications to look at when listing (newest first). The list also holds the
+/// customer's bank-account and counterparty verifications: a page of 10 could push an
+/// in-flight KYC one off it after a few bank accounts, and the create guard would then make
+/// a second one. 50 is far more than a customer has while one is in flight.
+const LIST_PAGE: u32 = 50;
 /// The longest upstream `Retry-After` passed on, in seconds (the app's own cap).
 const MAX_RETRY_AFTER_S: u32 = 60;
 
