@@ -93,10 +93,31 @@ pub struct Redeemed {
     pub session_ends_ms: Millis,
 }
 
+/// Recent failed redemption attempts per client, and when the old ones were last swept out.
+#[derive(Default)]
+struct Attempts {
+    by_client: HashMap<IpAddr, Vec<Millis>>,
+    swept: Millis,
+}
+
+/// Whose attempts count together: an IPv4 address, or an IPv6 /64 (what one subscriber
+/// gets; counting each of its addresses apart would let one client spread its guesses).
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(
+                u128::from(v6) & !((1u128 << 64) - 1),
+            )),
+        },
+        v4 => v4,
+    }
+}
+
 /// Every live code, and recent failed redemption attempts per client.
 pub struct Handoffs {
     codes: Mutex<HashMap<String, Code>>,
-    attempts: Mutex<HashMap<IpAddr, Vec<Millis>>>,
+    attempts: Mutex<Attempts>,
     /// Failed attempts allowed per client address per minute.
     failures_per_minute: usize,
 }
@@ -195,8 +216,14 @@ impl Handoffs {
             }
         }
         let mut attempts = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        attempts.retain(|_, times| times.iter().any(|t| now - t < MINUTE));
-        let failures = attempts.entry(client).or_default();
+        // Clients quiet for a minute go, once a minute (not on every failure of every one).
+        if now - attempts.swept >= MINUTE {
+            attempts.swept = now;
+            attempts
+                .by_client
+                .retain(|_, times| times.iter().any(|t| now - t < MINUTE));
+        }
+        let failures = attempts.by_client.entry(client_key(client)).or_default();
         failures.retain(|t| now - t < MINUTE);
         if failures.len() >= self.failures_per_minute {
             return Err(Refused::RateLimited);
@@ -752,5 +779,48 @@ mod tests {
             Err(Refused::Invalid),
             "the window slides"
         );
+    }
+
+    #[test]
+    fn the_addresses_of_one_ipv6_subscriber_count_together() {
+        let h = Handoffs::default();
+        let address =
+            |last: u16| IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 2, 0, 0, 0, last));
+        for i in 0..ATTEMPTS_PER_MINUTE {
+            assert_eq!(
+                h.redeem("guess", address(i as u16), 0)
+                    .map(|r| r.customer_guid),
+                Err(Refused::Invalid)
+            );
+        }
+        assert_eq!(
+            h.redeem("guess", address(999), 1).map(|r| r.customer_guid),
+            Err(Refused::RateLimited),
+            "another address of the same /64"
+        );
+        let neighbour = IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 3, 0, 0, 0, 1));
+        assert_eq!(
+            h.redeem("guess", neighbour, 1).map(|r| r.customer_guid),
+            Err(Refused::Invalid),
+            "the next /64 is someone else"
+        );
+        assert_eq!(
+            client_key("::ffff:10.0.0.2".parse().unwrap()),
+            IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2))
+        );
+    }
+
+    #[test]
+    fn quiet_clients_are_swept_out_once_a_minute() {
+        let h = Handoffs::default();
+        let other = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
+        h.redeem("guess", LOCAL, MINUTE).ok();
+        h.redeem("guess", other, MINUTE + 1).ok();
+        assert_eq!(h.attempts.lock().unwrap().by_client.len(), 2);
+        // A minute after the sweep at the first failure: the first client has gone quiet.
+        h.redeem("guess", other, 2 * MINUTE + 1).ok();
+        let attempts = h.attempts.lock().unwrap();
+        assert_eq!(attempts.by_client.len(), 1);
+        assert!(attempts.by_client.contains_key(&other));
     }
 }
