@@ -20,7 +20,7 @@ use kyc_onboarding::core::api::{
     VerificationState, VerificationType,
 };
 use kyc_onboarding::core::failure::{FailureCategory, FailureCode};
-use kyc_onboarding::core::time::{format_rfc3339, Millis, HOUR};
+use kyc_onboarding::core::time::{format_rfc3339, Millis, HOUR, MINUTE};
 
 use crate::backend::ApiError;
 use crate::secret;
@@ -101,8 +101,17 @@ struct WidgetSession {
     inquiry_id: String,
 }
 
+/// How long the sandbox keeps a customer (and its verifications): far longer than any
+/// session, so nothing a browser or a mode-2 server can still reach goes; a demo server left
+/// running for months does not grow for good (nor slow down: every read walks the list).
+pub const KEPT_FOR: Millis = 7 * 24 * HOUR;
+/// How often the sandbox looks for what has outlived [`KEPT_FOR`] or expired.
+const SWEEP_EVERY: Millis = 10 * MINUTE;
+
 #[derive(Default)]
 struct World {
+    /// When the last sweep ran.
+    swept: Millis,
     customers: HashMap<String, SandboxCustomer>,
     /// In creation order.
     verifications: Vec<SandboxVerification>,
@@ -568,8 +577,30 @@ impl World {
             .find(|v| v.inquiry_id.as_deref() == Some(inquiry))
     }
 
+    /// Drops, once every [`SWEEP_EVERY`], customers older than [`KEPT_FOR`] with their
+    /// verifications, expired tokens, and widget sessions whose inquiry has gone.
+    fn sweep(&mut self, now: Millis) {
+        if now - self.swept < SWEEP_EVERY {
+            return;
+        }
+        self.swept = now;
+        self.customers.retain(|_, c| now - c.created_ms < KEPT_FOR);
+        let customers = &self.customers;
+        self.verifications
+            .retain(|v| customers.contains_key(&v.customer_guid));
+        self.tokens.retain(|_, t| now < t.expires_ms);
+        self.bank_tokens.retain(|_, expires| now < *expires);
+        let verifications = &self.verifications;
+        self.widget_sessions.retain(|_, s| {
+            verifications
+                .iter()
+                .any(|v| v.inquiry_id.as_deref() == Some(s.inquiry_id.as_str()))
+        });
+    }
+
     /// Brings every verification and customer up to `now`.
     fn advance(&mut self, now: Millis) {
+        self.sweep(now);
         let mut changes: Vec<(String, Millis, CustomerState)> = Vec::new();
         // Twice at most: a review that asks for a document makes a verification that may
         // itself have moved on by `now`.
@@ -819,6 +850,22 @@ mod tests {
         );
         sb.widget_submit(&opened.widget_session, t + 400).unwrap();
         (sb, customer, v.guid)
+    }
+
+    #[test]
+    fn a_week_on_customers_and_their_verifications_are_let_go() {
+        let (sb, old, old_verification) = run(Kind::Passes, &[]);
+        let later = 1_000_000 + KEPT_FOR - HOUR;
+        let recent = sb.new_customer(scenario(Kind::Passes, &[]), later);
+        assert!(sb.customer(&old, later).is_some(), "kept for a week");
+        let week_on = 1_000_000 + KEPT_FOR + SWEEP_EVERY;
+        assert!(sb.customer(&recent, week_on).is_some());
+        assert!(sb.customer(&old, week_on).is_none());
+        assert!(sb.verification(&old_verification, week_on).is_none());
+        let world = sb.world();
+        assert_eq!(world.verifications.len(), 0);
+        assert!(world.widget_sessions.is_empty(), "its inquiry went with it");
+        assert!(world.tokens.is_empty(), "expired tokens too");
     }
 
     #[test]
