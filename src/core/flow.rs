@@ -948,6 +948,9 @@ pub struct Flow {
     online: bool,
     /// This device hands the verification to the customer's phone and follows it.
     following_phone: bool,
+    /// The screen the customer handed off from (a retry with its tips, a saved verification,
+    /// a problem), to go back to when they take it back here before the phone came.
+    handed_off_from: Option<Phase>,
     /// When the phone opened the code being followed.
     phone_since: Option<Millis>,
     /// The customer asked to start and no verification has been taken up since.
@@ -989,6 +992,7 @@ impl Flow {
             token_refusals: 0,
             online: true,
             following_phone: false,
+            handed_off_from: None,
             starting: false,
             ready_timer: None,
             launches: 0,
@@ -1826,6 +1830,10 @@ impl Flow {
         if !self.following_phone {
             self.following_phone = true;
             fx.push(Effect::MarkHandoff(true));
+            let from = std::mem::replace(&mut self.phase, Phase::Prep);
+            self.handed_off_from =
+                matches!(from, Phase::Paused | Phase::Outcome(_) | Phase::Problem(_))
+                    .then_some(from);
         }
         self.phase = Phase::Handoff {
             link: None,
@@ -2090,7 +2098,7 @@ impl Flow {
                     _ => {}
                 }
                 self.stop_following_phone(fx);
-                self.phase = Phase::Prep;
+                self.phase = self.handed_off_from.take().unwrap_or(Phase::Prep);
             }
             // The phone came but went quiet (its battery, its camera): take the verification
             // back here, wherever it stands, found out as a page load does (the customer

@@ -2756,6 +2756,20 @@ fn a_retry_or_an_expiry_can_carry_on_on_the_phone() {
             h.send(Event::TimerFired(asks(&fx))),
             [Effect::FetchHandoffStatus]
         );
+        // Taken back here before the phone came: the same screen again, tips and all.
+        h.send(status(HandoffCode::Active, None));
+        let back = h.send(Event::User(UserAction::UseThisDevice));
+        assert!(
+            matches!(back.last(), Some(Effect::Show(Screen::Retry { tips, .. })) if screen_is_retry && !tips.is_empty())
+                || matches!(back.last(), Some(Effect::Show(Screen::Expired)) if !screen_is_retry),
+            "{back:?}"
+        );
+        h.send(Event::User(UserAction::ContinueOnPhone));
+        let fx = h.send(Event::HandoffMinted {
+            path: "/handoff/c0de".into(),
+            expires_ms: Some(T0 + 600_000),
+        });
+        h.send(Event::TimerFired(asks(&fx)));
         // The phone's own verification is followed as usual.
         let mut phones = verification_at("iv_phone", "pending", Some(INQUIRY), T0 + 1);
         phones.persona_inquiry_id = Some("inq_phone".into());
