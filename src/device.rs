@@ -14,13 +14,14 @@ fn get(object: &JsValue, key: &str) -> Option<JsValue> {
         .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
-/// Asks the browser what it can tell about the camera, permissions and battery.
-pub async fn gather() -> DeviceFacts {
+/// What the browser says at once: its user agent and touch points (a computer or a phone,
+/// inside another app or not).
+pub fn basics() -> DeviceFacts {
     let Some(window) = web_sys::window() else {
         return DeviceFacts::default();
     };
     let navigator: JsValue = window.navigator().into();
-    let mut facts = DeviceFacts {
+    DeviceFacts {
         user_agent: get(&navigator, "userAgent")
             .and_then(|v| v.as_string())
             .unwrap_or_default(),
@@ -28,7 +29,17 @@ pub async fn gather() -> DeviceFacts {
             .and_then(|v| v.as_f64())
             .unwrap_or(0.0) as u32,
         ..DeviceFacts::default()
+    }
+}
+
+/// Asks the browser what it can tell about the camera, permissions and battery, besides
+/// [`basics`].
+pub async fn gather() -> DeviceFacts {
+    let mut facts = basics();
+    let Some(window) = web_sys::window() else {
+        return facts;
     };
+    let navigator: JsValue = window.navigator().into();
     if let Some(media) = get(&navigator, "mediaDevices") {
         if let Some(list) = await_value(call_method(&media, "enumerateDevices", &[])).await {
             let list = js_sys::Array::from(&list);

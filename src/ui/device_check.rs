@@ -18,7 +18,8 @@ pub fn DeviceCheck() -> impl IntoView {
 }
 
 /// How long the prep screen waits for a browser that is slow to answer the checks; after
-/// that it shows without their findings, which appear when (if ever) they arrive.
+/// that it shows with what the browser said at once (a computer or a phone, inside another
+/// app), and the rest of the findings appear when (if ever) they arrive.
 const PATIENCE: std::time::Duration = std::time::Duration::from_millis(1500);
 
 /// Runs the checks and returns their findings as a signal: `None` until they are in or
@@ -29,7 +30,7 @@ pub fn run_device_check() -> RwSignal<Option<Vec<DeviceNotice>>> {
     set_timeout(
         move || {
             if notices.with_untracked(Option::is_none) {
-                notices.set(Some(Vec::new()));
+                notices.set(Some(assess(&crate::device::basics())));
             }
         },
         PATIENCE,

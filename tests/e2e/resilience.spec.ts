@@ -244,3 +244,16 @@ test('a phone whose camera is refused hands off to "another device", not to "you
   await expect(page.getByText(cat.messages.HandoffIntro)).toHaveCount(0);
   await expect(page.getByRole('img', { name: cat.messages.HandoffQrLabel })).toBeVisible();
 });
+
+test('a browser slow to answer the device check: the prep screen still knows a computer', async ({ page, isMobile }) => {
+  test.skip(isMobile, 'the computer case');
+  const cat = await catalog(page.request);
+  // The camera permission never answers (the prep screen waits 1.5 s, then shows).
+  await page.addInitScript(() => {
+    navigator.permissions.query = () => new Promise(() => {});
+  });
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  await expect(page.locator('[data-notice=desktop]')).toBeVisible();
+  await expect(page.getByRole('button', { name: cat.messages.ContinueOnPhone })).toBeVisible();
+});
