@@ -37,6 +37,11 @@ impl Mounted {
             .unwrap_or_default()
     }
 
+    /// Whether the mounted screen's text includes `text`.
+    fn shows(&self, text: &str) -> bool {
+        self.root.text_content().unwrap_or_default().contains(text)
+    }
+
     fn count(&self, selector: &str) -> u32 {
         self.root.query_selector_all(selector).unwrap().length()
     }
@@ -233,7 +238,7 @@ async fn paused_offers_resume_and_the_tips() {
     });
     settle().await;
     let (before_time, _) = Msg::PausedUntil.en().split_once("{time}").unwrap();
-    assert!(m.root.text_content().unwrap().contains(before_time));
+    assert!(m.shows(before_time));
     m.click(Msg::Resume);
     m.click(Msg::ReadTipsAgain);
     assert_eq!(
@@ -331,11 +336,7 @@ async fn review_explains_and_may_mention_documents() {
     });
     settle().await;
     assert_eq!(m.count(".reasons li"), 1, "the same reason once");
-    assert!(m
-        .root
-        .text_content()
-        .unwrap()
-        .contains(Msg::ReviewDocuments.en()));
+    assert!(m.shows(Msg::ReviewDocuments.en()));
     assert_eq!(m.count("button"), 0, "nothing to do");
     let m = mount(Screen::Review {
         reasons: vec![FailureCode::WatchlistCheckFailure],
@@ -401,11 +402,7 @@ async fn problems_say_what_happened_and_offer_the_right_action() {
         PersonaErrorCode::ApplicationError,
     )));
     settle().await;
-    assert!(m
-        .root
-        .text_content()
-        .unwrap()
-        .contains(Msg::PersonaApplicationError.en()));
+    assert!(m.shows(Msg::PersonaApplicationError.en()));
     m.click(Msg::Resume);
     assert_eq!(
         m.actions.get_untracked(),
@@ -537,11 +534,7 @@ async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
     });
     settle().await;
     assert_eq!(m.count(".qr"), 0, "no code yet");
-    assert!(m
-        .root
-        .text_content()
-        .unwrap()
-        .contains(Msg::HandoffMaking.en()));
+    assert!(m.shows(Msg::HandoffMaking.en()));
     m.screen.set(Screen::Handoff {
         link: Some(HandoffLink {
             path: "/handoff/c0de".into(),
@@ -607,21 +600,14 @@ async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
         phone: PhoneProgress::WaitingForPhone,
     });
     settle().await;
-    assert!(m
-        .root
-        .text_content()
-        .unwrap()
-        .contains(Msg::HandoffMaking.en()));
+    assert!(m.shows(Msg::HandoffMaking.en()));
     m.screen.set(Screen::Handoff {
         link: None,
         phone: PhoneProgress::InProgress,
     });
     settle().await;
     assert!(
-        !m.root
-            .text_content()
-            .unwrap()
-            .contains(Msg::HandoffMaking.en()),
+        !m.shows(Msg::HandoffMaking.en()),
         "{}",
         m.root.text_content().unwrap()
     );
