@@ -2099,6 +2099,13 @@ impl Flow {
                 }
                 self.stop_following_phone(fx);
                 self.phase = self.handed_off_from.take().unwrap_or(Phase::Prep);
+                // A document request offered during a review: the review is watched again
+                // (the handoff stopped that), as when Persona's window closes.
+                if self.phase == Phase::Paused && self.tracked.as_ref().is_some_and(|t| t.documents)
+                {
+                    self.poll_attempt = 0;
+                    self.poll_review(RequestKind::ListVerifications, now, fx);
+                }
             }
             // The phone came but went quiet (its battery, its camera): take the verification
             // back here, wherever it stands, found out as a page load does (the customer
