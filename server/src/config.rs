@@ -76,7 +76,8 @@ pub struct Config {
     /// The origin of the page that embeds or opens the app; it receives the app's events.
     pub host_origin: Option<String>,
     /// How long a used launch token still works for a second tap from the same address
-    /// (0: never; worth it behind a proxy that gives every customer one address).
+    /// (0, the default: never). Only where the server sees each customer's own address: behind
+    /// a proxy every customer has the proxy's.
     pub launch_second_tap_secs: i64,
     /// Failed handoff-code attempts allowed per client address per minute (more behind a
     /// proxy that gives every customer one address).
@@ -104,7 +105,7 @@ impl Config {
             language: None,
             host_origin: None,
             handoff_failures_per_minute: crate::handoff::ATTEMPTS_PER_MINUTE,
-            launch_second_tap_secs: crate::launch::SECOND_TAP_SECS,
+            launch_second_tap_secs: 0,
             require_tax_id: None,
         }
     }

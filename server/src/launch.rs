@@ -5,7 +5,8 @@
 //! The token is a JWT signed with HMAC-SHA256 by the integrator's backend, with a secret
 //! shared with this server. Its claims name the customer and when the token expires:
 //! `{"customer_guid": "...", "exp": 1700000000}` (seconds), optionally `iat` and `jti`.
-//! Tokens must be short-lived (at most ten minutes) and are accepted once.
+//! Tokens must be short-lived (at most ten minutes) and are accepted once (a second tap from
+//! the same address may be allowed for a few seconds: [`SECOND_TAP_SECS`]).
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -55,10 +56,11 @@ struct Claims {
     exp: i64,
 }
 
-/// How long after its first use a token still works for the same address, by default: a
-/// double tap on the integrator's button sends it twice, and the browser drops the first
-/// answer (with the session cookie) for the second. Refusing the second would strand the
-/// customer on "this link was already used".
+/// How long after its first use a token may still work for the same address, when the
+/// integrator turns that on (`KYC_LAUNCH_SECOND_TAP_SECS`): a double tap on their button sends
+/// it twice, and the browser drops the first answer (with the session cookie) for the second,
+/// which would otherwise strand the customer on "this link was already used". Off by default:
+/// behind a proxy every customer has the proxy's address.
 pub const SECOND_TAP_SECS: i64 = 10;
 
 /// A used token: when it expires, when and from where it was used.

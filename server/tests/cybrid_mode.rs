@@ -22,7 +22,7 @@ fn now_secs() -> i64 {
 
 /// The upstream sandbox, and the mode-2 server in front of it.
 async fn chain() -> (Server, Server) {
-    chain_with(kyc_server::launch::SECOND_TAP_SECS).await
+    chain_with(0).await
 }
 
 /// [`chain`], with a launch token's second tap allowed for `second_tap_secs`.
@@ -39,7 +39,7 @@ async fn chain_with(second_tap_secs: i64) -> (Server, Server) {
 /// A mode-2 server forwarding to the Cybrid at `url` (identity host and bank API in one),
 /// taking this file's launch tokens.
 async fn bff_in_front_of(url: String) -> Server {
-    bff_with(url, kyc_server::launch::SECOND_TAP_SECS).await
+    bff_with(url, 0).await
 }
 
 /// [`bff_in_front_of`], with a launch token's second tap allowed for `second_tap_secs`.
@@ -300,8 +300,8 @@ async fn wrong_bank_credentials_fail_cleanly() {
 
 #[tokio::test]
 async fn launch_tokens_are_checked() {
-    // Used means used at once here; a second tap's grace is tested below.
-    let (upstream, bff) = chain_with(0).await;
+    // Used means used at once (the default); a second tap's grace is tested below.
+    let (upstream, bff) = chain().await;
     let guid = upstream_customer(&upstream).await;
     let http = client();
     let good = sign(
@@ -746,8 +746,8 @@ async fn an_endless_upstream_answer_is_cut_off_not_buffered() {
 }
 
 #[tokio::test]
-async fn a_second_tap_on_the_launch_button_still_signs_in() {
-    let (upstream, bff) = chain().await;
+async fn a_second_tap_on_the_launch_button_still_signs_in_when_turned_on() {
+    let (upstream, bff) = chain_with(kyc_server::launch::SECOND_TAP_SECS).await;
     let guid = upstream_customer(&upstream).await;
     let token = sign(
         LAUNCH_SECRET,

@@ -96,7 +96,6 @@ async fn nothing_secret_is_logged() {
             environment: "sandbox".into(),
         });
         c.launch_secret = Some(LAUNCH.to_vec());
-        c.launch_second_tap_secs = 0;
     })
     .await;
     let now = std::time::SystemTime::now()
