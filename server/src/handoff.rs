@@ -382,6 +382,7 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
 pub async fn qr_picture(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
+    uri: axum::http::Uri,
     headers: HeaderMap,
 ) -> Response {
     let session = match state.sessions.require(&headers) {
@@ -391,7 +392,7 @@ pub async fn qr_picture(
     let now = now_ms();
     let (Some(code), Some(origin)) = (
         state.handoffs.unused(&session.customer_guid, now),
-        public_origin(&state, &headers),
+        public_origin(&state, &uri, &headers),
     ) else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -416,24 +417,23 @@ pub async fn qr_picture(
         .into_response()
 }
 
-/// The origin customers open: the configured one, else this request's `Host` (a plain host
-/// name or address, with a port; anything else is not drawn into a link).
-fn public_origin(state: &AppState, headers: &HeaderMap) -> Option<String> {
+/// The origin customers open: the configured one (`KYC_PUBLIC_URL`, which https needs),
+/// else plain http on this request's host (`Host`, or HTTP/2's authority), when that is a
+/// plain host name or address with a port; anything else is not drawn into a link.
+fn public_origin(state: &AppState, uri: &axum::http::Uri, headers: &HeaderMap) -> Option<String> {
     if let Some(origin) = &state.config.public_origin {
         return Some(origin.clone());
     }
-    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let host = match headers.get(header::HOST) {
+        Some(host) => host.to_str().ok()?,
+        None => uri.authority()?.as_str(),
+    };
     let plain = !host.is_empty()
         && host.len() <= 255
         && host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
-    let scheme = if state.sessions.secure() {
-        "https://"
-    } else {
-        "http://"
-    };
-    plain.then(|| [scheme, host].concat())
+    plain.then(|| ["http://", host].concat())
 }
 
 /// Whether `v` is a KYC verification created since the code was made (`since`, from

@@ -85,7 +85,11 @@ pub fn HandoffScreen() -> impl IntoView {
                     };
                     view! {
                         <div class="qr-box">
-                            <QrCodeImage made=expires_ms.unwrap_or_default() lang=lang />
+                            // A backend that leaves the expiry out: the time it is shown.
+                            <QrCodeImage
+                                made=expires_ms.unwrap_or_else(|| js_sys::Date::now() as i64)
+                                lang=lang
+                            />
                         </div>
                         <p>{t(Msg::HandoffLinkLabel)}</p>
                         <p class="link"><code data-testid="handoff-link">{url}</code></p>
