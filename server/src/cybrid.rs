@@ -182,6 +182,13 @@ impl Cybrid {
             .await?;
         // Each item is checked too: should the filter ever be ignored upstream, another
         // customer's verification must not reach this one (nor count in the create guard).
+        // An item that does not say whose it is fails the list rather than vanish from it:
+        // left out, an in-flight one would let the create guard make a duplicate.
+        if page.objects.iter().any(|v| v.customer_guid.is_none()) {
+            return Err(ApiError::upstream(
+                "the Cybrid API listed a verification without its customer",
+            ));
+        }
         Ok(page
             .objects
             .into_iter()

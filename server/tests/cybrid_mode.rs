@@ -613,6 +613,24 @@ async fn a_failed_detail_fails_the_list_rather_than_guess() {
 }
 
 #[tokio::test]
+async fn a_list_that_does_not_say_what_is_in_flight_is_not_an_empty_one() {
+    // Read as "nothing in flight", either answer would let the create guard make a second
+    // paid verification beside one the customer is in the middle of.
+    let in_flight = json!({"guid": "iv_1", "type": "kyc", "method": "id_and_selfie",
+                           "state": "waiting", "persona_inquiry_id": "inq_1"});
+    for list in [json!({}), json!({"total": 1, "objects": [in_flight]})] {
+        let answer = list.clone();
+        let cybrid = cybrid_in_front_of(axum::Router::new().route(
+            "/api/identity_verifications",
+            axum::routing::get(move || async move { axum::Json(answer) }),
+        ))
+        .await;
+        let err = cybrid.list("cust_1").await.unwrap_err();
+        assert!(err.status.is_server_error(), "{list}: {}", err.status);
+    }
+}
+
+#[tokio::test]
 async fn a_customer_reaches_only_their_kyc_verifications() {
     use axum::extract::Path;
     use axum::http::StatusCode;

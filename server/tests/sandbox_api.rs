@@ -598,7 +598,7 @@ async fn bad_scenario_links_get_a_clear_page() {
 #[tokio::test]
 async fn creates_never_make_a_second_verification_in_flight() {
     let server = Server::sandbox().await;
-    let customer = server.start("scenario=passes").await;
+    let customer = server.start("scenario=fails-retry").await;
     let body = json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": customer.guid});
     // Two at once (two tabs, or a browser re-sending a POST whose answer was lost).
     let (a, b) = tokio::join!(
@@ -616,7 +616,7 @@ async fn creates_never_make_a_second_verification_in_flight() {
     let b: Value = b.json().await.unwrap();
     assert_eq!(a["guid"], b["guid"]);
     assert_eq!(customer.report().await["verifications"], 1);
-    // Once it is finished, a new one can be created.
+    // Once it has failed in a way the customer may retry, a new one can be created.
     let first = a["guid"].as_str().unwrap();
     let inquiry = customer
         .wait_for(first, has_inquiry)
@@ -628,6 +628,47 @@ async fn creates_never_make_a_second_verification_in_flight() {
     let again = customer.post("/api/identity_verifications", &body).await;
     assert_eq!(again.status(), 201);
     assert_eq!(customer.report().await["verifications"], 2);
+}
+
+#[tokio::test]
+async fn no_second_verification_while_the_customer_record_catches_up_with_a_verdict() {
+    let server = Server::sandbox().await;
+    // Cybrid marks the customer verified or rejected a while after the verification ends;
+    // meanwhile a second tab, the phone or a hand-made POST must get the concluded one.
+    for scenario in ["passes", "fails-rejected"] {
+        let customer = server
+            .start(&format!("scenario={scenario}&customer_delay_ms=600000"))
+            .await;
+        let body =
+            json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": customer.guid});
+        let created = customer.post("/api/identity_verifications", &body).await;
+        assert_eq!(created.status(), 201, "{scenario}");
+        let first: Value = created.json().await.unwrap();
+        let first = first["guid"].as_str().unwrap().to_owned();
+        let inquiry = customer
+            .wait_for(&first, has_inquiry)
+            .await
+            .persona_inquiry_id
+            .unwrap();
+        customer.complete_widget(&inquiry, None).await;
+        customer.wait_for(&first, finished).await;
+        let customer_record: Value = customer
+            .get(&format!("/api/customers/{}", customer.guid))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            customer_record["state"], "unverified",
+            "{scenario}: not caught up yet"
+        );
+        let again = customer.post("/api/identity_verifications", &body).await;
+        assert_eq!(again.status(), 200, "{scenario}");
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(again["guid"], first.as_str(), "{scenario}");
+        assert_eq!(again["state"], "completed", "{scenario}");
+        assert_eq!(customer.report().await["verifications"], 1, "{scenario}");
+    }
 }
 
 #[tokio::test]

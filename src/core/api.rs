@@ -646,7 +646,8 @@ impl<T: FromJson> FromJson for ListResponse<T> {
     fn from_json(v: &Json) -> Result<Self, String> {
         let v = object(v)?;
         Ok(ListResponse {
-            objects: field(v, "objects")?,
+            // Never read as "none": an empty list lets a new verification be created.
+            objects: required(v, "objects")?,
             total: field(v, "total")?,
             page: field(v, "page")?,
             per_page: field(v, "per_page")?,
@@ -916,8 +917,16 @@ mod tests {
             (Some(2), Some(0), Some(10))
         );
         assert!(list.objects[0].is_kyc() && !list.objects[1].is_kyc());
-        let bare: ListResponse<IdentityVerification> = parse(r#"{"objects":null}"#).unwrap();
+        let bare: ListResponse<IdentityVerification> = parse(r#"{"objects":[]}"#).unwrap();
         assert!(bare.objects.is_empty());
+        // An answer without its list is not an empty list: read as one, it would let the
+        // create guard make a duplicate.
+        for odd in [r#"{}"#, r#"{"objects":null}"#, r#"{"total":3}"#] {
+            assert!(
+                parse::<ListResponse<IdentityVerification>>(odd).is_err(),
+                "{odd}"
+            );
+        }
     }
 
     #[test]

@@ -856,10 +856,12 @@ fn count_off(count: &mut u32) -> bool {
 }
 
 /// Whether a verification rules out creating another for its customer now: one that can be
-/// carried on, one waiting for its inquiry, or one out of the customer's hands with no
-/// verdict yet (under review; or, within an inquiry's life, completed before its outcome is
-/// set or in a state this version does not know). The server's create guard: a new one
-/// beside it would be a duplicate.
+/// carried on, one waiting for its inquiry, one out of the customer's hands with no verdict
+/// yet (under review; or, within an inquiry's life, completed before its outcome is set or
+/// in a state this version does not know), or one whose verdict the customer record has not
+/// caught up with (a pass within an inquiry's life; a rejection or a "contact support" in its
+/// first [`REJECTION_SETTLES`]): the app shows those, never "start" beside them. The
+/// server's create guard: a new one beside it would be a duplicate.
 pub fn rules_out_another(v: &IdentityVerification, now: Millis) -> bool {
     let recent = || {
         Tracked::from(v)
@@ -874,7 +876,13 @@ pub fn rules_out_another(v: &IdentityVerification, now: Millis) -> bool {
                     v.persona_inquiry_id.is_none() && recent()
                 }
                 VerificationState::Reviewing => true,
-                VerificationState::Completed => v.outcome.is_none() && recent(),
+                VerificationState::Completed => match verdict(v) {
+                    None | Some(Verdict::Passed) => recent(),
+                    Some(Verdict::Rejected { .. } | Verdict::ContactSupport { .. }) => {
+                        last_change(v).is_some_and(|at| now < at + REJECTION_SETTLES)
+                    }
+                    _ => false,
+                },
                 VerificationState::Unknown(_) => recent(),
                 _ => false,
             })

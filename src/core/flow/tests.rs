@@ -639,9 +639,29 @@ fn only_finished_verifications_leave_room_for_another() {
     ] {
         assert!(rules_out_another(&v, T0), "{:?}", v.state);
     }
+    // A verdict the customer record has not caught up with yet (Cybrid marks the customer
+    // verified or rejected a moment after the verification): the app shows it, and a second
+    // tab or the phone must not start another beside it.
+    let settling = |at: Millis| {
+        let mut v = verification_at(IV, "completed", Some(INQUIRY), day_old - HOUR);
+        v.updated_at = Some(format_rfc3339(at));
+        v
+    };
+    for (outcome, code) in [
+        ("failed", "selfie_failure"),          // rejected
+        ("failed", "watchlist_check_failure"), // contact support
+    ] {
+        let mut v = settling(T0 - REJECTION_SETTLES + 1);
+        v.outcome = Some(crate::core::api::Outcome::parse(outcome));
+        v.failure_codes = vec![FailureCode::parse(code)];
+        assert!(rules_out_another(&v, T0), "{code}, a moment ago");
+        v.updated_at = Some(format_rfc3339(T0 - REJECTION_SETTLES));
+        assert!(!rules_out_another(&v, T0), "{code}, settled long ago");
+    }
+    assert!(rules_out_another(&completed("passed", &[]), T0));
     // Finished, expired, or stuck past an inquiry's life: a new one may be made.
     for v in [
-        completed("passed", &[]),
+        at("completed", day_old),
         completed("failed", &["id_check_failure"]),
         at("expired", T0),
         at("waiting", day_old),
