@@ -41,11 +41,25 @@ struct BankToken {
     renew_at: Instant,
 }
 
+/// The bank token as the calls share it: the cached token, and the last failure to get one
+/// while it still stands. Calls queue on it, so one asks the identity service at a time.
+#[derive(Default)]
+struct TokenState {
+    token: Option<BankToken>,
+    /// Given to every call until then, instead of each queued call asking again (and, with
+    /// an identity service that hangs, each waiting out its own timeout in turn).
+    failed: Option<(ApiError, Instant)>,
+}
+
+/// How long a failure to get a bank token is given to the calls that follow, unless the
+/// identity service asks for longer with `Retry-After`.
+const TOKEN_FAILURE_HOLD: Duration = Duration::from_secs(5);
+
 /// The Cybrid bank API client.
 pub struct Cybrid {
     http: reqwest::Client,
     config: CybridConfig,
-    token: tokio::sync::Mutex<Option<BankToken>>,
+    token: tokio::sync::Mutex<TokenState>,
 }
 
 impl Cybrid {
@@ -61,7 +75,7 @@ impl Cybrid {
         Ok(Cybrid {
             http,
             config,
-            token: tokio::sync::Mutex::new(None),
+            token: tokio::sync::Mutex::new(TokenState::default()),
         })
     }
 
@@ -72,14 +86,46 @@ impl Cybrid {
 
     /// A bank token: the cached one unless it is about to expire or is the one the bank API
     /// just `refused`. When a burst of calls is refused together, the first renews the token
-    /// and the others take the new one instead of each asking for another.
+    /// and the others take the new one instead of each asking for another; when the renewal
+    /// fails, they get its failure for a few seconds instead of each trying in turn.
     async fn bank_token(&self, refused: Option<&str>) -> Result<String, ApiError> {
-        let mut cached = self.token.lock().await;
-        if let Some(token) = cached.as_ref() {
+        let mut state = self.token.lock().await;
+        if let Some(token) = state.token.as_ref() {
             if refused != Some(token.value.as_str()) && Instant::now() < token.renew_at {
                 return Ok(token.value.clone());
             }
         }
+        if let Some((error, until)) = &state.failed {
+            let now = Instant::now();
+            if now < *until {
+                let mut error = error.clone();
+                if error.retry_after_s.is_some() {
+                    error.retry_after_s = Some((*until - now).as_secs().max(1) as u32);
+                }
+                return Err(error);
+            }
+        }
+        let fresh = self.new_bank_token().await;
+        match &fresh {
+            Ok(token) => {
+                state.failed = None;
+                state.token = Some(BankToken {
+                    value: token.value.clone(),
+                    renew_at: token.renew_at,
+                });
+            }
+            Err(error) => {
+                let hold = error
+                    .retry_after_s
+                    .map_or(TOKEN_FAILURE_HOLD, |s| Duration::from_secs(s.into()));
+                state.failed = Some((error.clone(), Instant::now() + hold));
+            }
+        }
+        fresh.map(|token| token.value)
+    }
+
+    /// Asks the identity service for a bank token.
+    async fn new_bank_token(&self) -> Result<BankToken, ApiError> {
         let url = format!("{}/oauth/token", self.config.id_url.trim_end_matches('/'));
         let response = self
             .http
@@ -114,11 +160,10 @@ impl Cybrid {
         let lifetime = Duration::from_secs(body.expires_in.unwrap_or(3_600));
         let renew_at = Instant::now() + lifetime.saturating_sub(EXPIRY_MARGIN);
         tracing::info!(expires_in_secs = lifetime.as_secs(), "bank token obtained");
-        *cached = Some(BankToken {
-            value: body.access_token.clone(),
+        Ok(BankToken {
+            value: body.access_token,
             renew_at,
-        });
-        Ok(body.access_token)
+        })
     }
 
     /// Sends a call with the bank token, renewing the token once on a 401.

@@ -527,6 +527,43 @@ async fn a_rate_limited_token_request_also_passes_its_wait_on() {
     assert_eq!(err.retry_after_s, Some(5));
 }
 
+#[tokio::test]
+async fn a_failed_token_request_is_shared_not_repeated_by_every_queued_call() {
+    use axum::http::StatusCode;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    // An identity service that fails: the calls queued behind the first asking get its
+    // failure, instead of each asking again in turn (each waiting out its own timeout, when
+    // the service hangs).
+    let asked = Arc::new(AtomicUsize::new(0));
+    let cybrid = cybrid_at(axum::Router::new().route(
+        "/oauth/token",
+        axum::routing::post({
+            let asked = asked.clone();
+            move || async move {
+                asked.fetch_add(1, Ordering::SeqCst);
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }),
+    ))
+    .await;
+    let (a, b, c) = tokio::join!(
+        cybrid.customer("cust_1"),
+        cybrid.customer("cust_2"),
+        cybrid.customer("cust_3")
+    );
+    for err in [a, b, c].map(Result::unwrap_err) {
+        assert_eq!(err.status, StatusCode::BAD_GATEWAY);
+    }
+    let again = cybrid.customer("cust_1").await.unwrap_err();
+    assert_eq!(again.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        1,
+        "one request for four calls"
+    );
+}
+
 /// An upstream whose list gives five KYC verifications without details, out of order, and
 /// whose single GET gives details, except: `iv_gone` is 404, `iv_swapped` answers another
 /// verification, and `iv_broken` fails.
