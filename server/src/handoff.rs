@@ -319,9 +319,13 @@ pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         session.expires_ms,
     );
     tracing::info!(customer = %session.customer_guid, "handoff code minted");
+    // The code dies with the session it acts for: near the session's end, its own ten
+    // minutes would promise the customer time the phone will not have.
     let mut response = Json(HandoffCreated {
         path: format!("/handoff/{code}"),
-        expires_at: Some(format_rfc3339(now + CODE_LIFETIME)),
+        expires_at: Some(format_rfc3339(
+            (now + CODE_LIFETIME).min(session.expires_ms),
+        )),
     })
     .into_response();
     response

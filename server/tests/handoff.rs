@@ -76,6 +76,22 @@ async fn minting_needs_the_session_and_its_csrf_token() {
 }
 
 #[tokio::test]
+async fn a_code_says_it_ends_with_the_session_it_acts_for() {
+    use kyc_onboarding::core::time::parse_rfc3339;
+    // A session of a minute: a code cannot give the phone its usual ten.
+    let server = Server::with(|c| {
+        c.mode = kyc_server::config::Mode::Sandbox(common::fast());
+        c.session_ttl = std::time::Duration::from_secs(60);
+    })
+    .await;
+    let customer = server.start("scenario=passes").await;
+    let session: Value = customer.get("/session").await.json().await.unwrap();
+    let minted = mint(&customer).await;
+    let at = |v: &Value| parse_rfc3339(v.as_str().unwrap()).unwrap();
+    assert_eq!(at(&minted["expires_at"]), at(&session["expires_at"]));
+}
+
+#[tokio::test]
 async fn two_simultaneous_redemptions_exactly_one_wins() {
     let server = Server::sandbox().await;
     let customer = server.start("scenario=passes").await;
