@@ -26,7 +26,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use base64::Engine;
-use kyc_onboarding::core::api::{HandoffCreated, HandoffStatus, IdentityVerification};
+use kyc_onboarding::core::api::{
+    HandoffCreated, HandoffStatus, IdentityVerification, VerificationState,
+};
 use kyc_onboarding::core::qr::QrCode;
 use kyc_onboarding::core::text::{Lang, PageMsg};
 use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis, MINUTE};
@@ -349,23 +351,26 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
         return e.into_response();
     }
     let (code, bound, since) = state.handoffs.status(&session.customer_guid, now);
-    let verification = match (bound, since) {
-        (Some(guid), _) => match state.backend.verification(&guid).await {
+    let bound = match bound {
+        Some(guid) => match state.backend.verification(&guid).await {
             Ok(v) => Some(v),
             Err(e) if e.status == StatusCode::NOT_FOUND => None,
             Err(e) => return e.into_response(),
         },
-        // The desktop asks every few seconds: the plain list finds the phone's verification
-        // (its creation time is all it takes), and only that one is fetched for its details.
-        (None, Some(since)) => match state.backend.list(&session.customer_guid).await {
-            Ok(list) => match list.into_iter().find(|v| made_since_code(v, since)) {
-                Some(v) if lacks_details(&v) => match state.backend.verification(&v.guid).await {
-                    Ok(detailed) => Some(detailed),
-                    Err(e) if e.status == StatusCode::NOT_FOUND => Some(v),
-                    Err(e) => return e.into_response(),
-                },
-                found => found,
-            },
+        None => None,
+    };
+    let verification = match (bound, since) {
+        // The bound one expired (before the phone opened it, or under it): the phone has to
+        // start a new one, and that is the one to follow once it exists.
+        (Some(v), Some(since)) if v.state == VerificationState::Expired => {
+            match made_since(&state, &session.customer_guid, since).await {
+                Ok(newer) => newer.or(Some(v)),
+                Err(e) => return e.into_response(),
+            }
+        }
+        (Some(v), _) => Some(v),
+        (None, Some(since)) => match made_since(&state, &session.customer_guid, since).await {
+            Ok(found) => found,
             Err(e) => return e.into_response(),
         },
         (None, None) => None,
@@ -377,6 +382,30 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
         verification: verification.map(IdentityVerification::as_told_to_customer),
     })
     .into_response()
+}
+
+/// The customer's newest verification created since the code (`since`), with its details.
+/// The desktop asks every few seconds: the plain list finds it (its creation time is all it
+/// takes), and only that one is fetched for its details.
+async fn made_since(
+    state: &AppState,
+    customer_guid: &str,
+    since: Millis,
+) -> Result<Option<IdentityVerification>, crate::backend::ApiError> {
+    let found = state
+        .backend
+        .list(customer_guid)
+        .await?
+        .into_iter()
+        .find(|v| made_since_code(v, since));
+    match found {
+        Some(v) if lacks_details(&v) => match state.backend.verification(&v.guid).await {
+            Ok(detailed) => Ok(Some(detailed)),
+            Err(e) if e.status == StatusCode::NOT_FOUND => Ok(Some(v)),
+            Err(e) => Err(e),
+        },
+        found => Ok(found),
+    }
 }
 
 /// `GET /handoff/qr.svg`: the QR code of the customer's unused code, a picture of its link

@@ -155,7 +155,19 @@ async fn a_new_code_kills_the_old_and_status_follows_the_phone() {
     assert_eq!(status["code"], "active");
     assert!(status["verification"].is_null());
 
-    let link = format!("{}{}", server.base, second["path"].as_str().unwrap());
+    let created = phone_creates(&server, &desktop, &second).await;
+    let status: Value = desktop.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(status["code"], "used");
+    assert_eq!(
+        status["verification"]["guid"], created["guid"],
+        "the desktop sees what the phone does"
+    );
+}
+
+/// The phone opens the minted link, taps Continue and asks for a verification (as the app
+/// does on start); the server's answer.
+async fn phone_creates(server: &Server, desktop: &Customer, minted: &Value) -> Value {
+    let link = format!("{}{}", server.base, minted["path"].as_str().unwrap());
     let phone = tap_continue(&link, &open_link(&link).await)
         .send()
         .await
@@ -170,7 +182,7 @@ async fn a_new_code_kills_the_old_and_status_follows_the_phone() {
         .json()
         .await
         .unwrap();
-    let created: Value = client()
+    client()
         .post(format!("{}/api/identity_verifications", server.base))
         .header("cookie", &phone_cookie)
         .header("x-csrf-token", phone_csrf["csrf_token"].as_str().unwrap())
@@ -180,12 +192,34 @@ async fn a_new_code_kills_the_old_and_status_follows_the_phone() {
         .unwrap()
         .json()
         .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn once_the_bound_verification_expires_status_follows_the_phones_new_one() {
+    use kyc_onboarding::core::api::VerificationState;
+    let server = Server::sandbox().await;
+    let desktop = server.start("scenario=passes&expire_after_ms=1500").await;
+    let body = json!({"type": "kyc", "method": "id_and_selfie", "customer_guid": desktop.guid});
+    let first: Value = desktop
+        .post("/api/identity_verifications", &body)
+        .await
+        .json()
+        .await
         .unwrap();
+    let first = first["guid"].as_str().unwrap();
+    // The code is bound to the verification in flight, which then expires before the phone
+    // gets to it: the phone starts a new one.
+    let minted = mint(&desktop).await;
+    desktop
+        .wait_for(first, |v| v.state == VerificationState::Expired)
+        .await;
+    let created = phone_creates(&server, &desktop, &minted).await;
+    assert_ne!(created["guid"], first);
     let status: Value = desktop.get("/handoff/status").await.json().await.unwrap();
-    assert_eq!(status["code"], "used");
     assert_eq!(
         status["verification"]["guid"], created["guid"],
-        "the desktop sees what the phone does"
+        "the desktop follows the one the phone works on, not the expired one"
     );
 }
 
