@@ -834,6 +834,13 @@ fn last_change(v: &IdentityVerification) -> Option<Millis> {
         .and_then(parse_rfc3339)
 }
 
+/// Whether a pass was decided within an inquiry's life: the customer record may still be
+/// catching up with it. An older one while the customer is unverified means a new
+/// verification is needed (the ID used has since expired).
+fn recently_passed(v: &IdentityVerification, now: Millis) -> bool {
+    last_change(v).is_some_and(|at| now < at + INQUIRY_LIFETIME)
+}
+
 /// Whether a verification is still in flight and can be carried on instead of creating a
 /// new one: being created (for less than an inquiry's life: one stuck in `storing` longer
 /// could never be finished), or waiting / pending with at least a minute of its inquiry's
@@ -877,7 +884,8 @@ pub fn rules_out_another(v: &IdentityVerification, now: Millis) -> bool {
                 }
                 VerificationState::Reviewing => true,
                 VerificationState::Completed => match verdict(v) {
-                    None | Some(Verdict::Passed) => recent(),
+                    None => recent(),
+                    Some(Verdict::Passed) => recently_passed(v, now),
                     Some(Verdict::Rejected { .. } | Verdict::ContactSupport { .. }) => {
                         last_change(v).is_some_and(|at| now < at + REJECTION_SETTLES)
                     }
@@ -1532,12 +1540,9 @@ impl Flow {
                     let remembered = self.remembered.as_deref() == Some(v.guid.as_str());
                     match verdict(v) {
                         // An old pass while the customer is unverified (the ID used has
-                        // since expired): a new verification is needed.
-                        Some(Verdict::Passed)
-                            if Tracked::from(v)
-                                .created_ms
-                                .is_none_or(|created| now >= created + INQUIRY_LIFETIME) =>
-                        {
+                        // since expired): a new verification is needed. Old by when it was
+                        // decided, not created: a review can take days.
+                        Some(Verdict::Passed) if !recently_passed(v, now) => {
                             self.phase = Phase::Prep
                         }
                         // An old expiry nobody is looking at.
@@ -1559,11 +1564,7 @@ impl Flow {
                         // this one): confirm it against the customer record, never show
                         // "verified" on the verification alone, and never offer a second
                         // verification beside it. An older one is the case above.
-                        Some(Verdict::Passed)
-                            if Tracked::from(v)
-                                .created_ms
-                                .is_some_and(|created| now < created + INQUIRY_LIFETIME) =>
-                        {
+                        Some(Verdict::Passed) => {
                             self.adopt(v, fx);
                             self.conclude(now, v, Verdict::Passed, fx);
                         }
@@ -1895,8 +1896,12 @@ impl Flow {
             (HandoffCode::Used, _) => PhoneProgress::Connected,
             (HandoffCode::Expired | HandoffCode::None, _) => PhoneProgress::CodeExpired,
         };
-        if let Phase::Handoff { phone, .. } = &mut self.phase {
+        if let Phase::Handoff { phone, link } = &mut self.phase {
             *phone = progress;
+            // A dead code's link and picture would only fail on the phone.
+            if progress == PhoneProgress::CodeExpired {
+                *link = None;
+            }
         }
         let with_phone = matches!(
             progress,

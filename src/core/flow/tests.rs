@@ -1176,6 +1176,32 @@ fn a_device_clock_days_off_goes_by_the_servers() {
 }
 
 #[test]
+fn a_pass_after_a_long_review_is_confirmed_not_started_again() {
+    // Created days ago, approved by compliance a minute ago: the customer record is catching
+    // up with a fresh pass, not an old one whose ID has since expired.
+    let mut approved = completed("passed", &[]);
+    let mut h = Harness::new();
+    h.advance(3 * INQUIRY_LIFETIME);
+    approved.updated_at = Some(format_rfc3339(h.now - MINUTE));
+    assert!(
+        rules_out_another(&approved, h.now),
+        "no second verification beside it"
+    );
+    let fx = h.loaded(None, vec![approved.clone()]);
+    assert!(fx.contains(&fetch_customer()), "confirmed: {fx:?}");
+    assert!(!fx.contains(&Effect::Show(Screen::Prep)), "{fx:?}");
+    // Decided an inquiry's life ago, while the customer is still unverified: start again.
+    approved.updated_at = Some(format_rfc3339(h.now - INQUIRY_LIFETIME));
+    assert!(!rules_out_another(&approved, h.now));
+    let mut h2 = Harness::new();
+    h2.advance(3 * INQUIRY_LIFETIME);
+    assert_eq!(
+        h2.loaded(None, vec![approved]),
+        [Effect::Show(Screen::Prep)]
+    );
+}
+
+#[test]
 fn a_reload_just_after_a_rejection_keeps_the_rejection() {
     // Rejected a moment ago and Cybrid has not marked the customer rejected yet: the
     // reload must not offer "start" in place of the outcome the customer just saw.
@@ -2152,8 +2178,8 @@ fn an_expired_code_stops_polling_and_a_new_one_replaces_it() {
     h.handing_off();
     assert_eq!(
         h.send(status(HandoffCode::Expired, None)),
-        [Effect::Show(handoff(true, PhoneProgress::CodeExpired))],
-        "no more polling"
+        [Effect::Show(handoff(false, PhoneProgress::CodeExpired))],
+        "no more polling, and no dead link or picture shown"
     );
     assert_eq!(
         h.send(Event::User(UserAction::NewCode)),
@@ -2360,7 +2386,7 @@ fn a_started_verification_is_not_on_the_phone_until_the_phone_comes() {
     h2.handing_off();
     assert_eq!(
         h2.send(status(HandoffCode::Expired, pending())).last(),
-        Some(&Effect::Show(handoff(true, PhoneProgress::CodeExpired)))
+        Some(&Effect::Show(handoff(false, PhoneProgress::CodeExpired)))
     );
 }
 
