@@ -1983,6 +1983,18 @@ impl Flow {
     /// A create that failed may still have created the verification: list before creating
     /// again, and stop after a few attempts.
     fn on_create_failure(&mut self, error: &HttpError, fx: &mut Vec<Effect>) {
+        if let HttpError::Status { status: 422, .. } = error {
+            // Refused for the customer's state: verified, rejected or frozen meanwhile (in
+            // another tab, on the phone, by compliance). Sent again it would only be refused
+            // again: the customer record says which outcome to show.
+            self.create_attempts = 0;
+            if self.starting {
+                self.starting = false;
+                fx.push(Effect::MarkStarting(false));
+            }
+            self.phase = Phase::Loading;
+            return self.send(RequestKind::Customer, fx);
+        }
         if !self.online && error.is_transient() {
             // Offline: does not count as an attempt.
             self.create_attempts = self.create_attempts.saturating_sub(1);

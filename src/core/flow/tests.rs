@@ -1495,6 +1495,27 @@ fn repeated_create_failures_stop_with_a_problem_screen() {
 }
 
 #[test]
+fn a_create_refused_for_the_customers_state_shows_the_customers_outcome() {
+    // Verified meanwhile (another tab, the phone): the server refuses a new verification
+    // with 422; asked again it would only refuse again.
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    h.send(Event::VerificationsListed(vec![]));
+    let fx = h.send(failed(RequestKind::CreateVerification, 422));
+    assert_eq!(fx, [fetch_customer(), Effect::Show(Screen::Loading)]);
+    assert_eq!(
+        h.starting_marks,
+        [true, false],
+        "a reload does not ask for it again"
+    );
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("verified"))),
+        [Effect::Forget, Effect::Show(Screen::Verified)]
+    );
+}
+
+#[test]
 fn transient_errors_on_reads_retry_with_backoff_and_retry_after() {
     let mut h = Harness::new();
     h.open_capture();
