@@ -1973,6 +1973,17 @@ impl Flow {
             return self.later(request, delay, fx);
         }
         self.failures = 0;
+        // Watching in the background (a review that can take days, a document request, the
+        // phone): an outage is waited out at the slowest pace, the screen left as it is.
+        if error.is_transient()
+            && request != RequestKind::Handoff
+            && matches!(
+                self.phase,
+                Phase::Review { .. } | Phase::Paused | Phase::Handoff { .. }
+            )
+        {
+            return self.later(request, PollPolicy::REVIEW.max_ms, fx);
+        }
         // Any status is an answer: the service failed, not the customer's connection.
         self.phase = Phase::Problem(match error {
             HttpError::Status { status, .. } => Problem::Server { status },

@@ -890,6 +890,31 @@ fn under_review() -> IdentityVerification {
 }
 
 #[test]
+fn an_outage_during_a_review_is_waited_out_on_the_review_screen() {
+    let (mut h, _) = finish_with(under_review());
+    let review = h.flow.screen();
+    assert!(matches!(review, Screen::Review { .. }), "{review:?}");
+    // A backend down for longer than the foreground retries last.
+    for _ in 0..3 * RetryPolicy::HTTP.max_attempts {
+        let fx = h.send(Event::TimerFired(h.last_timer()));
+        assert_eq!(fx, [list_verifications()]);
+        let fx = h.send(failed(RequestKind::ListVerifications, 503));
+        assert!(
+            matches!(fx.as_slice(), [Effect::StartTimer { .. }]),
+            "waited out, the screen left as it is: {fx:?}"
+        );
+        assert_eq!(h.flow.screen(), review);
+    }
+    // Back again: the review goes on being watched.
+    h.send(Event::TimerFired(h.last_timer()));
+    let fx = h.send(Event::VerificationsListed(vec![under_review()]));
+    assert!(
+        matches!(fx.as_slice(), [Effect::StartTimer { .. }]),
+        "{fx:?}"
+    );
+}
+
+#[test]
 fn a_document_asked_for_during_review_is_offered_sent_and_the_review_followed_again() {
     let reviewing = under_review();
     let (mut h, _) = finish_with(reviewing.clone());
