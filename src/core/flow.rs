@@ -834,6 +834,12 @@ fn last_change(v: &IdentityVerification) -> Option<Millis> {
         .and_then(parse_rfc3339)
 }
 
+/// Whether a verification has an outcome beyond "under review" (a document request asked
+/// for during the review is then moot).
+fn decided(v: &IdentityVerification) -> bool {
+    verdict(v).is_some_and(|d| !matches!(d, Verdict::Review { .. }))
+}
+
 /// Whether a pass was decided within an inquiry's life: the customer record may still be
 /// catching up with it. An older one while the customer is unverified means a new
 /// verification is needed (the ID used has since expired).
@@ -1502,9 +1508,8 @@ impl Flow {
         let newest = ids().min_by_key(age);
         // The newest verification still in flight that can be carried on.
         let reusable = ids().filter(|v| can_carry_on(v, now)).min_by_key(age);
-        // Moot once the ID check has passed.
-        let passed = newest.is_some_and(|v| verdict(v) == Some(Verdict::Passed));
-        if let (None, Some(v), false) = (reusable, requested, passed) {
+        // Moot once the ID check has an outcome.
+        if let (None, Some(v), false) = (reusable, requested, newest.is_some_and(decided)) {
             return self.offer_documents(now, v, fx);
         }
         match purpose {
@@ -1599,10 +1604,14 @@ impl Flow {
         let Some(guid) = self.tracked.as_ref().map(|t| t.guid.clone()) else {
             return self.fall_back_to_list(fx);
         };
-        if let Some(v) = list.iter().find(|v| open_document_request(v, now)) {
-            return self.offer_documents(now, v, fx);
+        let followed = list.iter().find(|v| v.guid == guid);
+        // A document request is moot once the review has an outcome.
+        if !followed.is_some_and(decided) {
+            if let Some(v) = list.iter().find(|v| open_document_request(v, now)) {
+                return self.offer_documents(now, v, fx);
+            }
         }
-        match list.iter().find(|v| v.guid == guid) {
+        match followed {
             Some(v) => {
                 self.tracked = Some(Tracked::from(v));
                 self.follow(now, v, fx);

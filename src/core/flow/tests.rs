@@ -890,6 +890,32 @@ fn under_review() -> IdentityVerification {
 }
 
 #[test]
+fn a_document_request_is_moot_once_the_review_has_an_outcome() {
+    // The review ended without a pass while compliance's request was still open: the
+    // customer's outcome shows, not "one more document, please".
+    let retry = completed("failed", &["id_quality_check_failure"]);
+    let mut h = Harness::new();
+    let fx = h.loaded(None, vec![retry.clone(), document_request("waiting")]);
+    assert!(
+        matches!(fx.last(), Some(Effect::Show(Screen::Retry { .. }))),
+        "{fx:?}"
+    );
+    // Watching the review when it ends: the same.
+    let (mut h, _) = finish_with(under_review());
+    h.send(Event::TimerFired(h.last_timer()));
+    let fx = h.send(Event::VerificationsListed(vec![
+        document_request("waiting"),
+        retry,
+    ]));
+    assert_eq!(fx[0], fetch_customer(), "the outcome is confirmed: {fx:?}");
+    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+    assert!(
+        matches!(fx.last(), Some(Effect::Show(Screen::Retry { .. }))),
+        "{fx:?}"
+    );
+}
+
+#[test]
 fn an_outage_during_a_review_is_waited_out_on_the_review_screen() {
     let (mut h, _) = finish_with(under_review());
     let review = h.flow.screen();
