@@ -75,6 +75,10 @@ pub struct Config {
     pub language: Option<String>,
     /// The origin of the page that embeds or opens the app; it receives the app's events.
     pub host_origin: Option<String>,
+    /// Origins whose pages may send customers to `/launch` (`KYC_LAUNCH_ORIGINS`); empty:
+    /// any. With a list, a link or form on another site is refused: someone could otherwise
+    /// put their own token on a page and sign a visitor in as themselves (login CSRF).
+    pub launch_origins: Vec<String>,
     /// How long a used launch token still works for a second tap from the same address
     /// (0, the default: never). Only where the server sees each customer's own address: behind
     /// a proxy every customer has the proxy's.
@@ -106,6 +110,7 @@ impl Config {
             host_origin: None,
             handoff_failures_per_minute: crate::handoff::ATTEMPTS_PER_MINUTE,
             launch_second_tap_secs: 0,
+            launch_origins: Vec::new(),
             require_tax_id: None,
         }
     }
@@ -214,17 +219,24 @@ impl Config {
             config.language = Some(language);
         }
         if let Some(origin) = env("KYC_HOST_ORIGIN") {
-            let scheme_end = origin.find("://").map(|i| i + 3).unwrap_or(0);
-            let valid = (origin.starts_with("https://")
-                || origin.starts_with("http://localhost")
-                || origin.starts_with("http://127.0.0.1"))
-                && !origin[scheme_end..].contains('/');
-            if !valid {
+            if !is_origin(&origin) {
                 return Err(format!(
                     "KYC_HOST_ORIGIN must be an origin like https://app.example.com, got `{origin}`"
                 ));
             }
             config.host_origin = Some(origin);
+        }
+        if let Some(list) = env("KYC_LAUNCH_ORIGINS") {
+            config.launch_origins = list
+                .split([' ', ','])
+                .filter(|o| !o.is_empty())
+                .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+                .collect();
+            if let Some(bad) = config.launch_origins.iter().find(|o| !is_origin(o)) {
+                return Err(format!(
+                    "KYC_LAUNCH_ORIGINS must list origins like https://app.example.com, got `{bad}`"
+                ));
+            }
         }
         config.sandbox_bank_credentials = match (
             env("SANDBOX_BANK_CLIENT_ID"),
@@ -284,8 +296,18 @@ impl Config {
     }
 }
 
+/// Whether `text` is an https origin (http for localhost), without a path.
+fn is_origin(text: &str) -> bool {
+    let scheme_end = text.find("://").map(|i| i + 3).unwrap_or(0);
+    (text.starts_with("https://")
+        || text.starts_with("http://localhost")
+        || text.starts_with("http://127.0.0.1"))
+        && text.len() > scheme_end
+        && !text[scheme_end..].contains(['/', '?', '#'])
+}
+
 /// `scheme://host[:port]` of a URL, without path, query or trailing slash.
-fn origin_of(url: &str) -> String {
+pub(crate) fn origin_of(url: &str) -> String {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     let end = url[after_scheme..]
         .find(['/', '?', '#'])
@@ -343,6 +365,7 @@ Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET, KYC_
 (https; http only for localhost) (and optionally
 CYBRID_BANK_URL, CYBRID_ID_URL, CYBRID_ENVIRONMENT). Other settings: KYC_SESSION_TTL_SECS,
 KYC_FRAME_ANCESTORS, KYC_PUBLIC_URL, KYC_HANDOFF_FAILURES_PER_MINUTE, KYC_LAUNCH_SECOND_TAP_SECS,
+KYC_LAUNCH_ORIGINS,
 KYC_REQUIRE_TAX_ID, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG;
 branding KYC_BRAND_NAME, KYC_BRAND_LOGO_URL, KYC_BRAND_PRIMARY, KYC_BRAND_ON_PRIMARY,
 KYC_BRAND_PRIMARY_DARK, KYC_BRAND_ON_PRIMARY_DARK, KYC_BRAND_RADIUS_PX, KYC_BRAND_FONT,
@@ -361,6 +384,35 @@ mod tests {
         Config::from_args_and_env(args.iter().map(|a| a.to_string()), move |key| {
             env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
         })
+    }
+
+    #[test]
+    fn launch_origins_are_origins() {
+        let (_, config) = parse(
+            &[],
+            &[(
+                "KYC_LAUNCH_ORIGINS",
+                "https://App.example.com/, https://www.example.com http://localhost:3000",
+            )],
+        )
+        .unwrap();
+        assert_eq!(
+            config.launch_origins,
+            [
+                "https://app.example.com",
+                "https://www.example.com",
+                "http://localhost:3000"
+            ]
+        );
+        for bad in [
+            "app.example.com",
+            "http://app.example.com",
+            "https://a.example/path",
+        ] {
+            let err = parse(&[], &[("KYC_LAUNCH_ORIGINS", bad)]).unwrap_err();
+            assert!(err.contains("KYC_LAUNCH_ORIGINS"), "{bad}: {err}");
+        }
+        assert!(parse(&[], &[]).unwrap().1.launch_origins.is_empty());
     }
 
     #[test]

@@ -206,6 +206,15 @@ async fn start_session(
             PageMsg::PageLaunchOffBody,
         );
     };
+    if !from_allowed_site(headers, &state.config.launch_origins) {
+        // Before the token is looked at: it stays usable from the integrator's own page.
+        tracing::warn!("launch from a site not in KYC_LAUNCH_ORIGINS refused");
+        return page.message(
+            StatusCode::FORBIDDEN,
+            PageMsg::PageWrongSiteTitle,
+            PageMsg::PageWrongSiteBody,
+        );
+    }
     let now = now_ms();
     match verifier.accept(token.unwrap_or_default(), now / 1000, peer) {
         Ok(customer_guid) => {
@@ -245,6 +254,31 @@ async fn start_session(
                 PageMsg::PageLinkSpentBody,
             )
         }
+    }
+}
+
+/// Whether the browser came to `/launch` from where the integrator sends customers: any
+/// site when `allowed` is empty; else a page of one of those origins (by `Origin`, or the
+/// origin of `Referer`), this server's own pages, or no page at all (a link opened from
+/// another app, such as the integrator's mobile app, a typed address). A browser that says
+/// neither where it came from nor what kind of site (no Fetch Metadata) is let through: too
+/// old to tell.
+fn from_allowed_site(headers: &HeaderMap, allowed: &[String]) -> bool {
+    if allowed.is_empty() {
+        return true;
+    }
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let site = text(header::HeaderName::from_static("sec-fetch-site"));
+    if matches!(site, Some("same-origin" | "none")) {
+        return true;
+    }
+    let origin = text(header::ORIGIN)
+        .filter(|o| *o != "null")
+        .map(str::to_owned)
+        .or_else(|| text(header::REFERER).map(crate::config::origin_of));
+    match origin {
+        Some(origin) => allowed.iter().any(|a| a.eq_ignore_ascii_case(&origin)),
+        None => site.is_none(),
     }
 }
 

@@ -22,30 +22,30 @@ fn now_secs() -> i64 {
 
 /// The upstream sandbox, and the mode-2 server in front of it.
 async fn chain() -> (Server, Server) {
-    chain_with(0).await
+    chain_with(|_| {}).await
 }
 
-/// [`chain`], with a launch token's second tap allowed for `second_tap_secs`.
-async fn chain_with(second_tap_secs: i64) -> (Server, Server) {
+/// [`chain`], the mode-2 server's configuration adjusted.
+async fn chain_with(adjust: impl FnOnce(&mut kyc_server::config::Config)) -> (Server, Server) {
     let upstream = Server::with(|c| {
         c.mode = Mode::Sandbox(common::fast());
         c.sandbox_bank_credentials = Some((CLIENT_ID.into(), CLIENT_SECRET.into()));
     })
     .await;
-    let bff = bff_with(upstream.base.clone(), second_tap_secs).await;
+    let bff = bff_with(upstream.base.clone(), adjust).await;
     (upstream, bff)
 }
 
 /// A mode-2 server forwarding to the Cybrid at `url` (identity host and bank API in one),
 /// taking this file's launch tokens.
 async fn bff_in_front_of(url: String) -> Server {
-    bff_with(url, 0).await
+    bff_with(url, |_| {}).await
 }
 
-/// [`bff_in_front_of`], with a launch token's second tap allowed for `second_tap_secs`.
-async fn bff_with(url: String, second_tap_secs: i64) -> Server {
+/// [`bff_in_front_of`], its configuration adjusted.
+async fn bff_with(url: String, adjust: impl FnOnce(&mut kyc_server::config::Config)) -> Server {
     Server::with(move |c| {
-        c.launch_second_tap_secs = second_tap_secs;
+        adjust(c);
         c.mode = Mode::Cybrid(CybridConfig {
             bank_url: url.clone(),
             id_url: url,
@@ -296,6 +296,90 @@ async fn wrong_bank_credentials_fail_cleanly() {
     assert!(r.headers().get("set-cookie").is_none());
     let page = r.text().await.unwrap();
     assert!(page.contains(PageMsg::PageUnavailableTitle.en()), "{page}");
+}
+
+#[tokio::test]
+async fn with_launch_origins_only_the_integrators_pages_sign_customers_in() {
+    // Someone puts their own token on a page of theirs: a visitor would be signed in as them
+    // and verify that account with their own ID (login CSRF).
+    let (upstream, bff) =
+        chain_with(|c| c.launch_origins = vec!["https://bank.example".into()]).await;
+    let guid = upstream_customer(&upstream).await;
+    let token = |exp: i64| {
+        sign(
+            LAUNCH_SECRET,
+            &json!({"customer_guid": guid, "exp": now_secs() + exp}),
+        )
+    };
+    let post = |token: String, headers: &[(&'static str, &'static str)]| {
+        let mut request = client()
+            .post(format!("{}/launch", bff.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("token={token}"));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+    let get = |token: String, headers: &[(&'static str, &'static str)]| {
+        let mut request = client().get(format!("{}/launch?token={token}", bff.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+    let elsewhere = [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ];
+    let stolen = token(60);
+    let refused = post(stolen.clone(), &elsewhere).await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(refused.headers().get("set-cookie").is_none());
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains(PageMsg::PageWrongSiteTitle.en()));
+    for headers in [
+        // A link on another site, its address left out of `Referer` or not.
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("referer", "https://evil.example/x"),
+        ][..],
+        &[("sec-fetch-site", "cross-site")][..],
+        &[
+            ("sec-fetch-site", "same-site"),
+            ("referer", "https://evil.bank.example/"),
+        ][..],
+    ] {
+        let r = get(stolen.clone(), headers).await.unwrap();
+        assert_eq!(r.status(), 403, "{headers:?}");
+    }
+    // Refused before the token was looked at: from the integrator's page it still works.
+    let ours = post(
+        stolen,
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://bank.example"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(ours.status(), 303);
+    // A link from the integrator's site, or opened from their mobile app (no page at all).
+    let linked = get(
+        token(61),
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("referer", "https://bank.example/account"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(linked.status(), 303);
+    let from_an_app = get(token(62), &[("sec-fetch-site", "none")]).await.unwrap();
+    assert_eq!(from_an_app.status(), 303);
 }
 
 #[tokio::test]
@@ -802,7 +886,8 @@ async fn an_endless_upstream_answer_is_cut_off_not_buffered() {
 
 #[tokio::test]
 async fn a_second_tap_on_the_launch_button_still_signs_in_when_turned_on() {
-    let (upstream, bff) = chain_with(kyc_server::launch::SECOND_TAP_SECS).await;
+    let (upstream, bff) =
+        chain_with(|c| c.launch_second_tap_secs = kyc_server::launch::SECOND_TAP_SECS).await;
     let guid = upstream_customer(&upstream).await;
     let token = sign(
         LAUNCH_SECRET,

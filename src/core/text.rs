@@ -323,6 +323,8 @@ messages! {
     PageUnavailableBody => "Go back to the app you came from and try again in a few minutes.",
     PageLinkSpentTitle => "This link has expired or was already used",
     PageLinkSpentBody => "Go back to the app you came from and open identity verification again.",
+    PageWrongSiteTitle => "Open this link from your app",
+    PageWrongSiteBody => "To keep your account safe, this sign-in link only works when it comes from your provider's own app or website. Go back there and open identity verification again.",
 }}
 
 /// Every key of both sets with its English text.
