@@ -12,7 +12,7 @@ use crate::api;
 use crate::core::api::{parse, HandoffCreated, PersonaConfig, SessionInfo};
 use crate::core::branding::Branding;
 use crate::core::flow::{
-    handoff_url, step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind, Screen,
+    handoff_url, step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind,
 };
 use crate::core::http;
 use crate::core::text::Lang;
@@ -306,10 +306,7 @@ impl Shell {
                 let origin = self.settings.with_untracked(|s| s.host_origin.clone());
                 host::notify(&event, origin.as_deref());
             }
-            Effect::Show(screen) => {
-                self.set_title(&screen);
-                (inner.navigate)(screen.path());
-            }
+            Effect::Show(screen) => (inner.navigate)(screen.path()),
         }
     }
 
@@ -431,18 +428,6 @@ impl Shell {
         self.dispatch(Event::Language {
             persona_locale: lang.persona_locale().to_owned(),
         });
-        self.set_title(&self.flow.with_untracked(Flow::screen));
-    }
-
-    /// The tab's title: the screen's, then the app's, in the page's language.
-    fn set_title(&self, screen: &Screen) {
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title(&format!(
-                "{} · {}",
-                self.i18n.text_now(screen.title()),
-                self.i18n.text_now(Msg::AppTitle)
-            ));
-        }
     }
 
     /// Destroys Persona when the app goes away.

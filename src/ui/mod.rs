@@ -327,6 +327,9 @@ pub fn Heading(
             }
         }
     });
+    // The tab's title: the heading the customer sees (on a phone, the handoff screen's is
+    // not the computer's), in the page's language.
+    Effect::new(move |_| document().set_title(&[text.get(), " · ", t(Msg::AppTitle)].concat()));
     view! {
         <h1 tabindex="-1" node_ref=node>
             {move || text.get()}
