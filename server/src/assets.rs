@@ -11,6 +11,9 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use kyc_onboarding::core::text::Lang;
+
+use crate::pages::PageLanguage;
 
 /// One file of the build.
 #[derive(Debug)]
@@ -22,10 +25,13 @@ pub struct Asset {
     cache_control: &'static str,
 }
 
-/// Every file of the build, by URL path.
+/// Every file of the build, by URL path, and `index.html` in each language.
 #[derive(Debug)]
 pub struct Assets {
     files: HashMap<String, Asset>,
+    /// `index.html` with its first paint in each language and the integrator's name
+    /// ([`crate::first_paint`]); the build's own stands for English without a name.
+    pages: Vec<(Lang, Asset)>,
 }
 
 /// Long-lived caching is only safe for names that change with their content.
@@ -44,7 +50,39 @@ impl Assets {
                 dir.display()
             ));
         }
-        Ok(Assets { files })
+        Ok(Assets {
+            files,
+            pages: Vec::new(),
+        })
+    }
+
+    /// Renders `index.html`'s first paint in each language, with `brand` in its header.
+    pub fn with_first_paints(mut self, brand: Option<&str>) -> Assets {
+        let index = self.index_html().to_owned();
+        for lang in Lang::ALL {
+            let html = crate::first_paint::render(&index, lang, brand);
+            if html == index {
+                continue;
+            }
+            let (brotli, gzip) = crate::first_paint::compressed(&html);
+            let page = Asset {
+                raw: html.into_bytes(),
+                brotli: Some(brotli),
+                gzip: Some(gzip),
+                content_type: "text/html; charset=utf-8",
+                cache_control: REVALIDATE,
+            };
+            self.pages.push((lang, page));
+        }
+        self
+    }
+
+    /// `index.html` in `lang`.
+    fn page(&self, lang: Lang) -> &Asset {
+        self.pages
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or(&self.files["/index.html"], |(_, page)| page)
     }
 
     /// The text of `index.html` (for the CSP hashes of its inline scripts).
@@ -173,16 +211,28 @@ pub async fn serve(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
     let mut status = StatusCode::OK;
-    let asset = match assets.get(path) {
-        Some(asset) => asset,
-        None if path == "/" || !last_segment_has_extension(path) => &assets.files["/index.html"],
+    // The app's page, its first paint in the language the app will pick.
+    let page = || {
+        let lang = state
+            .config
+            .language
+            .as_deref()
+            .and_then(Lang::parse)
+            .or_else(|| crate::handoff::named_language(uri.query()));
+        assets.page(PageLanguage::chosen(&headers, lang).lang())
+    };
+    let (asset, is_page) = match assets.get(path) {
+        Some(_) if path == "/index.html" => (page(), true),
+        Some(asset) => (asset, false),
+        None if path == "/" || !last_segment_has_extension(path) => (page(), true),
         // A browser asking for a page gets the app, which says "not found" in its own words.
         None if wants_page => {
             status = StatusCode::NOT_FOUND;
-            &assets.files["/index.html"]
+            (page(), true)
         }
         None => return (StatusCode::NOT_FOUND, "Not found").into_response(),
     };
+    let per_language = is_page && !assets.pages.is_empty() && state.config.language.is_none();
     let (body, encoding) = pick_encoding(asset, &headers);
     let mut response = Response::new(if method == Method::HEAD {
         Body::empty()
@@ -200,7 +250,12 @@ pub async fn serve(
         HeaderValue::from_static(asset.cache_control),
     );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
-    if asset.brotli.is_some() || asset.gzip.is_some() {
+    if per_language {
+        h.insert(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding, accept-language"),
+        );
+    } else if asset.brotli.is_some() || asset.gzip.is_some() {
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     if let Some(encoding) = encoding {

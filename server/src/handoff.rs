@@ -573,7 +573,7 @@ pub async fn redeem(
 }
 
 /// One of our languages named by `lang=` in a query (unknown tags are ignored).
-fn named_language(query: Option<&str>) -> Option<Lang> {
+pub(crate) fn named_language(query: Option<&str>) -> Option<Lang> {
     query?
         .split('&')
         .find_map(|pair| pair.strip_prefix("lang="))

@@ -12,6 +12,7 @@ pub mod assets;
 pub mod backend;
 pub mod config;
 pub mod cybrid;
+pub mod first_paint;
 pub mod handoff;
 pub mod headers;
 pub mod launch;
@@ -84,7 +85,8 @@ pub fn app(config: Config, addr: SocketAddr) -> Result<Router, String> {
 
 /// The application and its shared state (tests reach the sandbox through it).
 pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<AppState>), String> {
-    let assets = Arc::new(Assets::load(&config.dist)?);
+    let assets =
+        Arc::new(Assets::load(&config.dist)?.with_first_paints(config.branding.name.as_deref()));
     let port = addr.port();
     let app_origins = vec![
         format!("http://127.0.0.1:{port}"),

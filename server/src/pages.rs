@@ -35,6 +35,11 @@ impl PageLanguage {
         PageLanguage::new(lang.unwrap_or_else(|| Lang::negotiate(&[], &accepted)))
     }
 
+    /// The language.
+    pub fn lang(self) -> Lang {
+        self.lang
+    }
+
     /// `?lang=<tag>` of a language a link named, to carry it on; else empty.
     pub fn carried(lang: Option<Lang>) -> &'static str {
         lang.map_or("", Lang::link_query)

@@ -206,3 +206,67 @@ fn refuses_to_start_without_a_build() {
     .unwrap_err();
     assert!(err.contains("no index.html"), "{err}");
 }
+
+/// A sandbox server whose build has the real `index.html`, with `adjust` applied.
+async fn with_real_index(adjust: impl FnOnce(&mut Config)) -> (Server, tempfile::TempDir) {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), include_str!("../../index.html")).unwrap();
+    let path = dist.path().to_path_buf();
+    let server = Server::with(move |c| {
+        c.mode = kyc_server::Mode::Sandbox(common::fast());
+        c.dist = path;
+        adjust(c);
+    })
+    .await;
+    (server, dist)
+}
+
+#[tokio::test]
+async fn the_first_paint_speaks_the_language_the_app_will_pick() {
+    use kyc_onboarding::core::text::{Catalog, Msg};
+    use std::io::Read;
+    let fr: Catalog<Msg> = Catalog::parse(include_str!("../../locales/fr-CA.json")).unwrap();
+    let es: Catalog<Msg> = Catalog::parse(include_str!("../../locales/es-MX.json")).unwrap();
+    let (server, _dist) = with_real_index(|_| {}).await;
+    let get = |path: &str, language: &str, encoding: &str| {
+        client()
+            .get(format!("{}{path}", server.base))
+            .header("accept-language", language)
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    // The browser's language, compressed like every page.
+    let page = get("/start", "fr-CA,fr;q=0.9,en;q=0.5", "gzip").await.unwrap();
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    assert_eq!(page.headers()["vary"], "accept-encoding, accept-language");
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&page.bytes().await.unwrap()[..])
+        .read_to_string(&mut html)
+        .unwrap();
+    assert!(html.contains(r#"<html lang="fr-CA">"#), "{html}");
+    assert!(html.contains(&format!("<h1>{}</h1>", fr.text(Msg::LoadingTitle))));
+    assert!(!html.contains(Msg::LoadingTitle.en()));
+    // A link's language before the browser's; English for languages we do not speak.
+    let page = get("/start?lang=es-MX", "fr-CA", "identity").await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("<h1>{}</h1>", es.text(Msg::LoadingTitle))));
+    let page = get("/start", "de-DE", "identity").await.unwrap();
+    assert!(page.text().await.unwrap().contains(r#"<html lang="en">"#));
+
+    // The integrator's language before both, and their name in the header.
+    let (server, _dist) = with_real_index(|c| {
+        c.language = Some("es-MX".into());
+        c.branding.name = Some("Banco Norte".into());
+    })
+    .await;
+    let page = client()
+        .get(format!("{}/start?lang=fr-CA", server.base))
+        .header("accept-language", "fr-CA")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["vary"], "accept-encoding");
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="es-MX">"#));
+    assert!(html.contains(r#"<span class="brand">Banco Norte</span>"#));
+}

@@ -323,6 +323,11 @@ messages! {
     PageUnavailableBody => "Go back to the app you came from and try again in a few minutes.",
     PageLinkSpentTitle => "This link has expired or was already used",
     PageLinkSpentBody => "Go back to the app you came from and open identity verification again.",
+    PageDescription => "Confirm your identity with a photo ID and a selfie.",
+    PageNoScript => "This page needs JavaScript. Turn it on, or open the page in Chrome or Safari.",
+    PageStillLoading => "Still loading: on a slow connection this can take up to a minute. Keep this page open.",
+    PageLoadFailedTitle => "The page could not load",
+    PageLoadFailedBody => "Part of this page did not arrive, or this browser cannot run it. Check your connection and try again. If it happens again, open the link in an up-to-date Chrome or Safari.",
     PageWrongSiteTitle => "Open this link from your app",
     PageWrongSiteBody => "To keep your account safe, this sign-in link only works when it comes from your provider's own app or website. Go back there and open identity verification again.",
 }}

@@ -1,6 +1,6 @@
 // Offline mid-flow, the Persona SDK failing to load, hostile backend values and hostile URLs.
 import { test, expect, type Page, type Route } from '@playwright/test';
-import { beginCapture, catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, serverState, start, startCapture, watchErrors } from './helpers';
+import { beginCapture, catalog, completeCapture, exitPersona, expectCapture, expectScreen, FAST, serverState, start, startCapture, texts, watchErrors } from './helpers';
 
 test('offline mid-flow: a clear state that recovers by itself', async ({ page, context }) => {
   const cat = await catalog(page.request);
@@ -78,6 +78,21 @@ test('the app itself does not load: say so, and try again', async ({ page }) => 
   await page.unroute('**/*_bg.wasm');
   await page.getByRole('button', { name: button }).click();
   await expectScreen(page, cat, 'PrepTitle');
+});
+
+test.describe('a French-speaking browser', () => {
+  test.use({ locale: 'fr-CA' });
+
+  test('gets the first screen in French, even when the app itself cannot load', async ({ page }) => {
+    const fr = await texts(page, 'fr-CA');
+    await page.route('**/*_bg.wasm', (route) => route.abort());
+    await start(page, `scenario=passes&${FAST}`);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'fr-CA');
+    await expect(page).toHaveTitle(fr.AppTitle);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PageLoadFailedTitle);
+    await expect(page.getByRole('alert')).toHaveText(fr.PageLoadFailedBody);
+    await expect(page.getByRole('button', { name: fr.TryAgain })).toBeVisible();
+  });
 });
 
 /** Any load of the Persona SDK: the first, and retries with their own query. */

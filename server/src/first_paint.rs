@@ -1,0 +1,149 @@
+//! `index.html`'s first paint, the screen shown before the app's wasm arrives, in the
+//! customer's language and with the integrator's name. The build writes it in English with
+//! the app's default name; the server renders one page per language once at start (with the
+//! app's own catalogs, so every word still lives in one place) and compresses each. A page
+//! goes out in the integrator's language (`KYC_LANGUAGE`), else the one a link names
+//! (`?lang=`), else the browser's: the order the app itself follows, so the app does not
+//! replace one language with another when it starts.
+
+use std::io::Write;
+
+use kyc_onboarding::core::text::{Catalog, Lang, Msg, PageMsg, Texts};
+
+use crate::sandbox::pages::escape;
+
+/// One text of the first paint: the markup around it (unique in the page), and its key.
+enum Fragment {
+    App(&'static str, Msg, &'static str),
+    Page(&'static str, PageMsg, &'static str),
+}
+
+/// Every text of the first paint, with enough markup around it to be found once.
+const FRAGMENTS: [Fragment; 10] = [
+    Fragment::App("<title>", Msg::AppTitle, "</title>"),
+    Fragment::Page(
+        r#"<meta name="description" content=""#,
+        PageMsg::PageDescription,
+        r#"" />"#,
+    ),
+    Fragment::App(r#"<span class="brand">"#, Msg::AppTitle, "</span>"),
+    Fragment::App("<h1>", Msg::LoadingTitle, "</h1>"),
+    Fragment::App("</span>", Msg::LoadingBody, "</p>"),
+    Fragment::Page("<noscript><p>", PageMsg::PageNoScript, "</p>"),
+    Fragment::Page(r#"role="status">"#, PageMsg::PageStillLoading, "</p>"),
+    Fragment::Page("<h1>", PageMsg::PageLoadFailedTitle, "</h1>"),
+    Fragment::Page(r#"role="alert">"#, PageMsg::PageLoadFailedBody, "</p>"),
+    Fragment::App(r#"class="button">"#, Msg::TryAgain, "</button>"),
+];
+
+/// The first paint in `lang`, with `brand` (the integrator's name) in the header when set.
+/// A text whose markup is not found (a changed `index.html`) stays in English, and says so.
+pub fn render(index: &str, lang: Lang, brand: Option<&str>) -> String {
+    let app = catalog::<Msg>(lang);
+    let page = catalog::<PageMsg>(lang);
+    let mut html = index.replacen(
+        r#"<html lang="en">"#,
+        &format!(r#"<html lang="{}">"#, lang.tag()),
+        1,
+    );
+    for fragment in FRAGMENTS {
+        let (before, english, text, after) = match fragment {
+            Fragment::App(before, msg, after) => {
+                let text = app.as_ref().and_then(|c| c.get(msg)).unwrap_or(msg.en());
+                (before, msg.en(), text, after)
+            }
+            Fragment::Page(before, msg, after) => {
+                let text = page.as_ref().and_then(|c| c.get(msg)).unwrap_or(msg.en());
+                (before, msg.en(), text, after)
+            }
+        };
+        let text = match (brand, before) {
+            (Some(name), r#"<span class="brand">"#) => name,
+            _ => text,
+        };
+        let from = [before, english, after].concat();
+        if html.contains(&from) {
+            html = html.replacen(&from, &[before, &escape(text), after].concat(), 1);
+        } else {
+            tracing::warn!(
+                text = english,
+                "index.html: a first-paint text was not found"
+            );
+        }
+    }
+    html
+}
+
+/// The first paint compressed: brotli and gzip, each at its best.
+pub fn compressed(html: &str) -> (Vec<u8>, Vec<u8>) {
+    let mut brotli = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut brotli, 64 * 1024, 11, 22);
+        writer.write_all(html.as_bytes()).expect("writes to memory");
+    }
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(html.as_bytes()).expect("writes to memory");
+    (brotli, gzip.finish().expect("writes to memory"))
+}
+
+fn catalog<M: Texts>(lang: Lang) -> Option<Catalog<M>> {
+    let json = match lang {
+        Lang::En => return None,
+        Lang::FrCa => include_str!("../../locales/fr-CA.json"),
+        Lang::EsMx => include_str!("../../locales/es-MX.json"),
+    };
+    Catalog::parse(json).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INDEX: &str = include_str!("../../index.html");
+
+    #[test]
+    fn every_text_of_the_first_paint_is_found_once_and_translated() {
+        for fragment in FRAGMENTS {
+            let (before, english, after) = match fragment {
+                Fragment::App(b, m, a) => (b, m.en(), a),
+                Fragment::Page(b, m, a) => (b, m.en(), a),
+            };
+            let english = [before, english, after].concat();
+            assert_eq!(INDEX.matches(&english).count(), 1, "{english}");
+        }
+        let french = render(INDEX, Lang::FrCa, None);
+        let fr = catalog::<Msg>(Lang::FrCa).unwrap();
+        let fr_pages = catalog::<PageMsg>(Lang::FrCa).unwrap();
+        assert!(french.contains(r#"<html lang="fr-CA">"#));
+        for msg in [
+            Msg::AppTitle,
+            Msg::LoadingTitle,
+            Msg::LoadingBody,
+            Msg::TryAgain,
+        ] {
+            assert!(french.contains(&escape(fr.text(msg))), "{msg:?}");
+            assert!(!french.contains(msg.en()), "{msg:?} still in English");
+        }
+        for msg in [
+            PageMsg::PageDescription,
+            PageMsg::PageNoScript,
+            PageMsg::PageStillLoading,
+            PageMsg::PageLoadFailedTitle,
+            PageMsg::PageLoadFailedBody,
+        ] {
+            assert!(french.contains(&escape(fr_pages.text(msg))), "{msg:?}");
+            assert!(!french.contains(msg.en()), "{msg:?} still in English");
+        }
+        // Nothing but the texts changed: the same scripts and styles (their CSP hashes).
+        assert_eq!(render(INDEX, Lang::En, None), INDEX);
+        let tags = |html: &str| html.matches('<').count();
+        assert_eq!(tags(&french), tags(INDEX));
+    }
+
+    #[test]
+    fn the_integrators_name_heads_the_first_paint_escaped() {
+        let html = render(INDEX, Lang::En, Some("Bank & <Co>"));
+        assert!(html.contains(r#"<span class="brand">Bank &amp; &lt;Co&gt;</span>"#));
+        assert!(html.contains("<title>Verify your identity</title>"));
+    }
+}
