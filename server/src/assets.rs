@@ -29,8 +29,8 @@ pub struct Asset {
 #[derive(Debug)]
 pub struct Assets {
     files: HashMap<String, Asset>,
-    /// `index.html` with its first paint in each language and the integrator's name
-    /// ([`crate::first_paint`]); the build's own stands for English without a name.
+    /// `index.html` with its first paint in each language ([`crate::first_paint`]); the
+    /// build's own stands for English.
     pages: Vec<(Lang, Asset)>,
 }
 
@@ -56,11 +56,11 @@ impl Assets {
         })
     }
 
-    /// Renders `index.html`'s first paint in each language, with `brand` in its header.
-    pub fn with_first_paints(mut self, brand: Option<&str>) -> Assets {
+    /// Renders `index.html`'s first paint in each language.
+    pub fn with_first_paints(mut self) -> Assets {
         let index = self.index_html().to_owned();
         for lang in Lang::ALL {
-            let html = crate::first_paint::render(&index, lang, brand);
+            let html = crate::first_paint::render(&index, lang);
             if html == index {
                 continue;
             }

@@ -1,10 +1,12 @@
 //! `index.html`'s first paint, the screen shown before the app's wasm arrives, in the
-//! customer's language and with the integrator's name. The build writes it in English with
-//! the app's default name; the server renders one page per language once at start (with the
-//! app's own catalogs, so every word still lives in one place) and compresses each. A page
-//! goes out in the integrator's language (`KYC_LANGUAGE`), else the one a link names
-//! (`?lang=`), else the browser's: the order the app itself follows, so the app does not
-//! replace one language with another when it starts.
+//! customer's language. The build writes it in English; the server renders one page per
+//! language once at start (with the app's own catalogs, so every word still lives in one
+//! place) and compresses each. A page goes out in the integrator's language
+//! (`KYC_LANGUAGE`), else the one a link names (`?lang=`), else the browser's: the order the
+//! app itself follows. The page also carries the app's catalog of its language
+//! (`<script type="application/json" id="kyc-catalog">`, data the browser never runs), so
+//! the app's first screen is in that language too, instead of English until the catalog
+//! has been fetched.
 
 use std::io::Write;
 
@@ -36,9 +38,9 @@ const FRAGMENTS: [Fragment; 10] = [
     Fragment::App(r#"class="button">"#, Msg::TryAgain, "</button>"),
 ];
 
-/// The first paint in `lang`, with `brand` (the integrator's name) in the header when set.
-/// A text whose markup is not found (a changed `index.html`) stays in English, and says so.
-pub fn render(index: &str, lang: Lang, brand: Option<&str>) -> String {
+/// The first paint in `lang`, with the app's catalog of `lang`. A text whose markup is not
+/// found (a changed `index.html`) stays in English, and says so.
+pub fn render(index: &str, lang: Lang) -> String {
     let app = catalog::<Msg>(lang);
     let page = catalog::<PageMsg>(lang);
     let mut html = index.replacen(
@@ -57,10 +59,6 @@ pub fn render(index: &str, lang: Lang, brand: Option<&str>) -> String {
                 (before, msg.en(), text, after)
             }
         };
-        let text = match (brand, before) {
-            (Some(name), r#"<span class="brand">"#) => name,
-            _ => text,
-        };
         let from = [before, english, after].concat();
         if html.contains(&from) {
             html = html.replacen(&from, &[before, &escape(text), after].concat(), 1);
@@ -70,6 +68,21 @@ pub fn render(index: &str, lang: Lang, brand: Option<&str>) -> String {
                 "index.html: a first-paint text was not found"
             );
         }
+    }
+    if let Some(app) = &app {
+        // Only the app's texts, in JSON that cannot end the script element early.
+        let texts: serde_json::Map<String, serde_json::Value> = Msg::ALL
+            .iter()
+            .filter_map(|msg| Some((msg.key().to_owned(), app.get(*msg)?.into())))
+            .collect();
+        let json = serde_json::Value::Object(texts)
+            .to_string()
+            .replace("</", "<\\/");
+        let block = format!(
+            r#"<script type="application/json" id="kyc-catalog" lang="{}">{json}</script></head>"#,
+            lang.tag()
+        );
+        html = html.replacen("</head>", &block, 1);
     }
     html
 }
@@ -111,7 +124,7 @@ mod tests {
             let english = [before, english, after].concat();
             assert_eq!(INDEX.matches(&english).count(), 1, "{english}");
         }
-        let french = render(INDEX, Lang::FrCa, None);
+        let french = render(INDEX, Lang::FrCa);
         let fr = catalog::<Msg>(Lang::FrCa).unwrap();
         let fr_pages = catalog::<PageMsg>(Lang::FrCa).unwrap();
         assert!(french.contains(r#"<html lang="fr-CA">"#));
@@ -134,16 +147,28 @@ mod tests {
             assert!(french.contains(&escape(fr_pages.text(msg))), "{msg:?}");
             assert!(!french.contains(msg.en()), "{msg:?} still in English");
         }
-        // Nothing but the texts changed: the same scripts and styles (their CSP hashes).
-        assert_eq!(render(INDEX, Lang::En, None), INDEX);
+        // Nothing but the texts changed, and the catalog block added: the same scripts
+        // and styles (their CSP hashes).
+        assert_eq!(render(INDEX, Lang::En), INDEX);
         let tags = |html: &str| html.matches('<').count();
-        assert_eq!(tags(&french), tags(INDEX));
+        assert_eq!(tags(&french), tags(INDEX) + 2);
     }
 
     #[test]
-    fn the_integrators_name_heads_the_first_paint_escaped() {
-        let html = render(INDEX, Lang::En, Some("Bank & <Co>"));
-        assert!(html.contains(r#"<span class="brand">Bank &amp; &lt;Co&gt;</span>"#));
-        assert!(html.contains("<title>Verify your identity</title>"));
+    fn the_page_carries_the_apps_catalog_of_its_language() {
+        let french = render(INDEX, Lang::FrCa);
+        let start = r#"<script type="application/json" id="kyc-catalog" lang="fr-CA">"#;
+        let json = french
+            .split_once(start)
+            .and_then(|(_, rest)| rest.split_once("</script>"))
+            .map(|(json, _)| json)
+            .expect("the catalog block");
+        let inline = Catalog::<Msg>::parse(json).unwrap();
+        let fr = catalog::<Msg>(Lang::FrCa).unwrap();
+        for msg in Msg::ALL {
+            assert_eq!(inline.get(*msg), fr.get(*msg), "{msg:?}");
+        }
+        assert!(!json.contains("PageContinueTitle"), "only the app's texts");
+        assert!(french.find(start) < french.find("</head>"));
     }
 }

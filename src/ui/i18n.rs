@@ -3,7 +3,9 @@
 //!
 //! English is built in. French and Spanish are message catalogs (`locales/<tag>.json`,
 //! keyed like [`Msg`]) fetched when first needed, so English first loads carry no other
-//! language. A loaded catalog lives for the rest of the page (at most two).
+//! language; a page the server rendered in French or Spanish carries that catalog itself
+//! (`server/src/first_paint.rs`). A loaded catalog lives for the rest of the page (at most
+//! two).
 
 use leptos::prelude::*;
 
@@ -57,11 +59,28 @@ fn browser_languages() -> Vec<String> {
 }
 
 impl I18n {
-    /// Picks the first language from what is known before the session arrives.
+    /// Picks the first language from what is known before the session arrives: the
+    /// customer's choice, else the language the server rendered the page in (the
+    /// integrator's, the link's or the browser's), else the link's, else the browser's.
     pub fn start() -> I18n {
         let choice = tab_storage().and_then(|s| s.get_item(CHOICE_KEY).ok().flatten());
         let url = url_language();
-        let first = Lang::negotiate(&[choice.as_deref(), url.as_deref()], &browser_languages());
+        // The server put the catalog of the page's language in the page: the app speaks it
+        // from its first screen, without waiting for a request.
+        let inline = document()
+            .get_element_by_id("kyc-catalog")
+            .and_then(|block| {
+                let lang = block
+                    .get_attribute("lang")
+                    .as_deref()
+                    .and_then(Lang::parse)?;
+                Some((lang, block.text_content()?))
+            });
+        let page = inline.as_ref().map(|(lang, _)| lang.tag());
+        let first = Lang::negotiate(
+            &[choice.as_deref(), page, url.as_deref()],
+            &browser_languages(),
+        );
         let i18n = I18n {
             lang: RwSignal::new(Lang::En),
             catalogs: StoredValue::new_local(Vec::new()),
@@ -70,8 +89,23 @@ impl I18n {
             picked: StoredValue::new(None),
             unavailable: RwSignal::new(None),
         };
+        if let Some((lang, text)) = inline {
+            i18n.keep(lang, &text);
+        }
         i18n.switch(first, false);
         i18n
+    }
+
+    /// Keeps a catalog for the rest of the page (one per language, at most two); whether
+    /// it could be read.
+    fn keep(&self, lang: Lang, text: &str) -> bool {
+        let Ok(catalog) = Catalog::parse(text) else {
+            return false;
+        };
+        let catalog: &'static Catalog = Box::leak(Box::new(catalog));
+        self.catalogs
+            .update_value(|list| list.push((lang, catalog)));
+        true
     }
 
     /// The language in use (tracked).
@@ -138,22 +172,18 @@ impl I18n {
         let i18n = *self;
         leptos::task::spawn_local(async move {
             let url = format!("/locales/{}.json", lang.tag());
-            let catalog = match crate::api::fetch_text(&url).await {
-                Ok(text) => Catalog::parse(&text).ok(),
-                Err(_) => None,
+            let kept = match crate::api::fetch_text(&url).await {
+                Ok(text) => i18n.keep(lang, &text),
+                Err(_) => false,
             };
-            let Some(catalog) = catalog else {
+            if !kept {
                 if by_customer && i18n.wanted.get_value() == lang {
                     i18n.wanted.set_value(i18n.lang.get_untracked());
                     i18n.picked.set_value(None);
                     i18n.unavailable.set(Some(lang));
                 }
                 return;
-            };
-            // Kept for the rest of the page: one catalog per language, at most two.
-            let catalog: &'static Catalog = Box::leak(Box::new(catalog));
-            i18n.catalogs
-                .update_value(|list| list.push((lang, catalog)));
+            }
             if i18n.wanted.get_value() == lang {
                 i18n.apply(lang, by_customer);
             }

@@ -93,6 +93,16 @@ test.describe('a French-speaking browser', () => {
     await expect(page.getByRole('alert')).toHaveText(fr.PageLoadFailedBody);
     await expect(page.getByRole('button', { name: fr.TryAgain })).toBeVisible();
   });
+
+  test('gets the app in French from its first screen: the page carries the catalog', async ({ page }) => {
+    const fr = await texts(page, 'fr-CA');
+    // No catalog request can help: the French must come with the page.
+    await page.route('**/locales/**', (route) => route.abort());
+    await start(page, `scenario=passes&${FAST}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
+    await expect(page).toHaveTitle(`${fr.PrepTitle} · ${fr.AppTitle}`);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'fr-CA');
+  });
 });
 
 /** Any load of the Persona SDK: the first, and retries with their own query. */
