@@ -98,7 +98,15 @@ impl Shell {
         Shell {
             flow: RwSignal::new(Flow::new(i18n.lang_now().persona_locale())),
             device: crate::ui::run_device_check(),
-            settings: RwSignal::new(Settings::default()),
+            // The integrator's look from the page itself, before the session brings it (and
+            // when there is no session at all).
+            settings: RwSignal::new(Settings {
+                branding: document()
+                    .get_element_by_id("kyc-branding")
+                    .and_then(|block| parse::<Branding>(&block.text_content()?).ok())
+                    .unwrap_or_default(),
+                ..Settings::default()
+            }),
             i18n,
             inner: StoredValue::new_local(Rc::new(Inner {
                 api_base: api::base(),

@@ -11,6 +11,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use kyc_onboarding::core::branding::Branding;
 use kyc_onboarding::core::text::Lang;
 
 use crate::pages::PageLanguage;
@@ -56,11 +57,11 @@ impl Assets {
         })
     }
 
-    /// Renders `index.html`'s first paint in each language.
-    pub fn with_first_paints(mut self) -> Assets {
+    /// Renders `index.html`'s first paint in each language, in `branding`.
+    pub fn with_first_paints(mut self, branding: &Branding) -> Assets {
         let index = self.index_html().to_owned();
         for lang in Lang::ALL {
-            let html = crate::first_paint::render(&index, lang);
+            let html = crate::first_paint::render(&index, lang, branding);
             if html == index {
                 continue;
             }

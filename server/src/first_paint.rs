@@ -1,15 +1,19 @@
 //! `index.html`'s first paint, the screen shown before the app's wasm arrives, in the
-//! customer's language. The build writes it in English; the server renders one page per
-//! language once at start (with the app's own catalogs, so every word still lives in one
-//! place) and compresses each. A page goes out in the integrator's language
-//! (`KYC_LANGUAGE`), else the one a link names (`?lang=`), else the browser's: the order the
-//! app itself follows. The page also carries the app's catalog of its language
-//! (`<script type="application/json" id="kyc-catalog">`, data the browser never runs), so
-//! the app's first screen is in that language too, instead of English until the catalog
-//! has been fetched.
+//! customer's language and the integrator's brand. The build writes it in English with the
+//! app's own look; the server renders one page per language once at start (with the app's
+//! own catalogs, so every word still lives in one place) and compresses each. A page goes
+//! out in the integrator's language (`KYC_LANGUAGE`), else the one a link names (`?lang=`),
+//! else the browser's: the order the app itself follows.
+//!
+//! The page also carries, as JSON data blocks the browser never runs, the app's catalog of
+//! its language (`kyc-catalog`) and the integrator's branding (`kyc-branding`): the app's
+//! first screen is in that language and brand, instead of English and the default look
+//! until a request brings them, and a screen shown without a session (one that ended) still
+//! has the way back to the integrator's app.
 
 use std::io::Write;
 
+use kyc_onboarding::core::branding::Branding;
 use kyc_onboarding::core::text::{Catalog, Lang, Msg, PageMsg, Texts};
 
 use crate::sandbox::pages::escape;
@@ -38,9 +42,9 @@ const FRAGMENTS: [Fragment; 10] = [
     Fragment::App(r#"class="button">"#, Msg::TryAgain, "</button>"),
 ];
 
-/// The first paint in `lang`, with the app's catalog of `lang`. A text whose markup is not
-/// found (a changed `index.html`) stays in English, and says so.
-pub fn render(index: &str, lang: Lang) -> String {
+/// The first paint in `lang` and `branding`, with the app's catalog of `lang`. A text whose
+/// markup is not found (a changed `index.html`) stays in English, and says so.
+pub fn render(index: &str, lang: Lang, branding: &Branding) -> String {
     let app = catalog::<Msg>(lang);
     let page = catalog::<PageMsg>(lang);
     let mut html = index.replacen(
@@ -60,8 +64,20 @@ pub fn render(index: &str, lang: Lang) -> String {
             }
         };
         let from = [before, english, after].concat();
+        let to = match (before, &branding.logo_url, &branding.name) {
+            // The header as the app draws it: the logo, else the name.
+            (r#"<span class="brand">"#, Some(logo), name) => format!(
+                r#"<img class="logo" src="{}" alt="{}" />"#,
+                escape(logo),
+                escape(name.as_deref().unwrap_or(text))
+            ),
+            (r#"<span class="brand">"#, None, Some(name)) => {
+                [before, &escape(name), after].concat()
+            }
+            _ => [before, &escape(text), after].concat(),
+        };
         if html.contains(&from) {
-            html = html.replacen(&from, &[before, &escape(text), after].concat(), 1);
+            html = html.replacen(&from, &to, 1);
         } else {
             tracing::warn!(
                 text = english,
@@ -70,21 +86,28 @@ pub fn render(index: &str, lang: Lang) -> String {
         }
     }
     if let Some(app) = &app {
-        // Only the app's texts, in JSON that cannot end the script element early.
+        // Only the app's texts.
         let texts: serde_json::Map<String, serde_json::Value> = Msg::ALL
             .iter()
             .filter_map(|msg| Some((msg.key().to_owned(), app.get(*msg)?.into())))
             .collect();
-        let json = serde_json::Value::Object(texts)
-            .to_string()
-            .replace("</", "<\\/");
-        let block = format!(
-            r#"<script type="application/json" id="kyc-catalog" lang="{}">{json}</script></head>"#,
-            lang.tag()
-        );
-        html = html.replacen("</head>", &block, 1);
+        let json = serde_json::Value::Object(texts).to_string();
+        let attributes = format!(r#"id="kyc-catalog" lang="{}""#, lang.tag());
+        html = with_data(&html, &attributes, &json);
+    }
+    if *branding != Branding::default() {
+        let json = serde_json::to_string(branding).expect("branding is plain data");
+        html = with_data(&html, r#"id="kyc-branding""#, &json);
     }
     html
+}
+
+/// `html` with a JSON data block at the end of its head, written so that it cannot end the
+/// element early.
+fn with_data(html: &str, attributes: &str, json: &str) -> String {
+    let json = json.replace("</", "<\\/");
+    let block = format!(r#"<script type="application/json" {attributes}>{json}</script></head>"#);
+    html.replacen("</head>", &block, 1)
 }
 
 /// The first paint compressed: brotli and gzip, each at its best.
@@ -124,7 +147,7 @@ mod tests {
             let english = [before, english, after].concat();
             assert_eq!(INDEX.matches(&english).count(), 1, "{english}");
         }
-        let french = render(INDEX, Lang::FrCa);
+        let french = render(INDEX, Lang::FrCa, &Branding::default());
         let fr = catalog::<Msg>(Lang::FrCa).unwrap();
         let fr_pages = catalog::<PageMsg>(Lang::FrCa).unwrap();
         assert!(french.contains(r#"<html lang="fr-CA">"#));
@@ -149,14 +172,42 @@ mod tests {
         }
         // Nothing but the texts changed, and the catalog block added: the same scripts
         // and styles (their CSP hashes).
-        assert_eq!(render(INDEX, Lang::En), INDEX);
+        assert_eq!(render(INDEX, Lang::En, &Branding::default()), INDEX);
         let tags = |html: &str| html.matches('<').count();
         assert_eq!(tags(&french), tags(INDEX) + 2);
     }
 
     #[test]
+    fn the_page_carries_the_integrators_brand() {
+        let named = Branding {
+            name: Some("Bank & <Co>".into()),
+            return_url: Some("https://bank.example/app".into()),
+            ..Branding::default()
+        };
+        let html = render(INDEX, Lang::En, &named);
+        assert!(html.contains(r#"<span class="brand">Bank &amp; &lt;Co&gt;</span>"#));
+        assert!(html.contains("<title>Verify your identity</title>"));
+        let json = html
+            .split_once(r#"<script type="application/json" id="kyc-branding">"#)
+            .and_then(|(_, rest)| rest.split_once("</script>"))
+            .map(|(json, _)| json)
+            .expect("the branding block");
+        assert!(!json.contains("</"), "cannot end its element: {json}");
+        let read = kyc_onboarding::core::api::parse::<Branding>(json).unwrap();
+        assert_eq!(read, named);
+        let logo = Branding {
+            logo_url: Some("https://bank.example/logo.svg".into()),
+            ..Branding::default()
+        };
+        let html = render(INDEX, Lang::En, &logo);
+        assert!(html.contains(
+            r#"<img class="logo" src="https://bank.example/logo.svg" alt="Verify your identity" />"#
+        ));
+    }
+
+    #[test]
     fn the_page_carries_the_apps_catalog_of_its_language() {
-        let french = render(INDEX, Lang::FrCa);
+        let french = render(INDEX, Lang::FrCa, &Branding::default());
         let start = r#"<script type="application/json" id="kyc-catalog" lang="fr-CA">"#;
         let json = french
             .split_once(start)

@@ -85,7 +85,7 @@ pub fn app(config: Config, addr: SocketAddr) -> Result<Router, String> {
 
 /// The application and its shared state (tests reach the sandbox through it).
 pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<AppState>), String> {
-    let assets = Arc::new(Assets::load(&config.dist)?.with_first_paints());
+    let assets = Arc::new(Assets::load(&config.dist)?.with_first_paints(&config.branding));
     let port = addr.port();
     let app_origins = vec![
         format!("http://127.0.0.1:{port}"),

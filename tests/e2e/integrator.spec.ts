@@ -234,6 +234,16 @@ test.describe('an integrator brand', () => {
     await expect(back).toHaveAttribute('href', 'acmebank://kyc/done');
   });
 
+  test('with no session at all, the page still speaks the integrator language and leads back to their app', async ({ page }) => {
+    const fr = await texts(page, 'fr-CA');
+    // A reload after the session ended: nothing from the session, only what the page carries.
+    await page.goto('/start');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.SessionEndedTitle);
+    await expect(page.getByRole('img', { name: 'Acme Bank' })).toBeVisible();
+    const back = page.getByRole('link', { name: fr.ReturnToBrand.replace('{name}', 'Acme Bank') });
+    await expect(back).toHaveAttribute('href', 'acmebank://kyc/done');
+  });
+
   test('a problem nothing here can fix still leads back to the integrator app', async ({ page }) => {
     const fr = await texts(page, 'fr-CA');
     // The customer record in a state this version does not know.
