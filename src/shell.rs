@@ -98,15 +98,7 @@ impl Shell {
         Shell {
             flow: RwSignal::new(Flow::new(i18n.lang_now().persona_locale())),
             device: crate::ui::run_device_check(),
-            // The integrator's look from the page itself, before the session brings it (and
-            // when there is no session at all).
-            settings: RwSignal::new(Settings {
-                branding: document()
-                    .get_element_by_id("kyc-branding")
-                    .and_then(|block| parse::<Branding>(&block.text_content()?).ok())
-                    .unwrap_or_default(),
-                ..Settings::default()
-            }),
+            settings: RwSignal::new(Settings::default()),
             i18n,
             inner: StoredValue::new_local(Rc::new(Inner {
                 api_base: api::base(),
@@ -321,16 +313,24 @@ impl Shell {
     /// Keeps what the session's answer says beyond the customer: the CSRF token (in memory
     /// only) and the settings.
     fn keep_session(&self, body: &str) {
-        if let Ok(info) = parse::<SessionInfo>(body) {
-            *self.inner.get_value().csrf.borrow_mut() = Some(info.csrf_token);
-            self.settings.set(Settings {
-                environment: info.environment,
-                persona: info.persona,
-                branding: info.branding,
-                language: info.language,
-                host_origin: info.host_origin,
-            });
+        if let Some(csrf) = self.keep_settings(body) {
+            *self.inner.get_value().csrf.borrow_mut() = Some(csrf);
         }
+    }
+
+    /// Keeps the settings of a session's answer, or of the page (a branded page carries
+    /// them, for the app to look like the integrator's from its first screen, even with no
+    /// session at all); the answer's CSRF token.
+    pub fn keep_settings(&self, body: &str) -> Option<String> {
+        let info = parse::<SessionInfo>(body).ok()?;
+        self.settings.set(Settings {
+            environment: info.environment,
+            persona: info.persona,
+            branding: info.branding,
+            language: info.language,
+            host_origin: info.host_origin,
+        });
+        Some(info.csrf_token)
     }
 
     /// The SDK's load, started on first use.

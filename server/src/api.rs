@@ -30,7 +30,7 @@ use crate::backend::{without_details, ApiError};
 use crate::sandbox::fault::{Endpoint, FaultKind};
 use crate::sandbox::now_ms;
 use crate::session::Session;
-use crate::AppState;
+use crate::{AppState, Config};
 
 /// Who is calling.
 enum Caller {
@@ -194,6 +194,27 @@ fn json<T: serde::Serialize>(value: &T) -> Response {
     Json(value).into_response()
 }
 
+/// The front end's settings, the same for every customer: `GET /session`'s answer without
+/// the session (no customer, no CSRF token, no times). The app's page carries them too.
+pub fn settings(config: &Config, environment: &str, persona_host: &Option<String>) -> SessionInfo {
+    SessionInfo {
+        customer_guid: String::new(),
+        environment: Some(environment.to_owned()),
+        expires_at: None,
+        server_time: None,
+        csrf_token: String::new(),
+        persona: PersonaConfig {
+            sdk_url: Some(config.persona_sdk_url.clone()),
+            environment_id: config.persona_environment_id.clone(),
+            host: persona_host.clone(),
+            frame_ancestors: config.frame_ancestors.clone(),
+        },
+        branding: config.branding.clone(),
+        language: config.language.clone(),
+        host_origin: config.host_origin.clone(),
+    }
+}
+
 /// `GET /session`: who the customer is, and the front end's settings.
 pub async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let session = match state.sessions.require(&headers) {
@@ -209,19 +230,10 @@ pub async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
     with_faults(&state, &caller, Endpoint::Session, || async {
         let mut response = json(&SessionInfo {
             customer_guid: session.customer_guid.clone(),
-            environment: Some(state.environment.clone()),
             expires_at: Some(format_rfc3339(session.expires_ms)),
             server_time: Some(format_rfc3339(now_ms())),
             csrf_token: session.csrf_token.clone(),
-            persona: PersonaConfig {
-                sdk_url: Some(state.config.persona_sdk_url.clone()),
-                environment_id: state.config.persona_environment_id.clone(),
-                host: state.persona_host.clone(),
-                frame_ancestors: state.config.frame_ancestors.clone(),
-            },
-            branding: state.config.branding.clone(),
-            language: state.config.language.clone(),
-            host_origin: state.config.host_origin.clone(),
+            ..settings(&state.config, &state.environment, &state.persona_host)
         });
         response
             .headers_mut()

@@ -57,11 +57,12 @@ impl Assets {
         })
     }
 
-    /// Renders `index.html`'s first paint in each language, in `branding`.
-    pub fn with_first_paints(mut self, branding: &Branding) -> Assets {
+    /// Renders `index.html`'s first paint in each language, in `branding`, carrying
+    /// `settings` (the JSON of the front end's settings) when given.
+    pub fn with_first_paints(mut self, branding: &Branding, settings: Option<&str>) -> Assets {
         let index = self.index_html().to_owned();
         for lang in Lang::ALL {
-            let html = crate::first_paint::render(&index, lang, branding);
+            let html = crate::first_paint::render(&index, lang, branding, settings);
             if html == index {
                 continue;
             }

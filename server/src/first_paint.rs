@@ -6,10 +6,11 @@
 //! else the browser's: the order the app itself follows.
 //!
 //! The page also carries, as JSON data blocks the browser never runs, the app's catalog of
-//! its language (`kyc-catalog`) and the integrator's branding (`kyc-branding`): the app's
-//! first screen is in that language and brand, instead of English and the default look
-//! until a request brings them, and a screen shown without a session (one that ended) still
-//! has the way back to the integrator's app.
+//! its language (`kyc-catalog`) and, with a brand, the front end's settings (`kyc-settings`,
+//! `GET /session`'s answer without the session): the app's first screen is in that language
+//! and brand, instead of English and the default look until a request brings them, and a
+//! screen shown without a session (one that ended) still has the way back to the
+//! integrator's app.
 
 use std::io::Write;
 
@@ -42,9 +43,10 @@ const FRAGMENTS: [Fragment; 10] = [
     Fragment::App(r#"class="button">"#, Msg::TryAgain, "</button>"),
 ];
 
-/// The first paint in `lang` and `branding`, with the app's catalog of `lang`. A text whose
-/// markup is not found (a changed `index.html`) stays in English, and says so.
-pub fn render(index: &str, lang: Lang, branding: &Branding) -> String {
+/// The first paint in `lang` and `branding`, with the app's catalog of `lang` and
+/// `settings` (JSON) when given. A text whose markup is not found (a changed `index.html`)
+/// stays in English, and says so.
+pub fn render(index: &str, lang: Lang, branding: &Branding, settings: Option<&str>) -> String {
     let app = catalog::<Msg>(lang);
     let page = catalog::<PageMsg>(lang);
     let mut html = index.replacen(
@@ -95,9 +97,8 @@ pub fn render(index: &str, lang: Lang, branding: &Branding) -> String {
         let attributes = format!(r#"id="kyc-catalog" lang="{}""#, lang.tag());
         html = with_data(&html, &attributes, &json);
     }
-    if *branding != Branding::default() {
-        let json = serde_json::to_string(branding).expect("branding is plain data");
-        html = with_data(&html, r#"id="kyc-branding""#, &json);
+    if let Some(json) = settings {
+        html = with_data(&html, r#"id="kyc-settings""#, json);
     }
     html
 }
@@ -147,7 +148,7 @@ mod tests {
             let english = [before, english, after].concat();
             assert_eq!(INDEX.matches(&english).count(), 1, "{english}");
         }
-        let french = render(INDEX, Lang::FrCa, &Branding::default());
+        let french = render(INDEX, Lang::FrCa, &Branding::default(), None);
         let fr = catalog::<Msg>(Lang::FrCa).unwrap();
         let fr_pages = catalog::<PageMsg>(Lang::FrCa).unwrap();
         assert!(french.contains(r#"<html lang="fr-CA">"#));
@@ -172,7 +173,7 @@ mod tests {
         }
         // Nothing but the texts changed, and the catalog block added: the same scripts
         // and styles (their CSP hashes).
-        assert_eq!(render(INDEX, Lang::En, &Branding::default()), INDEX);
+        assert_eq!(render(INDEX, Lang::En, &Branding::default(), None), INDEX);
         let tags = |html: &str| html.matches('<').count();
         assert_eq!(tags(&french), tags(INDEX) + 2);
     }
@@ -184,22 +185,24 @@ mod tests {
             return_url: Some("https://bank.example/app".into()),
             ..Branding::default()
         };
-        let html = render(INDEX, Lang::En, &named);
+        let settings = r#"{"branding":{"name":"</script>"}}"#;
+        let html = render(INDEX, Lang::En, &named, Some(settings));
         assert!(html.contains(r#"<span class="brand">Bank &amp; &lt;Co&gt;</span>"#));
         assert!(html.contains("<title>Verify your identity</title>"));
         let json = html
-            .split_once(r#"<script type="application/json" id="kyc-branding">"#)
+            .split_once(r#"<script type="application/json" id="kyc-settings">"#)
             .and_then(|(_, rest)| rest.split_once("</script>"))
             .map(|(json, _)| json)
-            .expect("the branding block");
-        assert!(!json.contains("</"), "cannot end its element: {json}");
-        let read = kyc_onboarding::core::api::parse::<Branding>(json).unwrap();
-        assert_eq!(read, named);
+            .expect("the settings block");
+        assert_eq!(
+            json, r#"{"branding":{"name":"<\/script>"}}"#,
+            "cannot end its element"
+        );
         let logo = Branding {
             logo_url: Some("https://bank.example/logo.svg".into()),
             ..Branding::default()
         };
-        let html = render(INDEX, Lang::En, &logo);
+        let html = render(INDEX, Lang::En, &logo, None);
         assert!(html.contains(
             r#"<img class="logo" src="https://bank.example/logo.svg" alt="Verify your identity" />"#
         ));
@@ -207,7 +210,7 @@ mod tests {
 
     #[test]
     fn the_page_carries_the_apps_catalog_of_its_language() {
-        let french = render(INDEX, Lang::FrCa, &Branding::default());
+        let french = render(INDEX, Lang::FrCa, &Branding::default(), None);
         let start = r#"<script type="application/json" id="kyc-catalog" lang="fr-CA">"#;
         let json = french
             .split_once(start)

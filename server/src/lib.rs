@@ -85,7 +85,6 @@ pub fn app(config: Config, addr: SocketAddr) -> Result<Router, String> {
 
 /// The application and its shared state (tests reach the sandbox through it).
 pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<AppState>), String> {
-    let assets = Arc::new(Assets::load(&config.dist)?.with_first_paints(&config.branding));
     let port = addr.port();
     let app_origins = vec![
         format!("http://127.0.0.1:{port}"),
@@ -112,6 +111,14 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
             )
         }
     };
+    // A branded page carries the settings, for the app to look like the integrator's from
+    // its first screen (and on a screen with no session at all).
+    let settings = (config.branding != Default::default()).then(|| {
+        kyc_onboarding::core::api::to_json(&api::settings(&config, &environment, &persona_host))
+    });
+    let assets = Arc::new(
+        Assets::load(&config.dist)?.with_first_paints(&config.branding, settings.as_deref()),
+    );
     // The sandbox's own host page frames the app from the same origin.
     let frame_ancestors = match (&config.mode, config.frame_ancestors.is_empty()) {
         (Mode::Sandbox(_), true) => vec!["'self'".to_owned()],

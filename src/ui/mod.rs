@@ -103,6 +103,13 @@ fn Flow() -> impl IntoView {
     provide_context(i18n);
     let address = Address::of_page();
     let shell = Shell::new(move |path| address.show(path), i18n);
+    // A branded page carries the settings: the integrator's look from the first screen.
+    if let Some(settings) = document()
+        .get_element_by_id("kyc-settings")
+        .and_then(|block| block.text_content())
+    {
+        let _ = shell.keep_settings(&settings);
+    }
     let page = shell.page();
     provide_context(page);
     // Under an unknown address the page says "not found" and its link loads `/` afresh:
@@ -327,12 +334,18 @@ pub fn Heading(
             }
         }
     });
-    // The tab's title: the heading the customer sees (on a phone, the handoff screen's is
-    // not the computer's), in the page's language.
-    Effect::new(move |_| document().set_title(&[text.get(), " · ", t(Msg::AppTitle)].concat()));
     view! {
         <h1 tabindex="-1" node_ref=node>
-            {move || text.get()}
+            {move || {
+                // The tab's title follows: the heading the customer sees (on a phone, the
+                // handoff screen's is not the computer's), in the page's language.
+                let text = text.get();
+                let mut title = text.to_owned();
+                title.push_str(" · ");
+                title.push_str(t(Msg::AppTitle));
+                document().set_title(&title);
+                text
+            }}
         </h1>
     }
 }

@@ -62,11 +62,15 @@ pub fn brotli(raw: &[u8]) -> Result<Vec<u8>, String> {
 
 /// Gzip as small as the format allows: zopfli's exhaustive search, a few seconds once per
 /// build, writes a standard gzip stream about 5% smaller than `gzip -9` for every browser
-/// that does not take brotli.
+/// that does not take brotli. Its blocks may split as often as they gain (the default stops
+/// at 15): about 0.2 KB less on the wasm.
 pub fn gzip(raw: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     zopfli::compress(
-        zopfli::Options::default(),
+        zopfli::Options {
+            maximum_block_splits: u16::MAX,
+            ..zopfli::Options::default()
+        },
         zopfli::Format::Gzip,
         raw,
         &mut out,
