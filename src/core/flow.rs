@@ -834,10 +834,18 @@ fn last_change(v: &IdentityVerification) -> Option<Millis> {
         .and_then(parse_rfc3339)
 }
 
-/// Whether a verification has an outcome beyond "under review" (a document request asked
-/// for during the review is then moot).
-fn decided(v: &IdentityVerification) -> bool {
-    verdict(v).is_some_and(|d| !matches!(d, Verdict::Review { .. }))
+/// Whether the ID verification `id` has made a document `request` moot: a pass always; any
+/// other outcome beyond "under review" when the request came before it (one that came after,
+/// such as a bill support asked for once the records did not match, still stands).
+fn moots(id: &IdentityVerification, request: &IdentityVerification) -> bool {
+    match verdict(id) {
+        None | Some(Verdict::Review { .. }) => false,
+        Some(Verdict::Passed) => true,
+        Some(_) => match (Tracked::from(request).created_ms, last_change(id)) {
+            (Some(asked), Some(decided)) => asked <= decided,
+            _ => true,
+        },
+    }
 }
 
 /// Whether a pass was decided within an inquiry's life: the customer record may still be
@@ -965,6 +973,8 @@ pub struct Flow {
     /// Consecutive passing failures of the current request.
     failures: u32,
     create_attempts: u32,
+    /// A create was just refused (422) and the customer record is being read to see why.
+    create_refused: bool,
     /// Refused session tokens in a row (one automatic retry).
     token_refusals: u32,
     online: bool,
@@ -1011,6 +1021,7 @@ impl Flow {
             poll_attempt: 0,
             failures: 0,
             create_attempts: 0,
+            create_refused: false,
             token_refusals: 0,
             online: true,
             following_phone: false,
@@ -1391,6 +1402,7 @@ impl Flow {
     }
 
     fn on_customer(&mut self, now: Millis, customer: Customer, fx: &mut Vec<Effect>) {
+        let refused = std::mem::take(&mut self.create_refused);
         let state = customer.state.clone();
         self.customer_state = Some(state.clone());
         match state {
@@ -1426,6 +1438,9 @@ impl Flow {
                 None if matches!(self.phase, Phase::Review { .. }) => {
                     self.poll_review(RequestKind::Customer, now, fx)
                 }
+                // Refused although the customer may still be verified: not something a
+                // new attempt fixes (the service says no), so say so instead of starting over.
+                None if refused => self.phase = Phase::Problem(Problem::Server { status: 422 }),
                 None if self.following_phone => {
                     self.phase = Phase::Handoff {
                         link: None,
@@ -1508,9 +1523,10 @@ impl Flow {
         let newest = ids().min_by_key(age);
         // The newest verification still in flight that can be carried on.
         let reusable = ids().filter(|v| can_carry_on(v, now)).min_by_key(age);
-        // Moot once the ID check has an outcome.
-        if let (None, Some(v), false) = (reusable, requested, newest.is_some_and(decided)) {
-            return self.offer_documents(now, v, fx);
+        if let (None, Some(v)) = (reusable, requested) {
+            if !newest.is_some_and(|id| moots(id, v)) {
+                return self.offer_documents(now, v, fx);
+            }
         }
         match purpose {
             ListPurpose::Start => match reusable {
@@ -1605,9 +1621,8 @@ impl Flow {
             return self.fall_back_to_list(fx);
         };
         let followed = list.iter().find(|v| v.guid == guid);
-        // A document request is moot once the review has an outcome.
-        if !followed.is_some_and(decided) {
-            if let Some(v) = list.iter().find(|v| open_document_request(v, now)) {
+        if let Some(v) = list.iter().find(|v| open_document_request(v, now)) {
+            if !followed.is_some_and(|id| moots(id, v)) {
                 return self.offer_documents(now, v, fx);
             }
         }
@@ -2008,6 +2023,7 @@ impl Flow {
             // another tab, on the phone, by compliance). Sent again it would only be refused
             // again: the customer record says which outcome to show.
             self.create_attempts = 0;
+            self.create_refused = true;
             if self.starting {
                 self.starting = false;
                 fx.push(Effect::MarkStarting(false));

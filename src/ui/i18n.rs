@@ -81,6 +81,9 @@ impl I18n {
             &[choice.as_deref(), page, url.as_deref()],
             &browser_languages(),
         );
+        // Until another language is ready, the page's own (what it shows and its `lang`
+        // say): never English in between.
+        let mut shown = Lang::En;
         let i18n = I18n {
             lang: RwSignal::new(Lang::En),
             catalogs: StoredValue::new_local(Vec::new()),
@@ -90,8 +93,12 @@ impl I18n {
             unavailable: RwSignal::new(None),
         };
         if let Some((lang, text)) = inline {
-            i18n.keep(lang, &text);
+            if i18n.keep(lang, &text) {
+                shown = lang;
+            }
         }
+        i18n.lang.set(shown);
+        i18n.apply_lang_attribute(shown);
         i18n.switch(first, false);
         i18n
     }
@@ -201,13 +208,15 @@ impl I18n {
         if self.lang.get_untracked() == lang {
             return;
         }
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
+        self.apply_lang_attribute(lang);
+        self.lang.set(lang);
+    }
+
+    /// Marks the page as written in `lang` (`<html lang>`, for screen readers' voices).
+    fn apply_lang_attribute(&self, lang: Lang) {
+        if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", lang.tag());
         }
-        self.lang.set(lang);
     }
 }
 

@@ -866,6 +866,19 @@ fn review_waits_with_slow_polling_until_the_decision() {
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
+    // Refused while the customer may still be verified: the service says no, and another
+    // tap on Start would only be refused again.
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    h.send(Event::VerificationsListed(vec![]));
+    h.send(failed(RequestKind::CreateVerification, 422));
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [Effect::Show(Screen::Problem(Problem::Server {
+            status: 422
+        }))]
+    );
 }
 
 /// A document request compliance made at `T0 + MINUTE`, in `state`.
@@ -893,7 +906,8 @@ fn under_review() -> IdentityVerification {
 fn a_document_request_is_moot_once_the_review_has_an_outcome() {
     // The review ended without a pass while compliance's request was still open: the
     // customer's outcome shows, not "one more document, please".
-    let retry = completed("failed", &["id_quality_check_failure"]);
+    let mut retry = completed("failed", &["id_quality_check_failure"]);
+    retry.updated_at = Some(format_rfc3339(T0 + 2 * MINUTE));
     let mut h = Harness::new();
     let fx = h.loaded(None, vec![retry.clone(), document_request("waiting")]);
     assert!(
@@ -913,6 +927,13 @@ fn a_document_request_is_moot_once_the_review_has_an_outcome() {
         matches!(fx.last(), Some(Effect::Show(Screen::Retry { .. }))),
         "{fx:?}"
     );
+    // A document asked for after the outcome (support wants a bill once the records did not
+    // match) still stands.
+    let mut support = completed("failed", &["name_check_failure"]);
+    support.updated_at = Some(format_rfc3339(T0 + MINUTE - 1));
+    let mut h = Harness::new();
+    let fx = h.loaded(None, vec![support, document_request("waiting")]);
+    assert_eq!(fx.last(), Some(&Effect::Show(documents_screen())));
 }
 
 #[test]
@@ -1340,6 +1361,19 @@ fn a_remembered_pass_is_confirmed_against_the_customer_before_verified() {
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
+    // Refused while the customer may still be verified: the service says no, and another
+    // tap on Start would only be refused again.
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    h.send(Event::VerificationsListed(vec![]));
+    h.send(failed(RequestKind::CreateVerification, 422));
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [Effect::Show(Screen::Problem(Problem::Server {
+            status: 422
+        }))]
+    );
 }
 
 #[test]
@@ -1362,6 +1396,19 @@ fn a_recent_pass_seen_from_another_browser_is_confirmed_not_started_again() {
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
+    );
+    // Refused while the customer may still be verified: the service says no, and another
+    // tap on Start would only be refused again.
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    h.send(Event::VerificationsListed(vec![]));
+    h.send(failed(RequestKind::CreateVerification, 422));
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [Effect::Show(Screen::Problem(Problem::Server {
+            status: 422
+        }))]
     );
 }
 
@@ -1563,6 +1610,19 @@ fn a_create_refused_for_the_customers_state_shows_the_customers_outcome() {
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
+    );
+    // Refused while the customer may still be verified: the service says no, and another
+    // tap on Start would only be refused again.
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    h.send(Event::VerificationsListed(vec![]));
+    h.send(failed(RequestKind::CreateVerification, 422));
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [Effect::Show(Screen::Problem(Problem::Server {
+            status: 422
+        }))]
     );
 }
 
@@ -2197,6 +2257,19 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
+    );
+    // Refused while the customer may still be verified: the service says no, and another
+    // tap on Start would only be refused again.
+    let mut h = Harness::new();
+    h.loaded(None, vec![]);
+    h.send(Event::User(UserAction::Start));
+    h.send(Event::VerificationsListed(vec![]));
+    h.send(failed(RequestKind::CreateVerification, 422));
+    assert_eq!(
+        h.send(Event::CustomerLoaded(customer("unverified"))),
+        [Effect::Show(Screen::Problem(Problem::Server {
+            status: 422
+        }))]
     );
 }
 
