@@ -866,19 +866,6 @@ fn review_waits_with_slow_polling_until_the_decision() {
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
-    // Refused while the customer may still be verified: the service says no, and another
-    // tap on Start would only be refused again.
-    let mut h = Harness::new();
-    h.loaded(None, vec![]);
-    h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
-    h.send(failed(RequestKind::CreateVerification, 422));
-    assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
-        [Effect::Show(Screen::Problem(Problem::Server {
-            status: 422
-        }))]
-    );
 }
 
 /// A document request compliance made at `T0 + MINUTE`, in `state`.
@@ -1361,19 +1348,6 @@ fn a_remembered_pass_is_confirmed_against_the_customer_before_verified() {
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
-    // Refused while the customer may still be verified: the service says no, and another
-    // tap on Start would only be refused again.
-    let mut h = Harness::new();
-    h.loaded(None, vec![]);
-    h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
-    h.send(failed(RequestKind::CreateVerification, 422));
-    assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
-        [Effect::Show(Screen::Problem(Problem::Server {
-            status: 422
-        }))]
-    );
 }
 
 #[test]
@@ -1396,19 +1370,6 @@ fn a_recent_pass_seen_from_another_browser_is_confirmed_not_started_again() {
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
-    );
-    // Refused while the customer may still be verified: the service says no, and another
-    // tap on Start would only be refused again.
-    let mut h = Harness::new();
-    h.loaded(None, vec![]);
-    h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
-    h.send(failed(RequestKind::CreateVerification, 422));
-    assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
-        [Effect::Show(Screen::Problem(Problem::Server {
-            status: 422
-        }))]
     );
 }
 
@@ -2257,19 +2218,6 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
-    );
-    // Refused while the customer may still be verified: the service says no, and another
-    // tap on Start would only be refused again.
-    let mut h = Harness::new();
-    h.loaded(None, vec![]);
-    h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
-    h.send(failed(RequestKind::CreateVerification, 422));
-    assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
-        [Effect::Show(Screen::Problem(Problem::Server {
-            status: 422
-        }))]
     );
 }
 
