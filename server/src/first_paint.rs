@@ -153,24 +153,13 @@ mod tests {
         let fr = catalog::<Msg>(Lang::FrCa).unwrap();
         let fr_pages = catalog::<PageMsg>(Lang::FrCa).unwrap();
         assert!(french.contains(r#"<html lang="fr-CA">"#));
-        for msg in [
-            Msg::AppTitle,
-            Msg::LoadingTitle,
-            Msg::LoadingBody,
-            Msg::TryAgain,
-        ] {
-            assert!(french.contains(&escape(fr.text(msg))), "{msg:?}");
-            assert!(!french.contains(msg.en()), "{msg:?} still in English");
-        }
-        for msg in [
-            PageMsg::PageDescription,
-            PageMsg::PageNoScript,
-            PageMsg::PageStillLoading,
-            PageMsg::PageLoadFailedTitle,
-            PageMsg::PageLoadFailedBody,
-        ] {
-            assert!(french.contains(&escape(fr_pages.text(msg))), "{msg:?}");
-            assert!(!french.contains(msg.en()), "{msg:?} still in English");
+        for fragment in FRAGMENTS {
+            let (english, text) = match fragment {
+                Fragment::App(_, msg, _) => (msg.en(), fr.text(msg)),
+                Fragment::Page(_, msg, _) => (msg.en(), fr_pages.text(msg)),
+            };
+            assert!(french.contains(&escape(text)), "{english}");
+            assert!(!french.contains(english), "{english} is still in English");
         }
         assert_eq!(render(INDEX, Lang::En, &Branding::default(), None), INDEX);
     }
