@@ -88,14 +88,9 @@ pub fn render(index: &str, lang: Lang, branding: &Branding, settings: Option<&st
         }
     }
     if let Some(app) = &app {
-        // Only the app's texts.
-        let texts: serde_json::Map<String, serde_json::Value> = Msg::ALL
-            .iter()
-            .filter_map(|msg| Some((msg.key().to_owned(), app.get(*msg)?.into())))
-            .collect();
-        let json = serde_json::Value::Object(texts).to_string();
+        // Only the app's texts, in the list form the app reads.
         let attributes = format!(r#"id="kyc-catalog" lang="{}""#, lang.tag());
-        html = with_data(&html, &attributes, &json);
+        html = with_data(&html, &attributes, &app.to_list());
     }
     if let Some(json) = settings {
         html = with_data(&html, r#"id="kyc-settings""#, json);
@@ -234,12 +229,12 @@ mod tests {
             .and_then(|(_, rest)| rest.split_once("</script>"))
             .map(|(json, _)| json)
             .expect("the catalog block");
-        let inline = Catalog::<Msg>::parse(json).unwrap();
-        let fr = catalog::<Msg>(Lang::FrCa).unwrap();
-        for msg in Msg::ALL {
-            assert_eq!(inline.get(*msg), fr.get(*msg), "{msg:?}");
-        }
-        assert!(!json.contains("PageContinueTitle"), "only the app's texts");
+        // In the list form the app reads, holding the app's texts only.
+        let inline = Catalog::<Msg>::from_list(json).unwrap();
+        assert_eq!(Some(inline), catalog::<Msg>(Lang::FrCa));
+        let page_text = catalog::<PageMsg>(Lang::FrCa).unwrap();
+        let page_text = page_text.text(PageMsg::PageContinueTitle);
+        assert!(!json.contains(page_text), "only the app's texts");
         assert!(french.find(start) < french.find("</head>"));
     }
 }

@@ -12,6 +12,27 @@ pub trait Texts: Copy + 'static {
     fn en(self) -> &'static str;
     /// The key's position in [`Texts::ALL`].
     fn index(self) -> usize;
+    /// Which list of keys this is ([`key_list_fingerprint`] of every key's name, in order):
+    /// a catalog in list form ([`Catalog::to_list`]) is only read by the same list.
+    const KEYS: u64;
+}
+
+/// FNV-1a (32-bit) over the keys' names, each followed by a zero byte. The compiler works
+/// it out, so the app knows which key list a catalog follows without carrying the names.
+pub const fn key_list_fingerprint(keys: &[&str]) -> u64 {
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < keys.len() {
+        let name = keys[i].as_bytes();
+        let mut j = 0;
+        while j <= name.len() {
+            let byte = if j < name.len() { name[j] } else { 0 };
+            hash = (hash ^ byte as u32).wrapping_mul(0x0100_0193);
+            j += 1;
+        }
+        i += 1;
+    }
+    hash as u64
 }
 
 /// Declares a set of message keys and their English text side by side.
@@ -54,6 +75,7 @@ macro_rules! messages {
             fn index(self) -> usize {
                 self as usize
             }
+            const KEYS: u64 = key_list_fingerprint(&[$(stringify!($key),)+]);
         }
     };
 }
@@ -449,9 +471,11 @@ impl Lang {
     }
 }
 
-/// The texts of one language other than English, loaded from `locales/<tag>.json` (a JSON
-/// object from message key to text, holding both sets of keys). Missing keys fall back to
-/// English.
+/// The texts of one language other than English. Translators write `locales/<tag>.json`, a
+/// JSON object from message key to text holding both sets of keys ([`Catalog::parse`]). The
+/// browser gets the app's set in list form ([`Catalog::to_list`], written into `dist/` by
+/// the build and into the page by the server), so the wasm needs no key names. Missing keys
+/// fall back to English.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Catalog<M: Texts = Msg> {
     texts: Vec<Option<String>>,
@@ -476,6 +500,42 @@ impl<M: Texts> Catalog<M> {
             })
             .collect::<Result<_, _>>()
             .map_err(shape)?;
+        Ok(Catalog {
+            texts,
+            keys: std::marker::PhantomData,
+        })
+    }
+
+    /// The catalog in list form: `{"keys":<M::KEYS>,"texts":[...]}`, the texts in key order,
+    /// `null` where the catalog lacks one.
+    pub fn to_list(&self) -> String {
+        let mut out = format!(r#"{{"keys":{},"texts":["#, M::KEYS);
+        for (i, text) in self.texts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match text {
+                Some(text) => super::json::write_str(&mut out, text),
+                None => out.push_str("null"),
+            }
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// Reads a catalog in list form; one written for another list of keys (another version
+    /// of the app) is refused rather than read into the wrong places.
+    pub fn from_list(json: &str) -> Result<Self, super::api::ParseError> {
+        use super::json::{required, Json};
+        let shape = |message: String| super::api::ParseError::Shape { message };
+        let value = Json::parse(json)?;
+        if required::<u64>(&value, "keys").map_err(shape)? != M::KEYS {
+            return Err(shape("texts for another version of the app".to_owned()));
+        }
+        let texts: Vec<Option<String>> = required(&value, "texts").map_err(shape)?;
+        if texts.len() != M::ALL.len() {
+            return Err(shape("texts for another version of the app".to_owned()));
+        }
         Ok(Catalog {
             texts,
             keys: std::marker::PhantomData,
@@ -587,6 +647,61 @@ mod catalog_tests {
             pages.text(PageMsg::PageScanBody),
             PageMsg::PageScanBody.en()
         );
+    }
+
+    #[test]
+    fn the_list_form_reads_back_as_the_same_catalog() {
+        for lang in [Lang::FrCa, Lang::EsMx] {
+            let path = format!("{}/locales/{}.json", env!("CARGO_MANIFEST_DIR"), lang.tag());
+            let json = std::fs::read_to_string(&path).unwrap();
+            let catalog: Catalog = Catalog::parse(&json).unwrap();
+            assert_eq!(
+                Catalog::from_list(&catalog.to_list()),
+                Ok(catalog),
+                "{path}"
+            );
+        }
+        // Gaps stay gaps, and texts that need escaping come back whole.
+        let partial: Catalog =
+            Catalog::parse(r#"{"PrepTitle":"«Avant» \"de\" commencer\n</script>"}"#).unwrap();
+        let back = Catalog::<Msg>::from_list(&partial.to_list()).unwrap();
+        assert_eq!(
+            back.get(Msg::PrepTitle),
+            Some("«Avant» \"de\" commencer\n</script>")
+        );
+        assert_eq!(back.get(Msg::PrepStart), None);
+    }
+
+    #[test]
+    fn a_list_for_other_keys_is_refused() {
+        let french: Catalog = Catalog::parse(r#"{"PrepTitle":"Avant de commencer"}"#).unwrap();
+        let list = french.to_list();
+        // Another key list (keys added, removed, renamed or moved) has another fingerprint.
+        assert_ne!(Msg::KEYS, PageMsg::KEYS);
+        assert_ne!(
+            key_list_fingerprint(&["PrepTitle", "PrepStart"]),
+            key_list_fingerprint(&["PrepStart", "PrepTitle"])
+        );
+        assert_ne!(
+            key_list_fingerprint(&["PrepTitle", "PrepStart"]),
+            key_list_fingerprint(&["PrepTitlePrep", "Start"])
+        );
+        let other_keys = list.replacen(&Msg::KEYS.to_string(), &(Msg::KEYS ^ 1).to_string(), 1);
+        assert!(Catalog::<Msg>::from_list(&other_keys).is_err());
+        // The right fingerprint with a list of another length is refused too.
+        let short = list.replacen("[null,", "[", 1);
+        assert_ne!(short, list);
+        assert!(Catalog::<Msg>::from_list(&short).is_err());
+        // As is anything that is not a catalog in list form.
+        for bad in [
+            r#"{"PrepTitle":"x"}"#,
+            "[]",
+            r#"{"keys":"1","texts":[]}"#,
+            "{",
+        ] {
+            assert!(Catalog::<Msg>::from_list(bad).is_err(), "{bad}");
+        }
+        assert!(Catalog::<PageMsg>::from_list(&list).is_err());
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! configuration, else the URL (`?lang=fr`), else the browser's languages, else English.
 //!
 //! English is built in. French and Spanish are message catalogs (`locales/<tag>.json`,
-//! keyed like [`Msg`]) fetched when first needed, so English first loads carry no other
-//! language; a page the server rendered in French or Spanish carries that catalog itself
+//! keyed like [`Msg`], which the build writes into `dist/` in list form: the wasm carries no
+//! key names) fetched when first needed, so English first loads carry no other language; a
+//! page the server rendered in French or Spanish carries that catalog itself
 //! (`server/src/first_paint.rs`). A loaded catalog lives for the rest of the page (at most
 //! two).
 
@@ -106,7 +107,7 @@ impl I18n {
     /// Keeps a catalog for the rest of the page (one per language, at most two); whether
     /// it could be read.
     fn keep(&self, lang: Lang, text: &str) -> bool {
-        let Ok(catalog) = Catalog::parse(text) else {
+        let Ok(catalog) = Catalog::from_list(text) else {
             return false;
         };
         let catalog: &'static Catalog = Box::leak(Box::new(catalog));

@@ -71,7 +71,7 @@ test('a started verification moves to the phone and resumes there', async ({ pag
   // The phone speaks French: so do the server's Continue page and then the app.
   const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL, locale: 'fr-CA' });
   const phonePage = await phone.newPage();
-  const fr = await texts(phonePage, 'fr-CA');
+  const fr = await texts('fr-CA');
   await phonePage.goto(link);
   await expect(phonePage.locator('html')).toHaveAttribute('lang', 'fr-CA');
   await expect(phonePage.getByRole('heading', { level: 1 })).toHaveText(fr.PageContinueTitle);
@@ -178,7 +178,7 @@ test('a new code kills the old one; this device can take over while the phone ha
 });
 
 test('the phone carries on in the language the desktop was showing', async ({ page, browser, baseURL }) => {
-  const fr = await texts(page, 'fr-CA');
+  const fr = await texts('fr-CA');
   await start(page, `scenario=passes&${FAST}`);
   await page.getByRole('combobox').selectOption('fr-CA');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);

@@ -10,7 +10,7 @@ test.describe('languages', () => {
   test.use({ locale: 'fr-CA' });
 
   test('the browser language chooses French, and Persona gets it', async ({ page }) => {
-    const fr = await texts(page, 'fr-CA');
+    const fr = await texts('fr-CA');
     await start(page, `scenario=passes&${FAST}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
     await expect(page.locator('html')).toHaveAttribute('lang', 'fr-CA');
@@ -21,7 +21,7 @@ test.describe('languages', () => {
   });
 
   test('the switcher changes the language and keeps it across a reload', async ({ page }) => {
-    const es = await texts(page, 'es-MX');
+    const es = await texts('es-MX');
     const cat = await catalog(page.request);
     await start(page, `scenario=passes&${FAST}`);
     await page.getByRole('combobox').selectOption('es-MX');
@@ -36,8 +36,8 @@ test.describe('languages', () => {
   });
 
   test('changing language by keyboard keeps focus on the switcher', async ({ page }) => {
-    const es = await texts(page, 'es-MX');
-    const fr = await texts(page, 'fr-CA');
+    const es = await texts('es-MX');
+    const fr = await texts('fr-CA');
     await start(page, `scenario=passes&${FAST}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
     const switcher = page.getByRole('combobox');
@@ -52,8 +52,8 @@ test.describe('languages', () => {
   });
 
   test('a catalog that arrives late does not undo the customer\'s choice', async ({ page }) => {
-    const es = await texts(page, 'es-MX');
-    const fr = await texts(page, 'fr-CA');
+    const es = await texts('es-MX');
+    const fr = await texts('fr-CA');
     await start(page, `scenario=passes&${FAST}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
     // Reloaded as a page without French in it (from a server that does not render pages
@@ -98,8 +98,8 @@ test.describe('languages', () => {
   });
 
   test('a language that cannot be loaded says so and keeps the page as it was', async ({ page }) => {
-    const fr = await texts(page, 'fr-CA');
-    const es = await texts(page, 'es-MX');
+    const fr = await texts('fr-CA');
+    const es = await texts('es-MX');
     await start(page, `scenario=passes&${FAST}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
     // Spanish cannot be fetched (the connection dropped).
@@ -118,7 +118,7 @@ test.describe('languages', () => {
   });
 
   test('the URL can ask for a language', async ({ page }) => {
-    const es = await texts(page, 'es-MX');
+    const es = await texts('es-MX');
     await start(page, `scenario=passes&${FAST}`);
     await page.goto('/checking?lang=es');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
@@ -209,7 +209,7 @@ test.describe('an integrator brand', () => {
   test.use({ baseURL: BRANDED, locale: 'en-US' });
 
   test('name, logo, colours, radius, font, tip groups and language from the configuration', async ({ page }) => {
-    const fr = await texts(page, 'fr-CA');
+    const fr = await texts('fr-CA');
     await start(page, `scenario=passes&${FAST}`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.PrepTitle);
     await expect(page.getByRole('img', { name: 'Acme Bank' })).toBeVisible();
@@ -230,7 +230,7 @@ test.describe('an integrator brand', () => {
   });
 
   test('the rejected screen links to the integrator support', async ({ page }) => {
-    const fr = await texts(page, 'fr-CA');
+    const fr = await texts('fr-CA');
     await start(page, `scenario=already-rejected`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.RejectedTitle);
     const link = page.getByTestId('support-link');
@@ -242,7 +242,7 @@ test.describe('an integrator brand', () => {
   });
 
   test('where nothing is left to do, a way back to the integrator app', async ({ page }) => {
-    const fr = await texts(page, 'fr-CA');
+    const fr = await texts('fr-CA');
     await start(page, `scenario=already-verified`);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.VerifiedTitle);
     const back = page.getByRole('link', { name: fr.ReturnToBrand.replace('{name}', 'Acme Bank') });
@@ -250,7 +250,7 @@ test.describe('an integrator brand', () => {
   });
 
   test('with no session at all, the page still speaks the integrator language and leads back to their app', async ({ page }) => {
-    const fr = await texts(page, 'fr-CA');
+    const fr = await texts('fr-CA');
     // A reload after the session ended: nothing from the session, only what the page carries.
     await page.goto('/start');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(fr.SessionEndedTitle);
@@ -260,7 +260,7 @@ test.describe('an integrator brand', () => {
   });
 
   test('a problem nothing here can fix still leads back to the integrator app', async ({ page }) => {
-    const fr = await texts(page, 'fr-CA');
+    const fr = await texts('fr-CA');
     // The customer record in a state this version does not know.
     await page.route('**/api/customers/*', async (route) => {
       const response = await route.fetch();

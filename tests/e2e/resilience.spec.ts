@@ -84,7 +84,7 @@ test.describe('a French-speaking browser', () => {
   test.use({ locale: 'fr-CA' });
 
   test('gets the first screen in French, even when the app itself cannot load', async ({ page }) => {
-    const fr = await texts(page, 'fr-CA');
+    const fr = await texts('fr-CA');
     await page.route('**/*_bg.wasm', (route) => route.abort());
     await start(page, `scenario=passes&${FAST}`);
     await expect(page.locator('html')).toHaveAttribute('lang', 'fr-CA');
@@ -95,7 +95,7 @@ test.describe('a French-speaking browser', () => {
   });
 
   test('gets the app in French from its first screen: the page carries the catalog', async ({ page }) => {
-    const fr = await texts(page, 'fr-CA');
+    const fr = await texts('fr-CA');
     // No catalog request can help: the French must come with the page.
     await page.route('**/locales/**', (route) => route.abort());
     await start(page, `scenario=passes&${FAST}`);

@@ -2,6 +2,7 @@
 //! `cargo xtask test` runs every test layer. Both install the tools they need first.
 
 mod bench;
+mod locales;
 mod precompress;
 mod summary;
 mod toolchain;
@@ -72,9 +73,9 @@ pub fn run_checked(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-/// Builds the release SPA into `dist/` and writes precompressed siblings. With `for_size`
-/// (the test command and the bench, which check and report the size) the size toolchain is
-/// required; otherwise a machine without it gets a larger build and a note.
+/// Builds the release SPA into `dist/`, writes the catalogs the app fetches and precompressed
+/// siblings. With `for_size` (the test command and the bench, which check and report the size)
+/// the size toolchain is required; otherwise a machine without it gets a larger build and a note.
 pub(crate) fn build(root: &Path, for_size: bool) -> Result<(), String> {
     let tools = toolchain::ensure_build_tools(root)?;
     let size = toolchain::size_toolchain(root, for_size)?;
@@ -85,6 +86,8 @@ pub(crate) fn build(root: &Path, for_size: bool) -> Result<(), String> {
         size.apply(&mut trunk, root, &tools.path)?;
     }
     run_checked(&mut trunk)?;
+    let languages = locales::write(root, &root.join("dist"))?;
+    println!("==> wrote the catalogs of {languages} languages");
     let written = precompress::dist(&root.join("dist"))?;
     println!("==> precompressed {written} assets (brotli + gzip)");
     Ok(())
