@@ -1,7 +1,15 @@
-//! Browser entry point: trunk builds this binary to wasm32 and the page calls `main`.
+//! Browser entry point: trunk builds this binary to wasm32 and the page's bootstrap starts it.
+//!
+//! In the browser there is no `main`: wasm-bindgen's start function mounts the app. Rust's
+//! `main` would first run the standard runtime's set-up and tear-down (naming the main
+//! thread, flushing a stdout the browser does not have), code the page never needs.
 
+#![cfg_attr(target_arch = "wasm32", no_main)]
+
+/// Mounts the app once the module is instantiated.
 #[cfg(target_arch = "wasm32")]
-fn main() {
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+fn start() {
     kyc_onboarding::start();
 }
 
