@@ -213,13 +213,12 @@ pub async fn serve(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
     let mut status = StatusCode::OK;
-    // The app's page, its first paint in the language the app will pick.
+    // The app's page, its first paint in the language the app will pick: the customer's
+    // pick in the switcher, else the integrator's, else the link's, else the browser's.
     let page = || {
-        let lang = state
-            .config
-            .language
-            .as_deref()
+        let lang = crate::session::cookie_value(&headers, Lang::COOKIE)
             .and_then(Lang::parse)
+            .or_else(|| state.config.language.as_deref().and_then(Lang::parse))
             .or_else(|| crate::handoff::named_language(uri.query()));
         assets.page(PageLanguage::chosen(&headers, lang).lang())
     };
@@ -234,7 +233,7 @@ pub async fn serve(
         }
         None => return (StatusCode::NOT_FOUND, "Not found").into_response(),
     };
-    let per_language = is_page && !assets.pages.is_empty() && state.config.language.is_none();
+    let per_language = is_page && !assets.pages.is_empty();
     let (body, encoding) = pick_encoding(asset, &headers);
     let mut response = Response::new(if method == Method::HEAD {
         Body::empty()
@@ -253,10 +252,12 @@ pub async fn serve(
     );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     if per_language {
-        h.insert(
-            header::VARY,
-            HeaderValue::from_static("accept-encoding, accept-language"),
-        );
+        let vary = if state.config.language.is_none() {
+            "accept-encoding, accept-language, cookie"
+        } else {
+            "accept-encoding, cookie"
+        };
+        h.insert(header::VARY, HeaderValue::from_static(vary));
     } else if asset.brotli.is_some() || asset.gzip.is_some() {
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }

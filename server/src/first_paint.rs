@@ -2,8 +2,9 @@
 //! customer's language and the integrator's brand. The build writes it in English with the
 //! app's own look; the server renders one page per language once at start (with the app's
 //! own catalogs, so every word still lives in one place) and compresses each. A page goes
-//! out in the integrator's language (`KYC_LANGUAGE`), else the one a link names (`?lang=`),
-//! else the browser's: the order the app itself follows.
+//! out in the language the customer picked in the app's switcher (the `kyc_lang` cookie, so
+//! a reload does not flash another language), else the integrator's (`KYC_LANGUAGE`), else
+//! the one a link names (`?lang=`), else the browser's: the order the app itself follows.
 //!
 //! The page also carries, as JSON data blocks the browser never runs, the app's catalog of
 //! its language (`kyc-catalog`) and, with a brand, the front end's settings (`kyc-settings`,

@@ -244,7 +244,10 @@ async fn the_first_paint_speaks_the_language_the_app_will_pick() {
         .await
         .unwrap();
     assert_eq!(page.headers()["content-encoding"], "gzip");
-    assert_eq!(page.headers()["vary"], "accept-encoding, accept-language");
+    assert_eq!(
+        page.headers()["vary"],
+        "accept-encoding, accept-language, cookie"
+    );
     let mut html = String::new();
     flate2::read::GzDecoder::new(&page.bytes().await.unwrap()[..])
         .read_to_string(&mut html)
@@ -258,6 +261,23 @@ async fn the_first_paint_speaks_the_language_the_app_will_pick() {
     assert!(html.contains(&format!("<h1>{}</h1>", es.text(Msg::LoadingTitle))));
     let page = get("/start", "de-DE", "identity").await.unwrap();
     assert!(page.text().await.unwrap().contains(r#"<html lang="en">"#));
+    // The language the customer picked in the switcher before all of them.
+    let picked = |cookie: &'static str| {
+        client()
+            .get(format!("{}/start?lang=fr-CA", server.base))
+            .header("accept-language", "fr-CA")
+            .header("cookie", cookie)
+            .send()
+    };
+    let html = picked("kyc_session=x; kyc_lang=es-MX").await.unwrap();
+    let html = html.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="es-MX">"#), "{html}");
+    assert!(html.contains(r#"id="kyc-catalog" lang="es-MX""#));
+    let html = picked("kyc_lang=en").await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#"<html lang="en">"#));
+    // A value that names no language of ours is ignored.
+    let html = picked("kyc_lang=<x>").await.unwrap().text().await.unwrap();
+    assert!(html.contains(r#"<html lang="fr-CA">"#));
 
     // The integrator's language before both.
     let (server, _dist) = with_real_index(|c| c.language = Some("es-MX".into())).await;
@@ -267,8 +287,20 @@ async fn the_first_paint_speaks_the_language_the_app_will_pick() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.headers()["vary"], "accept-encoding");
+    assert_eq!(page.headers()["vary"], "accept-encoding, cookie");
     let html = page.text().await.unwrap();
     assert!(html.contains(r#"<html lang="es-MX">"#));
     assert!(html.contains(r#"id="kyc-catalog" lang="es-MX""#));
+    // Only the customer's own pick comes before it.
+    let page = client()
+        .get(format!("{}/start", server.base))
+        .header("cookie", "kyc_lang=fr-CA")
+        .send()
+        .await
+        .unwrap();
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains(r#"<html lang="fr-CA">"#));
 }

@@ -409,6 +409,29 @@ impl Lang {
     /// Every language, English first.
     pub const ALL: [Lang; 3] = [Lang::En, Lang::FrCa, Lang::EsMx];
 
+    /// The cookie holding the language the customer picked in the switcher (its tag), so
+    /// the server draws a reloaded page's first paint in it. A preference, not personal
+    /// data; it lasts the browser session.
+    pub const COOKIE: &'static str = "kyc_lang";
+
+    /// The [`Lang::COOKIE`] as the app sets it: `name=tag` and its attributes (the whole
+    /// site, sent on a top-level visit from elsewhere).
+    pub fn cookie(self) -> &'static str {
+        match self {
+            Lang::En => "kyc_lang=en; Path=/; SameSite=Lax",
+            Lang::FrCa => "kyc_lang=fr-CA; Path=/; SameSite=Lax",
+            Lang::EsMx => "kyc_lang=es-MX; Path=/; SameSite=Lax",
+        }
+    }
+
+    /// The language whose cookie is among `cookies` (as `document.cookie` lists them).
+    pub fn from_cookies(cookies: &str) -> Option<Lang> {
+        cookies
+            .split("; ")
+            .find_map(|c| c.strip_prefix("kyc_lang="))
+            .and_then(Lang::parse)
+    }
+
     /// The BCP 47 tag (for `<html lang>` and the catalog's file name).
     pub fn tag(self) -> &'static str {
         match self {
@@ -614,6 +637,27 @@ mod catalog_tests {
                 assert_eq!(placeholders(text), placeholders(en), "{path}: {key}");
             }
         }
+    }
+
+    #[test]
+    fn the_language_cookie_names_the_tag_and_reads_back() {
+        for lang in Lang::ALL {
+            let set = lang.cookie();
+            assert!(set.starts_with(&format!("{}={};", Lang::COOKIE, lang.tag())));
+            assert_eq!(
+                Lang::from_cookies(set.split(';').next().unwrap()),
+                Some(lang)
+            );
+            let among = format!("a=1; {}; b=2", set.split(';').next().unwrap());
+            assert_eq!(Lang::from_cookies(&among), Some(lang));
+        }
+        assert_eq!(Lang::from_cookies(""), None);
+        assert_eq!(Lang::from_cookies("kyc_lang=de"), None);
+        assert_eq!(Lang::from_cookies("xkyc_lang=fr-CA"), None);
+        assert_eq!(
+            Lang::from_cookies("xkyc_lang=fr-CA; kyc_lang=es"),
+            Some(Lang::EsMx)
+        );
     }
 
     #[test]

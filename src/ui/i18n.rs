@@ -37,6 +37,13 @@ fn tab_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.session_storage().ok().flatten())
 }
 
+/// The language the customer picked earlier in this browser session, from the cookie that
+/// tells the server ([`Lang::COOKIE`]): a new tab, or a tab whose storage was cleared.
+fn cookie_choice() -> Option<Lang> {
+    let cookies = js_sys::Reflect::get(document().as_ref(), &"cookie".into()).ok()?;
+    Lang::from_cookies(&cookies.as_string()?)
+}
+
 /// `?lang=` from the page's address.
 pub(super) fn url_language() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
@@ -64,7 +71,9 @@ impl I18n {
     /// customer's choice, else the language the server rendered the page in (the
     /// integrator's, the link's or the browser's), else the link's, else the browser's.
     pub fn start() -> I18n {
-        let choice = tab_storage().and_then(|s| s.get_item(CHOICE_KEY).ok().flatten());
+        let choice = tab_storage()
+            .and_then(|s| s.get_item(CHOICE_KEY).ok().flatten())
+            .or_else(|| cookie_choice().map(|lang| lang.tag().to_owned()));
         let url = url_language();
         // The server put the catalog of the page's language in the page: the app speaks it
         // from its first screen, without waiting for a request.
@@ -198,13 +207,16 @@ impl I18n {
         });
     }
 
-    /// Uses `lang`, remembering it for this tab when the customer picked it. The page is
-    /// rendered again only for a language other than the one in use.
+    /// Uses `lang`, remembering it for this tab (and telling the server) when the customer
+    /// picked it. The page is rendered again only for a language other than the one in use.
     fn apply(&self, lang: Lang, by_customer: bool) {
         if by_customer {
             if let Some(s) = tab_storage() {
                 let _ = s.set_item(CHOICE_KEY, lang.tag());
             }
+            // Tells the server, so the next page load's first paint is in it.
+            let _ =
+                js_sys::Reflect::set(document().as_ref(), &"cookie".into(), &lang.cookie().into());
         }
         if self.lang.get_untracked() == lang {
             return;

@@ -29,10 +29,20 @@ test.describe('languages', () => {
     await expect(page.locator('html')).toHaveAttribute('lang', 'es-MX');
     // The tab's title follows the language too.
     await expect(page).toHaveTitle(`${es.PrepTitle} · ${es.AppTitle}`);
-    await page.reload();
+    const reloaded = await page.reload();
+    // The server draws the reloaded page in Spanish before the app starts: the browser's
+    // French never shows in between.
+    expect(await reloaded!.text()).toContain('<html lang="es-MX">');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
+    // Another tab of the same browser session keeps the pick too.
+    const other = await page.context().newPage();
+    const opened = await other.goto('/start');
+    expect(await opened!.text()).toContain('<html lang="es-MX">');
+    await expect(other.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
+    await other.close();
     await page.getByRole('combobox').selectOption('en');
     await expectScreen(page, cat, 'PrepTitle');
+    expect(await (await page.reload())!.text()).toContain('<html lang="en">');
   });
 
   test('changing language by keyboard keeps focus on the switcher', async ({ page }) => {
