@@ -216,9 +216,11 @@ pub async fn serve(
     // The app's page, its first paint in the language the app will pick: the customer's
     // pick in the switcher, else the integrator's, else the link's, else the browser's.
     let page = || {
-        let lang = crate::session::cookie_value(&headers, Lang::COOKIE)
+        let lang = state
+            .config
+            .language
+            .as_deref()
             .and_then(Lang::parse)
-            .or_else(|| state.config.language.as_deref().and_then(Lang::parse))
             .or_else(|| crate::handoff::named_language(uri.query()));
         assets.page(PageLanguage::chosen(&headers, lang).lang())
     };

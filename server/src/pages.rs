@@ -19,20 +19,27 @@ pub struct PageLanguage {
 }
 
 impl PageLanguage {
-    /// The best of our languages for the browser's `Accept-Language`; English otherwise.
+    /// The language the customer picked in the app on this browser (the [`Lang::COOKIE`]),
+    /// else the best of ours for the browser's `Accept-Language`; English otherwise.
     pub fn of(headers: &HeaderMap) -> PageLanguage {
         PageLanguage::chosen(headers, None)
     }
 
-    /// The language a link names (`?lang=`, a handoff link made on a page in that language),
-    /// else as [`PageLanguage::of`].
+    /// The language the customer picked in the app on this browser, else `lang` (the
+    /// integrator's, or the one a link names: `?lang=`, a handoff link made on a page in that
+    /// language), else as [`PageLanguage::of`]: the order the app itself follows.
     pub fn chosen(headers: &HeaderMap, lang: Option<Lang>) -> PageLanguage {
+        let picked = crate::session::cookie_value(headers, Lang::COOKIE).and_then(Lang::parse);
         let accepted = headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .map(accepted_languages)
             .unwrap_or_default();
-        PageLanguage::new(lang.unwrap_or_else(|| Lang::negotiate(&[], &accepted)))
+        PageLanguage::new(
+            picked
+                .or(lang)
+                .unwrap_or_else(|| Lang::negotiate(&[], &accepted)),
+        )
     }
 
     /// The language.
@@ -102,7 +109,10 @@ impl PageLanguage {
             status,
             [
                 (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                (header::VARY, HeaderValue::from_static("accept-language")),
+                (
+                    header::VARY,
+                    HeaderValue::from_static("accept-language, cookie"),
+                ),
             ],
             Html(html),
         )
@@ -159,6 +169,24 @@ mod tests {
         assert_eq!(language("de, *;q=0.1"), Lang::En);
         assert_eq!(language(";;, q=x"), Lang::En);
         assert_eq!(PageLanguage::of(&HeaderMap::new()).lang, Lang::En);
+    }
+
+    #[test]
+    fn the_language_picked_in_the_app_comes_first() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_LANGUAGE, "fr-CA".parse().unwrap());
+        headers.insert(header::COOKIE, "a=1; kyc_lang=es-MX".parse().unwrap());
+        assert_eq!(PageLanguage::of(&headers).lang, Lang::EsMx);
+        assert_eq!(
+            PageLanguage::chosen(&headers, Some(Lang::FrCa)).lang,
+            Lang::EsMx
+        );
+        headers.insert(header::COOKIE, "kyc_lang=xx".parse().unwrap());
+        assert_eq!(
+            PageLanguage::chosen(&headers, Some(Lang::En)).lang,
+            Lang::En
+        );
+        assert_eq!(PageLanguage::of(&headers).lang, Lang::FrCa);
     }
 
     #[test]

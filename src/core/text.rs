@@ -529,36 +529,43 @@ impl<M: Texts> Catalog<M> {
         })
     }
 
-    /// The catalog in list form: `{"keys":<M::KEYS>,"texts":[...]}`, the texts in key order,
-    /// `null` where the catalog lacks one.
+    /// The catalog in list form: `[<M::KEYS>, text, ...]`, the texts in key order, `null`
+    /// where the catalog lacks one. A list, not an object: an app from before this form
+    /// refuses it (it reads catalogs as objects) instead of taking it for an empty catalog.
     pub fn to_list(&self) -> String {
-        let mut out = format!(r#"{{"keys":{},"texts":["#, M::KEYS);
-        for (i, text) in self.texts.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
+        let mut out = format!("[{}", M::KEYS);
+        for text in &self.texts {
+            out.push(',');
             match text {
                 Some(text) => super::json::write_str(&mut out, text),
                 None => out.push_str("null"),
             }
         }
-        out.push_str("]}");
+        out.push(']');
         out
     }
 
     /// Reads a catalog in list form; one written for another list of keys (another version
     /// of the app) is refused rather than read into the wrong places.
     pub fn from_list(json: &str) -> Result<Self, super::api::ParseError> {
-        use super::json::{required, Json};
-        let shape = |message: String| super::api::ParseError::Shape { message };
-        let value = Json::parse(json)?;
-        if required::<u64>(&value, "keys").map_err(shape)? != M::KEYS {
-            return Err(shape("texts for another version of the app".to_owned()));
+        use super::json::{FromJson, Json};
+        let shape = |message: &str| super::api::ParseError::Shape {
+            message: message.to_owned(),
+        };
+        let Json::Arr(items) = Json::parse(json)? else {
+            return Err(shape("expected a list"));
+        };
+        let Some((keys, texts)) = items.split_first() else {
+            return Err(shape("expected a list"));
+        };
+        if u64::from_json(keys).ok() != Some(M::KEYS) || texts.len() != M::ALL.len() {
+            return Err(shape("texts for another version of the app"));
         }
-        let texts: Vec<Option<String>> = required(&value, "texts").map_err(shape)?;
-        if texts.len() != M::ALL.len() {
-            return Err(shape("texts for another version of the app".to_owned()));
-        }
+        let texts = texts
+            .iter()
+            .map(Option::<String>::from_json)
+            .collect::<Result<_, _>>()
+            .map_err(|e| shape(&e))?;
         Ok(Catalog {
             texts,
             keys: std::marker::PhantomData,
@@ -733,19 +740,24 @@ mod catalog_tests {
         let other_keys = list.replacen(&Msg::KEYS.to_string(), &(Msg::KEYS ^ 1).to_string(), 1);
         assert!(Catalog::<Msg>::from_list(&other_keys).is_err());
         // The right fingerprint with a list of another length is refused too.
-        let short = list.replacen("[null,", "[", 1);
+        let short = list.replacen(",null,", ",", 1);
         assert_ne!(short, list);
         assert!(Catalog::<Msg>::from_list(&short).is_err());
         // As is anything that is not a catalog in list form.
+        let keys = Msg::KEYS;
         for bad in [
-            r#"{"PrepTitle":"x"}"#,
-            "[]",
-            r#"{"keys":"1","texts":[]}"#,
-            "{",
+            r#"{"PrepTitle":"x"}"#.to_owned(),
+            "[]".to_owned(),
+            format!(r#"["{keys}"]"#),
+            format!("[{keys},7{}]", ",null".repeat(Msg::ALL.len() - 1)),
+            "[".to_owned(),
         ] {
-            assert!(Catalog::<Msg>::from_list(bad).is_err(), "{bad}");
+            assert!(Catalog::<Msg>::from_list(&bad).is_err(), "{bad}");
         }
         assert!(Catalog::<PageMsg>::from_list(&list).is_err());
+        // An app from before the list form reads catalogs as objects: it refuses this one
+        // rather than take it for a catalog without texts.
+        assert!(Catalog::<Msg>::parse(&list).is_err());
     }
 
     #[test]
