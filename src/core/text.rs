@@ -172,7 +172,6 @@ messages! {
     AppTitle => "Verify your identity",
     OfflineBanner => "You are offline. We will carry on as soon as your connection is back.",
     SandboxBadge => "Sandbox: nothing here is real",
-    LiveScreen => "Now showing: {title}",
     LanguageLabel => "Language",
     LanguageUnavailable => "That language could not be loaded. Check your connection, then pick it again.",
 

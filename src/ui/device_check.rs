@@ -97,12 +97,7 @@ fn Notice(notice: DeviceNotice) -> impl IntoView {
 #[component]
 fn LinkForOwnBrowser() -> impl IntoView {
     let page = use_context::<super::Page>();
-    let link = super::LinkForBrowser {
-        url: RwSignal::new(String::new()),
-        copied: RwSignal::new(false),
-        failed: RwSignal::new(false),
-        making: RwSignal::new(false),
-    };
+    let link = use_context::<super::LinkForBrowser>().unwrap_or_default();
     // Each tap makes a fresh link (a link works once, for ten minutes, and a new one ends
     // the one before), never two at once.
     let copy = move |_| {

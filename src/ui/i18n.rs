@@ -37,8 +37,8 @@ fn tab_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.session_storage().ok().flatten())
 }
 
-/// The language the customer picked earlier in this browser session, from the cookie that
-/// tells the server ([`Lang::COOKIE`]): a new tab, or a tab whose storage was cleared.
+/// The language the customer picked last in this browser session, in any tab, from the
+/// cookie that tells the server ([`Lang::COOKIE`]).
 fn cookie_choice() -> Option<Lang> {
     let cookies = js_sys::Reflect::get(document().as_ref(), &"cookie".into()).ok()?;
     Lang::from_cookies(&cookies.as_string()?)
@@ -71,9 +71,11 @@ impl I18n {
     /// customer's choice, else the language the server rendered the page in (the
     /// integrator's, the link's or the browser's), else the link's, else the browser's.
     pub fn start() -> I18n {
-        let choice = tab_storage()
-            .and_then(|s| s.get_item(CHOICE_KEY).ok().flatten())
-            .or_else(|| cookie_choice().map(|lang| lang.tag().to_owned()));
+        // The cookie first: it is what the server drew the page in (the latest pick in any
+        // tab). The tab's own copy counts where cookies are refused (a third-party frame).
+        let choice = cookie_choice()
+            .map(|lang| lang.tag().to_owned())
+            .or_else(|| tab_storage().and_then(|s| s.get_item(CHOICE_KEY).ok().flatten()));
         let url = url_language();
         // The server put the catalog of the page's language in the page: the app speaks it
         // from its first screen, without waiting for a request.
@@ -176,7 +178,6 @@ impl I18n {
     pub fn switch(&self, lang: Lang, by_customer: bool) {
         if by_customer {
             self.chosen.set(true);
-            self.unavailable.set(None);
         }
         self.wanted.set_value(lang);
         let loaded = lang == Lang::En
@@ -211,6 +212,12 @@ impl I18n {
     /// picked it. The page is rendered again only for a language other than the one in use.
     fn apply(&self, lang: Lang, by_customer: bool) {
         if by_customer {
+            // A note about an earlier pick that failed goes once this one is in. Not
+            // before: the switcher's value follows this signal, and a write (even of `None`
+            // over `None`) would put it back on the old language while this one loads.
+            if self.unavailable.with_untracked(Option::is_some) {
+                self.unavailable.set(None);
+            }
             if let Some(s) = tab_storage() {
                 let _ = s.set_item(CHOICE_KEY, lang.tag());
             }

@@ -75,8 +75,9 @@ pub struct Page {
 /// The in-app browser's way out: a one-time link that opens the customer's verification in
 /// their own browser (the session lives in the in-app browser's cookies; the page's own
 /// address would open on "your session has ended" elsewhere). Plain signals of types the app
-/// uses anyway, for size.
-#[derive(Clone, Copy)]
+/// uses anyway, for size. The flow keeps one for the page (its default: no link yet), so
+/// the link made stays on screen when a language switch renders the page again.
+#[derive(Clone, Copy, Default)]
 pub struct LinkForBrowser {
     /// The link once made, else empty.
     pub url: RwSignal<String>,
@@ -94,9 +95,9 @@ pub fn App() -> impl IntoView {
     view! { <Flow /> }
 }
 
-/// Starts the flow and lays out the page: header (brand, language), offline banner, the
-/// current screen, and the live region that announces screen changes. A language switch
-/// renders the page again in the new language; the flow itself carries on untouched.
+/// Starts the flow and lays out the page: header (brand, language), offline banner and the
+/// current screen. A language switch renders the page again in the new language; the flow
+/// itself carries on untouched, and so does the link made for the customer's own browser.
 #[component]
 fn Flow() -> impl IntoView {
     let i18n = I18n::start();
@@ -112,6 +113,7 @@ fn Flow() -> impl IntoView {
     }
     let page = shell.page();
     provide_context(page);
+    provide_context(LinkForBrowser::default());
     // Under an unknown address the page says "not found" and its link loads `/` afresh:
     // the flow (requests, host events, Persona) must not run unseen behind it.
     if address.is_known_now() {
@@ -126,6 +128,10 @@ fn Flow() -> impl IntoView {
     });
     // Persona opens in the page's language.
     Effect::new(move |_| shell.set_language(i18n.lang()));
+    // The path changes with every screen; whether it is one of ours rarely does. Read
+    // directly, the path would rebuild the screen view on every change, beside the view's
+    // own update.
+    let known = Memo::new(move |_| address.is_known());
     view! {
         {move || {
             let _ = i18n.lang();
@@ -136,14 +142,13 @@ fn Flow() -> impl IntoView {
                 </Show>
                 <main id="main">
                     {move || {
-                        if address.is_known() {
+                        if known.get() {
                             view! { <ScreenView /> }.into_any()
                         } else {
                             view! { <NotFound /> }.into_any()
                         }
                     }}
                 </main>
-                <Announcer />
             }
         }}
     }
@@ -347,23 +352,6 @@ pub fn Heading(
                 text
             }}
         </h1>
-    }
-}
-
-/// Announces the new screen's heading to screen readers when the screen changes and its
-/// heading does not take focus (a focused heading is read already; saying it twice would
-/// only add noise).
-#[component]
-pub fn Announcer() -> impl IntoView {
-    let page = expect_context::<Page>();
-    let title = Memo::new(move |_| {
-        page.screen
-            .with(|screen| (!screen.heading_takes_focus()).then(|| screen.title()))
-    });
-    view! {
-        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
-            {move || title.get().map(|title| t(Msg::LiveScreen).replace("{title}", t(title)))}
-        </div>
     }
 }
 

@@ -144,6 +144,11 @@ test('inside another app, a one-time link opens the verification in the phone\'s
   expect(await page.evaluate(() => getSelection()!.toString())).toBe(link);
   await notice.scrollIntoViewIfNeeded();
   await shot(page, info, 'in-app-link');
+  // Another language renders the page again: the link on the clipboard is still the one
+  // shown (a new one would end it).
+  await page.getByRole('combobox').selectOption('es-MX');
+  await expect(page.locator('h1')).toHaveText((await texts('es-MX')).PrepTitle);
+  await expect(page.locator('[data-notice=in-app-browser] code')).toHaveText(link);
 
   // Safari, with none of the in-app browser's cookies.
   const safari = await browser.newContext({ ...devices['Pixel 7'], baseURL });

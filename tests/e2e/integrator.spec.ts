@@ -45,6 +45,27 @@ test.describe('languages', () => {
     expect(await (await page.reload())!.text()).toContain('<html lang="en">');
   });
 
+  test('the switcher shows the picked language while its texts load', async ({ page }) => {
+    const es = await texts('es-MX');
+    await start(page, `scenario=passes&${FAST}`);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/locales/es-MX.json', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const asked = page.waitForRequest('**/locales/es-MX.json');
+    await page.getByRole('combobox').selectOption('es-MX');
+    await asked;
+    // The app has taken the pick in (it asked for the texts) and rendered what that set
+    // off (a task queued now runs after it): the list still shows the pick.
+    await page.evaluate(() => new Promise((done) => setTimeout(done)));
+    expect(await page.getByRole('combobox').inputValue()).toBe('es-MX');
+    release();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(es.PrepTitle);
+    await expect(page.getByRole('combobox')).toHaveValue('es-MX');
+  });
+
   test('changing language by keyboard keeps focus on the switcher', async ({ page }) => {
     const es = await texts('es-MX');
     const fr = await texts('fr-CA');
