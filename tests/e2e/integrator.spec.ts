@@ -91,7 +91,10 @@ test.describe('languages', () => {
     // per language, as when an integrator hosts the build): the app fetches French, the
     // browser's language.
     await page.route('**/*', async (route) => {
-      if (route.request().resourceType() !== 'document') return route.continue();
+      // The app's page only: not the Persona preload frame, whose request can still be on
+      // its way when the test ends (reading it then fails the test with "disposed").
+      const request = route.request();
+      if (request.resourceType() !== 'document' || request.frame() !== page.mainFrame()) return route.continue();
       const response = await route.fetch();
       const body = (await response.text()).replace(/<script type="application\/json" id="kyc-catalog"[^]*?<\/script>/, '');
       const headers = { ...response.headers() };
