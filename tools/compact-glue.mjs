@@ -16,6 +16,12 @@
 // and the glue's import functions the wasm no longer imports go too. The exports the glue
 // reads get short names as well (`wasm.a`), like the imports.
 //
+// In the release build the later screens come as a second wasm module (src/ui/later.rs,
+// split off by tools/split-link.sh into $KYC_SPLIT_DIR). The hook optimizes it, gives it and
+// its loader names that change with their content, points the loader at the glue, preloads
+// the loader beside the glue, and keeps under their names the main wasm's exports the loader
+// reads (memory, the function table, a shared global).
+//
 // Every step is checked: a name that does not occur exactly once where it should in the glue,
 // an import from a module we do not know, a dropped class still referenced or an export read
 // with a computed name fails the build instead of shipping a broken page.
@@ -156,12 +162,15 @@ export function sectionNames(wasm, id) {
  * Gives every import (2, all from `glueModule`, renamed to module `a`) or export (7) a short
  * name; returns the new wasm and the renames.
  */
-export function renameSection(wasm, id, glueModule) {
+export function renameSection(wasm, id, glueModule, later = null) {
   const renames = new Map();
   const renamed = rewriteSection(wasm, id, (module, field) => {
+    // The later screens' loader: its module gets its built name, its functions keep theirs.
+    if (id === 2 && later && module === LATER_LOADER) return [later.loaderPath, field];
     if (id === 2 && module !== glueModule) fail(`import ${module}.${field} is not from the glue`);
-    // `init()` resolves to the exports: `memory` keeps its name there for whoever measures it.
-    if (id === 7 && field === 'memory') return [null, field];
+    // `init()` resolves to the exports: `memory` keeps its name there for whoever measures it,
+    // and the loader of the later screens reads the exports it shares by name.
+    if (id === 7 && (field === 'memory' || later?.shares.has(field))) return [null, field];
     if (!renames.has(field)) renames.set(field, shortName(renames.size));
     return [id === 2 ? 'a' : null, renames.get(field)];
   });
@@ -345,6 +354,49 @@ export function dropImportFunctions(code, gone) {
   return cut(code, ranges);
 }
 
+/** The module the main wasm imports the later screens' loader from (wasm-split-cli's name). */
+const LATER_LOADER = './__wasm_split.js';
+
+const contentHash = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+
+/**
+ * The later screens' module (src/ui/later.rs), split off by tools/split-link.sh into
+ * `splitDir`: `__wasm_split.js` (its loader) and `split_later.wasm`. Puts both in `dir` under
+ * names that change with their content (`later-<hash>.wasm`, `later-<hash>.js`; the server
+ * caches such names for good), the wasm optimized like the main one, the loader pointed at
+ * the glue and the wasm, and minified. Returns the exports of the main wasm the loader reads
+ * and the loader's path, for the main wasm and the glue.
+ */
+export async function placeLaterModule(splitDir, dir, jsName) {
+  const loader = fs.readFileSync(path.join(splitDir, '__wasm_split.js'), 'utf8');
+  const chunks = fs.readdirSync(splitDir).filter((f) => f.endsWith('.wasm'));
+  if (chunks.length !== 1 || chunks[0] !== 'split_later.wasm') {
+    fail(`expected one split module, split_later.wasm, in ${splitDir}: found ${chunks.join(', ') || 'none'}`);
+  }
+  const shared = loader.match(/const \{([^}]*)\} = initSync\(undefined, undefined\);/);
+  if (!shared) fail('the split loader does not read the main module\'s exports as expected');
+  const shares = new Set(shared[1].split(',').map((name) => name.trim()).filter(Boolean));
+  const wasmTmp = path.join(dir, 'later.tmp.wasm');
+  fs.copyFileSync(path.join(splitDir, chunks[0]), wasmTmp);
+  // Not the main wasm's params: this module shares memory the main one already wrote.
+  const wasmOpt = path.join(root, 'node_modules', '.bin', 'wasm-opt');
+  execFileSync(wasmOpt, ['-Oz', '--converge', wasmTmp, '-o', wasmTmp], { stdio: 'inherit' });
+  const wasmName = `later-${contentHash(fs.readFileSync(wasmTmp))}.wasm`;
+  fs.renameSync(wasmTmp, path.join(dir, wasmName));
+  const expect = (code, from, to) => {
+    if (code.split(from).length !== 2) fail(`the split loader has ${from} ${code.split(from).length - 1} times, not once`);
+    return code.replace(from, () => to);
+  };
+  let code = expect(loader, 'from "./main.js"', `from "./${jsName}"`);
+  code = expect(code, '"./split_later.wasm"', `"./${wasmName}"`);
+  const small = await minify(code, { module: true, compress: { passes: 2 }, mangle: true });
+  if (!small.code) fail('terser returned nothing for the split loader');
+  const loaderName = `later-${contentHash(small.code)}.js`;
+  fs.writeFileSync(path.join(dir, loaderName), small.code);
+  console.log(`compact-glue: later screens in ${wasmName} (${fs.statSync(path.join(dir, wasmName)).size} bytes)`);
+  return { shares, loaderPath: `./${loaderName}` };
+}
+
 /** Compacts the wasm-bindgen output and the page in `dir` (a trunk staging dir or a dist). */
 export async function compact(dir, release) {
   const files = fs.readdirSync(dir);
@@ -359,11 +411,18 @@ export async function compact(dir, release) {
   const glueModule = js.match(/"(\.\/[^"]+_bg\.js)"\s*:/)?.[1];
   if (!glueModule) fail(`${jsName} does not look like wasm-bindgen's web glue`);
   let wasm = fs.readFileSync(wasmPath);
+  const splitDir = process.env.KYC_SPLIT_DIR;
+  const split = js.includes(JSON.stringify(LATER_LOADER));
+  if (split && !(splitDir && fs.existsSync(path.join(splitDir, '__wasm_split.js')))) {
+    fail(`the wasm imports ${LATER_LOADER}, but KYC_SPLIT_DIR has no split module`);
+  }
+  const later = split ? await placeLaterModule(splitDir, dir, jsName) : null;
 
   if (release) {
     const importsBefore = new Set(sectionNames(wasm, 2));
     js = dropExportedClasses(js);
     const read = exportsRead(js);
+    for (const name of later?.shares ?? []) read.add(name);
     const [stripped, dropped] = keepExports(wasm, read);
     if (dropped.length) {
       fs.writeFileSync(wasmPath, stripped);
@@ -372,13 +431,13 @@ export async function compact(dir, release) {
       const importsAfter = new Set(sectionNames(wasm, 2));
       js = dropImportFunctions(js, [...importsBefore].filter((name) => !importsAfter.has(name)));
     }
-    const [renamedExports, exportRenames] = renameSection(wasm, 7);
+    const [renamedExports, exportRenames] = renameSection(wasm, 7, null, later);
     wasm = renamedExports;
     js = renameExportsRead(js, exportRenames);
     console.log(`compact-glue: ${dropped.length} unused exports dropped, ${exportRenames.size} renamed`);
   }
 
-  const [renamedImports, renames] = renameSection(wasm, 2, glueModule);
+  const [renamedImports, renames] = renameSection(wasm, 2, glueModule, later);
   wasm = renamedImports;
   for (const [from, to] of renames) {
     // As a key of the import object: `    __wbg_x_0123456789abcdef: function(`.
@@ -388,6 +447,8 @@ export async function compact(dir, release) {
     js = js.replace(key, `$1${to}`);
   }
   js = js.replace(JSON.stringify(glueModule), 'a');
+  // `import * as import1 from "./__wasm_split.js"` and the import object's key.
+  if (later) js = js.replaceAll(JSON.stringify(LATER_LOADER), JSON.stringify(later.loaderPath));
 
   const minified = await minify(js, { module: true, compress: { passes: 2 }, mangle: true });
   if (!minified.code) fail('terser returned nothing');
@@ -398,7 +459,18 @@ export async function compact(dir, release) {
   const indexPath = path.join(dir, 'index.html');
   let html = fs.readFileSync(indexPath, 'utf8');
   if (release) html = await compactPage(html);
-  for (const name of [jsName, wasmName]) {
+  if (later) {
+    // The glue imports the loader: fetched beside the glue, not after it.
+    const loaderName = later.loaderPath.slice(2);
+    let added = 0;
+    html = html.replace(/<link\b[^>]*rel="modulepreload"[^>]*>/g, (tag) => {
+      if (!tag.includes(`/${jsName}"`)) return tag;
+      added += 1;
+      return `${tag}${tag.replace(`/${jsName}"`, `/${loaderName}"`)}`;
+    });
+    if (added !== 1) fail(`index.html has ${added} modulepreload links to ${jsName}, not one`);
+  }
+  for (const name of [jsName, wasmName, ...(later ? [later.loaderPath.slice(2)] : [])]) {
     const digest = crypto.createHash('sha384').update(fs.readFileSync(path.join(dir, name))).digest('base64');
     html = html.replace(/<link\b[^>]*>/g, (tag) =>
       tag.includes(`/${name}"`) ? tag.replace(/integrity="sha384-[^"]*"/, `integrity="sha384-${digest}"`) : tag,

@@ -174,6 +174,8 @@ messages! {
     SandboxBadge => "Sandbox: nothing here is real",
     LanguageLabel => "Language",
     LanguageUnavailable => "That language could not be loaded. Check your connection, then pick it again.",
+    PartMissingTitle => "This part of the page did not arrive",
+    PartMissingBody => "Your verification is safe. Check your connection, then try again.",
 
     // Loading.
     LoadingTitle => "Getting things ready",

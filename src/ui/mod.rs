@@ -8,6 +8,7 @@ mod expired;
 mod handoff;
 mod i18n;
 mod illustrations;
+mod later;
 mod loading;
 mod not_found;
 mod paused;
@@ -36,6 +37,7 @@ pub use device_check::{recheck_device, run_device_check, DeviceCheck, DeviceNoti
 pub use expired::ExpiredScreen;
 pub use handoff::{HandoffScreen, QrCodeImage};
 pub use i18n::{t, I18n, LanguageSwitcher};
+pub use later::{Later, LaterScreen};
 pub use loading::LoadingScreen;
 pub use not_found::NotFound;
 pub use paused::PausedScreen;
@@ -299,19 +301,11 @@ pub fn ScreenView() -> impl IntoView {
             Screen::Preparing(_) | Screen::StillPreparing => {
                 view! { <PreparingScreen /> }.into_any()
             }
-            Screen::Capture | Screen::CaptureOnPhone => view! { <CaptureScreen /> }.into_any(),
-            Screen::Handoff { .. } => view! { <HandoffScreen /> }.into_any(),
-            Screen::Paused { .. } => view! { <PausedScreen /> }.into_any(),
-            Screen::Checking(_) | Screen::StillChecking => view! { <CheckingScreen /> }.into_any(),
-            Screen::Verified => view! { <VerifiedScreen /> }.into_any(),
-            Screen::Review { .. } => view! { <ReviewScreen /> }.into_any(),
-            Screen::Retry { .. } => view! { <RetryScreen /> }.into_any(),
-            Screen::Rejected { .. } | Screen::ContactSupport { .. } | Screen::Frozen => {
-                view! { <SupportScreen /> }.into_any()
-            }
-            Screen::Expired => view! { <ExpiredScreen /> }.into_any(),
-            Screen::SessionEnded => view! { <SessionEndedScreen /> }.into_any(),
             Screen::Problem(_) => view! { <ProblemScreen /> }.into_any(),
+            screen => match Later::of(&screen) {
+                Some(which) => view! { <LaterScreen which=which /> }.into_any(),
+                None => ().into_any(),
+            },
         }
     }
 }

@@ -12,6 +12,8 @@ use crate::core::text::Msg;
 pub fn PrepScreen() -> impl IntoView {
     let page = expect_context::<super::Page>();
     page.preload.run(());
+    // The next screens' code, while the customer reads.
+    super::later::prefetch();
     // Inside another app the camera usually fails: the notice's link is the way on, and
     // starting here anyway is not the main button.
     let in_app = super::device_found(|notices| {

@@ -2,6 +2,9 @@
 // here. The rest of this suite runs against its real output; these tests pin the cases that
 // output may not contain today: strings in the stylesheet, a dropped class still in use, an
 // export read by a computed name.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test, expect } from '@playwright/test';
 
 // Both are ES modules with top-level await: imported at run time, not required.
@@ -149,4 +152,65 @@ test('a glue it cannot follow stops the build', () => {
   expect(() => hook.exportsRead('let wasm; wasm["kept_" + "export"]();')).toThrow(hook.GlueError);
   // An export the wasm does not have.
   expect(() => hook.keepExports(smallWasm(), new Set(['kept_export', 'missing']))).toThrow(hook.GlueError);
+});
+
+/** What tools/split-link.sh leaves: the later screens' wasm and its loader, as wasm-split-cli writes them. */
+function splitDir(extraChunk = false): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'split-'));
+  const m = new binaryen.Module();
+  m.addFunction('screen', binaryen.none, binaryen.i32, [], m.i32.const(7));
+  m.addFunctionExport('screen', 'screen');
+  fs.writeFileSync(path.join(dir, 'split_later.wasm'), Buffer.from(m.emitBinary()));
+  m.dispose();
+  if (extraChunk) fs.copyFileSync(path.join(dir, 'split_later.wasm'), path.join(dir, 'chunk_0.wasm'));
+  fs.writeFileSync(
+    path.join(dir, '__wasm_split.js'),
+    `import { initSync } from "./main.js";
+function getSharedImports() {
+    const { __indirect_function_table, __wasm_split_shared0, memory,  } = initSync(undefined, undefined);
+    return { __indirect_function_table, __wasm_split_shared0, memory };
+}
+export const __wasm_split_load_later = () => fetch(new URL("./split_later.wasm", import.meta.url)).then(getSharedImports);
+`,
+  );
+  return dir;
+}
+
+test('the later screens get content names, a loader pointed at the glue, and keep the exports it reads', async () => {
+  const split = splitDir();
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));
+  const later = await hook.placeLaterModule(split, out, 'app-0123456789abcdef.js');
+  expect([...later.shares].sort()).toEqual(['__indirect_function_table', '__wasm_split_shared0', 'memory']);
+  const files = fs.readdirSync(out).sort();
+  expect(files).toHaveLength(2);
+  const [js, wasm] = files;
+  expect(js).toMatch(/^later-[0-9a-f]{16}\.js$/);
+  expect(wasm).toMatch(/^later-[0-9a-f]{16}\.wasm$/);
+  expect(later.loaderPath).toBe(`./${js}`);
+  const loader = fs.readFileSync(path.join(out, js), 'utf8');
+  expect(loader).toContain('"./app-0123456789abcdef.js"');
+  expect(loader).toContain(`"./${wasm}"`);
+  expect(loader).not.toContain('main.js');
+  expect(WebAssembly.Module.exports(new WebAssembly.Module(fs.readFileSync(path.join(out, wasm)))).map((e) => e.name)).toEqual(['screen']);
+
+  // The main wasm: the loader's import gets the loader's name; the exports the loader reads keep theirs.
+  const m = new binaryen.Module();
+  m.addFunctionImport('load', './__wasm_split.js', '__wasm_split_load_later', binaryen.none, binaryen.none);
+  m.addFunctionImport('glue', './x_bg.js', '__wbg_long_import_0123', binaryen.none, binaryen.none);
+  m.addFunction('f', binaryen.none, binaryen.none, [], m.block(null, [m.call('load', [], binaryen.none), m.call('glue', [], binaryen.none)]));
+  m.addFunctionExport('f', 'long_export_name');
+  m.addGlobal('shared', binaryen.i32, true, m.i32.const(0));
+  m.addGlobalExport('shared', '__wasm_split_shared0');
+  m.setMemory(1, 1, 'memory');
+  const main = Buffer.from(m.emitBinary());
+  m.dispose();
+  const [imports] = hook.renameSection(main, 2, './x_bg.js', later);
+  expect(importNames(imports)).toEqual([`./${js}.__wasm_split_load_later`, 'a.a']);
+  const [exports] = hook.renameSection(main, 7, null, later);
+  expect(exportNames(exports).sort()).toEqual(['__wasm_split_shared0', 'a', 'memory']);
+});
+
+test('a split it does not expect stops the build', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));
+  await expect(hook.placeLaterModule(splitDir(true), out, 'app.js')).rejects.toThrow(hook.GlueError);
 });

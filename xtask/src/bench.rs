@@ -83,7 +83,8 @@ pub fn first_load(dist: &Path) -> Result<Vec<(&'static str, Sizes)>, String> {
             css = css.add(sizes);
         } else if name.ends_with(".js") && name != "persona.js" {
             js = js.add(sizes);
-        } else if name.ends_with(".wasm") {
+        } else if name.ends_with("_bg.wasm") {
+            // Not `later-*.wasm`: the later screens, fetched once the first one shows.
             wasm = wasm.add(sizes);
         }
     }
@@ -98,6 +99,24 @@ pub fn first_load(dist: &Path) -> Result<Vec<(&'static str, Sizes)>, String> {
         ("JS glue", js),
         ("wasm", wasm),
     ])
+}
+
+/// The later screens' wasm module (src/ui/later.rs): fetched once the first screen shows, so
+/// not part of the first load. Zero in a build without the split.
+pub fn later_screens(dist: &Path) -> Sizes {
+    std::fs::read_dir(dist)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("later-") && n.ends_with(".wasm"))
+        })
+        .fold(Sizes::default(), |sum, path| {
+            sum.add(Sizes::of_dist_file(&path))
+        })
 }
 
 /// The total gzip bytes of the first load.
@@ -256,6 +275,7 @@ pub fn run(root: &Path, tools: &Tools) -> Result<ExitCode, String> {
     let files = first_load(&dist)?;
     let total = files.iter().fold(Sizes::default(), |a, (_, s)| a.add(*s));
     let persona = Sizes::of_dist_file(&dist.join("persona.js"));
+    let later = later_screens(&dist);
     let theirs = incumbent(root)?;
     let theirs_total = theirs.iter().fold(Sizes::default(), |a, (_, s)| a.add(*s));
 
@@ -299,6 +319,13 @@ pub fn run(root: &Path, tools: &Tools) -> Result<ExitCode, String> {
         kb(persona.raw),
         kb(persona.gzip),
         kb(persona.brotli)
+    );
+    println!(
+        "{:<14} {:>10} {:>10} {:>10}  (fetched once the first screen shows)",
+        "later screens",
+        kb(later.raw),
+        kb(later.gzip),
+        kb(later.brotli)
     );
     println!("\n==> the incumbent ({INCUMBENT}), before Persona");
     for (name, s) in theirs.iter() {
@@ -386,6 +413,7 @@ pub fn run(root: &Path, tools: &Tools) -> Result<ExitCode, String> {
         "first_load": files.iter().map(|(n, s)| (n.to_string(), s.json())).collect::<serde_json::Map<_, _>>(),
         "first_load_total": total.json(),
         "persona_sdk": persona.json(),
+        "later_screens": later.json(),
         "incumbent": theirs.iter().map(|(n, s)| (n.clone(), s.json())).collect::<serde_json::Map<_, _>>(),
         "incumbent_total": theirs_total.json(),
         "lighthouse_mobile_median": lh,

@@ -123,6 +123,32 @@ fn ensure_cargo_tool(krate: &str, bin: &str, version: &str, locked: bool) -> Res
     run_checked(&mut cmd)
 }
 
+/// crates.io's `wasm_split_cli_support`, whose `wasm-split-cli` splits the release wasm
+/// (tools/split-link.sh). The tool prints no version, so cargo's record of what it installed
+/// says which one is there.
+pub const SPLIT_TOOL_VERSION: &str = "0.2.4";
+
+fn ensure_split_tool() -> Result<(), String> {
+    let krate = "wasm_split_cli_support";
+    let record = cargo_bin_dir().with_file_name(".crates.toml");
+    let installed = std::fs::read_to_string(&record)
+        .is_ok_and(|text| text.contains(&format!("\"{krate} {SPLIT_TOOL_VERSION} ")))
+        && cargo_bin_dir().join(crate::exe("wasm-split-cli")).exists();
+    if installed {
+        return Ok(());
+    }
+    println!("==> installing {krate} {SPLIT_TOOL_VERSION} from crates.io (a few minutes, once)");
+    run_checked(Command::new(env!("CARGO")).args([
+        "install",
+        krate,
+        "--version",
+        SPLIT_TOOL_VERSION,
+        "--features",
+        "build-binary",
+        "--locked",
+    ]))
+}
+
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
 fn wasm_bindgen_version(root: &Path) -> Result<String, String> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock"))
@@ -217,9 +243,18 @@ const SIZE_STD_SOURCES: &str = "/usr/lib/rustlib/src/rust/library/std/Cargo.toml
 ///   file's; repeated so the build does not depend on how the two are merged);
 /// - panics abort at once: no message formatting, no location strings;
 /// - `Debug` impls print nothing (the app never shows or sends one; only tests read them, and
-///   tests do not use this build).
+///   tests do not use this build);
+/// - `kyc_split`: the later screens go in a second wasm module, fetched after the first screen
+///   (src/ui/later.rs); the linker keeps its relocations for the split (tools/split-link.sh).
 const SIZE_RUSTFLAGS: &str = "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort \
-                              -Zlocation-detail=none -Zfmt-debug=none";
+                              -Zlocation-detail=none -Zfmt-debug=none \
+                              --cfg kyc_split -Clink-arg=--emit-relocs";
+
+/// Where tools/split-link.sh leaves the second wasm module and its loader for the post-build
+/// hook to put in dist/.
+pub fn split_dir(root: &Path) -> PathBuf {
+    crate::target_dir(root).join("size").join("split")
+}
 
 /// The toolchain the release wasm is built with when it is present (see [`SIZE_PACKAGES`]).
 pub struct SizeToolchain {
@@ -247,7 +282,17 @@ impl SizeToolchain {
             .env("RUSTC_BOOTSTRAP", "1")
             .env("CARGO_TARGET_DIR", crate::target_dir(root).join("size"))
             .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
-            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", &self.linker)
+            // wasm-ld, then the split into the app's two modules (see the script).
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER",
+                root.join("tools").join("split-link.sh"),
+            )
+            .env("KYC_WASM_LD", &self.linker)
+            .env(
+                "KYC_WASM_BINDGEN",
+                cargo_bin_dir().join(crate::exe("wasm-bindgen")),
+            )
+            .env("KYC_SPLIT_DIR", split_dir(root))
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
                 SIZE_RUSTFLAGS,
@@ -383,26 +428,40 @@ pub fn size_toolchain(root: &Path, required: bool) -> Result<Option<SizeToolchai
     if !Path::new(SIZE_STD_SOURCES).exists() {
         return missing(format!("{SIZE_STD_SOURCES} is missing."));
     }
+    if let Err(e) = ensure_split_tool() {
+        return missing(e);
+    }
     let shim = crate::target_dir(root).join("size-toolchain-bin");
-    match cargo_shim(&shim) {
+    match cargo_shim(root, &shim) {
         Ok(()) => Ok(Some(SizeToolchain { shim, linker })),
         Err(e) => missing(e),
     }
 }
 
-/// `<shim>/cargo` as a link to Debian's cargo, replacing whatever else is there (a dangling
-/// or stale link from an older layout).
-fn cargo_shim(shim: &Path) -> Result<(), String> {
-    let cargo = shim.join("cargo");
-    if std::fs::read_link(&cargo).is_ok_and(|to| to == Path::new(SIZE_CARGO)) {
+/// The size toolchain's PATH directory: `cargo` as a link to Debian's cargo, and
+/// `wasm-bindgen` as a link to tools/split-bindgen.sh.
+fn cargo_shim(root: &Path, shim: &Path) -> Result<(), String> {
+    shim_link(shim, "cargo", Path::new(SIZE_CARGO))?;
+    shim_link(
+        shim,
+        "wasm-bindgen",
+        &root.join("tools").join("split-bindgen.sh"),
+    )
+}
+
+/// `<shim>/<name>` as a link to `to`, replacing whatever else is there (a dangling or stale
+/// link from an older layout).
+fn shim_link(shim: &Path, name: &str, to: &Path) -> Result<(), String> {
+    let path = shim.join(name);
+    if std::fs::read_link(&path).is_ok_and(|linked| linked == to) {
         return Ok(());
     }
-    let failed = |e: std::io::Error| format!("{}: {e}", cargo.display());
+    let failed = |e: std::io::Error| format!("{}: {e}", path.display());
     std::fs::create_dir_all(shim).map_err(failed)?;
-    if std::fs::symlink_metadata(&cargo).is_ok() {
-        std::fs::remove_file(&cargo).map_err(failed)?;
+    if std::fs::symlink_metadata(&path).is_ok() {
+        std::fs::remove_file(&path).map_err(failed)?;
     }
-    link(Path::new(SIZE_CARGO), &cargo)
+    link(to, &path)
 }
 
 #[cfg(unix)]
