@@ -19,7 +19,7 @@ use crate::core::text::Lang;
 use crate::core::text::Msg;
 use crate::host;
 use crate::persona::{self, PersonaClient};
-use crate::ui::{I18n, LinkForBrowser, Page};
+use crate::ui::{later, I18n, LinkForBrowser, Page};
 
 /// Where the verification this tab follows is remembered, in the tab's session storage: a
 /// reload picks it up; a new tab or device finds it in the customer's list instead. Never in
@@ -132,33 +132,52 @@ impl Shell {
 
     /// A handoff code's link for the customer's own browser, copied if the browser lets us.
     fn link_for_browser(&self, out: LinkForBrowser) {
-        let Some(call) = http::call_for(&Effect::MintHandoff) else {
-            return;
-        };
-        let inner = self.inner.get_value();
-        let base = inner.api_base.clone();
-        let csrf = inner.csrf.borrow().clone().unwrap_or_default();
         out.failed.set(false);
         out.copied.set(false);
         out.making.set(true);
         // Inside the tap: the clipboard write starts now and receives the link when it exists.
         let copying = crate::device::PendingCopy::start();
-        let lang = self.i18n.lang_now();
+        let shell = *self;
         leptos::task::spawn_local(async move {
-            let made = api::exchange(&base, &call, &csrf)
-                .await
-                .ok()
-                .and_then(|body| parse::<HandoffCreated>(&body).ok());
-            let origin = web_sys::window().and_then(|w| w.location().origin().ok());
+            // The rest is in the later screens' module (fetched on the prep screen).
+            if later::fetch().await {
+                later::call_now(later::Call::LinkForBrowser {
+                    shell,
+                    copying,
+                    out,
+                });
+                return;
+            }
+            copying.finish(None).await;
             out.making.set(false);
-            let (Some(made), Some(origin)) = (made, origin) else {
-                copying.finish(None).await;
-                return out.failed.set(true);
-            };
-            let url = handoff_url(&origin, &made.path, lang);
-            out.url.set(url.clone());
-            out.copied.set(copying.finish(Some(&url)).await);
+            out.failed.set(true);
         });
+    }
+
+    /// Mints the link and finishes the copy (the later screens' module runs it).
+    pub(crate) async fn make_link(self, copying: crate::device::PendingCopy, out: LinkForBrowser) {
+        let Some(call) = http::call_for(&Effect::MintHandoff) else {
+            copying.finish(None).await;
+            out.making.set(false);
+            return out.failed.set(true);
+        };
+        let inner = self.inner.get_value();
+        let base = inner.api_base.clone();
+        let csrf = inner.csrf.borrow().clone().unwrap_or_default();
+        let lang = self.i18n.lang_now();
+        let made = api::exchange(&base, &call, &csrf)
+            .await
+            .ok()
+            .and_then(|body| parse::<HandoffCreated>(&body).ok());
+        let origin = web_sys::window().and_then(|w| w.location().origin().ok());
+        out.making.set(false);
+        let (Some(made), Some(origin)) = (made, origin) else {
+            copying.finish(None).await;
+            return out.failed.set(true);
+        };
+        let url = handoff_url(&origin, &made.path, lang);
+        out.url.set(url.clone());
+        out.copied.set(copying.finish(Some(&url)).await);
     }
 
     /// Starts the flow: reads the remembered verification, listens for connectivity.
@@ -249,6 +268,9 @@ impl Shell {
                 let launch = self.flow.with_untracked(Flow::launch_pending);
                 leptos::task::spawn_local(async move {
                     let ready = persona::sdk_ready(&sdk).await;
+                    // The code that opens Persona is in the later screens' module (fetched
+                    // on the prep screen, so in practice long there).
+                    let loaded = later::fetch().await;
                     // The script took so long that the flow gave up on this launch (or moved
                     // on): opening Persona now would put it over another screen, and its
                     // failure now must not close a Persona opened since.
@@ -256,19 +278,22 @@ impl Shell {
                         && shell.flow.with_untracked(Flow::launch_pending) == launch;
                     if !ready {
                         shell.forget_sdk(&sdk);
-                        if current {
-                            shell.dispatch(Event::PersonaUnavailable);
-                        }
-                        return;
                     }
                     if !current {
                         return;
                     }
-                    shell.launch(
-                        &inquiry_id,
-                        session_token.as_ref().map(|s| s.0.as_str()),
-                        &language,
-                    );
+                    let opened = ready
+                        && loaded
+                        && later::call_now(later::Call::OpenPersona {
+                            shell,
+                            inquiry_id,
+                            session_token: session_token.map(|s| s.0),
+                            language,
+                        })
+                        .is_some();
+                    if !opened {
+                        shell.dispatch(Event::PersonaUnavailable);
+                    }
                 });
             }
             Effect::DestroyPersona => {
@@ -381,7 +406,7 @@ impl Shell {
         });
     }
 
-    fn launch(&self, inquiry_id: &str, session_token: Option<&str>, language: &str) {
+    pub(crate) fn launch(&self, inquiry_id: &str, session_token: Option<&str>, language: &str) {
         let settings = self.settings.get_untracked();
         let shell = *self;
         let callbacks = persona::Callbacks {

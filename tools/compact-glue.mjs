@@ -17,10 +17,10 @@
 // reads get short names as well (`wasm.a`), like the imports.
 //
 // In the release build the later screens come as a second wasm module (src/ui/later.rs,
-// split off by tools/split-link.sh into $KYC_SPLIT_DIR). The hook optimizes it, gives it and
-// its loader names that change with their content, points the loader at the glue, preloads
-// the loader beside the glue, and keeps under their names the main wasm's exports the loader
-// reads (memory, the function table, a shared global).
+// split off by tools/split-link.sh into $KYC_SPLIT_DIR). The hook optimizes it, names it by
+// its content, puts its loader inside the glue (one file less before the app starts), and
+// keeps under their names the main wasm's exports the loader reads (memory, the function
+// table, a shared global).
 //
 // Every step is checked: a name that does not occur exactly once where it should in the glue,
 // an import from a module we do not know, a dropped class still referenced or an export read
@@ -359,15 +359,18 @@ const LATER_LOADER = './__wasm_split.js';
 
 const contentHash = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 
+/** The import module name the main wasm gets for the loader, once inlined in the glue. */
+const LATER_MODULE = 'b';
+
 /**
  * The later screens' module (src/ui/later.rs), split off by tools/split-link.sh into
- * `splitDir`: `__wasm_split.js` (its loader) and `split_later.wasm`. Puts both in `dir` under
- * names that change with their content (`later-<hash>.wasm`, `later-<hash>.js`; the server
- * caches such names for good), the wasm optimized like the main one, the loader pointed at
- * the glue and the wasm, and minified. Returns the exports of the main wasm the loader reads
- * and the loader's path, for the main wasm and the glue.
+ * `splitDir`: `__wasm_split.js` (its loader) and `split_later.wasm`. Puts the wasm in `dir`,
+ * optimized, under a name that changes with its content (`later-<hash>.wasm`; the server
+ * caches such names for good), and returns the loader's code for the glue (pointed at that
+ * wasm, without its module syntax), the names it exports, and the exports of the main wasm it
+ * reads.
  */
-export async function placeLaterModule(splitDir, dir, jsName) {
+export async function placeLaterModule(splitDir, dir) {
   const loader = fs.readFileSync(path.join(splitDir, '__wasm_split.js'), 'utf8');
   const chunks = fs.readdirSync(splitDir).filter((f) => f.endsWith('.wasm'));
   if (chunks.length !== 1 || chunks[0] !== 'split_later.wasm') {
@@ -387,14 +390,35 @@ export async function placeLaterModule(splitDir, dir, jsName) {
     if (code.split(from).length !== 2) fail(`the split loader has ${from} ${code.split(from).length - 1} times, not once`);
     return code.replace(from, () => to);
   };
-  let code = expect(loader, 'from "./main.js"', `from "./${jsName}"`);
+  // Inside the glue, `initSync` is the glue's own.
+  let code = expect(loader, 'import { initSync } from "./main.js";', '');
   code = expect(code, '"./split_later.wasm"', `"./${wasmName}"`);
-  const small = await minify(code, { module: true, compress: { passes: 2 }, mangle: true });
-  if (!small.code) fail('terser returned nothing for the split loader');
-  const loaderName = `later-${contentHash(small.code)}.js`;
-  fs.writeFileSync(path.join(dir, loaderName), small.code);
+  const exported = [...code.matchAll(/^export const (\w+) =/gm)].map((m) => m[1]);
+  if (!exported.length) fail('the split loader exports nothing');
+  code = code.replace(/^export const /gm, 'const ');
+  if (/^\s*(import|export)\b/m.test(code)) fail('the split loader has module syntax the glue cannot take in');
   console.log(`compact-glue: later screens in ${wasmName} (${fs.statSync(path.join(dir, wasmName)).size} bytes)`);
-  return { shares, loaderPath: `./${loaderName}` };
+  return { shares, loader: code, exported, loaderPath: LATER_MODULE };
+}
+
+/**
+ * The glue with the loader inside it instead of imported: `import * as importN from
+ * "./__wasm_split.js"` becomes a constant holding the loader's functions. One file less to
+ * fetch before the app starts.
+ */
+export function inlineLoader(glue, later) {
+  const imports = parse(glue).body.filter(
+    (statement) => statement.type === 'ImportDeclaration' && statement.source.value === LATER_LOADER,
+  );
+  if (imports.length !== 1) fail(`the glue imports ${LATER_LOADER} ${imports.length} times, not once`);
+  const [statement] = imports;
+  const [specifier] = statement.specifiers;
+  if (statement.specifiers.length !== 1 || specifier.type !== 'ImportNamespaceSpecifier') {
+    fail(`the glue imports ${LATER_LOADER} in a way this hook does not know`);
+  }
+  const local = specifier.local.name;
+  const inlined = `const ${local} = (() => {\n${later.loader}\nreturn { ${later.exported.join(', ')} };\n})();`;
+  return glue.slice(0, statement.start) + inlined + glue.slice(statement.end);
 }
 
 /** Compacts the wasm-bindgen output and the page in `dir` (a trunk staging dir or a dist). */
@@ -416,7 +440,8 @@ export async function compact(dir, release) {
   if (split && !(splitDir && fs.existsSync(path.join(splitDir, '__wasm_split.js')))) {
     fail(`the wasm imports ${LATER_LOADER}, but KYC_SPLIT_DIR has no split module`);
   }
-  const later = split ? await placeLaterModule(splitDir, dir, jsName) : null;
+  const later = split ? await placeLaterModule(splitDir, dir) : null;
+  if (later) js = inlineLoader(js, later);
 
   if (release) {
     const importsBefore = new Set(sectionNames(wasm, 2));
@@ -447,8 +472,8 @@ export async function compact(dir, release) {
     js = js.replace(key, `$1${to}`);
   }
   js = js.replace(JSON.stringify(glueModule), 'a');
-  // `import * as import1 from "./__wasm_split.js"` and the import object's key.
-  if (later) js = js.replaceAll(JSON.stringify(LATER_LOADER), JSON.stringify(later.loaderPath));
+  // The import object's key.
+  if (later) js = js.replace(JSON.stringify(LATER_LOADER), JSON.stringify(later.loaderPath));
 
   const minified = await minify(js, { module: true, compress: { passes: 2 }, mangle: true });
   if (!minified.code) fail('terser returned nothing');
@@ -459,18 +484,7 @@ export async function compact(dir, release) {
   const indexPath = path.join(dir, 'index.html');
   let html = fs.readFileSync(indexPath, 'utf8');
   if (release) html = await compactPage(html);
-  if (later) {
-    // The glue imports the loader: fetched beside the glue, not after it.
-    const loaderName = later.loaderPath.slice(2);
-    let added = 0;
-    html = html.replace(/<link\b[^>]*rel="modulepreload"[^>]*>/g, (tag) => {
-      if (!tag.includes(`/${jsName}"`)) return tag;
-      added += 1;
-      return `${tag}${tag.replace(`/${jsName}"`, `/${loaderName}"`)}`;
-    });
-    if (added !== 1) fail(`index.html has ${added} modulepreload links to ${jsName}, not one`);
-  }
-  for (const name of [jsName, wasmName, ...(later ? [later.loaderPath.slice(2)] : [])]) {
+  for (const name of [jsName, wasmName]) {
     const digest = crypto.createHash('sha384').update(fs.readFileSync(path.join(dir, name))).digest('base64');
     html = html.replace(/<link\b[^>]*>/g, (tag) =>
       tag.includes(`/${name}"`) ? tag.replace(/integrity="sha384-[^"]*"/, `integrity="sha384-${digest}"`) : tag,

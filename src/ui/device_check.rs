@@ -58,19 +58,23 @@ pub fn DeviceNotices(
     #[prop(into)]
     notices: Signal<Vec<DeviceNotice>>,
 ) -> impl IntoView {
-    view! {
-        <Show when=move || !notices.with(Vec::is_empty)>
-            <section class="device-check" aria-labelledby="device-check-title">
-                <h2 id="device-check-title">{t(Msg::DeviceCheckTitle)}</h2>
-                {move || {
-                    notices
-                        .get()
-                        .into_iter()
-                        .map(|n| view! { <Notice notice=n /> })
-                        .collect_view()
-                }}
-            </section>
-        </Show>
+    // A memo and `then`, not `<Show>`: the same, in less code on the first screen.
+    let any = Memo::new(move |_| !notices.with(Vec::is_empty));
+    move || {
+        any.get().then(|| {
+            view! {
+                <section class="device-check" aria-labelledby="device-check-title">
+                    <h2 id="device-check-title">{t(Msg::DeviceCheckTitle)}</h2>
+                    {move || {
+                        notices
+                            .get()
+                            .into_iter()
+                            .map(|n| view! { <Notice notice=n /> })
+                            .collect_view()
+                    }}
+                </section>
+            }
+        })
     }
 }
 

@@ -274,10 +274,19 @@ pub fn LanguageSwitcher() -> impl IntoView {
         i18n.unavailable.track();
         i18n.lang().tag()
     };
+    let failed = Memo::new(move |_| i18n.unavailable.with(Option::is_some));
     view! {
-        <Show when=move || i18n.unavailable.get().is_some()>
-            <p class="language-failed" role="alert">{move || i18n.text(Msg::LanguageUnavailable)}</p>
-        </Show>
+        {move || {
+            failed
+                .get()
+                .then(|| {
+                    view! {
+                        <p class="language-failed" role="alert">
+                            {move || i18n.text(Msg::LanguageUnavailable)}
+                        </p>
+                    }
+                })
+        }}
         <label class="language">
             <span class="visually-hidden">{move || i18n.text(Msg::LanguageLabel)}</span>
             <select node_ref=select on:change=on_change prop:value=value>

@@ -9,10 +9,13 @@ use leptos::prelude::*;
 use super::{t, Heading, LoadingScreen};
 use crate::core::flow::Screen;
 use crate::core::text::Msg;
+use crate::shell::Shell;
 
 /// A screen of the second module.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Later {
+    Preparing,
+    Problem,
     Capture,
     Handoff,
     Paused,
@@ -23,12 +26,16 @@ pub enum Later {
     Support,
     Expired,
     SessionEnded,
+    /// An address that leads nowhere (not a screen of the flow).
+    NotFound,
 }
 
 impl Later {
     /// The second module's screen for `screen`, `None` for the first module's screens.
     pub fn of(screen: &Screen) -> Option<Later> {
         Some(match screen {
+            Screen::Preparing(_) | Screen::StillPreparing => Later::Preparing,
+            Screen::Problem(_) => Later::Problem,
             Screen::Capture | Screen::CaptureOnPhone => Later::Capture,
             Screen::Handoff { .. } => Later::Handoff,
             Screen::Paused { .. } => Later::Paused,
@@ -41,11 +48,7 @@ impl Later {
             }
             Screen::Expired => Later::Expired,
             Screen::SessionEnded => Later::SessionEnded,
-            Screen::Loading
-            | Screen::Prep
-            | Screen::Preparing(_)
-            | Screen::StillPreparing
-            | Screen::Problem(_) => return None,
+            Screen::Loading | Screen::Prep => return None,
         })
     }
 }
@@ -55,6 +58,8 @@ impl Later {
 fn build(which: Later) -> AnyView {
     use super::*;
     match which {
+        Later::Preparing => view! { <PreparingScreen /> }.into_any(),
+        Later::Problem => view! { <ProblemScreen /> }.into_any(),
         Later::Capture => view! { <CaptureScreen /> }.into_any(),
         Later::Handoff => view! { <HandoffScreen /> }.into_any(),
         Later::Paused => view! { <PausedScreen /> }.into_any(),
@@ -65,12 +70,64 @@ fn build(which: Later) -> AnyView {
         Later::Support => view! { <SupportScreen /> }.into_any(),
         Later::Expired => view! { <ExpiredScreen /> }.into_any(),
         Later::SessionEnded => view! { <SessionEndedScreen /> }.into_any(),
+        Later::NotFound => view! { <NotFound /> }.into_any(),
+    }
+}
+
+/// What the main module asks of the second one.
+pub enum Call {
+    /// Build a screen.
+    Screen(Later),
+    /// Open Persona's window: only "Start" leads there.
+    OpenPersona {
+        shell: Shell,
+        inquiry_id: String,
+        session_token: Option<String>,
+        language: String,
+    },
+    /// Make the in-app browser's link for the customer's own browser (a rare tap).
+    LinkForBrowser {
+        shell: Shell,
+        copying: crate::device::PendingCopy,
+        out: super::LinkForBrowser,
+    },
+}
+
+/// What the second module answers.
+pub enum Reply {
+    Screen(AnyView),
+    Done,
+}
+
+/// The second module's side: everything only it reaches moves into it.
+fn answer(call: Call) -> Reply {
+    match call {
+        Call::Screen(which) => Reply::Screen(build(which)),
+        Call::OpenPersona {
+            shell,
+            inquiry_id,
+            session_token,
+            language,
+        } => {
+            shell.launch(&inquiry_id, session_token.as_deref(), &language);
+            Reply::Done
+        }
+        Call::LinkForBrowser {
+            shell,
+            copying,
+            out,
+        } => {
+            leptos::task::spawn_local(shell.make_link(copying, out));
+            Reply::Done
+        }
     }
 }
 
 /// The module did not arrive (offline, a dropped request).
 type NotLoaded = leptos::wasm_split::SplitLoaderError;
 
+/// The split point: one for every call, so the loading code is there once. (Arguments by
+/// value: they are passed across modules.)
 #[cfg(kyc_split)]
 #[leptos::wasm_split::wasm_split(
     later,
@@ -78,18 +135,28 @@ type NotLoaded = leptos::wasm_split::SplitLoaderError;
     wasm_split_path = ::leptos::wasm_split,
     preload(fetch_module)
 )]
-fn load(which: Later) -> Result<AnyView, NotLoaded> {
-    Ok(build(which))
+fn enter(call: Call) -> Result<Reply, NotLoaded> {
+    Ok(answer(call))
 }
 
 #[cfg(not(kyc_split))]
-async fn load(which: Later) -> Result<AnyView, NotLoaded> {
-    Ok(build(which))
+async fn enter(call: Call) -> Result<Reply, NotLoaded> {
+    Ok(answer(call))
 }
 
 #[cfg(not(kyc_split))]
 async fn fetch_module() -> Result<(), NotLoaded> {
     Ok(())
+}
+
+/// Waits for the second module; false when it cannot arrive.
+pub async fn fetch() -> bool {
+    fetch_module().await.is_ok()
+}
+
+/// Runs `call` in the second module once [`fetch`] said it is there; `None` when it is not.
+pub fn call_now(call: Call) -> Option<Reply> {
+    now(enter(call)).and_then(Result::ok)
 }
 
 /// Fetches the second module in the background, so the next screen shows at once. A failure
@@ -110,14 +177,6 @@ fn now<F: std::future::Future>(future: F) -> Option<F::Output> {
     }
 }
 
-/// Where the second module stands for a screen that needs it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Module {
-    Loading,
-    Ready,
-    Missing,
-}
-
 /// A screen of the second module: the loading screen until the module is there (at once
 /// when [`prefetch`] already fetched it), and a way to try again when it cannot arrive.
 #[component]
@@ -125,48 +184,50 @@ pub fn LaterScreen(
     /// The screen.
     which: Later,
 ) -> impl IntoView {
-    let module = RwSignal::new(Module::Loading);
-    let fetch = move || match now(fetch_module()) {
-        Some(result) => module.set(if result.is_ok() {
-            Module::Ready
+    // Two flags, not an enum: signals of `bool` are in the app already (less code).
+    let ready = RwSignal::new(false);
+    let missing = RwSignal::new(false);
+    let settle = move |arrived: bool| {
+        if arrived {
+            ready.set(true)
         } else {
-            Module::Missing
-        }),
-        None => leptos::task::spawn_local(async move {
-            let ready = fetch_module().await.is_ok();
-            module.set(if ready {
-                Module::Ready
-            } else {
-                Module::Missing
-            });
-        }),
+            missing.set(true)
+        }
+    };
+    let fetch = move || match now(fetch_module()) {
+        Some(result) => settle(result.is_ok()),
+        None => leptos::task::spawn_local(async move { settle(fetch_module().await.is_ok()) }),
     };
     fetch();
-    move || match module.get() {
-        Module::Loading => view! { <LoadingScreen /> }.into_any(),
-        // Loaded: the call returns at once.
-        Module::Ready => match now(load(which)) {
-            Some(Ok(screen)) => screen,
-            _ => ().into_any(),
-        },
-        Module::Missing => view! {
-            <section class="screen outcome">
-                <Heading text=t(Msg::PartMissingTitle) />
-                <p class="lead" role="alert">{t(Msg::PartMissingBody)}</p>
-                <div class="actions">
-                    <button
-                        type="button"
-                        class="button"
-                        on:click=move |_| {
-                            module.set(Module::Loading);
-                            fetch();
-                        }
-                    >
-                        {t(Msg::TryAgain)}
-                    </button>
-                </div>
-            </section>
+    move || {
+        if ready.get() {
+            // Loaded: the call returns at once.
+            match call_now(Call::Screen(which)) {
+                Some(Reply::Screen(screen)) => screen,
+                _ => ().into_any(),
+            }
+        } else if missing.get() {
+            view! {
+                <section class="screen outcome">
+                    <Heading text=t(Msg::PartMissingTitle) />
+                    <p class="lead" role="alert">{t(Msg::PartMissingBody)}</p>
+                    <div class="actions">
+                        <button
+                            type="button"
+                            class="button"
+                            on:click=move |_| {
+                                missing.set(false);
+                                fetch();
+                            }
+                        >
+                            {t(Msg::TryAgain)}
+                        </button>
+                    </div>
+                </section>
+            }
+            .into_any()
+        } else {
+            view! { <LoadingScreen /> }.into_any()
         }
-        .into_any(),
     }
 }

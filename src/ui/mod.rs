@@ -8,7 +8,7 @@ mod expired;
 mod handoff;
 mod i18n;
 mod illustrations;
-mod later;
+pub(crate) mod later;
 mod loading;
 mod not_found;
 mod paused;
@@ -134,20 +134,23 @@ fn Flow() -> impl IntoView {
     // directly, the path would rebuild the screen view on every change, beside the view's
     // own update.
     let known = Memo::new(move |_| address.is_known());
+    let offline = Memo::new(move |_| !page.online.get());
     view! {
         {move || {
             let _ = i18n.lang();
             view! {
                 <Header />
-                <Show when=move || !page.online.get()>
-                    <p class="offline" role="alert">{t(Msg::OfflineBanner)}</p>
-                </Show>
+                {move || {
+                    offline
+                        .get()
+                        .then(|| view! { <p class="offline" role="alert">{t(Msg::OfflineBanner)}</p> })
+                }}
                 <main id="main">
                     {move || {
                         if known.get() {
                             view! { <ScreenView /> }.into_any()
                         } else {
-                            view! { <NotFound /> }.into_any()
+                            view! { <LaterScreen which=Later::NotFound /> }.into_any()
                         }
                     }}
                 </main>
@@ -171,16 +174,16 @@ fn Header() -> impl IntoView {
             (None, None) => view! { <span class="brand">{t(Msg::AppTitle)}</span> }.into_any(),
         }
     };
-    let sandbox = move || {
+    let sandbox = Memo::new(move |_| {
         page.settings
             .with(|s| s.environment.as_deref() == Some("sandbox"))
-    };
+    });
     view! {
         <header class="top">
             {brand}
-            <Show when=sandbox>
-                <span class="badge sandbox">{t(Msg::SandboxBadge)}</span>
-            </Show>
+            {move || {
+                sandbox.get().then(|| view! { <span class="badge sandbox">{t(Msg::SandboxBadge)}</span> })
+            }}
             <LanguageSwitcher />
         </header>
     }
@@ -298,10 +301,6 @@ pub fn ScreenView() -> impl IntoView {
             Screen::Loading => view! { <LoadingScreen /> }.into_any(),
             Screen::Prep if !device_ready => view! { <LoadingScreen /> }.into_any(),
             Screen::Prep => view! { <PrepScreen /> }.into_any(),
-            Screen::Preparing(_) | Screen::StillPreparing => {
-                view! { <PreparingScreen /> }.into_any()
-            }
-            Screen::Problem(_) => view! { <ProblemScreen /> }.into_any(),
             screen => match Later::of(&screen) {
                 Some(which) => view! { <LaterScreen which=which /> }.into_any(),
                 None => ().into_any(),

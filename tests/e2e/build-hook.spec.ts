@@ -176,24 +176,34 @@ export const __wasm_split_load_later = () => fetch(new URL("./split_later.wasm",
   return dir;
 }
 
-test('the later screens get content names, a loader pointed at the glue, and keep the exports it reads', async () => {
+test('the later screens get a content name, and their loader goes inside the glue', async () => {
   const split = splitDir();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));
-  const later = await hook.placeLaterModule(split, out, 'app-0123456789abcdef.js');
+  const later = await hook.placeLaterModule(split, out);
   expect([...later.shares].sort()).toEqual(['__indirect_function_table', '__wasm_split_shared0', 'memory']);
-  const files = fs.readdirSync(out).sort();
-  expect(files).toHaveLength(2);
-  const [js, wasm] = files;
-  expect(js).toMatch(/^later-[0-9a-f]{16}\.js$/);
+  const files = fs.readdirSync(out);
+  expect(files).toHaveLength(1);
+  const [wasm] = files;
   expect(wasm).toMatch(/^later-[0-9a-f]{16}\.wasm$/);
-  expect(later.loaderPath).toBe(`./${js}`);
-  const loader = fs.readFileSync(path.join(out, js), 'utf8');
-  expect(loader).toContain('"./app-0123456789abcdef.js"');
-  expect(loader).toContain(`"./${wasm}"`);
-  expect(loader).not.toContain('main.js');
   expect(WebAssembly.Module.exports(new WebAssembly.Module(fs.readFileSync(path.join(out, wasm)))).map((e) => e.name)).toEqual(['screen']);
+  expect(later.exported).toEqual(['__wasm_split_load_later']);
+  expect(later.loader).toContain(`"./${wasm}"`);
+  expect(later.loader).not.toMatch(/main\.js|^\s*(import|export)\b/m);
 
-  // The main wasm: the loader's import gets the loader's name; the exports the loader reads keep theirs.
+  // The glue: the loader's import becomes a constant with its functions, and still parses.
+  const glue = `import * as import1 from "./__wasm_split.js"
+function initSync() { return {}; }
+function __wbg_get_imports() { return { "./x_bg.js": {}, "./__wasm_split.js": import1 }; }
+export { initSync };`;
+  const inlined = hook.inlineLoader(glue, later);
+  expect(inlined).not.toContain('import * as');
+  expect(inlined).toContain('const import1 = (() => {');
+  expect(inlined).toContain('return { __wasm_split_load_later };');
+  expect(() => hook.exportsRead(`${inlined}\nlet wasm; wasm.memory;`)).not.toThrow();
+  expect(() => hook.inlineLoader(glue.replace('* as import1', '{ x as import1 }'), later)).toThrow(hook.GlueError);
+
+  // The main wasm: the loader's import gets its short module name; the exports the loader
+  // reads keep theirs.
   const m = new binaryen.Module();
   m.addFunctionImport('load', './__wasm_split.js', '__wasm_split_load_later', binaryen.none, binaryen.none);
   m.addFunctionImport('glue', './x_bg.js', '__wbg_long_import_0123', binaryen.none, binaryen.none);
@@ -205,12 +215,12 @@ test('the later screens get content names, a loader pointed at the glue, and kee
   const main = Buffer.from(m.emitBinary());
   m.dispose();
   const [imports] = hook.renameSection(main, 2, './x_bg.js', later);
-  expect(importNames(imports)).toEqual([`./${js}.__wasm_split_load_later`, 'a.a']);
+  expect(importNames(imports)).toEqual([`${later.loaderPath}.__wasm_split_load_later`, 'a.a']);
   const [exports] = hook.renameSection(main, 7, null, later);
   expect(exportNames(exports).sort()).toEqual(['__wasm_split_shared0', 'a', 'memory']);
 });
 
 test('a split it does not expect stops the build', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));
-  await expect(hook.placeLaterModule(splitDir(true), out, 'app.js')).rejects.toThrow(hook.GlueError);
+  await expect(hook.placeLaterModule(splitDir(true), out)).rejects.toThrow(hook.GlueError);
 });

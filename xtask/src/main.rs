@@ -12,8 +12,10 @@ use std::process::{Command, ExitCode};
 
 use summary::{LayerResult, Summary};
 
-/// The first-load ceiling in gzip bytes (HTML + CSS + JS glue + wasm).
-const FIRST_LOAD_CEILING: u64 = 129 * 1024;
+/// The first-load budget in gzip bytes (HTML + CSS + JS glue + wasm): 120 KB, KB of 1024
+/// bytes as everywhere in the bench. The later screens' module is not part of it (fetched
+/// once the first screen shows).
+const FIRST_LOAD_CEILING: u64 = 120 * 1024;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -217,8 +219,7 @@ fn test(root: &Path) -> Result<ExitCode, String> {
     };
     summary.push(e2e);
 
-    // The first-load size must not creep up. The ceiling is the measured size plus a little
-    // room, not the 120 KB target (see the README's performance notes).
+    // The first load must stay within its budget (the issue's 120 KB).
     let budget = match built.and_then(|_| bench::first_load_gzip(&root.join("dist"))) {
         Ok(total) if total <= FIRST_LOAD_CEILING => {
             println!("\n==> first load: {total} bytes gzip, ceiling {FIRST_LOAD_CEILING}");
