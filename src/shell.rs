@@ -141,15 +141,20 @@ impl Shell {
         leptos::task::spawn_local(async move {
             // The rest is in the later screens' module (fetched on the prep screen).
             if later::fetch().await {
-                later::call_now(later::Call::LinkForBrowser {
+                let call = later::Call::LinkForBrowser {
                     shell,
                     copying,
                     out,
-                });
+                };
+                if later::call_now(call).is_none() {
+                    // Not expected once fetched; the tap must still end.
+                    out.making.set(false);
+                    out.failed.set(true);
+                }
                 return;
             }
-            copying.finish(None).await;
             out.making.set(false);
+            copying.finish(None).await;
             out.failed.set(true);
         });
     }
@@ -268,22 +273,22 @@ impl Shell {
                 let launch = self.flow.with_untracked(Flow::launch_pending);
                 leptos::task::spawn_local(async move {
                     let ready = persona::sdk_ready(&sdk).await;
+                    if !ready {
+                        // At once: the next launch loads the script afresh.
+                        shell.forget_sdk(&sdk);
+                    }
                     // The code that opens Persona is in the later screens' module (fetched
                     // on the prep screen, so in practice long there).
-                    let loaded = later::fetch().await;
+                    let loaded = ready && later::fetch().await;
                     // The script took so long that the flow gave up on this launch (or moved
                     // on): opening Persona now would put it over another screen, and its
                     // failure now must not close a Persona opened since.
                     let current = launch.is_some()
                         && shell.flow.with_untracked(Flow::launch_pending) == launch;
-                    if !ready {
-                        shell.forget_sdk(&sdk);
-                    }
                     if !current {
                         return;
                     }
-                    let opened = ready
-                        && loaded
+                    let opened = loaded
                         && later::call_now(later::Call::OpenPersona {
                             shell,
                             inquiry_id,

@@ -421,6 +421,20 @@ export function inlineLoader(glue, later) {
   return glue.slice(0, statement.start) + inlined + glue.slice(statement.end);
 }
 
+/**
+ * Renames `name` (`<stem>-<16 hex>.js` in `dir`) after `content`'s hash and points `html` at
+ * the new name (its preload link and the bootstrap's import). Returns the page and the name.
+ */
+export function renameByContent(dir, name, content, html) {
+  const match = name.match(/^(.*-)[0-9a-f]{16}(\.js)$/);
+  if (!match) fail(`${name} is not named <stem>-<16 hex digits>.js`);
+  const renamed = `${match[1]}${contentHash(content)}${match[2]}`;
+  const uses = html.split(`/${name}`).length - 1;
+  if (uses < 2) fail(`index.html names ${name} ${uses} times, not in its preload link and its bootstrap`);
+  fs.renameSync(path.join(dir, name), path.join(dir, renamed));
+  return [html.replaceAll(`/${name}`, `/${renamed}`), renamed];
+}
+
 /** Compacts the wasm-bindgen output and the page in `dir` (a trunk staging dir or a dist). */
 export async function compact(dir, release) {
   const files = fs.readdirSync(dir);
@@ -473,7 +487,11 @@ export async function compact(dir, release) {
   }
   js = js.replace(JSON.stringify(glueModule), 'a');
   // The import object's key.
-  if (later) js = js.replace(JSON.stringify(LATER_LOADER), JSON.stringify(later.loaderPath));
+  if (later) {
+    const found = js.split(JSON.stringify(LATER_LOADER)).length - 1;
+    if (found !== 1) fail(`the glue names ${LATER_LOADER} ${found} times after inlining its loader, not once`);
+    js = js.replace(JSON.stringify(LATER_LOADER), JSON.stringify(later.loaderPath));
+  }
 
   const minified = await minify(js, { module: true, compress: { passes: 2 }, mangle: true });
   if (!minified.code) fail('terser returned nothing');
@@ -484,7 +502,13 @@ export async function compact(dir, release) {
   const indexPath = path.join(dir, 'index.html');
   let html = fs.readFileSync(indexPath, 'utf8');
   if (release) html = await compactPage(html);
-  for (const name of [jsName, wasmName]) {
+  // trunk named the glue after the main wasm, but with the later module's loader inside, the
+  // glue also changes with that module's name: a change to the later screens alone would
+  // ship a new glue under an old name, which the server tells browsers to cache for good.
+  // The glue is named after its own content instead.
+  let glueName = jsName;
+  if (later) [html, glueName] = renameByContent(dir, jsName, minified.code, html);
+  for (const name of [glueName, wasmName]) {
     const digest = crypto.createHash('sha384').update(fs.readFileSync(path.join(dir, name))).digest('base64');
     html = html.replace(/<link\b[^>]*>/g, (tag) =>
       tag.includes(`/${name}"`) ? tag.replace(/integrity="sha384-[^"]*"/, `integrity="sha384-${digest}"`) : tag,

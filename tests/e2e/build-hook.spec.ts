@@ -224,3 +224,23 @@ test('a split it does not expect stops the build', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));
   await expect(hook.placeLaterModule(splitDir(true), out)).rejects.toThrow(hook.GlueError);
 });
+
+test('the glue is named after its final content, and the page follows', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-'));
+  const name = 'app-0123456789abcdef.js';
+  fs.writeFileSync(path.join(dir, name), 'old');
+  const html = `<link rel="modulepreload" href="/${name}"><script type="module">import("/${name}")</script>`;
+  const [page, renamed] = hook.renameByContent(dir, name, 'export const a = 1;', html);
+  expect(renamed).toMatch(/^app-[0-9a-f]{16}\.js$/);
+  expect(renamed).not.toBe(name);
+  expect(fs.existsSync(path.join(dir, renamed))).toBe(true);
+  expect(fs.existsSync(path.join(dir, name))).toBe(false);
+  expect(page).not.toContain(name);
+  expect(page.split(`/${renamed}`)).toHaveLength(3);
+  // Another content, another name.
+  const [, other] = hook.renameByContent(dir, renamed, 'export const a = 2;', page);
+  expect(other).not.toBe(renamed);
+  // A page that names the glue once (no bootstrap import) stops the build.
+  fs.writeFileSync(path.join(dir, name), 'old');
+  expect(() => hook.renameByContent(dir, name, 'x', `<link href="/${name}">`)).toThrow(hook.GlueError);
+});
