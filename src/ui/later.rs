@@ -1,8 +1,8 @@
-//! The screens a customer meets only after the first one. In the release build they live in a
-//! second wasm module (`wasm_split`): the first screen needs none of their code, so the page
-//! downloads less before it is useful, and fetches them while the customer reads the tips.
-//! Other builds (tests, a build without the size toolchain) link them in: the same screens,
-//! one module.
+//! What a customer needs only after the first screen: the later screens, opening Persona's
+//! window, the in-app browser's link. In the release build they live in a second wasm module
+//! (`wasm_split`): the first screen needs none of their code, so the page downloads less
+//! before it is useful, and fetches them while the customer reads the tips. Other builds
+//! (tests, a build without the size toolchain) link them in: the same code, one module.
 
 use leptos::prelude::*;
 
@@ -53,8 +53,8 @@ impl Later {
     }
 }
 
-/// Builds a screen of the second module: the split point. Everything only it reaches moves
-/// into that module.
+/// Builds a screen of the second module (reached only through [`answer`], behind the split
+/// point).
 fn build(which: Later) -> AnyView {
     use super::*;
     match which {
