@@ -46,6 +46,26 @@ function fail(message) {
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
+/**
+ * The wasm-bindgen whose glue and wasm this hook was written for and checked against: it
+ * rewrites both by their shapes, which another version may change. xtask checks the same
+ * (`BINDGEN_VERSION` in xtask/src/toolchain.rs).
+ */
+export const WRITTEN_FOR_BINDGEN = '0.2.130';
+
+/** Stops the build when Cargo.lock's wasm-bindgen is not the one this hook was written for. */
+export function checkBindgenVersion(lockText) {
+  const locked = lockText.match(/name = "wasm-bindgen"\r?\nversion = "([^"]+)"/)?.[1];
+  if (!locked) fail('Cargo.lock names no wasm-bindgen');
+  if (locked !== WRITTEN_FOR_BINDGEN) {
+    fail(
+      `Cargo.lock has wasm-bindgen ${locked}, this hook was written for ${WRITTEN_FOR_BINDGEN}: ` +
+        'check its rewrites against the new glue (tests/e2e/build-hook.spec.ts), then update ' +
+        'WRITTEN_FOR_BINDGEN here and BINDGEN_VERSION in xtask/src/toolchain.rs',
+    );
+  }
+}
+
 /** Unsigned LEB128 at `pos`: [value, position after it]. */
 function readU32(buf, pos) {
   let value = 0;
@@ -523,6 +543,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
   try {
     if (!dir) fail('give the dist directory, or run as a trunk hook (TRUNK_STAGING_DIR)');
+    checkBindgenVersion(fs.readFileSync(path.join(root, 'Cargo.lock'), 'utf8'));
     await compact(dir, (process.env.TRUNK_PROFILE ?? 'release') === 'release');
   } catch (error) {
     console.error(`compact-glue: ${error instanceof GlueError ? error.message : error.stack}`);

@@ -1,5 +1,6 @@
 #!/bin/sh
-# The release wasm's linker (set by xtask/src/toolchain.rs): links with wasm-ld, then splits
+# The release wasm's linker (set by xtask/src/toolchain.rs): links with the toolchain's own
+# rust-lld (KYC_WASM_LD; rustc's arguments start with `-flavor wasm`), then splits
 # the wasm at its `wasm_split` points (src/ui/later.rs) with wasm-split-cli (crates.io
 # `wasm_split_cli_support`), before trunk's wasm-bindgen sees it:
 # - the linked file is replaced by the main module, which wasm-bindgen then processes as usual;

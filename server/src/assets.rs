@@ -79,6 +79,34 @@ impl Assets {
         self
     }
 
+    /// Adds the catalogs the app fetches when the customer picks a language
+    /// (`/locales/<tag>.json`), in the list form it reads (`Catalog::to_list`: the texts in key
+    /// order under the key list's fingerprint, so the wasm carries no key names). They come
+    /// from the same `locales/` the server's pages use, so any build of the SPA, a bare
+    /// `trunk build` or the dev loop's included, can switch language; one a build left in
+    /// `dist/locales/` is replaced.
+    pub fn with_catalogs(mut self) -> Assets {
+        use kyc_onboarding::core::text::Msg;
+        for lang in Lang::ALL {
+            let Some(catalog) = crate::first_paint::catalog::<Msg>(lang) else {
+                continue;
+            };
+            let list = catalog.to_list();
+            let (brotli, gzip) = crate::first_paint::compressed(&list);
+            self.files.insert(
+                format!("/locales/{}.json", lang.tag()),
+                Asset {
+                    raw: list.into_bytes(),
+                    brotli: Some(brotli),
+                    gzip: Some(gzip),
+                    content_type: "application/json",
+                    cache_control: REVALIDATE,
+                },
+            );
+        }
+        self
+    }
+
     /// `index.html` in `lang`.
     fn page(&self, lang: Lang) -> &Asset {
         self.pages

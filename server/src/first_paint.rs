@@ -120,7 +120,8 @@ pub fn compressed(html: &str) -> (Vec<u8>, Vec<u8>) {
     (brotli, gzip.finish().expect("writes to memory"))
 }
 
-fn catalog<M: Texts>(lang: Lang) -> Option<Catalog<M>> {
+/// The catalog of `lang` (none for English, built into the app), from `locales/`.
+pub(crate) fn catalog<M: Texts>(lang: Lang) -> Option<Catalog<M>> {
     let json = match lang {
         Lang::En => return None,
         Lang::FrCa => include_str!("../../locales/fr-CA.json"),

@@ -117,7 +117,9 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
         kyc_onboarding::core::api::to_json(&api::settings(&config, &environment, &persona_host))
     });
     let assets = Arc::new(
-        Assets::load(&config.dist)?.with_first_paints(&config.branding, settings.as_deref()),
+        Assets::load(&config.dist)?
+            .with_catalogs()
+            .with_first_paints(&config.branding, settings.as_deref()),
     );
     // The sandbox's own host page frames the app from the same origin.
     let frame_ancestors = match (&config.mode, config.frame_ancestors.is_empty()) {

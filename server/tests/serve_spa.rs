@@ -304,3 +304,31 @@ async fn the_first_paint_speaks_the_language_the_app_will_pick() {
         .unwrap()
         .contains(r#"<html lang="fr-CA">"#));
 }
+
+#[tokio::test]
+async fn serves_each_languages_catalog_in_the_form_the_app_reads() {
+    use kyc_onboarding::core::text::{Catalog, Msg};
+    let server = Server::sandbox().await;
+    for (tag, keyed) in [
+        ("fr-CA", include_str!("../../locales/fr-CA.json")),
+        ("es-MX", include_str!("../../locales/es-MX.json")),
+    ] {
+        let answer = client()
+            .get(format!("{}/locales/{tag}.json", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{tag}");
+        assert_eq!(answer.headers()["content-type"], "application/json");
+        assert_eq!(answer.headers()["cache-control"], "no-cache");
+        let list = Catalog::<Msg>::from_list(&answer.text().await.unwrap()).unwrap();
+        assert_eq!(list, Catalog::<Msg>::parse(keyed).unwrap(), "{tag}");
+        assert!(list.missing().is_empty(), "{tag} lacks texts");
+    }
+    let english = client()
+        .get(format!("{}/locales/en.json", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(english.status(), 200, "English is built into the app");
+}

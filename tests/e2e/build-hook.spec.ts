@@ -154,6 +154,15 @@ test('a glue it cannot follow stops the build', () => {
   expect(() => hook.keepExports(smallWasm(), new Set(['kept_export', 'missing']))).toThrow(hook.GlueError);
 });
 
+test('a wasm-bindgen other than the one the hook was written for stops the build', () => {
+  const lock = (version: string) => `[[package]]\nname = "wasm-bindgen"\nversion = "${version}"\n`;
+  expect(() => hook.checkBindgenVersion(lock(hook.WRITTEN_FOR_BINDGEN))).not.toThrow();
+  expect(() => hook.checkBindgenVersion(lock('0.2.999'))).toThrow(/0\.2\.999.*written for/);
+  expect(() => hook.checkBindgenVersion('')).toThrow(hook.GlueError);
+  // The project's own lockfile is the one the hook was written for.
+  expect(() => hook.checkBindgenVersion(fs.readFileSync('Cargo.lock', 'utf8'))).not.toThrow();
+});
+
 /** What tools/split-link.sh leaves: the later screens' wasm and its loader, as wasm-split-cli writes them. */
 function splitDir(extraChunk = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'split-'));

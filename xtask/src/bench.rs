@@ -9,6 +9,7 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use serde_json::{json, Value};
 
 use crate::precompress::{brotli, gzip};
+use crate::system::Browser;
 use crate::toolchain::Tools;
 use crate::{build, build_server, free_port, run_checked, target_dir};
 
@@ -194,7 +195,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// Three Lighthouse mobile runs; the median of each figure.
-fn lighthouse(root: &Path, tools: &Tools, base: &str) -> Result<Value, String> {
+fn lighthouse(root: &Path, browser: &Browser, base: &str) -> Result<Value, String> {
     let dir = npm_tool(root, "lighthouse", LIGHTHOUSE, "lighthouse")?;
     let out = target_dir(root).join("bench");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
@@ -215,7 +216,7 @@ fn lighthouse(root: &Path, tools: &Tools, base: &str) -> Result<Value, String> {
                     "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking --disable-component-update --no-first-run",
                 ])
                 .arg(format!("--output-path={}", report.display()))
-                .env("CHROME_PATH", &tools.chromium)
+                .env("CHROME_PATH", &browser.chromium)
                 .stdout(Stdio::null()),
         ) {
             attempt += 1;
@@ -268,8 +269,8 @@ fn incumbent(root: &Path) -> Result<Vec<(String, Sizes)>, String> {
 }
 
 /// Runs everything and prints the table.
-pub fn run(root: &Path, tools: &Tools) -> Result<ExitCode, String> {
-    build(root, true)?;
+pub fn run(root: &Path, tools: &Tools, browser: &Browser) -> Result<ExitCode, String> {
+    build(root)?;
     let server_bin = build_server(root)?;
     let dist = root.join("dist");
     let files = first_load(&dist)?;
@@ -281,14 +282,14 @@ pub fn run(root: &Path, tools: &Tools) -> Result<ExitCode, String> {
 
     let (server, base) = start_server(root, &server_bin)?;
     println!("==> Lighthouse, mobile, three runs");
-    let lh = lighthouse(root, tools, &base)?;
+    let lh = lighthouse(root, browser, &base)?;
     println!("==> start-to-flow, resume and memory in Chromium");
     let probe = tools
         .command("node")
         .current_dir(root)
         .arg("tests/bench/latency.mjs")
         .env("BASE_URL", &base)
-        .env("CHROMIUM_PATH", &tools.chromium)
+        .env("CHROMIUM_PATH", &browser.chromium)
         .output()
         .map_err(|e| format!("cannot run the latency probe: {e}"))?;
     drop(server);

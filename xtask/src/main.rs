@@ -2,9 +2,10 @@
 //! `cargo xtask test` runs every test layer. Both install the tools they need first.
 
 mod bench;
-mod locales;
 mod precompress;
+mod redis;
 mod summary;
+mod system;
 mod toolchain;
 
 use std::path::{Path, PathBuf};
@@ -33,12 +34,11 @@ fn main() -> ExitCode {
     let root = project_root();
     let result = match args.first().map(String::as_str) {
         Some("setup") => toolchain::ensure_all(&root, true).map(|_| ExitCode::SUCCESS),
-        Some("build") => build(&root, false).map(|_| ExitCode::SUCCESS),
+        Some("build") => build(&root).map(|_| ExitCode::SUCCESS),
         Some("run") => run(&root, &args[1..]),
         Some("test") => test(&root),
-        Some("bench") => {
-            toolchain::ensure_all(&root, false).and_then(|tools| bench::run(&root, &tools))
-        }
+        Some("bench") => toolchain::ensure_all(&root, false)
+            .and_then(|(tools, browser)| bench::run(&root, &tools, &browser)),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -75,21 +75,16 @@ pub fn run_checked(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-/// Builds the release SPA into `dist/`, writes the catalogs the app fetches and precompressed
-/// siblings. With `for_size` (the test command and the bench, which check and report the size)
-/// the size toolchain is required; otherwise a machine without it gets a larger build and a note.
-pub(crate) fn build(root: &Path, for_size: bool) -> Result<(), String> {
+/// Builds the release SPA into `dist/` (std rebuilt for size, the later screens split off)
+/// with precompressed siblings. (The catalogs the app fetches are the server's.)
+pub(crate) fn build(root: &Path) -> Result<(), String> {
     let tools = toolchain::ensure_build_tools(root)?;
-    let size = toolchain::size_toolchain(root, for_size)?;
+    let size = toolchain::size_build(root)?;
     println!("==> building the SPA (trunk build --release)");
     let mut trunk = tools.command("trunk");
     trunk.current_dir(root).args(["build", "--release"]);
-    if let Some(size) = &size {
-        size.apply(&mut trunk, root, &tools.path)?;
-    }
+    size.apply(&mut trunk, root, &tools.path)?;
     run_checked(&mut trunk)?;
-    let languages = locales::write(root, &root.join("dist"))?;
-    println!("==> wrote the catalogs of {languages} languages");
     let written = precompress::dist(&root.join("dist"))?;
     println!("==> precompressed {written} assets (brotli + gzip)");
     Ok(())
@@ -141,7 +136,7 @@ fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     }
     port.parse::<u16>()
         .map_err(|_| format!("--port must be a number from 0 to 65535, got `{port}`"))?;
-    build(root, false)?;
+    build(root)?;
     let server = build_server(root)?;
     let status = Command::new(server)
         .current_dir(root)
@@ -157,19 +152,23 @@ fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn test(root: &Path) -> Result<ExitCode, String> {
-    let tools = toolchain::ensure_all(root, false)?;
+    let (tools, browser) = toolchain::ensure_all(root, false)?;
+    // One Redis for the layers that need it (the store's contract tests, the replicas of
+    // the end-to-end layer), stopped when this function returns.
+    let redis = redis::RedisServer::start(&system::redis_server()?)?;
     let mut summary = Summary::default();
 
     println!("\n==> layer 1/3: native tests (cargo test --workspace)");
     let mut native = Command::new(env!("CARGO"));
     native
         .current_dir(root)
-        .args(["test", "--workspace", "--color", "never"]);
+        .args(["test", "--workspace", "--color", "never"])
+        .env("KYC_TEST_REDIS_URL", &redis.url);
     summary.push(LayerResult::from_cargo("native", &mut native));
 
     println!("\n==> layer 2/3: browser tests (wasm-bindgen-test in headless Chromium)");
-    let mut browser = tools.command(env!("CARGO"));
-    browser
+    let mut browser_tests = tools.command(env!("CARGO"));
+    browser_tests
         .current_dir(root)
         .args([
             "test",
@@ -180,14 +179,14 @@ fn test(root: &Path) -> Result<ExitCode, String> {
             "--color",
             "never",
         ])
-        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("CHROMEDRIVER", &browser.chromedriver)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
-    summary.push(LayerResult::from_cargo("browser", &mut browser));
+    summary.push(LayerResult::from_cargo("browser", &mut browser_tests));
 
     println!("\n==> layer 3/3: end to end (Playwright, headless Chromium, phone + desktop)");
     let matrix = target_dir(root).join("fault-matrix");
     let _ = std::fs::remove_dir_all(&matrix);
-    let built = build(root, true);
+    let built = build(root);
     let e2e = match built
         .clone()
         .and_then(|_| build_server(root))
@@ -207,9 +206,10 @@ fn test(root: &Path) -> Result<ExitCode, String> {
                 .env("E2E_PORT", port.to_string())
                 .env("E2E_BRANDED_PORT", branded.to_string())
                 .env("KYC_SERVER_BIN", &server)
-                .env("CHROMIUM_PATH", &tools.chromium)
+                .env("CHROMIUM_PATH", &browser.chromium)
                 .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
-                .env("FAULT_MATRIX_DIR", &matrix);
+                .env("FAULT_MATRIX_DIR", &matrix)
+                .env("KYC_TEST_REDIS_URL", &redis.url);
             Ok((playwright, report))
         }) {
         Ok((mut playwright, report)) => {

@@ -1,25 +1,30 @@
-//! Installs the tools the project needs, from registries only (crates.io, npm, Debian), and
-//! skips each one already present at the right version. Nothing is downloaded from elsewhere:
-//! trunk runs `offline` with wasm-bindgen and wasm-opt found on PATH.
+//! Installs the tools the project needs, from registries only (rustup's components, crates.io,
+//! npm; the operating system's programs are `system.rs`'s), and skips each one already present
+//! at the right version. Nothing is downloaded from elsewhere: trunk runs `offline` with
+//! wasm-bindgen and wasm-opt found on PATH.
+//!
+//! One Rust toolchain builds everything: the one `rust-toolchain.toml` pins, with the wasm
+//! target and `rust-src` (the release wasm rebuilds std from it, [`SizeBuild`]).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::run_checked;
+use crate::{run_checked, system};
 
-/// trunk 0.22 needs a newer rustc than the machines have.
+/// trunk 0.22 needs a newer rustc than the project's toolchain.
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// Must match `[tools] wasm_opt` in Trunk.toml; Debian's binaryen is far older and breaks the wasm.
 pub const BINARYEN_VERSION: &str = "132";
+/// The wasm-bindgen whose output tools/compact-glue.mjs was written for (it rewrites the glue
+/// and the wasm's import and export names): another version must be checked against it first.
+pub const BINDGEN_VERSION: &str = "0.2.130";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Where the tools live once installed.
 pub struct Tools {
     /// PATH with `node_modules/.bin` and cargo's bin directory in front.
     pub path: OsString,
-    pub chromium: PathBuf,
-    pub chromedriver: PathBuf,
 }
 
 impl Tools {
@@ -31,34 +36,39 @@ impl Tools {
     }
 }
 
-/// Everything a release build of the SPA needs.
+/// Everything a build of the SPA needs.
 pub fn ensure_build_tools(root: &Path) -> Result<Tools, String> {
-    ensure_wasm_target()?;
+    ensure_wasm_target(root)?;
     ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, true)?;
     let bindgen = wasm_bindgen_version(root)?;
+    if bindgen != BINDGEN_VERSION {
+        return Err(format!(
+            "Cargo.lock has wasm-bindgen {bindgen}, but tools/compact-glue.mjs was written for \
+             {BINDGEN_VERSION}: check the hook against the new glue (its build-hook tests), \
+             then update BINDGEN_VERSION in xtask/src/toolchain.rs, the hook's own check and \
+             Trunk.toml's wasm_bindgen"
+        ));
+    }
     // wasm-bindgen-cli's own lockfile pins a crate the registry lacks: no --locked.
     ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen, false)?;
     ensure_npm_packages(root)?;
     let tools = Tools {
         path: tool_path(root)?,
-        chromium: PathBuf::from("/usr/bin/chromium"),
-        chromedriver: PathBuf::from("/usr/bin/chromedriver"),
     };
     check_wasm_opt(&tools)?;
     Ok(tools)
 }
 
-/// Build tools plus the browsers the tests drive.
-pub fn ensure_all(root: &Path, verbose: bool) -> Result<Tools, String> {
+/// Build tools, the size build's parts and the programs the tests drive.
+pub fn ensure_all(root: &Path, verbose: bool) -> Result<(Tools, system::Browser), String> {
     let tools = ensure_build_tools(root)?;
-    ensure_chromium(&tools)?;
-    // Installed here when it can be; where it cannot, the end-to-end layer (which builds with
-    // it) says why, and the other layers still run.
-    size_toolchain(root, false)?;
+    size_build(root)?;
+    let browser = system::browser()?;
+    system::redis_server()?;
     if verbose {
         println!("all tools present");
     }
-    Ok(tools)
+    Ok((tools, browser))
 }
 
 fn cargo_bin_dir() -> PathBuf {
@@ -90,8 +100,11 @@ fn version_line(program: &Path, arg: &str) -> Option<String> {
         .map(|line| line.trim().to_owned())
 }
 
-fn ensure_wasm_target() -> Result<(), String> {
+/// The wasm target of the project's toolchain (rust-toolchain.toml lists it, and rustup adds
+/// it on first use; an older rustup or a toolchain installed without it gets it here).
+fn ensure_wasm_target(root: &Path) -> Result<(), String> {
     let out = Command::new("rustup")
+        .current_dir(root)
         .args(["target", "list", "--installed"])
         .output()
         .map_err(|e| format!("rustup is needed to add the {WASM_TARGET} target: {e}"))?;
@@ -102,7 +115,11 @@ fn ensure_wasm_target() -> Result<(), String> {
         return Ok(());
     }
     println!("==> installing the Rust target {WASM_TARGET}");
-    run_checked(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+    run_checked(
+        Command::new("rustup")
+            .current_dir(root)
+            .args(["target", "add", WASM_TARGET]),
+    )
 }
 
 /// `cargo install <krate> --version <version>` unless `<bin> --version` already reports it.
@@ -149,23 +166,51 @@ fn ensure_split_tool() -> Result<(), String> {
     ]))
 }
 
+/// The `wasm_split_helpers` (Cargo.lock) whose split points [`SPLIT_TOOL_VERSION`]'s
+/// `wasm-split-cli` was checked to cut: the macro writes the markers the tool looks for, so the
+/// two change together or the release build splits nothing (or breaks).
+pub const SPLIT_HELPERS_VERSION: &str = "0.2.3";
+
+/// Fails with what to do when the lockfile's `wasm_split_helpers` is not the one the split
+/// tool was checked with.
+fn check_split_versions(lock: &str) -> Result<(), String> {
+    match locked_version(lock, "wasm_split_helpers") {
+        Some(v) if v == SPLIT_HELPERS_VERSION => Ok(()),
+        Some(v) => Err(format!(
+            "Cargo.lock has wasm_split_helpers {v}, but the release build's wasm-split-cli \
+             (wasm_split_cli_support {SPLIT_TOOL_VERSION}) was checked with \
+             {SPLIT_HELPERS_VERSION}: pick the matching wasm_split_cli_support, check the split \
+             (e2e later.spec.ts, build-hook.spec.ts), then update SPLIT_HELPERS_VERSION and \
+             SPLIT_TOOL_VERSION in xtask/src/toolchain.rs"
+        )),
+        None => {
+            Err("Cargo.lock has no wasm_split_helpers: the later module cannot be split".into())
+        }
+    }
+}
+
+/// A package's version in a Cargo.lock's text (the first entry of that name).
+fn locked_version(lock: &str, name: &str) -> Option<String> {
+    let wanted = format!("name = \"{name}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == wanted {
+            return lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+                .map(str::to_owned);
+        }
+    }
+    None
+}
+
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
 fn wasm_bindgen_version(root: &Path) -> Result<String, String> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock"))
         .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines
-                .next()
-                .and_then(|l| l.trim().strip_prefix("version = \""))
-                .and_then(|v| v.strip_suffix('"'))
-            {
-                return Ok(version.to_owned());
-            }
-        }
-    }
-    Err("Cargo.lock has no wasm-bindgen package".to_owned())
+    locked_version(&lock, "wasm-bindgen")
+        .ok_or_else(|| "Cargo.lock has no wasm-bindgen package".to_owned())
 }
 
 /// `npm ci` when node_modules is missing or older than package-lock.json.
@@ -207,37 +252,6 @@ fn check_wasm_opt(tools: &Tools) -> Result<(), String> {
     }
 }
 
-fn ensure_chromium(tools: &Tools) -> Result<(), String> {
-    if tools.chromium.exists() && tools.chromedriver.exists() {
-        return Ok(());
-    }
-    if !is_root() {
-        return Err(
-            "Chromium and ChromeDriver are missing and this user cannot run apt-get.\n\
-             Install them once with: sudo apt-get install -y chromium chromium-driver"
-                .to_owned(),
-        );
-    }
-    println!("==> installing chromium and chromium-driver from Debian (apt-get)");
-    apt_install(&["chromium", "chromium-driver"])
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-/// Debian's Rust toolchain, with its standard library's sources (`rust-web-src`). The rustup
-/// toolchain has no `rust-src` here and cannot get one (registries only), so it cannot rebuild
-/// std; this one can, and the release wasm is rebuilt with std compiled for size and panics
-/// that abort at once without formatting a message: about 16 KB gzip less (measured, 10%).
-const SIZE_PACKAGES: [&str; 3] = ["rustc-web", "cargo-web", "rust-web-src"];
-const SIZE_RUSTC: &str = "/usr/bin/rustc";
-const SIZE_CARGO: &str = "/usr/bin/cargo";
-const SIZE_STD_SOURCES: &str = "/usr/lib/rustlib/src/rust/library/std/Cargo.toml";
 /// What the release wasm is compiled with, on top of the release profile:
 /// - `erase_components`, as in `.cargo/config.toml` (cargo appends this setting to that
 ///   file's; repeated so the build does not depend on how the two are merged);
@@ -246,6 +260,9 @@ const SIZE_STD_SOURCES: &str = "/usr/lib/rustlib/src/rust/library/std/Cargo.toml
 ///   tests do not use this build);
 /// - `kyc_split`: the later screens go in a second wasm module, fetched after the first screen
 ///   (src/ui/later.rs); the linker keeps its relocations for the split (tools/split-link.sh).
+///
+/// With std rebuilt from the toolchain's own sources (`rust-src`, `-Zbuild-std`), these apply
+/// to std too: about 16 KB gzip less than the precompiled std (measured, 10%).
 const SIZE_RUSTFLAGS: &str = "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort \
                               -Zlocation-detail=none -Zfmt-debug=none \
                               --cfg kyc_split -Clink-arg=--emit-relocs";
@@ -256,33 +273,31 @@ pub fn split_dir(root: &Path) -> PathBuf {
     crate::target_dir(root).join("size").join("split")
 }
 
-/// The toolchain the release wasm is built with when it is present (see [`SIZE_PACKAGES`]).
-pub struct SizeToolchain {
-    /// A directory whose `cargo` is Debian's, to put first on trunk's PATH (trunk runs `cargo`).
+/// The release wasm's build settings: the project's one toolchain (rust-toolchain.toml) with
+/// std rebuilt from its `rust-src` for size, linked by its own `rust-lld` and split in two.
+pub struct SizeBuild {
+    /// A directory to put first on trunk's PATH: its `wasm-bindgen` is tools/split-bindgen.sh.
     shim: PathBuf,
-    /// `wasm-ld` of the LLVM that Debian's rustc uses.
+    /// The toolchain's `rust-lld`, which tools/split-link.sh runs before the split.
     linker: PathBuf,
 }
 
-impl SizeToolchain {
-    /// Makes a `trunk build` compile with this toolchain: its own target directory (the two
-    /// toolchains' artifacts never overwrite each other), std rebuilt from source.
-    /// `RUSTC_BOOTSTRAP` lets this stable toolchain accept the unstable flags: they only change
-    /// how the wasm is compiled, never what the code means.
+impl SizeBuild {
+    /// Makes a `trunk build` compile for size: its own target directory (these flags differ
+    /// from the tests' build, which must not be rebuilt after each release build), std rebuilt
+    /// from source. `RUSTC_BOOTSTRAP` lets the stable compiler take the unstable flags above:
+    /// they change how the wasm is compiled, never what the code means, and the end-to-end
+    /// layer and the size check run against this build.
     pub fn apply(&self, cmd: &mut Command, root: &Path, path: &OsString) -> Result<(), String> {
-        self.fetch_std(root)?;
+        fetch_std(root)?;
         let mut dirs = vec![self.shim.clone()];
         dirs.extend(std::env::split_paths(path));
         let path = std::env::join_paths(dirs).map_err(|e| format!("cannot build PATH: {e}"))?;
-        // `CARGO` too: trunk asks `cargo metadata` through $CARGO before PATH, and `cargo run`
-        // set it to rustup's cargo for this process.
         cmd.env("PATH", path)
-            .env("CARGO", SIZE_CARGO)
-            .env("RUSTC", SIZE_RUSTC)
             .env("RUSTC_BOOTSTRAP", "1")
             .env("CARGO_TARGET_DIR", crate::target_dir(root).join("size"))
             .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
-            // wasm-ld, then the split into the app's two modules (see the script).
+            // rust-lld, then the split into the app's two modules (see the script).
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER",
                 root.join("tools").join("split-link.sh"),
@@ -304,149 +319,90 @@ impl SizeToolchain {
     }
 }
 
-impl SizeToolchain {
-    /// Downloads the crates std itself depends on (`dlmalloc`, `compiler_builtins`, ...) from
-    /// crates.io. trunk builds `--offline`, and on a fresh machine those crates are not in
-    /// cargo's cache yet: without this the first release build fails with "no matching
-    /// package named `dlmalloc`". A no-op once they are cached.
-    fn fetch_std(&self, root: &Path) -> Result<(), String> {
-        run_checked(
-            Command::new(SIZE_CARGO)
-                .args(["fetch", "--quiet", "--target", WASM_TARGET])
-                .current_dir(root)
-                .env("RUSTC", SIZE_RUSTC)
-                .env("RUSTC_BOOTSTRAP", "1")
-                .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
-                .env("CARGO_TARGET_DIR", crate::target_dir(root).join("size")),
-        )
-        .map_err(|e| format!("cannot fetch the standard library's crates: {e}"))
-    }
-}
-
-/// The LLVM major version a rustc reports (`LLVM version: 22.1.8` -> 22).
-fn llvm_major(rustc_verbose_version: &str) -> Option<u32> {
-    rustc_verbose_version
-        .lines()
-        .find_map(|l| l.strip_prefix("LLVM version: "))?
-        .split('.')
-        .next()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-fn debian_packages_installed(packages: &[&str]) -> bool {
-    Command::new("dpkg-query")
-        .args(["-W", "-f=${Status}\n"])
-        .args(packages)
-        .output()
-        .map(|o| {
-            o.status.success()
-                && String::from_utf8_lossy(&o.stdout)
-                    .lines()
-                    .all(|l| l.ends_with(" installed"))
-        })
-        .unwrap_or(false)
-}
-
-/// Installs without removing anything: `rustc-web` and `cargo-web` conflict with Debian's
-/// `rustc` and `cargo`, which an install must never take away from the machine.
-fn apt_install(packages: &[&str]) -> Result<(), String> {
-    run_checked(Command::new("apt-get").args(["update", "-qq"]))?;
+/// Downloads the crates std itself depends on (`dlmalloc`, `compiler_builtins`, ...) from
+/// crates.io. trunk builds `--offline`, and on a fresh machine those crates are not in cargo's
+/// cache yet: without this the first release build fails with "no matching package named
+/// `dlmalloc`". A no-op once they are cached.
+fn fetch_std(root: &Path) -> Result<(), String> {
     run_checked(
-        Command::new("apt-get")
-            .args(["install", "-y", "-qq", "--no-remove"])
-            .args(packages)
-            .env("DEBIAN_FRONTEND", "noninteractive"),
+        Command::new(env!("CARGO"))
+            .args(["fetch", "--quiet", "--target", WASM_TARGET])
+            .current_dir(root)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .env("CARGO_TARGET_DIR", crate::target_dir(root).join("size")),
+    )
+    .map_err(|e| format!("cannot fetch the standard library's crates: {e}"))
+}
+
+/// The project's toolchain's std sources, added like the wasm target when missing (a rustup
+/// older than the toolchain file's components, or a toolchain installed without them).
+fn ensure_rust_src(root: &Path) -> Result<(), String> {
+    let sysroot = rustc_print(root, "sysroot")?;
+    let std_sources = Path::new(&sysroot).join("lib/rustlib/src/rust/library/std/Cargo.toml");
+    if std_sources.exists() {
+        return Ok(());
+    }
+    println!("==> installing the Rust component rust-src (std sources, for the size build)");
+    run_checked(
+        Command::new("rustup")
+            .current_dir(root)
+            .args(["component", "add", "rust-src"]),
     )
 }
 
-/// Set once an install of the size toolchain failed: one process tries apt-get only once.
-static INSTALL_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-fn apt_install_once(packages: &[&str]) -> Result<(), String> {
-    use std::sync::atomic::Ordering;
-    if INSTALL_FAILED.load(Ordering::Relaxed) {
-        return Err(format!("installing {} failed earlier", packages.join(" ")));
+/// `rustc --print <what>` of the project's toolchain.
+fn rustc_print(root: &Path, what: &str) -> Result<String, String> {
+    let out = Command::new("rustc")
+        .current_dir(root)
+        .args(["--print", what])
+        .output()
+        .map_err(|e| format!("rustc did not start: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "rustc --print {what} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
     }
-    apt_install(packages).inspect_err(|_| INSTALL_FAILED.store(true, Ordering::Relaxed))
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
-/// The size toolchain, installed from Debian when missing and this user may (root). `None`
-/// when it cannot be had here: the build then uses the rustup toolchain, a larger wasm, and
-/// says so. `required` (the test command and the bench, which measure the size) makes that
-/// an error instead.
-pub fn size_toolchain(root: &Path, required: bool) -> Result<Option<SizeToolchain>, String> {
-    let missing = |why: String| {
-        let advice = format!(
-            "{why}\nInstall it once with: sudo apt-get install -y --no-remove {} \
-             lld-<LLVM major of rustc-web> (Debian 12; they cannot sit beside Debian's own \
-             rustc and cargo packages)",
-            SIZE_PACKAGES.join(" ")
-        );
-        if required {
-            Err(advice)
-        } else {
-            println!(
-                "==> note: without the size toolchain the release wasm is built with rustup's \
-                 stable, larger; the test and bench commands need it. {advice}"
-            );
-            Ok(None)
-        }
-    };
-    if !debian_packages_installed(&SIZE_PACKAGES) {
-        if !is_root() || !Path::new("/usr/bin/apt-get").exists() {
-            return missing("Debian's Rust toolchain with std sources is not installed.".into());
-        }
-        println!(
-            "==> installing Debian's Rust toolchain with std sources ({}), to build the wasm for size",
-            SIZE_PACKAGES.join(", ")
-        );
-        // A distribution without these packages (not Debian 12) is a machine without them.
-        if let Err(e) = apt_install_once(&SIZE_PACKAGES) {
-            return missing(e);
-        }
+/// The toolchain's own wasm linker: `rust-lld` beside its host libraries (rustc passes it
+/// `-flavor wasm`).
+fn rust_lld(root: &Path) -> Result<PathBuf, String> {
+    let libdir = PathBuf::from(rustc_print(root, "target-libdir")?);
+    let lld = libdir
+        .parent()
+        .map(|host| host.join("bin").join(crate::exe("rust-lld")))
+        .ok_or_else(|| format!("rustc's target-libdir {} has no parent", libdir.display()))?;
+    if lld.exists() {
+        Ok(lld)
+    } else {
+        Err(format!(
+            "{} is missing: the toolchain should ship it (reinstall it with rustup)",
+            lld.display()
+        ))
     }
-    let verbose = match Command::new(SIZE_RUSTC).arg("-vV").output() {
-        Ok(out) => out,
-        Err(e) => return missing(format!("{SIZE_RUSTC} did not start: {e}")),
-    };
-    let Some(llvm) = llvm_major(&String::from_utf8_lossy(&verbose.stdout)) else {
-        return missing(format!("{SIZE_RUSTC} -vV names no LLVM version."));
-    };
-    let linker = PathBuf::from(format!("/usr/lib/llvm-{llvm}/bin/wasm-ld"));
-    if !linker.exists() {
-        let lld = format!("lld-{llvm}");
-        if !is_root() {
-            return missing(format!("{} is missing.", linker.display()));
-        }
-        println!("==> installing {lld} from Debian (the wasm linker of rustc-web's LLVM)");
-        if let Err(e) = apt_install_once(&[&lld]) {
-            return missing(e);
-        }
-    }
-    if !Path::new(SIZE_STD_SOURCES).exists() {
-        return missing(format!("{SIZE_STD_SOURCES} is missing."));
-    }
-    if let Err(e) = ensure_split_tool() {
-        return missing(e);
-    }
+}
+
+/// Everything the release wasm's size build needs, installed when missing.
+pub fn size_build(root: &Path) -> Result<SizeBuild, String> {
+    ensure_rust_src(root)?;
+    check_split_versions(
+        &std::fs::read_to_string(root.join("Cargo.lock"))
+            .map_err(|e| format!("cannot read Cargo.lock: {e}"))?,
+    )?;
+    ensure_split_tool()?;
+    let linker = rust_lld(root)?;
     let shim = crate::target_dir(root).join("size-toolchain-bin");
-    match cargo_shim(root, &shim) {
-        Ok(()) => Ok(Some(SizeToolchain { shim, linker })),
-        Err(e) => missing(e),
-    }
-}
-
-/// The size toolchain's PATH directory: `cargo` as a link to Debian's cargo, and
-/// `wasm-bindgen` as a link to tools/split-bindgen.sh.
-fn cargo_shim(root: &Path, shim: &Path) -> Result<(), String> {
-    shim_link(shim, "cargo", Path::new(SIZE_CARGO))?;
+    // An older layout linked Debian's cargo here: trunk must run the project's own.
+    let _ = std::fs::remove_file(shim.join("cargo"));
     shim_link(
-        shim,
+        &shim,
         "wasm-bindgen",
         &root.join("tools").join("split-bindgen.sh"),
-    )
+    )?;
+    Ok(SizeBuild { shim, linker })
 }
 
 /// `<shim>/<name>` as a link to `to`, replacing whatever else is there (a dangling or stale
@@ -471,7 +427,7 @@ fn link(original: &Path, link: &Path) -> Result<(), String> {
 
 #[cfg(not(unix))]
 fn link(_original: &Path, _link: &Path) -> Result<(), String> {
-    Err("the size toolchain is Debian's: unix only".to_owned())
+    Err("the split build's scripts are POSIX shell: unix only".to_owned())
 }
 
 #[cfg(test)]
@@ -492,12 +448,41 @@ mod tests {
     }
 
     #[test]
-    fn reads_the_llvm_major_version_of_a_rustc() {
-        let debian = "rustc 1.96.0 (ac68faa20 2026-05-25) (built from a source tarball)\n\
-                      binary: rustc\nhost: x86_64-unknown-linux-gnu\nrelease: 1.96.0\n\
-                      LLVM version: 22.1.8\n";
-        assert_eq!(llvm_major(debian), Some(22));
-        assert_eq!(llvm_major("rustc 1.95.0\nrelease: 1.95.0\n"), None);
-        assert_eq!(llvm_major("LLVM version: x.1\n"), None);
+    fn the_split_tool_is_the_one_checked_with_the_locked_helpers() {
+        let lock = std::fs::read_to_string(crate::project_root().join("Cargo.lock")).unwrap();
+        assert_eq!(check_split_versions(&lock), Ok(()));
+        let bumped = lock.replace(
+            &format!("name = \"wasm_split_helpers\"\nversion = \"{SPLIT_HELPERS_VERSION}\""),
+            "name = \"wasm_split_helpers\"\nversion = \"9.9.9\"",
+        );
+        let refused = check_split_versions(&bumped).unwrap_err();
+        assert!(
+            refused.contains("9.9.9") && refused.contains(SPLIT_TOOL_VERSION),
+            "{refused}"
+        );
+        assert!(check_split_versions("").is_err());
+    }
+
+    #[test]
+    fn the_hook_and_the_lockfile_agree_on_wasm_bindgen() {
+        let root = crate::project_root();
+        assert_eq!(wasm_bindgen_version(&root).unwrap(), BINDGEN_VERSION);
+        let hook = std::fs::read_to_string(root.join("tools/compact-glue.mjs")).unwrap();
+        assert!(
+            hook.contains(&format!("WRITTEN_FOR_BINDGEN = '{BINDGEN_VERSION}'")),
+            "tools/compact-glue.mjs must check for the wasm-bindgen it was written for"
+        );
+    }
+
+    #[test]
+    fn one_toolchain_file_lists_what_the_builds_need() {
+        let file =
+            std::fs::read_to_string(crate::project_root().join("rust-toolchain.toml")).unwrap();
+        for needed in ["rust-src", "clippy", "rustfmt", WASM_TARGET] {
+            assert!(
+                file.contains(&format!("\"{needed}\"")),
+                "rust-toolchain.toml lacks {needed}"
+            );
+        }
     }
 }
