@@ -86,6 +86,17 @@ impl ApiError {
         }
     }
 
+    /// 503: the state store (sessions, codes, quotas...) cannot be reached; worth a retry
+    /// in a moment.
+    pub fn store_unavailable() -> ApiError {
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: "the service is briefly unavailable: try again shortly".to_owned(),
+            code: "store_unavailable",
+            retry_after_s: Some(2),
+        }
+    }
+
     /// The JSON body.
     pub fn body(&self) -> ErrorResponse {
         ErrorResponse {

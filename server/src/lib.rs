@@ -22,6 +22,7 @@ pub mod quota;
 pub mod sandbox;
 pub mod secret;
 pub mod session;
+pub mod store;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
