@@ -154,17 +154,34 @@ impl MemoryStore {
 
     pub(super) fn count(&self, key: &str, at: Millis, window: Millis) -> Counted {
         let (mut map, now) = self.map();
-        let running = match map.live(key, now) {
-            Some(Entry {
-                value: Value::Counter { since, count },
-                ..
-            }) if at < *since + window && at >= *since - window => Some((*since, *count)),
-            _ => None,
-        };
-        let (since, count) = running.map_or((at, 1), |(since, count)| (since, count + 1));
-        let left = Duration::from_millis(u64::try_from(since + window - at).unwrap_or(1));
-        map.put(key, Value::Counter { since, count }, left, now);
-        Counted { count, since }
+        if let Some(Entry {
+            value: Value::Counter { since, count },
+            ..
+        }) = map.live(key, now)
+        {
+            if at < *since + window && at >= *since - window {
+                *count += 1;
+                return Counted {
+                    count: *count,
+                    since: *since,
+                };
+            }
+        }
+        // A new window, forgotten at its end.
+        let ttl = Duration::from_millis(u64::try_from(window).unwrap_or(1));
+        map.put(
+            key,
+            Value::Counter {
+                since: at,
+                count: 1,
+            },
+            ttl,
+            now,
+        );
+        Counted {
+            count: 1,
+            since: at,
+        }
     }
 
     pub(super) fn try_lock(&self, key: &str, token: &str, lease: Duration) -> bool {

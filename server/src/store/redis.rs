@@ -63,7 +63,8 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return false
 ";
 
-/// Counts in a window that began at the first count. KEYS: key. ARGV: now, window (ms).
+/// Counts in a window that began at the first count, and is forgotten at its end. KEYS: key.
+/// ARGV: now, window (ms).
 const COUNT: &str = r"
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
@@ -71,10 +72,10 @@ local since = tonumber(redis.call('HGET', KEYS[1], 's'))
 if (not since) or now >= since + window or now < since - window then
   redis.call('DEL', KEYS[1])
   redis.call('HSET', KEYS[1], 's', ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], window)
   since = now
 end
 local count = redis.call('HINCRBY', KEYS[1], 'n', 1)
-redis.call('PEXPIRE', KEYS[1], math.max(1, since + window - now))
 return {count, since}
 ";
 
