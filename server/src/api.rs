@@ -224,7 +224,7 @@ pub async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
     let session = match state.sessions.require(&headers).await {
         Ok(s) => s,
         // The sandbox says so, for the app to point at its scenario page.
-        Err(mut e) if state.backend.sandbox().is_some() => {
+        Err(mut e) if state.backend.sandbox().is_some() && e.status == StatusCode::UNAUTHORIZED => {
             e.code = NO_SESSION_IN_SANDBOX;
             return e.into_response();
         }
