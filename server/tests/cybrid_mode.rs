@@ -240,8 +240,7 @@ async fn the_whole_chain_forwards_and_scopes() {
 #[tokio::test]
 async fn the_bank_token_is_cached_and_renewed_on_401() {
     // Every call goes upstream (none answered from a shared recent read), to meet the 401.
-    let (upstream, bff) =
-        chain_with(|c| c.upstream_read_share = std::time::Duration::ZERO).await;
+    let (upstream, bff) = chain_with(|c| c.upstream_read_share = std::time::Duration::ZERO).await;
     let guid = upstream_customer(&upstream).await;
     let cookie = launch(&bff, &guid).await;
     let http = client();
