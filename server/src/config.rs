@@ -503,6 +503,32 @@ mod tests {
     }
 
     #[test]
+    fn the_state_store_is_memory_unless_a_redis_url_is_set() {
+        let (_, config) = parse(&[], &[]).unwrap();
+        assert_eq!(config.redis_url, None);
+        assert_eq!(config.redis_prefix, "kyc:");
+        assert_eq!(config.upstream_read_share, Duration::from_secs(1));
+        let (_, config) = parse(
+            &[],
+            &[
+                ("KYC_REDIS_URL", "redis://redis.internal:6379/2"),
+                ("KYC_REDIS_PREFIX", "kyc-prod:"),
+                ("KYC_UPSTREAM_READ_SHARE_MS", "0"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            config.redis_url.as_deref(),
+            Some("redis://redis.internal:6379/2")
+        );
+        assert_eq!(config.redis_prefix, "kyc-prod:");
+        assert!(config.upstream_read_share.is_zero());
+        let wrong = parse(&[], &[("KYC_REDIS_URL", "redis.internal:6379")]).unwrap_err();
+        assert!(wrong.contains("KYC_REDIS_URL"), "{wrong}");
+        assert!(parse(&[], &[("KYC_REDIS_PREFIX", "has space")]).is_err());
+    }
+
+    #[test]
     fn defaults_to_the_sandbox_on_loopback() {
         let (addr, config) = parse(&[], &[]).unwrap();
         assert_eq!(addr.to_string(), "127.0.0.1:8080");

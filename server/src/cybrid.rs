@@ -399,7 +399,10 @@ impl Cybrid {
             .await;
         // The customer's list just changed: no replica may answer the one from before.
         if let Ok(guid) = path_segment(&post.customer_guid) {
-            self.store.forget_read(&format!("{guid}:list")).await?;
+            if let Err(e) = self.store.forget_read(&format!("{guid}:list")).await {
+                // Only a display lags (for a moment): the create guard reads fresh.
+                tracing::error!(error = %e, "the customer's shared list could not be forgotten");
+            }
         }
         created
     }

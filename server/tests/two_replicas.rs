@@ -322,3 +322,57 @@ async fn without_its_redis_a_server_says_so() {
     }
     assert!(server.running.state.store.ping().await.is_err());
 }
+
+#[tokio::test]
+async fn cybrid_is_told_which_server_calls() {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let record = |seen: Arc<Mutex<Vec<String>>>| {
+        move |headers: axum::http::HeaderMap| {
+            let agent = headers
+                .get("user-agent")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            seen.lock().unwrap().push(agent);
+            std::future::ready(())
+        }
+    };
+    let (on_token, on_customer) = (record(seen.clone()), record(seen.clone()));
+    let upstream = axum::Router::new()
+        .route(
+            "/oauth/token",
+            axum::routing::post(move |headers: axum::http::HeaderMap| async move {
+                on_token(headers).await;
+                axum::Json(json!({"access_token": "t", "expires_in": 3600}))
+            }),
+        )
+        .route(
+            "/api/customers/{guid}",
+            axum::routing::get(move |headers: axum::http::HeaderMap| async move {
+                on_customer(headers).await;
+                axum::Json(json!({"guid": "cust_1", "type": "individual", "state": "unverified"}))
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, upstream).await });
+    let cybrid = kyc_server::cybrid::Cybrid::new(
+        CybridConfig {
+            bank_url: url.clone(),
+            id_url: url,
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            environment: "sandbox".into(),
+        },
+        kyc_server::store::Store::memory(),
+        std::time::Duration::ZERO,
+    )
+    .unwrap();
+    cybrid
+        .customer("cust_1", kyc_server::cybrid::Read::Shared)
+        .await
+        .unwrap();
+    let expected = format!("kyc-server/{}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(*seen.lock().unwrap(), [expected.clone(), expected]);
+}

@@ -118,6 +118,8 @@ pub async fn open(url: Option<&str>, prefix: &str) -> Result<Store, String> {
             let store = redis::RedisStore::connect(url, prefix)
                 .await
                 .map_err(|e| format!("cannot use the Redis at KYC_REDIS_URL: {}", e.0))?;
+            // Not the URL: it may carry a password.
+            tracing::info!(prefix, "state kept in Redis, shared with every replica");
             Ok(Store::Redis(store))
         }
     }
