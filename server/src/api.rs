@@ -71,7 +71,7 @@ impl Caller {
 }
 
 /// Identifies the caller: a bank token (sandbox only) or the session cookie.
-fn caller(state: &AppState, headers: &HeaderMap, post: bool) -> Result<Caller, ApiError> {
+async fn caller(state: &AppState, headers: &HeaderMap, post: bool) -> Result<Caller, ApiError> {
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let token = auth
             .to_str()
@@ -84,9 +84,9 @@ fn caller(state: &AppState, headers: &HeaderMap, post: bool) -> Result<Caller, A
         };
     }
     let session = if post {
-        state.sessions.require_with_csrf(headers)?
+        state.sessions.require_with_csrf(headers).await?
     } else {
-        state.sessions.require(headers)?
+        state.sessions.require(headers).await?
     };
     Ok(Caller::Customer(session))
 }
@@ -176,7 +176,11 @@ where
 {
     if let Caller::Customer(session) = caller {
         let spend = crate::quota::Spend::of(endpoint);
-        if let Err(e) = state.quotas.charge(&session.customer_guid, spend, now_ms()) {
+        if let Err(e) = state
+            .quotas
+            .charge(&session.customer_guid, spend, now_ms())
+            .await
+        {
             return e.into_response();
         }
     }
@@ -217,10 +221,10 @@ pub fn settings(config: &Config, environment: &str, persona_host: &Option<String
 
 /// `GET /session`: who the customer is, and the front end's settings.
 pub async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let session = match state.sessions.require(&headers) {
+    let session = match state.sessions.require(&headers).await {
         Ok(s) => s,
         // The sandbox says so, for the app to point at its scenario page.
-        Err(mut e) if state.backend.sandbox().is_some() => {
+        Err(mut e) if state.backend.sandbox().is_some() && e.status == StatusCode::UNAUTHORIZED => {
             e.code = NO_SESSION_IN_SANDBOX;
             return e.into_response();
         }
@@ -249,7 +253,7 @@ pub async fn customer(
     headers: HeaderMap,
     Path(guid): Path<String>,
 ) -> Response {
-    let caller = match caller(&state, &headers, false) {
+    let caller = match caller(&state, &headers, false).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
@@ -279,7 +283,7 @@ pub async fn list(
     headers: HeaderMap,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let caller = match caller(&state, &headers, false) {
+    let caller = match caller(&state, &headers, false).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
@@ -335,7 +339,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let caller = match caller(&state, &headers, true) {
+    let caller = match caller(&state, &headers, true).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
@@ -380,44 +384,85 @@ pub async fn create(
     };
     with_faults(&state, &caller, Endpoint::Create, || async {
         // Never two in flight for one customer, whatever the clients do (a browser re-sending
-        // a POST whose answer was lost, two tabs, two devices): under the customer's lock,
-        // an in-flight verification, or one awaiting its decision, is answered instead of
-        // creating another one.
-        let lock = state.create_lock(&post.customer_guid);
-        let _held = lock.lock().await;
-        if let Caller::Customer(_) = caller {
-            match state.backend.list_with_details(&post.customer_guid).await {
-                Ok(list) => {
-                    if let Some(v) = list.into_iter().find(|v| rules_out_another(v, now_ms())) {
-                        tracing::info!(verification = %v.guid, "create answered with the verification in flight");
-                        return json(&caller.shown(v));
-                    }
-                }
-                Err(e) => return e.into_response(),
+        // a POST whose answer was lost, two tabs, two devices, two replicas): under the
+        // customer's lock, an in-flight verification, or one awaiting its decision, is
+        // answered instead of creating another one.
+        let lease = match state
+            .store
+            .acquire_create_lock(&post.customer_guid, CREATE_LEASE, CREATE_WAIT)
+            .await
+        {
+            Ok(Some(lease)) => lease,
+            Ok(None) => {
+                tracing::warn!("create: the customer's lock stayed taken");
+                return ApiError::store_unavailable().into_response();
             }
-            // Only a customer who still needs verifying gets a new inquiry (each one costs
-            // the bank): verified, rejected and frozen customers are told so.
-            match state.backend.customer(&post.customer_guid).await {
-                Ok(c) if c.state == CustomerState::Unverified => {}
-                Ok(c) => {
-                    return ApiError::invalid(&format!(
-                        "the customer is {}: no new verification",
-                        c.state.as_str()
-                    ))
-                    .into_response()
-                }
-                Err(e) => return e.into_response(),
-            }
+            Err(e) => return ApiError::from(e).into_response(),
+        };
+        let response = create_locked(&state, &caller, &post, &lease).await;
+        if let Err(e) = state.store.release(lease).await {
+            // It expires by itself.
+            tracing::warn!(error = %e, "create: the lock could not be released");
         }
-        match state.backend.create(&post).await {
-            Ok(v) => {
-                tracing::info!(verification = %v.guid, "identity verification created");
-                (StatusCode::CREATED, Json(caller.shown(v))).into_response()
-            }
-            Err(e) => e.into_response(),
-        }
+        response
     })
     .await
+}
+
+/// How long a create lock is held at most: more than the guard's reads and the create take
+/// with every upstream call at its timeout.
+pub const CREATE_LEASE: Duration = Duration::from_secs(60);
+/// How long a create waits for the customer's lock (the app's own limit is 20 s).
+const CREATE_WAIT: Duration = Duration::from_secs(15);
+
+/// The guard and the create, under the customer's lock `lease`.
+async fn create_locked(
+    state: &AppState,
+    caller: &Caller,
+    post: &PostIdentityVerification,
+    lease: &crate::store::Lease,
+) -> Response {
+    if let Caller::Customer(_) = caller {
+        match state
+            .backend
+            .list_with_details_fresh(&post.customer_guid)
+            .await
+        {
+            Ok(list) => {
+                if let Some(v) = list.into_iter().find(|v| rules_out_another(v, now_ms())) {
+                    tracing::info!(verification = %v.guid, "create answered with the verification in flight");
+                    return json(&caller.shown(v));
+                }
+            }
+            Err(e) => return e.into_response(),
+        }
+        // Only a customer who still needs verifying gets a new inquiry (each one costs
+        // the bank): verified, rejected and frozen customers are told so.
+        match state.backend.customer_fresh(&post.customer_guid).await {
+            Ok(c) if c.state == CustomerState::Unverified => {}
+            Ok(c) => {
+                return ApiError::invalid(&format!(
+                    "the customer is {}: no new verification",
+                    c.state.as_str()
+                ))
+                .into_response()
+            }
+            Err(e) => return e.into_response(),
+        }
+    }
+    // The lock must outlast the create: another replica could take it once it expires, see
+    // no verification yet, and make a second one.
+    if lease.remaining() < crate::cybrid::UPSTREAM_TIMEOUT + Duration::from_secs(2) {
+        tracing::warn!("create: too little of the lock left to create safely");
+        return ApiError::store_unavailable().into_response();
+    }
+    match state.backend.create(post).await {
+        Ok(v) => {
+            tracing::info!(verification = %v.guid, "identity verification created");
+            (StatusCode::CREATED, Json(caller.shown(v))).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 /// The create request the server sends for a customer: a KYC ID + selfie for them, with the
@@ -440,7 +485,7 @@ pub async fn verification(
     headers: HeaderMap,
     Path(guid): Path<String>,
 ) -> Response {
-    let caller = match caller(&state, &headers, false) {
+    let caller = match caller(&state, &headers, false).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
@@ -460,7 +505,7 @@ pub async fn persona_session(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let caller = match caller(&state, &headers, true) {
+    let caller = match caller(&state, &headers, true).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };

@@ -232,7 +232,8 @@ pub async fn serve(
     // A sandbox visitor without a session starts at the scenario list.
     if path == "/"
         && state.backend.sandbox().is_some()
-        && state.sessions.from_headers(&headers).is_none()
+        // (A store that cannot say counts as no session: the scenario list needs none.)
+        && !matches!(state.sessions.from_headers(&headers).await, Ok(Some(_)))
     {
         return axum::response::Redirect::to("/sandbox").into_response();
     }

@@ -12,7 +12,7 @@ use kyc_onboarding::core::api::{
 
 use kyc_onboarding::core::time::parse_rfc3339;
 
-use crate::cybrid::Cybrid;
+use crate::cybrid::{Cybrid, Read};
 use crate::sandbox::{now_ms, Sandbox};
 
 /// An error answered in Cybrid's shape: `{status, error_message, message_code}`.
@@ -86,6 +86,17 @@ impl ApiError {
         }
     }
 
+    /// 503: the state store (sessions, codes, quotas...) cannot be reached; worth a retry
+    /// in a moment.
+    pub fn store_unavailable() -> ApiError {
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: "the service is briefly unavailable: try again shortly".to_owned(),
+            code: "store_unavailable",
+            retry_after_s: Some(2),
+        }
+    }
+
     /// The JSON body.
     pub fn body(&self) -> ErrorResponse {
         ErrorResponse {
@@ -142,21 +153,39 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// `GET /api/customers/{guid}`.
+    /// `GET /api/customers/{guid}` (upstream, the answer may be a moment old).
     pub async fn customer(&self, guid: &str) -> Result<Customer, ApiError> {
+        self.customer_read(guid, Read::Shared).await
+    }
+
+    /// `GET /api/customers/{guid}`, straight from upstream.
+    pub async fn customer_fresh(&self, guid: &str) -> Result<Customer, ApiError> {
+        self.customer_read(guid, Read::Fresh).await
+    }
+
+    async fn customer_read(&self, guid: &str, how: Read) -> Result<Customer, ApiError> {
         match self {
             Backend::Sandbox(sb) => sb
                 .customer(guid, now_ms())
                 .ok_or_else(|| ApiError::not_found("customer")),
-            Backend::Cybrid(c) => c.customer(guid).await,
+            Backend::Cybrid(c) => c.customer(guid, how).await,
         }
     }
 
-    /// `GET /api/identity_verifications?customer_guid=`: newest first.
+    /// `GET /api/identity_verifications?customer_guid=`: newest first (upstream, the answer
+    /// may be a moment old).
     pub async fn list(&self, customer_guid: &str) -> Result<Vec<IdentityVerification>, ApiError> {
+        self.list_read(customer_guid, Read::Shared).await
+    }
+
+    async fn list_read(
+        &self,
+        customer_guid: &str,
+        how: Read,
+    ) -> Result<Vec<IdentityVerification>, ApiError> {
         match self {
             Backend::Sandbox(sb) => Ok(sb.list(customer_guid, now_ms())),
-            Backend::Cybrid(c) => c.list(customer_guid).await,
+            Backend::Cybrid(c) => c.list(customer_guid, how).await,
         }
     }
 
@@ -171,7 +200,25 @@ impl Backend {
         &self,
         customer_guid: &str,
     ) -> Result<Vec<IdentityVerification>, ApiError> {
-        let mut list = self.list(customer_guid).await?;
+        self.list_with_details_read(customer_guid, Read::Shared)
+            .await
+    }
+
+    /// [`Backend::list_with_details`] straight from upstream (for the create guard).
+    pub async fn list_with_details_fresh(
+        &self,
+        customer_guid: &str,
+    ) -> Result<Vec<IdentityVerification>, ApiError> {
+        self.list_with_details_read(customer_guid, Read::Fresh)
+            .await
+    }
+
+    async fn list_with_details_read(
+        &self,
+        customer_guid: &str,
+        how: Read,
+    ) -> Result<Vec<IdentityVerification>, ApiError> {
+        let mut list = self.list_read(customer_guid, how).await?;
         // Newest by creation, not by the list's order (which the flow does not trust either).
         let mut wanted: Vec<usize> = (0..list.len())
             .filter(|&i| list[i].is_kyc() && lacks_details(&list[i]))
@@ -180,7 +227,9 @@ impl Backend {
         wanted.sort_by_key(|&i| std::cmp::Reverse(created(i)));
         wanted.truncate(DETAILED);
         let details = futures_util::future::join_all(
-            wanted.iter().map(|&i| self.verification(&list[i].guid)),
+            wanted
+                .iter()
+                .map(|&i| self.verification_read(&list[i].guid, how)),
         )
         .await;
         for (i, detailed) in wanted.into_iter().zip(details) {
@@ -207,13 +256,21 @@ impl Backend {
         }
     }
 
-    /// `GET /api/identity_verifications/{guid}`.
+    /// `GET /api/identity_verifications/{guid}` (upstream, the answer may be a moment old).
     pub async fn verification(&self, guid: &str) -> Result<IdentityVerification, ApiError> {
+        self.verification_read(guid, Read::Shared).await
+    }
+
+    async fn verification_read(
+        &self,
+        guid: &str,
+        how: Read,
+    ) -> Result<IdentityVerification, ApiError> {
         match self {
             Backend::Sandbox(sb) => sb
                 .verification(guid, now_ms())
                 .ok_or_else(|| ApiError::not_found("identity verification")),
-            Backend::Cybrid(c) => c.verification(guid).await,
+            Backend::Cybrid(c) => c.verification(guid, how).await,
         }
     }
 

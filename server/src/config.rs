@@ -89,6 +89,19 @@ pub struct Config {
     /// The bank's choice of `require_tax_id` for every customer's verification (SSN / SIN
     /// collected in Persona's flow); `None` leaves it to Cybrid's default (not collected).
     pub require_tax_id: Option<bool>,
+    // --- State store (issue 28) ---
+    /// `KYC_REDIS_URL` (`redis://...`, `rediss://...`): keep sessions, handoff codes, spent
+    /// launch tokens, quotas, create locks, the bank token and recent upstream reads in this
+    /// Redis, shared by every replica; `None` (the default): in this process's memory.
+    pub redis_url: Option<String>,
+    /// `KYC_REDIS_PREFIX`: the start of every key this deployment writes (default `kyc:`).
+    pub redis_prefix: String,
+    /// `KYC_UPSTREAM_READ_SHARE_MS`: how long an upstream read's answer is shared with
+    /// identical reads (same customer, endpoint and id), across replicas; 0 turns it off.
+    /// Default 1000: Cybrid sees about one call a second per customer and endpoint however
+    /// fast the app polls.
+    pub upstream_read_share: Duration,
+    // --- End of the state store's settings ---
 }
 
 impl Config {
@@ -112,6 +125,9 @@ impl Config {
             launch_second_tap_secs: 0,
             launch_origins: Vec::new(),
             require_tax_id: None,
+            redis_url: None,
+            redis_prefix: DEFAULT_REDIS_PREFIX.to_owned(),
+            upstream_read_share: Duration::from_millis(1_000),
         }
     }
 
@@ -238,6 +254,30 @@ impl Config {
                 ));
             }
         }
+        // --- State store (issue 28) ---
+        if let Some(url) = env("KYC_REDIS_URL") {
+            if !(url.starts_with("redis://")
+                || url.starts_with("rediss://")
+                || url.starts_with("redis+unix://")
+                || url.starts_with("unix://"))
+            {
+                return Err("KYC_REDIS_URL must be a redis:// (or rediss://) URL".to_owned());
+            }
+            config.redis_url = Some(url);
+        }
+        if let Some(prefix) = env("KYC_REDIS_PREFIX") {
+            if prefix.len() > 64 || prefix.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(format!(
+                    "KYC_REDIS_PREFIX must be up to 64 characters without spaces, got `{prefix}`"
+                ));
+            }
+            config.redis_prefix = prefix;
+        }
+        if let Some(ms) = env("KYC_UPSTREAM_READ_SHARE_MS") {
+            let ms = number(&ms, "KYC_UPSTREAM_READ_SHARE_MS")?.min(10_000);
+            config.upstream_read_share = Duration::from_millis(ms);
+        }
+        // --- End of the state store's settings ---
         config.sandbox_bank_credentials = match (
             env("SANDBOX_BANK_CLIENT_ID"),
             env("SANDBOX_BANK_CLIENT_SECRET"),
@@ -350,6 +390,9 @@ fn cybrid_environment(bank_url: &str, setting: Option<&str>) -> Result<String, S
     }
 }
 
+/// The start of every Redis key unless `KYC_REDIS_PREFIX` says otherwise.
+pub const DEFAULT_REDIS_PREFIX: &str = "kyc:";
+
 fn number(text: &str, name: &str) -> Result<u64, String> {
     text.parse()
         .map_err(|_| format!("{name} must be a whole number, got `{text}`"))
@@ -370,7 +413,9 @@ KYC_REQUIRE_TAX_ID, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG;
 branding KYC_BRAND_NAME, KYC_BRAND_LOGO_URL, KYC_BRAND_PRIMARY, KYC_BRAND_ON_PRIMARY,
 KYC_BRAND_PRIMARY_DARK, KYC_BRAND_ON_PRIMARY_DARK, KYC_BRAND_RADIUS_PX, KYC_BRAND_FONT,
 KYC_SUPPORT_URL, KYC_SUPPORT_TEXT, KYC_RETURN_URL, KYC_TIP_GROUPS; KYC_LANGUAGE, KYC_HOST_ORIGIN; and in
-the sandbox SANDBOX_BANK_CLIENT_ID / SANDBOX_BANK_CLIENT_SECRET (to act as an upstream Cybrid).";
+the sandbox SANDBOX_BANK_CLIENT_ID / SANDBOX_BANK_CLIENT_SECRET (to act as an upstream Cybrid).
+State shared by replicas: KYC_REDIS_URL (redis://host:6379/0; default: in memory, one server),
+KYC_REDIS_PREFIX (default kyc:), KYC_UPSTREAM_READ_SHARE_MS (default 1000; 0: off).";
 
 #[cfg(test)]
 mod tests {
@@ -455,6 +500,32 @@ mod tests {
         }
         let wrong = parse(&[], &[("KYC_REQUIRE_TAX_ID", "yes")]).unwrap_err();
         assert!(wrong.contains("KYC_REQUIRE_TAX_ID"), "{wrong}");
+    }
+
+    #[test]
+    fn the_state_store_is_memory_unless_a_redis_url_is_set() {
+        let (_, config) = parse(&[], &[]).unwrap();
+        assert_eq!(config.redis_url, None);
+        assert_eq!(config.redis_prefix, "kyc:");
+        assert_eq!(config.upstream_read_share, Duration::from_secs(1));
+        let (_, config) = parse(
+            &[],
+            &[
+                ("KYC_REDIS_URL", "redis://redis.internal:6379/2"),
+                ("KYC_REDIS_PREFIX", "kyc-prod:"),
+                ("KYC_UPSTREAM_READ_SHARE_MS", "0"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            config.redis_url.as_deref(),
+            Some("redis://redis.internal:6379/2")
+        );
+        assert_eq!(config.redis_prefix, "kyc-prod:");
+        assert!(config.upstream_read_share.is_zero());
+        let wrong = parse(&[], &[("KYC_REDIS_URL", "redis.internal:6379")]).unwrap_err();
+        assert!(wrong.contains("KYC_REDIS_URL"), "{wrong}");
+        assert!(parse(&[], &[("KYC_REDIS_PREFIX", "has space")]).is_err());
     }
 
     #[test]

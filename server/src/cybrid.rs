@@ -1,7 +1,12 @@
 //! Mode 2: forwards the five calls to the Cybrid bank API with a bank token from the identity
 //! host's OAuth client-credentials endpoint. The token is cached until shortly before it
-//! expires and renewed once when the bank API answers 401 (once for a burst of such calls).
+//! expires and renewed once when the bank API answers 401 (once for a burst of such calls);
+//! it is shared through the state store, so replicas do not each fetch one. Identical reads
+//! within a moment (`KYC_UPSTREAM_READ_SHARE_MS`) share one upstream answer, whatever the
+//! app's polling pace and however many replicas it reaches.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
@@ -14,6 +19,13 @@ use serde::Deserialize;
 
 use crate::backend::ApiError;
 use crate::config::CybridConfig;
+use crate::sandbox::now_ms;
+use crate::store::{Store, StoredToken};
+
+/// What this server says it is to Cybrid.
+pub const USER_AGENT: &str = concat!("kyc-server/", env!("CARGO_PKG_VERSION"));
+/// The longest a replica waits for another to fetch the bank token before fetching its own.
+const TOKEN_LOCK_WAIT: Duration = Duration::from_secs(10);
 
 /// The scopes the backend needs, and no more.
 const SCOPES: &str =
@@ -25,6 +37,9 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 /// in-flight KYC one off it after a few bank accounts, and the create guard would then make
 /// a second one. 50 is far more than a customer has while one is in flight.
 const LIST_PAGE: u32 = 50;
+/// The longest one upstream call may take: well under the app's own 20 s limit even for a
+/// create (list, then create).
+pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(8);
 /// The longest upstream `Retry-After` passed on, in seconds (the app's own cap).
 const MAX_RETRY_AFTER_S: u32 = 60;
 
@@ -60,15 +75,32 @@ pub struct Cybrid {
     http: reqwest::Client,
     config: CybridConfig,
     token: tokio::sync::Mutex<TokenState>,
+    /// Where the bank token and recent reads are shared.
+    store: Store,
+    /// How long a read's answer is shared (zero: never).
+    read_share: Duration,
+    /// The reads under way in this process, so that identical ones wait for the first.
+    reading: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Whether a read may take an answer read a moment ago.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Read {
+    /// Shared with identical reads within [`Cybrid::new`]'s window.
+    Shared,
+    /// Straight from upstream (the create guard, which must see the latest).
+    Fresh,
 }
 
 impl Cybrid {
-    /// A client for the configured hosts.
-    pub fn new(config: CybridConfig) -> Result<Cybrid, String> {
+    /// A client for the configured hosts, sharing its token and recent reads (for
+    /// `read_share`) in `store`.
+    pub fn new(config: CybridConfig, store: Store, read_share: Duration) -> Result<Cybrid, String> {
         let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
             // Well under the app's own 20 s limit even for a create (list, then create): the
             // app then hears this server's 502 rather than timing out itself.
-            .timeout(Duration::from_secs(8))
+            .timeout(UPSTREAM_TIMEOUT)
             .connect_timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
@@ -76,6 +108,9 @@ impl Cybrid {
             http,
             config,
             token: tokio::sync::Mutex::new(TokenState::default()),
+            store,
+            read_share,
+            reading: Default::default(),
         })
     }
 
@@ -95,6 +130,12 @@ impl Cybrid {
                 return Ok(token.value.clone());
             }
         }
+        // Another replica's (or this one's, before a restart).
+        if let Some(token) = self.shared_token(refused).await? {
+            let value = token.value.clone();
+            state.token = Some(token);
+            return Ok(value);
+        }
         if let Some((error, until)) = &state.failed {
             let now = Instant::now();
             if now < *until {
@@ -105,6 +146,22 @@ impl Cybrid {
                 return Err(error);
             }
         }
+        // One replica asks at a time; the others then take its token.
+        let lock_name = format!("bank-token:{}", crate::store::hashed(&self.token_id()));
+        let lease = self
+            .store
+            .acquire_lock(&lock_name, self.http_budget(), TOKEN_LOCK_WAIT)
+            .await?;
+        if lease.is_some() {
+            if let Some(token) = self.shared_token(refused).await? {
+                if let Some(lease) = lease {
+                    self.store.release(lease).await.ok();
+                }
+                let value = token.value.clone();
+                state.token = Some(token);
+                return Ok(value);
+            }
+        }
         let fresh = self.new_bank_token().await;
         match &fresh {
             Ok(token) => {
@@ -113,6 +170,20 @@ impl Cybrid {
                     value: token.value.clone(),
                     renew_at: token.renew_at,
                 });
+                let left = token.renew_at.saturating_duration_since(Instant::now());
+                let shared = StoredToken {
+                    value: token.value.clone(),
+                    renew_at_ms: now_ms() + left.as_millis() as i64,
+                };
+                if !left.is_zero() {
+                    if let Err(e) = self
+                        .store
+                        .put_bank_token(&self.token_id(), &shared, left)
+                        .await
+                    {
+                        tracing::error!(error = %e, "the bank token could not be shared");
+                    }
+                }
             }
             Err(error) => {
                 let hold = error
@@ -121,7 +192,35 @@ impl Cybrid {
                 state.failed = Some((error.clone(), Instant::now() + hold));
             }
         }
+        if let Some(lease) = lease {
+            self.store.release(lease).await.ok();
+        }
         fresh.map(|token| token.value)
+    }
+
+    /// Names the credentials whose token is shared (hashed before it is stored).
+    fn token_id(&self) -> String {
+        format!("{}@{}", self.config.client_id, self.config.id_url)
+    }
+
+    /// The longest one upstream call may take (its timeout, and a margin).
+    fn http_budget(&self) -> Duration {
+        UPSTREAM_TIMEOUT + Duration::from_secs(2)
+    }
+
+    /// The shared token, unless it is about to expire or is the one just `refused`.
+    async fn shared_token(&self, refused: Option<&str>) -> Result<Option<BankToken>, ApiError> {
+        let Some(token) = self.store.bank_token(&self.token_id()).await? else {
+            return Ok(None);
+        };
+        let left = token.renew_at_ms - now_ms();
+        if left <= 0 || refused == Some(token.value.as_str()) {
+            return Ok(None);
+        }
+        Ok(Some(BankToken {
+            value: token.value,
+            renew_at: Instant::now() + Duration::from_millis(left as u64),
+        }))
     }
 
     /// Asks the identity service for a bank token.
@@ -173,6 +272,47 @@ impl Cybrid {
         path: &str,
         body: Option<String>,
     ) -> Result<T, ApiError> {
+        let text = self.call_text(method, path, body).await?;
+        parse(&text).map_err(|_| ApiError::upstream("the Cybrid API answered something unreadable"))
+    }
+
+    /// A GET whose answer is shared (under `read`, naming the customer or the verification,
+    /// and the endpoint) with identical reads for a moment: across replicas through the
+    /// store, and in this process by waiting for the read under way.
+    async fn read<T: FromJson>(&self, path: &str, read: &str, how: Read) -> Result<T, ApiError> {
+        if how == Read::Fresh || self.read_share.is_zero() {
+            return self.call(reqwest::Method::GET, path, None).await;
+        }
+        let lock = {
+            let mut reading = self.reading.lock().unwrap_or_else(|e| e.into_inner());
+            reading.retain(|_, lock| Arc::strong_count(lock) > 1);
+            reading.entry(read.to_owned()).or_default().clone()
+        };
+        let _turn = lock.lock().await;
+        let text = match self.store.recent_read(read).await? {
+            Some(text) => text,
+            None => {
+                let text = self.call_text(reqwest::Method::GET, path, None).await?;
+                if let Err(e) = self
+                    .store
+                    .put_recent_read(read, &text, self.read_share)
+                    .await
+                {
+                    tracing::error!(error = %e, "an upstream answer could not be shared");
+                }
+                text
+            }
+        };
+        parse(&text).map_err(|_| ApiError::upstream("the Cybrid API answered something unreadable"))
+    }
+
+    /// [`Cybrid::call`]'s answer as text, when it succeeded.
+    async fn call_text(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<String, ApiError> {
         let url = format!("{}{path}", self.config.bank_url.trim_end_matches('/'));
         let mut refused: Option<String> = None;
         loop {
@@ -195,34 +335,37 @@ impl Cybrid {
             }
             let text = read_capped(&mut response).await?;
             if status.is_success() {
-                return parse(&text).map_err(|_| {
-                    ApiError::upstream("the Cybrid API answered something unreadable")
-                });
+                return Ok(text);
             }
             return Err(upstream_error(status, &text, retry_after_s));
         }
     }
 
     /// `GET /api/customers/{guid}`.
-    pub async fn customer(&self, guid: &str) -> Result<Customer, ApiError> {
-        self.call(
-            reqwest::Method::GET,
-            &format!("/api/customers/{}", path_segment(guid)?),
-            None,
+    pub async fn customer(&self, guid: &str, how: Read) -> Result<Customer, ApiError> {
+        let guid = path_segment(guid)?;
+        self.read(
+            &format!("/api/customers/{guid}"),
+            &format!("{guid}:customer"),
+            how,
         )
         .await
     }
 
     /// `GET /api/identity_verifications?customer_guid=`.
-    pub async fn list(&self, customer_guid: &str) -> Result<Vec<IdentityVerification>, ApiError> {
+    pub async fn list(
+        &self,
+        customer_guid: &str,
+        how: Read,
+    ) -> Result<Vec<IdentityVerification>, ApiError> {
+        let guid = path_segment(customer_guid)?;
         let page: ListResponse<IdentityVerification> = self
-            .call(
-                reqwest::Method::GET,
+            .read(
                 &format!(
-                    "/api/identity_verifications?customer_guid={}&page=0&per_page={LIST_PAGE}",
-                    path_segment(customer_guid)?
+                    "/api/identity_verifications?customer_guid={guid}&page=0&per_page={LIST_PAGE}"
                 ),
-                None,
+                &format!("{guid}:list"),
+                how,
             )
             .await?;
         // Each item is checked too: should the filter ever be ignored upstream, another
@@ -247,20 +390,34 @@ impl Cybrid {
         post: &PostIdentityVerification,
     ) -> Result<IdentityVerification, ApiError> {
         let body = kyc_onboarding::core::api::to_json(post);
-        self.call(
-            reqwest::Method::POST,
-            "/api/identity_verifications",
-            Some(body),
-        )
-        .await
+        let created = self
+            .call(
+                reqwest::Method::POST,
+                "/api/identity_verifications",
+                Some(body),
+            )
+            .await;
+        // The customer's list just changed: no replica may answer the one from before.
+        if let Ok(guid) = path_segment(&post.customer_guid) {
+            if let Err(e) = self.store.forget_read(&format!("{guid}:list")).await {
+                // Only a display lags (for a moment): the create guard reads fresh.
+                tracing::error!(error = %e, "the customer's shared list could not be forgotten");
+            }
+        }
+        created
     }
 
     /// `GET /api/identity_verifications/{guid}`.
-    pub async fn verification(&self, guid: &str) -> Result<IdentityVerification, ApiError> {
-        self.call(
-            reqwest::Method::GET,
-            &format!("/api/identity_verifications/{}", path_segment(guid)?),
-            None,
+    pub async fn verification(
+        &self,
+        guid: &str,
+        how: Read,
+    ) -> Result<IdentityVerification, ApiError> {
+        let guid = path_segment(guid)?;
+        self.read(
+            &format!("/api/identity_verifications/{guid}"),
+            &format!("{guid}:verification"),
+            how,
         )
         .await
     }

@@ -8,11 +8,9 @@
 //! Tokens must be short-lived (at most ten minutes) and are accepted once (a second tap from
 //! the same address may be allowed for a few seconds: [`SECOND_TAP_SECS`]).
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, Form, Query, State};
@@ -27,6 +25,7 @@ use kyc_onboarding::core::text::PageMsg;
 
 use crate::pages::PageLanguage;
 use crate::sandbox::now_ms;
+use crate::store::{SpentToken, Store};
 use crate::AppState;
 
 /// The longest a launch token may live.
@@ -43,6 +42,8 @@ pub enum Refusal {
     Expired,
     TooLongLived,
     Replayed,
+    /// The state store could not say whether it was used: refused, unspent.
+    StoreUnavailable,
 }
 
 #[derive(Deserialize)]
@@ -63,35 +64,45 @@ struct Claims {
 /// behind a proxy every customer has the proxy's address.
 pub const SECOND_TAP_SECS: i64 = 10;
 
-/// A used token: when it expires, when and from where it was used.
-struct Spent {
-    exp: i64,
-    at: i64,
-    peer: IpAddr,
-}
-
-/// Checks launch tokens and remembers the ones already used.
+/// Checks launch tokens and remembers the ones already used (in the state store, so a
+/// token spent at one replica is spent at all).
 pub struct LaunchVerifier {
     secret: Vec<u8>,
     /// See [`SECOND_TAP_SECS`].
     second_tap_secs: i64,
-    /// Signature of each used token, until it would have expired anyway.
-    used: Mutex<HashMap<Vec<u8>, Spent>>,
+    /// Each used token, until it would have expired anyway.
+    store: Store,
 }
 
 impl LaunchVerifier {
-    /// A verifier for tokens signed with `secret`.
-    pub fn new(secret: Vec<u8>, second_tap_secs: i64) -> LaunchVerifier {
+    /// A verifier for tokens signed with `secret`, remembering used ones in `store`.
+    pub fn new(secret: Vec<u8>, second_tap_secs: i64, store: Store) -> LaunchVerifier {
         LaunchVerifier {
             secret,
             second_tap_secs,
-            used: Mutex::new(HashMap::new()),
+            store,
         }
+    }
+
+    /// The address as stored with a spent token: keyed with the secret, so that the store
+    /// holds no address, yet every replica derives the same value.
+    fn peer_id(&self, peer: IpAddr) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key");
+        mac.update(peer.to_string().as_bytes());
+        mac.finalize().into_bytes()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// The customer guid of a valid, fresh, unused token; the token is then used up (but for
     /// a second tap from the same address soon after: see [`SECOND_TAP_SECS`]).
-    pub fn accept(&self, token: &str, now_secs: i64, peer: IpAddr) -> Result<String, Refusal> {
+    pub async fn accept(
+        &self,
+        token: &str,
+        now_secs: i64,
+        peer: IpAddr,
+    ) -> Result<String, Refusal> {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let mut parts = token.split('.');
         let (Some(header), Some(claims), Some(signature), None) =
@@ -129,19 +140,27 @@ impl LaunchVerifier {
         if claims.customer_guid.is_empty() || claims.customer_guid.len() > 64 {
             return Err(Refusal::Malformed);
         }
-        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        used.retain(|_, spent| spent.exp + LEEWAY_SECS > now_secs);
-        match used.get(&signature) {
-            Some(spent) if spent.peer == peer && now_secs - spent.at < self.second_tap_secs => {}
+        // Spent until it would have expired anyway (the leeway included).
+        let ttl =
+            Duration::from_secs(u64::try_from(claims.exp + LEEWAY_SECS - now_secs).unwrap_or(1));
+        let token_id = crate::store::hashed(&b64.encode(&signature));
+        let spent = SpentToken {
+            at: now_secs,
+            peer: self.peer_id(peer),
+        };
+        let earlier = self
+            .store
+            .spend_launch_token(&token_id, &spent, ttl)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "launch: the state store failed");
+                Refusal::StoreUnavailable
+            })?;
+        match earlier {
+            None => {}
+            Some(earlier)
+                if earlier.peer == spent.peer && now_secs - earlier.at < self.second_tap_secs => {}
             Some(_) => return Err(Refusal::Replayed),
-            None => {
-                let spent = Spent {
-                    exp: claims.exp,
-                    at: now_secs,
-                    peer,
-                };
-                used.insert(signature, spent);
-            }
         }
         Ok(claims.customer_guid)
     }
@@ -216,7 +235,10 @@ async fn start_session(
         );
     }
     let now = now_ms();
-    match verifier.accept(token.unwrap_or_default(), now / 1000, peer) {
+    match verifier
+        .accept(token.unwrap_or_default(), now / 1000, peer)
+        .await
+    {
         Ok(customer_guid) => {
             if let Err(e) = state.backend.customer(&customer_guid).await {
                 if e.status == StatusCode::NOT_FOUND {
@@ -242,10 +264,14 @@ async fn start_session(
             }
             tracing::info!(customer = %customer_guid, "session started from a launch token");
             let mut response = Redirect::to("/").into_response();
-            let cookie = state.sessions.create(&customer_guid, now);
+            let cookie = match state.sessions.create(&customer_guid, now).await {
+                Ok(cookie) => cookie,
+                Err(_) => return unavailable(page),
+            };
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
         }
+        Err(Refusal::StoreUnavailable) => unavailable(page),
         Err(refusal) => {
             tracing::warn!(?refusal, "launch token refused");
             page.message(
@@ -255,6 +281,19 @@ async fn start_session(
             )
         }
     }
+}
+
+/// The page for a moment when the state store cannot be reached (the token is not spent).
+fn unavailable(page: PageLanguage) -> Response {
+    let mut response = page.message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        PageMsg::PageUnavailableTitle,
+        PageMsg::PageUnavailableBody,
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+    response
 }
 
 /// Whether the browser came to `/launch` from where the integrator sends customers: any
@@ -301,51 +340,73 @@ mod tests {
     const NOW: i64 = 1_800_000_000;
     const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 7));
 
-    #[test]
-    fn accepts_a_fresh_token_once() {
-        let v = LaunchVerifier::new(SECRET.to_vec(), SECOND_TAP_SECS);
+    #[tokio::test]
+    async fn accepts_a_fresh_token_once() {
+        let v = LaunchVerifier::new(SECRET.to_vec(), SECOND_TAP_SECS, Store::memory());
         let token = sign(
             SECRET,
             &json!({"customer_guid": "cust_1", "exp": NOW + 120}),
         );
-        assert_eq!(v.accept(&token, NOW, HOME), Ok("cust_1".to_owned()));
+        assert_eq!(v.accept(&token, NOW, HOME).await, Ok("cust_1".to_owned()));
         // A second tap on the same button: the first answer never reached the page.
-        assert_eq!(v.accept(&token, NOW + 1, HOME), Ok("cust_1".to_owned()));
+        assert_eq!(
+            v.accept(&token, NOW + 1, HOME).await,
+            Ok("cust_1".to_owned())
+        );
         // From anywhere else, or later: spent.
         let elsewhere = IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 9));
-        assert_eq!(v.accept(&token, NOW + 1, elsewhere), Err(Refusal::Replayed));
         assert_eq!(
-            v.accept(&token, NOW + SECOND_TAP_SECS, HOME),
+            v.accept(&token, NOW + 1, elsewhere).await,
+            Err(Refusal::Replayed)
+        );
+        assert_eq!(
+            v.accept(&token, NOW + SECOND_TAP_SECS, HOME).await,
             Err(Refusal::Replayed)
         );
     }
 
-    #[test]
-    fn refuses_bad_tokens() {
-        let v = LaunchVerifier::new(SECRET.to_vec(), SECOND_TAP_SECS);
+    #[tokio::test]
+    async fn refuses_bad_tokens() {
+        let v = LaunchVerifier::new(SECRET.to_vec(), SECOND_TAP_SECS, Store::memory());
         let expired = sign(SECRET, &json!({"customer_guid": "c", "exp": NOW - 60}));
-        assert_eq!(v.accept(&expired, NOW, HOME), Err(Refusal::Expired));
+        assert_eq!(v.accept(&expired, NOW, HOME).await, Err(Refusal::Expired));
         let forever = sign(SECRET, &json!({"customer_guid": "c", "exp": NOW + 86_400}));
-        assert_eq!(v.accept(&forever, NOW, HOME), Err(Refusal::TooLongLived));
+        assert_eq!(
+            v.accept(&forever, NOW, HOME).await,
+            Err(Refusal::TooLongLived)
+        );
         let other_key = sign(
             b"another secret, also 32 bytes....",
             &json!({"customer_guid": "c", "exp": NOW + 60}),
         );
-        assert_eq!(v.accept(&other_key, NOW, HOME), Err(Refusal::BadSignature));
+        assert_eq!(
+            v.accept(&other_key, NOW, HOME).await,
+            Err(Refusal::BadSignature)
+        );
         // Claims swapped after signing.
         let good = sign(SECRET, &json!({"customer_guid": "c", "exp": NOW + 60}));
         let forged_claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(json!({"customer_guid": "someone_else", "exp": NOW + 60}).to_string());
         let parts: Vec<&str> = good.split('.').collect();
         let forged = format!("{}.{}.{}", parts[0], forged_claims, parts[2]);
-        assert_eq!(v.accept(&forged, NOW, HOME), Err(Refusal::BadSignature));
+        assert_eq!(
+            v.accept(&forged, NOW, HOME).await,
+            Err(Refusal::BadSignature)
+        );
         // alg=none.
         let none_head =
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#);
         let none = format!("{none_head}.{}.", parts[1]);
-        assert_eq!(v.accept(&none, NOW, HOME), Err(Refusal::WrongAlgorithm));
+        assert_eq!(
+            v.accept(&none, NOW, HOME).await,
+            Err(Refusal::WrongAlgorithm)
+        );
         for junk in ["", "a.b", "a.b.c.d", "!!!.!!!.!!!"] {
-            assert_eq!(v.accept(junk, NOW, HOME), Err(Refusal::Malformed), "{junk}");
+            assert_eq!(
+                v.accept(junk, NOW, HOME).await,
+                Err(Refusal::Malformed),
+                "{junk}"
+            );
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod quota;
 pub mod sandbox;
 pub mod secret;
 pub mod session;
+pub mod store;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -37,6 +38,7 @@ use headers::{PolicyInput, SecurityHeaders};
 use launch::LaunchVerifier;
 use sandbox::Sandbox;
 use session::Sessions;
+use store::Store;
 
 /// Everything the handlers share.
 pub struct AppState {
@@ -55,19 +57,9 @@ pub struct AppState {
     pub handoffs: handoff::Handoffs,
     /// What each customer has spent of their API quotas.
     pub quotas: quota::Quotas,
-    /// One lock per customer around "list, then create only if none is in flight".
-    pub create_locks:
-        std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-}
-
-impl AppState {
-    /// The lock that serialises this customer's creates.
-    pub fn create_lock(&self, customer_guid: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self.create_locks.lock().unwrap_or_else(|e| e.into_inner());
-        // Forget locks nobody holds, so the map stays small.
-        locks.retain(|_, lock| Arc::strong_count(lock) > 1);
-        locks.entry(customer_guid.to_owned()).or_default().clone()
-    }
+    /// The state shared by every replica (in memory when there is one): sessions, codes,
+    /// spent launch tokens, quotas, create locks, the bank token. `ping` it for readiness.
+    pub store: Store,
 }
 
 /// The origin part of an absolute URL (`https://cdn.example/x.js` -> `https://cdn.example`).
@@ -78,13 +70,27 @@ fn origin_of(url: &str) -> Option<String> {
         .then(|| format!("{scheme}://{host}"))
 }
 
-/// Builds the whole HTTP application for a server listening on `addr`.
+/// Builds the whole HTTP application for a server listening on `addr`, its state in memory
+/// ([`serve`] connects to a configured Redis).
 pub fn app(config: Config, addr: SocketAddr) -> Result<Router, String> {
     Ok(app_with_state(config, addr)?.0)
 }
 
-/// The application and its shared state (tests reach the sandbox through it).
+/// The application and its shared state (tests reach the sandbox through it), its state in
+/// memory.
 pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<AppState>), String> {
+    if config.redis_url.is_some() {
+        return Err("KYC_REDIS_URL is set: start the server with `serve`".to_owned());
+    }
+    app_with_store(config, addr, Store::memory())
+}
+
+/// The application and its shared state, keeping its state in `store`.
+pub fn app_with_store(
+    config: Config,
+    addr: SocketAddr,
+    store: Store,
+) -> Result<(Router, Arc<AppState>), String> {
     let port = addr.port();
     let app_origins = vec![
         format!("http://127.0.0.1:{port}"),
@@ -101,7 +107,8 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
             vec![format!("http://localhost:{port}")],
         ),
         Mode::Cybrid(cybrid) => {
-            let client = cybrid::Cybrid::new(cybrid.clone())?;
+            let client =
+                cybrid::Cybrid::new(cybrid.clone(), store.clone(), config.upstream_read_share)?;
             let environment = client.environment().to_owned();
             (
                 Backend::Cybrid(Arc::new(client)),
@@ -143,20 +150,19 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
         },
     ));
     let state = Arc::new(AppState {
-        sessions: Sessions::new(config.session_ttl, config.secure_cookies),
-        launch: config
-            .launch_secret
-            .clone()
-            .map(|secret| LaunchVerifier::new(secret, config.launch_second_tap_secs)),
+        sessions: Sessions::new(store.clone(), config.session_ttl, config.secure_cookies),
+        launch: config.launch_secret.clone().map(|secret| {
+            LaunchVerifier::new(secret, config.launch_second_tap_secs, store.clone())
+        }),
         backend,
         assets,
         persona_host,
         environment,
         app_origins,
-        handoffs: handoff::Handoffs::with_limit(config.handoff_failures_per_minute),
+        handoffs: handoff::Handoffs::new(store.clone(), config.handoff_failures_per_minute),
+        quotas: quota::Quotas::new(store.clone()),
+        store,
         config,
-        create_locks: Default::default(),
-        quotas: Default::default(),
     });
     let router = routes(state.clone())
         .layer(axum::middleware::from_fn_with_state(policy, headers::apply))
@@ -229,13 +235,15 @@ pub struct Running {
     pub task: tokio::task::JoinHandle<()>,
 }
 
-/// Starts the server on `addr` (port 0 picks a free one).
+/// Starts the server on `addr` (port 0 picks a free one), its state in the Redis of
+/// `KYC_REDIS_URL` when set (which must answer now), else in memory.
 pub async fn serve(config: Config, addr: SocketAddr) -> Result<Running, String> {
+    let store = store::open(config.redis_url.as_deref(), &config.redis_prefix).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let (router, state) = app_with_state(config, local)?;
+    let (router, state) = app_with_store(config, local, store)?;
     let task = tokio::spawn(async move {
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         if let Err(e) = axum::serve(listener, service).await {

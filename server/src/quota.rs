@@ -3,12 +3,10 @@
 //! customer's browser (or a script holding their session cookie) must not spend those for
 //! everybody. The limits are far above what the app itself does, polling included.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use kyc_onboarding::core::time::{Millis, MINUTE};
 
 use crate::sandbox::fault::Endpoint;
+use crate::store::{Store, StoreError};
 
 /// The window each quota counts over.
 pub const WINDOW: Millis = 10 * MINUTE;
@@ -39,6 +37,16 @@ impl Spend {
         }
     }
 
+    /// The kind's name in the store's keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            Spend::Create => "create",
+            Spend::PersonaSession => "persona",
+            Spend::Read => "read",
+            Spend::Handoff => "handoff",
+        }
+    }
+
     /// Calls allowed per customer per [`WINDOW`]. The app makes a handful of creates and
     /// Persona sessions in a visit, and polls at most about once a second.
     pub fn limit(self) -> u32 {
@@ -51,60 +59,56 @@ impl Spend {
     }
 }
 
-/// Calls counted per customer and kind, in fixed windows.
-#[derive(Default)]
+/// Calls counted per customer and kind, in fixed windows that begin at the customer's first
+/// call, in the state store (so every replica counts the same calls).
 pub struct Quotas {
-    windows: Mutex<Windows>,
-}
-
-#[derive(Default)]
-struct Windows {
-    /// When each customer's window began, and the calls in it.
-    counts: HashMap<(String, Spend), (Millis, u32)>,
-    /// When ended windows were last dropped: once per window, not on every call (every
-    /// call of every customer passes here, and a sweep visits them all).
-    swept: Millis,
+    store: Store,
 }
 
 impl Quotas {
-    /// Counts one call; when the customer has used their quota, how many milliseconds until
-    /// the window ends instead.
-    pub fn take(&self, customer_guid: &str, spend: Spend, now: Millis) -> Result<(), Millis> {
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        if now >= windows.swept + WINDOW {
-            windows.counts.retain(|_, (start, _)| now < *start + WINDOW);
-            windows.swept = now;
-        }
-        let (start, used) = windows
-            .counts
-            .entry((customer_guid.to_owned(), spend))
-            .or_insert((now, 0));
-        if now >= *start + WINDOW {
-            (*start, *used) = (now, 0);
-        }
-        if *used >= spend.limit() {
-            return Err(*start + WINDOW - now);
-        }
-        *used += 1;
-        Ok(())
+    /// Quotas counted in `store`.
+    pub fn new(store: Store) -> Quotas {
+        Quotas { store }
     }
 
-    /// Counts one call, or the 429 answer (with `Retry-After`) of a customer over quota.
-    pub fn charge(
+    /// Counts one call; when the customer has used their quota, how many milliseconds until
+    /// the window ends instead.
+    pub async fn take(
+        &self,
+        customer_guid: &str,
+        spend: Spend,
+        now: Millis,
+    ) -> Result<Result<(), Millis>, StoreError> {
+        let counted = self
+            .store
+            .charge_quota(customer_guid, spend.name(), now, WINDOW)
+            .await?;
+        Ok(if counted.count > u64::from(spend.limit()) {
+            Err(counted.since + WINDOW - now)
+        } else {
+            Ok(())
+        })
+    }
+
+    /// Counts one call, or the 429 answer (with `Retry-After`) of a customer over quota (503
+    /// when the store cannot count).
+    pub async fn charge(
         &self,
         customer_guid: &str,
         spend: Spend,
         now: Millis,
     ) -> Result<(), crate::backend::ApiError> {
-        self.take(customer_guid, spend, now).map_err(|wait_ms| {
-            tracing::warn!(?spend, "customer over quota");
-            crate::backend::ApiError {
-                status: axum::http::StatusCode::TOO_MANY_REQUESTS,
-                message: "too many requests from this session; try again later".into(),
-                code: "rate_limited",
-                retry_after_s: Some(u32::try_from((wait_ms + 999) / 1_000).unwrap_or(u32::MAX)),
-            }
-        })
+        self.take(customer_guid, spend, now)
+            .await?
+            .map_err(|wait_ms| {
+                tracing::warn!(?spend, "customer over quota");
+                crate::backend::ApiError {
+                    status: axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    message: "too many requests from this session; try again later".into(),
+                    code: "rate_limited",
+                    retry_after_s: Some(u32::try_from((wait_ms + 999) / 1_000).unwrap_or(u32::MAX)),
+                }
+            })
     }
 }
 
@@ -112,52 +116,32 @@ impl Quotas {
 mod tests {
     use super::*;
 
-    #[test]
-    fn each_customer_and_kind_has_its_own_quota_per_window() {
-        let q = Quotas::default();
+    #[tokio::test]
+    async fn each_customer_and_kind_has_its_own_quota_per_window() {
+        let q = Quotas::new(Store::memory());
         let limit = Spend::Create.limit();
         for _ in 0..limit {
-            assert_eq!(q.take("c1", Spend::Create, 1_000), Ok(()));
+            assert_eq!(q.take("c1", Spend::Create, 1_000).await.unwrap(), Ok(()));
         }
         assert_eq!(
-            q.take("c1", Spend::Create, 61_000),
+            q.take("c1", Spend::Create, 61_000).await.unwrap(),
             Err(WINDOW - 60_000),
             "until the window that began at the first call ends"
         );
         assert_eq!(
-            q.take("c2", Spend::Create, 61_000),
+            q.take("c2", Spend::Create, 61_000).await.unwrap(),
             Ok(()),
             "another customer"
         );
         assert_eq!(
-            q.take("c1", Spend::PersonaSession, 61_000),
+            q.take("c1", Spend::PersonaSession, 61_000).await.unwrap(),
             Ok(()),
             "another kind"
         );
         assert_eq!(
-            q.take("c1", Spend::Create, 1_000 + WINDOW),
+            q.take("c1", Spend::Create, 1_000 + WINDOW).await.unwrap(),
             Ok(()),
             "a new window"
-        );
-    }
-
-    #[test]
-    fn ended_windows_are_dropped_once_a_window() {
-        let q = Quotas::default();
-        for customer in ["c1", "c2", "c3"] {
-            assert_eq!(q.take(customer, Spend::Read, 1_000), Ok(()));
-        }
-        let counted = |q: &Quotas| q.windows.lock().unwrap().counts.len();
-        assert_eq!(q.take("c4", Spend::Read, 2_000), Ok(()));
-        assert_eq!(counted(&q), 4, "nothing has ended yet");
-        // Past the first windows' end: they go, the one still running stays.
-        assert_eq!(q.take("c5", Spend::Read, 1_500 + WINDOW), Ok(()));
-        assert_eq!(counted(&q), 2);
-        // A customer whose window ended between sweeps starts a fresh one.
-        assert_eq!(q.take("c4", Spend::Read, 2_000 + WINDOW), Ok(()));
-        assert_eq!(
-            q.windows.lock().unwrap().counts[&("c4".into(), Spend::Read)],
-            (2_000 + WINDOW, 1)
         );
     }
 

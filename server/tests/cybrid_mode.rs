@@ -239,7 +239,8 @@ async fn the_whole_chain_forwards_and_scopes() {
 
 #[tokio::test]
 async fn the_bank_token_is_cached_and_renewed_on_401() {
-    let (upstream, bff) = chain().await;
+    // Every call goes upstream (none answered from a shared recent read), to meet the 401.
+    let (upstream, bff) = chain_with(|c| c.upstream_read_share = std::time::Duration::ZERO).await;
     let guid = upstream_customer(&upstream).await;
     let cookie = launch(&bff, &guid).await;
     let http = client();
@@ -537,13 +538,18 @@ async fn cybrid_at(upstream: axum::Router) -> kyc_server::cybrid::Cybrid {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, upstream).await });
-    kyc_server::cybrid::Cybrid::new(CybridConfig {
-        bank_url: url.clone(),
-        id_url: url,
-        client_id: CLIENT_ID.into(),
-        client_secret: CLIENT_SECRET.into(),
-        environment: "sandbox".into(),
-    })
+    kyc_server::cybrid::Cybrid::new(
+        CybridConfig {
+            bank_url: url.clone(),
+            id_url: url,
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            environment: "sandbox".into(),
+        },
+        // Every call reaches the test's upstream: nothing shared.
+        kyc_server::store::Store::memory(),
+        std::time::Duration::ZERO,
+    )
     .unwrap()
 }
 
@@ -563,7 +569,10 @@ async fn cybrid_rate_limits_reach_the_app_with_their_wait() {
         }),
     ))
     .await;
-    let err = cybrid.customer("cust_1").await.unwrap_err();
+    let err = cybrid
+        .customer("cust_1", kyc_server::cybrid::Read::Shared)
+        .await
+        .unwrap_err();
     assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(err.retry_after_s, Some(9));
     let response = err.into_response();
@@ -587,7 +596,10 @@ async fn a_list_that_ignores_its_filter_leaks_no_other_customer() {
         }),
     ))
     .await;
-    let list = cybrid.list("cust_1").await.unwrap();
+    let list = cybrid
+        .list("cust_1", kyc_server::cybrid::Read::Shared)
+        .await
+        .unwrap();
     let guids: Vec<&str> = list.iter().map(|v| v.guid.as_str()).collect();
     assert_eq!(guids, ["iv_mine"]);
 }
@@ -606,7 +618,10 @@ async fn a_rate_limited_token_request_also_passes_its_wait_on() {
         }),
     ))
     .await;
-    let err = cybrid.customer("cust_1").await.unwrap_err();
+    let err = cybrid
+        .customer("cust_1", kyc_server::cybrid::Read::Shared)
+        .await
+        .unwrap_err();
     assert_eq!(err.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(err.retry_after_s, Some(5));
 }
@@ -632,14 +647,17 @@ async fn a_failed_token_request_is_shared_not_repeated_by_every_queued_call() {
     ))
     .await;
     let (a, b, c) = tokio::join!(
-        cybrid.customer("cust_1"),
-        cybrid.customer("cust_2"),
-        cybrid.customer("cust_3")
+        cybrid.customer("cust_1", kyc_server::cybrid::Read::Shared),
+        cybrid.customer("cust_2", kyc_server::cybrid::Read::Shared),
+        cybrid.customer("cust_3", kyc_server::cybrid::Read::Shared)
     );
     for err in [a, b, c].map(Result::unwrap_err) {
         assert_eq!(err.status, StatusCode::BAD_GATEWAY);
     }
-    let again = cybrid.customer("cust_1").await.unwrap_err();
+    let again = cybrid
+        .customer("cust_1", kyc_server::cybrid::Read::Shared)
+        .await
+        .unwrap_err();
     assert_eq!(again.status, StatusCode::BAD_GATEWAY);
     assert_eq!(
         asked.load(Ordering::SeqCst),
@@ -746,7 +764,10 @@ async fn a_list_that_does_not_say_what_is_in_flight_is_not_an_empty_one() {
             axum::routing::get(move || async move { axum::Json(answer) }),
         ))
         .await;
-        let err = cybrid.list("cust_1").await.unwrap_err();
+        let err = cybrid
+            .list("cust_1", kyc_server::cybrid::Read::Shared)
+            .await
+            .unwrap_err();
         assert!(err.status.is_server_error(), "{list}: {}", err.status);
     }
 }
@@ -879,7 +900,10 @@ async fn an_endless_upstream_answer_is_cut_off_not_buffered() {
         }),
     ))
     .await;
-    let err = cybrid.customer("cust_1").await.unwrap_err();
+    let err = cybrid
+        .customer("cust_1", kyc_server::cybrid::Read::Shared)
+        .await
+        .unwrap_err();
     assert_eq!(err.status, axum::http::StatusCode::BAD_GATEWAY);
     assert!(err.message.contains("too long"), "{}", err.message);
 }

@@ -119,6 +119,8 @@ struct World {
     widget_sessions: HashMap<String, WidgetSession>,
     bank_tokens: HashMap<String, Millis>,
     bank_tokens_issued: u32,
+    /// Calls made with a bank token (what Cybrid would see of a mode-2 server).
+    bank_calls: u32,
 }
 
 /// What `open` in the widget answers.
@@ -479,10 +481,15 @@ impl Sandbox {
 
     /// Whether a bearer token is a live bank token.
     pub fn bank_token_valid(&self, token: &str, now: Millis) -> bool {
-        self.world()
-            .bank_tokens
-            .get(token)
-            .is_some_and(|exp| now < *exp)
+        let mut world = self.world();
+        let valid = world.bank_tokens.get(token).is_some_and(|exp| now < *exp);
+        world.bank_calls += u32::from(valid);
+        valid
+    }
+
+    /// How many calls came with a live bank token.
+    pub fn bank_calls(&self) -> u32 {
+        self.world().bank_calls
     }
 
     /// How many bank tokens `/oauth/token` has issued.

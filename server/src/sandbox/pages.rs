@@ -134,7 +134,10 @@ pub async fn start(
             let now = now_ms();
             let guid = sb.new_customer(scenario, now);
             tracing::info!(customer = %guid, "sandbox customer created");
-            let cookie = state.sessions.create(&guid, now);
+            let cookie = match state.sessions.create(&guid, now).await {
+                Ok(cookie) => cookie,
+                Err(e) => return e.into_response(),
+            };
             let mut response = Redirect::to("/").into_response();
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
@@ -195,7 +198,7 @@ pub async fn report(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
     let Some(sb) = state.backend.sandbox() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let session = match state.sessions.require(&headers) {
+    let session = match state.sessions.require(&headers).await {
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
@@ -220,7 +223,7 @@ pub async fn add_faults(
     let Some(sb) = state.backend.sandbox() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let session = match state.sessions.require_with_csrf(&headers) {
+    let session = match state.sessions.require_with_csrf(&headers).await {
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };

@@ -2,6 +2,8 @@
 //! client (session cookie + CSRF token).
 #![allow(dead_code)]
 
+pub mod redis;
+
 use std::time::Duration;
 
 use kyc_onboarding::core::api::{parse, IdentityVerification, SessionInfo};
