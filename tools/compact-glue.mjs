@@ -442,12 +442,13 @@ export function inlineLoader(glue, later) {
 }
 
 /**
- * Renames `name` (`<stem>-<16 hex>.js` in `dir`) after `content`'s hash and points `html` at
- * the new name (its preload link and the bootstrap's import). Returns the page and the name.
+ * Renames `name` (`<stem>-<hex>.js` in `dir`: trunk writes its 64-bit hash without leading
+ * zeros, so 16 hex digits or fewer) after `content`'s hash and points `html` at the new name
+ * (its preload link and the bootstrap's import). Returns the page and the name.
  */
 export function renameByContent(dir, name, content, html) {
-  const match = name.match(/^(.*-)[0-9a-f]{16}(\.js)$/);
-  if (!match) fail(`${name} is not named <stem>-<16 hex digits>.js`);
+  const match = name.match(/^(.*-)[0-9a-f]{1,16}(\.js)$/);
+  if (!match) fail(`${name} is not named <stem>-<hex digits>.js`);
   const renamed = `${match[1]}${contentHash(content)}${match[2]}`;
   const uses = html.split(`/${name}`).length - 1;
   if (uses < 2) fail(`index.html names ${name} ${uses} times, not in its preload link and its bootstrap`);

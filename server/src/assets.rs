@@ -182,10 +182,11 @@ fn content_type(file_name: &str) -> &'static str {
     }
 }
 
-/// trunk names built files `name-<16 hex digits>.ext` (or `..._bg.wasm`).
+/// trunk names built files `name-<hex digits>.ext` (or `..._bg.wasm`): a 64-bit hash written
+/// without leading zeros, so 16 digits or (one name in sixteen) fewer.
 fn has_content_hash(file_name: &str) -> bool {
     file_name.split(['-', '_', '.']).any(|part| {
-        part.len() == 16
+        (13..=16).contains(&part.len())
             && part
                 .bytes()
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
@@ -227,7 +228,8 @@ pub async fn serve(
         )
             .into_response();
     }
-    let assets = &state.assets;
+    let site = state.site.get();
+    let assets = &site.assets;
     let path = uri.path();
     // A sandbox visitor without a session starts at the scenario list.
     if path == "/"
@@ -310,6 +312,7 @@ mod tests {
     fn recognises_trunk_hashed_names() {
         assert!(has_content_hash("kyc-onboarding-5f1e2d3c4b5a6978_bg.wasm"));
         assert!(has_content_hash("main-0123456789abcdef.css"));
+        assert!(has_content_hash("kyc-onboarding-5186ebbe8904933.js"));
         assert!(!has_content_hash("persona.js"));
         assert!(!has_content_hash("index.html"));
         assert!(!has_content_hash("favicon.svg"));

@@ -50,6 +50,9 @@ impl std::fmt::Debug for CybridConfig {
 pub struct Config {
     /// The built SPA (trunk's `dist/`), with optional `.br` / `.gz` siblings.
     pub dist: PathBuf,
+    /// Development (`--watch-dist`, used by `cargo xtask dev`): read `dist/` again whenever a
+    /// new build lands in it.
+    pub watch_dist: bool,
     pub mode: Mode,
     /// How long a customer session lasts.
     pub session_ttl: Duration,
@@ -109,6 +112,7 @@ impl Config {
     pub fn sandbox(dist: PathBuf) -> Config {
         Config {
             dist,
+            watch_dist: false,
             mode: Mode::Sandbox(Timings::default()),
             session_ttl: Duration::from_secs(60 * 60),
             frame_ancestors: Vec::new(),
@@ -150,6 +154,7 @@ impl Config {
                     })?;
                 }
                 "--dist" => config.dist = PathBuf::from(value("--dist")?),
+                "--watch-dist" => config.watch_dist = true,
                 "--inquiry-delay-ms" => timings.inquiry_delay_ms = number(&value(&arg)?, &arg)?,
                 "--decision-delay-ms" => timings.decision_delay_ms = number(&value(&arg)?, &arg)?,
                 "--review-delay-ms" => timings.review_delay_ms = number(&value(&arg)?, &arg)?,
@@ -400,7 +405,7 @@ fn number(text: &str, name: &str) -> Result<u64, String> {
 
 /// Command-line help.
 pub const USAGE: &str = "\
-usage: kyc-server [--addr 127.0.0.1:8080] [--dist dist]
+usage: kyc-server [--addr 127.0.0.1:8080] [--dist dist] [--watch-dist]
                   [--inquiry-delay-ms N] [--decision-delay-ms N] [--review-delay-ms N]
 
 Sandbox mode (default) emulates Cybrid and Persona in memory; open /sandbox to pick a scenario.

@@ -131,11 +131,13 @@ pub fn sha256_base64(text: &str) -> String {
 /// Middleware: adds the security headers to every response. A response that set its own
 /// policy (the sandbox's widget pages) keeps it.
 pub async fn apply(
-    State(policy): State<Arc<SecurityHeaders>>,
+    State(site): State<Arc<crate::site::LiveSite>>,
     request: Request,
     next: Next,
 ) -> Response {
     let mut response = next.run(request).await;
+    let site = site.get();
+    let policy = &site.policy;
     let h = response.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(header::CONTENT_SECURITY_POLICY, policy.csp.clone());

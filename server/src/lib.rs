@@ -22,6 +22,7 @@ pub mod quota;
 pub mod sandbox;
 pub mod secret;
 pub mod session;
+pub mod site;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -32,12 +33,12 @@ use axum::Router;
 
 pub use config::{Config, CybridConfig, Mode};
 
-use assets::Assets;
 use backend::Backend;
-use headers::{PolicyInput, SecurityHeaders};
+use headers::PolicyInput;
 use launch::LaunchVerifier;
 use sandbox::Sandbox;
 use session::Sessions;
+use site::{LiveSite, SiteInput};
 use store::Store;
 
 /// Everything the handlers share.
@@ -45,7 +46,8 @@ pub struct AppState {
     pub config: Config,
     pub backend: Backend,
     pub sessions: Sessions,
-    pub assets: Arc<Assets>,
+    /// The built SPA and its security policy.
+    pub site: Arc<LiveSite>,
     pub launch: Option<LaunchVerifier>,
     /// `localhost:PORT` in the sandbox: where the Persona SDK finds the simulated widget.
     pub persona_host: Option<String>,
@@ -123,19 +125,16 @@ pub fn app_with_store(
     let settings = (config.branding != Default::default()).then(|| {
         kyc_onboarding::core::api::to_json(&api::settings(&config, &environment, &persona_host))
     });
-    let assets = Arc::new(
-        Assets::load(&config.dist)?
-            .with_catalogs()
-            .with_first_paints(&config.branding, settings.as_deref()),
-    );
     // The sandbox's own host page frames the app from the same origin.
     let frame_ancestors = match (&config.mode, config.frame_ancestors.is_empty()) {
         (Mode::Sandbox(_), true) => vec!["'self'".to_owned()],
         _ => config.frame_ancestors.clone(),
     };
-    let policy = Arc::new(SecurityHeaders::new(
-        assets.index_html(),
-        &PolicyInput {
+    let site = Arc::new(LiveSite::new(SiteInput {
+        dist: config.dist.clone(),
+        branding: config.branding.clone(),
+        settings,
+        policy: PolicyInput {
             persona_frames,
             sdk_origin: origin_of(&config.persona_sdk_url),
             frame_ancestors,
@@ -148,14 +147,14 @@ pub fn app_with_store(
                 .collect(),
             host_opener: config.host_origin.is_some(),
         },
-    ));
+    })?);
     let state = Arc::new(AppState {
         sessions: Sessions::new(store.clone(), config.session_ttl, config.secure_cookies),
         launch: config.launch_secret.clone().map(|secret| {
             LaunchVerifier::new(secret, config.launch_second_tap_secs, store.clone())
         }),
         backend,
-        assets,
+        site: site.clone(),
         persona_host,
         environment,
         app_origins,
@@ -165,7 +164,7 @@ pub fn app_with_store(
         config,
     });
     let router = routes(state.clone())
-        .layer(axum::middleware::from_fn_with_state(policy, headers::apply))
+        .layer(axum::middleware::from_fn_with_state(site, headers::apply))
         .layer(axum::middleware::from_fn(logging::log_request));
     Ok((router, state))
 }
@@ -244,6 +243,9 @@ pub async fn serve(config: Config, addr: SocketAddr) -> Result<Running, String> 
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let (router, state) = app_with_store(config, local, store)?;
+    if state.config.watch_dist {
+        tokio::spawn(state.site.clone().watch());
+    }
     let task = tokio::spawn(async move {
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         if let Err(e) = axum::serve(listener, service).await {

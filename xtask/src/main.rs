@@ -2,6 +2,7 @@
 //! `cargo xtask test` runs every test layer. Both install the tools they need first.
 
 mod bench;
+mod dev;
 mod precompress;
 mod redis;
 mod summary;
@@ -25,6 +26,8 @@ commands:
   setup              install the toolchain (idempotent; prints what it installs)
   build              build the SPA (release) into dist/ with .br/.gz siblings
   run [--port N]     build, then serve the app on 127.0.0.1 (sandbox backend) and print the URL
+  dev [--port N]     the edit loop: a debug build rebuilt on every change, served on the sandbox
+  bundle             a deployable bundle: the server's release binary and dist/ (target/bundle/)
   test               every test layer: native, browser (wasm-bindgen-test), end to end
   bench              sizes, Lighthouse, latencies and memory, beside the incumbent (figures only)
 ";
@@ -36,6 +39,8 @@ fn main() -> ExitCode {
         Some("setup") => toolchain::ensure_all(&root, true).map(|_| ExitCode::SUCCESS),
         Some("build") => build(&root).map(|_| ExitCode::SUCCESS),
         Some("run") => run(&root, &args[1..]),
+        Some("dev") => dev::run(&root, &args[1..]),
+        Some("bundle") => bundle(&root),
         Some("test") => test(&root),
         Some("bench") => toolchain::ensure_all(&root, false)
             .and_then(|(tools, browser)| bench::run(&root, &tools, &browser)),
@@ -120,7 +125,8 @@ fn exe(name: &str) -> String {
     format!("{name}{}", std::env::consts::EXE_SUFFIX)
 }
 
-fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
+/// The `--port N` option of `run` and `dev` (else `$PORT`, else 8080).
+pub(crate) fn port_option(command: &str, args: &[String]) -> Result<u16, String> {
     let mut port = std::env::var("PORT").unwrap_or_else(|_| "8080".to_owned());
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -131,11 +137,15 @@ fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
                     .ok_or("--port needs a value, e.g. --port 8080")?
                     .clone()
             }
-            other => return Err(format!("unknown option for run: `{other}`")),
+            other => return Err(format!("unknown option for {command}: `{other}`")),
         }
     }
     port.parse::<u16>()
-        .map_err(|_| format!("--port must be a number from 0 to 65535, got `{port}`"))?;
+        .map_err(|_| format!("--port must be a number from 0 to 65535, got `{port}`"))
+}
+
+fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
+    let port = port_option("run", args)?;
     build(root)?;
     let server = build_server(root)?;
     let status = Command::new(server)
@@ -149,6 +159,46 @@ fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// A deployable bundle in `target/bundle/`: the server built with its own release profile
+/// (`[profile.server]`: speed, unwinding; the workspace's release profile is the wasm's,
+/// size first) and the release `dist/`, as a folder and a `.tar.gz` of it.
+fn bundle(root: &Path) -> Result<ExitCode, String> {
+    build(root)?;
+    println!("==> building the server (release, profile `server`)");
+    run_checked(Command::new(env!("CARGO")).current_dir(root).args([
+        "build",
+        "--quiet",
+        "--profile",
+        "server",
+        "--package",
+        "kyc-server",
+    ]))?;
+    let out = target_dir(root).join("bundle");
+    let name = format!("kyc-onboarding-{}", env!("CARGO_PKG_VERSION"));
+    let folder = out.join(&name);
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let binary = target_dir(root).join("server").join(exe("kyc-server"));
+    std::fs::copy(&binary, folder.join(exe("kyc-server")))
+        .map_err(|e| format!("{}: {e}", binary.display()))?;
+    run_checked(
+        Command::new("cp")
+            .arg("-R")
+            .arg(root.join("dist"))
+            .arg(&folder),
+    )?;
+    run_checked(Command::new("tar").current_dir(&out).args([
+        "czf",
+        &format!("{name}.tar.gz"),
+        &name,
+    ]))?;
+    println!(
+        "==> {} and {name}.tar.gz: run `kyc-server --dist dist` in it (kyc-server --help)",
+        folder.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn test(root: &Path) -> Result<ExitCode, String> {
