@@ -10,6 +10,7 @@ use std::time::Duration;
 use kyc_onboarding::core::branding::Branding;
 use kyc_onboarding::core::text::Lang;
 
+use crate::origin::{is_on_this_machine, is_origin, origin_of};
 use crate::sandbox::Timings;
 
 /// Where the backend calls go.
@@ -174,7 +175,7 @@ impl Config {
             }
         }
         config.secure_cookies = env("KYC_PUBLIC_URL").is_some_and(|u| u.starts_with("https://"));
-        config.public_origin = env("KYC_PUBLIC_URL").map(|url| origin_of(&url));
+        config.public_origin = env("KYC_PUBLIC_URL").and_then(|url| origin_of(&url));
         config.launch_secret = env("KYC_LAUNCH_SECRET").map(String::into_bytes);
         if config.launch_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err("KYC_LAUNCH_SECRET must be at least 32 bytes".to_owned());
@@ -278,14 +279,7 @@ impl Config {
             // Real customers' session cookies travel over https only (`Secure`); plain http
             // is for trying it out on this machine.
             let public = env("KYC_PUBLIC_URL").unwrap_or_default();
-            let on_this_machine = ["http://localhost", "http://127.0.0.1"]
-                .iter()
-                .any(|local| {
-                    public
-                        .strip_prefix(local)
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
-                });
-            if !public.starts_with("https://") && !on_this_machine {
+            if !public.starts_with("https://") && !is_on_this_machine(&public) {
                 return Err(format!(
                     "Cybrid mode needs KYC_PUBLIC_URL, the https address customers open \
                      (http only for localhost), got `{public}`"
@@ -294,25 +288,6 @@ impl Config {
         }
         Ok((addr, config))
     }
-}
-
-/// Whether `text` is an https origin (http for localhost), without a path.
-fn is_origin(text: &str) -> bool {
-    let scheme_end = text.find("://").map(|i| i + 3).unwrap_or(0);
-    (text.starts_with("https://")
-        || text.starts_with("http://localhost")
-        || text.starts_with("http://127.0.0.1"))
-        && text.len() > scheme_end
-        && !text[scheme_end..].contains(['/', '?', '#'])
-}
-
-/// `scheme://host[:port]` of a URL, without path, query or trailing slash.
-pub(crate) fn origin_of(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after_scheme..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| after_scheme + i);
-    url[..end].to_owned()
 }
 
 /// The Cybrid environment, `sandbox` or `production`: `CYBRID_ENVIRONMENT` (any case) when

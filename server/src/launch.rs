@@ -25,6 +25,7 @@ use sha2::Sha256;
 
 use kyc_onboarding::core::text::PageMsg;
 
+use crate::origin::origin_of;
 use crate::pages::PageLanguage;
 use crate::sandbox::now_ms;
 use crate::AppState;
@@ -275,7 +276,8 @@ fn from_allowed_site(headers: &HeaderMap, allowed: &[String]) -> bool {
     let origin = text(header::ORIGIN)
         .filter(|o| *o != "null")
         .map(str::to_owned)
-        .or_else(|| text(header::REFERER).map(crate::config::origin_of));
+        // A `Referer` that is not an address stands for no allowed site.
+        .or_else(|| text(header::REFERER).map(|r| origin_of(r).unwrap_or_default()));
     match origin {
         Some(origin) => allowed.iter().any(|a| a.eq_ignore_ascii_case(&origin)),
         None => site.is_none(),

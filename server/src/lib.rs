@@ -17,6 +17,7 @@ pub mod handoff;
 pub mod headers;
 pub mod launch;
 pub mod logging;
+pub mod origin;
 pub mod pages;
 pub mod quota;
 pub mod sandbox;
@@ -35,6 +36,7 @@ use assets::Assets;
 use backend::Backend;
 use headers::{PolicyInput, SecurityHeaders};
 use launch::LaunchVerifier;
+use origin::origin_of;
 use sandbox::Sandbox;
 use session::Sessions;
 
@@ -68,14 +70,6 @@ impl AppState {
         locks.retain(|_, lock| Arc::strong_count(lock) > 1);
         locks.entry(customer_guid.to_owned()).or_default().clone()
     }
-}
-
-/// The origin part of an absolute URL (`https://cdn.example/x.js` -> `https://cdn.example`).
-fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split('/').next()?;
-    (!host.is_empty() && (scheme == "https" || scheme == "http"))
-        .then(|| format!("{scheme}://{host}"))
 }
 
 /// Builds the whole HTTP application for a server listening on `addr`.
@@ -245,19 +239,4 @@ pub async fn serve(config: Config, addr: SocketAddr) -> Result<Running, String> 
         state,
         task,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn origins_of_urls() {
-        assert_eq!(
-            origin_of("https://cdn.withpersona.com/dist/persona-v5.9.0.js").as_deref(),
-            Some("https://cdn.withpersona.com")
-        );
-        assert_eq!(origin_of("/persona.js"), None);
-        assert_eq!(origin_of("javascript://x"), None);
-    }
 }
