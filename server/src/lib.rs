@@ -19,6 +19,7 @@ pub mod launch;
 pub mod logging;
 pub mod origin;
 pub mod pages;
+pub mod qr;
 pub mod quota;
 pub mod sandbox;
 pub mod secret;
@@ -170,7 +171,7 @@ fn routes(state: Arc<AppState>) -> Router {
         )
         .route("/handoff", post(handoff::mint))
         .route("/handoff/status", get(handoff::status))
-        .route("/handoff/qr.svg", get(handoff::qr_picture))
+        .route("/handoff/qr.svg", get(qr::qr_picture))
         .route(
             "/handoff/{code}",
             get(handoff::confirm).post(handoff::redeem),
