@@ -24,6 +24,7 @@ pub mod quota;
 pub mod sandbox;
 pub mod secret;
 pub mod session;
+pub mod settings;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
