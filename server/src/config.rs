@@ -1,4 +1,5 @@
-//! Server settings, from command-line flags and environment variables.
+//! The server's configuration as the rest of the server uses it ([`Config`]), read from
+//! command-line flags and environment variables by [`crate::settings::Settings`].
 //!
 //! Mode 1 (sandbox, the default) needs nothing. Mode 2 forwards to Cybrid and is switched on
 //! by `CYBRID_CLIENT_ID` + `CYBRID_CLIENT_SECRET` (bank API credentials).
@@ -7,10 +8,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::error::{ContextKind, ErrorKind};
+use clap::{CommandFactory, FromArgMatches};
 use kyc_onboarding::core::branding::Branding;
-use kyc_onboarding::core::text::Lang;
 
 use crate::sandbox::Timings;
+use crate::settings::Settings;
 
 /// Where the backend calls go.
 #[derive(Clone, Debug)]
@@ -135,229 +138,75 @@ impl Config {
         }
     }
 
-    /// Reads flags (`--addr`, `--dist`, `--inquiry-delay-ms`...) and environment variables.
+    /// Reads flags and environment variables (looked up through `env`, so that tests need
+    /// not touch the process's), as [`Settings`] lists them; a flag wins over its variable.
+    /// The error is the message to show: `--help`'s text, or what is wrong.
     pub fn from_args_and_env(
         args: impl IntoIterator<Item = String>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<(SocketAddr, Config), String> {
-        let mut addr: SocketAddr = "127.0.0.1:8080".parse().expect("valid default");
-        let mut config = Config::sandbox(PathBuf::from("dist"));
-        let mut timings = Timings::default();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
-            match arg.as_str() {
-                "--addr" => {
-                    let text = value("--addr")?;
-                    addr = text.parse().map_err(|_| {
-                        format!("--addr must look like 127.0.0.1:8080, got `{text}`")
-                    })?;
-                }
-                "--dist" => config.dist = PathBuf::from(value("--dist")?),
-                "--watch-dist" => config.watch_dist = true,
-                "--inquiry-delay-ms" => timings.inquiry_delay_ms = number(&value(&arg)?, &arg)?,
-                "--decision-delay-ms" => timings.decision_delay_ms = number(&value(&arg)?, &arg)?,
-                "--review-delay-ms" => timings.review_delay_ms = number(&value(&arg)?, &arg)?,
-                "-h" | "--help" => return Err(USAGE.to_owned()),
-                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-            }
-        }
-        if let Some(ttl) = env("KYC_SESSION_TTL_SECS") {
-            config.session_ttl = Duration::from_secs(number(&ttl, "KYC_SESSION_TTL_SECS")?.max(60));
-        }
-        if let Some(n) = env("KYC_HANDOFF_FAILURES_PER_MINUTE") {
-            let n = number(&n, "KYC_HANDOFF_FAILURES_PER_MINUTE")?;
-            config.handoff_failures_per_minute = usize::try_from(n.max(1)).unwrap_or(usize::MAX);
-        }
-        if let Some(secs) = env("KYC_LAUNCH_SECOND_TAP_SECS") {
-            let secs = number(&secs, "KYC_LAUNCH_SECOND_TAP_SECS")?;
-            config.launch_second_tap_secs = i64::try_from(secs.min(60)).unwrap_or(60);
-        }
-        if let Some(value) = env("KYC_REQUIRE_TAX_ID") {
-            config.require_tax_id = match value.trim() {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => {
-                    return Err(format!(
-                        "KYC_REQUIRE_TAX_ID must be `true` or `false`, got `{value}`"
-                    ))
-                }
-            };
-        }
-        if let Some(list) = env("KYC_FRAME_ANCESTORS") {
-            config.frame_ancestors = list.split_whitespace().map(str::to_owned).collect();
-            for origin in &config.frame_ancestors {
-                if !(origin.starts_with("https://") || origin.starts_with("http://localhost")) {
-                    return Err(format!(
-                        "KYC_FRAME_ANCESTORS entries must be https origins, got `{origin}`"
-                    ));
-                }
-            }
-        }
-        config.secure_cookies = env("KYC_PUBLIC_URL").is_some_and(|u| u.starts_with("https://"));
-        config.public_origin = env("KYC_PUBLIC_URL").map(|url| origin_of(&url));
-        config.launch_secret = env("KYC_LAUNCH_SECRET").map(String::into_bytes);
-        if config.launch_secret.as_ref().is_some_and(|s| s.len() < 32) {
-            return Err("KYC_LAUNCH_SECRET must be at least 32 bytes".to_owned());
-        }
-        if let Some(url) = env("PERSONA_SDK_URL") {
-            config.persona_sdk_url = url;
-        }
-        config.persona_environment_id = env("PERSONA_ENVIRONMENT_ID");
-        config.branding = Branding {
-            name: env("KYC_BRAND_NAME"),
-            logo_url: env("KYC_BRAND_LOGO_URL"),
-            primary: env("KYC_BRAND_PRIMARY"),
-            on_primary: env("KYC_BRAND_ON_PRIMARY"),
-            primary_dark: env("KYC_BRAND_PRIMARY_DARK"),
-            on_primary_dark: env("KYC_BRAND_ON_PRIMARY_DARK"),
-            radius_px: match env("KYC_BRAND_RADIUS_PX") {
-                Some(r) => Some(
-                    r.parse()
-                        .ok()
-                        .filter(|r| *r <= 32)
-                        .ok_or(format!("KYC_BRAND_RADIUS_PX must be 0 to 32, got `{r}`"))?,
-                ),
-                None => None,
-            },
-            font: env("KYC_BRAND_FONT"),
-            support_url: env("KYC_SUPPORT_URL"),
-            support_text: env("KYC_SUPPORT_TEXT"),
-            return_url: env("KYC_RETURN_URL"),
-            tip_groups: env("KYC_TIP_GROUPS")
-                .map(|list| list.split(',').map(|g| g.trim().to_owned()).collect()),
-        };
-        config
-            .branding
-            .validate()
-            .map_err(|e| format!("branding: {e}"))?;
-        if let Some(language) = env("KYC_LANGUAGE") {
-            if Lang::parse(&language).is_none() {
-                return Err(format!(
-                    "KYC_LANGUAGE must be one of en, fr-CA, es-MX, got `{language}`"
-                ));
-            }
-            config.language = Some(language);
-        }
-        if let Some(origin) = env("KYC_HOST_ORIGIN") {
-            if !is_origin(&origin) {
-                return Err(format!(
-                    "KYC_HOST_ORIGIN must be an origin like https://app.example.com, got `{origin}`"
-                ));
-            }
-            config.host_origin = Some(origin);
-        }
-        if let Some(list) = env("KYC_LAUNCH_ORIGINS") {
-            config.launch_origins = list
-                .split([' ', ','])
-                .filter(|o| !o.is_empty())
-                .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
-                .collect();
-            if let Some(bad) = config.launch_origins.iter().find(|o| !is_origin(o)) {
-                return Err(format!(
-                    "KYC_LAUNCH_ORIGINS must list origins like https://app.example.com, got `{bad}`"
-                ));
-            }
-        }
-        // --- State store (issue 28) ---
-        if let Some(url) = env("KYC_REDIS_URL") {
-            if !(url.starts_with("redis://")
-                || url.starts_with("rediss://")
-                || url.starts_with("redis+unix://")
-                || url.starts_with("unix://"))
-            {
-                return Err("KYC_REDIS_URL must be a redis:// (or rediss://) URL".to_owned());
-            }
-            config.redis_url = Some(url);
-        }
-        if let Some(prefix) = env("KYC_REDIS_PREFIX") {
-            if prefix.len() > 64 || prefix.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(format!(
-                    "KYC_REDIS_PREFIX must be up to 64 characters without spaces, got `{prefix}`"
-                ));
-            }
-            config.redis_prefix = prefix;
-        }
-        if let Some(ms) = env("KYC_UPSTREAM_READ_SHARE_MS") {
-            let ms = number(&ms, "KYC_UPSTREAM_READ_SHARE_MS")?.min(10_000);
-            config.upstream_read_share = Duration::from_millis(ms);
-        }
-        // --- End of the state store's settings ---
-        config.sandbox_bank_credentials = match (
-            env("SANDBOX_BANK_CLIENT_ID"),
-            env("SANDBOX_BANK_CLIENT_SECRET"),
-        ) {
-            (Some(id), Some(secret)) => Some((id, secret)),
-            _ => None,
-        };
-        config.mode = match (env("CYBRID_CLIENT_ID"), env("CYBRID_CLIENT_SECRET")) {
-            (Some(client_id), Some(client_secret)) => {
-                let bank_url = env("CYBRID_BANK_URL")
-                    .unwrap_or_else(|| "https://bank.sandbox.cybrid.app".to_owned());
-                let environment =
-                    cybrid_environment(&bank_url, env("CYBRID_ENVIRONMENT").as_deref())?;
-                Mode::Cybrid(CybridConfig {
-                    bank_url,
-                    id_url: env("CYBRID_ID_URL")
-                        .unwrap_or_else(|| "https://id.sandbox.cybrid.app".to_owned()),
-                    client_id,
-                    client_secret,
-                    environment,
-                })
-            }
-            (None, None) => Mode::Sandbox(timings),
-            _ => {
-                return Err(
-                    "set both CYBRID_CLIENT_ID and CYBRID_CLIENT_SECRET for Cybrid mode, or neither for the sandbox"
-                        .to_owned(),
+        Config::parse(args, env).map_err(|e| match e.kind() {
+            ErrorKind::UnknownArgument => {
+                let arg = e.get(ContextKind::InvalidArg).map(|a| a.to_string());
+                format!(
+                    "unknown argument `{}`\n{}",
+                    arg.unwrap_or_default(),
+                    Settings::command().render_usage()
                 )
             }
+            // The start-up checks' own messages (clap's carry the argument), as they are.
+            _ if e.context().next().is_none() => e
+                .to_string()
+                .trim_start_matches("error: ")
+                .trim_end()
+                .to_owned(),
+            _ => e.render().to_string().trim_end().to_owned(),
+        })
+    }
+
+    /// As [`Config::from_args_and_env`], with clap's error: `main` lets clap print it and
+    /// exit (help on stdout with success, a mistake on stderr).
+    pub fn parse(
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<(SocketAddr, Config), clap::Error> {
+        let command = Settings::command();
+        // Each variable set becomes its flag, before the command line's: the later wins.
+        let from_env: Vec<String> = command
+            .get_arguments()
+            .filter_map(|arg| {
+                let value = env(arg.get_env()?.to_str()?)?;
+                Some(format!("--{}={value}", arg.get_long()?))
+            })
+            .collect();
+        let mut parser = command
+            .clone()
+            .args_override_self(true)
+            .mut_args(|arg| arg.env(None));
+        let argv = std::iter::once("kyc-server".to_owned())
+            .chain(from_env)
+            .chain(args);
+        let matches = match parser.try_get_matches_from_mut(argv) {
+            Ok(matches) => matches,
+            // Help from the command as it is, with each setting's variable.
+            Err(e) if e.kind() == ErrorKind::DisplayHelp => {
+                return Err(Settings::command()
+                    .try_get_matches_from(["kyc-server", "--help"])
+                    .err()
+                    .unwrap_or(e));
+            }
+            Err(e) => return Err(e),
         };
-        if let Mode::Cybrid(_) = config.mode {
-            if config.launch_secret.is_none() {
-                return Err(
-                    "Cybrid mode needs KYC_LAUNCH_SECRET: customers arrive through /launch"
-                        .to_owned(),
-                );
-            }
-            // Real customers' session cookies travel over https only (`Secure`); plain http
-            // is for trying it out on this machine.
-            let public = env("KYC_PUBLIC_URL").unwrap_or_default();
-            let on_this_machine = ["http://localhost", "http://127.0.0.1"]
-                .iter()
-                .any(|local| {
-                    public
-                        .strip_prefix(local)
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
-                });
-            if !public.starts_with("https://") && !on_this_machine {
-                return Err(format!(
-                    "Cybrid mode needs KYC_PUBLIC_URL, the https address customers open \
-                     (http only for localhost), got `{public}`"
-                ));
-            }
-        }
-        Ok((addr, config))
+        let settings = Settings::from_arg_matches(&matches).map_err(|e| e.with_cmd(&parser))?;
+        settings
+            .into_config()
+            .map_err(|message| clap::Error::raw(ErrorKind::ValueValidation, format!("{message}\n")))
     }
 }
 
-/// Whether `text` is an https origin (http for localhost), without a path.
-fn is_origin(text: &str) -> bool {
-    let scheme_end = text.find("://").map(|i| i + 3).unwrap_or(0);
-    (text.starts_with("https://")
-        || text.starts_with("http://localhost")
-        || text.starts_with("http://127.0.0.1"))
-        && text.len() > scheme_end
-        && !text[scheme_end..].contains(['/', '?', '#'])
-}
-
-/// `scheme://host[:port]` of a URL, without path, query or trailing slash.
-pub(crate) fn origin_of(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after_scheme..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| after_scheme + i);
-    url[..end].to_owned()
+/// `kyc-server --help`: every setting, its flag, its variable, its default and its doc.
+pub fn help() -> String {
+    Settings::command().render_long_help().to_string()
 }
 
 /// The Cybrid environment, `sandbox` or `production`: `CYBRID_ENVIRONMENT` (any case) when
@@ -365,7 +214,7 @@ pub(crate) fn origin_of(url: &str) -> String {
 /// contradicts the host is refused, and a host that says neither counts as production unless
 /// set otherwise: production must never be taken for the sandbox, where customers may ask
 /// for made-up outcomes (`expected_behaviours`).
-fn cybrid_environment(bank_url: &str, setting: Option<&str>) -> Result<String, String> {
+pub(crate) fn cybrid_environment(bank_url: &str, setting: Option<&str>) -> Result<String, String> {
     let host = bank_url
         .split_once("://")
         .map_or(bank_url, |(_, rest)| rest)
@@ -397,30 +246,6 @@ fn cybrid_environment(bank_url: &str, setting: Option<&str>) -> Result<String, S
 
 /// The start of every Redis key unless `KYC_REDIS_PREFIX` says otherwise.
 pub const DEFAULT_REDIS_PREFIX: &str = "kyc:";
-
-fn number(text: &str, name: &str) -> Result<u64, String> {
-    text.parse()
-        .map_err(|_| format!("{name} must be a whole number, got `{text}`"))
-}
-
-/// Command-line help.
-pub const USAGE: &str = "\
-usage: kyc-server [--addr 127.0.0.1:8080] [--dist dist] [--watch-dist]
-                  [--inquiry-delay-ms N] [--decision-delay-ms N] [--review-delay-ms N]
-
-Sandbox mode (default) emulates Cybrid and Persona in memory; open /sandbox to pick a scenario.
-Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET, KYC_PUBLIC_URL
-(https; http only for localhost) (and optionally
-CYBRID_BANK_URL, CYBRID_ID_URL, CYBRID_ENVIRONMENT). Other settings: KYC_SESSION_TTL_SECS,
-KYC_FRAME_ANCESTORS, KYC_PUBLIC_URL, KYC_HANDOFF_FAILURES_PER_MINUTE, KYC_LAUNCH_SECOND_TAP_SECS,
-KYC_LAUNCH_ORIGINS,
-KYC_REQUIRE_TAX_ID, PERSONA_SDK_URL, PERSONA_ENVIRONMENT_ID, RUST_LOG;
-branding KYC_BRAND_NAME, KYC_BRAND_LOGO_URL, KYC_BRAND_PRIMARY, KYC_BRAND_ON_PRIMARY,
-KYC_BRAND_PRIMARY_DARK, KYC_BRAND_ON_PRIMARY_DARK, KYC_BRAND_RADIUS_PX, KYC_BRAND_FONT,
-KYC_SUPPORT_URL, KYC_SUPPORT_TEXT, KYC_RETURN_URL, KYC_TIP_GROUPS; KYC_LANGUAGE, KYC_HOST_ORIGIN; and in
-the sandbox SANDBOX_BANK_CLIENT_ID / SANDBOX_BANK_CLIENT_SECRET (to act as an upstream Cybrid).
-State shared by replicas: KYC_REDIS_URL (redis://host:6379/0; default: in memory, one server),
-KYC_REDIS_PREFIX (default kyc:), KYC_UPSTREAM_READ_SHARE_MS (default 1000; 0: off).";
 
 #[cfg(test)]
 mod tests {
@@ -650,5 +475,35 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.frame_ancestors.len(), 2);
+    }
+
+    #[test]
+    fn a_flag_wins_over_its_variable_and_help_names_them_both() {
+        let ttl = ("KYC_SESSION_TTL_SECS", "600");
+        let (_, config) = parse(&[], &[ttl]).unwrap();
+        assert_eq!(config.session_ttl, Duration::from_secs(600));
+        let (_, config) = parse(&["--session-ttl-secs", "120"], &[ttl]).unwrap();
+        assert_eq!(config.session_ttl, Duration::from_secs(120));
+        let (_, config) = parse(&["--session-ttl-secs=5"], &[]).unwrap();
+        assert_eq!(
+            config.session_ttl,
+            Duration::from_secs(60),
+            "at least a minute"
+        );
+        let help = parse(&["--help"], &[]).unwrap_err();
+        assert!(help.contains("--public-url <URL>"), "{help}");
+        assert!(help.contains("[env: KYC_PUBLIC_URL"), "{help}");
+    }
+
+    #[test]
+    fn a_public_url_must_be_an_address() {
+        let err = parse(&[], &[("KYC_PUBLIC_URL", "kyc.example.com")]).unwrap_err();
+        assert!(err.contains("KYC_PUBLIC_URL"), "{err}");
+    }
+
+    #[test]
+    fn a_short_launch_secret_is_refused_without_showing_it() {
+        let err = parse(&[], &[("KYC_LAUNCH_SECRET", "hunter2")]).unwrap_err();
+        assert_eq!(err, "KYC_LAUNCH_SECRET must be at least 32 bytes");
     }
 }

@@ -17,74 +17,121 @@ use std::io::Write;
 
 use kyc_onboarding::core::branding::Branding;
 use kyc_onboarding::core::text::{Catalog, Lang, Msg, PageMsg, Texts};
+use maud::html;
 
-use crate::sandbox::pages::escape;
-
-/// One text of the first paint: the markup around it (unique in the page), and its key.
-enum Fragment {
-    App(&'static str, Msg, &'static str),
-    Page(&'static str, PageMsg, &'static str),
+/// A text of the app's catalog or of the server pages'.
+#[derive(Clone, Copy, Debug)]
+pub enum Text {
+    App(Msg),
+    Page(PageMsg),
 }
 
-/// Every text of the first paint, with enough markup around it to be found once.
-const FRAGMENTS: [Fragment; 10] = [
-    Fragment::App("<title>", Msg::AppTitle, "</title>"),
-    Fragment::Page(
-        r#"<meta name="description" content=""#,
-        PageMsg::PageDescription,
-        r#"" />"#,
-    ),
-    Fragment::App(r#"<span class="brand">"#, Msg::AppTitle, "</span>"),
-    Fragment::App("<h1>", Msg::LoadingTitle, "</h1>"),
-    Fragment::App("</span>", Msg::LoadingBody, "</p>"),
-    Fragment::Page("<noscript><p>", PageMsg::PageNoScript, "</p>"),
-    Fragment::Page(r#"role="status">"#, PageMsg::PageStillLoading, "</p>"),
-    Fragment::Page("<h1>", PageMsg::PageLoadFailedTitle, "</h1>"),
-    Fragment::Page(r#"role="alert">"#, PageMsg::PageLoadFailedBody, "</p>"),
-    Fragment::App(r#"class="button">"#, Msg::TryAgain, "</button>"),
+impl Text {
+    /// Its key, as `index.html`'s placeholders name it (`LoadingTitle`).
+    fn key(self) -> &'static str {
+        match self {
+            Text::App(msg) => msg.key(),
+            Text::Page(msg) => msg.key(),
+        }
+    }
+
+    /// Its English, as `index.html` carries it.
+    #[cfg(test)]
+    fn en(self) -> &'static str {
+        match self {
+            Text::App(msg) => msg.en(),
+            Text::Page(msg) => msg.en(),
+        }
+    }
+}
+
+/// A place in `index.html` that the first paint fills in, marked by an attribute on its
+/// element. Trunk leaves such attributes as they are (it rewrites only its own `data-trunk`
+/// links); the rendered page goes without them, so customers get the same markup as before.
+#[derive(Clone, Copy, Debug)]
+pub enum Placeholder {
+    /// `<html lang="en" data-kyc-lang>`: the element's `lang` is the page's language.
+    Lang,
+    /// `data-kyc-text="Key"`: the element's text (after its last child element, if any).
+    Text(Text),
+    /// `data-kyc-content="Key"`: the element's `content` attribute (a `<meta>`).
+    Content(Text),
+    /// `data-kyc-brand="Key"`: the header's brand, as the app draws it: the integrator's
+    /// logo (the element becomes an `<img class="logo">`), else their name, else the text.
+    Brand(Text),
+}
+
+impl Placeholder {
+    /// The attribute that marks it, with its leading space.
+    pub fn marker(self) -> String {
+        match self {
+            Placeholder::Lang => " data-kyc-lang".to_owned(),
+            Placeholder::Text(text) => format!(r#" data-kyc-text="{}""#, text.key()),
+            Placeholder::Content(text) => format!(r#" data-kyc-content="{}""#, text.key()),
+            Placeholder::Brand(text) => format!(r#" data-kyc-brand="{}""#, text.key()),
+        }
+    }
+}
+
+/// Every place the first paint fills in; `index.html` must mark each once.
+pub const PLACEHOLDERS: [Placeholder; 11] = [
+    Placeholder::Lang,
+    Placeholder::Content(Text::Page(PageMsg::PageDescription)),
+    Placeholder::Text(Text::App(Msg::AppTitle)),
+    Placeholder::Brand(Text::App(Msg::AppTitle)),
+    Placeholder::Text(Text::App(Msg::LoadingTitle)),
+    Placeholder::Text(Text::App(Msg::LoadingBody)),
+    Placeholder::Text(Text::Page(PageMsg::PageNoScript)),
+    Placeholder::Text(Text::Page(PageMsg::PageStillLoading)),
+    Placeholder::Text(Text::Page(PageMsg::PageLoadFailedTitle)),
+    Placeholder::Text(Text::Page(PageMsg::PageLoadFailedBody)),
+    Placeholder::Text(Text::App(Msg::TryAgain)),
 ];
 
+/// The markers of the placeholders `index` does not have exactly once.
+pub fn missing_placeholders(index: &str) -> Vec<String> {
+    PLACEHOLDERS
+        .iter()
+        .map(|p| p.marker())
+        .filter(|marker| index.matches(marker.as_str()).count() != 1)
+        .collect()
+}
+
 /// The first paint in `lang` and `branding`, with the app's catalog of `lang` and
-/// `settings` (JSON) when given. A text whose markup is not found (a changed `index.html`)
-/// stays in English, and says so.
+/// `settings` (JSON) when given. A placeholder that is missing (a changed `index.html`)
+/// leaves its text in English, and says so.
 pub fn render(index: &str, lang: Lang, branding: &Branding, settings: Option<&str>) -> String {
     let app = catalog::<Msg>(lang);
     let page = catalog::<PageMsg>(lang);
-    let mut html = index.replacen(
-        r#"<html lang="en">"#,
-        &format!(r#"<html lang="{}">"#, lang.tag()),
-        1,
-    );
-    for fragment in FRAGMENTS {
-        let (before, english, text, after) = match fragment {
-            Fragment::App(before, msg, after) => {
-                let text = app.as_ref().and_then(|c| c.get(msg)).unwrap_or(msg.en());
-                (before, msg.en(), text, after)
+    let translated = |text: Text| match text {
+        Text::App(msg) => app.as_ref().and_then(|c| c.get(msg)).unwrap_or(msg.en()),
+        Text::Page(msg) => page.as_ref().and_then(|c| c.get(msg)).unwrap_or(msg.en()),
+    };
+    let mut html = index.to_owned();
+    for placeholder in PLACEHOLDERS {
+        let filled = match placeholder {
+            Placeholder::Lang => fill_attribute(&mut html, placeholder, "lang", lang.tag()),
+            Placeholder::Content(text) => {
+                fill_attribute(&mut html, placeholder, "content", translated(text))
             }
-            Fragment::Page(before, msg, after) => {
-                let text = page.as_ref().and_then(|c| c.get(msg)).unwrap_or(msg.en());
-                (before, msg.en(), text, after)
+            Placeholder::Text(text) => fill_text(&mut html, placeholder, translated(text)),
+            Placeholder::Brand(text) => {
+                let text = translated(text);
+                match (&branding.logo_url, &branding.name) {
+                    (Some(logo), name) => {
+                        let alt = name.as_deref().unwrap_or(text);
+                        let img = html! { img.logo src=(logo) alt=(alt); };
+                        replace_element(&mut html, placeholder, &img.into_string())
+                    }
+                    (None, Some(name)) => fill_text(&mut html, placeholder, name),
+                    (None, None) => fill_text(&mut html, placeholder, text),
+                }
             }
         };
-        let from = [before, english, after].concat();
-        let to = match (before, &branding.logo_url, &branding.name) {
-            // The header as the app draws it: the logo, else the name.
-            (r#"<span class="brand">"#, Some(logo), name) => format!(
-                r#"<img class="logo" src="{}" alt="{}" />"#,
-                escape(logo),
-                escape(name.as_deref().unwrap_or(text))
-            ),
-            (r#"<span class="brand">"#, None, Some(name)) => {
-                [before, &escape(name), after].concat()
-            }
-            _ => [before, &escape(text), after].concat(),
-        };
-        if html.contains(&from) {
-            html = html.replacen(&from, &to, 1);
-        } else {
+        if filled.is_none() {
             tracing::warn!(
-                text = english,
-                "index.html: a first-paint text was not found"
+                placeholder = placeholder.marker().trim(),
+                "index.html: a first-paint placeholder was not found"
             );
         }
     }
@@ -97,6 +144,65 @@ pub fn render(index: &str, lang: Lang, branding: &Branding, settings: Option<&st
         html = with_data(&html, r#"id="kyc-settings""#, json);
     }
     html
+}
+
+/// Where the marked element is: its start tag's `<` and its name, with the marker taken out
+/// of the page.
+fn take_marker(html: &mut String, placeholder: Placeholder) -> Option<(usize, String)> {
+    let marker = placeholder.marker();
+    let at = html.find(&marker)?;
+    let start = html[..at].rfind('<')?;
+    let name: String = html[start + 1..at]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    html.replace_range(at..at + marker.len(), "");
+    Some((start, name))
+}
+
+/// The end of the start tag at `start`, just past its `>`.
+fn start_tag_end(html: &str, start: usize) -> Option<usize> {
+    html[start..].find('>').map(|i| start + i + 1)
+}
+
+/// Sets the value of the marked element's attribute `name` to `value` (escaped).
+fn fill_attribute(
+    html: &mut String,
+    placeholder: Placeholder,
+    name: &str,
+    value: &str,
+) -> Option<()> {
+    let (start, _) = take_marker(html, placeholder)?;
+    let tag_end = start_tag_end(html, start)?;
+    let opening = format!(r#" {name}=""#);
+    let value_start = start + html[start..tag_end].find(&opening)? + opening.len();
+    let value_end = value_start + html[value_start..tag_end].find('"')?;
+    html.replace_range(value_start..value_end, &escaped(value));
+    Some(())
+}
+
+/// Sets the marked element's text after its last child element to `text` (escaped).
+fn fill_text(html: &mut String, placeholder: Placeholder, text: &str) -> Option<()> {
+    let (start, name) = take_marker(html, placeholder)?;
+    let tag_end = start_tag_end(html, start)?;
+    let close = tag_end + html[tag_end..].find(&format!("</{name}>"))?;
+    let text_start = html[..close].rfind('>')? + 1;
+    html.replace_range(text_start..close, &escaped(text));
+    Some(())
+}
+
+/// Replaces the whole marked element with `markup`.
+fn replace_element(html: &mut String, placeholder: Placeholder, markup: &str) -> Option<()> {
+    let (start, name) = take_marker(html, placeholder)?;
+    let close_tag = format!("</{name}>");
+    let close = start + html[start..].find(&close_tag)?;
+    html.replace_range(start..close + close_tag.len(), markup);
+    Some(())
+}
+
+/// `text` escaped for HTML text or a quoted attribute (by maud).
+fn escaped(text: &str) -> String {
+    html! { (text) }.into_string()
 }
 
 /// `html` with a JSON data block at the end of its head, written without a `<` (JSON's
@@ -136,29 +242,77 @@ mod tests {
 
     const INDEX: &str = include_str!("../../index.html");
 
+    /// `index.html` as customers got it before the placeholders: without their markers.
+    fn unmarked(index: &str) -> String {
+        PLACEHOLDERS.iter().fold(index.to_owned(), |html, p| {
+            html.replacen(&p.marker(), "", 1)
+        })
+    }
+
     #[test]
-    fn every_text_of_the_first_paint_is_found_once_and_translated() {
-        for fragment in FRAGMENTS {
-            let (before, english, after) = match fragment {
-                Fragment::App(b, m, a) => (b, m.en(), a),
-                Fragment::Page(b, m, a) => (b, m.en(), a),
-            };
-            let english = [before, english, after].concat();
-            assert_eq!(INDEX.matches(&english).count(), 1, "{english}");
+    fn index_html_marks_every_placeholder_once_with_its_english() {
+        assert_eq!(missing_placeholders(INDEX), Vec::<String>::new());
+        // The English each marks is the catalog's: filled in, the English page is the page
+        // without its markers.
+        assert_eq!(
+            render(INDEX, Lang::En, &Branding::default(), None),
+            unmarked(INDEX)
+        );
+        assert!(unmarked(INDEX).contains(r#"<html lang="en">"#));
+    }
+
+    #[test]
+    fn a_missing_placeholder_is_told() {
+        for placeholder in PLACEHOLDERS {
+            let marker = placeholder.marker();
+            let without = INDEX.replacen(&marker, "", 1);
+            assert_eq!(missing_placeholders(&without), vec![marker.clone()]);
+            let twice = INDEX.replacen(&marker, &[&marker, " ", &marker].concat(), 1);
+            assert_eq!(missing_placeholders(&twice), vec![marker]);
         }
+    }
+
+    #[test]
+    fn every_text_of_the_first_paint_is_translated() {
         let french = render(INDEX, Lang::FrCa, &Branding::default(), None);
         let fr = catalog::<Msg>(Lang::FrCa).unwrap();
         let fr_pages = catalog::<PageMsg>(Lang::FrCa).unwrap();
         assert!(french.contains(r#"<html lang="fr-CA">"#));
-        for fragment in FRAGMENTS {
-            let (english, text) = match fragment {
-                Fragment::App(_, msg, _) => (msg.en(), fr.text(msg)),
-                Fragment::Page(_, msg, _) => (msg.en(), fr_pages.text(msg)),
-            };
-            assert!(french.contains(&escape(text)), "{english}");
-            assert!(!french.contains(english), "{english} is still in English");
+        for placeholder in PLACEHOLDERS {
+            assert!(
+                !french.contains(&placeholder.marker()),
+                "{placeholder:?} left"
+            );
         }
-        assert_eq!(render(INDEX, Lang::En, &Branding::default(), None), INDEX);
+        for placeholder in PLACEHOLDERS {
+            let text = match placeholder {
+                Placeholder::Lang => continue,
+                Placeholder::Text(t) | Placeholder::Content(t) | Placeholder::Brand(t) => t,
+            };
+            let translated = match text {
+                Text::App(msg) => fr.text(msg),
+                Text::Page(msg) => fr_pages.text(msg),
+            };
+            assert!(french.contains(&escaped(translated)), "{text:?}");
+            assert!(!french.contains(text.en()), "{text:?} is still in English");
+        }
+        // Where each goes, as the page had it.
+        for (before, msg, after) in [
+            ("<title>", Msg::AppTitle, "</title>"),
+            (r#"<span class="brand">"#, Msg::AppTitle, "</span>"),
+            ("<h1>", Msg::LoadingTitle, "</h1>"),
+            (r#"aria-hidden="true"></span>"#, Msg::LoadingBody, "</p>"),
+            (r#"class="button">"#, Msg::TryAgain, "</button>"),
+        ] {
+            let expected = [before, &escaped(fr.text(msg)), after].concat();
+            assert!(french.contains(&expected), "{expected}");
+        }
+        let description = fr_pages.text(PageMsg::PageDescription);
+        let expected = format!(
+            r#"<meta name="description" content="{}" />"#,
+            escaped(description)
+        );
+        assert!(french.contains(&expected), "{expected}");
     }
 
     #[test]
@@ -218,7 +372,7 @@ mod tests {
         };
         let html = render(INDEX, Lang::En, &logo, None);
         assert!(html.contains(
-            r#"<img class="logo" src="https://bank.example/logo.svg" alt="Verify your identity" />"#
+            r#"<img class="logo" src="https://bank.example/logo.svg" alt="Verify your identity">"#
         ));
     }
 

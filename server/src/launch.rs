@@ -3,7 +3,7 @@
 //! auto-submitted form: the token then never appears in any address, history or access log).
 //!
 //! The token is a JWT signed with HMAC-SHA256 by the integrator's backend, with a secret
-//! shared with this server. Its claims name the customer and when the token expires:
+//! shared with this server, verified with the `jsonwebtoken` crate. Its claims name the customer and when the token expires:
 //! `{"customer_guid": "...", "exp": 1700000000}` (seconds), optionally `iat` and `jti`.
 //! Tokens must be short-lived (at most ten minutes) and are accepted once (a second tap from
 //! the same address may be allowed for a few seconds: [`SECOND_TAP_SECS`]).
@@ -18,11 +18,14 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use hmac::{Hmac, Mac};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
 use serde::Deserialize;
 use sha2::Sha256;
 
 use kyc_onboarding::core::text::PageMsg;
 
+use crate::origin::origin_of;
 use crate::pages::PageLanguage;
 use crate::sandbox::now_ms;
 use crate::store::{SpentToken, Store};
@@ -44,11 +47,6 @@ pub enum Refusal {
     Replayed,
     /// The state store could not say whether it was used: refused, unspent.
     StoreUnavailable,
-}
-
-#[derive(Deserialize)]
-struct Header {
-    alg: String,
 }
 
 #[derive(Deserialize)]
@@ -103,34 +101,17 @@ impl LaunchVerifier {
         now_secs: i64,
         peer: IpAddr,
     ) -> Result<String, Refusal> {
-        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        let mut parts = token.split('.');
-        let (Some(header), Some(claims), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(Refusal::Malformed);
-        };
-        let header: Header = b64
-            .decode(header)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or(Refusal::Malformed)?;
-        if header.alg != "HS256" {
-            return Err(Refusal::WrongAlgorithm);
-        }
-        let signature = b64.decode(signature).map_err(|_| Refusal::Malformed)?;
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.secret).map_err(|_| Refusal::Malformed)?;
-        // What was signed: `header.claims`, everything before the last dot.
-        let signed = token.rsplit_once('.').map_or("", |(signed, _)| signed);
-        mac.update(signed.as_bytes());
-        mac.verify_slice(&signature)
-            .map_err(|_| Refusal::BadSignature)?;
-        let claims: Claims = b64
-            .decode(claims)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or(Refusal::Malformed)?;
+        // HS256 only (pinned: a token naming another algorithm, `none` included, is refused),
+        // signed with our secret, with an `exp`. Its times are checked below against
+        // `now_secs`, the clock the replay cache keeps too, with the same leeway.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp"]);
+        validation.validate_exp = false;
+        validation.leeway = 0;
+        let key = DecodingKey::from_secret(&self.secret).map_err(|_| Refusal::Malformed)?;
+        let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)
+            .map_err(|e| refusal(token, e.kind()))?
+            .claims;
         if claims.exp + LEEWAY_SECS <= now_secs {
             return Err(Refusal::Expired);
         }
@@ -143,7 +124,10 @@ impl LaunchVerifier {
         // Spent until it would have expired anyway (the leeway included).
         let ttl =
             Duration::from_secs(u64::try_from(claims.exp + LEEWAY_SECS - now_secs).unwrap_or(1));
-        let token_id = crate::store::hashed(&b64.encode(&signature));
+        // The signature names the token: its base64url text has one spelling only (the
+        // decoder refuses padding and stray bits), so a used token cannot come back re-spelt.
+        let signature = token.rsplit_once('.').map_or("", |(_, s)| s);
+        let token_id = crate::store::hashed(signature);
         let spent = SpentToken {
             at: now_secs,
             peer: self.peer_id(peer),
@@ -164,6 +148,31 @@ impl LaunchVerifier {
         }
         Ok(claims.customer_guid)
     }
+}
+
+/// Why `jsonwebtoken` refused `token`, for the logs.
+fn refusal(token: &str, kind: &ErrorKind) -> Refusal {
+    match kind {
+        ErrorKind::InvalidSignature => Refusal::BadSignature,
+        ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => Refusal::WrongAlgorithm,
+        // An `alg` the crate has no name for (`none`) fails to read as its header.
+        _ if names_another_algorithm(token) => Refusal::WrongAlgorithm,
+        _ => Refusal::Malformed,
+    }
+}
+
+/// Whether the token's header reads as JSON with an `alg` other than HS256.
+fn names_another_algorithm(token: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Header {
+        alg: String,
+    }
+    let header = token.split('.').next().unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Header>(&bytes).ok())
+        .is_some_and(|header| header.alg != "HS256")
 }
 
 /// Query or form body of `/launch`.
@@ -314,21 +323,20 @@ fn from_allowed_site(headers: &HeaderMap, allowed: &[String]) -> bool {
     let origin = text(header::ORIGIN)
         .filter(|o| *o != "null")
         .map(str::to_owned)
-        .or_else(|| text(header::REFERER).map(crate::config::origin_of));
+        // A `Referer` that is not an address stands for no allowed site.
+        .or_else(|| text(header::REFERER).map(|r| origin_of(r).unwrap_or_default()));
     match origin {
         Some(origin) => allowed.iter().any(|a| a.eq_ignore_ascii_case(&origin)),
         None => site.is_none(),
     }
 }
 
-/// Signs claims the way an integrator's backend does (for tests and the integrator guide).
+/// Signs claims the way an integrator's backend does (for tests and the integrator guide):
+/// HS256, `{"typ":"JWT","alg":"HS256"}`.
 pub fn sign(secret: &[u8], claims: &serde_json::Value) -> String {
-    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let head = b64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let body = b64.encode(claims.to_string());
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(format!("{head}.{body}").as_bytes());
-    format!("{head}.{body}.{}", b64.encode(mac.finalize().into_bytes()))
+    let key = EncodingKey::from_secret(secret).expect("HMAC takes any key length");
+    jsonwebtoken::encode(&jsonwebtoken::Header::new(Algorithm::HS256), claims, &key)
+        .expect("JSON claims sign")
 }
 
 #[cfg(test)]
@@ -408,5 +416,32 @@ mod tests {
                 "{junk}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn only_hs256_tokens_with_an_expiry_are_taken() {
+        let v = LaunchVerifier::new(SECRET.to_vec(), SECOND_TAP_SECS, Store::memory());
+        let key = EncodingKey::from_secret(SECRET).unwrap();
+        let claims = json!({"customer_guid": "c", "exp": NOW + 60});
+        let hs384 =
+            jsonwebtoken::encode(&jsonwebtoken::Header::new(Algorithm::HS384), &claims, &key)
+                .unwrap();
+        assert_eq!(
+            v.accept(&hs384, NOW, HOME).await,
+            Err(Refusal::WrongAlgorithm)
+        );
+        let no_expiry = sign(SECRET, &json!({"customer_guid": "c"}));
+        assert_eq!(
+            v.accept(&no_expiry, NOW, HOME).await,
+            Err(Refusal::Malformed)
+        );
+        // Within the leeway of the two clocks, on either side.
+        let just_expired = sign(SECRET, &json!({"customer_guid": "c", "exp": NOW - 29}));
+        assert_eq!(v.accept(&just_expired, NOW, HOME).await, Ok("c".to_owned()));
+        let longest = sign(
+            SECRET,
+            &json!({"customer_guid": "d", "exp": NOW + MAX_LIFETIME_SECS + LEEWAY_SECS}),
+        );
+        assert_eq!(v.accept(&longest, NOW, HOME).await, Ok("d".to_owned()));
     }
 }

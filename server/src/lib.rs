@@ -17,11 +17,14 @@ pub mod handoff;
 pub mod headers;
 pub mod launch;
 pub mod logging;
+pub mod origin;
 pub mod pages;
+pub mod qr;
 pub mod quota;
 pub mod sandbox;
 pub mod secret;
 pub mod session;
+pub mod settings;
 pub mod site;
 pub mod store;
 
@@ -36,6 +39,7 @@ pub use config::{Config, CybridConfig, Mode};
 use backend::Backend;
 use headers::PolicyInput;
 use launch::LaunchVerifier;
+use origin::origin_of;
 use sandbox::Sandbox;
 use session::Sessions;
 use site::{LiveSite, SiteInput};
@@ -62,14 +66,6 @@ pub struct AppState {
     /// The state shared by every replica (in memory when there is one): sessions, codes,
     /// spent launch tokens, quotas, create locks, the bank token. `ping` it for readiness.
     pub store: Store,
-}
-
-/// The origin part of an absolute URL (`https://cdn.example/x.js` -> `https://cdn.example`).
-fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split('/').next()?;
-    (!host.is_empty() && (scheme == "https" || scheme == "http"))
-        .then(|| format!("{scheme}://{host}"))
 }
 
 /// Builds the whole HTTP application for a server listening on `addr`, its state in memory
@@ -183,7 +179,7 @@ fn routes(state: Arc<AppState>) -> Router {
         )
         .route("/handoff", post(handoff::mint))
         .route("/handoff/status", get(handoff::status))
-        .route("/handoff/qr.svg", get(handoff::qr_picture))
+        .route("/handoff/qr.svg", get(qr::qr_picture))
         .route(
             "/handoff/{code}",
             get(handoff::confirm).post(handoff::redeem),
@@ -257,19 +253,4 @@ pub async fn serve(config: Config, addr: SocketAddr) -> Result<Running, String> 
         state,
         task,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn origins_of_urls() {
-        assert_eq!(
-            origin_of("https://cdn.withpersona.com/dist/persona-v5.9.0.js").as_deref(),
-            Some("https://cdn.withpersona.com")
-        );
-        assert_eq!(origin_of("/persona.js"), None);
-        assert_eq!(origin_of("javascript://x"), None);
-    }
 }

@@ -12,14 +12,12 @@ async fn main() -> ExitCode {
         )
         .with_target(false)
         .init();
-    let (addr, config) = match Config::from_args_and_env(std::env::args().skip(1), |key| {
+    // `--help` goes to stdout with success, a mistake to stderr.
+    let (addr, config) = match Config::parse(std::env::args().skip(1), |key| {
         std::env::var(key).ok().filter(|v| !v.is_empty())
     }) {
         Ok(parsed) => parsed,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::FAILURE;
-        }
+        Err(error) => error.exit(),
     };
     let sandbox = matches!(config.mode, kyc_server::Mode::Sandbox(_));
     let running = match kyc_server::serve(config, addr).await {

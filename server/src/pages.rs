@@ -8,8 +8,7 @@ use std::sync::OnceLock;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use kyc_onboarding::core::text::{Catalog, Lang, PageMsg};
-
-use crate::sandbox::pages::escape;
+use maud::{html, Markup, DOCTYPE};
 
 /// The language a page is shown in, with its texts.
 #[derive(Clone, Copy, Debug)]
@@ -67,44 +66,54 @@ impl PageLanguage {
         }
     }
 
-    /// A whole page: heading, text and, when given, a form (already escaped markup).
-    fn html(self, title: PageMsg, body: PageMsg, form: &str) -> String {
-        format!(
-            "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{h}</title><link rel=\"stylesheet\" href=\"/pages.css\"></head>\
-             <body><main><h1>{h}</h1><p>{t}</p>{form}</main></body></html>",
-            lang = self.lang.tag(),
-            h = escape(self.text(title)),
-            t = escape(self.text(body)),
-        )
+    /// A whole page: heading, text and, when given, a form.
+    fn html(self, title: PageMsg, body: PageMsg, form: Option<Markup>) -> Markup {
+        let heading = self.text(title);
+        html! {
+            (DOCTYPE)
+            html lang=(self.lang.tag()) {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (heading) }
+                    link rel="stylesheet" href="/pages.css";
+                }
+                body {
+                    main {
+                        h1 { (heading) }
+                        p { (self.text(body)) }
+                        @if let Some(form) = form { (form) }
+                    }
+                }
+            }
+        }
     }
 
     /// A page with a heading and a text, never stored (they answer one request only).
     pub fn message(self, status: StatusCode, title: PageMsg, body: PageMsg) -> Response {
-        self.respond(status, self.html(title, body, ""))
+        self.respond(status, self.html(title, body, None))
     }
 
     /// The phone's Continue page: a tap posts the code with its one-off value.
     pub fn continue_page(self, code: &str, nonce: &str, carried: &str) -> Response {
         // The code is bound to whoever made it: a link forwarded by someone else would have
         // this phone's ID checked for their account, so the page says so before the tap.
-        let form = format!(
-            "<p class=\"warning\"><strong>{warning}</strong></p>\
-             <form method=\"post\" action=\"/handoff/{code}{carried}\">\
-             <input type=\"hidden\" name=\"nonce\" value=\"{nonce}\">\
-             <button type=\"submit\">{button}</button></form>",
-            warning = escape(self.text(PageMsg::PageContinueWarning)),
-            code = escape(code),
-            nonce = escape(nonce),
-            carried = escape(carried),
-            button = escape(self.text(PageMsg::PageContinueButton)),
+        let form = html! {
+            p.warning { strong { (self.text(PageMsg::PageContinueWarning)) } }
+            form method="post" action={ "/handoff/" (code) (carried) } {
+                input type="hidden" name="nonce" value=(nonce);
+                button type="submit" { (self.text(PageMsg::PageContinueButton)) }
+            }
+        };
+        let html = self.html(
+            PageMsg::PageContinueTitle,
+            PageMsg::PageContinueBody,
+            Some(form),
         );
-        let html = self.html(PageMsg::PageContinueTitle, PageMsg::PageContinueBody, &form);
         self.respond(StatusCode::OK, html)
     }
 
-    fn respond(self, status: StatusCode, html: String) -> Response {
+    fn respond(self, status: StatusCode, html: Markup) -> Response {
         (
             status,
             [
@@ -114,7 +123,7 @@ impl PageLanguage {
                     HeaderValue::from_static("accept-language, cookie"),
                 ),
             ],
-            Html(html),
+            Html(html.into_string()),
         )
             .into_response()
     }
@@ -200,5 +209,31 @@ mod tests {
         }
         let en = PageLanguage::new(Lang::En);
         assert_eq!(en.text(PageMsg::PageScanTitle), PageMsg::PageScanTitle.en());
+    }
+
+    #[test]
+    fn pages_keep_their_markup_with_every_value_escaped() {
+        let en = PageLanguage::new(Lang::En);
+        let page = en
+            .html(PageMsg::PageScanTitle, PageMsg::PageScanBody, None)
+            .into_string();
+        let title = maud::html! { (PageMsg::PageScanTitle.en()) }.into_string();
+        let body = maud::html! { (PageMsg::PageScanBody.en()) }.into_string();
+        assert_eq!(
+            page,
+            format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+                 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+                 <title>{title}</title><link rel=\"stylesheet\" href=\"/pages.css\"></head>\
+                 <body><main><h1>{title}</h1><p>{body}</p></main></body></html>"
+            )
+        );
+        let form = maud::html! {
+            form action={ "/handoff/" ("a\"><b>") ("?lang=fr-CA") } {}
+        };
+        assert_eq!(
+            form.into_string(),
+            r#"<form action="/handoff/a&quot;&gt;&lt;b&gt;?lang=fr-CA"></form>"#
+        );
     }
 }

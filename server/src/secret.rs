@@ -1,6 +1,7 @@
 //! Random identifiers and tokens, and comparing secrets without leaking timing.
 
 use base64::Engine;
+use subtle::ConstantTimeEq;
 
 /// `n` bytes from the operating system's generator.
 pub fn random_bytes<const N: usize>() -> [u8; N] {
@@ -31,9 +32,10 @@ pub fn token(prefix: &str) -> String {
     )
 }
 
-/// Compares two secrets in time that depends only on their lengths.
+/// Compares two secrets in time that depends only on their lengths (`subtle`'s
+/// constant-time comparison).
 pub fn equal(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.ct_eq(b).into()
 }
 
 #[cfg(test)]

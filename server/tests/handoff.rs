@@ -3,7 +3,6 @@
 mod common;
 
 use common::{client, Customer, Server};
-use kyc_onboarding::core::qr::QrCode;
 use kyc_onboarding::core::text::{Catalog, PageMsg};
 use serde_json::{json, Value};
 
@@ -457,13 +456,11 @@ async fn the_server_draws_the_qr_code_of_the_unused_code() {
     assert_eq!(picture.status(), 200);
     assert_eq!(picture.headers()["content-type"], "image/svg+xml");
     assert_eq!(picture.headers()["cache-control"], "no-store");
-    let expected = QrCode::encode(link.as_bytes()).unwrap().svg();
+    let expected = kyc_server::qr::picture(&link).unwrap();
     assert_eq!(picture.text().await.unwrap(), expected, "the link {link}");
     // English links carry no language.
     let english = customer.get("/handoff/qr.svg?v=1&lang=en").await;
-    let expected = QrCode::encode(format!("{}{path}", server.base).as_bytes())
-        .unwrap()
-        .svg();
+    let expected = kyc_server::qr::picture(&format!("{}{path}", server.base)).unwrap();
     assert_eq!(english.text().await.unwrap(), expected);
     // Only for the session's own customer, and a Host that is not a plain host draws nothing.
     let anonymous = client()

@@ -10,7 +10,7 @@
 //! - [`device`]: what the device and browser mean for the camera.
 //! - [`http`]: which call each effect makes and which event each answer becomes;
 //!   [`json`]: the small JSON reader and writer behind the API types.
-//! - [`polling`]: backoff and deadlines; [`time`]: API timestamps; [`qr`]: the handoff QR code.
+//! - [`polling`]: backoff and deadlines; [`time`]: API timestamps.
 
 pub mod api;
 pub mod branding;
@@ -20,7 +20,6 @@ pub mod flow;
 pub mod http;
 pub mod json;
 pub mod polling;
-pub mod qr;
 pub mod text;
 pub mod time;
 pub mod tips;

@@ -30,7 +30,6 @@ use base64::Engine;
 use kyc_onboarding::core::api::{
     HandoffCreated, HandoffStatus, IdentityVerification, VerificationState,
 };
-use kyc_onboarding::core::qr::QrCode;
 use kyc_onboarding::core::text::{Lang, PageMsg};
 use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis};
 
@@ -183,68 +182,6 @@ async fn made_since(
         },
         found => Ok(found),
     }
-}
-
-/// `GET /handoff/qr.svg`: the QR code of the customer's unused code, a picture of its link
-/// (`?lang=` carried on, as on the Continue page). Drawn here so that the app customers
-/// download carries no QR encoder. 404 when there is no such code: the app shows the link
-/// as text either way.
-pub async fn qr_picture(
-    State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
-) -> Response {
-    let session = match state.sessions.require(&headers).await {
-        Ok(s) => s,
-        Err(e) => return e.into_response(),
-    };
-    let now = now_ms();
-    let unused = match state.handoffs.unused(&session.customer_guid, now).await {
-        Ok(unused) => unused,
-        Err(e) => return crate::backend::ApiError::from(e).into_response(),
-    };
-    let (Some(code), Some(origin)) = (unused, public_origin(&state, &uri, &headers)) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let lang = named_language(query.as_deref());
-    let link = [
-        origin.as_str(),
-        "/handoff/",
-        &code,
-        PageLanguage::carried(lang),
-    ]
-    .concat();
-    let Some(picture) = QrCode::encode(link.as_bytes()).map(|qr| qr.svg()) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        picture,
-    )
-        .into_response()
-}
-
-/// The origin customers open: the configured one (`KYC_PUBLIC_URL`, which https needs),
-/// else plain http on this request's host (`Host`, or HTTP/2's authority), when that is a
-/// plain host name or address with a port; anything else is not drawn into a link.
-fn public_origin(state: &AppState, uri: &axum::http::Uri, headers: &HeaderMap) -> Option<String> {
-    if let Some(origin) = &state.config.public_origin {
-        return Some(origin.clone());
-    }
-    let host = match headers.get(header::HOST) {
-        Some(host) => host.to_str().ok()?,
-        None => uri.authority()?.as_str(),
-    };
-    let plain = !host.is_empty()
-        && host.len() <= 255
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
-    plain.then(|| ["http://", host].concat())
 }
 
 /// Whether `v` is a KYC verification created since the code was made (`since`, from

@@ -2,7 +2,6 @@
 //! customer with a session), fault injection, test counters, and the bank-side endpoints a
 //! mode-2 server uses when this sandbox plays the upstream Cybrid.
 
-use std::fmt::Write;
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
@@ -10,6 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Json;
 use kyc_onboarding::core::failure::{FailureCategory, FailureCode};
+use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -22,29 +22,22 @@ use crate::AppState;
 const STYLE: &str = include_str!("../../static/pages.css");
 const EMBED_SCRIPT: &str = include_str!("../../static/embed.js");
 
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// A sandbox page: `title` and `body` in the pages' own style.
+fn layout(title: &str, body: Markup) -> Html<String> {
+    Html(
+        html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) }
+                    link rel="stylesheet" href="/pages.css";
+                }
+                body { main { (body) } }
+            }
         }
-    }
-    out
-}
-
-fn layout(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><link rel=\"stylesheet\" href=\"/pages.css\"></head>\
-         <body><main>{body}</main></body></html>",
-        title = escape(title)
+        .into_string(),
     )
 }
 
@@ -62,27 +55,7 @@ pub async fn style() -> Response {
 
 /// `GET /sandbox`: every scenario, one click each, plus a form for any failure codes.
 pub async fn index() -> Response {
-    let mut body = String::from(
-        "<h1>Sandbox scenarios</h1>\
-         <p>Each link creates a new sandbox customer with a session and opens the app. \
-         Nothing here touches Cybrid or Persona: both are emulated by this server.</p><ul class=\"scenarios\">",
-    );
-    for entry in CATALOG {
-        let _ = write!(
-            body,
-            "<li><a href=\"/sandbox/start?scenario={id}{params}\" data-scenario=\"{id}\">{title}</a>\
-             <span>{description}</span></li>",
-            id = entry.id,
-            params = escape(entry.params),
-            title = escape(entry.title),
-            description = escape(entry.description),
-        );
-    }
-    body.push_str(
-        "</ul><h2>Fail with chosen codes</h2><form action=\"/sandbox/start\" method=\"get\">\
-        <input type=\"hidden\" name=\"scenario\" value=\"fails\">",
-    );
-    for (category, label) in [
+    let categories = [
         (FailureCategory::RetryAllowed, "Retry allowed"),
         (FailureCategory::ComplianceReview, "Compliance review"),
         (FailureCategory::Rejected, "Rejected"),
@@ -90,35 +63,52 @@ pub async fn index() -> Response {
             FailureCategory::NotKyc,
             "Not KYC (bank account and other flows)",
         ),
-    ] {
-        let _ = write!(body, "<fieldset><legend>{label}</legend>");
-        for code in FailureCode::KNOWN
-            .iter()
-            .filter(|c| c.category() == category)
-        {
-            let _ = write!(
-                body,
-                "<label><input type=\"checkbox\" name=\"codes\" value=\"{c}\"> {c}</label>",
-                c = code.as_str()
-            );
-        }
-        body.push_str("</fieldset>");
-    }
-    body.push_str(
-        "<label>Another code <input name=\"codes\" pattern=\"[a-z_]*\"></label>\
-         <label>Inquiry delay (ms) <input name=\"inquiry_delay_ms\" inputmode=\"numeric\" value=\"1000\"></label>\
-         <button type=\"submit\">Start with these codes</button></form>\
-         <h2>Faults</h2><p>Add <code>&amp;fault=endpoint:kind:count</code> to a start link, for example \
-         <code>fault=create:lost:1</code>. Endpoints: ",
-    );
+    ];
     let endpoints: Vec<&str> = Endpoint::ALL.iter().map(|(_, n)| *n).collect();
-    let _ = write!(
-        body,
-        "{}. Kinds: {}.</p>",
-        endpoints.join(", "),
-        FaultKind::EXAMPLES.join(", ")
-    );
-    Html(layout("Sandbox scenarios", &body)).into_response()
+    let body = html! {
+        h1 { "Sandbox scenarios" }
+        p {
+            "Each link creates a new sandbox customer with a session and opens the app. \
+             Nothing here touches Cybrid or Persona: both are emulated by this server."
+        }
+        ul.scenarios {
+            @for entry in CATALOG {
+                li {
+                    a href={ "/sandbox/start?scenario=" (entry.id) (entry.params) }
+                        data-scenario=(entry.id) { (entry.title) }
+                    span { (entry.description) }
+                }
+            }
+        }
+        h2 { "Fail with chosen codes" }
+        form action="/sandbox/start" method="get" {
+            input type="hidden" name="scenario" value="fails";
+            @for (category, label) in categories {
+                fieldset {
+                    legend { (label) }
+                    @for code in FailureCode::KNOWN.iter().filter(|c| c.category() == category) {
+                        label {
+                            input type="checkbox" name="codes" value=(code.as_str());
+                            " " (code.as_str())
+                        }
+                    }
+                }
+            }
+            label { "Another code " input name="codes" pattern="[a-z_]*"; }
+            label {
+                "Inquiry delay (ms) "
+                input name="inquiry_delay_ms" inputmode="numeric" value="1000";
+            }
+            button type="submit" { "Start with these codes" }
+        }
+        h2 { "Faults" }
+        p {
+            "Add " code { "&fault=endpoint:kind:count" } " to a start link, for example "
+            code { "fault=create:lost:1" } ". Endpoints: " (endpoints.join(", "))
+            ". Kinds: " (FaultKind::EXAMPLES.join(", ")) "."
+        }
+    };
+    layout("Sandbox scenarios", body).into_response()
 }
 
 /// `GET /sandbox/start?scenario=...`: a fresh customer with a session, then the app.
@@ -144,13 +134,14 @@ pub async fn start(
         }
         Err(message) => (
             StatusCode::BAD_REQUEST,
-            Html(layout(
+            layout(
                 "Unknown scenario",
-                &format!(
-                    "<h1>That scenario cannot start</h1><p>{}</p><p><a href=\"/sandbox\">See the scenarios</a></p>",
-                    escape(&message)
-                ),
-            )),
+                html! {
+                    h1 { "That scenario cannot start" }
+                    p { (message) }
+                    p { a href="/sandbox" { "See the scenarios" } }
+                },
+            ),
         )
             .into_response(),
     }
@@ -159,19 +150,23 @@ pub async fn start(
 /// `GET /sandbox/embed?scenario=...`: a host page that embeds the app in an iframe and lists
 /// the events the app posts to it (for integrators to see, and for tests).
 pub async fn embed(Query(pairs): Query<Vec<(String, String)>>) -> Response {
-    let query: String = pairs
+    let query = pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", escape(k), escape(v)))
+        .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
-        .join("&amp;");
-    let body = format!(
-        "<h1>Sandbox host page</h1><p>The app runs in the frame below; what it tells this page \
-         appears in the list.</p><iframe class=\"embed\" title=\"Identity verification\" \
-         src=\"/sandbox/start?{query}\" allow=\"camera;microphone\"></iframe>\
-         <h2>Events</h2><ol id=\"events\" data-testid=\"host-events\"></ol>\
-         <script src=\"/sandbox/embed.js\"></script>"
-    );
-    let mut response = Html(layout("Sandbox host page", &body)).into_response();
+        .join("&");
+    let body = html! {
+        h1 { "Sandbox host page" }
+        p {
+            "The app runs in the frame below; what it tells this page appears in the list."
+        }
+        iframe.embed title="Identity verification" src={ "/sandbox/start?" (query) }
+            allow="camera;microphone" {}
+        h2 { "Events" }
+        ol #events data-testid="host-events" {}
+        script src="/sandbox/embed.js" {}
+    };
+    let mut response = layout("Sandbox host page", body).into_response();
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         "default-src 'none'; script-src 'self'; style-src 'self'; frame-src 'self'; frame-ancestors 'none'"
@@ -349,10 +344,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup() {
+    fn a_page_is_its_layout_with_the_text_escaped() {
+        let Html(page) = layout("A & B", html! { p { "<script>alert('x')</script>" } });
         assert_eq!(
-            escape("<script>alert('x') & \"y\"</script>"),
-            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+            page,
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>A &amp; B</title><link rel=\"stylesheet\" href=\"/pages.css\"></head>\
+             <body><main><p>&lt;script&gt;alert('x')&lt;/script&gt;</p></main></body></html>"
         );
     }
 }
