@@ -89,7 +89,134 @@ pub struct Config {
     /// The bank's choice of `require_tax_id` for every customer's verification (SSN / SIN
     /// collected in Persona's flow); `None` leaves it to Cybrid's default (not collected).
     pub require_tax_id: Option<bool>,
+    /// How the server runs as a service: drain, limits, logs, metrics, proxies.
+    pub service: ServiceSettings,
 }
+
+// ---- Service operation settings (issue 28.4) -------------------------------------------
+// One block, for porting as a whole: the `service` field above, [`ServiceSettings`], its
+// parsing in [`ServiceSettings::from_env`] (called from `from_args_and_env`) and its line
+// in [`USAGE`].
+
+/// How the server runs as a service: shutdown, inbound limits, logs, metrics, proxies.
+#[derive(Clone, Debug)]
+pub struct ServiceSettings {
+    /// `KYC_DRAIN_SECS`: on SIGTERM / SIGINT, how long in-flight requests may take to finish.
+    pub drain: Duration,
+    /// `KYC_HEADER_READ_TIMEOUT_SECS`: how long a client may take to send a request's headers.
+    pub header_read_timeout: Duration,
+    /// `KYC_REQUEST_TIMEOUT_SECS`: the longest a request may take before a 503.
+    pub request_timeout: Duration,
+    /// `KYC_MAX_CONCURRENT_REQUESTS`: requests handled at once; more get a 503.
+    pub max_concurrent_requests: usize,
+    /// `KYC_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_format: LogFormat,
+    /// `KYC_METRICS_ADDR`: where Prometheus scrapes `/metrics`; `None` (default): no metrics.
+    pub metrics_addr: Option<SocketAddr>,
+    /// `KYC_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` and `X-Request-Id` are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines (the default).
+    #[default]
+    Text,
+    /// One JSON object per line, for a log pipeline.
+    Json,
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        ServiceSettings {
+            drain: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 512,
+            log_format: LogFormat::Text,
+            metrics_addr: None,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+impl ServiceSettings {
+    /// Reads the `KYC_DRAIN_SECS`... variables; defaults for those unset.
+    pub fn from_env(env: &impl Fn(&str) -> Option<String>) -> Result<ServiceSettings, String> {
+        let mut settings = ServiceSettings::default();
+        let secs = |name: &str, min: u64, max: u64| -> Result<Option<Duration>, String> {
+            env(name)
+                .map(|text| {
+                    let n = number(text.trim(), name)?;
+                    if (min..=max).contains(&n) {
+                        Ok(Duration::from_secs(n))
+                    } else {
+                        Err(format!("{name} must be {min} to {max}, got `{text}`"))
+                    }
+                })
+                .transpose()
+        };
+        if let Some(d) = secs("KYC_DRAIN_SECS", 0, 600)? {
+            settings.drain = d;
+        }
+        if let Some(d) = secs("KYC_HEADER_READ_TIMEOUT_SECS", 1, 300)? {
+            settings.header_read_timeout = d;
+        }
+        if let Some(d) = secs("KYC_REQUEST_TIMEOUT_SECS", 1, 600)? {
+            settings.request_timeout = d;
+        }
+        if let Some(n) = env("KYC_MAX_CONCURRENT_REQUESTS") {
+            let n = number(n.trim(), "KYC_MAX_CONCURRENT_REQUESTS")?;
+            if n == 0 {
+                return Err("KYC_MAX_CONCURRENT_REQUESTS must be at least 1".to_owned());
+            }
+            settings.max_concurrent_requests = usize::try_from(n).unwrap_or(usize::MAX);
+        }
+        if let Some(format) = env("KYC_LOG_FORMAT") {
+            settings.log_format = match format.trim() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => {
+                    return Err(format!(
+                        "KYC_LOG_FORMAT must be text or json, got `{format}`"
+                    ))
+                }
+            };
+        }
+        if let Some(addr) = env("KYC_METRICS_ADDR") {
+            settings.metrics_addr = Some(addr.trim().parse().map_err(|_| {
+                format!("KYC_METRICS_ADDR must look like 127.0.0.1:9090, got `{addr}`")
+            })?);
+        }
+        if let Some(list) = env("KYC_TRUSTED_PROXIES") {
+            settings.trusted_proxies = list
+                .split([',', ' '])
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    // A bare address is a network of one.
+                    p.parse::<ipnet::IpNet>()
+                        .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| {
+                            format!(
+                                "KYC_TRUSTED_PROXIES must list CIDRs like 10.0.0.0/8, got `{p}`"
+                            )
+                        })
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(settings)
+    }
+}
+
+/// The service settings' part of [`USAGE`].
+const SERVICE_USAGE: &str = "\
+Service: KYC_DRAIN_SECS (10), KYC_HEADER_READ_TIMEOUT_SECS (10), KYC_REQUEST_TIMEOUT_SECS (30),
+KYC_MAX_CONCURRENT_REQUESTS (512), KYC_LOG_FORMAT (text or json), KYC_METRICS_ADDR (off; e.g.
+127.0.0.1:9090, never the public port), KYC_TRUSTED_PROXIES (CIDRs whose X-Forwarded-For and
+X-Request-Id are believed; none by default).";
+
+// ---- End of the service operation settings -----------------------------------------------
 
 impl Config {
     /// Sandbox defaults for a build in `dist`.
@@ -112,6 +239,7 @@ impl Config {
             launch_second_tap_secs: 0,
             launch_origins: Vec::new(),
             require_tax_id: None,
+            service: ServiceSettings::default(),
         }
     }
 
@@ -137,10 +265,15 @@ impl Config {
                 "--inquiry-delay-ms" => timings.inquiry_delay_ms = number(&value(&arg)?, &arg)?,
                 "--decision-delay-ms" => timings.decision_delay_ms = number(&value(&arg)?, &arg)?,
                 "--review-delay-ms" => timings.review_delay_ms = number(&value(&arg)?, &arg)?,
-                "-h" | "--help" => return Err(USAGE.to_owned()),
-                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+                "-h" | "--help" => return Err(format!("{USAGE}\n{SERVICE_USAGE}")),
+                other => {
+                    return Err(format!(
+                        "unknown argument `{other}`\n{USAGE}\n{SERVICE_USAGE}"
+                    ))
+                }
             }
         }
+        config.service = ServiceSettings::from_env(&env)?;
         if let Some(ttl) = env("KYC_SESSION_TTL_SECS") {
             config.session_ttl = Duration::from_secs(number(&ttl, "KYC_SESSION_TTL_SECS")?.max(60));
         }
@@ -551,6 +684,44 @@ mod tests {
         assert!(parse(&[], &[("KYC_HOST_ORIGIN", "https://app.example/path")]).is_err());
         assert!(parse(&[], &[("KYC_HOST_ORIGIN", "*")]).is_err());
         assert!(parse(&[], &[("KYC_BRAND_RADIUS_PX", "99")]).is_err());
+    }
+
+    #[test]
+    fn service_settings_have_defaults_and_are_checked() {
+        let s = parse(&[], &[]).unwrap().1.service;
+        assert_eq!(s.drain, Duration::from_secs(10));
+        assert_eq!(s.log_format, LogFormat::Text);
+        assert!(s.metrics_addr.is_none() && s.trusted_proxies.is_empty());
+        let (_, c) = parse(
+            &[],
+            &[
+                ("KYC_DRAIN_SECS", "3"),
+                ("KYC_LOG_FORMAT", "json"),
+                ("KYC_METRICS_ADDR", "127.0.0.1:9090"),
+                ("KYC_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 fd00::/8"),
+                ("KYC_MAX_CONCURRENT_REQUESTS", "64"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.service.drain, Duration::from_secs(3));
+        assert_eq!(c.service.log_format, LogFormat::Json);
+        assert_eq!(c.service.metrics_addr.unwrap().port(), 9090);
+        assert_eq!(c.service.trusted_proxies.len(), 3);
+        assert_eq!(c.service.max_concurrent_requests, 64);
+        for (name, bad) in [
+            ("KYC_DRAIN_SECS", "forever"),
+            ("KYC_REQUEST_TIMEOUT_SECS", "0"),
+            ("KYC_LOG_FORMAT", "xml"),
+            ("KYC_METRICS_ADDR", "9090"),
+            ("KYC_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("KYC_MAX_CONCURRENT_REQUESTS", "0"),
+        ] {
+            let err = parse(&[], &[(name, bad)]).unwrap_err();
+            assert!(err.contains(name), "{name}={bad}: {err}");
+        }
+        assert!(parse(&["--help"], &[])
+            .unwrap_err()
+            .contains("KYC_TRUSTED_PROXIES"));
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //!   customer's calls to the Cybrid bank API; customers arrive through `/launch`.
 //!
 //! Either way the browser holds only an HttpOnly session cookie and a CSRF token.
+//!
+//! Run as a service: `/healthz` (alive), a graceful stop ([`Running::shutdown`], SIGTERM in
+//! `main`), a log line per request and a header-read timeout ([`listener`]).
 
 pub mod api;
 pub mod assets;
@@ -16,6 +19,7 @@ pub mod first_paint;
 pub mod handoff;
 pub mod headers;
 pub mod launch;
+pub mod listener;
 pub mod logging;
 pub mod pages;
 pub mod quota;
@@ -223,8 +227,18 @@ pub struct Running {
     pub addr: SocketAddr,
     /// Its shared state.
     pub state: Arc<AppState>,
-    /// Ends when the server stops.
+    /// Ends when the server has stopped (after [`Running::shutdown`], once drained).
     pub task: tokio::task::JoinHandle<()>,
+    /// Turned true to stop.
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Running {
+    /// Stops the server gracefully: no new connections from now on, and the requests in
+    /// flight get up to `KYC_DRAIN_SECS` to finish; then [`Running::task`] ends.
+    pub fn shutdown(&self) {
+        let _ = self.stop.send(true);
+    }
 }
 
 /// Starts the server on `addr` (port 0 picks a free one).
@@ -233,17 +247,21 @@ pub async fn serve(config: Config, addr: SocketAddr) -> Result<Running, String> 
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let service = config.service.clone();
     let (router, state) = app_with_state(config, local)?;
-    let task = tokio::spawn(async move {
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        if let Err(e) = axum::serve(listener, service).await {
-            tracing::error!("server stopped: {e}");
-        }
-    });
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let limits = listener::ListenerLimits {
+        header_read_timeout: service.header_read_timeout,
+        drain: service.drain,
+    };
+    let task = tokio::spawn(listener::serve_until_stopped(
+        listener, router, limits, stopped,
+    ));
     Ok(Running {
         addr: local,
         state,
         task,
+        stop,
     })
 }
 

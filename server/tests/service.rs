@@ -1,0 +1,102 @@
+//! Running as a service over real HTTP: graceful stop, inbound limits.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Server;
+use kyc_server::Mode;
+use serde_json::json;
+
+/// An in-flight request (held up by the sandbox's latency fault) is answered after the stop
+/// is asked for, while new connections are refused; then the server ends.
+#[tokio::test]
+async fn a_stop_finishes_requests_in_flight_and_refuses_new_connections() {
+    let server = Server::with(|c| {
+        c.mode = Mode::Sandbox(common::fast());
+        c.service.drain = Duration::from_secs(10);
+    })
+    .await;
+    let customer = server.start("scenario=passes").await;
+    let added = customer
+        .post(
+            "/sandbox/api/faults",
+            &json!({"rules": ["list:latency=1500:1"]}),
+        )
+        .await;
+    assert_eq!(added.status(), 200);
+    let started = Instant::now();
+    let in_flight = tokio::spawn(async move {
+        let r = customer.get("/api/identity_verifications").await;
+        (r.status().as_u16(), r.text().await.unwrap())
+    });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    server.running.shutdown();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let refused = tokio::net::TcpStream::connect(server.running.addr).await;
+    assert!(
+        refused.is_err(),
+        "a new connection is refused once stopping"
+    );
+    let (status, body) = in_flight.await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "the fault held it"
+    );
+    let Server { running, .. } = server;
+    tokio::time::timeout(Duration::from_secs(5), running.task)
+        .await
+        .expect("the server ends once drained")
+        .unwrap();
+}
+
+/// The drain is bounded: a request that outlasts it does not hold the stop up.
+#[tokio::test]
+async fn the_drain_is_bounded() {
+    let server = Server::with(|c| {
+        c.mode = Mode::Sandbox(common::fast());
+        c.service.drain = Duration::from_millis(300);
+    })
+    .await;
+    let customer = server.start("scenario=passes").await;
+    customer
+        .post(
+            "/sandbox/api/faults",
+            &json!({"rules": ["list:latency=20000:1"]}),
+        )
+        .await;
+    let _stuck = tokio::spawn(async move { customer.get("/api/identity_verifications").await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stopping = Instant::now();
+    server.running.shutdown();
+    let Server { running, .. } = server;
+    tokio::time::timeout(Duration::from_secs(5), running.task)
+        .await
+        .expect("the drain gives up")
+        .unwrap();
+    assert!(stopping.elapsed() < Duration::from_secs(3));
+}
+
+/// A client that does not finish its headers is disconnected.
+#[tokio::test]
+async fn slow_headers_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = Server::with(|c| {
+        c.mode = Mode::Sandbox(common::fast());
+        c.service.header_read_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let mut stream = tokio::net::TcpStream::connect(server.running.addr)
+        .await
+        .unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the server closed the connection");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(!answer.contains("200 OK"), "{answer}");
+}
