@@ -7,8 +7,9 @@
 //!
 //! Either way the browser holds only an HttpOnly session cookie and a CSRF token.
 //!
-//! Run as a service: `/healthz` (alive), a graceful stop ([`Running::shutdown`], SIGTERM in
-//! `main`), a log line per request and a header-read timeout ([`listener`]).
+//! Run as a service: `/healthz` (alive), a graceful stop
+//! ([`Running::shutdown`], SIGTERM in `main`), a log line per request and inbound limits
+//! ([`limits`], [`listener`]).
 
 pub mod api;
 pub mod assets;
@@ -19,6 +20,7 @@ pub mod first_paint;
 pub mod handoff;
 pub mod headers;
 pub mod launch;
+pub mod limits;
 pub mod listener;
 pub mod logging;
 pub mod pages;
@@ -144,6 +146,7 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
             host_opener: config.host_origin.is_some(),
         },
     ));
+    let service = config.service.clone();
     let state = Arc::new(AppState {
         sessions: Sessions::new(config.session_ttl, config.secure_cookies),
         launch: config
@@ -160,10 +163,28 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
         create_locks: Default::default(),
         quotas: Default::default(),
     });
-    let router = routes(state.clone())
-        .layer(axum::middleware::from_fn_with_state(policy, headers::apply))
-        .layer(axum::middleware::from_fn(logging::log_request));
-    Ok((router, state))
+    Ok((
+        with_service_layers(routes(state.clone()), policy, &service),
+        state,
+    ))
+}
+
+/// The cross-cutting layers, innermost first: the time limit, the cap on requests in flight,
+/// and, outermost, the security headers and the log line.
+fn with_service_layers(
+    routes: Router,
+    policy: Arc<SecurityHeaders>,
+    service: &config::ServiceSettings,
+) -> Router {
+    use axum::middleware::{from_fn, from_fn_with_state};
+    routes
+        .layer(limits::time_limit(service.request_timeout))
+        .layer(from_fn_with_state(
+            limits::InFlight::new(service.max_concurrent_requests),
+            limits::shed_when_busy,
+        ))
+        .layer(from_fn_with_state(policy, headers::apply))
+        .layer(from_fn(logging::log_request))
 }
 
 /// Every route; the sandbox's own only in sandbox mode.

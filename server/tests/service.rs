@@ -1,10 +1,11 @@
-//! Running as a service over real HTTP: graceful stop, inbound limits.
+//! Running as a service over real HTTP: graceful stop, readiness, request ids, the client
+//! address behind trusted proxies, inbound limits.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use common::Server;
+use common::{client, Server};
 use kyc_server::Mode;
 use serde_json::json;
 
@@ -76,6 +77,63 @@ async fn the_drain_is_bounded() {
         .expect("the drain gives up")
         .unwrap();
     assert!(stopping.elapsed() < Duration::from_secs(3));
+}
+
+/// Past the cap of requests in flight, a request is shed with a 503 at once; probes never.
+#[tokio::test]
+async fn requests_past_the_cap_are_shed() {
+    let server = Server::with(|c| {
+        c.mode = Mode::Sandbox(common::fast());
+        c.service.max_concurrent_requests = 1;
+    })
+    .await;
+    let customer = server.start("scenario=passes").await;
+    customer
+        .post(
+            "/sandbox/api/faults",
+            &json!({"rules": ["list:latency=1000:1"]}),
+        )
+        .await;
+    let base = server.base.clone();
+    let cookie = customer.cookie.clone();
+    let slow = tokio::spawn(async move { customer.get("/api/identity_verifications").await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let shed = client()
+        .get(format!("{base}/session"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shed.status(), 503);
+    assert_eq!(shed.headers()["retry-after"], "1");
+    let probe = client()
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(probe.status(), 200);
+    assert_eq!(slow.await.unwrap().status(), 200);
+}
+
+/// A request that takes longer than the limit gets a 503.
+#[tokio::test]
+async fn slow_requests_are_cut_off() {
+    let server = Server::with(|c| {
+        c.mode = Mode::Sandbox(common::fast());
+        c.service.request_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let customer = server.start("scenario=passes").await;
+    customer
+        .post(
+            "/sandbox/api/faults",
+            &json!({"rules": ["list:latency=3000:1"]}),
+        )
+        .await;
+    let started = Instant::now();
+    let r = customer.get("/api/identity_verifications").await;
+    assert_eq!(r.status(), 503);
+    assert!(started.elapsed() < Duration::from_millis(2500));
 }
 
 /// A client that does not finish its headers is disconnected.
