@@ -18,10 +18,10 @@
 //! The code is never logged: requests are logged by route template only.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
@@ -34,6 +34,7 @@ use kyc_onboarding::core::text::{Lang, PageMsg};
 use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis, MINUTE};
 
 use crate::backend::lacks_details;
+use crate::client_addr::ClientAddr;
 use crate::pages::PageLanguage;
 use crate::sandbox::now_ms;
 use crate::{secret, AppState};
@@ -496,7 +497,7 @@ const NONCE_COOKIE: &str = "kyc_handoff";
 /// of its choosing, even in browsers that do not send `Sec-Fetch-Site`.
 pub async fn confirm(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     Path(code): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -513,7 +514,7 @@ pub async fn confirm(
             ""
         }
     );
-    match state.handoffs.check(&code, peer.ip(), now_ms()) {
+    match state.handoffs.check(&code, client, now_ms()) {
         Ok(()) => {
             let mut response = page.continue_page(&code, &nonce, PageLanguage::carried(lang));
             if let Ok(cookie) = HeaderValue::from_str(&cookie) {
@@ -528,7 +529,7 @@ pub async fn confirm(
 /// `POST /handoff/{code}`: the phone's way in, from the page above.
 pub async fn redeem(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     Path(code): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -554,7 +555,7 @@ pub async fn redeem(
         );
     }
     let now = now_ms();
-    match state.handoffs.redeem(&code, peer.ip(), now) {
+    match state.handoffs.redeem(&code, client, now) {
         Ok(redeemed) => {
             tracing::info!(customer = %redeemed.customer_guid, "handoff code redeemed");
             // On in the language the code's page was in.

@@ -8,12 +8,14 @@
 //! Either way the browser holds only an HttpOnly session cookie and a CSRF token.
 //!
 //! Run as a service: `/healthz` (alive), a graceful stop
-//! ([`Running::shutdown`], SIGTERM in `main`), a log line per request and inbound limits
-//! ([`limits`], [`listener`]).
+//! ([`Running::shutdown`], SIGTERM in `main`), a request id and a log line per request,
+//! inbound limits ([`limits`], [`listener`]) and the client's address behind trusted
+//! proxies ([`client_addr`]).
 
 pub mod api;
 pub mod assets;
 pub mod backend;
+pub mod client_addr;
 pub mod config;
 pub mod cybrid;
 pub mod first_paint;
@@ -25,6 +27,7 @@ pub mod listener;
 pub mod logging;
 pub mod pages;
 pub mod quota;
+pub mod request_id;
 pub mod sandbox;
 pub mod secret;
 pub mod session;
@@ -170,13 +173,15 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
 }
 
 /// The cross-cutting layers, innermost first: the time limit, the cap on requests in flight,
-/// and, outermost, the security headers and the log line.
+/// the security headers, the log line, the request id and, outermost, the client's
+/// address that the ones inside use.
 fn with_service_layers(
     routes: Router,
     policy: Arc<SecurityHeaders>,
     service: &config::ServiceSettings,
 ) -> Router {
     use axum::middleware::{from_fn, from_fn_with_state};
+    let proxies = client_addr::TrustedProxies::new(service.trusted_proxies.clone());
     routes
         .layer(limits::time_limit(service.request_timeout))
         .layer(from_fn_with_state(
@@ -185,6 +190,11 @@ fn with_service_layers(
         ))
         .layer(from_fn_with_state(policy, headers::apply))
         .layer(from_fn(logging::log_request))
+        .layer(from_fn(request_id::assign_request_id))
+        .layer(from_fn_with_state(
+            proxies,
+            client_addr::resolve_client_addr,
+        ))
 }
 
 /// Every route; the sandbox's own only in sandbox mode.

@@ -16,12 +16,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_target(false)
-        .init();
+    kyc_server::logging::init(config.service.log_format);
     let sandbox = matches!(config.mode, kyc_server::Mode::Sandbox(_));
     let drain = config.service.drain;
     let mut running = match kyc_server::serve(config, addr).await {

@@ -79,6 +79,80 @@ async fn the_drain_is_bounded() {
     assert!(stopping.elapsed() < Duration::from_secs(3));
 }
 
+#[tokio::test]
+async fn request_ids_come_from_trusted_proxies_only() {
+    let get = |base: String, id: Option<&'static str>| async move {
+        let mut request = client().get(format!("{base}/healthz"));
+        if let Some(id) = id {
+            request = request.header("x-request-id", id);
+        }
+        let r = request.send().await.unwrap();
+        r.headers()["x-request-id"].to_str().unwrap().to_owned()
+    };
+    let direct = Server::sandbox().await;
+    let generated = get(direct.base.clone(), None).await;
+    assert_eq!(generated.len(), 32, "{generated}");
+    assert_ne!(generated, get(direct.base.clone(), None).await);
+    let ignored = get(direct.base.clone(), Some("from-a-client")).await;
+    assert_ne!(
+        ignored, "from-a-client",
+        "an untrusted peer's id is not taken"
+    );
+
+    let behind = Server::with(|c| {
+        c.mode = Mode::Sandbox(common::fast());
+        c.service.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(
+        get(behind.base.clone(), Some("lb-1234.abc")).await,
+        "lb-1234.abc"
+    );
+    let insane = get(behind.base.clone(), Some("a b<script>")).await;
+    assert_eq!(insane.len(), 32, "an unfit id is replaced: {insane}");
+}
+
+/// Failed handoff attempts are counted per client: behind a trusted proxy, per forwarded
+/// address; from anyone else, per peer whatever it forwards.
+#[tokio::test]
+async fn the_client_address_is_forwarded_only_by_trusted_proxies() {
+    let attempt = |base: String, forwarded: &'static str| async move {
+        client()
+            .get(format!("{base}/handoff/not-a-real-code"))
+            .header("x-forwarded-for", forwarded)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let behind = Server::with(|c| {
+        c.mode = Mode::Sandbox(common::fast());
+        c.handoff_failures_per_minute = 1;
+        c.service.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(attempt(behind.base.clone(), "198.51.100.1").await, 410);
+    assert_eq!(attempt(behind.base.clone(), "198.51.100.1").await, 429);
+    assert_eq!(
+        attempt(behind.base.clone(), "203.0.113.5, 198.51.100.2").await,
+        410,
+        "another client behind the proxy (the right-most untrusted hop)"
+    );
+
+    let direct = Server::with(|c| {
+        c.mode = Mode::Sandbox(common::fast());
+        c.handoff_failures_per_minute = 1;
+    })
+    .await;
+    assert_eq!(attempt(direct.base.clone(), "198.51.100.1").await, 410);
+    assert_eq!(
+        attempt(direct.base.clone(), "198.51.100.2").await,
+        429,
+        "an untrusted peer's X-Forwarded-For is ignored"
+    );
+}
+
 /// Past the cap of requests in flight, a request is shed with a 503 at once; probes never.
 #[tokio::test]
 async fn requests_past_the_cap_are_shed() {
