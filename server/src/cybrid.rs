@@ -124,6 +124,13 @@ impl Cybrid {
         fresh.map(|token| token.value)
     }
 
+    /// Whether a bank token is at hand, for `/readyz`: the cached one while it lasts (a
+    /// recent failure stands for a few seconds too), so a probe does not ask for a new token
+    /// each time.
+    pub async fn token_ready(&self) -> Result<(), ApiError> {
+        self.bank_token(None).await.map(|_| ())
+    }
+
     /// Asks the identity service for a bank token.
     async fn new_bank_token(&self) -> Result<BankToken, ApiError> {
         let url = format!("{}/oauth/token", self.config.id_url.trim_end_matches('/'));

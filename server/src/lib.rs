@@ -7,7 +7,7 @@
 //!
 //! Either way the browser holds only an HttpOnly session cookie and a CSRF token.
 //!
-//! Run as a service: `/healthz` (alive), a graceful stop
+//! Run as a service: `/healthz` (alive) and `/readyz` (ready, [`readiness`]), a graceful stop
 //! ([`Running::shutdown`], SIGTERM in `main`), a request id and a log line per request,
 //! inbound limits ([`limits`], [`listener`]) and the client's address behind trusted
 //! proxies ([`client_addr`]).
@@ -27,6 +27,7 @@ pub mod listener;
 pub mod logging;
 pub mod pages;
 pub mod quota;
+pub mod readiness;
 pub mod request_id;
 pub mod sandbox;
 pub mod secret;
@@ -44,6 +45,7 @@ use assets::Assets;
 use backend::Backend;
 use headers::{PolicyInput, SecurityHeaders};
 use launch::LaunchVerifier;
+use readiness::Readiness;
 use sandbox::Sandbox;
 use session::Sessions;
 
@@ -67,6 +69,8 @@ pub struct AppState {
     /// One lock per customer around "list, then create only if none is in flight".
     pub create_locks:
         std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// What `/readyz` checks (in Cybrid mode, a bank token at hand).
+    pub readiness: Readiness,
 }
 
 impl AppState {
@@ -149,6 +153,7 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
             host_opener: config.host_origin.is_some(),
         },
     ));
+    let readiness = readiness_checks(&backend);
     let service = config.service.clone();
     let state = Arc::new(AppState {
         sessions: Sessions::new(config.session_ttl, config.secure_cookies),
@@ -165,6 +170,7 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
         config,
         create_locks: Default::default(),
         quotas: Default::default(),
+        readiness,
     });
     Ok((
         with_service_layers(routes(state.clone()), policy, &service),
@@ -197,10 +203,26 @@ fn with_service_layers(
         ))
 }
 
+/// The readiness checks for this backend. The state store's `ping` is to be added here as a
+/// check named `store` once the store exists.
+fn readiness_checks(backend: &Backend) -> Readiness {
+    match backend {
+        Backend::Sandbox(_) => Readiness::new(),
+        Backend::Cybrid(client) => {
+            let client = client.clone();
+            Readiness::new().with_check("bank_token", move || {
+                let client = client.clone();
+                async move { client.token_ready().await.map_err(|e| e.message) }
+            })
+        }
+    }
+}
+
 /// Every route; the sandbox's own only in sandbox mode.
 fn routes(state: Arc<AppState>) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readiness::readyz))
         .route("/session", get(api::session))
         .route(
             "/launch",

@@ -6,8 +6,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{client, Server};
-use kyc_server::Mode;
-use serde_json::json;
+use kyc_server::{CybridConfig, Mode};
+use serde_json::{json, Value};
 
 /// An in-flight request (held up by the sandbox's latency fault) is answered after the stop
 /// is asked for, while new connections are refused; then the server ends.
@@ -77,6 +77,71 @@ async fn the_drain_is_bounded() {
         .expect("the drain gives up")
         .unwrap();
     assert!(stopping.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn readiness_in_the_sandbox_and_in_cybrid_mode() {
+    let upstream = Server::with(|c| {
+        c.mode = Mode::Sandbox(common::fast());
+        c.sandbox_bank_credentials = Some(("bank-client".into(), "right-secret-value".into()));
+    })
+    .await;
+    let ready = client()
+        .get(format!("{}/readyz", upstream.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready");
+    let bff = |secret: &'static str| {
+        let url = upstream.base.clone();
+        Server::with(move |c| {
+            c.mode = Mode::Cybrid(CybridConfig {
+                bank_url: url.clone(),
+                id_url: url,
+                client_id: "bank-client".into(),
+                client_secret: secret.into(),
+                environment: "sandbox".into(),
+            });
+            c.launch_secret = Some(b"integrator launch secret, 32+ bytes long".to_vec());
+        })
+    };
+    let good = bff("right-secret-value").await;
+    for _ in 0..3 {
+        let r = client()
+            .get(format!("{}/readyz", good.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let issued = upstream
+        .running
+        .state
+        .backend
+        .sandbox()
+        .unwrap()
+        .bank_tokens_issued();
+    assert_eq!(issued, 1, "probes reuse the cached bank token");
+
+    let bad = bff("wrong-secret-value").await;
+    let r = client()
+        .get(format!("{}/readyz", bad.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    let body = r.text().await.unwrap();
+    assert!(!body.contains("wrong-secret-value"), "{body}");
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["failed"][0]["check"], "bank_token", "{body}");
+    // Alive all the same.
+    let alive = client()
+        .get(format!("{}/healthz", bad.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(alive.status(), 200);
 }
 
 #[tokio::test]
