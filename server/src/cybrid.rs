@@ -134,6 +134,7 @@ impl Cybrid {
     /// Asks the identity service for a bank token.
     async fn new_bank_token(&self) -> Result<BankToken, ApiError> {
         let url = format!("{}/oauth/token", self.config.id_url.trim_end_matches('/'));
+        let started = Instant::now();
         let response = self
             .http
             .post(url)
@@ -145,7 +146,11 @@ impl Cybrid {
             }))
             .send()
             .await
-            .map_err(|e| unanswered("the identity service did not answer", e))?;
+            .map_err(|e| {
+                crate::metrics::upstream_call("token", None, started.elapsed());
+                unanswered("the identity service did not answer", e)
+            })?;
+        crate::metrics::upstream_call("token", Some(response.status().as_u16()), started.elapsed());
         if response.status() == StatusCode::TOO_MANY_REQUESTS {
             tracing::warn!("the identity service is rate-limiting this server");
             return Err(ApiError::rate_limited(
@@ -173,9 +178,11 @@ impl Cybrid {
         })
     }
 
-    /// Sends a call with the bank token, renewing the token once on a 401.
+    /// Sends a call with the bank token, renewing the token once on a 401. `endpoint` names
+    /// it in metrics (`customer`, `list`...: never the path, which has identifiers).
     async fn call<T: FromJson>(
         &self,
+        endpoint: &'static str,
         method: reqwest::Method,
         path: &str,
         body: Option<String>,
@@ -190,11 +197,13 @@ impl Cybrid {
                     .header("content-type", "application/json")
                     .body(body.clone());
             }
-            let mut response = request
-                .send()
-                .await
-                .map_err(|e| unanswered("the Cybrid API did not answer", e))?;
+            let started = Instant::now();
+            let mut response = request.send().await.map_err(|e| {
+                crate::metrics::upstream_call(endpoint, None, started.elapsed());
+                unanswered("the Cybrid API did not answer", e)
+            })?;
             let status = response.status();
+            crate::metrics::upstream_call(endpoint, Some(status.as_u16()), started.elapsed());
             let retry_after_s = retry_after(response.headers());
             if status == StatusCode::UNAUTHORIZED && refused.is_none() {
                 refused = Some(token);
@@ -213,6 +222,7 @@ impl Cybrid {
     /// `GET /api/customers/{guid}`.
     pub async fn customer(&self, guid: &str) -> Result<Customer, ApiError> {
         self.call(
+            "customer",
             reqwest::Method::GET,
             &format!("/api/customers/{}", path_segment(guid)?),
             None,
@@ -224,6 +234,7 @@ impl Cybrid {
     pub async fn list(&self, customer_guid: &str) -> Result<Vec<IdentityVerification>, ApiError> {
         let page: ListResponse<IdentityVerification> = self
             .call(
+                "list",
                 reqwest::Method::GET,
                 &format!(
                     "/api/identity_verifications?customer_guid={}&page=0&per_page={LIST_PAGE}",
@@ -255,6 +266,7 @@ impl Cybrid {
     ) -> Result<IdentityVerification, ApiError> {
         let body = kyc_onboarding::core::api::to_json(post);
         self.call(
+            "create",
             reqwest::Method::POST,
             "/api/identity_verifications",
             Some(body),
@@ -265,6 +277,7 @@ impl Cybrid {
     /// `GET /api/identity_verifications/{guid}`.
     pub async fn verification(&self, guid: &str) -> Result<IdentityVerification, ApiError> {
         self.call(
+            "verification",
             reqwest::Method::GET,
             &format!("/api/identity_verifications/{}", path_segment(guid)?),
             None,
@@ -278,6 +291,7 @@ impl Cybrid {
         post: &PostPersonaSession,
     ) -> Result<PersonaSession, ApiError> {
         self.call(
+            "persona_session",
             reqwest::Method::POST,
             "/api/persona_sessions",
             Some(post.to_json()),

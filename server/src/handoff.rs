@@ -558,6 +558,8 @@ pub async fn redeem(
     match state.handoffs.redeem(&code, client, now) {
         Ok(redeemed) => {
             tracing::info!(customer = %redeemed.customer_guid, "handoff code redeemed");
+            crate::metrics::handoff_redeemed();
+            crate::metrics::session_started("handoff");
             // On in the language the code's page was in.
             let to = ["/", PageLanguage::carried(lang)].concat();
             let mut response = Redirect::to(&to).into_response();

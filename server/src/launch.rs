@@ -242,6 +242,7 @@ async fn start_session(
                 );
             }
             tracing::info!(customer = %customer_guid, "session started from a launch token");
+            crate::metrics::session_started("launch");
             let mut response = Redirect::to("/").into_response();
             let cookie = state.sessions.create(&customer_guid, now);
             response.headers_mut().insert(header::SET_COOKIE, cookie);

@@ -9,8 +9,8 @@
 //!
 //! Run as a service: `/healthz` (alive) and `/readyz` (ready, [`readiness`]), a graceful stop
 //! ([`Running::shutdown`], SIGTERM in `main`), a request id and a log line per request,
-//! inbound limits ([`limits`], [`listener`]) and the client's address behind trusted
-//! proxies ([`client_addr`]).
+//! Prometheus metrics on their own address ([`metrics`]), inbound limits ([`limits`],
+//! [`listener`]) and the client's address behind trusted proxies ([`client_addr`]).
 
 pub mod api;
 pub mod assets;
@@ -25,6 +25,7 @@ pub mod launch;
 pub mod limits;
 pub mod listener;
 pub mod logging;
+pub mod metrics;
 pub mod pages;
 pub mod quota;
 pub mod readiness;
@@ -179,7 +180,7 @@ pub fn app_with_state(config: Config, addr: SocketAddr) -> Result<(Router, Arc<A
 }
 
 /// The cross-cutting layers, innermost first: the time limit, the cap on requests in flight,
-/// the security headers, the log line, the request id and, outermost, the client's
+/// the security headers, metrics, the log line, the request id and, outermost, the client's
 /// address that the ones inside use.
 fn with_service_layers(
     routes: Router,
@@ -195,6 +196,7 @@ fn with_service_layers(
             limits::shed_when_busy,
         ))
         .layer(from_fn_with_state(policy, headers::apply))
+        .layer(from_fn(crate::metrics::record_request))
         .layer(from_fn(logging::log_request))
         .layer(from_fn(request_id::assign_request_id))
         .layer(from_fn_with_state(
@@ -278,6 +280,8 @@ fn routes(state: Arc<AppState>) -> Router {
 pub struct Running {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Where Prometheus scrapes `/metrics` (`KYC_METRICS_ADDR`), when set.
+    pub metrics_addr: Option<SocketAddr>,
     /// Its shared state.
     pub state: Arc<AppState>,
     /// Ends when the server has stopped (after [`Running::shutdown`], once drained).
@@ -294,15 +298,37 @@ impl Running {
     }
 }
 
-/// Starts the server on `addr` (port 0 picks a free one).
+/// Starts the server on `addr` (port 0 picks a free one), and its metrics listener when
+/// `KYC_METRICS_ADDR` is set.
 pub async fn serve(config: Config, addr: SocketAddr) -> Result<Running, String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let service = config.service.clone();
+    let metrics_listener = match service.metrics_addr {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .map_err(|e| format!("cannot listen on {at} for metrics: {e}"))?,
+        ),
+        None => None,
+    };
     let (router, state) = app_with_state(config, local)?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut metrics_addr = None;
+    if let Some(metrics_listener) = metrics_listener {
+        metrics_addr = metrics_listener.local_addr().ok();
+        let handle = crate::metrics::install()?;
+        let mut stopped = stopped.clone();
+        tokio::spawn(crate::metrics::serve(
+            metrics_listener,
+            handle,
+            async move {
+                listener::stop_asked(&mut stopped).await;
+            },
+        ));
+    }
     let limits = listener::ListenerLimits {
         header_read_timeout: service.header_read_timeout,
         drain: service.drain,
@@ -312,6 +338,7 @@ pub async fn serve(config: Config, addr: SocketAddr) -> Result<Running, String> 
     ));
     Ok(Running {
         addr: local,
+        metrics_addr,
         state,
         task,
         stop,

@@ -31,6 +31,9 @@ async fn main() -> ExitCode {
     if sandbox {
         println!("sandbox scenarios: http://{local}/sandbox");
     }
+    if let Some(metrics) = running.metrics_addr {
+        println!("metrics: http://{metrics}/metrics");
+    }
     tokio::select! {
         signal = stop_signal() => tracing::info!(signal, "stop asked for"),
         _ = &mut running.task => {

@@ -135,6 +135,7 @@ pub async fn start(
             let guid = sb.new_customer(scenario, now);
             tracing::info!(customer = %guid, "sandbox customer created");
             let cookie = state.sessions.create(&guid, now);
+            crate::metrics::session_started("sandbox");
             let mut response = Redirect::to("/").into_response();
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
