@@ -312,6 +312,7 @@ pub async fn list(
         match listed {
             Ok(all) => {
                 let all: Vec<_> = all.into_iter().filter(|v| caller.may_use(v)).collect();
+                all.iter().for_each(crate::metrics::verification_seen);
                 let total = all.len() as u64;
                 let objects = all
                     .into_iter()
@@ -459,6 +460,7 @@ async fn create_locked(
     match state.backend.create(post).await {
         Ok(v) => {
             tracing::info!(verification = %v.guid, "identity verification created");
+            crate::metrics::verification_created();
             (StatusCode::CREATED, Json(caller.shown(v))).into_response()
         }
         Err(e) => e.into_response(),
@@ -491,7 +493,10 @@ pub async fn verification(
     };
     with_faults(&state, &caller, Endpoint::Verification, || async {
         match state.backend.verification(&guid).await {
-            Ok(v) if caller.may_use(&v) => json(&caller.shown(v)),
+            Ok(v) if caller.may_use(&v) => {
+                crate::metrics::verification_seen(&v);
+                json(&caller.shown(v))
+            }
             Ok(_) => ApiError::not_found("identity verification").into_response(),
             Err(e) => e.into_response(),
         }

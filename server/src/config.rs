@@ -108,7 +108,56 @@ pub struct Config {
     /// fast the app polls.
     pub upstream_read_share: Duration,
     // --- End of the state store's settings ---
+    /// How the server runs as a service: drain, limits, logs, metrics, proxies.
+    pub service: ServiceSettings,
 }
+
+// ---- Service operation settings (read by `settings.rs`) ----------------------------------
+
+/// How the server runs as a service: shutdown, inbound limits, logs, metrics, proxies.
+#[derive(Clone, Debug)]
+pub struct ServiceSettings {
+    /// `KYC_DRAIN_SECS`: on SIGTERM / SIGINT, how long in-flight requests may take to finish.
+    pub drain: Duration,
+    /// `KYC_HEADER_READ_TIMEOUT_SECS`: how long a client may take to send a request's headers.
+    pub header_read_timeout: Duration,
+    /// `KYC_REQUEST_TIMEOUT_SECS`: the longest a request may take before a 503.
+    pub request_timeout: Duration,
+    /// `KYC_MAX_CONCURRENT_REQUESTS`: requests handled at once; more get a 503.
+    pub max_concurrent_requests: usize,
+    /// `KYC_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_format: LogFormat,
+    /// `KYC_METRICS_ADDR`: where Prometheus scrapes `/metrics`; `None` (default): no metrics.
+    pub metrics_addr: Option<SocketAddr>,
+    /// `KYC_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` and `X-Request-Id` are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines (the default).
+    #[default]
+    Text,
+    /// One JSON object per line, for a log pipeline.
+    Json,
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        ServiceSettings {
+            drain: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 512,
+            log_format: LogFormat::Text,
+            metrics_addr: None,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+// ---- End of the service operation settings -----------------------------------------------
 
 impl Config {
     /// Sandbox defaults for a build in `dist`.
@@ -135,6 +184,7 @@ impl Config {
             redis_url: None,
             redis_prefix: DEFAULT_REDIS_PREFIX.to_owned(),
             upstream_read_share: Duration::from_millis(1_000),
+            service: ServiceSettings::default(),
         }
     }
 
@@ -452,6 +502,44 @@ mod tests {
         assert!(parse(&[], &[("KYC_HOST_ORIGIN", "https://app.example/path")]).is_err());
         assert!(parse(&[], &[("KYC_HOST_ORIGIN", "*")]).is_err());
         assert!(parse(&[], &[("KYC_BRAND_RADIUS_PX", "99")]).is_err());
+    }
+
+    #[test]
+    fn service_settings_have_defaults_and_are_checked() {
+        let s = parse(&[], &[]).unwrap().1.service;
+        assert_eq!(s.drain, Duration::from_secs(10));
+        assert_eq!(s.log_format, LogFormat::Text);
+        assert!(s.metrics_addr.is_none() && s.trusted_proxies.is_empty());
+        let (_, c) = parse(
+            &[],
+            &[
+                ("KYC_DRAIN_SECS", "3"),
+                ("KYC_LOG_FORMAT", "json"),
+                ("KYC_METRICS_ADDR", "127.0.0.1:9090"),
+                ("KYC_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 fd00::/8"),
+                ("KYC_MAX_CONCURRENT_REQUESTS", "64"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.service.drain, Duration::from_secs(3));
+        assert_eq!(c.service.log_format, LogFormat::Json);
+        assert_eq!(c.service.metrics_addr.unwrap().port(), 9090);
+        assert_eq!(c.service.trusted_proxies.len(), 3);
+        assert_eq!(c.service.max_concurrent_requests, 64);
+        for (name, bad) in [
+            ("KYC_DRAIN_SECS", "forever"),
+            ("KYC_REQUEST_TIMEOUT_SECS", "0"),
+            ("KYC_LOG_FORMAT", "xml"),
+            ("KYC_METRICS_ADDR", "9090"),
+            ("KYC_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("KYC_MAX_CONCURRENT_REQUESTS", "0"),
+        ] {
+            let err = parse(&[], &[(name, bad)]).unwrap_err();
+            assert!(err.contains(name), "{name}={bad}: {err}");
+        }
+        assert!(parse(&["--help"], &[])
+            .unwrap_err()
+            .contains("KYC_TRUSTED_PROXIES"));
     }
 
     #[test]

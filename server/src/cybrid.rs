@@ -223,9 +223,17 @@ impl Cybrid {
         }))
     }
 
+    /// Whether a bank token is at hand, for `/readyz`: the shared one while it lasts (a
+    /// recent failure stands for a few seconds too), so a probe does not ask for a new token
+    /// each time.
+    pub async fn token_ready(&self) -> Result<(), ApiError> {
+        self.bank_token(None).await.map(|_| ())
+    }
+
     /// Asks the identity service for a bank token.
     async fn new_bank_token(&self) -> Result<BankToken, ApiError> {
         let url = format!("{}/oauth/token", self.config.id_url.trim_end_matches('/'));
+        let started = Instant::now();
         let response = self
             .http
             .post(url)
@@ -237,7 +245,11 @@ impl Cybrid {
             }))
             .send()
             .await
-            .map_err(|e| unanswered("the identity service did not answer", e))?;
+            .map_err(|e| {
+                crate::metrics::upstream_call("token", None, started.elapsed());
+                unanswered("the identity service did not answer", e)
+            })?;
+        crate::metrics::upstream_call("token", Some(response.status().as_u16()), started.elapsed());
         if response.status() == StatusCode::TOO_MANY_REQUESTS {
             tracing::warn!("the identity service is rate-limiting this server");
             return Err(ApiError::rate_limited(
@@ -265,23 +277,31 @@ impl Cybrid {
         })
     }
 
-    /// Sends a call with the bank token, renewing the token once on a 401.
+    /// Sends a call with the bank token, renewing the token once on a 401. `endpoint` names
+    /// it in metrics (`customer`, `list`...: never the path, which has identifiers).
     async fn call<T: FromJson>(
         &self,
+        endpoint: &'static str,
         method: reqwest::Method,
         path: &str,
         body: Option<String>,
     ) -> Result<T, ApiError> {
-        let text = self.call_text(method, path, body).await?;
+        let text = self.call_text(endpoint, method, path, body).await?;
         parse(&text).map_err(|_| ApiError::upstream("the Cybrid API answered something unreadable"))
     }
 
     /// A GET whose answer is shared (under `read`, naming the customer or the verification,
     /// and the endpoint) with identical reads for a moment: across replicas through the
     /// store, and in this process by waiting for the read under way.
-    async fn read<T: FromJson>(&self, path: &str, read: &str, how: Read) -> Result<T, ApiError> {
+    async fn read<T: FromJson>(
+        &self,
+        endpoint: &'static str,
+        path: &str,
+        read: &str,
+        how: Read,
+    ) -> Result<T, ApiError> {
         if how == Read::Fresh || self.read_share.is_zero() {
-            return self.call(reqwest::Method::GET, path, None).await;
+            return self.call(endpoint, reqwest::Method::GET, path, None).await;
         }
         let lock = {
             let mut reading = self.reading.lock().unwrap_or_else(|e| e.into_inner());
@@ -292,7 +312,9 @@ impl Cybrid {
         let text = match self.store.recent_read(read).await? {
             Some(text) => text,
             None => {
-                let text = self.call_text(reqwest::Method::GET, path, None).await?;
+                let text = self
+                    .call_text(endpoint, reqwest::Method::GET, path, None)
+                    .await?;
                 if let Err(e) = self
                     .store
                     .put_recent_read(read, &text, self.read_share)
@@ -309,6 +331,7 @@ impl Cybrid {
     /// [`Cybrid::call`]'s answer as text, when it succeeded.
     async fn call_text(
         &self,
+        endpoint: &'static str,
         method: reqwest::Method,
         path: &str,
         body: Option<String>,
@@ -323,11 +346,13 @@ impl Cybrid {
                     .header("content-type", "application/json")
                     .body(body.clone());
             }
-            let mut response = request
-                .send()
-                .await
-                .map_err(|e| unanswered("the Cybrid API did not answer", e))?;
+            let started = Instant::now();
+            let mut response = request.send().await.map_err(|e| {
+                crate::metrics::upstream_call(endpoint, None, started.elapsed());
+                unanswered("the Cybrid API did not answer", e)
+            })?;
             let status = response.status();
+            crate::metrics::upstream_call(endpoint, Some(status.as_u16()), started.elapsed());
             let retry_after_s = retry_after(response.headers());
             if status == StatusCode::UNAUTHORIZED && refused.is_none() {
                 refused = Some(token);
@@ -345,6 +370,7 @@ impl Cybrid {
     pub async fn customer(&self, guid: &str, how: Read) -> Result<Customer, ApiError> {
         let guid = path_segment(guid)?;
         self.read(
+            "customer",
             &format!("/api/customers/{guid}"),
             &format!("{guid}:customer"),
             how,
@@ -361,6 +387,7 @@ impl Cybrid {
         let guid = path_segment(customer_guid)?;
         let page: ListResponse<IdentityVerification> = self
             .read(
+                "list",
                 &format!(
                     "/api/identity_verifications?customer_guid={guid}&page=0&per_page={LIST_PAGE}"
                 ),
@@ -392,6 +419,7 @@ impl Cybrid {
         let body = kyc_onboarding::core::api::to_json(post);
         let created = self
             .call(
+                "create",
                 reqwest::Method::POST,
                 "/api/identity_verifications",
                 Some(body),
@@ -415,6 +443,7 @@ impl Cybrid {
     ) -> Result<IdentityVerification, ApiError> {
         let guid = path_segment(guid)?;
         self.read(
+            "verification",
             &format!("/api/identity_verifications/{guid}"),
             &format!("{guid}:verification"),
             how,
@@ -428,6 +457,7 @@ impl Cybrid {
         post: &PostPersonaSession,
     ) -> Result<PersonaSession, ApiError> {
         self.call(
+            "persona_session",
             reqwest::Method::POST,
             "/api/persona_sessions",
             Some(post.to_json()),

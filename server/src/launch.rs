@@ -8,12 +8,12 @@
 //! Tokens must be short-lived (at most ten minutes) and are accepted once (a second tap from
 //! the same address may be allowed for a few seconds: [`SECOND_TAP_SECS`]).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::rejection::FormRejection;
-use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
@@ -25,6 +25,7 @@ use sha2::Sha256;
 
 use kyc_onboarding::core::text::PageMsg;
 
+use crate::client_addr::ClientAddr;
 use crate::origin::origin_of;
 use crate::pages::PageLanguage;
 use crate::sandbox::now_ms;
@@ -185,11 +186,11 @@ pub struct LaunchQuery {
 /// customer on to the app without the token in the address bar.
 pub async fn launch(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     Query(query): Query<LaunchQuery>,
     headers: HeaderMap,
 ) -> Response {
-    start_session(&state, peer.ip(), &headers, query.token.as_deref()).await
+    start_session(&state, client, &headers, query.token.as_deref()).await
 }
 
 /// `POST /launch` with `token=...` as an `application/x-www-form-urlencoded` body: the same
@@ -197,7 +198,7 @@ pub async fn launch(
 /// A body that is not such a form is refused like a missing token.
 pub async fn launch_form(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     form: Result<Form<LaunchQuery>, FormRejection>,
 ) -> Response {
@@ -215,7 +216,7 @@ pub async fn launch_form(
             None
         }
     };
-    start_session(&state, peer.ip(), &headers, token.as_deref()).await
+    start_session(&state, client, &headers, token.as_deref()).await
 }
 
 /// Accepts a launch token and redirects to the app with a new session cookie, or answers
@@ -272,6 +273,7 @@ async fn start_session(
                 );
             }
             tracing::info!(customer = %customer_guid, "session started from a launch token");
+            crate::metrics::session_started("launch");
             let mut response = Redirect::to("/").into_response();
             let cookie = match state.sessions.create(&customer_guid, now).await {
                 Ok(cookie) => cookie,

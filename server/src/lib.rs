@@ -6,21 +6,32 @@
 //!   customer's calls to the Cybrid bank API; customers arrive through `/launch`.
 //!
 //! Either way the browser holds only an HttpOnly session cookie and a CSRF token.
+//!
+//! Run as a service: `/healthz` (alive) and `/readyz` (ready, [`readiness`]), a graceful stop
+//! ([`Running::shutdown`], SIGTERM in `main`), a request id and a log line per request,
+//! Prometheus metrics on their own address ([`metrics`]), inbound limits ([`limits`],
+//! [`listener`]) and the client's address behind trusted proxies ([`client_addr`]).
 
 pub mod api;
 pub mod assets;
 pub mod backend;
+pub mod client_addr;
 pub mod config;
 pub mod cybrid;
 pub mod first_paint;
 pub mod handoff;
 pub mod headers;
 pub mod launch;
+pub mod limits;
+pub mod listener;
 pub mod logging;
+pub mod metrics;
 pub mod origin;
 pub mod pages;
 pub mod qr;
 pub mod quota;
+pub mod readiness;
+pub mod request_id;
 pub mod sandbox;
 pub mod secret;
 pub mod session;
@@ -40,6 +51,7 @@ use backend::Backend;
 use headers::PolicyInput;
 use launch::LaunchVerifier;
 use origin::origin_of;
+use readiness::Readiness;
 use sandbox::Sandbox;
 use session::Sessions;
 use site::{LiveSite, SiteInput};
@@ -66,6 +78,8 @@ pub struct AppState {
     /// The state shared by every replica (in memory when there is one): sessions, codes,
     /// spent launch tokens, quotas, create locks, the bank token. `ping` it for readiness.
     pub store: Store,
+    /// What `/readyz` checks: the store answers; in Cybrid mode, a bank token at hand.
+    pub readiness: Readiness,
 }
 
 /// Builds the whole HTTP application for a server listening on `addr`, its state in memory
@@ -144,6 +158,8 @@ pub fn app_with_store(
             host_opener: config.host_origin.is_some(),
         },
     })?);
+    let readiness = readiness_checks(&backend, &store);
+    let service = config.service.clone();
     let state = Arc::new(AppState {
         sessions: Sessions::new(store.clone(), config.session_ttl, config.secure_cookies),
         launch: config.launch_secret.clone().map(|secret| {
@@ -158,17 +174,64 @@ pub fn app_with_store(
         quotas: quota::Quotas::new(store.clone()),
         store,
         config,
+        readiness,
     });
-    let router = routes(state.clone())
-        .layer(axum::middleware::from_fn_with_state(site, headers::apply))
-        .layer(axum::middleware::from_fn(logging::log_request));
-    Ok((router, state))
+    Ok((
+        with_service_layers(routes(state.clone()), site, &service),
+        state,
+    ))
+}
+
+/// The cross-cutting layers, innermost first: the time limit, the cap on requests in flight,
+/// the security headers, metrics, the log line, the request id and, outermost, the client's
+/// address that the ones inside use.
+fn with_service_layers(
+    routes: Router,
+    site: Arc<LiveSite>,
+    service: &config::ServiceSettings,
+) -> Router {
+    use axum::middleware::{from_fn, from_fn_with_state};
+    let proxies = client_addr::TrustedProxies::new(service.trusted_proxies.clone());
+    routes
+        .layer(limits::time_limit(service.request_timeout))
+        .layer(from_fn_with_state(
+            limits::InFlight::new(service.max_concurrent_requests),
+            limits::shed_when_busy,
+        ))
+        .layer(from_fn_with_state(site, headers::apply))
+        .layer(from_fn(crate::metrics::record_request))
+        .layer(from_fn(logging::log_request))
+        .layer(from_fn(request_id::assign_request_id))
+        .layer(from_fn_with_state(
+            proxies,
+            client_addr::resolve_client_addr,
+        ))
+}
+
+/// The readiness checks: the state store answers, and in Cybrid mode a bank token is at hand.
+fn readiness_checks(backend: &Backend, store: &Store) -> Readiness {
+    let ping = store.clone();
+    let readiness = Readiness::new().with_check("store", move || {
+        let store = ping.clone();
+        async move { store.ping().await.map_err(|e| e.to_string()) }
+    });
+    match backend {
+        Backend::Sandbox(_) => readiness,
+        Backend::Cybrid(client) => {
+            let client = client.clone();
+            readiness.with_check("bank_token", move || {
+                let client = client.clone();
+                async move { client.token_ready().await.map_err(|e| e.message) }
+            })
+        }
+    }
 }
 
 /// Every route; the sandbox's own only in sandbox mode.
 fn routes(state: Arc<AppState>) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readiness::readyz))
         .route("/session", get(api::session))
         .route(
             "/launch",
@@ -224,33 +287,72 @@ fn routes(state: Arc<AppState>) -> Router {
 pub struct Running {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Where Prometheus scrapes `/metrics` (`KYC_METRICS_ADDR`), when set.
+    pub metrics_addr: Option<SocketAddr>,
     /// Its shared state.
     pub state: Arc<AppState>,
-    /// Ends when the server stops.
+    /// Ends when the server has stopped (after [`Running::shutdown`], once drained).
     pub task: tokio::task::JoinHandle<()>,
+    /// Turned true to stop.
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Running {
+    /// Stops the server gracefully: no new connections from now on, and the requests in
+    /// flight get up to `KYC_DRAIN_SECS` to finish; then [`Running::task`] ends.
+    pub fn shutdown(&self) {
+        let _ = self.stop.send(true);
+    }
 }
 
 /// Starts the server on `addr` (port 0 picks a free one), its state in the Redis of
-/// `KYC_REDIS_URL` when set (which must answer now), else in memory.
+/// `KYC_REDIS_URL` when set (which must answer now), else in memory, and its metrics
+/// listener when `KYC_METRICS_ADDR` is set.
 pub async fn serve(config: Config, addr: SocketAddr) -> Result<Running, String> {
     let store = store::open(config.redis_url.as_deref(), &config.redis_prefix).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let service = config.service.clone();
+    let metrics_listener = match service.metrics_addr {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .map_err(|e| format!("cannot listen on {at} for metrics: {e}"))?,
+        ),
+        None => None,
+    };
     let (router, state) = app_with_store(config, local, store)?;
     if state.config.watch_dist {
         tokio::spawn(state.site.clone().watch());
     }
-    let task = tokio::spawn(async move {
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        if let Err(e) = axum::serve(listener, service).await {
-            tracing::error!("server stopped: {e}");
-        }
-    });
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut metrics_addr = None;
+    if let Some(metrics_listener) = metrics_listener {
+        metrics_addr = metrics_listener.local_addr().ok();
+        let handle = crate::metrics::install()?;
+        let mut stopped = stopped.clone();
+        tokio::spawn(crate::metrics::serve(
+            metrics_listener,
+            handle,
+            async move {
+                listener::stop_asked(&mut stopped).await;
+            },
+        ));
+    }
+    let limits = listener::ListenerLimits {
+        header_read_timeout: service.header_read_timeout,
+        drain: service.drain,
+    };
+    let task = tokio::spawn(listener::serve_until_stopped(
+        listener, router, limits, stopped,
+    ));
     Ok(Running {
         addr: local,
+        metrics_addr,
         state,
         task,
+        stop,
     })
 }

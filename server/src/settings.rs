@@ -14,7 +14,7 @@ use clap::Parser;
 use kyc_onboarding::core::branding::Branding;
 use kyc_onboarding::core::text::Lang;
 
-use crate::config::{Config, CybridConfig, Mode};
+use crate::config::{Config, CybridConfig, LogFormat, Mode, ServiceSettings};
 use crate::origin::{is_on_this_machine, is_origin, origin_of};
 use crate::sandbox::Timings;
 
@@ -62,6 +62,43 @@ pub struct Settings {
     #[arg(long, env = "KYC_UPSTREAM_READ_SHARE_MS", value_name = "MS", default_value_t = 1_000,
           value_parser = whole_number, help_heading = "State shared by replicas")]
     pub upstream_read_share_ms: u64,
+
+    /// On SIGTERM or SIGINT, how long requests in flight may take to finish (0 to 600 s).
+    #[arg(long, env = "KYC_DRAIN_SECS", value_name = "SECS", default_value_t = 10,
+          value_parser = drain_secs, help_heading = "Service")]
+    pub drain_secs: u64,
+
+    /// How long a client may take to send a request's headers (1 to 300 s).
+    #[arg(long, env = "KYC_HEADER_READ_TIMEOUT_SECS", value_name = "SECS", default_value_t = 10,
+          value_parser = header_read_timeout_secs, help_heading = "Service")]
+    pub header_read_timeout_secs: u64,
+
+    /// The longest a request may take before it is answered 503 (1 to 600 s).
+    #[arg(long, env = "KYC_REQUEST_TIMEOUT_SECS", value_name = "SECS", default_value_t = 30,
+          value_parser = request_timeout_secs, help_heading = "Service")]
+    pub request_timeout_secs: u64,
+
+    /// Requests handled at once; more are answered 503 with Retry-After.
+    #[arg(long, env = "KYC_MAX_CONCURRENT_REQUESTS", value_name = "N", default_value_t = 512,
+          value_parser = at_least_one, help_heading = "Service")]
+    pub max_concurrent_requests: u64,
+
+    /// Log lines as `text` (for people) or `json` (one object a line, for a log pipeline).
+    #[arg(long, env = "KYC_LOG_FORMAT", value_name = "FORMAT", default_value = "text",
+          value_parser = log_format, help_heading = "Service")]
+    pub log_format: LogFormat,
+
+    /// Where Prometheus scrapes `/metrics` (`127.0.0.1:9090`): never the public port. Unset:
+    /// no metrics.
+    #[arg(long, env = "KYC_METRICS_ADDR", value_name = "IP:PORT", value_parser = metrics_address,
+          help_heading = "Service")]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Proxies (CIDRs or addresses, separated by commas or spaces) whose `X-Forwarded-For`
+    /// and `X-Request-Id` are believed; from anyone else the peer's address counts.
+    #[arg(long, env = "KYC_TRUSTED_PROXIES", value_name = "CIDRS", value_parser = trusted_proxies,
+          help_heading = "Service")]
+    pub trusted_proxies: Option<Proxies>,
 
     /// How long the emulated Persona inquiry takes to start.
     #[arg(long, env = "SANDBOX_INQUIRY_DELAY_MS", value_name = "MS",
@@ -393,7 +430,18 @@ impl Settings {
                 )
             }
         };
+        let service = ServiceSettings {
+            drain: Duration::from_secs(self.drain_secs),
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+            request_timeout: Duration::from_secs(self.request_timeout_secs),
+            max_concurrent_requests: usize::try_from(self.max_concurrent_requests)
+                .unwrap_or(usize::MAX),
+            log_format: self.log_format,
+            metrics_addr: self.metrics_addr,
+            trusted_proxies: self.trusted_proxies.map_or_else(Vec::new, |Proxies(p)| p),
+        };
         let config = Config {
+            service,
             dist: self.dist,
             watch_dist: self.watch_dist,
             redis_url: self.redis_url,
@@ -422,6 +470,70 @@ impl Settings {
         };
         Ok((self.addr, config))
     }
+}
+
+/// The networks of `KYC_TRUSTED_PROXIES`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proxies(pub Vec<ipnet::IpNet>);
+
+/// Whole seconds from `min` to `max`, for the variable `name`.
+fn seconds_in(name: &str, min: u64, max: u64, text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{name} must be {min} to {max} seconds, got `{text}`"
+        )),
+    }
+}
+
+fn drain_secs(text: &str) -> Result<u64, String> {
+    seconds_in("KYC_DRAIN_SECS", 0, 600, text)
+}
+
+fn header_read_timeout_secs(text: &str) -> Result<u64, String> {
+    seconds_in("KYC_HEADER_READ_TIMEOUT_SECS", 1, 300, text)
+}
+
+fn request_timeout_secs(text: &str) -> Result<u64, String> {
+    seconds_in("KYC_REQUEST_TIMEOUT_SECS", 1, 600, text)
+}
+
+fn at_least_one(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "KYC_MAX_CONCURRENT_REQUESTS must be at least 1, got `{text}`"
+        )),
+    }
+}
+
+fn log_format(text: &str) -> Result<LogFormat, String> {
+    match text.trim() {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        _ => Err(format!("KYC_LOG_FORMAT must be text or json, got `{text}`")),
+    }
+}
+
+fn metrics_address(text: &str) -> Result<SocketAddr, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("KYC_METRICS_ADDR must look like 127.0.0.1:9090, got `{text}`"))
+}
+
+fn trusted_proxies(text: &str) -> Result<Proxies, String> {
+    text.split([',', ' '])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            // A bare address is a network of one.
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!("KYC_TRUSTED_PROXIES must list CIDRs like 10.0.0.0/8, got `{p}`")
+                })
+        })
+        .collect::<Result<_, _>>()
+        .map(Proxies)
 }
 
 fn redis_url(text: &str) -> Result<String, String> {
@@ -581,6 +693,13 @@ mod tests {
             "KYC_REDIS_PREFIX",
             "KYC_UPSTREAM_READ_SHARE_MS",
             "KYC_WATCH_DIST",
+            "KYC_DRAIN_SECS",
+            "KYC_HEADER_READ_TIMEOUT_SECS",
+            "KYC_REQUEST_TIMEOUT_SECS",
+            "KYC_MAX_CONCURRENT_REQUESTS",
+            "KYC_LOG_FORMAT",
+            "KYC_METRICS_ADDR",
+            "KYC_TRUSTED_PROXIES",
         ] {
             assert!(
                 settings

@@ -1,5 +1,6 @@
 //! Tokens and personal data never appear in the server's logs: the log output of a whole
-//! run (sandbox flow, resume, launch, mode-2 chain) is captured and searched.
+//! run (sandbox flow, resume, launch, mode-2 chain) is captured, as text and as JSON
+//! (`KYC_LOG_FORMAT=json`), and searched.
 
 mod common;
 
@@ -7,9 +8,12 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use common::{client, Server};
+use kyc_server::config::LogFormat;
 use kyc_server::launch::sign;
 use kyc_server::{CybridConfig, Mode};
 use serde_json::{json, Value};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Collects everything the server logs.
 #[derive(Clone, Default)]
@@ -28,10 +32,16 @@ impl Write for Capture {
 #[tokio::test]
 async fn nothing_secret_is_logged() {
     let capture = Capture::default();
-    let writer = capture.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
+    let json_capture = Capture::default();
+    let (writer, json_writer) = (capture.clone(), json_capture.clone());
+    // Both formats the server writes, at every level.
+    tracing_subscriber::registry()
+        .with(kyc_server::logging::layer(LogFormat::Text, move || {
+            writer.clone()
+        }))
+        .with(kyc_server::logging::layer(LogFormat::Json, move || {
+            json_writer.clone()
+        }))
         .init();
 
     let mut secrets: Vec<String> = Vec::new();
@@ -147,14 +157,38 @@ async fn nothing_secret_is_logged() {
     secrets.extend(bank_tokens);
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("request"), "the capture works: {logs}");
-    assert!(logs.contains("/api/persona_sessions"), "routes are logged");
-    for secret in &secrets {
-        assert!(!secret.is_empty());
+    let json_logs = String::from_utf8(json_capture.0.lock().unwrap().clone()).unwrap();
+    for logs in [&logs, &json_logs] {
+        assert!(logs.contains("request"), "the capture works: {logs}");
+        assert!(logs.contains("/api/persona_sessions"), "routes are logged");
+        for secret in &secrets {
+            assert!(!secret.is_empty());
+            assert!(
+                !logs.contains(secret.as_str()),
+                "a secret leaked into the logs: {secret}"
+            );
+        }
+        assert!(!logs.contains("token="), "no query strings");
+        assert!(!logs.contains("/launch?"), "no query strings");
+    }
+    // JSON: one object a line; each request's line has its id, route, method, status, time.
+    let lines: Vec<Value> = json_logs
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let requests: Vec<&Value> = lines.iter().filter(|l| l["message"] == "request").collect();
+    assert!(!requests.is_empty());
+    for line in requests {
+        for field in ["route", "method", "status", "ms"] {
+            assert!(!line[field].is_null(), "{field} in {line}");
+        }
+        let id = line["span"]["request_id"].as_str().unwrap_or_default();
+        assert_eq!(id.len(), 32, "a request id in {line}");
+        // Routes are templates: no code or identifier from the path.
+        let route = line["route"].as_str().unwrap();
         assert!(
-            !logs.contains(secret.as_str()),
-            "a secret leaked into the logs: {secret}"
+            !route.contains(customer.guid.as_str()),
+            "a raw path in {line}"
         );
     }
-    assert!(!logs.contains("token="), "no query strings");
 }

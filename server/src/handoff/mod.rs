@@ -19,10 +19,9 @@
 
 mod codes;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
@@ -34,6 +33,7 @@ use kyc_onboarding::core::text::{Lang, PageMsg};
 use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis};
 
 use crate::backend::lacks_details;
+use crate::client_addr::ClientAddr;
 use crate::pages::PageLanguage;
 use crate::sandbox::now_ms;
 use crate::{secret, AppState};
@@ -205,7 +205,7 @@ const NONCE_COOKIE: &str = "kyc_handoff";
 /// of its choosing, even in browsers that do not send `Sec-Fetch-Site`.
 pub async fn confirm(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     Path(code): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -222,7 +222,7 @@ pub async fn confirm(
             ""
         }
     );
-    match state.handoffs.check(&code, peer.ip(), now_ms()).await {
+    match state.handoffs.check(&code, client, now_ms()).await {
         Ok(()) => {
             let mut response = page.continue_page(&code, &nonce, PageLanguage::carried(lang));
             if let Ok(cookie) = HeaderValue::from_str(&cookie) {
@@ -237,7 +237,7 @@ pub async fn confirm(
 /// `POST /handoff/{code}`: the phone's way in, from the page above.
 pub async fn redeem(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     Path(code): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -263,9 +263,11 @@ pub async fn redeem(
         );
     }
     let now = now_ms();
-    match state.handoffs.redeem(&code, peer.ip(), now).await {
+    match state.handoffs.redeem(&code, client, now).await {
         Ok(redeemed) => {
             tracing::info!(customer = %redeemed.customer_guid, "handoff code redeemed");
+            crate::metrics::handoff_redeemed();
+            crate::metrics::session_started("handoff");
             // On in the language the code's page was in.
             let to = ["/", PageLanguage::carried(lang)].concat();
             let mut response = Redirect::to(&to).into_response();

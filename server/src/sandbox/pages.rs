@@ -128,6 +128,7 @@ pub async fn start(
                 Ok(cookie) => cookie,
                 Err(e) => return e.into_response(),
             };
+            crate::metrics::session_started("sandbox");
             let mut response = Redirect::to("/").into_response();
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
