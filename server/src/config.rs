@@ -70,6 +70,12 @@ pub struct Config {
     pub launch_secret: Option<Vec<u8>>,
     /// Where the front end loads the Persona SDK from (our own copy by default).
     pub persona_sdk_url: String,
+    /// Cybrid mode, development and tests only (`KYC_PERSONA_HOST`): the Persona host the
+    /// SDK talks to, a sandbox acting as the upstream Cybrid.
+    pub persona_host: Option<String>,
+    /// Sandbox: other origins whose app may frame the simulated widget
+    /// (`SANDBOX_APP_ORIGINS`).
+    pub sandbox_app_origins: Vec<String>,
     /// Persona `environmentId`, when the integrator uses one.
     pub persona_environment_id: Option<String>,
     /// Sandbox only: the client credentials its `/oauth/token` accepts, so that a mode-2
@@ -173,6 +179,8 @@ impl Config {
             launch_secret: None,
             persona_sdk_url: "/persona.js".to_owned(),
             persona_environment_id: None,
+            persona_host: None,
+            sandbox_app_origins: Vec::new(),
             sandbox_bank_credentials: None,
             branding: Branding::default(),
             language: None,

@@ -293,7 +293,10 @@ impl Cybrid {
     /// A GET whose answer is shared (under `read`, naming the customer or the verification,
     /// and the endpoint) with identical reads for a moment: across replicas through the
     /// store, and in this process by waiting for the read under way.
-    async fn read<T: FromJson>(
+    ///
+    /// What is shared is the answer as this server read it (the fields it knows), written
+    /// again: never Cybrid's whole text, which may carry more about the customer.
+    async fn read<T: FromJson + serde::Serialize>(
         &self,
         endpoint: &'static str,
         path: &str,
@@ -309,23 +312,23 @@ impl Cybrid {
             reading.entry(read.to_owned()).or_default().clone()
         };
         let _turn = lock.lock().await;
-        let text = match self.store.recent_read(read).await? {
-            Some(text) => text,
-            None => {
-                let text = self
-                    .call_text(endpoint, reqwest::Method::GET, path, None)
-                    .await?;
-                if let Err(e) = self
-                    .store
-                    .put_recent_read(read, &text, self.read_share)
-                    .await
-                {
-                    tracing::error!(error = %e, "an upstream answer could not be shared");
-                }
-                text
-            }
-        };
-        parse(&text).map_err(|_| ApiError::upstream("the Cybrid API answered something unreadable"))
+        let unreadable = |_| ApiError::upstream("the Cybrid API answered something unreadable");
+        if let Some(text) = self.store.recent_read(read).await? {
+            return parse(&text).map_err(unreadable);
+        }
+        let text = self
+            .call_text(endpoint, reqwest::Method::GET, path, None)
+            .await?;
+        let value: T = parse(&text).map_err(unreadable)?;
+        let known = kyc_onboarding::core::api::to_json(&value);
+        if let Err(e) = self
+            .store
+            .put_recent_read(read, &known, self.read_share)
+            .await
+        {
+            tracing::error!(error = %e, "an upstream answer could not be shared");
+        }
+        Ok(value)
     }
 
     /// [`Cybrid::call`]'s answer as text, when it succeeded.

@@ -104,10 +104,11 @@ pub fn app_with_store(
     store: Store,
 ) -> Result<(Router, Arc<AppState>), String> {
     let port = addr.port();
-    let app_origins = vec![
+    let mut app_origins = vec![
         format!("http://127.0.0.1:{port}"),
         format!("http://localhost:{port}"),
     ];
+    app_origins.extend(config.sandbox_app_origins.iter().cloned());
     let (backend, persona_host, environment, persona_frames) = match &config.mode {
         Mode::Sandbox(timings) => (
             Backend::Sandbox(Arc::new(Sandbox::new(
@@ -122,11 +123,16 @@ pub fn app_with_store(
             let client =
                 cybrid::Cybrid::new(cybrid.clone(), store.clone(), config.upstream_read_share)?;
             let environment = client.environment().to_owned();
+            // A sandbox upstream's simulated widget (development and tests), else Persona.
+            let frames = match &config.persona_host {
+                Some(host) => vec![format!("http://{host}")],
+                None => vec!["https://*.withpersona.com".to_owned()],
+            };
             (
                 Backend::Cybrid(Arc::new(client)),
-                None,
+                config.persona_host.clone(),
                 environment,
-                vec!["https://*.withpersona.com".to_owned()],
+                frames,
             )
         }
     };

@@ -100,6 +100,13 @@ pub struct Settings {
           help_heading = "Service")]
     pub trusted_proxies: Option<Proxies>,
 
+    /// Other origins whose app may frame the simulated Persona widget: a Cybrid-mode server
+    /// that uses this sandbox as its upstream Cybrid (`KYC_PERSONA_HOST` there), separated by
+    /// spaces or commas.
+    #[arg(long, env = "SANDBOX_APP_ORIGINS", value_name = "ORIGINS", value_parser = comma_list,
+          help_heading = "Sandbox")]
+    pub sandbox_app_origins: Option<List>,
+
     /// How long the emulated Persona inquiry takes to start.
     #[arg(long, env = "SANDBOX_INQUIRY_DELAY_MS", value_name = "MS",
           default_value_t = Timings::default().inquiry_delay_ms, value_parser = whole_number,
@@ -138,6 +145,17 @@ pub struct Settings {
         help_heading = "Sandbox"
     )]
     pub sandbox_bank_client_secret: Option<String>,
+
+    /// Cybrid mode, development and tests only: the Persona host the SDK talks to instead of
+    /// Persona's own (`localhost:8080`, a kyc-server sandbox acting as the upstream Cybrid,
+    /// whose simulated widget then runs the inquiry). Refused for a production Cybrid.
+    #[arg(
+        long,
+        env = "KYC_PERSONA_HOST",
+        value_name = "HOST:PORT",
+        help_heading = "Cybrid mode"
+    )]
+    pub persona_host: Option<String>,
 
     /// The bank API client id (with the secret, switches Cybrid mode on).
     #[arg(
@@ -440,8 +458,19 @@ impl Settings {
             metrics_addr: self.metrics_addr,
             trusted_proxies: self.trusted_proxies.map_or_else(Vec::new, |Proxies(p)| p),
         };
+        if let (Some(_), Mode::Cybrid(cybrid)) = (&self.persona_host, &mode) {
+            if cybrid.environment == "production" {
+                return Err(
+                    "KYC_PERSONA_HOST is for a sandbox upstream: a production Cybrid runs \
+                     Persona's own flow"
+                        .to_owned(),
+                );
+            }
+        }
         let config = Config {
             service,
+            persona_host: self.persona_host,
+            sandbox_app_origins: self.sandbox_app_origins.map_or_else(Vec::new, |List(l)| l),
             dist: self.dist,
             watch_dist: self.watch_dist,
             redis_url: self.redis_url,

@@ -268,6 +268,59 @@ fn incumbent(root: &Path) -> Result<Vec<(String, Sizes)>, String> {
     Ok(files)
 }
 
+/// The load benchmark (tests/bench/load.spec.ts): the server built for production (profile
+/// `server`), two replicas, Redis, a round-robin proxy and a sandbox playing Cybrid, all on
+/// loopback; customers at the app's own pace, in growing numbers. Writes `target/load.json`
+/// and adds it to `target/bench.json` under `load`.
+pub fn load(
+    root: &Path,
+    tools: &Tools,
+    browser: &Browser,
+    redis_server: &Path,
+) -> Result<ExitCode, String> {
+    build(root)?;
+    println!("==> building the server (profile `server`)");
+    run_checked(Command::new(env!("CARGO")).current_dir(root).args([
+        "build",
+        "--quiet",
+        "--profile",
+        "server",
+        "--package",
+        "kyc-server",
+    ]))?;
+    let server = target_dir(root)
+        .join("server")
+        .join(crate::exe("kyc-server"));
+    let report = target_dir(root).join("load.json");
+    run_checked(
+        tools
+            .command("playwright")
+            .current_dir(root)
+            .args(["test", "--config", "tests/bench/load.config.ts"])
+            .env("KYC_SERVER_BIN", &server)
+            .env("REDIS_SERVER", redis_server)
+            .env("CHROMIUM_PATH", &browser.chromium)
+            .env("LOAD_REPORT", &report),
+    )?;
+    let load: Value = serde_json::from_str(
+        &std::fs::read_to_string(&report).map_err(|e| format!("{}: {e}", report.display()))?,
+    )
+    .map_err(|e| e.to_string())?;
+    let bench_json = target_dir(root).join("bench.json");
+    let mut all: Value = std::fs::read_to_string(&bench_json)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| json!({}));
+    all["load"] = load;
+    std::fs::write(&bench_json, all.to_string()).map_err(|e| e.to_string())?;
+    println!(
+        "==> load figures in {} and {}",
+        report.display(),
+        bench_json.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Runs everything and prints the table.
 pub fn run(root: &Path, tools: &Tools, browser: &Browser) -> Result<ExitCode, String> {
     build(root)?;

@@ -30,6 +30,7 @@ commands:
   bundle             a deployable bundle: the server's release binary and dist/ (target/bundle/)
   test               every test layer: native, browser (wasm-bindgen-test), end to end
   bench              sizes, Lighthouse, latencies and memory, beside the incumbent (figures only)
+  bench --load       customers at the app's pace over two replicas and Redis (figures only)
 ";
 
 fn main() -> ExitCode {
@@ -42,6 +43,11 @@ fn main() -> ExitCode {
         Some("dev") => dev::run(&root, &args[1..]),
         Some("bundle") => bundle(&root),
         Some("test") => test(&root),
+        Some("bench") if args.get(1).map(String::as_str) == Some("--load") => {
+            toolchain::ensure_all(&root, false).and_then(|(tools, browser)| {
+                bench::load(&root, &tools, &browser, &system::redis_server()?)
+            })
+        }
         Some("bench") => toolchain::ensure_all(&root, false)
             .and_then(|(tools, browser)| bench::run(&root, &tools, &browser)),
         Some("-h" | "--help" | "help") | None => {
@@ -121,7 +127,7 @@ pub(crate) fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
-fn exe(name: &str) -> String {
+pub(crate) fn exe(name: &str) -> String {
     format!("{name}{}", std::env::consts::EXE_SUFFIX)
 }
 
@@ -205,7 +211,8 @@ fn test(root: &Path) -> Result<ExitCode, String> {
     let (tools, browser) = toolchain::ensure_all(root, false)?;
     // One Redis for the layers that need it (the store's contract tests, the replicas of
     // the end-to-end layer), stopped when this function returns.
-    let redis = redis::RedisServer::start(&system::redis_server()?)?;
+    let redis_server = system::redis_server()?;
+    let redis = redis::RedisServer::start(&redis_server)?;
     let mut summary = Summary::default();
 
     println!("\n==> layer 1/3: native tests (cargo test --workspace)");
@@ -259,7 +266,9 @@ fn test(root: &Path) -> Result<ExitCode, String> {
                 .env("CHROMIUM_PATH", &browser.chromium)
                 .env("PLAYWRIGHT_JSON_OUTPUT_NAME", &report)
                 .env("FAULT_MATRIX_DIR", &matrix)
-                .env("KYC_TEST_REDIS_URL", &redis.url);
+                .env("KYC_TEST_REDIS_URL", &redis.url)
+                // replicas.spec.ts starts (and stops) Redis instances of its own.
+                .env("REDIS_SERVER", &redis_server);
             Ok((playwright, report))
         }) {
         Ok((mut playwright, report)) => {

@@ -20,6 +20,14 @@ pub struct RedisStore {
 }
 
 fn failed(e: redis::RedisError) -> StoreError {
+    // Counted by kind (a handful of fixed names), never by key or value.
+    crate::metrics::store_error(if e.is_timeout() {
+        "timeout"
+    } else if e.is_io_error() || e.is_connection_dropped() || e.is_connection_refusal() {
+        "connection"
+    } else {
+        "command"
+    });
     // The error names the command at most, never a key or value.
     StoreError(format!("redis: {}", e.kind_description()))
 }
