@@ -123,6 +123,7 @@ impl Shell {
             screen: screen.into(),
             settings: self.settings.into(),
             online: Signal::derive(move || flow.with(Flow::online)),
+            retrying: Signal::derive(move || flow.with(Flow::retrying)),
             act: Callback::new(move |action| shell.dispatch(Event::User(action))),
             preload: Callback::new(move |()| shell.preload_persona()),
             device: self.device.into(),

@@ -91,6 +91,7 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
             screen: screen.into(),
             settings: settings.into(),
             online: Signal::derive(|| true),
+            retrying: Signal::derive(|| false),
             act: Callback::new(move |a| actions.update(|list| list.push(a))),
             preload: Callback::new(|()| {}),
             device: Signal::derive(move || Some(notices.clone())),

@@ -1097,6 +1097,12 @@ impl Flow {
         self.online
     }
 
+    /// Whether a request failed for a passing reason (a 5xx, a 429, a dropped connection)
+    /// and is about to go again: the page says so, so a wait is never silent.
+    pub fn retrying(&self) -> bool {
+        self.failures > 0
+    }
+
     /// The guid of the verification being followed, if any.
     pub fn verification_guid(&self) -> Option<&str> {
         self.tracked.as_ref().map(|t| t.guid.as_str())

@@ -171,6 +171,7 @@ messages! {
     // Whole app.
     AppTitle => "Verify your identity",
     OfflineBanner => "You are offline. We will carry on as soon as your connection is back.",
+    RetryingBanner => "We could not reach our server just now. Trying again…",
     SandboxBadge => "Sandbox: nothing here is real",
     LanguageLabel => "Language",
     LanguageUnavailable => "That language could not be loaded. Check your connection, then pick it again.",

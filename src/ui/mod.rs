@@ -62,6 +62,8 @@ pub struct Page {
     pub settings: Signal<Settings>,
     /// False while the browser is offline.
     pub online: Signal<bool>,
+    /// True while a failed request is about to go again.
+    pub retrying: Signal<bool>,
     /// Sends what the customer did to the flow.
     pub act: Callback<UserAction>,
     /// Starts loading Persona in the background.
@@ -134,16 +136,22 @@ fn Flow() -> impl IntoView {
     // directly, the path would rebuild the screen view on every change, beside the view's
     // own update.
     let known = Memo::new(move |_| address.is_known());
-    let offline = Memo::new(move |_| !page.online.get());
     view! {
         {move || {
             let _ = i18n.lang();
             view! {
                 <Header />
                 {move || {
-                    offline
-                        .get()
-                        .then(|| view! { <p class="offline" role="alert">{t(Msg::OfflineBanner)}</p> })
+                    // Offline, or a request failed and goes again: said above every screen
+                    // (offline as an alert; a retry, which may come and go, as a status).
+                    let (msg, role) = if !page.online.get() {
+                        (Msg::OfflineBanner, "alert")
+                    } else if page.retrying.get() {
+                        (Msg::RetryingBanner, "status")
+                    } else {
+                        return None;
+                    };
+                    Some(view! { <p class="offline" role=role>{t(msg)}</p> })
                 }}
                 <main id="main">
                     {move || {

@@ -1615,6 +1615,7 @@ fn transient_errors_on_reads_retry_with_backoff_and_retry_after() {
         (HttpError::Network, 4_000),
         (HttpError::Timeout, 8_000),
     ];
+    assert!(!h.flow.retrying(), "nothing failed yet");
     for (error, delay) in storm {
         let fx = h.send(Event::RequestFailed {
             request: RequestKind::Verification,
@@ -1624,10 +1625,12 @@ fn transient_errors_on_reads_retry_with_backoff_and_retry_after() {
             panic!("expected one timer, got {fx:?}");
         };
         assert_eq!(ms, delay);
+        assert!(h.flow.retrying(), "the page says it is trying again");
         assert_eq!(h.send(Event::TimerFired(id)), [fetch_iv()]);
     }
-    // The storm passes: the flow carries on to the outcome.
+    // The storm passes: the flow carries on to the outcome, and stops saying it retries.
     let fx = h.send(Event::VerificationPolled(completed("passed", &[])));
+    assert!(!h.flow.retrying());
     assert_eq!(fx[0], fetch_customer());
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("verified"))).last(),
