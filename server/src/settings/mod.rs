@@ -29,8 +29,9 @@ use values::*;
     about = "Serves the built KYC onboarding app and is its backend",
     after_help = "\
 Sandbox mode (the default) emulates Cybrid and Persona in memory; open /sandbox to pick a scenario.
-Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET and KYC_PUBLIC_URL
-(https; http only for localhost). Logging follows RUST_LOG (info by default)."
+Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET, KYC_PUBLIC_URL
+(https; http only for localhost) and KYC_LAUNCH_ORIGINS (your pages' origins, or `*` for any
+site). Logging follows RUST_LOG (info by default)."
 )]
 pub struct Settings {
     /// Where to listen.
