@@ -48,8 +48,8 @@ impl std::fmt::Debug for CybridConfig {
     }
 }
 
-/// Everything the server needs to start.
-#[derive(Clone, Debug)]
+/// Everything the server needs to start. Its `Debug` shows no secret (see [`crate::redact`]).
+#[derive(Clone)]
 pub struct Config {
     /// The built SPA (trunk's `dist/`), with optional `.br` / `.gz` siblings.
     pub dist: PathBuf,
@@ -57,8 +57,11 @@ pub struct Config {
     /// new build lands in it.
     pub watch_dist: bool,
     pub mode: Mode,
-    /// How long a customer session lasts.
+    /// How long a customer session lasts at most (`KYC_SESSION_TTL_SECS`).
     pub session_ttl: Duration,
+    /// How long a session lasts without a request (`KYC_SESSION_IDLE_SECS`); each
+    /// authenticated request starts it again, never past [`Config::session_ttl`].
+    pub session_idle: Duration,
     /// Origins allowed to frame the app (`frame-ancestors`); empty means none.
     pub frame_ancestors: Vec<String>,
     /// Set the `Secure` flag on cookies (the app is served over https).
@@ -68,6 +71,17 @@ pub struct Config {
     pub public_origin: Option<String>,
     /// HMAC-SHA256 secret shared with the integrator's backend for `/launch` tokens.
     pub launch_secret: Option<Vec<u8>>,
+    /// The id a token's `kid` names the current secret by (`KYC_LAUNCH_KEY_ID`).
+    pub launch_key_id: Option<String>,
+    /// The secret being retired, still accepted during a rotation
+    /// (`KYC_LAUNCH_SECRET_PREVIOUS`).
+    pub launch_secret_previous: Option<Vec<u8>>,
+    /// The id a token's `kid` names the previous secret by (`KYC_LAUNCH_KEY_ID_PREVIOUS`).
+    pub launch_key_id_previous: Option<String>,
+    /// The `aud` every launch token must carry (`KYC_LAUNCH_AUDIENCE`).
+    pub launch_audience: Option<String>,
+    /// The `iss` every launch token must carry (`KYC_LAUNCH_ISSUER`).
+    pub launch_issuer: Option<String>,
     /// Where the front end loads the Persona SDK from (our own copy by default).
     pub persona_sdk_url: String,
     /// Cybrid mode, development and tests only (`KYC_PERSONA_HOST`): the Persona host the
@@ -88,7 +102,7 @@ pub struct Config {
     /// The origin of the page that embeds or opens the app; it receives the app's events.
     pub host_origin: Option<String>,
     /// Origins whose pages may send customers to `/launch` (`KYC_LAUNCH_ORIGINS`); empty:
-    /// any. With a list, a link or form on another site is refused: someone could otherwise
+    /// any (`KYC_LAUNCH_ORIGINS=*`, which Cybrid mode needs said explicitly). With a list, a link or form on another site is refused: someone could otherwise
     /// put their own token on a page and sign a visitor in as themselves (login CSRF).
     pub launch_origins: Vec<String>,
     /// How long a used launch token still works for a second tap from the same address
@@ -173,10 +187,16 @@ impl Config {
             watch_dist: false,
             mode: Mode::Sandbox(Timings::default()),
             session_ttl: Duration::from_secs(60 * 60),
+            session_idle: Duration::from_secs(DEFAULT_SESSION_IDLE_SECS),
             frame_ancestors: Vec::new(),
             secure_cookies: false,
             public_origin: None,
             launch_secret: None,
+            launch_key_id: None,
+            launch_secret_previous: None,
+            launch_key_id_previous: None,
+            launch_audience: None,
+            launch_issuer: None,
             persona_sdk_url: "/persona.js".to_owned(),
             persona_environment_id: None,
             persona_host: None,
@@ -304,6 +324,57 @@ pub(crate) fn cybrid_environment(bank_url: &str, setting: Option<&str>) -> Resul
 
 /// The start of every Redis key unless `KYC_REDIS_PREFIX` says otherwise.
 pub const DEFAULT_REDIS_PREFIX: &str = "kyc:";
+
+/// How long a session lasts without a request unless `KYC_SESSION_IDLE_SECS` says otherwise.
+pub const DEFAULT_SESSION_IDLE_SECS: u64 = 15 * 60;
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::redact::{redacted, redis_url};
+        let secret = |s: &Option<Vec<u8>>| s.as_ref().map(|_| redacted());
+        f.debug_struct("Config")
+            .field("dist", &self.dist)
+            .field("watch_dist", &self.watch_dist)
+            .field("mode", &self.mode)
+            .field("session_ttl", &self.session_ttl)
+            .field("session_idle", &self.session_idle)
+            .field("frame_ancestors", &self.frame_ancestors)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("public_origin", &self.public_origin)
+            .field("launch_secret", &secret(&self.launch_secret))
+            .field("launch_key_id", &self.launch_key_id)
+            .field(
+                "launch_secret_previous",
+                &secret(&self.launch_secret_previous),
+            )
+            .field("launch_key_id_previous", &self.launch_key_id_previous)
+            .field("launch_audience", &self.launch_audience)
+            .field("launch_issuer", &self.launch_issuer)
+            .field("persona_sdk_url", &self.persona_sdk_url)
+            .field("persona_host", &self.persona_host)
+            .field("sandbox_app_origins", &self.sandbox_app_origins)
+            .field("persona_environment_id", &self.persona_environment_id)
+            .field(
+                "sandbox_bank_credentials",
+                &self.sandbox_bank_credentials.as_ref().map(|_| redacted()),
+            )
+            .field("branding", &self.branding)
+            .field("language", &self.language)
+            .field("host_origin", &self.host_origin)
+            .field("launch_origins", &self.launch_origins)
+            .field("launch_second_tap_secs", &self.launch_second_tap_secs)
+            .field(
+                "handoff_failures_per_minute",
+                &self.handoff_failures_per_minute,
+            )
+            .field("require_tax_id", &self.require_tax_id)
+            .field("redis_url", &self.redis_url.as_deref().map(redis_url))
+            .field("redis_prefix", &self.redis_prefix)
+            .field("upstream_read_share", &self.upstream_read_share)
+            .field("service", &self.service)
+            .finish()
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -453,6 +524,7 @@ mod tests {
                 ("CYBRID_CLIENT_SECRET", "s3cr3t"),
                 secret,
                 public,
+                ("KYC_LAUNCH_ORIGINS", "*"),
             ],
         )
         .unwrap();
@@ -465,6 +537,7 @@ mod tests {
                     ("CYBRID_CLIENT_SECRET", "s3cr3t"),
                     secret,
                     ("KYC_PUBLIC_URL", url),
+                    ("KYC_LAUNCH_ORIGINS", "*"),
                 ],
             )
         };

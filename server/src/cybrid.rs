@@ -102,6 +102,9 @@ impl Cybrid {
             // app then hears this server's 502 rather than timing out itself.
             .timeout(UPSTREAM_TIMEOUT)
             .connect_timeout(Duration::from_secs(5))
+            // A redirect is never followed: it would carry the client secret (or the bank
+            // token) to wherever the answer points.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Cybrid {

@@ -1,4 +1,6 @@
-//! Security headers on every response.
+//! Security headers on every response: the Content-Security-Policy (reporting to
+//! `/csp-report`, see [`crate::csp_report`]), `Strict-Transport-Security` when the public
+//! origin is https, and the rest.
 
 use std::sync::Arc;
 
@@ -29,7 +31,15 @@ pub struct PolicyInput {
     /// through `window.opener` when it opened the app in a new window: the app must then
     /// keep its opener.
     pub host_opener: bool,
+    /// The public origin is https: browsers are told to use nothing else
+    /// (`Strict-Transport-Security`).
+    pub https: bool,
 }
+
+/// The report group the policy's `report-to` names in `Reporting-Endpoints`.
+pub const REPORT_GROUP: &str = "csp";
+/// Where browsers send the policy's violation reports.
+pub const REPORT_PATH: &str = "/csp-report";
 
 /// The headers added to every response, computed once at start-up.
 #[derive(Debug)]
@@ -37,6 +47,8 @@ pub struct SecurityHeaders {
     csp: HeaderValue,
     permissions: HeaderValue,
     opener: HeaderValue,
+    /// `Strict-Transport-Security`, over https only.
+    hsts: Option<HeaderValue>,
 }
 
 impl SecurityHeaders {
@@ -70,7 +82,8 @@ impl SecurityHeaders {
              style-src 'self'{style_hashes}; style-src-attr 'unsafe-hashes' 'sha256-{overlay}'; \
              img-src 'self' data:{images}; font-src 'self'; connect-src 'self'; \
              frame-src {frames}; child-src {frames}; manifest-src 'self'; base-uri 'none'; \
-             form-action 'self'; frame-ancestors {ancestors}",
+             form-action 'self'; frame-ancestors {ancestors}; \
+             report-uri {REPORT_PATH}; report-to {REPORT_GROUP}",
             overlay = sha256_base64(PERSONA_OVERLAY_STYLE),
             images = input
                 .image_origins
@@ -96,6 +109,10 @@ impl SecurityHeaders {
             } else {
                 "same-origin"
             }),
+            // A year, subdomains included: the server is never to be reached over http.
+            hsts: input
+                .https
+                .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
         }
     }
 
@@ -141,6 +158,14 @@ pub async fn apply(
     let h = response.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(header::CONTENT_SECURITY_POLICY, policy.csp.clone());
+    }
+    // The `report-to` group of every policy, ours and the pages' own.
+    h.insert(
+        "reporting-endpoints",
+        HeaderValue::from_static("csp=\"/csp-report\""),
+    );
+    if let Some(hsts) = &policy.hsts {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
     }
     h.insert(
         header::REFERRER_POLICY,
@@ -220,6 +245,7 @@ await init();</script><style>p{color:red}</style></head><body><script>  </script
                 frame_ancestors: vec!["https://bank.example".into()],
                 image_origins: vec!["https://cdn.bank.example".into()],
                 host_opener: false,
+                ..PolicyInput::default()
             },
         );
         assert_eq!(policy.opener, "same-origin");
@@ -242,5 +268,25 @@ await init();</script><style>p{color:red}</style></head><body><script>  </script
             ..PolicyInput::default()
         };
         assert_eq!(SecurityHeaders::new("", &input).opener, "unsafe-none");
+    }
+
+    #[test]
+    fn violations_are_reported_and_https_is_pinned_only_over_https() {
+        let plain = SecurityHeaders::new("", &PolicyInput::default());
+        let csp = plain.csp().to_str().unwrap();
+        assert!(
+            csp.ends_with("; report-uri /csp-report; report-to csp"),
+            "{csp}"
+        );
+        assert!(plain.hsts.is_none(), "never over plain http");
+        let https = PolicyInput {
+            https: true,
+            ..PolicyInput::default()
+        };
+        let secure = SecurityHeaders::new("", &https);
+        assert_eq!(
+            secure.hsts.as_ref().unwrap(),
+            "max-age=31536000; includeSubDomains"
+        );
     }
 }

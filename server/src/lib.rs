@@ -17,10 +17,12 @@ pub mod assets;
 pub mod backend;
 pub mod client_addr;
 pub mod config;
+pub mod csp_report;
 pub mod cybrid;
 pub mod first_paint;
 pub mod handoff;
 pub mod headers;
+pub mod integrator;
 pub mod launch;
 pub mod limits;
 pub mod listener;
@@ -31,6 +33,7 @@ pub mod pages;
 pub mod qr;
 pub mod quota;
 pub mod readiness;
+pub mod redact;
 pub mod request_id;
 pub mod sandbox;
 pub mod secret;
@@ -80,6 +83,8 @@ pub struct AppState {
     pub store: Store,
     /// What `/readyz` checks: the store answers; in Cybrid mode, a bank token at hand.
     pub readiness: Readiness,
+    /// CSP reports taken per client address ([`csp_report`]).
+    pub csp_reports: csp_report::ReportLimiter,
 }
 
 /// Builds the whole HTTP application for a server listening on `addr`, its state in memory
@@ -162,15 +167,15 @@ pub fn app_with_store(
                 .into_iter()
                 .collect(),
             host_opener: config.host_origin.is_some(),
+            https: config.secure_cookies,
         },
     })?);
     let readiness = readiness_checks(&backend, &store);
     let service = config.service.clone();
     let state = Arc::new(AppState {
-        sessions: Sessions::new(store.clone(), config.session_ttl, config.secure_cookies),
-        launch: config.launch_secret.clone().map(|secret| {
-            LaunchVerifier::new(secret, config.launch_second_tap_secs, store.clone())
-        }),
+        sessions: Sessions::new(store.clone(), config.session_ttl, config.secure_cookies)
+            .with_idle(config.session_idle),
+        launch: LaunchVerifier::from_config(&config, store.clone()),
         backend,
         site: site.clone(),
         persona_host,
@@ -181,6 +186,7 @@ pub fn app_with_store(
         store,
         config,
         readiness,
+        csp_reports: Default::default(),
     });
     Ok((
         with_service_layers(routes(state.clone()), site, &service),
@@ -239,10 +245,21 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readiness::readyz))
         .route("/session", get(api::session))
+        .route("/logout", post(session::logout))
+        .route(
+            "/csp-report",
+            post(csp_report::report)
+                .layer(axum::extract::DefaultBodyLimit::max(csp_report::MAX_BODY)),
+        )
+        .route(
+            "/integrator/customers/{guid}/end-sessions",
+            post(integrator::end_sessions),
+        )
         .route(
             "/launch",
             // A form with one token: nothing bigger is buffered for a route anyone can call.
             get(launch::launch)
+                .head(launch::launch_head)
                 .post(launch::launch_form)
                 .layer(axum::extract::DefaultBodyLimit::max(4096)),
         )

@@ -88,6 +88,10 @@ fn describe() {
         "Desktop-to-phone handoff codes redeemed"
     );
     describe_counter!(
+        "kyc_csp_violations_total",
+        "Content-Security-Policy violations browsers reported, by effective directive"
+    );
+    describe_counter!(
         "kyc_verification_outcomes_total",
         "Verifications seen reaching a final outcome (passed, failed, expired), once each"
     );
@@ -138,6 +142,12 @@ pub fn store_error(op: &'static str) {
 /// A customer session started, `how`: `launch`, `handoff` or `sandbox`.
 pub fn session_started(how: &'static str) {
     counter!("kyc_sessions_started_total", "how" => how).increment(1);
+}
+
+/// A browser reported a violation of the policy's `directive` (one of a fixed list, or
+/// `other`).
+pub fn csp_violation(directive: &'static str) {
+    counter!("kyc_csp_violations_total", "directive" => directive).increment(1);
 }
 
 /// An identity verification was created for a customer.

@@ -23,6 +23,18 @@ pub fn is_on_this_machine(address: &str) -> bool {
     })
 }
 
+/// Whether an address is https, or plain http to a loopback address (`localhost`,
+/// `127.0.0.0/8`, `[::1]`): where a server may send credentials.
+pub fn is_https_or_loopback(address: &str) -> bool {
+    Url::parse(address).is_ok_and(|url| match (url.scheme(), url.host()) {
+        ("https", Some(_)) => true,
+        ("http", Some(url::Host::Domain(host))) => host == "localhost",
+        ("http", Some(url::Host::Ipv4(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Ipv6(ip))) => ip.is_loopback(),
+        _ => false,
+    })
+}
+
 /// Whether `text` names an origin and nothing more: https (http only on this machine), a
 /// host, maybe a port, and no path (not even a trailing `/`), query, fragment or user.
 pub fn is_origin(text: &str) -> bool {

@@ -91,6 +91,8 @@ contract!(
     the_create_lock_expires,
     the_bank_token_is_shared_until_it_expires,
     recent_reads_are_shared_and_forgotten,
+    a_session_is_renewed_while_used_and_ended_on_logout,
+    ending_a_customers_sessions_ends_them_all_and_their_handoff_code,
 );
 
 async fn the_store_answers(r: Replicas) {
@@ -461,4 +463,97 @@ async fn recent_reads_are_shared_and_forgotten(r: Replicas) {
         r.b.recent_read("cust_1:customer").await.unwrap().is_none()
     })
     .await;
+}
+
+async fn a_session_is_renewed_while_used_and_ended_on_logout(r: Replicas) {
+    let record = SessionRecord {
+        customer_guid: "cust_idle".into(),
+        csrf_token: "csrf".into(),
+        expires_ms: now_ms() + 60_000,
+    };
+    r.a.put_session("s_idle", &record, Duration::from_millis(300))
+        .await
+        .unwrap();
+    // Renewed at the other replica, before its idle timeout: still there after it.
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert!(r
+            .b
+            .touch_session("s_idle", Duration::from_millis(300))
+            .await
+            .unwrap());
+    }
+    assert_eq!(r.a.session("s_idle").await.unwrap(), Some(record.clone()));
+    // Left alone: gone, and a gone session is not brought back by a touch.
+    eventually(
+        Duration::from_secs(3),
+        "the idle session ending",
+        || async { r.a.session("s_idle").await.unwrap().is_none() },
+    )
+    .await;
+    assert!(!r
+        .b
+        .touch_session("s_idle", Duration::from_secs(60))
+        .await
+        .unwrap());
+    assert_eq!(r.a.session("s_idle").await.unwrap(), None);
+    // A logout at one replica ends it at every one.
+    r.a.put_session("s_out", &record, Duration::from_secs(60))
+        .await
+        .unwrap();
+    r.b.delete_session("s_out", "cust_idle").await.unwrap();
+    assert_eq!(r.a.session("s_out").await.unwrap(), None);
+    assert_eq!(r.a.end_sessions_of("cust_idle").await.unwrap(), 0);
+}
+
+async fn ending_a_customers_sessions_ends_them_all_and_their_handoff_code(r: Replicas) {
+    let session = |guid: &str| SessionRecord {
+        customer_guid: guid.into(),
+        csrf_token: "csrf".into(),
+        expires_ms: now_ms() + 60_000,
+    };
+    let ttl = Duration::from_secs(60);
+    r.a.put_session("s_desk", &session("cust_a"), ttl)
+        .await
+        .unwrap();
+    r.b.put_session("s_phone", &session("cust_a"), ttl)
+        .await
+        .unwrap();
+    r.a.put_session("s_other", &session("cust_b"), ttl)
+        .await
+        .unwrap();
+    let code = HandoffRecord {
+        code: "code_a".into(),
+        customer_guid: "cust_a".into(),
+        session_ends_ms: now_ms() + 60_000,
+        verification_guid: None,
+        newest_known_ms: None,
+        created_ms: now_ms(),
+    };
+    r.a.put_handoff_code(&code, ttl, ttl).await.unwrap();
+    let other_code = HandoffRecord {
+        code: "code_b".into(),
+        customer_guid: "cust_b".into(),
+        ..code.clone()
+    };
+    r.a.put_handoff_code(&other_code, ttl, ttl).await.unwrap();
+
+    assert_eq!(r.b.end_sessions_of("cust_a").await.unwrap(), 2);
+    for id in ["s_desk", "s_phone"] {
+        assert_eq!(r.a.session(id).await.unwrap(), None, "{id}");
+    }
+    assert_eq!(r.a.handoff_code("code_a").await.unwrap(), None);
+    assert_eq!(r.a.take_handoff_code("code_a").await.unwrap(), None);
+    assert_eq!(r.a.handoff_of("cust_a").await.unwrap(), None);
+    // Nobody else's.
+    assert!(r.a.session("s_other").await.unwrap().is_some());
+    assert!(r.a.handoff_code("code_b").await.unwrap().is_some());
+    // A session started afterwards is not ended by the earlier call, and a second call
+    // finds nothing more to end.
+    r.a.put_session("s_new", &session("cust_a"), ttl)
+        .await
+        .unwrap();
+    assert!(r.b.session("s_new").await.unwrap().is_some());
+    assert_eq!(r.b.end_sessions_of("cust_a").await.unwrap(), 1);
+    assert_eq!(r.b.end_sessions_of("cust_a").await.unwrap(), 0);
 }

@@ -152,6 +152,8 @@ export class Deployment {
         CYBRID_ENVIRONMENT: 'sandbox',
         KYC_PERSONA_HOST: `localhost:${this.ports.upstream}`,
         KYC_LAUNCH_SECRET: LAUNCH_SECRET,
+        // Test pages send customers from anywhere: said explicitly, as Cybrid mode needs.
+        KYC_LAUNCH_ORIGINS: '*',
         KYC_PUBLIC_URL: this.base,
         KYC_REDIS_URL: `redis://127.0.0.1:${this.ports.redis}/`,
         KYC_DRAIN_SECS: '10',

@@ -1,7 +1,7 @@
 //! The in-memory store: one map of expiring entries in this process, each operation done
 //! under its lock (so as atomic as Redis's). The default: one server needs nothing more.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -19,7 +19,12 @@ struct Entry {
 
 enum Value {
     Text(String),
-    Counter { since: Millis, count: u64 },
+    Counter {
+        since: Millis,
+        count: u64,
+    },
+    /// A set of names (a customer's session ids).
+    Set(HashSet<String>),
 }
 
 /// Every entry, and when they were last swept.
@@ -201,5 +206,98 @@ impl MemoryStore {
         } else {
             false
         }
+    }
+
+    /// Keeps a session at `key` for `ttl`, and its id in the customer's set at `index`,
+    /// which lasts at least `index_ttl`.
+    pub(super) fn put_indexed(
+        &self,
+        key: &str,
+        value: &str,
+        ttl: Duration,
+        index: &str,
+        id: &str,
+        index_ttl: Duration,
+    ) {
+        let (mut map, now) = self.map();
+        map.put(key, Value::Text(value.to_owned()), ttl, now);
+        let until = now + Duration::from_millis(super::millis(index_ttl));
+        match map.live(index, now) {
+            Some(Entry {
+                value: Value::Set(ids),
+                expires,
+            }) => {
+                ids.insert(id.to_owned());
+                *expires = (*expires).max(until);
+            }
+            _ => {
+                let ids = HashSet::from([id.to_owned()]);
+                map.put(index, Value::Set(ids), index_ttl, now);
+            }
+        }
+    }
+
+    /// Makes the live entry at `key` last `ttl` from now; whether there was one.
+    pub(super) fn expire(&self, key: &str, ttl: Duration) -> bool {
+        let (mut map, now) = self.map();
+        let ttl = Duration::from_millis(super::millis(ttl));
+        match map.live(key, now) {
+            Some(entry) => {
+                entry.expires = now + ttl;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Forgets the session at `key` and its id in the set at `index`.
+    pub(super) fn delete_indexed(&self, key: &str, index: &str, id: &str) {
+        let (mut map, now) = self.map();
+        map.entries.remove(key);
+        if let Some(Entry {
+            value: Value::Set(ids),
+            ..
+        }) = map.live(index, now)
+        {
+            ids.remove(id);
+        }
+    }
+
+    /// Forgets every session named in the set at `index` (each at `{session_prefix}{id}`),
+    /// the set, the customer's handoff record at `desk` and the code it names; how many
+    /// live sessions there were.
+    pub(super) fn end_all(
+        &self,
+        index: &str,
+        session_prefix: &str,
+        desk: &str,
+        code_prefix: &str,
+    ) -> u64 {
+        let (mut map, now) = self.map();
+        let ids = match map.live(index, now) {
+            Some(Entry {
+                value: Value::Set(ids),
+                ..
+            }) => std::mem::take(ids),
+            _ => HashSet::new(),
+        };
+        map.entries.remove(index);
+        let mut ended = 0;
+        for id in ids {
+            let key = format!("{session_prefix}{id}");
+            if map.live(&key, now).is_some() {
+                ended += 1;
+            }
+            map.entries.remove(&key);
+        }
+        let handoff = map
+            .text(desk, now)
+            .and_then(|text| serde_json::from_str::<super::HandoffRecord>(&text).ok());
+        if let Some(handoff) = handoff {
+            map.entries
+                .remove(&format!("{code_prefix}{}", handoff.code));
+        }
+        map.entries.remove(desk);
+        ended
     }
 }

@@ -195,7 +195,9 @@ impl Store {
 
     // --- Sessions ---
 
-    /// Keeps a session for `ttl` (none at all when `ttl` is zero: it is over already).
+    /// Keeps a session for `ttl` (none at all when `ttl` is zero: it is over already), and
+    /// its id among its customer's (see [`Store::end_sessions_of`]) until the session's
+    /// absolute end at least.
     pub async fn put_session(
         &self,
         id: &str,
@@ -205,16 +207,75 @@ impl Store {
         if ttl.is_zero() {
             return Ok(());
         }
-        self.set(&self.key(&["session", id]), &encode(session), ttl)
-            .await
+        let key = self.key(&["session", id]);
+        let index = self.key(&["sessions-of", &session.customer_guid]);
+        let until_end = u64::try_from(session.expires_ms - crate::sandbox::now_ms()).unwrap_or(0);
+        let index_ttl = ttl.max(Duration::from_millis(until_end));
+        let value = encode(session);
+        match self {
+            Store::Memory(m) => {
+                m.put_indexed(&key, &value, ttl, &index, id, index_ttl);
+                Ok(())
+            }
+            Store::Redis(r) => {
+                r.put_indexed(&key, &value, ttl, &index, id, index_ttl)
+                    .await
+            }
+        }
     }
 
     /// The live session `id`.
     pub async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
-        if id.is_empty() || id.len() > 128 {
+        if !session_id_fits(id) {
             return Ok(None);
         }
         self.get_json(&self.key(&["session", id])).await
+    }
+
+    /// Makes the live session `id` last `ttl` from now (an idle timeout starting again);
+    /// whether it was live.
+    pub async fn touch_session(&self, id: &str, ttl: Duration) -> Result<bool, StoreError> {
+        if !session_id_fits(id) {
+            return Ok(false);
+        }
+        let key = self.key(&["session", id]);
+        match self {
+            Store::Memory(m) => Ok(m.expire(&key, ttl)),
+            Store::Redis(r) => r.expire(&key, ttl).await,
+        }
+    }
+
+    /// Ends the session `id` of `customer_guid` (a logout).
+    pub async fn delete_session(&self, id: &str, customer_guid: &str) -> Result<(), StoreError> {
+        if !session_id_fits(id) {
+            return Ok(());
+        }
+        let key = self.key(&["session", id]);
+        let index = self.key(&["sessions-of", customer_guid]);
+        match self {
+            Store::Memory(m) => {
+                m.delete_indexed(&key, &index, id);
+                Ok(())
+            }
+            Store::Redis(r) => r.delete_indexed(&key, &index, id).await,
+        }
+    }
+
+    /// Ends every session of the customer, on every replica, and their handoff code (the
+    /// integrator's backend asked: see `/integrator/customers/{guid}/end-sessions`); how
+    /// many sessions were live.
+    pub async fn end_sessions_of(&self, customer_guid: &str) -> Result<u64, StoreError> {
+        let index = self.key(&["sessions-of", customer_guid]);
+        let session_prefix = self.key(&["session", ""]);
+        let desk = self.key(&["handoff", "desk", customer_guid]);
+        let code_prefix = self.key(&["handoff", "code", ""]);
+        match self {
+            Store::Memory(m) => Ok(m.end_all(&index, &session_prefix, &desk, &code_prefix)),
+            Store::Redis(r) => {
+                r.end_all(&index, &session_prefix, &desk, &code_prefix)
+                    .await
+            }
+        }
     }
 
     // --- Handoff codes ---
@@ -466,6 +527,11 @@ pub fn hashed(text: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Whether `id` can be a session id (anything else is never looked up).
+fn session_id_fits(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 128
 }
 
 /// At least a millisecond: a store's expiry cannot be zero.

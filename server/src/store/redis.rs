@@ -87,6 +87,35 @@ local count = redis.call('HINCRBY', KEYS[1], 'n', 1)
 return {count, since}
 ";
 
+/// Keeps a session and its id in its customer's set, which lasts at least as long as the
+/// session can. KEYS: session, index. ARGV: record, ttl, id, index ttl (ms).
+const PUT_INDEXED: &str = r"
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+local left = redis.call('PTTL', KEYS[2])
+if left < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+return 1
+";
+
+/// Ends every session of a customer, their set, their handoff record and its code; returns
+/// how many sessions were live. KEYS: index, desk. ARGV: session prefix, code prefix.
+const END_ALL: &str = r"
+local ended = 0
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  ended = ended + redis.call('DEL', ARGV[1] .. id)
+end
+redis.call('DEL', KEYS[1])
+local old = redis.call('GET', KEYS[2])
+if old then
+  local ok, rec = pcall(cjson.decode, old)
+  if ok and type(rec) == 'table' and type(rec.code) == 'string' then
+    redis.call('DEL', ARGV[2] .. rec.code)
+  end
+end
+redis.call('DEL', KEYS[2])
+return ended
+";
+
 /// Deletes a lock only if it is still the caller's. KEYS: key. ARGV: owner token.
 const UNLOCK: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -242,5 +271,67 @@ impl RedisStore {
             .await
             .map_err(failed)?;
         Ok(deleted == 1)
+    }
+
+    pub(super) async fn put_indexed(
+        &self,
+        key: &str,
+        value: &str,
+        ttl: Duration,
+        index: &str,
+        id: &str,
+        index_ttl: Duration,
+    ) -> Result<(), StoreError> {
+        let _: i64 = redis::Script::new(PUT_INDEXED)
+            .key(key)
+            .key(index)
+            .arg(value)
+            .arg(millis(ttl))
+            .arg(id)
+            .arg(millis(index_ttl))
+            .invoke_async(&mut self.con())
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    pub(super) async fn expire(&self, key: &str, ttl: Duration) -> Result<bool, StoreError> {
+        let ms = i64::try_from(millis(ttl)).unwrap_or(i64::MAX);
+        self.con().pexpire(key, ms).await.map_err(failed)
+    }
+
+    pub(super) async fn delete_indexed(
+        &self,
+        key: &str,
+        index: &str,
+        id: &str,
+    ) -> Result<(), StoreError> {
+        let _: () = redis::pipe()
+            .atomic()
+            .del(key)
+            .ignore()
+            .srem(index, id)
+            .ignore()
+            .query_async(&mut self.con())
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    pub(super) async fn end_all(
+        &self,
+        index: &str,
+        session_prefix: &str,
+        desk: &str,
+        code_prefix: &str,
+    ) -> Result<u64, StoreError> {
+        redis::Script::new(END_ALL)
+            .key(index)
+            .key(desk)
+            .arg(session_prefix)
+            .arg(code_prefix)
+            .invoke_async(&mut self.con())
+            .await
+            .map_err(failed)
     }
 }

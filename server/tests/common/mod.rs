@@ -2,6 +2,7 @@
 //! client (session cookie + CSRF token).
 #![allow(dead_code)]
 
+pub mod chain;
 pub mod redis;
 
 use std::time::Duration;

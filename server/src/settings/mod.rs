@@ -12,11 +12,15 @@ use std::time::Duration;
 
 use clap::Parser;
 use kyc_onboarding::core::branding::Branding;
-use kyc_onboarding::core::text::Lang;
 
 use crate::config::{Config, CybridConfig, LogFormat, Mode, ServiceSettings};
-use crate::origin::{is_on_this_machine, is_origin, origin_of};
+use crate::origin::{is_https_or_loopback, is_on_this_machine, origin_of};
 use crate::sandbox::Timings;
+
+mod values;
+
+pub use values::Proxies;
+use values::*;
 
 /// Serves the built app and is its backend.
 #[derive(Parser, Clone)]
@@ -25,8 +29,9 @@ use crate::sandbox::Timings;
     about = "Serves the built KYC onboarding app and is its backend",
     after_help = "\
 Sandbox mode (the default) emulates Cybrid and Persona in memory; open /sandbox to pick a scenario.
-Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET and KYC_PUBLIC_URL
-(https; http only for localhost). Logging follows RUST_LOG (info by default)."
+Cybrid mode: set CYBRID_CLIENT_ID, CYBRID_CLIENT_SECRET, KYC_LAUNCH_SECRET, KYC_PUBLIC_URL
+(https; http only for localhost) and KYC_LAUNCH_ORIGINS (your pages' origins, or `*` for any
+site). Logging follows RUST_LOG (info by default)."
 )]
 pub struct Settings {
     /// Where to listen.
@@ -223,8 +228,49 @@ pub struct Settings {
     )]
     pub launch_secret: Option<String>,
 
-    /// Origins whose pages may send customers to `/launch`, separated by spaces or commas;
-    /// unset: any.
+    /// The id a token's header `kid` names `KYC_LAUNCH_SECRET` by (key rotation). A token
+    /// with a `kid` is checked with the key of that id only.
+    #[arg(long, env = "KYC_LAUNCH_KEY_ID", value_name = "ID", value_parser = key_id,
+          help_heading = "Launch tokens")]
+    pub launch_key_id: Option<String>,
+
+    /// The secret being retired, still accepted during a rotation (at least 32 bytes): set it
+    /// to the old secret and `KYC_LAUNCH_SECRET` to the new one, then unset it once the
+    /// integrator's backend signs with the new one only.
+    #[arg(
+        long,
+        env = "KYC_LAUNCH_SECRET_PREVIOUS",
+        value_name = "SECRET",
+        hide_env_values = true,
+        help_heading = "Launch tokens"
+    )]
+    pub launch_secret_previous: Option<String>,
+
+    /// The id a token's `kid` names `KYC_LAUNCH_SECRET_PREVIOUS` by.
+    #[arg(long, env = "KYC_LAUNCH_KEY_ID_PREVIOUS", value_name = "ID", value_parser = key_id,
+          help_heading = "Launch tokens")]
+    pub launch_key_id_previous: Option<String>,
+
+    /// The `aud` claim every launch token must carry; unset: not checked.
+    #[arg(
+        long,
+        env = "KYC_LAUNCH_AUDIENCE",
+        value_name = "AUD",
+        help_heading = "Launch tokens"
+    )]
+    pub launch_audience: Option<String>,
+
+    /// The `iss` claim every launch token must carry; unset: not checked.
+    #[arg(
+        long,
+        env = "KYC_LAUNCH_ISSUER",
+        value_name = "ISS",
+        help_heading = "Launch tokens"
+    )]
+    pub launch_issuer: Option<String>,
+
+    /// Origins whose pages may send customers to `/launch`, separated by spaces or commas, or
+    /// `*` for any site. Cybrid mode needs it set; unset in the sandbox: any.
     #[arg(long, env = "KYC_LAUNCH_ORIGINS", value_name = "ORIGINS",
           value_parser = launch_origins)]
     pub launch_origins: Option<List>,
@@ -235,10 +281,16 @@ pub struct Settings {
           value_parser = whole_number)]
     pub launch_second_tap_secs: u64,
 
-    /// How long a customer session lasts (at least 60).
+    /// How long a customer session lasts at most (at least 60).
     #[arg(long, env = "KYC_SESSION_TTL_SECS", value_name = "SECS", default_value_t = 3600,
           value_parser = whole_number)]
     pub session_ttl_secs: u64,
+
+    /// How long a session lasts without a request (at least 60): each request of the
+    /// customer's starts it again, never past `KYC_SESSION_TTL_SECS`.
+    #[arg(long, env = "KYC_SESSION_IDLE_SECS", value_name = "SECS",
+          default_value_t = crate::config::DEFAULT_SESSION_IDLE_SECS, value_parser = whole_number)]
+    pub session_idle_secs: u64,
 
     /// Failed handoff-code attempts allowed per client address per minute (at least 1).
     #[arg(long, env = "KYC_HANDOFF_FAILURES_PER_MINUTE", value_name = "N",
@@ -396,6 +448,13 @@ impl Settings {
         if launch_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err("KYC_LAUNCH_SECRET must be at least 32 bytes".to_owned());
         }
+        let launch_secret_previous = self.launch_secret_previous.map(String::into_bytes);
+        check_rotation(
+            launch_secret.as_deref(),
+            launch_secret_previous.as_deref(),
+            self.launch_key_id.as_deref(),
+            self.launch_key_id_previous.as_deref(),
+        )?;
         let branding = Branding {
             name: self.brand_name,
             logo_url: self.brand_logo_url,
@@ -431,6 +490,25 @@ impl Settings {
                         "Cybrid mode needs KYC_PUBLIC_URL, the https address customers open \
                          (http only for localhost), got `{public}`"
                     ));
+                }
+                // Another site could otherwise sign its visitors in as a customer of its
+                // choosing (login CSRF): any site only when said so.
+                if self.launch_origins.is_none() {
+                    return Err("Cybrid mode needs KYC_LAUNCH_ORIGINS: the origins of the \
+                                integrator's pages that send customers to /launch, or `*` for \
+                                any site"
+                        .to_owned());
+                }
+                for (name, url) in [
+                    ("CYBRID_BANK_URL", &self.cybrid_bank_url),
+                    ("CYBRID_ID_URL", &self.cybrid_id_url),
+                ] {
+                    if !is_https_or_loopback(url) {
+                        return Err(format!(
+                            "{name} must be an https address (http only on this machine), \
+                             got `{url}`"
+                        ));
+                    }
                 }
                 Mode::Cybrid(CybridConfig {
                     bank_url: self.cybrid_bank_url,
@@ -478,10 +556,16 @@ impl Settings {
             upstream_read_share: Duration::from_millis(self.upstream_read_share_ms.min(10_000)),
             mode,
             session_ttl: Duration::from_secs(self.session_ttl_secs.max(60)),
+            session_idle: Duration::from_secs(self.session_idle_secs.max(60)),
             frame_ancestors: self.frame_ancestors.map_or_else(Vec::new, |List(l)| l),
             secure_cookies: public.starts_with("https://"),
             public_origin: origin_of(&public),
             launch_secret,
+            launch_key_id: self.launch_key_id,
+            launch_secret_previous,
+            launch_key_id_previous: self.launch_key_id_previous,
+            launch_audience: self.launch_audience,
+            launch_issuer: self.launch_issuer,
             persona_sdk_url: self.persona_sdk_url,
             persona_environment_id: self.persona_environment_id,
             sandbox_bank_credentials: self
@@ -490,7 +574,13 @@ impl Settings {
             branding,
             language: self.language,
             host_origin: self.host_origin,
-            launch_origins: self.launch_origins.map_or_else(Vec::new, |List(l)| l),
+            // `*`, like unset in the sandbox: any site.
+            launch_origins: self
+                .launch_origins
+                .map_or_else(Vec::new, |List(l)| l)
+                .into_iter()
+                .filter(|o| o != "*")
+                .collect(),
             launch_second_tap_secs: i64::try_from(self.launch_second_tap_secs.min(60))
                 .unwrap_or(60),
             handoff_failures_per_minute: usize::try_from(self.handoff_failures_per_minute.max(1))
@@ -499,177 +589,6 @@ impl Settings {
         };
         Ok((self.addr, config))
     }
-}
-
-/// The networks of `KYC_TRUSTED_PROXIES`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Proxies(pub Vec<ipnet::IpNet>);
-
-/// Whole seconds from `min` to `max`, for the variable `name`.
-fn seconds_in(name: &str, min: u64, max: u64, text: &str) -> Result<u64, String> {
-    match text.trim().parse::<u64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "{name} must be {min} to {max} seconds, got `{text}`"
-        )),
-    }
-}
-
-fn drain_secs(text: &str) -> Result<u64, String> {
-    seconds_in("KYC_DRAIN_SECS", 0, 600, text)
-}
-
-fn header_read_timeout_secs(text: &str) -> Result<u64, String> {
-    seconds_in("KYC_HEADER_READ_TIMEOUT_SECS", 1, 300, text)
-}
-
-fn request_timeout_secs(text: &str) -> Result<u64, String> {
-    seconds_in("KYC_REQUEST_TIMEOUT_SECS", 1, 600, text)
-}
-
-fn at_least_one(text: &str) -> Result<u64, String> {
-    match text.trim().parse::<u64>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!(
-            "KYC_MAX_CONCURRENT_REQUESTS must be at least 1, got `{text}`"
-        )),
-    }
-}
-
-fn log_format(text: &str) -> Result<LogFormat, String> {
-    match text.trim() {
-        "text" => Ok(LogFormat::Text),
-        "json" => Ok(LogFormat::Json),
-        _ => Err(format!("KYC_LOG_FORMAT must be text or json, got `{text}`")),
-    }
-}
-
-fn metrics_address(text: &str) -> Result<SocketAddr, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("KYC_METRICS_ADDR must look like 127.0.0.1:9090, got `{text}`"))
-}
-
-fn trusted_proxies(text: &str) -> Result<Proxies, String> {
-    text.split([',', ' '])
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            // A bare address is a network of one.
-            p.parse::<ipnet::IpNet>()
-                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                .map_err(|_| {
-                    format!("KYC_TRUSTED_PROXIES must list CIDRs like 10.0.0.0/8, got `{p}`")
-                })
-        })
-        .collect::<Result<_, _>>()
-        .map(Proxies)
-}
-
-fn redis_url(text: &str) -> Result<String, String> {
-    let known = ["redis://", "rediss://", "redis+unix://", "unix://"];
-    if known.iter().any(|scheme| text.starts_with(scheme)) {
-        Ok(text.to_owned())
-    } else {
-        // Not the text itself: it may carry a password.
-        Err("KYC_REDIS_URL must be a redis:// (or rediss://) URL".to_owned())
-    }
-}
-
-fn redis_prefix(text: &str) -> Result<String, String> {
-    if text.len() > 64 || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        Err(format!(
-            "KYC_REDIS_PREFIX must be up to 64 characters without spaces, got `{text}`"
-        ))
-    } else {
-        Ok(text.to_owned())
-    }
-}
-
-fn listen_address(text: &str) -> Result<SocketAddr, String> {
-    text.parse()
-        .map_err(|_| format!("must look like 127.0.0.1:8080, got `{text}`"))
-}
-
-fn whole_number(text: &str) -> Result<u64, String> {
-    text.parse()
-        .map_err(|_| format!("must be a whole number, got `{text}`"))
-}
-
-fn public_url(text: &str) -> Result<String, String> {
-    match origin_of(text) {
-        Some(_) => Ok(text.to_owned()),
-        None => Err(format!(
-            "KYC_PUBLIC_URL must be an http or https address, got `{text}`"
-        )),
-    }
-}
-
-fn launch_origins(text: &str) -> Result<List, String> {
-    let origins: Vec<String> = text
-        .split([' ', ','])
-        .filter(|o| !o.is_empty())
-        .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
-        .collect();
-    match origins.iter().find(|o| !is_origin(o)) {
-        Some(bad) => Err(format!(
-            "KYC_LAUNCH_ORIGINS must list origins like https://app.example.com, got `{bad}`"
-        )),
-        None => Ok(List(origins)),
-    }
-}
-
-/// `frame-ancestors` sources: https (http for localhost), wildcards allowed (`https://*.x`).
-fn frame_ancestors(text: &str) -> Result<List, String> {
-    let sources: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
-    match sources
-        .iter()
-        .find(|s| !(s.starts_with("https://") || s.starts_with("http://localhost")))
-    {
-        Some(bad) => Err(format!(
-            "KYC_FRAME_ANCESTORS entries must be https origins, got `{bad}`"
-        )),
-        None => Ok(List(sources)),
-    }
-}
-
-fn host_origin(text: &str) -> Result<String, String> {
-    if is_origin(text) {
-        Ok(text.to_owned())
-    } else {
-        Err(format!(
-            "KYC_HOST_ORIGIN must be an origin like https://app.example.com, got `{text}`"
-        ))
-    }
-}
-
-fn tax_id_choice(text: &str) -> Result<bool, String> {
-    match text.trim() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(format!(
-            "KYC_REQUIRE_TAX_ID must be `true` or `false`, got `{text}`"
-        )),
-    }
-}
-
-fn language(text: &str) -> Result<String, String> {
-    match Lang::parse(text) {
-        Some(_) => Ok(text.to_owned()),
-        None => Err(format!(
-            "KYC_LANGUAGE must be one of en, fr-CA, es-MX, got `{text}`"
-        )),
-    }
-}
-
-fn radius(text: &str) -> Result<u8, String> {
-    text.parse()
-        .ok()
-        .filter(|r| *r <= 32)
-        .ok_or(format!("KYC_BRAND_RADIUS_PX must be 0 to 32, got `{text}`"))
-}
-
-fn comma_list(text: &str) -> Result<List, String> {
-    Ok(List(text.split(',').map(|g| g.trim().to_owned()).collect()))
 }
 
 #[cfg(test)]
@@ -729,6 +648,12 @@ mod tests {
             "KYC_LOG_FORMAT",
             "KYC_METRICS_ADDR",
             "KYC_TRUSTED_PROXIES",
+            "KYC_LAUNCH_AUDIENCE",
+            "KYC_LAUNCH_ISSUER",
+            "KYC_LAUNCH_SECRET_PREVIOUS",
+            "KYC_LAUNCH_KEY_ID",
+            "KYC_LAUNCH_KEY_ID_PREVIOUS",
+            "KYC_SESSION_IDLE_SECS",
         ] {
             assert!(
                 settings
