@@ -94,17 +94,20 @@ impl PageLanguage {
         self.respond(status, self.html(title, body, None))
     }
 
-    /// A phone as the desktop is told of it: "Chrome on Android", either name alone when
-    /// the other is not known.
+    /// The phone that came, as the desktop shows it: "Connected: Chrome on Android", either
+    /// name alone when the other is not known. Written here, in the desktop's language, so
+    /// the app's first load carries no text of its own for it.
     pub fn device(self, browser: &str, os: &str) -> String {
-        match (browser.is_empty(), os.is_empty()) {
+        let device = match (browser.is_empty(), os.is_empty()) {
             (false, false) => self
                 .text(PageMsg::PageDeviceOn)
                 .replace("{browser}", browser)
                 .replace("{os}", os),
             (true, true) => self.text(PageMsg::PageDeviceUnknown).to_owned(),
             _ => [browser, os].concat(),
-        }
+        };
+        self.text(PageMsg::PagePhoneConnected)
+            .replace("{device}", &device)
     }
 
     /// The phone's Continue page: a tap posts the code with its one-off value.

@@ -542,7 +542,7 @@ async fn a_bystander_who_opens_the_link_first_is_ended_by_the_desktop() {
     let status: Value = desktop.get("/handoff/status").await.json().await.unwrap();
     assert_eq!(status["code"], "used");
     assert_eq!(
-        status["phone"], "Chrome on Android",
+        status["phone"], "Connected: Chrome on Android",
         "the desktop sees which phone came: coarse, no versions"
     );
 

@@ -499,8 +499,8 @@ pub struct HandoffStatus {
     pub code: String,
     /// The verification the phone works on, if any.
     pub verification: Option<IdentityVerification>,
-    /// The phone that opened the code, coarsely ("Chrome on Android"), in the page's
-    /// language.
+    /// The phone that opened the code, coarsely, as a line to show in the page's language
+    /// ("Connected: Chrome on Android").
     pub phone: Option<String>,
 }
 

@@ -1342,8 +1342,8 @@ impl Flow {
                     if let Phase::Handoff { link, phone } = &mut self.phase {
                         // A new code before this one lapses, while no phone has come.
                         let lapses = expires_ms.unwrap_or(now + HANDOFF_CODE_LIFETIME);
-                        let wait = (lapses - now - HANDOFF_REFRESH_BEFORE)
-                            .clamp(HANDOFF_REFRESH_BEFORE, HANDOFF_CODE_LIFETIME);
+                        let wait =
+                            (lapses - now - HANDOFF_REFRESH_BEFORE).max(HANDOFF_REFRESH_BEFORE);
                         *link = Some(HandoffLink {
                             path,
                             expires_ms,
@@ -1960,7 +1960,8 @@ impl Flow {
     }
 
     /// Makes a (new) code and starts following the phone; `request` is `HandoffRevoke` to
-    /// end the phone that came first.
+    /// end the phone that came first. Called from five places: kept out of line (size).
+    #[inline(never)]
     fn start_handoff(&mut self, request: RequestKind, fx: &mut Vec<Effect>) {
         self.timer = None;
         self.phone_since = None;
@@ -2271,7 +2272,9 @@ impl Flow {
             ) => {
                 self.timer = None;
                 match self.in_flight.take() {
-                    Some(RequestKind::Handoff) => self.stale_mints += 1,
+                    Some(RequestKind::Handoff | RequestKind::HandoffRevoke) => {
+                        self.stale_mints += 1
+                    }
                     Some(RequestKind::HandoffStatus) => self.stale_statuses += 1,
                     _ => {}
                 }

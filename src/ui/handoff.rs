@@ -122,7 +122,7 @@ pub fn HandoffScreen() -> impl IntoView {
             </p>
             // Which phone came: one the customer does not know is ended at once.
             {move || device.get().map(|name| view! {
-                <p data-testid="phone-device">{t(Msg::HandoffWhichPhone).replace("{device}", &name)}</p>
+                <p data-testid="phone-device">{name}</p>
             })}
             <div class="actions">
                 // A new code would end the one the phone is using.

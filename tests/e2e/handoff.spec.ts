@@ -224,7 +224,7 @@ test('a bystander who opens the link first is ended from the desktop', async ({ 
 
   await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneConnected);
   await expect(page.getByTestId('phone-device')).toHaveText(
-    cat.messages.HandoffWhichPhone.replace('{device}', 'Chrome on Android'),
+    cat.messages.PagePhoneConnected.replace('{device}', 'Chrome on Android'),
   );
   await page.getByRole('button', { name: cat.messages.NotMyPhone }).click();
 

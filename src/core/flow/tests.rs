@@ -2194,7 +2194,7 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
         }),
         [
             timer(1, HANDOFF_POLL_MS),
-            refresh(HANDOFF_CODE_LIFETIME),
+            refresh(600_000 - HANDOFF_REFRESH_BEFORE),
             Effect::Show(handoff(true, PhoneProgress::WaitingForPhone))
         ]
     );
