@@ -4,38 +4,17 @@
 
 mod common;
 
+use common::chain::{self, bank_token, launch_token, upstream_customer, CLIENT_ID, CLIENT_SECRET};
 use common::redis::TestRedis;
 use common::{client, Server};
-use kyc_server::launch::sign;
 use kyc_server::{CybridConfig, Mode};
 use serde_json::{json, Value};
 
-const LAUNCH_SECRET: &[u8] = b"integrator launch secret, 32+ bytes long";
-const CLIENT_ID: &str = "bank-client";
-const CLIENT_SECRET: &str = "bank-client-secret-value";
-
-fn now_secs() -> i64 {
-    kyc_server::sandbox::now_ms() / 1000
-}
-
 /// The upstream Cybrid (a sandbox), and two replicas in front of it sharing `redis`.
 async fn deployment(redis: &TestRedis) -> (Server, Server, Server) {
-    let upstream = Server::with(|c| {
-        c.mode = Mode::Sandbox(common::fast());
-        c.sandbox_bank_credentials = Some((CLIENT_ID.into(), CLIENT_SECRET.into()));
-    })
-    .await;
+    let upstream = chain::upstream().await;
     let replica = || {
-        let url = upstream.base.clone();
-        Server::with(move |c| {
-            c.mode = Mode::Cybrid(CybridConfig {
-                bank_url: url.clone(),
-                id_url: url,
-                client_id: CLIENT_ID.into(),
-                client_secret: CLIENT_SECRET.into(),
-                environment: "sandbox".into(),
-            });
-            c.launch_secret = Some(LAUNCH_SECRET.to_vec());
+        chain::bff_in_front_of(&upstream, |c| {
             c.redis_url = Some(redis.url.clone());
             c.redis_prefix = redis.prefix.clone();
         })
@@ -43,35 +22,6 @@ async fn deployment(redis: &TestRedis) -> (Server, Server, Server) {
     let a = replica().await;
     let b = replica().await;
     (upstream, a, b)
-}
-
-/// A bank token from the upstream sandbox.
-async fn bank_token(upstream: &Server) -> String {
-    let token: Value = client()
-        .post(format!("{}/oauth/token", upstream.base))
-        .json(&json!({"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    token["access_token"].as_str().unwrap().to_owned()
-}
-
-/// A customer created upstream through the bank API.
-async fn upstream_customer(upstream: &Server) -> String {
-    let customer: Value = client()
-        .post(format!("{}/api/customers", upstream.base))
-        .bearer_auth(bank_token(upstream).await)
-        .json(&json!({"type": "individual"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    customer["guid"].as_str().unwrap().to_owned()
 }
 
 /// The customer's verifications as Cybrid has them.
@@ -89,13 +39,6 @@ async fn upstream_verifications(upstream: &Server, guid: &str) -> Vec<Value> {
         .await
         .unwrap();
     list["objects"].as_array().unwrap().clone()
-}
-
-fn launch_token(guid: &str) -> String {
-    sign(
-        LAUNCH_SECRET,
-        &json!({"customer_guid": guid, "exp": now_secs() + 120}),
-    )
 }
 
 /// The `name=value` of a response's first `Set-Cookie`.

@@ -1,5 +1,5 @@
-//! A mode-2 server in front of a sandbox playing the upstream Cybrid, with customers created
-//! upstream and signed in through `/launch` (for the security tests).
+//! Mode-2 servers (replicas) in front of a sandbox playing the upstream Cybrid, with customers
+//! created upstream and signed in through `/launch` (the security and replica tests).
 
 use serde_json::{json, Value};
 
@@ -18,15 +18,22 @@ pub fn now_secs() -> i64 {
         .as_secs() as i64
 }
 
-/// The upstream sandbox, and the mode-2 server in front of it, its configuration adjusted.
-pub async fn chain_with(adjust: impl FnOnce(&mut kyc_server::config::Config)) -> (Server, Server) {
-    let upstream = Server::with(|c| {
+/// The upstream Cybrid: a sandbox that takes the bank's client credentials.
+pub async fn upstream() -> Server {
+    Server::with(|c| {
         c.mode = Mode::Sandbox(super::fast());
         c.sandbox_bank_credentials = Some((CLIENT_ID.into(), CLIENT_SECRET.into()));
     })
-    .await;
+    .await
+}
+
+/// A mode-2 server (a replica) in front of `upstream`, its configuration adjusted.
+pub async fn bff_in_front_of(
+    upstream: &Server,
+    adjust: impl FnOnce(&mut kyc_server::config::Config),
+) -> Server {
     let url = upstream.base.clone();
-    let bff = Server::with(move |c| {
+    Server::with(move |c| {
         c.mode = Mode::Cybrid(CybridConfig {
             bank_url: url.clone(),
             id_url: url,
@@ -37,12 +44,18 @@ pub async fn chain_with(adjust: impl FnOnce(&mut kyc_server::config::Config)) ->
         c.launch_secret = Some(LAUNCH_SECRET.to_vec());
         adjust(c);
     })
-    .await;
+    .await
+}
+
+/// The upstream sandbox, and the mode-2 server in front of it, its configuration adjusted.
+pub async fn chain_with(adjust: impl FnOnce(&mut kyc_server::config::Config)) -> (Server, Server) {
+    let upstream = upstream().await;
+    let bff = bff_in_front_of(&upstream, adjust).await;
     (upstream, bff)
 }
 
-/// A customer created upstream through the bank API.
-pub async fn upstream_customer(upstream: &Server) -> String {
+/// A bank token from the upstream sandbox.
+pub async fn bank_token(upstream: &Server) -> String {
     let token: Value = client()
         .post(format!("{}/oauth/token", upstream.base))
         .json(&json!({"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}))
@@ -52,9 +65,14 @@ pub async fn upstream_customer(upstream: &Server) -> String {
         .json()
         .await
         .unwrap();
+    token["access_token"].as_str().unwrap().to_owned()
+}
+
+/// A customer created upstream through the bank API.
+pub async fn upstream_customer(upstream: &Server) -> String {
     let customer: Value = client()
         .post(format!("{}/api/customers", upstream.base))
-        .bearer_auth(token["access_token"].as_str().unwrap())
+        .bearer_auth(bank_token(upstream).await)
         .json(&json!({"type": "individual"}))
         .send()
         .await
