@@ -3,22 +3,14 @@
 
 mod common;
 
+use common::chain::{
+    bank_token, now_secs, upstream_customer, CLIENT_ID, CLIENT_SECRET, LAUNCH_SECRET,
+};
 use common::{client, Server};
 use kyc_onboarding::core::text::PageMsg;
 use kyc_server::launch::sign;
 use kyc_server::{CybridConfig, Mode};
 use serde_json::{json, Value};
-
-const LAUNCH_SECRET: &[u8] = b"integrator launch secret, 32+ bytes long";
-const CLIENT_ID: &str = "bank-client";
-const CLIENT_SECRET: &str = "bank-client-secret-value";
-
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
 
 /// The upstream sandbox, and the mode-2 server in front of it.
 async fn chain() -> (Server, Server) {
@@ -56,35 +48,6 @@ async fn bff_with(url: String, adjust: impl FnOnce(&mut kyc_server::config::Conf
         c.launch_secret = Some(LAUNCH_SECRET.to_vec());
     })
     .await
-}
-
-/// A bank token from the upstream sandbox.
-async fn bank_token(upstream: &Server) -> String {
-    let token: Value = client()
-        .post(format!("{}/oauth/token", upstream.base))
-        .json(&json!({"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    token["access_token"].as_str().unwrap().to_owned()
-}
-
-/// A customer created upstream through the bank API.
-async fn upstream_customer(upstream: &Server) -> String {
-    let customer: Value = client()
-        .post(format!("{}/api/customers", upstream.base))
-        .bearer_auth(bank_token(upstream).await)
-        .json(&json!({"type": "individual"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    customer["guid"].as_str().unwrap().to_owned()
 }
 
 /// Signs in at the mode-2 server with a launch token; returns the session cookie.
