@@ -332,7 +332,9 @@ impl Shell {
             | Effect::FetchVerification { .. }
             | Effect::RequestSessionToken(_)
             | Effect::MintHandoff
-            | Effect::FetchHandoffStatus => {}
+            | Effect::FetchHandoffStatus
+            | Effect::RevokeHandoff
+            | Effect::CancelHandoff => {}
             Effect::Notify(event) => {
                 let origin = self.settings.with_untracked(|s| s.host_origin.clone());
                 host::notify(&event, origin.as_deref());

@@ -522,6 +522,7 @@ async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
     let m = mount(Screen::Handoff {
         link: None,
         phone: PhoneProgress::WaitingForPhone,
+        device: None,
     });
     settle().await;
     assert_eq!(m.count(".qr"), 0, "no code yet");
@@ -530,8 +531,10 @@ async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
         link: Some(HandoffLink {
             path: "/handoff/c0de".into(),
             expires_ms: Some(600_000),
+            confirm: Some("0427".into()),
         }),
         phone: PhoneProgress::WaitingForPhone,
+        device: None,
     });
     settle().await;
     // Drawn by the server for this code (the time it expires tells it from the next).
@@ -553,13 +556,20 @@ async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
         m.text("[data-testid=phone-progress]"),
         Msg::PhoneWaiting.en()
     );
+    assert_eq!(
+        m.text("[data-testid=confirm]"),
+        "0427",
+        "the number to compare"
+    );
     m.click(Msg::UseThisDevice);
     m.screen.set(Screen::Handoff {
         link: Some(HandoffLink {
             path: "/handoff/c0de".into(),
             expires_ms: None,
+            confirm: None,
         }),
         phone: PhoneProgress::InProgress,
+        device: Some("Connected: Chrome on Android".into()),
     });
     settle().await;
     assert_eq!(
@@ -585,16 +595,23 @@ async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
         !labels.contains(&Msg::NewCode.en().to_owned()),
         "no new code while the phone uses this one"
     );
+    assert!(labels.contains(&Msg::NotMyPhone.en().to_owned()));
+    assert_eq!(
+        m.text("[data-testid=phone-device]"),
+        "Connected: Chrome on Android"
+    );
     // Reloaded while the phone works: the link is gone and no new one is being made.
     m.screen.set(Screen::Handoff {
         link: None,
         phone: PhoneProgress::WaitingForPhone,
+        device: None,
     });
     settle().await;
     assert!(m.shows(Msg::HandoffMaking.en()));
     m.screen.set(Screen::Handoff {
         link: None,
         phone: PhoneProgress::InProgress,
+        device: None,
     });
     settle().await;
     assert!(
@@ -606,6 +623,7 @@ async fn handoff_shows_the_code_the_link_and_the_phone_progress() {
     m.screen.set(Screen::Handoff {
         link: None,
         phone: PhoneProgress::CodeExpired,
+        device: None,
     });
     settle().await;
     m.click(Msg::NewCode);

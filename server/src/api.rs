@@ -54,9 +54,23 @@ impl Caller {
     /// only its own KYC verifications, the one kind this app carries out. Others the bank runs
     /// for the customer (a counterparty's, a bank account's) may have a Persona inquiry of
     /// their own that is not the customer's to open.
+    ///
+    /// A phone's session (from a handoff code) only the verification it was handed, or one
+    /// it started since (when none was in flight, or the one handed expired): never the
+    /// customer's others.
     fn may_use(&self, v: &IdentityVerification) -> bool {
         match self {
-            Caller::Customer(_) => self.may_see(v.customer_guid.as_deref()) && v.is_kyc(),
+            Caller::Customer(s) => {
+                self.may_see(v.customer_guid.as_deref())
+                    && v.is_kyc()
+                    && s.phone.as_ref().is_none_or(|scope| {
+                        scope.verification_guid.as_deref() == Some(v.guid.as_str())
+                            || v.created_at
+                                .as_deref()
+                                .and_then(kyc_onboarding::core::time::parse_rfc3339)
+                                .is_some_and(|created| created >= scope.since_ms)
+                    })
+            }
             Caller::Bank => true,
         }
     }

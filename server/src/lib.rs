@@ -265,6 +265,8 @@ fn routes(state: Arc<AppState>) -> Router {
         )
         .route("/handoff", post(handoff::mint))
         .route("/handoff/status", get(handoff::status))
+        .route("/handoff/revoke", post(handoff::revoke))
+        .route("/handoff/cancel", post(handoff::cancel))
         .route("/handoff/qr.svg", get(qr::qr_picture))
         .route(
             "/handoff/{code}",

@@ -94,11 +94,39 @@ impl PageLanguage {
         self.respond(status, self.html(title, body, None))
     }
 
+    /// The phone that came, as the desktop shows it: "Connected: Chrome on Android", either
+    /// name alone when the other is not known. Written here, in the desktop's language, so
+    /// the app's first load carries no text of its own for it.
+    pub fn device(self, browser: &str, os: &str) -> String {
+        let device = match (browser.is_empty(), os.is_empty()) {
+            (false, false) => self
+                .text(PageMsg::PageDeviceOn)
+                .replace("{browser}", browser)
+                .replace("{os}", os),
+            (true, true) => self.text(PageMsg::PageDeviceUnknown).to_owned(),
+            _ => [browser, os].concat(),
+        };
+        self.text(PageMsg::PagePhoneConnected)
+            .replace("{device}", &device)
+    }
+
     /// The phone's Continue page: a tap posts the code with its one-off value.
-    pub fn continue_page(self, code: &str, nonce: &str, carried: &str) -> Response {
+    ///
+    /// It shows the code's confirmation number and asks the customer to check it is the one
+    /// beside the QR code on their computer before the tap. Compared, not typed: whoever
+    /// sees the QR code sees the number beside it, so typing it would stop no bystander
+    /// (the desktop's "This isn't my phone" does that), while it would cost every customer
+    /// a step and typos. What the comparison catches is the customer's phone opening a code
+    /// that is not their own screen's (someone else's QR code or link put in front of them,
+    /// which would verify that person's account with this customer's ID).
+    pub fn continue_page(self, code: &str, confirm: &str, nonce: &str, carried: &str) -> Response {
         // The code is bound to whoever made it: a link forwarded by someone else would have
         // this phone's ID checked for their account, so the page says so before the tap.
         let form = html! {
+            @if !confirm.is_empty() {
+                p { (self.text(PageMsg::PageContinueConfirm)) }
+                p.confirm data-testid="confirm" { strong { (confirm) } }
+            }
             p.warning { strong { (self.text(PageMsg::PageContinueWarning)) } }
             form method="post" action={ "/handoff/" (code) (carried) } {
                 input type="hidden" name="nonce" value=(nonce);

@@ -18,7 +18,7 @@ use kyc_onboarding::core::time::Millis;
 
 use crate::backend::ApiError;
 use crate::secret;
-use crate::store::{SessionRecord, Store};
+use crate::store::{PhoneScope, SessionRecord, Store};
 use crate::AppState;
 
 /// The cookie's name over plain http (trying the server out on this machine).
@@ -36,6 +36,8 @@ pub struct Session {
     pub csrf_token: String,
     /// Wall-clock expiry, for the front end.
     pub expires_ms: Millis,
+    /// Set on a phone's session (from a handoff code): what it may act on.
+    pub phone: Option<PhoneScope>,
 }
 
 /// Every live session, by id, in the state store (it forgets each at its end).
@@ -86,37 +88,54 @@ impl Sessions {
         customer_guid: &str,
         now_ms: Millis,
     ) -> Result<HeaderValue, ApiError> {
-        self.start(customer_guid, now_ms, self.ttl).await
+        let id = secret::token("s");
+        self.start(&id, customer_guid, now_ms, self.ttl, None).await
     }
 
-    /// Starts a session for a customer that ends at `ends_ms` at the latest (the session it
-    /// was handed over from); returns the `Set-Cookie` value.
-    pub async fn create_until(
+    /// A new session id (for [`Sessions::create_phone`]).
+    pub fn new_id() -> String {
+        secret::token("s")
+    }
+
+    /// Starts the phone's session `id` (from [`Sessions::new_id`], noted with the code so
+    /// the desktop can end it) for a customer, limited to `scope`, that ends at `ends_ms` at
+    /// the latest (the session it was handed over from); returns the `Set-Cookie` value.
+    pub async fn create_phone(
         &self,
+        id: &str,
         customer_guid: &str,
         now_ms: Millis,
         ends_ms: Millis,
+        scope: PhoneScope,
     ) -> Result<HeaderValue, ApiError> {
         let left = Duration::from_millis(u64::try_from(ends_ms - now_ms).unwrap_or(0));
-        self.start(customer_guid, now_ms, left.min(self.ttl)).await
+        self.start(id, customer_guid, now_ms, left.min(self.ttl), Some(scope))
+            .await
+    }
+
+    /// Ends the session `id` of `customer_guid` on every replica (its next request is 401).
+    pub async fn delete(&self, id: &str, customer_guid: &str) -> Result<(), ApiError> {
+        Ok(self.store.delete_session(id, customer_guid).await?)
     }
 
     async fn start(
         &self,
+        id: &str,
         customer_guid: &str,
         now_ms: Millis,
         ttl: Duration,
+        phone: Option<PhoneScope>,
     ) -> Result<HeaderValue, ApiError> {
-        let id = secret::token("s");
         let session = SessionRecord {
             customer_guid: customer_guid.to_owned(),
             csrf_token: secret::token("csrf"),
             expires_ms: now_ms + ttl.as_millis() as Millis,
+            phone,
         };
         self.store
-            .put_session(&id, &session, ttl.min(self.idle))
+            .put_session(id, &session, ttl.min(self.idle))
             .await?;
-        Ok(self.cookie(&id, ""))
+        Ok(self.cookie(id, ""))
     }
 
     /// The `Set-Cookie` value for the session `id` (empty: clears it), with `extra`
@@ -162,6 +181,7 @@ impl Sessions {
             customer_guid: record.customer_guid,
             csrf_token: record.csrf_token,
             expires_ms: record.expires_ms,
+            phone: record.phone,
         }))
     }
 
@@ -269,11 +289,18 @@ mod tests {
         assert!(plain.starts_with("kyc_session=") && !plain.contains("Secure"));
     }
 
+    fn scope() -> PhoneScope {
+        PhoneScope {
+            verification_guid: Some("iv".into()),
+            since_ms: 0,
+        }
+    }
+
     #[tokio::test]
     async fn a_handed_over_session_ends_with_the_one_it_came_from() {
         let sessions = Sessions::new(Store::memory(), Duration::from_secs(600), false);
         let cookie = sessions
-            .create_until("c", 1_000, 1_000 + 120_000)
+            .create_phone(&Sessions::new_id(), "c", 1_000, 1_000 + 120_000, scope())
             .await
             .unwrap();
         let session = sessions
@@ -282,14 +309,25 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(session.expires_ms, 121_000);
-        let capped = sessions.create_until("c", 0, 3_600_000).await.unwrap();
+        assert_eq!(
+            session.phone,
+            Some(scope()),
+            "a phone's, bound to its verification"
+        );
+        let capped = sessions
+            .create_phone(&Sessions::new_id(), "c", 0, 3_600_000, scope())
+            .await
+            .unwrap();
         let capped = sessions
             .from_headers(&with_cookie(&capped))
             .await
             .unwrap()
             .unwrap();
         assert_eq!(capped.expires_ms, 600_000, "never longer than its own");
-        let over = sessions.create_until("c", 5_000, 4_000).await.unwrap();
+        let over = sessions
+            .create_phone(&Sessions::new_id(), "c", 5_000, 4_000, scope())
+            .await
+            .unwrap();
         assert!(
             sessions
                 .from_headers(&with_cookie(&over))

@@ -13,6 +13,8 @@ fn the_contract_documents_every_spa_path() {
         "/launch:",
         "/handoff:",
         "/handoff/status:",
+        "/handoff/revoke:",
+        "/handoff/cancel:",
         "/handoff/qr.svg:",
         "/handoff/{code}:",
     ] {

@@ -486,3 +486,182 @@ async fn the_server_draws_the_qr_code_of_the_unused_code() {
     assert_eq!(tapped.status(), 303);
     assert_eq!(customer.get("/handoff/qr.svg").await.status(), 404);
 }
+
+/// A phone's `User-Agent` (Chrome on a Pixel).
+const PIXEL: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
+
+/// A browser that opens the minted link, taps Continue and gets a session: as a client.
+async fn redeem_as(server: &Server, minted: &Value, user_agent: &str) -> Customer {
+    let link = format!("{}{}", server.base, minted["path"].as_str().unwrap());
+    let tapped = tap_continue(&link, &open_link(&link).await)
+        .header("user-agent", user_agent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tapped.status(), 303, "the code works");
+    let mut phone = Customer {
+        base: server.base.clone(),
+        client: client(),
+        cookie: cookie_of(&tapped),
+        csrf: String::new(),
+        guid: String::new(),
+    };
+    let session: Value = phone.get("/session").await.json().await.unwrap();
+    phone.csrf = session["csrf_token"].as_str().unwrap().to_owned();
+    phone.guid = session["customer_guid"].as_str().unwrap().to_owned();
+    phone
+}
+
+#[tokio::test]
+async fn a_bystander_who_opens_the_link_first_is_ended_by_the_desktop() {
+    let server = Server::sandbox().await;
+    let desktop = server.start("scenario=passes").await;
+    let minted = mint(&desktop).await;
+    let confirm = minted["confirm"].as_str().unwrap().to_owned();
+    assert!(
+        confirm.len() == 4 && confirm.bytes().all(|b| b.is_ascii_digit()),
+        "{confirm}"
+    );
+    // The Continue page shows the same number and asks to compare it.
+    let link = format!("{}{}", server.base, minted["path"].as_str().unwrap());
+    let page = client()
+        .get(&link)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!("<strong>{confirm}</strong>")));
+    let asks = maud::html! { (PageMsg::PageContinueConfirm.en()) }.into_string();
+    assert!(page.contains(&asks));
+
+    // Someone who saw the QR code gets there before the customer's phone.
+    let bystander = redeem_as(&server, &minted, PIXEL).await;
+    assert_eq!(bystander.get("/session").await.status(), 200);
+    let status: Value = desktop.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(status["code"], "used");
+    assert_eq!(
+        status["phone"], "Connected: Chrome on Android",
+        "the desktop sees which phone came: coarse, no versions"
+    );
+
+    // "This isn't my phone": CSRF-checked, like every state change.
+    let forged = client()
+        .post(format!("{}/handoff/revoke", server.base))
+        .header("cookie", &desktop.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(bystander.get("/session").await.status(), 200);
+    let renewed = desktop.post("/handoff/revoke", &json!({})).await;
+    assert_eq!(renewed.status(), 200);
+    let renewed: Value = renewed.json().await.unwrap();
+    assert_ne!(renewed["path"], minted["path"], "a new code to show");
+    assert!(renewed["confirm"].is_string());
+
+    // The bystander's session is over at once, and the code they used is dead.
+    assert_eq!(bystander.get("/session").await.status(), 401);
+    let list = format!("/api/identity_verifications?customer_guid={}", desktop.guid);
+    assert_eq!(bystander.get(&list).await.status(), 401);
+    assert_eq!(client().get(&link).send().await.unwrap().status(), 410);
+    let status: Value = desktop.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(status["code"], "active");
+    assert!(status["phone"].is_null());
+
+    // The customer's own phone comes with the new code.
+    let phone = redeem_as(&server, &renewed, PIXEL).await;
+    assert_eq!(phone.guid, desktop.guid);
+    assert_eq!(
+        desktop.get("/session").await.status(),
+        200,
+        "the desktop goes on"
+    );
+}
+
+#[tokio::test]
+async fn an_ended_code_is_refused_and_a_used_one_is_not_ended_by_leaving() {
+    let server = Server::sandbox().await;
+    let desktop = server.start("scenario=passes").await;
+    let minted = mint(&desktop).await;
+    assert_eq!(
+        desktop.post("/handoff/cancel", &json!({})).await.status(),
+        204
+    );
+    let link = format!("{}{}", server.base, minted["path"].as_str().unwrap());
+    assert_eq!(client().get(&link).send().await.unwrap().status(), 410);
+    let status: Value = desktop.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(status["code"], "none");
+
+    // Once a phone has come, a cancel (a late one, or another tab's) leaves it be.
+    let minted = mint(&desktop).await;
+    let phone = redeem_as(&server, &minted, PIXEL).await;
+    assert_eq!(
+        desktop.post("/handoff/cancel", &json!({})).await.status(),
+        204
+    );
+    assert_eq!(phone.get("/session").await.status(), 200);
+    let status: Value = desktop.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(status["code"], "used");
+}
+
+#[tokio::test]
+async fn a_phones_session_cannot_hand_off_again_or_end_the_desktops_code() {
+    let server = Server::sandbox().await;
+    let desktop = server.start("scenario=passes").await;
+    let minted = mint(&desktop).await;
+    let phone = redeem_as(&server, &minted, PIXEL).await;
+    for path in ["/handoff", "/handoff/revoke", "/handoff/cancel"] {
+        assert_eq!(phone.post(path, &json!({})).await.status(), 403, "{path}");
+    }
+    let status: Value = desktop.get("/handoff/status").await.json().await.unwrap();
+    assert_eq!(
+        status["code"], "used",
+        "the desktop still follows the phone"
+    );
+    assert_eq!(phone.get("/session").await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_phone_acts_only_on_the_verification_it_was_handed() {
+    use kyc_onboarding::core::api::VerificationState;
+    let server = Server::sandbox().await;
+    let desktop = server.start("scenario=passes&expire_after_ms=1500").await;
+    // An older verification of the customer's, and the one in flight when the code is made.
+    let older = desktop.create().await;
+    desktop
+        .wait_for(&older.guid, |v| v.state == VerificationState::Expired)
+        .await;
+    let handed = desktop.create().await;
+    let minted = mint(&desktop).await;
+    let phone = redeem_as(&server, &minted, PIXEL).await;
+    let path = |guid: &str| format!("/api/identity_verifications/{guid}");
+    assert_eq!(phone.get(&path(&handed.guid)).await.status(), 200);
+    assert_eq!(
+        phone.get(&path(&older.guid)).await.status(),
+        404,
+        "the customer's others are not the phone's"
+    );
+    assert_eq!(desktop.get(&path(&older.guid)).await.status(), 200);
+    let list = format!("/api/identity_verifications?customer_guid={}", desktop.guid);
+    let listed: Value = phone.get(&list).await.json().await.unwrap();
+    let guids: Vec<&str> = listed["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["guid"].as_str().unwrap())
+        .collect();
+    assert_eq!(guids, [handed.guid.as_str()]);
+    // Nor may it open another's Persona inquiry.
+    let older_session = phone
+        .post(
+            "/api/persona_sessions",
+            &json!({
+                "persona_inquiry_id": older.persona_inquiry_id.clone().unwrap_or_default(),
+                "identity_verification_guid": older.guid,
+            }),
+        )
+        .await;
+    assert_eq!(older_session.status(), 404);
+}

@@ -105,6 +105,7 @@ async fn sessions_are_kept_for_their_lifetime(r: Replicas) {
         customer_guid: "cust_1".into(),
         csrf_token: "csrf_1".into(),
         expires_ms: now_ms() + 300,
+        phone: None,
     };
     r.a.put_session("s_one", &record, Duration::from_millis(300))
         .await
@@ -470,6 +471,7 @@ async fn a_session_is_renewed_while_used_and_ended_on_logout(r: Replicas) {
         customer_guid: "cust_idle".into(),
         csrf_token: "csrf".into(),
         expires_ms: now_ms() + 60_000,
+        phone: None,
     };
     r.a.put_session("s_idle", &record, Duration::from_millis(300))
         .await
@@ -511,6 +513,7 @@ async fn ending_a_customers_sessions_ends_them_all_and_their_handoff_code(r: Rep
         customer_guid: guid.into(),
         csrf_token: "csrf".into(),
         expires_ms: now_ms() + 60_000,
+        phone: None,
     };
     let ttl = Duration::from_secs(60);
     r.a.put_session("s_desk", &session("cust_a"), ttl)
@@ -529,6 +532,7 @@ async fn ending_a_customers_sessions_ends_them_all_and_their_handoff_code(r: Rep
         verification_guid: None,
         newest_known_ms: None,
         created_ms: now_ms(),
+        confirm: String::new(),
     };
     r.a.put_handoff_code(&code, ttl, ttl).await.unwrap();
     let other_code = HandoffRecord {

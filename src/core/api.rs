@@ -488,6 +488,8 @@ pub struct HandoffCreated {
     pub path: String,
     /// When the code stops working (RFC 3339).
     pub expires_at: Option<String>,
+    /// The confirmation number the phone's page shows too.
+    pub confirm: Option<String>,
 }
 
 /// `GET /handoff/status`: what the phone has done.
@@ -497,6 +499,9 @@ pub struct HandoffStatus {
     pub code: String,
     /// The verification the phone works on, if any.
     pub verification: Option<IdentityVerification>,
+    /// The phone that opened the code, coarsely, as a line to show in the page's language
+    /// ("Connected: Chrome on Android").
+    pub phone: Option<String>,
 }
 
 /// Why a body could not be read.
@@ -694,6 +699,7 @@ impl FromJson for HandoffCreated {
         Ok(HandoffCreated {
             path: required(v, "path")?,
             expires_at: field(v, "expires_at")?,
+            confirm: field(v, "confirm")?,
         })
     }
 }
@@ -704,6 +710,7 @@ impl FromJson for HandoffStatus {
         Ok(HandoffStatus {
             code: required(v, "code")?,
             verification: field(v, "verification")?,
+            phone: field(v, "phone")?,
         })
     }
 }

@@ -34,6 +34,15 @@ pub const HANDOFF_POLL_MS: u32 = 2_000;
 pub const HANDOFF_SLOW_AFTER: Millis = 5 * MINUTE;
 /// The slower pace, still quick enough to follow a phone that carries on.
 pub const HANDOFF_SLOW_POLL_MS: u32 = 10_000;
+/// How long a handoff code works. Three minutes: scanning and tapping Continue takes
+/// seconds, and while the screen is up the desktop makes a new code before this one lapses
+/// ([`HANDOFF_REFRESH_BEFORE`]), so a short life costs the customer nothing; a code seen
+/// once (over a shoulder, in a photo of the screen) is dead soon after.
+pub const HANDOFF_CODE_LIFETIME: Millis = 3 * MINUTE;
+/// A new code is made this long before the shown one lapses, while no phone has come.
+pub const HANDOFF_REFRESH_BEFORE: Millis = 30_000;
+/// The timer of that refresh: one id, told from an older code's by [`Flow`]'s due time.
+const REFRESH_TIMER: TimerId = TimerId(u32::MAX / 2);
 /// How long after a rejection Cybrid may still show the customer as `unverified`. A reload
 /// within it confirms the rejection against the customer record (it is the customer's own
 /// fresh result); later, an unverified customer means support has reset them.
@@ -77,6 +86,10 @@ pub enum RequestKind {
     Handoff,
     /// `GET /handoff/status`.
     HandoffStatus,
+    /// `POST /handoff/revoke`: ends the phone's session; answered with a new code.
+    HandoffRevoke,
+    /// `POST /handoff/cancel`: ends an unused code. Never awaited.
+    HandoffCancel,
 }
 
 impl RequestKind {
@@ -299,6 +312,8 @@ pub struct HandoffLink {
     pub path: String,
     /// When it stops working.
     pub expires_ms: Option<Millis>,
+    /// The number the phone's page shows too, for the customer to compare.
+    pub confirm: Option<String>,
 }
 
 /// The whole link to a handoff code's `path` on the app's `origin`. It carries the page's
@@ -342,6 +357,8 @@ pub enum UserAction {
     NewCode,
     /// "Use this device instead" of the phone, at any point of the handoff.
     UseThisDevice,
+    /// "This isn't my phone": end the phone's session and show a new code.
+    NotMyPhone,
 }
 
 /// Something that happened.
@@ -411,6 +428,8 @@ pub enum Event {
         path: String,
         /// When the code stops working.
         expires_ms: Option<Millis>,
+        /// Its confirmation number.
+        confirm: Option<String>,
     },
     /// `GET /handoff/status` answered.
     HandoffStatus {
@@ -418,7 +437,11 @@ pub enum Event {
         code: HandoffCode,
         /// The verification the phone works on, if any.
         verification: Option<IdentityVerification>,
+        /// The phone that came ("Chrome on Android").
+        phone: Option<String>,
     },
+    /// `POST /handoff/cancel` answered (nothing waits on it).
+    HandoffCancelled,
     /// The customer switched language: Persona opens in this locale from now on.
     Language {
         /// A Persona locale such as `fr`.
@@ -483,6 +506,10 @@ pub enum Effect {
     MintHandoff,
     /// `GET /handoff/status`.
     FetchHandoffStatus,
+    /// `POST /handoff/revoke`.
+    RevokeHandoff,
+    /// `POST /handoff/cancel`, not awaited.
+    CancelHandoff,
     /// Note for a reload that this device follows a phone (or no longer does).
     MarkHandoff(bool),
     /// Note for a reload that the customer asked to start (or that a verification was taken
@@ -601,6 +628,8 @@ pub enum Screen {
         link: Option<HandoffLink>,
         /// How far the phone has got.
         phone: PhoneProgress,
+        /// The phone that came ("Chrome on Android"), once one has.
+        device: Option<String>,
     },
     /// Left part-way: offer to continue (until `resumable_until`, when known).
     Paused {
@@ -985,6 +1014,10 @@ pub struct Flow {
     handed_off_from: Option<Phase>,
     /// When the phone opened the code being followed.
     phone_since: Option<Millis>,
+    /// Which phone that is.
+    phone_device: Option<String>,
+    /// When the shown code is due to be replaced ([`HANDOFF_REFRESH_BEFORE`]).
+    refresh_due: Option<Millis>,
     /// The customer asked to start and no verification has been taken up since.
     starting: bool,
     /// The timer watching for Persona's `ready` after the latest launch. Its ids count down
@@ -1033,6 +1066,8 @@ impl Flow {
             stale_statuses: 0,
             clock_offset: 0,
             phone_since: None,
+            phone_device: None,
+            refresh_due: None,
         }
     }
 
@@ -1067,6 +1102,7 @@ impl Flow {
             Phase::Handoff { link, phone } => Screen::Handoff {
                 link: link.clone(),
                 phone: *phone,
+                device: self.phone_device.clone(),
             },
             Phase::Paused => Screen::Paused {
                 resumable_until: self.tracked.as_ref().and_then(Tracked::resumable_until),
@@ -1122,6 +1158,18 @@ pub fn step(mut flow: Flow, now: Millis, event: Event) -> (Flow, Vec<Effect>) {
     let now = now + flow.clock_offset;
     flow.handle(now, event, &mut fx);
     let after = flow.screen();
+    // Leaving the screen of a code no phone has used (for another screen, not a new code):
+    // it ends, not left for anyone who saw it.
+    if matches!(
+        before,
+        Screen::Handoff {
+            phone: PhoneProgress::WaitingForPhone,
+            ..
+        }
+    ) && !matches!(after, Screen::Handoff { .. } | Screen::SessionEnded)
+    {
+        fx.push(Effect::CancelHandoff);
+    }
     if after != before {
         // An outcome or an error is told to the host once, when it first shows.
         if std::mem::discriminant(&after) != std::mem::discriminant(&before) {
@@ -1150,8 +1198,11 @@ impl Flow {
                 self.next_timer = before.next_timer;
                 self.launches = before.launches;
                 self.clock_offset = before.clock_offset;
-                self.stale_mints =
-                    before.stale_mints + u32::from(before.in_flight == Some(RequestKind::Handoff));
+                self.stale_mints = before.stale_mints
+                    + u32::from(matches!(
+                        before.in_flight,
+                        Some(RequestKind::Handoff | RequestKind::HandoffRevoke)
+                    ));
                 self.stale_statuses = before.stale_statuses
                     + u32::from(before.in_flight == Some(RequestKind::HandoffStatus));
                 self.remembered = remembered;
@@ -1212,7 +1263,9 @@ impl Flow {
                 }
             }
             Event::RequestFailed { request, error } => {
-                if request == RequestKind::Handoff && self.stale_mint() {
+                if matches!(request, RequestKind::Handoff | RequestKind::HandoffRevoke)
+                    && self.stale_mint()
+                {
                     return;
                 }
                 if request == RequestKind::HandoffStatus && self.stale_status() {
@@ -1273,18 +1326,63 @@ impl Flow {
                     }
                 }
             }
-            Event::HandoffMinted { path, expires_ms } => {
-                if !self.stale_mint() && self.accept(RequestKind::Handoff) {
+            Event::HandoffMinted {
+                path,
+                expires_ms,
+                confirm,
+            } => {
+                if self.stale_mint() {
+                    // Made after the customer left the handoff: it ends at once.
+                    if !matches!(self.phase, Phase::Handoff { .. }) {
+                        fx.push(Effect::CancelHandoff);
+                    }
+                } else if self.accept(RequestKind::Handoff)
+                    || self.accept(RequestKind::HandoffRevoke)
+                {
                     if let Phase::Handoff { link, phone } = &mut self.phase {
-                        *link = Some(HandoffLink { path, expires_ms });
+                        // A new code before this one lapses, while no phone has come.
+                        let lapses = expires_ms.unwrap_or(now + HANDOFF_CODE_LIFETIME);
+                        let wait =
+                            (lapses - now - HANDOFF_REFRESH_BEFORE).max(HANDOFF_REFRESH_BEFORE);
+                        *link = Some(HandoffLink {
+                            path,
+                            expires_ms,
+                            confirm,
+                        });
                         *phone = PhoneProgress::WaitingForPhone;
+                        self.refresh_due = Some(now + wait);
                         self.later(RequestKind::HandoffStatus, HANDOFF_POLL_MS, fx);
+                        fx.push(Effect::StartTimer {
+                            id: REFRESH_TIMER,
+                            ms: wait as u32,
+                        });
                     }
                 }
             }
-            Event::HandoffStatus { code, verification } => {
+            Event::HandoffStatus {
+                code,
+                verification,
+                phone,
+            } => {
                 if !self.stale_status() && self.accept(RequestKind::HandoffStatus) {
+                    self.phone_device = phone;
                     self.on_handoff_status(now, code, verification, fx);
+                }
+            }
+            Event::HandoffCancelled => {}
+            // An older code's refresh fires before this one's is due.
+            Event::TimerFired(REFRESH_TIMER) => {
+                if self.refresh_due.is_some_and(|due| now >= due)
+                    && matches!(
+                        self.phase,
+                        Phase::Handoff {
+                            link: Some(_),
+                            phone: PhoneProgress::WaitingForPhone
+                        }
+                    )
+                    && self.in_flight != Some(RequestKind::Handoff)
+                {
+                    self.start_handoff(RequestKind::Handoff, fx);
                 }
             }
             Event::TimerFired(id) if self.ready_timer == Some(id) => {
@@ -1356,6 +1454,8 @@ impl Flow {
             },
             RequestKind::Handoff => Effect::MintHandoff,
             RequestKind::HandoffStatus => Effect::FetchHandoffStatus,
+            RequestKind::HandoffRevoke => Effect::RevokeHandoff,
+            RequestKind::HandoffCancel => Effect::CancelHandoff,
             RequestKind::PersonaSession => match tracked {
                 Some(Tracked {
                     guid,
@@ -1859,10 +1959,13 @@ impl Flow {
         });
     }
 
-    /// Makes a (new) code and starts following the phone.
-    fn start_handoff(&mut self, fx: &mut Vec<Effect>) {
+    /// Makes a (new) code and starts following the phone; `request` is `HandoffRevoke` to
+    /// end the phone that came first. Called from five places: kept out of line (size).
+    #[inline(never)]
+    fn start_handoff(&mut self, request: RequestKind, fx: &mut Vec<Effect>) {
         self.timer = None;
         self.phone_since = None;
+        self.phone_device = None;
         if self.in_flight == Some(RequestKind::HandoffStatus) {
             self.stale_statuses += 1;
         }
@@ -1878,7 +1981,7 @@ impl Flow {
             link: None,
             phone: PhoneProgress::WaitingForPhone,
         };
-        self.send(RequestKind::Handoff, fx);
+        self.send(request, fx);
     }
 
     fn stop_following_phone(&mut self, fx: &mut Vec<Effect>) {
@@ -1915,7 +2018,7 @@ impl Flow {
         {
             // A reload of this screen: the code is still unused but its link was only ever
             // in the old page's memory. Make a new one to show (the old one stops working).
-            return self.start_handoff(fx);
+            return self.start_handoff(RequestKind::Handoff, fx);
         }
         // Whether the phone has come is the code's to say; how far it got, the verification's.
         let progress = match (code, &verification) {
@@ -2006,7 +2109,7 @@ impl Flow {
         // Watching in the background (a review that can take days, a document request, the
         // phone): an outage is waited out at the slowest pace, the screen left as it is.
         if error.is_transient()
-            && request != RequestKind::Handoff
+            && !matches!(request, RequestKind::Handoff | RequestKind::HandoffRevoke)
             && matches!(
                 self.phase,
                 Phase::Review { .. } | Phase::Paused | Phase::Handoff { .. }
@@ -2140,7 +2243,7 @@ impl Flow {
                 | Phase::Problem(Problem::PersonaUnavailable)
                 | Phase::Outcome(Screen::Retry { .. })
                 | Phase::Outcome(Screen::Expired),
-            ) if !busy => self.start_handoff(fx),
+            ) if !busy => self.start_handoff(RequestKind::Handoff, fx),
             // A look at the phone's progress may be on its way (one every two seconds): the
             // tap still counts, and that answer is no longer awaited.
             // Not while a phone is using the code: a new one would end its session.
@@ -2150,7 +2253,16 @@ impl Flow {
                     phone: PhoneProgress::WaitingForPhone | PhoneProgress::CodeExpired,
                     ..
                 },
-            ) if self.in_flight != Some(RequestKind::Handoff) => self.start_handoff(fx),
+            ) if self.in_flight != Some(RequestKind::Handoff) => {
+                self.start_handoff(RequestKind::Handoff, fx)
+            }
+            (
+                UserAction::NotMyPhone,
+                Phase::Handoff {
+                    phone: PhoneProgress::Connected | PhoneProgress::InProgress,
+                    ..
+                },
+            ) => self.start_handoff(RequestKind::HandoffRevoke, fx),
             (
                 UserAction::UseThisDevice,
                 Phase::Handoff {
@@ -2160,7 +2272,9 @@ impl Flow {
             ) => {
                 self.timer = None;
                 match self.in_flight.take() {
-                    Some(RequestKind::Handoff) => self.stale_mints += 1,
+                    Some(RequestKind::Handoff | RequestKind::HandoffRevoke) => {
+                        self.stale_mints += 1
+                    }
                     Some(RequestKind::HandoffStatus) => self.stale_statuses += 1,
                     _ => {}
                 }

@@ -110,6 +110,18 @@ pub fn call_for(effect: &Effect) -> Option<HttpCall> {
             "/handoff/status".to_owned(),
             None,
         ),
+        Effect::RevokeHandoff => (
+            RequestKind::HandoffRevoke,
+            Method::Post,
+            "/handoff/revoke".to_owned(),
+            Some("{}".to_owned()),
+        ),
+        Effect::CancelHandoff => (
+            RequestKind::HandoffCancel,
+            Method::Post,
+            "/handoff/cancel".to_owned(),
+            Some("{}".to_owned()),
+        ),
         _ => return None,
     };
     Some(HttpCall {
@@ -144,11 +156,12 @@ pub fn answer(kind: RequestKind, body: &str) -> Result<Event, HttpError> {
         RequestKind::PersonaSession => {
             Event::SessionTokenReceived(parse::<PersonaSession>(body).map_err(malformed)?)
         }
-        RequestKind::Handoff => {
+        RequestKind::Handoff | RequestKind::HandoffRevoke => {
             let created: HandoffCreated = parse(body).map_err(malformed)?;
             Event::HandoffMinted {
                 path: created.path,
                 expires_ms: created.expires_at.as_deref().and_then(parse_rfc3339),
+                confirm: created.confirm,
             }
         }
         RequestKind::HandoffStatus => {
@@ -156,8 +169,10 @@ pub fn answer(kind: RequestKind, body: &str) -> Result<Event, HttpError> {
             Event::HandoffStatus {
                 code: HandoffCode::parse(&status.code),
                 verification: status.verification,
+                phone: status.phone,
             }
         }
+        RequestKind::HandoffCancel => Event::HandoffCancelled,
     })
 }
 
@@ -260,7 +275,8 @@ mod tests {
             status,
             Event::HandoffStatus {
                 code: HandoffCode::Used,
-                verification: None
+                verification: None,
+                phone: None
             }
         );
         for kind in [

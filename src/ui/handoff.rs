@@ -40,8 +40,12 @@ fn progress_text(phone: PhoneProgress) -> Msg {
 pub fn HandoffScreen() -> impl IntoView {
     let page = expect_context::<super::Page>();
     let state = Memo::new(move |_| match page.screen.get() {
-        Screen::Handoff { link, phone } => (link, phone),
+        Screen::Handoff { link, phone, .. } => (link, phone),
         _ => (None, PhoneProgress::WaitingForPhone),
+    });
+    let device = Memo::new(move |_| match page.screen.get() {
+        Screen::Handoff { device, .. } => device,
+        _ => None,
     });
     let link = Memo::new(move |_| state.with(|(link, _)| link.clone()));
     let phone = move || state.with(|(_, phone)| *phone);
@@ -71,7 +75,7 @@ pub fn HandoffScreen() -> impl IntoView {
             <Heading text=t(title) />
             <p class="lead">{t(intro)}</p>
             {move || match link.get() {
-                Some(HandoffLink { path, expires_ms }) => {
+                Some(HandoffLink { path, expires_ms, confirm }) => {
                     let lang = use_context::<super::I18n>().map_or(Lang::En, |i18n| i18n.lang_now());
                     let url = handoff_url(&origin, &path, lang);
                     let copy_url = url.clone();
@@ -91,6 +95,12 @@ pub fn HandoffScreen() -> impl IntoView {
                                 lang=lang
                             />
                         </div>
+                        // Compared on the phone's page before its Continue (see the server's
+                        // `continue_page`).
+                        {confirm.map(|digits| view! {
+                            <p>{t(Msg::HandoffConfirm)}</p>
+                            <p class="confirm"><strong data-testid="confirm">{digits}</strong></p>
+                        })}
                         <p>{t(Msg::HandoffLinkLabel)}</p>
                         <p class="link"><code data-testid="handoff-link">{url}</code></p>
                         <div class="actions">
@@ -110,10 +120,17 @@ pub fn HandoffScreen() -> impl IntoView {
             <p class="status" role="status" aria-live="polite" data-testid="phone-progress">
                 {move || t(progress_text(phone()))}
             </p>
+            // Which phone came: one the customer does not know is ended at once.
+            {move || device.get().map(|name| view! {
+                <p data-testid="phone-device">{name}</p>
+            })}
             <div class="actions">
                 // A new code would end the one the phone is using.
                 {move || match phone() {
-                    PhoneProgress::Connected | PhoneProgress::InProgress => ().into_any(),
+                    PhoneProgress::Connected | PhoneProgress::InProgress => view! {
+                        <ActionButton action=UserAction::NotMyPhone label=Msg::NotMyPhone secondary=true />
+                    }
+                    .into_any(),
                     _ => view! {
                         <ActionButton action=UserAction::NewCode label=Msg::NewCode secondary=true />
                     }

@@ -201,3 +201,57 @@ test('the phone carries on in the language the desktop was showing', async ({ pa
   await expect(page.getByTestId('phone-progress')).toHaveText(fr.PhoneConnected);
   await phone.close();
 });
+
+test('a bystander who opens the link first is ended from the desktop', async ({ page, browser, baseURL }) => {
+  const cat = await catalog(page.request);
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  await page.getByRole('button', { name: cat.messages.ContinueOnPhone }).click();
+  await expectScreen(page, cat, 'HandoffTitle');
+  const confirm = (await page.getByTestId('confirm').textContent())!;
+  expect(confirm).toMatch(/^\d{4}$/);
+  const link = (await page.getByTestId('handoff-link').textContent())!;
+
+  // Someone who saw the screen opens the link before the customer's phone. Their page
+  // shows the same number: the bystander sees the screen too, so the desktop must say
+  // which phone came.
+  const bystander = await browser.newContext({ ...devices['Pixel 7'], baseURL });
+  const bystanderPage = await bystander.newPage();
+  await bystanderPage.goto(link);
+  await expect(bystanderPage.getByTestId('confirm')).toHaveText(confirm);
+  await bystanderPage.getByRole('button', { name: cat.messages.PageContinueButton }).click();
+  await expectScreen(bystanderPage, cat, 'PrepTitle');
+
+  await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneConnected);
+  await expect(page.getByTestId('phone-device')).toHaveText(
+    cat.messages.PagePhoneConnected.replace('{device}', 'Chrome on Android'),
+  );
+  await page.getByRole('button', { name: cat.messages.NotMyPhone }).click();
+
+  // The desktop gets a new code at once; the bystander's next page load is refused.
+  await expect(page.getByTestId('handoff-link')).not.toHaveText(link);
+  await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneWaiting);
+  await expect(page.getByTestId('phone-device')).toHaveCount(0);
+  const newLink = (await page.getByTestId('handoff-link').textContent())!;
+  const newConfirm = (await page.getByTestId('confirm').textContent())!;
+  await bystanderPage.reload();
+  await expectScreen(bystanderPage, cat, 'SessionEndedTitle');
+  expect((await bystanderPage.goto(link))?.status()).toBe(410);
+
+  // The customer's own phone goes through with the new code.
+  const phone = await browser.newContext({ ...devices['Pixel 7'], baseURL });
+  const phonePage = await phone.newPage();
+  await phonePage.goto(newLink);
+  await expect(phonePage.getByTestId('confirm')).toHaveText(newConfirm);
+  await phonePage.getByRole('button', { name: cat.messages.PageContinueButton }).click();
+  await expectScreen(phonePage, cat, 'PrepTitle');
+  await expect(page.getByTestId('phone-progress')).toHaveText(cat.messages.PhoneConnected);
+  await phonePage.getByRole('button', { name: cat.messages.PrepStart }).click();
+  await expectCapture(phonePage);
+  await completeCapture(phonePage);
+  await expectScreen(phonePage, cat, 'VerifiedTitle');
+  await expectScreen(page, cat, 'VerifiedTitle');
+  expect((await serverState(page)).verifications).toBe(1);
+  await bystander.close();
+  await phone.close();
+});

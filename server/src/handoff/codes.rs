@@ -9,10 +9,10 @@ use base64::Engine;
 use kyc_onboarding::core::time::{Millis, MINUTE};
 
 use crate::secret;
-use crate::store::{HandoffRecord, Store, StoreError};
+use crate::store::{HandoffRecord, PhoneRecord, PhoneScope, Store, StoreError};
 
-/// How long a code lives.
-pub const CODE_LIFETIME: Millis = 10 * MINUTE;
+/// How long a code lives (why three minutes: `HANDOFF_CODE_LIFETIME` in the core's flow).
+pub const CODE_LIFETIME: Millis = kyc_onboarding::core::flow::HANDOFF_CODE_LIFETIME;
 /// Failed redemption attempts allowed per client per minute, unless configured
 /// (`KYC_HANDOFF_FAILURES_PER_MINUTE`).
 pub const ATTEMPTS_PER_MINUTE: usize = 10;
@@ -34,7 +34,7 @@ pub enum CodeState {
     Active,
     /// The phone opened it.
     Used,
-    /// Ten minutes passed without the phone.
+    /// Its life ([`CODE_LIFETIME`]) passed without the phone.
     Expired,
     /// The customer has no code.
     None,
@@ -52,11 +52,37 @@ impl CodeState {
     }
 }
 
-/// A redeemed code: the customer, and when the session that made the code ends.
+/// A redeemed code: the customer, when the session that made the code ends, and what the
+/// phone's session may act on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Redeemed {
     pub customer_guid: String,
     pub session_ends_ms: Millis,
+    pub scope: PhoneScope,
+}
+
+/// What the desktop's screen shows of its current code: its state, the verification it is
+/// bound to, since when a verification counts as the phone's, and the phone that came.
+pub type Followed = (
+    CodeState,
+    Option<String>,
+    Option<Millis>,
+    Option<PhoneRecord>,
+);
+
+/// The confirmation number both screens show: four digits (one in ten thousand that a
+/// wrong screen shows the same), random per code. The customer only compares it, never
+/// types it: see `PageLanguage::continue_page`.
+fn confirmation_digits() -> String {
+    let n = u32::from_le_bytes(secret::random_bytes::<4>()) % 10_000;
+    format!("{n:04}")
+}
+
+/// The earliest creation time of a verification made since the code `c` (allowing for
+/// Cybrid's clock running behind, but never one already known when the code was made).
+fn made_since(c: &HandoffRecord) -> Millis {
+    let since = c.created_ms - CLOCK_SKEW_MS;
+    since.max(c.newest_known_ms.map_or(since, |known| known + 1))
 }
 
 /// Why a code cannot be redeemed (the page says the same for the first two: no oracle).
@@ -124,6 +150,27 @@ impl Handoffs {
         now: Millis,
         session_ends_ms: Millis,
     ) -> Result<String, StoreError> {
+        let (code, _) = self
+            .mint_shown(
+                customer_guid,
+                verification_guid,
+                newest_known_ms,
+                now,
+                session_ends_ms,
+            )
+            .await?;
+        Ok(code)
+    }
+
+    /// As [`Handoffs::mint`]: the code and its confirmation number.
+    pub async fn mint_shown(
+        &self,
+        customer_guid: &str,
+        verification_guid: Option<String>,
+        newest_known_ms: Option<Millis>,
+        now: Millis,
+        session_ends_ms: Millis,
+    ) -> Result<(String, String), StoreError> {
         let code = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(secret::random_bytes::<CODE_BYTES>());
         let record = HandoffRecord {
@@ -133,17 +180,24 @@ impl Handoffs {
             verification_guid,
             newest_known_ms,
             created_ms: now,
+            confirm: confirmation_digits(),
         };
         let code_ttl = duration(CODE_LIFETIME.min(session_ends_ms - now));
         self.store
             .put_handoff_code(&record, code_ttl, duration(USED_CODE_KEPT))
             .await?;
-        Ok(code)
+        Ok((code, record.confirm))
+    }
+
+    /// The code's confirmation number while it can be redeemed (for its Continue page).
+    pub async fn confirmation(&self, code: &str, now: Millis) -> Option<String> {
+        let found = self.store.handoff_code(code).await.ok().flatten();
+        found.filter(|c| live(c, now)).map(|c| c.confirm)
     }
 
     /// Whether a code could be redeemed now, without using it up.
     pub async fn check(&self, code: &str, client: IpAddr, now: Millis) -> Result<(), Refused> {
-        self.attempt(code, client, now, false).await.map(|_| ())
+        self.attempt(code, client, now, None).await.map(|_| ())
     }
 
     /// Redeems a code once: whose it is and until when the phone may act for them, or why
@@ -154,7 +208,20 @@ impl Handoffs {
         client: IpAddr,
         now: Millis,
     ) -> Result<Redeemed, Refused> {
-        self.attempt(code, client, now, true).await
+        self.redeem_by(code, client, now, PhoneRecord::default())
+            .await
+    }
+
+    /// As [`Handoffs::redeem`], noting for the desktop which `phone` came (its session id
+    /// chosen before its session is made, so the desktop can end it from the first moment).
+    pub async fn redeem_by(
+        &self,
+        code: &str,
+        client: IpAddr,
+        now: Millis,
+        phone: PhoneRecord,
+    ) -> Result<Redeemed, Refused> {
+        self.attempt(code, client, now, Some(phone)).await
     }
 
     async fn attempt(
@@ -162,25 +229,29 @@ impl Handoffs {
         code: &str,
         client: IpAddr,
         now: Millis,
-        use_up: bool,
+        use_up: Option<PhoneRecord>,
     ) -> Result<Redeemed, Refused> {
         // A valid code always works: the limit only slows down guessing, and customers
         // behind one proxy address must not hold each other up.
-        let found = if use_up {
+        let found = if use_up.is_some() {
             self.store.take_handoff_code(code).await
         } else {
             self.store.handoff_code(code).await
         }
         .map_err(unavailable)?;
         if let Some(c) = found.filter(|c| live(c, now)) {
-            if use_up {
+            if let Some(phone) = use_up {
                 // For the desktop, which follows the phone; the code itself is gone already.
                 let kept = duration(c.created_ms + USED_CODE_KEPT - now);
-                if let Err(e) = self.store.mark_handoff_used(code, kept).await {
+                if let Err(e) = self.store.mark_handoff_used(code, &phone, kept).await {
                     tracing::error!(error = %e, "handoff: could not note the code as used");
                 }
             }
             return Ok(Redeemed {
+                scope: PhoneScope {
+                    verification_guid: c.verification_guid.clone(),
+                    since_ms: made_since(&c),
+                },
                 customer_guid: c.customer_guid,
                 session_ends_ms: c.session_ends_ms,
             });
@@ -221,24 +292,61 @@ impl Handoffs {
         customer_guid: &str,
         now: Millis,
     ) -> Result<(CodeState, Option<String>, Option<Millis>), StoreError> {
+        let (state, bound, since, _) = self.follow(customer_guid, now).await?;
+        Ok((state, bound, since))
+    }
+
+    /// As [`Handoffs::status`], with the phone that came, if one did.
+    pub async fn follow(&self, customer_guid: &str, now: Millis) -> Result<Followed, StoreError> {
         let desk = self
             .store
             .handoff_of(customer_guid)
             .await?
             .filter(|c| now < c.created_ms + USED_CODE_KEPT);
         let Some(c) = desk else {
-            return Ok((CodeState::None, None, None));
+            return Ok((CodeState::None, None, None, None));
         };
-        let state = if self.store.handoff_used(&c.code).await? {
+        let phone = self.store.handoff_phone(&c.code).await?;
+        let state = if phone.is_some() {
             CodeState::Used
         } else if now >= c.created_ms + CODE_LIFETIME {
             CodeState::Expired
         } else {
             CodeState::Active
         };
-        let since = c.created_ms - CLOCK_SKEW_MS;
-        let after_known = c.newest_known_ms.map_or(since, |known| known + 1);
-        Ok((state, c.verification_guid, Some(since.max(after_known))))
+        let since = made_since(&c);
+        Ok((state, c.verification_guid, Some(since), phone))
+    }
+
+    /// Whether `code` is still the customer's current one (not replaced, revoked or
+    /// cancelled since).
+    pub async fn is_current(&self, customer_guid: &str, code: &str) -> Result<bool, StoreError> {
+        let desk = self.store.handoff_of(customer_guid).await?;
+        Ok(desk.is_some_and(|c| c.code == code))
+    }
+
+    /// Ends the customer's current code, and returns the phone that came with it, if one
+    /// did (its session is the caller's to end).
+    pub async fn revoke(&self, customer_guid: &str) -> Result<Option<PhoneRecord>, StoreError> {
+        let Some(desk) = self.store.handoff_of(customer_guid).await? else {
+            return Ok(None);
+        };
+        let phone = self.store.handoff_phone(&desk.code).await?;
+        self.store.end_handoff(customer_guid, &desk.code).await?;
+        Ok(phone)
+    }
+
+    /// Ends the customer's current code unless a phone has come with it; whether one was
+    /// ended.
+    pub async fn cancel(&self, customer_guid: &str) -> Result<bool, StoreError> {
+        let Some(desk) = self.store.handoff_of(customer_guid).await? else {
+            return Ok(false);
+        };
+        if self.store.handoff_phone(&desk.code).await?.is_some() {
+            return Ok(false);
+        }
+        self.store.end_handoff(customer_guid, &desk.code).await?;
+        Ok(true)
     }
 }
 
@@ -265,7 +373,11 @@ mod tests {
             h.redeem(&code, LOCAL, 1).await,
             Ok(Redeemed {
                 customer_guid: "c1".into(),
-                session_ends_ms: 5_000
+                session_ends_ms: 5_000,
+                scope: PhoneScope {
+                    verification_guid: None,
+                    since_ms: -CLOCK_SKEW_MS
+                },
             }),
             "the phone learns when it must end"
         );

@@ -1,8 +1,9 @@
 //! Desktop-to-phone handoff: a one-time code in a QR code.
 //!
 //! - `POST /handoff` (session + CSRF) mints a code: 160 random bits, bound to the customer and
-//!   to their verification in flight, valid ten minutes, single use. Minting kills the
-//!   customer's previous code.
+//!   to their verification in flight, valid three minutes ([`CODE_LIFETIME`]), single use,
+//!   with a four-digit confirmation number both screens show. Minting kills the customer's
+//!   previous code. A phone's session may not mint (403): it was handed one verification.
 //! - `GET /handoff/{code}` (the phone) shows a page with a "Continue on this phone" button; it
 //!   does not use the code up, so a link preview (a chat app or mail scanner fetching a
 //!   copied link) cannot spend it. A used, expired or unknown code gets a page that says to
@@ -12,12 +13,18 @@
 //!   post it, so another site cannot sign a visitor in as someone else.
 //! - Failed attempts are rate-limited per client; a valid code never counts against it, so
 //!   customers sharing an address (behind a proxy) do not hold each other up.
-//! - `GET /handoff/status` (the desktop) says whether the phone has come, and shows the
-//!   verification it is working on, so the desktop can follow along.
+//! - `GET /handoff/status` (the desktop) says whether the phone has come, which phone it is
+//!   (browser and system, coarse), and shows the verification it is working on, so the
+//!   desktop can follow along.
+//! - `POST /handoff/revoke` (session + CSRF, "This isn't my phone") ends the phone's session
+//!   and the code at once, on every replica, and answers with a new code, as `POST /handoff`.
+//! - `POST /handoff/cancel` (session + CSRF) ends the customer's code if no phone has come
+//!   with it: the desktop left the handoff screen.
 //!
 //! The code is never logged: requests are logged by route template only.
 
 mod codes;
+mod device;
 
 use std::sync::Arc;
 
@@ -32,22 +39,76 @@ use kyc_onboarding::core::api::{
 use kyc_onboarding::core::text::{Lang, PageMsg};
 use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis};
 
-use crate::backend::lacks_details;
+use crate::backend::{lacks_details, ApiError};
 use crate::client_addr::ClientAddr;
 use crate::pages::PageLanguage;
 use crate::sandbox::now_ms;
+use crate::session::Session;
+use crate::store::PhoneRecord;
 use crate::{secret, AppState};
 
 pub use codes::{
     CodeState, Handoffs, Redeemed, Refused, ATTEMPTS_PER_MINUTE, CODE_LIFETIME, USED_CODE_KEPT,
 };
 
+/// The desktop's session of a state-changing handoff call: a phone's session is refused (it
+/// may carry on the verification it was handed, not hand it on again or end the desktop's).
+async fn desktop(state: &AppState, headers: &HeaderMap) -> Result<Session, Response> {
+    match state.sessions.require_with_csrf(headers).await {
+        Ok(s) if s.phone.is_some() => {
+            Err(ApiError::forbidden("a phone's session cannot do this").into_response())
+        }
+        Ok(s) => Ok(s),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
 /// `POST /handoff`.
 pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let session = match state.sessions.require_with_csrf(&headers).await {
+    match desktop(&state, &headers).await {
+        Ok(session) => mint_for(&state, &session).await,
+        Err(refused) => refused,
+    }
+}
+
+/// `POST /handoff/revoke`: "This isn't my phone". Ends the phone's session (its next request
+/// is 401) and the code, then makes a new code for the desktop to show.
+pub async fn revoke(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let session = match desktop(&state, &headers).await {
         Ok(s) => s,
-        Err(e) => return e.into_response(),
+        Err(refused) => return refused,
     };
+    match state.handoffs.revoke(&session.customer_guid).await {
+        Ok(Some(phone)) if !phone.session_id.is_empty() => {
+            if let Err(e) = state
+                .sessions
+                .delete(&phone.session_id, &session.customer_guid)
+                .await
+            {
+                return e.into_response();
+            }
+            tracing::warn!(customer = %session.customer_guid, "handoff: the customer ended a phone that was not theirs");
+        }
+        Ok(_) => {}
+        Err(e) => return ApiError::from(e).into_response(),
+    }
+    mint_for(&state, &session).await
+}
+
+/// `POST /handoff/cancel`: the desktop left the handoff screen; its unused code ends.
+pub async fn cancel(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let session = match desktop(&state, &headers).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    match state.handoffs.cancel(&session.customer_guid).await {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// Mints a code for the desktop's `session` and answers with it.
+async fn mint_for(state: &AppState, session: &Session) -> Response {
     let now = now_ms();
     if let Err(e) = state
         .quotas
@@ -56,31 +117,28 @@ pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
     {
         return e.into_response();
     }
-    // The code is bound to the verification in flight; with none, the phone's will be the
-    // first one newer than every verification known now.
+    // The code is bound to the verification in flight; a verification the phone makes
+    // (with none in flight, or when that one expires) is the first one newer than every
+    // verification known now, which also keeps the phone's session off the older ones.
     let (in_flight, newest_known) = match state
         .backend
         .list_with_details(&session.customer_guid)
         .await
     {
-        Ok(list) => match list
-            .iter()
-            .find(|v| kyc_onboarding::core::flow::can_carry_on(v, now))
-        {
-            Some(v) => (Some(v.guid.clone()), None),
-            None => (
-                None,
-                list.iter()
-                    .filter(|v| v.is_kyc())
-                    .filter_map(created_ms)
-                    .max(),
-            ),
-        },
+        Ok(list) => (
+            list.iter()
+                .find(|v| kyc_onboarding::core::flow::can_carry_on(v, now))
+                .map(|v| v.guid.clone()),
+            list.iter()
+                .filter(|v| v.is_kyc())
+                .filter_map(created_ms)
+                .max(),
+        ),
         Err(e) => return e.into_response(),
     };
-    let code = match state
+    let (code, confirm) = match state
         .handoffs
-        .mint(
+        .mint_shown(
             &session.customer_guid,
             in_flight,
             newest_known,
@@ -89,8 +147,8 @@ pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         )
         .await
     {
-        Ok(code) => code,
-        Err(e) => return crate::backend::ApiError::from(e).into_response(),
+        Ok(minted) => minted,
+        Err(e) => return ApiError::from(e).into_response(),
     };
     tracing::info!(customer = %session.customer_guid, "handoff code minted");
     // The code dies with the session it acts for: near the session's end, its own ten
@@ -100,6 +158,7 @@ pub async fn mint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         expires_at: Some(format_rfc3339(
             (now + CODE_LIFETIME).min(session.expires_ms),
         )),
+        confirm: Some(confirm),
     })
     .into_response();
     response
@@ -123,9 +182,10 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
     {
         return e.into_response();
     }
-    let (code, bound, since) = match state.handoffs.status(&session.customer_guid, now).await {
+    let (code, bound, since, phone) = match state.handoffs.follow(&session.customer_guid, now).await
+    {
         Ok(status) => status,
-        Err(e) => return crate::backend::ApiError::from(e).into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
     };
     let bound = match bound {
         Some(guid) => match state.backend.verification(&guid).await {
@@ -156,6 +216,7 @@ pub async fn status(State(state): State<Arc<AppState>>, headers: HeaderMap) -> R
     Json(HandoffStatus {
         code: code.as_str().to_owned(),
         verification: verification.map(IdentityVerification::as_told_to_customer),
+        phone: phone.map(|p| PageLanguage::of(&headers).device(&p.browser, &p.os)),
     })
     .into_response()
 }
@@ -215,16 +276,24 @@ pub async fn confirm(
     let nonce =
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret::random_bytes::<16>());
     let cookie = format!(
-        "{NONCE_COOKIE}={nonce}; Path=/handoff/; HttpOnly; SameSite=Strict; Max-Age=600{}",
+        "{NONCE_COOKIE}={nonce}; Path=/handoff/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        CODE_LIFETIME / 1000,
         if state.sessions.secure() {
             "; Secure"
         } else {
             ""
         }
     );
-    match state.handoffs.check(&code, client, now_ms()).await {
+    let now = now_ms();
+    match state.handoffs.check(&code, client, now).await {
         Ok(()) => {
-            let mut response = page.continue_page(&code, &nonce, PageLanguage::carried(lang));
+            let confirm = state
+                .handoffs
+                .confirmation(&code, now)
+                .await
+                .unwrap_or_default();
+            let carried = PageLanguage::carried(lang);
+            let mut response = page.continue_page(&code, &confirm, &nonce, carried);
             if let Ok(cookie) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().insert(header::SET_COOKIE, cookie);
             }
@@ -263,7 +332,21 @@ pub async fn redeem(
         );
     }
     let now = now_ms();
-    match state.handoffs.redeem(&code, client, now).await {
+    // The phone's session id is chosen first and noted with the code as it is used up, so
+    // the desktop can end that session from the first moment it sees the phone.
+    let (browser, os) = device::coarse(
+        headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default(),
+    );
+    let phone = PhoneRecord {
+        session_id: crate::session::Sessions::new_id(),
+        browser: browser.to_owned(),
+        os: os.to_owned(),
+    };
+    let session_id = phone.session_id.clone();
+    match state.handoffs.redeem_by(&code, client, now, phone).await {
         Ok(redeemed) => {
             tracing::info!(customer = %redeemed.customer_guid, "handoff code redeemed");
             crate::metrics::handoff_redeemed();
@@ -274,12 +357,33 @@ pub async fn redeem(
             // The phone's session ends with the desktop's: a code never extends a session.
             let cookie = match state
                 .sessions
-                .create_until(&redeemed.customer_guid, now, redeemed.session_ends_ms)
+                .create_phone(
+                    &session_id,
+                    &redeemed.customer_guid,
+                    now,
+                    redeemed.session_ends_ms,
+                    redeemed.scope,
+                )
                 .await
             {
                 Ok(cookie) => cookie,
                 Err(_) => return refusal_for(page, Refused::Unavailable),
             };
+            // Ended from the desktop (or replaced by a new code) while the session was being
+            // made: the desktop no longer follows this phone, so it gets no session.
+            if !matches!(
+                state
+                    .handoffs
+                    .is_current(&redeemed.customer_guid, &code)
+                    .await,
+                Ok(true)
+            ) {
+                let _ = state
+                    .sessions
+                    .delete(&session_id, &redeemed.customer_guid)
+                    .await;
+                return refusal_for(page, Refused::Invalid);
+            }
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
         }

@@ -45,6 +45,30 @@ pub struct SessionRecord {
     pub csrf_token: String,
     /// Wall-clock end, for the front end (the record itself expires then).
     pub expires_ms: Millis,
+    /// A phone's session, made by redeeming a handoff code: it may do the verification it
+    /// was handed and nothing else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<PhoneScope>,
+}
+
+/// What a phone's session may act on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneScope {
+    /// The verification in flight when the code was made, if there was one.
+    pub verification_guid: Option<String>,
+    /// Verifications created since this (allowing for Cybrid's clock) are the phone's own:
+    /// the one it starts when none was in flight, or when the bound one expired.
+    pub since_ms: Millis,
+}
+
+/// The phone that redeemed a code, kept with the code's "used" mark for the desktop.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneRecord {
+    /// The phone's session, to end it if the customer says it is not theirs.
+    pub session_id: String,
+    /// Coarse names from its `User-Agent` (`Chrome`, `Android`); empty when not recognised.
+    pub browser: String,
+    pub os: String,
 }
 
 /// A handoff code as stored, under the code and under its customer (the desktop's view).
@@ -59,6 +83,9 @@ pub struct HandoffRecord {
     /// Otherwise, when the newest KYC verification then known was created.
     pub newest_known_ms: Option<Millis>,
     pub created_ms: Millis,
+    /// The digits both screens show, for the customer to check they match.
+    #[serde(default)]
+    pub confirm: String,
 }
 
 /// A spent launch token: when, and from which address (keyed hash).
@@ -345,18 +372,31 @@ impl Store {
             .await
     }
 
-    /// Notes that the phone came with `code`, for `ttl`.
-    pub async fn mark_handoff_used(&self, code: &str, ttl: Duration) -> Result<(), StoreError> {
-        self.set(&self.key(&["handoff", "used", code]), "1", ttl)
+    /// Notes that `phone` came with `code`, for `ttl`.
+    pub async fn mark_handoff_used(
+        &self,
+        code: &str,
+        phone: &PhoneRecord,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        self.set(&self.key(&["handoff", "used", code]), &encode(phone), ttl)
             .await
     }
 
-    /// Whether the phone came with `code`.
-    pub async fn handoff_used(&self, code: &str) -> Result<bool, StoreError> {
+    /// The phone that came with `code`, if one did (a mark of an older server, `1`, reads
+    /// as a phone with nothing known of it).
+    pub async fn handoff_phone(&self, code: &str) -> Result<Option<PhoneRecord>, StoreError> {
         Ok(self
             .get(&self.key(&["handoff", "used", code]))
             .await?
-            .is_some())
+            .map(|text| decode(&text).unwrap_or_default()))
+    }
+
+    /// Ends the customer's current code (their desktop's record and the code), used or not.
+    pub async fn end_handoff(&self, customer_guid: &str, code: &str) -> Result<(), StoreError> {
+        self.delete(&self.key(&["handoff", "code", code])).await?;
+        self.delete(&self.key(&["handoff", "desk", customer_guid]))
+            .await
     }
 
     /// Counts a failed redemption attempt by `client` (an address, hashed before it is

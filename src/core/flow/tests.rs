@@ -4,6 +4,8 @@ use super::*;
 use crate::core::api::{parse, ComplianceCheck, ComplianceOutcome, PersonaState};
 use crate::core::time::format_rfc3339;
 
+mod handoff;
+
 const CUSTOMER: &str = "cust_1";
 const IV: &str = "iv_1";
 const INQUIRY: &str = "inq_1";
@@ -101,6 +103,7 @@ impl Harness {
         self.send(Event::HandoffMinted {
             path: "/handoff/c0de".into(),
             expires_ms: Some(T0 + 600_000),
+            confirm: None,
         });
         self.send(Event::TimerFired(self.last_timer()));
     }
@@ -168,6 +171,14 @@ fn timer(id: u32, ms: u32) -> Effect {
     Effect::StartTimer {
         id: TimerId(id),
         ms,
+    }
+}
+
+/// The timer that replaces the shown code before it lapses.
+fn refresh(ms: Millis) -> Effect {
+    Effect::StartTimer {
+        id: REFRESH_TIMER,
+        ms: ms as u32,
     }
 }
 
@@ -2148,13 +2159,19 @@ fn handoff(link: bool, phone: PhoneProgress) -> Screen {
         link: link.then(|| HandoffLink {
             path: "/handoff/c0de".into(),
             expires_ms: Some(T0 + 600_000),
+            confirm: None,
         }),
         phone,
+        device: None,
     }
 }
 
 fn status(code: HandoffCode, verification: Option<IdentityVerification>) -> Event {
-    Event::HandoffStatus { code, verification }
+    Event::HandoffStatus {
+        code,
+        verification,
+        phone: None,
+    }
 }
 
 #[test]
@@ -2172,10 +2189,12 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
     assert_eq!(
         h.send(Event::HandoffMinted {
             path: "/handoff/c0de".into(),
-            expires_ms: Some(T0 + 600_000)
+            expires_ms: Some(T0 + 600_000),
+            confirm: None
         }),
         [
             timer(1, HANDOFF_POLL_MS),
+            refresh(600_000 - HANDOFF_REFRESH_BEFORE),
             Effect::Show(handoff(true, PhoneProgress::WaitingForPhone))
         ]
     );
@@ -2287,10 +2306,15 @@ fn an_expired_code_stops_polling_and_a_new_one_replaces_it() {
     h.send(Event::HandoffMinted {
         path: "/handoff/c0de".into(),
         expires_ms: Some(T0 + 600_000),
+        confirm: None,
     });
     assert_eq!(
         h.send(Event::User(UserAction::UseThisDevice)),
-        [Effect::MarkHandoff(false), Effect::Show(Screen::Prep)]
+        [
+            Effect::MarkHandoff(false),
+            Effect::CancelHandoff,
+            Effect::Show(Screen::Prep)
+        ]
     );
     let stale = TimerId(h.flow.next_timer);
     assert!(
@@ -2313,6 +2337,7 @@ fn new_code_is_not_lost_to_a_look_at_the_phone_on_its_way() {
     h.send(Event::HandoffMinted {
         path: "/handoff/c0de".into(),
         expires_ms: Some(T0 + 600_000),
+        confirm: None,
     });
     h.send(Event::TimerFired(h.last_timer()));
     assert_eq!(h.flow.in_flight(), Some(RequestKind::HandoffStatus));
@@ -2339,6 +2364,7 @@ fn a_look_at_the_phone_under_a_code_left_behind_is_dropped() {
     h.send(Event::HandoffMinted {
         path: "/handoff/c0de".into(),
         expires_ms: Some(T0 + 600_000),
+        confirm: None,
     });
     h.send(Event::TimerFired(h.last_timer()));
     // The old look fails late: it is not this code's failure.
@@ -2356,14 +2382,17 @@ fn a_code_given_up_on_while_being_made_never_passes_for_the_next() {
     let minted = |code: &str| Event::HandoffMinted {
         path: format!("/handoff/{code}"),
         expires_ms: Some(T0 + 600_000),
+        confirm: None,
     };
     let showing = |code: &str| {
         Effect::Show(Screen::Handoff {
             link: Some(HandoffLink {
                 path: format!("/handoff/{code}"),
                 expires_ms: Some(T0 + 600_000),
+                confirm: None,
             }),
             phone: PhoneProgress::WaitingForPhone,
+            device: None,
         })
     };
     let mut h = Harness::new();
@@ -2391,7 +2420,11 @@ fn a_code_given_up_on_while_being_made_never_passes_for_the_next() {
     h.send(Event::User(UserAction::UseThisDevice));
     h.send(Event::User(UserAction::ContinueOnPhone));
     h.send(Event::User(UserAction::UseThisDevice));
-    assert!(h.send(minted("late")).is_empty());
+    assert_eq!(
+        h.send(minted("late")),
+        [Effect::CancelHandoff],
+        "made after the customer left: it ends at once"
+    );
     h.send(Event::User(UserAction::ContinueOnPhone));
     assert!(h.send(minted("fourth")).contains(&showing("fourth")));
 }
@@ -2446,7 +2479,8 @@ fn a_reload_before_the_phone_came_shows_a_new_code() {
     assert_eq!(
         h.send(Event::HandoffMinted {
             path: "/handoff/c0de".into(),
-            expires_ms: Some(T0 + 600_000)
+            expires_ms: Some(T0 + 600_000),
+            confirm: None
         })
         .last(),
         Some(&Effect::Show(handoff(true, PhoneProgress::WaitingForPhone)))
@@ -2710,14 +2744,17 @@ mod properties {
                         Event::VerificationPolled(v)
                     }
                     RequestKind::PersonaSession => token("tok"),
-                    RequestKind::Handoff => Event::HandoffMinted {
+                    RequestKind::Handoff | RequestKind::HandoffRevoke => Event::HandoffMinted {
                         path: "/handoff/code".into(),
                         expires_ms: None,
+                        confirm: None,
                     },
                     RequestKind::HandoffStatus => Event::HandoffStatus {
                         code: HandoffCode::parse(state),
                         verification: first,
+                        phone: None,
                     },
+                    RequestKind::HandoffCancel => Event::HandoffCancelled,
                 })
             }
             Move::Fail(error) => Some(Event::RequestFailed {
@@ -2872,6 +2909,7 @@ fn a_retry_or_an_expiry_can_carry_on_on_the_phone() {
         let fx = h.send(Event::HandoffMinted {
             path: "/handoff/c0de".into(),
             expires_ms: Some(T0 + 600_000),
+            confirm: None,
         });
         let asks = |fx: &[Effect]| {
             fx.iter()
@@ -2897,6 +2935,7 @@ fn a_retry_or_an_expiry_can_carry_on_on_the_phone() {
         let fx = h.send(Event::HandoffMinted {
             path: "/handoff/c0de".into(),
             expires_ms: Some(T0 + 600_000),
+            confirm: None,
         });
         h.send(Event::TimerFired(asks(&fx)));
         // The phone's own verification is followed as usual.
