@@ -35,31 +35,61 @@ pub const fn key_list_fingerprint(keys: &[&str]) -> u64 {
     hash as u64
 }
 
-/// Declares a set of message keys and their English text side by side.
+/// Declares a set of message keys and their English text side by side. An optional `later`
+/// group holds the texts only the second wasm module's screens show (`src/ui/later.rs`): they
+/// are reached through [`Msg::later_en`] alone, which only that module calls, so the release
+/// build's splitter moves them out of the first load (about 2.5 KB gzip).
 macro_rules! messages {
-    ($(#[$set_meta:meta])* $set:ident { $($(#[$meta:meta])* $key:ident => $en:literal,)+ }) => {
+    (
+        $(#[$set_meta:meta])* $set:ident { $($(#[$meta:meta])* $key:ident => $en:literal,)+ }
+        $(later { $($(#[$lmeta:meta])* $lkey:ident => $len:literal,)+ })?
+    ) => {
         $(#[$set_meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[allow(missing_docs)] // each key's English text is its documentation
         pub enum $set {
             $($(#[$meta])* $key,)+
+            $($($(#[$lmeta])* $lkey,)+)?
         }
 
         impl $set {
             /// Every key.
-            pub const ALL: &'static [$set] = &[$($set::$key,)+];
+            pub const ALL: &'static [$set] = &[$($set::$key,)+ $($($set::$lkey,)+)?];
 
             /// The key's name (stable, for catalogs exported to tests).
             pub fn key(self) -> &'static str {
                 match self {
                     $($set::$key => stringify!($key),)+
+                    $($($set::$lkey => stringify!($lkey),)+)?
                 }
             }
 
-            /// The English text.
+            /// The English text. The release app reads it in two halves instead
+            /// ([`Self::first_en`], [`Self::later_en`]), so that the second half's strings
+            /// stay out of its first load.
             pub fn en(self) -> &'static str {
                 match self {
                     $($set::$key => $en,)+
+                    $($($set::$lkey => $len,)+)?
+                }
+            }
+
+            /// The English text of a key the first screens show; `None` for a key of the
+            /// `later` group.
+            pub fn first_en(self) -> Option<&'static str> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    $($set::$key => Some($en),)+
+                    _ => None,
+                }
+            }
+
+            /// The English text of a key of the `later` group (empty for the others).
+            pub fn later_en(self) -> &'static str {
+                #[allow(unreachable_patterns)]
+                match self {
+                    $($($set::$lkey => $len,)+)?
+                    _ => "",
                 }
             }
         }
@@ -75,7 +105,10 @@ macro_rules! messages {
             fn index(self) -> usize {
                 self as usize
             }
-            const KEYS: u64 = key_list_fingerprint(&[$(stringify!($key),)+]);
+            const KEYS: u64 = key_list_fingerprint(&[
+                $(stringify!($key),)+
+                $($(stringify!($lkey),)+)?
+            ]);
         }
     };
 }
@@ -98,75 +131,10 @@ messages! {
     TipsContactSummary => "Your phone number and email address need to be current and your own.",
     TipsDocumentsTitle => "Sending a document",
     TipsDocumentsSummary => "A recent statement or bill with your full name and current address.",
-
-    // Which ID to use.
-    TipIdDriversLicense => "Driver's license (you will photograph the front and the back)",
-    TipIdPassport => "Passport",
-    TipIdPassportCard => "Passport card",
-    TipIdVisa => "Visa",
     TipIdResidenceCard => "Residence card",
-    TipIdUnexpired => "It must still be valid: an expired ID will not pass.",
-    TipIdNameMatches => "The name on it must be the legal name on your account.",
-    TipIdOriginal => "Use the real card or booklet, not a photocopy or a picture on another screen.",
-
-    // Photographing the ID.
-    TipPhotoFlatDark => "Lay the ID flat on a dark surface that does not shine.",
-    TipPhotoFourCorners => "Keep all four corners inside the frame.",
-    TipPhotoNoGlare => "Watch for glare and shadows: switch off a lamp that reflects on the ID, or move away from a bright window.",
-    TipPhotoSteady => "Hold still and let the camera focus before you take the picture.",
     TipPhotoBothSides => "If your ID has a back, photograph it too when you are asked.",
     TipPhotoUsePhone => "Use a phone camera rather than a computer webcam: it takes sharper pictures.",
-
-    // The selfie.
-    TipSelfieFaceCamera => "Look straight at the camera with a relaxed, neutral face.",
-    TipSelfieLighting => "Light your face evenly from the front. Avoid a window or a bright lamp behind you or right above you.",
-    TipSelfieUncovered => "Take off hats, sunglasses, masks and anything else that hides your face.",
-    TipSelfieBackground => "Stand in front of a plain background.",
-    TipSelfieEyeLevel => "Hold the phone at eye level and keep it steady.",
-
-    // Phone and browser.
-    TipDeviceCamera => "You need a device with a working camera. A phone works best.",
-    TipDevicePermission => "When the browser asks to use your camera, allow it. If it never asks, turn camera access on in your settings.",
-    TipDevicePowerSaving => "Turn off Low Power Mode (iPhone) or Battery Saver (Android): they can stop the camera from working properly.",
-    TipDeviceCharged => "Make sure your battery has enough charge.",
-    TipDeviceBrowser => "Use an up-to-date Chrome or Safari.",
-
-    // Timing.
-    TipSessionOneGo => "Set aside about three minutes and finish in one go if you can.",
-    TipSessionExpiry => "An unfinished verification expires after a while. After that you will need to start a new one.",
     TipSessionHandoff => "On a computer? You can carry on with your phone by scanning a QR code.",
-    TipSessionResume => "If you are interrupted, open identity verification again from the app you came from: you will pick up where you left off.",
-
-    // Contact details.
-    TipContactCurrent => "Check that the phone number and email address on your account are current and belong to you.",
-    TipContactUpdate => "If something is out of date, ask support to update it before you try again.",
-
-    // Documents.
-    TipDocumentKinds => "Use a bank statement from the last 90 days, or a recent utility or phone bill.",
-    TipDocumentNameAddress => "It must show your full name and your current address.",
-    TipDocumentPhoto => "Photograph the whole page on a flat surface, with all four corners showing and no glare.",
-
-    // What went wrong, per failure code.
-    ReasonIdCheck => "We could not confirm your ID from the pictures.",
-    ReasonIdQuality => "The picture of your ID was not clear enough to read.",
-    ReasonIdExpired => "The ID you used has expired, or its expiry date could not be read.",
-    ReasonIdBothSides => "We needed pictures of both the front and the back of your ID.",
-    ReasonIdType => "That kind of ID cannot be used here.",
-    ReasonIdCountry => "IDs from the country that issued yours cannot be used here.",
-    ReasonPhone => "We could not confirm your phone number.",
-    ReasonEmail => "We could not confirm your email address.",
-    ReasonDocumentType => "The document you sent is not one of the kinds we asked for.",
-    ReasonDocumentQuality => "The picture of your document was not clear enough to read.",
-    ReasonDocumentCheck => "We could not confirm the document you sent.",
-    ReasonCanceled => "The verification was stopped before it was finished.",
-    ReasonTimeout => "The check took too long and timed out.",
-    ReasonRecordsMatch => "Some of your details could not be matched automatically with official records.",
-    ReasonIdDetailsReview => "Some details on your ID need to be checked by a person.",
-    ReasonLocationReview => "Where the verification was done needs to be checked by a person.",
-    ReasonManualReview => "Your verification needs a closer look by a person.",
-    ReasonCannotVerifyOnline => "We were not able to verify your identity online.",
-    ReasonUnexpected => "A check returned a result that does not apply to this verification.",
-    ReasonUnrecognized => "A check returned a result this page does not recognize.",
 
     // Whole app.
     AppTitle => "Verify your identity",
@@ -218,27 +186,125 @@ messages! {
 
     // Preparing.
     PreparingTitle => "Getting your verification ready",
-    StageLooking => "Looking for a verification you already started…",
-    StageCreating => "Creating your verification…",
-    StageWaiting => "Setting up your secure verification…",
-    StageReconnecting => "Reconnecting to your verification…",
-    StageOpening => "Opening the camera screens…",
-    PreparingSlow => "This is taking a little longer than usual. Thank you for waiting.",
     StillPreparingTitle => "This is taking longer than usual",
-    StillPreparingBody => "Your verification is still being set up. You can keep waiting, or come back later through the app you came from: we will pick up where you left off.",
-    KeepWaiting => "Keep waiting",
-    ComeBackLater => "Come back later",
-    ComeBackLaterBody => "You can close this page now. When you open identity verification again from the app you came from, you will continue from here.",
 
     // Capture.
     CaptureTitle => "Complete the steps in the secure window",
-    CaptureBody => "Follow the instructions to photograph your ID and take a selfie. If the window closes, you can continue from where you stopped.",
     PersonaFrameTitle => "Identity check by Persona",
 
     // Handoff to a phone.
     ContinueOnPhone => "Continue on your phone",
     ContinueOnAnotherDevice => "Continue on another device",
     HandoffTitle => "Continue on your phone",
+    CaptureOnPhoneTitle => "Finish on your phone",
+
+    // Paused.
+    PausedTitle => "Your verification is saved",
+    DocumentsRequestedTitle => "One more document, please",
+
+    // Checking.
+    CheckingTitle => "Checking your details",
+    StillCheckingTitle => "Still checking",
+
+    // Outcomes.
+    VerifiedTitle => "You are verified",
+    ReviewTitle => "We are taking a closer look",
+    RetryTitle => "Let's try that again",
+    TryAgain => "Try again",
+    RejectedTitle => "We could not verify your identity online",
+    ContactSupportTitle => "Please contact support",
+    FrozenTitle => "Your account is on hold",
+    SupportDefault => "To get help, open the app you came from and contact its support team.",
+    SupportLink => "Contact support",
+    ReturnToBrand => "Back to {name}",
+    ReturnToApp => "Back to the app",
+    ExpiredTitle => "Your verification expired",
+    SessionEndedTitle => "Your session has ended",
+
+    // Problems.
+    ProblemNetworkTitle => "We cannot reach our servers",
+    ProblemServerTitle => "Something went wrong on our side",
+    PersonaErrorTitle => "The verification stopped",
+    PersonaUnavailableTitle => "The identity check could not load",
+    UnknownCustomerTitle => "We need to check your account",
+    }
+    later {
+
+    // Which ID to use.
+    TipIdDriversLicense => "Driver's license (you will photograph the front and the back)",
+    TipIdPassport => "Passport",
+    TipIdPassportCard => "Passport card",
+    TipIdVisa => "Visa",
+    TipIdUnexpired => "It must still be valid: an expired ID will not pass.",
+    TipIdNameMatches => "The name on it must be the legal name on your account.",
+    TipIdOriginal => "Use the real card or booklet, not a photocopy or a picture on another screen.",
+
+    // Photographing the ID.
+    TipPhotoFlatDark => "Lay the ID flat on a dark surface that does not shine.",
+    TipPhotoFourCorners => "Keep all four corners inside the frame.",
+    TipPhotoNoGlare => "Watch for glare and shadows: switch off a lamp that reflects on the ID, or move away from a bright window.",
+    TipPhotoSteady => "Hold still and let the camera focus before you take the picture.",
+
+    // The selfie.
+    TipSelfieFaceCamera => "Look straight at the camera with a relaxed, neutral face.",
+    TipSelfieLighting => "Light your face evenly from the front. Avoid a window or a bright lamp behind you or right above you.",
+    TipSelfieUncovered => "Take off hats, sunglasses, masks and anything else that hides your face.",
+    TipSelfieBackground => "Stand in front of a plain background.",
+    TipSelfieEyeLevel => "Hold the phone at eye level and keep it steady.",
+
+    // Phone and browser.
+    TipDeviceCamera => "You need a device with a working camera. A phone works best.",
+    TipDevicePermission => "When the browser asks to use your camera, allow it. If it never asks, turn camera access on in your settings.",
+    TipDevicePowerSaving => "Turn off Low Power Mode (iPhone) or Battery Saver (Android): they can stop the camera from working properly.",
+    TipDeviceCharged => "Make sure your battery has enough charge.",
+    TipDeviceBrowser => "Use an up-to-date Chrome or Safari.",
+
+    // Timing.
+    TipSessionOneGo => "Set aside about three minutes and finish in one go if you can.",
+    TipSessionExpiry => "An unfinished verification expires after a while. After that you will need to start a new one.",
+    TipSessionResume => "If you are interrupted, open identity verification again from the app you came from: you will pick up where you left off.",
+
+    // Contact details.
+    TipContactCurrent => "Check that the phone number and email address on your account are current and belong to you.",
+    TipContactUpdate => "If something is out of date, ask support to update it before you try again.",
+
+    // Documents.
+    TipDocumentKinds => "Use a bank statement from the last 90 days, or a recent utility or phone bill.",
+    TipDocumentNameAddress => "It must show your full name and your current address.",
+    TipDocumentPhoto => "Photograph the whole page on a flat surface, with all four corners showing and no glare.",
+
+    // What went wrong, per failure code.
+    ReasonIdCheck => "We could not confirm your ID from the pictures.",
+    ReasonIdQuality => "The picture of your ID was not clear enough to read.",
+    ReasonIdExpired => "The ID you used has expired, or its expiry date could not be read.",
+    ReasonIdBothSides => "We needed pictures of both the front and the back of your ID.",
+    ReasonIdType => "That kind of ID cannot be used here.",
+    ReasonIdCountry => "IDs from the country that issued yours cannot be used here.",
+    ReasonPhone => "We could not confirm your phone number.",
+    ReasonEmail => "We could not confirm your email address.",
+    ReasonDocumentType => "The document you sent is not one of the kinds we asked for.",
+    ReasonDocumentQuality => "The picture of your document was not clear enough to read.",
+    ReasonDocumentCheck => "We could not confirm the document you sent.",
+    ReasonCanceled => "The verification was stopped before it was finished.",
+    ReasonTimeout => "The check took too long and timed out.",
+    ReasonRecordsMatch => "Some of your details could not be matched automatically with official records.",
+    ReasonIdDetailsReview => "Some details on your ID need to be checked by a person.",
+    ReasonLocationReview => "Where the verification was done needs to be checked by a person.",
+    ReasonManualReview => "Your verification needs a closer look by a person.",
+    ReasonCannotVerifyOnline => "We were not able to verify your identity online.",
+    ReasonUnexpected => "A check returned a result that does not apply to this verification.",
+    ReasonUnrecognized => "A check returned a result this page does not recognize.",
+    StageLooking => "Looking for a verification you already started…",
+    StageCreating => "Creating your verification…",
+    StageWaiting => "Setting up your secure verification…",
+    StageReconnecting => "Reconnecting to your verification…",
+    StageOpening => "Opening the camera screens…",
+    PreparingSlow => "This is taking a little longer than usual. Thank you for waiting.",
+    StillPreparingBody => "Your verification is still being set up. You can keep waiting, or come back later through the app you came from: we will pick up where you left off.",
+    KeepWaiting => "Keep waiting",
+    ComeBackLater => "Come back later",
+    ComeBackLaterBody => "You can close this page now. When you open identity verification again from the app you came from, you will continue from here.",
+    CaptureBody => "Follow the instructions to photograph your ID and take a selfie. If the window closes, you can continue from where you stopped.",
     HandoffIntro => "Scan this code with your phone's camera and open the link. Phone cameras take sharper pictures of IDs.",
     HandoffIntroOther => "Scan this code with the camera of the device you want to use, then open the link there. This page will show how it goes.",
     HandoffQrLabel => "QR code that opens this verification on another device",
@@ -253,74 +319,43 @@ messages! {
     PhoneCodeExpired => "This code has expired. Make a new one to continue on the other device.",
     NewCode => "Make a new code",
     UseThisDevice => "Use this device instead",
-    CaptureOnPhoneTitle => "Finish on your phone",
     CaptureOnPhoneBody => "The identity check gave you a link to finish on your phone. Keep this page open: it updates when you are done.",
-
-    // Paused.
-    PausedTitle => "Your verification is saved",
     PausedBody => "Continue whenever you are ready: what you have done so far is kept.",
     PausedUntil => "You can continue until {time}.",
-    DocumentsRequestedTitle => "One more document, please",
     SendDocument => "Send the document",
     DocumentsRequestedBody => "The team reviewing your verification needs a document from you: a recent bank statement, or a utility or phone bill. Have it at hand, then continue.",
     Resume => "Continue where you left off",
     ReadTipsAgain => "Read the tips again",
-
-    // Checking.
-    CheckingTitle => "Checking your details",
     CheckingDecision => "We are reviewing your ID and selfie. Most checks finish within 10 minutes.",
     CheckingAccount => "Your verification passed. We are updating your account…",
     CheckingLeave => "You can keep this page open, or close it: your result will be waiting when you open identity verification again from the app you came from.",
-    StillCheckingTitle => "Still checking",
     StillCheckingBody => "This is taking longer than usual. You can close this page and see your result later by opening identity verification again from the app you came from.",
-
-    // Outcomes.
-    VerifiedTitle => "You are verified",
     VerifiedBody => "Thank you. Your identity is confirmed and your account is ready to use.",
     VerifiedNext => "You can go back to the app you came from.",
-    ReviewTitle => "We are taking a closer look",
     ReviewBody => "Our compliance team is reviewing your verification. You do not need to do anything.",
     ReviewLeave => "This page updates by itself. You can also close it: the result will be here when you come back.",
     ReviewDocuments => "The team may ask you for a recent bank statement or utility bill. If they do, this page will say so and show you how to send it.",
     ReasonsTitle => "What we found",
-    RetryTitle => "Let's try that again",
     RetryBody => "Your verification did not go through, but you can try again right away.",
     RetryReasonsTitle => "What went wrong",
     RetryTipsTitle => "Tips for your next try",
-    TryAgain => "Try again",
-    RejectedTitle => "We could not verify your identity online",
     RejectedBody => "This can happen for many reasons and does not always mean something is wrong. Support can help you finish.",
-    ContactSupportTitle => "Please contact support",
     ContactSupportBody => "We need a person to finish your verification. Support can tell you what to do next.",
     ContactSupportCodes => "When you contact support, mention:",
-    FrozenTitle => "Your account is on hold",
     FrozenBody => "Identity verification is not available while your account is on hold. Support can tell you more.",
-    SupportDefault => "To get help, open the app you came from and contact its support team.",
-    SupportLink => "Contact support",
-    ReturnToBrand => "Back to {name}",
-    ReturnToApp => "Back to the app",
-    ExpiredTitle => "Your verification expired",
     ExpiredBody => "It was not finished in time, so it cannot be continued. A new one only takes a few minutes.",
     StartAgain => "Start again",
-    SessionEndedTitle => "Your session has ended",
     SessionEndedBody => "For your security, sessions end after a while. Go back to the app you came from and open identity verification again.",
     SessionEndedSandbox => "Sandbox: pick a scenario to start a new session.",
     CheckAgain => "Check again",
-
-    // Problems.
-    ProblemNetworkTitle => "We cannot reach our servers",
     ProblemNetworkBody => "Check your internet connection, then try again.",
-    ProblemServerTitle => "Something went wrong on our side",
     ProblemServerBody => "Please try again in a moment. If it keeps happening, contact support and mention error {status}.",
-    PersonaErrorTitle => "The verification stopped",
     PersonaApplicationError => "The identity check ran into a problem. Continue where you left off: nothing you did is lost.",
     PersonaInvalidConfig => "The identity check is not set up correctly. Please contact support.",
     PersonaUnauthenticated => "Your secure session with the identity check timed out. Continue where you left off to start a new one.",
     PersonaInactiveTemplate => "Identity checks are not available right now. Please contact support.",
     PersonaOther => "The identity check stopped unexpectedly. Continue where you left off: nothing you did is lost.",
-    PersonaUnavailableTitle => "The identity check could not load",
     PersonaUnavailableBody => "Check your connection. If you use an ad or content blocker, allow this page, then try again.",
-    UnknownCustomerTitle => "We need to check your account",
     UnknownCustomerBody => "We cannot tell from here where your account stands. Please contact support.",
     NotFoundTitle => "Page not found",
     NotFoundBody => "This address does not lead anywhere.",
@@ -386,6 +421,79 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The files whose code runs before the second wasm module has arrived (the first
+    /// screens, the frame around every screen, the shell) and the titles every screen puts in
+    /// the tab: a text they show must be in the first group, or the release build would have
+    /// no English for it yet.
+    #[test]
+    fn what_the_first_module_shows_is_in_the_first_group() {
+        const FIRST_MODULE: &[&str] = &[
+            "src/ui/loading.rs",
+            "src/ui/prep.rs",
+            "src/ui/device_check.rs",
+            "src/ui/tips.rs",
+            "src/ui/mod.rs",
+            "src/ui/i18n.rs",
+            "src/ui/address.rs",
+            "src/ui/illustrations.rs",
+            "src/ui/later.rs",
+            "src/shell.rs",
+            "src/host.rs",
+            "src/device.rs",
+            "src/api/mod.rs",
+            "src/persona/mod.rs",
+            "src/core/tips.rs",
+            "src/core/device.rs",
+        ];
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut shown: Vec<String> = Vec::new();
+        for file in FIRST_MODULE {
+            let source = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+            shown.extend(keys_named(&source));
+        }
+        let flow = std::fs::read_to_string(format!("{root}/src/core/flow.rs")).unwrap();
+        for titles in flow.split("pub fn title(&self) -> Msg {").skip(1) {
+            let body = &titles[..titles.find("\n    }").unwrap()];
+            shown.extend(keys_named(body));
+        }
+        assert!(shown.len() > 50, "the scan found the first screens' texts");
+        for key in shown {
+            let msg = Msg::ALL.iter().find(|m| m.key() == key);
+            let msg = msg.unwrap_or_else(|| panic!("Msg::{key} is not a key"));
+            assert!(
+                msg.first_en().is_some(),
+                "Msg::{key} is shown before the second module arrives: move it to the first group"
+            );
+        }
+    }
+
+    /// The `Msg::Key` names in `source`.
+    fn keys_named(source: &str) -> Vec<String> {
+        // (`PageMsg`'s keys are the server's.)
+        source
+            .replace("PageMsg::", "")
+            .split("Msg::")
+            .skip(1)
+            .map(|rest| {
+                rest.chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+            })
+            .filter(|key| key.starts_with(|c: char| c.is_ascii_uppercase()))
+            .collect()
+    }
+
+    #[test]
+    fn the_two_groups_split_every_key_once() {
+        for msg in Msg::ALL {
+            match msg.first_en() {
+                Some(text) => assert_eq!((text, msg.later_en()), (msg.en(), "")),
+                None => assert_eq!(msg.later_en(), msg.en()),
+            }
+        }
+        assert!(Msg::ALL.iter().any(|m| m.first_en().is_none()));
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub struct I18n {
     /// A language the customer picked whose catalog could not be fetched (offline): the
     /// switcher says so and shows the language still in use.
     unavailable: RwSignal<Option<Lang>>,
+    /// The English of the later screens' texts ([`Msg::later_en`]), handed over by the
+    /// second wasm module when it arrives: the first module carries none of those strings.
+    later_english: StoredValue<Option<fn(Msg) -> &'static str>>,
 }
 
 fn tab_storage() -> Option<web_sys::Storage> {
@@ -103,6 +106,7 @@ impl I18n {
             wanted: StoredValue::new(Lang::En),
             picked: StoredValue::new(None),
             unavailable: RwSignal::new(None),
+            later_english: StoredValue::new(None),
         };
         if let Some((lang, text)) = inline {
             if i18n.keep(lang, &text) {
@@ -155,12 +159,30 @@ impl I18n {
     /// A message's text in `lang`, English where its catalog is not loaded or lacks it.
     fn text_in(&self, lang: Lang, msg: Msg) -> &'static str {
         if lang == Lang::En {
-            return msg.en();
+            return self.english(msg);
         }
         self.catalogs
             .with_value(|list| list.iter().find(|(l, _)| *l == lang).map(|(_, c)| *c))
             .and_then(|catalog| catalog.get(msg))
-            .unwrap_or_else(|| msg.en())
+            .unwrap_or_else(|| self.english(msg))
+    }
+
+    /// Takes the later screens' English from the second module (it calls this whenever it
+    /// is entered, before it builds anything).
+    pub fn learn_later_english(&self, later: fn(Msg) -> &'static str) {
+        self.later_english.set_value(Some(later));
+    }
+
+    /// A message's English. In the split release build the later screens' half comes from
+    /// the second module, which is always there before one of its screens is drawn.
+    fn english(&self, msg: Msg) -> &'static str {
+        if cfg!(kyc_split) {
+            msg.first_en()
+                .or_else(|| self.later_english.get_value().map(|later| later(msg)))
+                .unwrap_or_default()
+        } else {
+            msg.en()
+        }
     }
 
     /// The integrator's language arrived with the session: used unless the customer chose.
@@ -244,6 +266,7 @@ impl I18n {
 pub fn t(msg: Msg) -> &'static str {
     match use_context::<I18n>() {
         Some(i18n) => i18n.text(msg),
+        None if cfg!(kyc_split) => msg.first_en().unwrap_or_default(),
         None => msg.en(),
     }
 }

@@ -101,6 +101,9 @@ pub enum Reply {
 
 /// The second module's side: everything only it reaches moves into it.
 fn answer(call: Call) -> Reply {
+    if let Some(i18n) = use_context::<super::i18n::I18n>() {
+        i18n.learn_later_english(Msg::later_en);
+    }
     match call {
         Call::Screen(which) => Reply::Screen(build(which)),
         Call::OpenPersona {
