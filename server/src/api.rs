@@ -12,7 +12,7 @@ use std::time::Duration;
 /// The `message_code` of `GET /session`'s 401 in the sandbox (elsewhere `unauthenticated`).
 pub const NO_SESSION_IN_SANDBOX: &str = "unauthenticated_sandbox";
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -27,10 +27,12 @@ use kyc_onboarding::core::time::format_rfc3339;
 use serde::Deserialize;
 
 use crate::backend::{without_details, ApiError};
-use crate::sandbox::fault::{Endpoint, FaultKind};
-use crate::sandbox::now_ms;
+use crate::clock::now_ms;
+use crate::endpoint::Endpoint;
+use crate::fault_injection::with_fault;
 use crate::session::Session;
-use crate::{AppState, Config};
+use crate::state::AppState;
+use crate::Config;
 
 /// Who is calling.
 enum Caller {
@@ -92,7 +94,7 @@ async fn caller(state: &AppState, headers: &HeaderMap, post: bool) -> Result<Cal
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(ApiError::unauthenticated)?;
-        return match state.backend.sandbox() {
+        return match state.backend.emulator() {
             Some(sb) if sb.bank_token_valid(token, now_ms()) => Ok(Caller::Bank),
             _ => Err(ApiError::unauthenticated()),
         };
@@ -105,107 +107,29 @@ async fn caller(state: &AppState, headers: &HeaderMap, post: bool) -> Result<Cal
     Ok(Caller::Customer(session))
 }
 
-/// A fault the sandbox injects into this call, after any latency it adds.
-enum Injected {
-    /// Answer this instead of doing anything.
-    Instead(Response),
-    /// Do the work, then answer this instead of the result.
-    After(Response),
-}
-
-async fn inject(state: &AppState, caller: &Caller, endpoint: Endpoint) -> Option<Injected> {
-    let (Some(sb), Caller::Customer(session)) = (state.backend.sandbox(), caller) else {
-        return None;
-    };
-    let kind = sb.take_fault(&session.customer_guid, endpoint)?;
-    tracing::info!(endpoint = endpoint.name(), fault = ?kind, "sandbox fault injected");
-    Some(match kind {
-        FaultKind::Latency(ms) => {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-            return None;
-        }
-        FaultKind::Status500 => Injected::Instead(
-            ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: "sandbox fault: internal error".into(),
-                code: "internal_error",
-                retry_after_s: None,
-            }
-            .into_response(),
-        ),
-        FaultKind::Status503 => Injected::Instead(
-            ApiError {
-                status: StatusCode::SERVICE_UNAVAILABLE,
-                message: "sandbox fault: unavailable".into(),
-                code: "service_unavailable",
-                retry_after_s: None,
-            }
-            .into_response(),
-        ),
-        FaultKind::TooManyRequests(secs) => Injected::Instead(
-            ApiError::rate_limited(
-                "sandbox fault: too many requests",
-                Some(u32::try_from(secs).unwrap_or(u32::MAX)),
-            )
-            .into_response(),
-        ),
-        FaultKind::Drop => Injected::Instead(cut_connection()),
-        FaultKind::Malformed => Injected::After(
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                "{\"guid\": \"iv_",
-            )
-                .into_response(),
-        ),
-        FaultKind::LostResponse => Injected::After(cut_connection()),
-    })
-}
-
-/// A response whose body fails at once: the client sees the connection drop.
-fn cut_connection() -> Response {
-    let failing = futures_util::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "sandbox fault: connection dropped",
-        ))
-    });
-    Response::builder()
-        .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from_stream(failing))
-        .expect("static response parts")
-}
-
-/// Runs `work` under the sandbox's fault injection for `endpoint`.
-async fn with_faults<F, Fut>(
-    state: &AppState,
-    caller: &Caller,
-    endpoint: Endpoint,
-    work: F,
-) -> Response
+/// Charges the customer's quota for `endpoint`, then runs `work` under the emulator's fault
+/// injection (none outside the sandbox). A bank caller (sandbox upstream) is charged nothing.
+async fn guarded<F, Fut>(state: &AppState, caller: &Caller, endpoint: Endpoint, work: F) -> Response
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Response>,
 {
-    if let Caller::Customer(session) = caller {
-        let spend = crate::quota::Spend::of(endpoint);
-        if let Err(e) = state
-            .quotas
-            .charge(&session.customer_guid, spend, now_ms())
-            .await
-        {
-            return e.into_response();
-        }
+    let Caller::Customer(session) = caller else {
+        return work().await;
+    };
+    let spend = crate::quota::Spend::of(endpoint);
+    if let Err(e) = state
+        .quotas
+        .charge(&session.customer_guid, spend, now_ms())
+        .await
+    {
+        return e.into_response();
     }
-    match inject(state, caller, endpoint).await {
-        Some(Injected::Instead(response)) => response,
-        Some(Injected::After(response)) => {
-            let _ = work().await;
-            response
-        }
-        None => work().await,
-    }
+    let planned = state
+        .backend
+        .emulator()
+        .and_then(|emulator| emulator.take_fault(&session.customer_guid, endpoint));
+    with_fault(planned, endpoint, work).await
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Response {
@@ -238,14 +162,16 @@ pub async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
     let session = match state.sessions.require(&headers).await {
         Ok(s) => s,
         // The sandbox says so, for the app to point at its scenario page.
-        Err(mut e) if state.backend.sandbox().is_some() && e.status == StatusCode::UNAUTHORIZED => {
+        Err(mut e)
+            if state.backend.emulator().is_some() && e.status == StatusCode::UNAUTHORIZED =>
+        {
             e.code = NO_SESSION_IN_SANDBOX;
             return e.into_response();
         }
         Err(e) => return e.into_response(),
     };
     let caller = Caller::Customer(session.clone());
-    with_faults(&state, &caller, Endpoint::Session, || async {
+    guarded(&state, &caller, Endpoint::Session, || async {
         let mut response = json(&SessionInfo {
             customer_guid: session.customer_guid.clone(),
             expires_at: Some(format_rfc3339(session.expires_ms)),
@@ -274,7 +200,7 @@ pub async fn customer(
     if !caller.may_see(Some(&guid)) {
         return ApiError::not_found("customer").into_response();
     }
-    with_faults(&state, &caller, Endpoint::Customer, || async {
+    guarded(&state, &caller, Endpoint::Customer, || async {
         match state.backend.customer(&guid).await {
             Ok(c) => json(&c),
             Err(e) => e.into_response(),
@@ -313,7 +239,7 @@ pub async fn list(
     }
     let per_page = query.per_page.unwrap_or(10).clamp(1, 100);
     let page = query.page.unwrap_or(0);
-    with_faults(&state, &caller, Endpoint::List, || async {
+    guarded(&state, &caller, Endpoint::List, || async {
         let listed = match &caller {
             Caller::Customer(_) => state.backend.list_with_details(&customer_guid).await,
             // The emulator answers a bank as Cybrid's list does: no details in the items.
@@ -397,7 +323,7 @@ pub async fn create(
         Caller::Customer(_) => built_for_customer(post, state.config.require_tax_id),
         Caller::Bank => post,
     };
-    with_faults(&state, &caller, Endpoint::Create, || async {
+    guarded(&state, &caller, Endpoint::Create, || async {
         // Never two in flight for one customer, whatever the clients do (a browser re-sending
         // a POST whose answer was lost, two tabs, two devices, two replicas): under the
         // customer's lock, an in-flight verification, or one awaiting its decision, is
@@ -505,7 +431,7 @@ pub async fn verification(
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
-    with_faults(&state, &caller, Endpoint::Verification, || async {
+    guarded(&state, &caller, Endpoint::Verification, || async {
         match state.backend.verification(&guid).await {
             Ok(v) if caller.may_use(&v) => {
                 crate::metrics::verification_seen(&v);
@@ -540,7 +466,7 @@ pub async fn persona_session(
         }
         .into_response();
     };
-    with_faults(&state, &caller, Endpoint::PersonaSession, || async {
+    guarded(&state, &caller, Endpoint::PersonaSession, || async {
         if let Caller::Customer(_) = caller {
             match state
                 .backend

@@ -216,7 +216,7 @@ fn pick_encoding<'a>(asset: &'a Asset, headers: &HeaderMap) -> (&'a [u8], Option
 /// Serves a file of the build; routes of the SPA (paths without an extension) get
 /// `index.html` so a reload lands on the same screen.
 pub async fn serve(
-    State(state): State<Arc<crate::AppState>>,
+    State(state): State<Arc<crate::state::AppState>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -233,7 +233,7 @@ pub async fn serve(
     let path = uri.path();
     // A sandbox visitor without a session starts at the scenario list.
     if path == "/"
-        && state.backend.sandbox().is_some()
+        && state.backend.emulator().is_some()
         // (A store that cannot say counts as no session: the scenario list needs none.)
         && !matches!(state.sessions.from_headers(&headers).await, Ok(Some(_)))
     {

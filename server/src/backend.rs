@@ -12,8 +12,12 @@ use kyc_onboarding::core::api::{
 
 use kyc_onboarding::core::time::parse_rfc3339;
 
+use kyc_onboarding::core::time::Millis;
+
+use crate::clock::now_ms;
 use crate::cybrid::{Cybrid, Read};
-use crate::sandbox::{now_ms, Sandbox};
+use crate::endpoint::Endpoint;
+use crate::fault_injection::FaultKind;
 
 /// An error answered in Cybrid's shape: `{status, error_message, message_code}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,11 +147,41 @@ pub fn without_details(v: IdentityVerification) -> IdentityVerification {
     }
 }
 
+/// An upstream emulated in this process instead of Cybrid's API: the sandbox
+/// (`crate::sandbox`). Production code knows it only through this trait, so it never depends
+/// on the emulator; the emulator depends on production code, not the other way round.
+pub trait Emulator: Send + Sync + 'static {
+    /// `GET /api/customers/{guid}`.
+    fn customer(&self, guid: &str, now: Millis) -> Option<Customer>;
+    /// `GET /api/identity_verifications?customer_guid=`, newest first, with details.
+    fn list(&self, customer_guid: &str, now: Millis) -> Vec<IdentityVerification>;
+    /// `GET /api/identity_verifications/{guid}`.
+    fn verification(&self, guid: &str, now: Millis) -> Option<IdentityVerification>;
+    /// `POST /api/identity_verifications`.
+    fn create(
+        &self,
+        post: &PostIdentityVerification,
+        now: Millis,
+    ) -> Result<IdentityVerification, ApiError>;
+    /// `POST /api/persona_sessions`.
+    fn persona_session(
+        &self,
+        post: &PostPersonaSession,
+        now: Millis,
+    ) -> Result<PersonaSession, ApiError>;
+    /// The fault planned for this customer's next call to `endpoint`, taken (used up).
+    fn take_fault(&self, customer_guid: &str, endpoint: Endpoint) -> Option<FaultKind>;
+    /// Whether `token` is a bank bearer token the emulator issued and still honours.
+    fn bank_token_valid(&self, token: &str, now: Millis) -> bool;
+    /// Itself, for the emulator's own pages to find it behind the trait.
+    fn as_any(&self) -> &(dyn std::any::Any + Send + Sync);
+}
+
 /// Where the five calls go.
 #[derive(Clone)]
 pub enum Backend {
     /// Mode 1: the emulator.
-    Sandbox(Arc<Sandbox>),
+    Emulated(Arc<dyn Emulator>),
     /// Mode 2: the Cybrid bank API.
     Cybrid(Arc<Cybrid>),
 }
@@ -165,7 +199,7 @@ impl Backend {
 
     async fn customer_read(&self, guid: &str, how: Read) -> Result<Customer, ApiError> {
         match self {
-            Backend::Sandbox(sb) => sb
+            Backend::Emulated(sb) => sb
                 .customer(guid, now_ms())
                 .ok_or_else(|| ApiError::not_found("customer")),
             Backend::Cybrid(c) => c.customer(guid, how).await,
@@ -184,7 +218,7 @@ impl Backend {
         how: Read,
     ) -> Result<Vec<IdentityVerification>, ApiError> {
         match self {
-            Backend::Sandbox(sb) => Ok(sb.list(customer_guid, now_ms())),
+            Backend::Emulated(sb) => Ok(sb.list(customer_guid, now_ms())),
             Backend::Cybrid(c) => c.list(customer_guid, how).await,
         }
     }
@@ -251,7 +285,7 @@ impl Backend {
         post: &PostIdentityVerification,
     ) -> Result<IdentityVerification, ApiError> {
         match self {
-            Backend::Sandbox(sb) => sb.create(post, now_ms()),
+            Backend::Emulated(sb) => sb.create(post, now_ms()),
             Backend::Cybrid(c) => c.create(post).await,
         }
     }
@@ -267,7 +301,7 @@ impl Backend {
         how: Read,
     ) -> Result<IdentityVerification, ApiError> {
         match self {
-            Backend::Sandbox(sb) => sb
+            Backend::Emulated(sb) => sb
                 .verification(guid, now_ms())
                 .ok_or_else(|| ApiError::not_found("identity verification")),
             Backend::Cybrid(c) => c.verification(guid, how).await,
@@ -280,15 +314,15 @@ impl Backend {
         post: &PostPersonaSession,
     ) -> Result<PersonaSession, ApiError> {
         match self {
-            Backend::Sandbox(sb) => sb.persona_session(post, now_ms()),
+            Backend::Emulated(sb) => sb.persona_session(post, now_ms()),
             Backend::Cybrid(c) => c.persona_session(post).await,
         }
     }
 
-    /// The sandbox, when that is the backend.
-    pub fn sandbox(&self) -> Option<&Arc<Sandbox>> {
+    /// The emulator, when that is the backend.
+    pub fn emulator(&self) -> Option<&Arc<dyn Emulator>> {
         match self {
-            Backend::Sandbox(sb) => Some(sb),
+            Backend::Emulated(sb) => Some(sb),
             Backend::Cybrid(_) => None,
         }
     }

@@ -12,7 +12,6 @@ use clap::error::{ContextKind, ErrorKind};
 use clap::{CommandFactory, FromArgMatches};
 use kyc_onboarding::core::branding::Branding;
 
-use crate::sandbox::Timings;
 use crate::settings::Settings;
 
 /// Where the backend calls go.
@@ -674,5 +673,32 @@ mod tests {
     fn a_short_launch_secret_is_refused_without_showing_it() {
         let err = parse(&[], &[("KYC_LAUNCH_SECRET", "hunter2")]).unwrap_err();
         assert_eq!(err, "KYC_LAUNCH_SECRET must be at least 32 bytes");
+    }
+}
+
+/// How long the emulated steps take, in milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timings {
+    /// From `storing` to `waiting` with an inquiry.
+    pub inquiry_delay_ms: u64,
+    /// From the widget's submit to the decision.
+    pub decision_delay_ms: u64,
+    /// Time spent in `reviewing`.
+    pub review_delay_ms: u64,
+    /// From the decision to the customer record changing.
+    pub customer_delay_ms: u64,
+    /// An unfinished inquiry expires this long after its creation.
+    pub expire_after_ms: u64,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            inquiry_delay_ms: 1_000,
+            decision_delay_ms: 1_500,
+            review_delay_ms: 4_000,
+            customer_delay_ms: 300,
+            expire_after_ms: 24 * 3_600_000,
+        }
     }
 }

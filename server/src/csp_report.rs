@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::client_addr::ClientAddr;
-use crate::AppState;
+use crate::state::AppState;
 
 /// The largest report body read (a browser's report is well under 2 KB).
 pub const MAX_BODY: usize = 8 * 1024;

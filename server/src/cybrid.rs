@@ -18,8 +18,8 @@ use kyc_onboarding::core::json::FromJson;
 use serde::Deserialize;
 
 use crate::backend::ApiError;
+use crate::clock::now_ms;
 use crate::config::CybridConfig;
-use crate::sandbox::now_ms;
 use crate::store::{Store, StoredToken};
 
 /// What this server says it is to Cybrid.

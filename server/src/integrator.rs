@@ -17,9 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use crate::backend::ApiError;
+use crate::clock::now_ms;
 use crate::launch::{Refusal, END_SESSIONS_SCOPE};
-use crate::sandbox::now_ms;
-use crate::AppState;
+use crate::state::AppState;
 
 /// Extractor: the customer guid of a valid, unspent `end_sessions` token in the request's
 /// `Authorization: Bearer`; 401 otherwise (404 when this server takes no launch tokens).

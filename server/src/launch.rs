@@ -37,11 +37,11 @@ use sha2::Sha256;
 use kyc_onboarding::core::text::PageMsg;
 
 use crate::client_addr::ClientAddr;
+use crate::clock::now_ms;
 use crate::origin::origin_of;
 use crate::pages::PageLanguage;
-use crate::sandbox::now_ms;
+use crate::state::AppState;
 use crate::store::{SpentToken, Store};
-use crate::AppState;
 
 /// The longest a launch token may live.
 pub const MAX_LIFETIME_SECS: i64 = 600;

@@ -16,9 +16,12 @@ pub mod api;
 pub mod assets;
 pub mod backend;
 pub mod client_addr;
+pub mod clock;
 pub mod config;
 pub mod csp_report;
 pub mod cybrid;
+pub mod endpoint;
+pub mod fault_injection;
 pub mod first_paint;
 pub mod handoff;
 pub mod headers;
@@ -40,6 +43,7 @@ pub mod secret;
 pub mod session;
 pub mod settings;
 pub mod site;
+pub mod state;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -49,6 +53,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use config::{Config, CybridConfig, Mode};
+pub use state::AppState;
 
 use backend::Backend;
 use headers::PolicyInput;
@@ -59,33 +64,6 @@ use sandbox::Sandbox;
 use session::Sessions;
 use site::{LiveSite, SiteInput};
 use store::Store;
-
-/// Everything the handlers share.
-pub struct AppState {
-    pub config: Config,
-    pub backend: Backend,
-    pub sessions: Sessions,
-    /// The built SPA and its security policy.
-    pub site: Arc<LiveSite>,
-    pub launch: Option<LaunchVerifier>,
-    /// `localhost:PORT` in the sandbox: where the Persona SDK finds the simulated widget.
-    pub persona_host: Option<String>,
-    /// `sandbox` or `production`.
-    pub environment: String,
-    /// The app's own origins (who may frame the sandbox widget).
-    pub app_origins: Vec<String>,
-    /// Desktop-to-phone handoff codes.
-    pub handoffs: handoff::Handoffs,
-    /// What each customer has spent of their API quotas.
-    pub quotas: quota::Quotas,
-    /// The state shared by every replica (in memory when there is one): sessions, codes,
-    /// spent launch tokens, quotas, create locks, the bank token. `ping` it for readiness.
-    pub store: Store,
-    /// What `/readyz` checks: the store answers; in Cybrid mode, a bank token at hand.
-    pub readiness: Readiness,
-    /// CSP reports taken per client address ([`csp_report`]).
-    pub csp_reports: csp_report::ReportLimiter,
-}
 
 /// Builds the whole HTTP application for a server listening on `addr`, its state in memory
 /// ([`serve`] connects to a configured Redis).
@@ -116,7 +94,7 @@ pub fn app_with_store(
     app_origins.extend(config.sandbox_app_origins.iter().cloned());
     let (backend, persona_host, environment, persona_frames) = match &config.mode {
         Mode::Sandbox(timings) => (
-            Backend::Sandbox(Arc::new(Sandbox::new(
+            Backend::Emulated(Arc::new(Sandbox::new(
                 *timings,
                 config.sandbox_bank_credentials.clone(),
             ))),
@@ -228,7 +206,7 @@ fn readiness_checks(backend: &Backend, store: &Store) -> Readiness {
         async move { store.ping().await.map_err(|e| e.to_string()) }
     });
     match backend {
-        Backend::Sandbox(_) => readiness,
+        Backend::Emulated(_) => readiness,
         Backend::Cybrid(client) => {
             let client = client.clone();
             readiness.with_check("bank_token", move || {
@@ -272,8 +250,7 @@ fn routes(state: Arc<AppState>) -> Router {
             "/handoff/{code}",
             get(handoff::confirm).post(handoff::redeem),
         )
-        .route("/pages.css", get(sandbox::pages::style))
-        .route("/api/customers", post(sandbox::pages::bank_create_customer))
+        .route("/pages.css", get(pages::style))
         .route("/api/customers/{guid}", get(api::customer))
         .route(
             "/api/identity_verifications",
@@ -282,23 +259,8 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/api/identity_verifications/{guid}", get(api::verification))
         .route("/api/persona_sessions", post(api::persona_session))
         .route("/api/{*rest}", axum::routing::any(api::not_found));
-    if state.backend.sandbox().is_some() {
-        router = router
-            .route("/sandbox", get(sandbox::pages::index))
-            .route("/sandbox/start", get(sandbox::pages::start))
-            .route("/sandbox/api/state", get(sandbox::pages::report))
-            .route("/sandbox/api/catalog", get(sandbox::pages::catalog))
-            .route("/sandbox/embed", get(sandbox::pages::embed))
-            .route("/sandbox/embed.js", get(sandbox::pages::embed_script))
-            .route("/sandbox/api/faults", post(sandbox::pages::add_faults))
-            .route("/oauth/token", post(sandbox::pages::oauth_token))
-            .route("/widget", get(sandbox::widget::widget_page))
-            .route("/widget.js", get(sandbox::widget::widget_script))
-            .route("/widget.css", get(sandbox::widget::widget_style))
-            .route("/preload", get(sandbox::widget::preload))
-            .route("/widget/api/open", post(sandbox::widget::open))
-            .route("/widget/api/start", post(sandbox::widget::start))
-            .route("/widget/api/submit", post(sandbox::widget::submit));
+    if state.backend.emulator().is_some() {
+        router = router.merge(sandbox::routes());
     }
     // Every body the app, the sandbox or an integrator sends is well under 1 KB: nothing
     // bigger is buffered (the read comes before the session check).

@@ -187,6 +187,24 @@ fn accepted_languages(header: &str) -> Vec<String> {
     tags.into_iter().map(|(tag, _)| tag).collect()
 }
 
+/// The style sheet of the server's own pages (the phone's Continue page, refusals, the
+/// sandbox's pages).
+const STYLE: &str = include_str!("../static/pages.css");
+
+/// `GET /pages.css`.
+pub async fn style() -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

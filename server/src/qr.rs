@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Response};
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
+use crate::clock::now_ms;
 use crate::pages::PageLanguage;
-use crate::sandbox::now_ms;
-use crate::AppState;
+use crate::state::AppState;
 
 /// Modules of light border around a code, as the QR specification asks.
 pub const QUIET_ZONE: u32 = 4;

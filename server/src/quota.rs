@@ -5,7 +5,7 @@
 
 use kyc_onboarding::core::time::{Millis, MINUTE};
 
-use crate::sandbox::fault::Endpoint;
+use crate::endpoint::Endpoint;
 use crate::store::{Store, StoreError};
 
 /// The window each quota counts over.

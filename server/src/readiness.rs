@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// What a check answers: `Err` with a reason fit for a probe's body (never a secret).
 pub type CheckFuture = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;

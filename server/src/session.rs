@@ -18,8 +18,8 @@ use kyc_onboarding::core::time::Millis;
 
 use crate::backend::ApiError;
 use crate::secret;
+use crate::state::AppState;
 use crate::store::{PhoneScope, SessionRecord, Store};
-use crate::AppState;
 
 /// The cookie's name over plain http (trying the server out on this machine).
 pub const COOKIE: &str = "kyc_session";
@@ -172,7 +172,7 @@ impl Sessions {
         let Some(record) = self.store.session(id).await? else {
             return Ok(None);
         };
-        let left = record.expires_ms - crate::sandbox::now_ms();
+        let left = record.expires_ms - crate::clock::now_ms();
         if left > 0 {
             let ttl = self.idle.min(Duration::from_millis(left.unsigned_abs()));
             self.store.touch_session(id, ttl).await?;
@@ -375,7 +375,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_idle_session_ends_and_an_active_one_lasts_until_its_end() {
-        let now = crate::sandbox::now_ms;
+        let now = crate::clock::now_ms;
         let sessions = Sessions::new(Store::memory(), Duration::from_millis(700), false)
             .with_idle(Duration::from_millis(250));
         // Left alone: over after the idle timeout.

@@ -216,7 +216,7 @@ async fn the_bank_token_is_cached_and_renewed_on_401() {
             .status()
     };
     assert_eq!(fetch().await, 200);
-    let sb = upstream.running.state.backend.sandbox().unwrap().clone();
+    let sb = kyc_server::sandbox::Sandbox::of(&upstream.running.state).unwrap();
     let issued = sb.bank_tokens_issued();
     assert_eq!(fetch().await, 200);
     assert_eq!(sb.bank_tokens_issued(), issued, "the token is reused");

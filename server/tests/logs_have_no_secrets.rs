@@ -146,11 +146,7 @@ async fn nothing_secret_is_logged() {
             .unwrap();
         assert_eq!(r.status(), expected);
     }
-    let bank_tokens = upstream
-        .running
-        .state
-        .backend
-        .sandbox()
+    let bank_tokens = kyc_server::sandbox::Sandbox::of(&upstream.running.state)
         .unwrap()
         .bank_tokens();
     assert!(!bank_tokens.is_empty(), "the chain obtained a bank token");

@@ -115,11 +115,7 @@ async fn readiness_in_the_sandbox_and_in_cybrid_mode() {
             .unwrap();
         assert_eq!(r.status(), 200);
     }
-    let issued = upstream
-        .running
-        .state
-        .backend
-        .sandbox()
+    let issued = kyc_server::sandbox::Sandbox::of(&upstream.running.state)
         .unwrap()
         .bank_tokens_issued();
     assert_eq!(issued, 1, "probes reuse the cached bank token");

@@ -26,7 +26,7 @@ struct Replicas {
 }
 
 fn now_ms() -> i64 {
-    kyc_server::sandbox::now_ms()
+    kyc_server::clock::now_ms()
 }
 
 /// Polls `done` until it holds (at most `within`).

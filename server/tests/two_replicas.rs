@@ -195,7 +195,7 @@ async fn identical_reads_share_one_upstream_call_across_replicas() {
             .unwrap();
         cookie_of(&r)
     };
-    let sb = upstream.running.state.backend.sandbox().unwrap().clone();
+    let sb = kyc_server::sandbox::Sandbox::of(&upstream.running.state).unwrap();
     let before = sb.bank_calls();
     // The app polling at both replicas, far faster than once a second.
     let started = std::time::Instant::now();

@@ -41,11 +41,12 @@ use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis};
 
 use crate::backend::{lacks_details, ApiError};
 use crate::client_addr::ClientAddr;
+use crate::clock::now_ms;
 use crate::pages::PageLanguage;
-use crate::sandbox::now_ms;
+use crate::secret;
 use crate::session::Session;
+use crate::state::AppState;
 use crate::store::PhoneRecord;
-use crate::{secret, AppState};
 
 pub use codes::{
     CodeState, Handoffs, Redeemed, Refused, ATTEMPTS_PER_MINUTE, CODE_LIFETIME, USED_CODE_KEPT,

@@ -2,83 +2,19 @@
 //! a well-behaved client can always finish.
 
 use super::scenario::printable;
+use crate::endpoint::Endpoint;
+use crate::fault_injection::FaultKind;
 
-/// The backend calls a fault can hit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Endpoint {
-    /// `GET /session`.
-    Session,
-    /// `GET /api/customers/{guid}`.
-    Customer,
-    /// `GET /api/identity_verifications`.
-    List,
-    /// `POST /api/identity_verifications`.
-    Create,
-    /// `GET /api/identity_verifications/{guid}`.
-    Verification,
-    /// `POST /api/persona_sessions`.
-    PersonaSession,
-}
-
-impl Endpoint {
-    /// Every endpoint, with its name in fault rules.
-    pub const ALL: [(Endpoint, &'static str); 6] = [
-        (Endpoint::Session, "session"),
-        (Endpoint::Customer, "customer"),
-        (Endpoint::List, "list"),
-        (Endpoint::Create, "create"),
-        (Endpoint::Verification, "verification"),
-        (Endpoint::PersonaSession, "persona_session"),
-    ];
-
-    fn parse(name: &str) -> Option<Endpoint> {
-        Endpoint::ALL
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map(|(e, _)| *e)
-    }
-
-    /// The endpoint's name in fault rules.
-    pub fn name(self) -> &'static str {
-        Endpoint::ALL
-            .iter()
-            .find(|(e, _)| *e == self)
-            .map(|(_, n)| *n)
-            .unwrap_or_default()
-    }
-}
-
-/// What goes wrong.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FaultKind {
-    /// The answer comes this many milliseconds late.
-    Latency(u64),
-    /// `500 Internal Server Error`.
-    Status500,
-    /// `503 Service Unavailable`.
-    Status503,
-    /// `429 Too Many Requests` with `Retry-After` in seconds.
-    TooManyRequests(u64),
-    /// The connection is cut before any body arrives; nothing happens on the server.
-    Drop,
-    /// A 200 whose body is not JSON.
-    Malformed,
-    /// The request is carried out, then the connection is cut: the answer is lost.
-    LostResponse,
-}
-
-impl FaultKind {
-    /// Every kind, as written in rules (with a sample argument where one is needed).
-    pub const EXAMPLES: [&'static str; 7] = [
-        "latency=800",
-        "500",
-        "503",
-        "429=1",
-        "drop",
-        "malformed",
-        "lost",
-    ];
-}
+/// Every kind of fault, as written in rules (with a sample argument where one is needed).
+pub const EXAMPLES: [&'static str; 7] = [
+    "latency=800",
+    "500",
+    "503",
+    "429=1",
+    "drop",
+    "malformed",
+    "lost",
+];
 
 /// One rule: `endpoint:kind[=arg]:count`, e.g. `create:lost:1` or `list:429=2:3`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,7 +89,7 @@ mod tests {
     #[test]
     fn parses_every_kind() {
         for (_, endpoint) in Endpoint::ALL {
-            for kind in FaultKind::EXAMPLES {
+            for kind in EXAMPLES {
                 let rule = FaultRule::parse(&format!("{endpoint}:{kind}:2")).unwrap();
                 assert_eq!(rule.endpoint.name(), endpoint);
                 assert_eq!(rule.remaining, 2);

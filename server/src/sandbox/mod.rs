@@ -9,6 +9,7 @@
 pub mod fault;
 pub mod pages;
 pub mod scenario;
+mod verification;
 pub mod widget;
 
 use std::collections::HashMap;
@@ -23,43 +24,78 @@ use kyc_onboarding::core::failure::{FailureCategory, FailureCode};
 use kyc_onboarding::core::time::{format_rfc3339, Millis, HOUR, MINUTE};
 
 use crate::backend::ApiError;
+use crate::config::Timings;
+use crate::endpoint::Endpoint;
+use crate::fault_injection::FaultKind;
 use crate::secret;
-use fault::{Endpoint, FaultKind, FaultRule};
+use crate::state::AppState;
+use fault::FaultRule;
 use scenario::{Kind, Scenario};
 
-/// How long the emulated steps take, in milliseconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Timings {
-    /// From `storing` to `waiting` with an inquiry.
-    pub inquiry_delay_ms: u64,
-    /// From the widget's submit to the decision.
-    pub decision_delay_ms: u64,
-    /// Time spent in `reviewing`.
-    pub review_delay_ms: u64,
-    /// From the decision to the customer record changing.
-    pub customer_delay_ms: u64,
-    /// An unfinished inquiry expires this long after its creation.
-    pub expire_after_ms: u64,
+/// The emulator's own routes: its scenario pages, the simulated Persona widget, the bank's
+/// token and customer calls (a mode-2 server pointed at this sandbox uses them).
+pub fn routes() -> axum::Router<std::sync::Arc<AppState>> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/sandbox", get(pages::index))
+        .route("/sandbox/start", get(pages::start))
+        .route("/sandbox/api/state", get(pages::report))
+        .route("/sandbox/api/catalog", get(pages::catalog))
+        .route("/sandbox/embed", get(pages::embed))
+        .route("/sandbox/embed.js", get(pages::embed_script))
+        .route("/sandbox/api/faults", post(pages::add_faults))
+        .route("/oauth/token", post(pages::oauth_token))
+        .route("/api/customers", post(pages::bank_create_customer))
+        .route("/widget", get(widget::widget_page))
+        .route("/widget.js", get(widget::widget_script))
+        .route("/widget.css", get(widget::widget_style))
+        .route("/preload", get(widget::preload))
+        .route("/widget/api/open", post(widget::open))
+        .route("/widget/api/start", post(widget::start))
+        .route("/widget/api/submit", post(widget::submit))
 }
 
-impl Default for Timings {
-    fn default() -> Self {
-        Timings {
-            inquiry_delay_ms: 1_000,
-            decision_delay_ms: 1_500,
-            review_delay_ms: 4_000,
-            customer_delay_ms: 300,
-            expire_after_ms: 24 * 3_600_000,
-        }
+/// The emulator behind the production backend's seam.
+impl crate::backend::Emulator for Sandbox {
+    fn customer(&self, guid: &str, now: Millis) -> Option<Customer> {
+        Sandbox::customer(self, guid, now)
+    }
+    fn list(&self, customer_guid: &str, now: Millis) -> Vec<IdentityVerification> {
+        Sandbox::list(self, customer_guid, now)
+    }
+    fn verification(&self, guid: &str, now: Millis) -> Option<IdentityVerification> {
+        Sandbox::verification(self, guid, now)
+    }
+    fn create(
+        &self,
+        post: &PostIdentityVerification,
+        now: Millis,
+    ) -> Result<IdentityVerification, ApiError> {
+        Sandbox::create(self, post, now)
+    }
+    fn persona_session(
+        &self,
+        post: &PostPersonaSession,
+        now: Millis,
+    ) -> Result<PersonaSession, ApiError> {
+        Sandbox::persona_session(self, post, now)
+    }
+    fn take_fault(&self, customer_guid: &str, endpoint: Endpoint) -> Option<FaultKind> {
+        Sandbox::take_fault(self, customer_guid, endpoint)
+    }
+    fn bank_token_valid(&self, token: &str, now: Millis) -> bool {
+        Sandbox::bank_token_valid(self, token, now)
+    }
+    fn as_any(&self) -> &(dyn std::any::Any + Send + Sync) {
+        self
     }
 }
 
-/// The current time in milliseconds since the Unix epoch.
-pub fn now_ms() -> Millis {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as Millis)
-        .unwrap_or_default()
+impl Sandbox {
+    /// The server's emulator, when the sandbox is its backend.
+    pub fn of(state: &AppState) -> Option<&Sandbox> {
+        state.backend.emulator()?.as_any().downcast_ref::<Sandbox>()
+    }
 }
 
 struct SandboxCustomer {
@@ -642,473 +678,5 @@ impl World {
     }
 }
 
-impl SandboxVerification {
-    /// A KYC verification just created: `storing`, no inquiry yet.
-    fn storing(customer_guid: &str, method: VerificationMethod, now: Millis) -> Self {
-        SandboxVerification {
-            guid: secret::hex_id(),
-            customer_guid: customer_guid.to_owned(),
-            created_ms: now,
-            updated_ms: now,
-            kind: VerificationType::Kyc,
-            method,
-            expected: Vec::new(),
-            state: VerificationState::Storing,
-            outcome: None,
-            failure_codes: Vec::new(),
-            inquiry_id: None,
-            persona_state: None,
-            submitted_ms: None,
-        }
-    }
-
-    fn to_api(&self) -> IdentityVerification {
-        IdentityVerification {
-            guid: self.guid.clone(),
-            kind: Some(self.kind.clone()),
-            method: Some(self.method.clone()),
-            created_at: Some(format_rfc3339(self.created_ms)),
-            updated_at: Some(format_rfc3339(self.updated_ms)),
-            customer_guid: Some(self.customer_guid.clone()),
-            state: self.state.clone(),
-            outcome: self.outcome.clone(),
-            failure_codes: self
-                .failure_codes
-                .iter()
-                .map(|c| FailureCode::parse(c))
-                .collect(),
-            compliance_checks: Vec::new(),
-            compliance_decisions: Vec::new(),
-            persona_inquiry_id: self.inquiry_id.clone(),
-            persona_state: self.persona_state.clone(),
-        }
-    }
-
-    /// Moves this verification along; returns the customer change a decision brings.
-    /// `documents`: when the customer sent a document compliance asked for.
-    fn advance(
-        &mut self,
-        scenario: &Scenario,
-        now: Millis,
-        documents: Option<Millis>,
-    ) -> Option<(Millis, CustomerState)> {
-        let t = scenario.timings;
-        let ms = |n: u64| n as Millis;
-        if self.state == VerificationState::Storing {
-            if self
-                .expected
-                .contains(&ExpectedBehaviour::PassedImmediately)
-            {
-                return Some(self.decide(true, Vec::new(), self.created_ms, t));
-            }
-            if self
-                .expected
-                .contains(&ExpectedBehaviour::FailedImmediately)
-            {
-                return Some(self.decide(false, scenario.failure_codes(), self.created_ms, t));
-            }
-            if now < self.created_ms + ms(t.inquiry_delay_ms) {
-                return None;
-            }
-            self.state = VerificationState::Waiting;
-            self.inquiry_id = Some(secret::inquiry_id());
-            self.persona_state = Some(PersonaState::Waiting);
-            self.updated_ms = self.created_ms + ms(t.inquiry_delay_ms);
-        }
-        let unfinished = matches!(
-            self.state,
-            VerificationState::Waiting | VerificationState::Pending
-        ) && self.submitted_ms.is_none();
-        if unfinished && now >= self.created_ms + ms(t.expire_after_ms) {
-            self.state = VerificationState::Expired;
-            self.persona_state = Some(PersonaState::Expired);
-            self.updated_ms = self.created_ms + ms(t.expire_after_ms);
-            return None;
-        }
-        let submitted = self.submitted_ms?;
-        if !matches!(
-            self.state,
-            VerificationState::Pending | VerificationState::Reviewing
-        ) {
-            return None;
-        }
-        let decided = submitted + ms(t.decision_delay_ms);
-        if now < decided {
-            return None;
-        }
-        if self.method == VerificationMethod::DocumentSubmission {
-            // Accepted; the review it was asked for decides the customer.
-            self.decide(true, Vec::new(), decided, t);
-            return None;
-        }
-        match scenario.kind {
-            Kind::Expires => {
-                self.state = VerificationState::Expired;
-                self.persona_state = Some(PersonaState::Expired);
-                self.updated_ms = decided;
-                None
-            }
-            _ if scenario.goes_to_review() => {
-                let reviewed = match scenario.kind {
-                    // Until the document is in, and then a review of it.
-                    Kind::ReviewAsksForDocuments => documents.map_or(Millis::MAX, |sent| {
-                        sent.max(decided) + ms(t.decision_delay_ms + t.review_delay_ms)
-                    }),
-                    _ => decided + ms(t.review_delay_ms),
-                };
-                if now < reviewed {
-                    if self.state != VerificationState::Reviewing {
-                        self.state = VerificationState::Reviewing;
-                        self.persona_state = Some(PersonaState::Reviewing);
-                        self.failure_codes = scenario.failure_codes();
-                        self.updated_ms = decided;
-                    }
-                    return None;
-                }
-                let passes = matches!(
-                    scenario.kind,
-                    Kind::ReviewThenPasses | Kind::ReviewAsksForDocuments
-                );
-                let codes = if passes {
-                    Vec::new()
-                } else {
-                    scenario.failure_codes()
-                };
-                Some(self.decide(passes, codes, reviewed, t))
-            }
-            Kind::Fails => Some(self.decide(false, scenario.failure_codes(), decided, t)),
-            _ => Some(self.decide(true, Vec::new(), decided, t)),
-        }
-    }
-
-    /// Completes with an outcome; returns the customer record's change.
-    fn decide(
-        &mut self,
-        passed: bool,
-        codes: Vec<String>,
-        at: Millis,
-        t: Timings,
-    ) -> (Millis, CustomerState) {
-        self.state = VerificationState::Completed;
-        self.outcome = Some(if passed {
-            Outcome::Passed
-        } else {
-            Outcome::Failed
-        });
-        self.persona_state = Some(PersonaState::Completed);
-        let rejected = codes
-            .iter()
-            .any(|c| FailureCode::parse(c).category() == FailureCategory::Rejected);
-        self.failure_codes = codes;
-        self.updated_ms = at;
-        let state = match (passed, rejected) {
-            (true, _) => CustomerState::Verified,
-            (false, true) => CustomerState::Rejected,
-            (false, false) => CustomerState::Unverified,
-        };
-        (at + t.customer_delay_ms as Millis, state)
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fast() -> Timings {
-        Timings {
-            inquiry_delay_ms: 100,
-            decision_delay_ms: 100,
-            review_delay_ms: 100,
-            customer_delay_ms: 50,
-            expire_after_ms: 10_000,
-        }
-    }
-
-    fn scenario(kind: Kind, codes: &[&str]) -> Scenario {
-        Scenario {
-            kind,
-            codes: codes.iter().map(|c| c.to_string()).collect(),
-            timings: fast(),
-            faults: vec![],
-        }
-    }
-
-    /// Runs a verification through the widget; returns the sandbox, customer and guid.
-    fn run(kind: Kind, codes: &[&str]) -> (Sandbox, String, String) {
-        let sb = Sandbox::new(fast(), None);
-        let t = 1_000_000;
-        let customer = sb.new_customer(scenario(kind, codes), t);
-        let v = sb
-            .create(&PostIdentityVerification::kyc_id_and_selfie(&customer), t)
-            .unwrap();
-        assert_eq!(v.state, VerificationState::Storing);
-        assert_eq!(
-            sb.verification(&v.guid, t + 99).unwrap().persona_inquiry_id,
-            None
-        );
-        let waiting = sb.verification(&v.guid, t + 100).unwrap();
-        assert_eq!(waiting.state, VerificationState::Waiting);
-        let inquiry = waiting.persona_inquiry_id.unwrap();
-        let opened = sb.widget_open(&inquiry, None, t + 200).unwrap();
-        assert!(sb.widget_start(&opened.widget_session, t + 300));
-        assert_eq!(
-            sb.verification(&v.guid, t + 300).unwrap().state,
-            VerificationState::Pending
-        );
-        sb.widget_submit(&opened.widget_session, t + 400).unwrap();
-        (sb, customer, v.guid)
-    }
-
-    #[test]
-    fn a_week_on_customers_and_their_verifications_are_let_go() {
-        let (sb, old, old_verification) = run(Kind::Passes, &[]);
-        let later = 1_000_000 + KEPT_FOR - HOUR;
-        let recent = sb.new_customer(scenario(Kind::Passes, &[]), later);
-        assert!(sb.customer(&old, later).is_some(), "kept for a week");
-        let week_on = 1_000_000 + KEPT_FOR + SWEEP_EVERY;
-        assert!(sb.customer(&recent, week_on).is_some());
-        assert!(sb.customer(&old, week_on).is_none());
-        assert!(sb.verification(&old_verification, week_on).is_none());
-        let world = sb.world();
-        assert_eq!(world.verifications.len(), 0);
-        assert!(world.widget_sessions.is_empty(), "its inquiry went with it");
-        assert!(world.tokens.is_empty(), "expired tokens too");
-    }
-
-    #[test]
-    fn passes_then_the_customer_becomes_verified() {
-        let (sb, customer, guid) = run(Kind::Passes, &[]);
-        assert_eq!(
-            sb.verification(&guid, 1_000_450).unwrap().state,
-            VerificationState::Pending
-        );
-        let done = sb.verification(&guid, 1_000_500).unwrap();
-        assert_eq!(done.state, VerificationState::Completed);
-        assert_eq!(done.outcome, Some(Outcome::Passed));
-        assert_eq!(
-            sb.customer(&customer, 1_000_520).unwrap().state,
-            CustomerState::Unverified
-        );
-        assert_eq!(
-            sb.customer(&customer, 1_000_550).unwrap().state,
-            CustomerState::Verified
-        );
-    }
-
-    #[test]
-    fn a_review_asks_for_a_document_and_waits_for_it() {
-        let (sb, customer, guid) = run(Kind::ReviewAsksForDocuments, &[]);
-        let t = 1_000_000;
-        // Under review, and compliance asks for a document beside it.
-        let list = sb.list(&customer, t + 550);
-        assert_eq!(list.len(), 2, "{list:?}");
-        assert_eq!(list[0].state, VerificationState::Storing);
-        let list = sb.list(&customer, t + 650);
-        let request = &list[0];
-        assert_eq!(request.method, Some(VerificationMethod::DocumentSubmission));
-        assert_eq!(request.state, VerificationState::Waiting);
-        assert_eq!(list[1].state, VerificationState::Reviewing);
-        // Asked once only, however often it is read.
-        assert_eq!(sb.list(&customer, t + 660).len(), 2);
-        // No document: the review waits, far past its delay.
-        assert_eq!(
-            sb.verification(&guid, t + 5_000).unwrap().state,
-            VerificationState::Reviewing
-        );
-        let inquiry = request.persona_inquiry_id.clone().unwrap();
-        let opened = sb.widget_open(&inquiry, None, t + 5_000).unwrap();
-        assert!(sb.widget_start(&opened.widget_session, t + 5_100));
-        sb.widget_submit(&opened.widget_session, t + 5_200).unwrap();
-        let sent = sb.verification(&request.guid, t + 5_300).unwrap();
-        assert_eq!(sent.outcome, Some(Outcome::Passed));
-        assert_eq!(
-            sb.customer(&customer, t + 5_300).unwrap().state,
-            CustomerState::Unverified,
-            "the document alone does not verify the customer"
-        );
-        let reviewed = sb.verification(&guid, t + 5_400).unwrap();
-        assert_eq!(reviewed.outcome, Some(Outcome::Passed));
-        assert_eq!(
-            sb.customer(&customer, t + 5_450).unwrap().state,
-            CustomerState::Verified
-        );
-    }
-
-    #[test]
-    fn a_document_request_left_unsent_lets_the_review_go_on() {
-        let (sb, customer, guid) = run(Kind::ReviewAsksForDocuments, &[]);
-        let t = 1_000_000;
-        assert_eq!(sb.list(&customer, t + 550).len(), 2);
-        // The request expires (`fast` gives 10 s), and the review is decided without it.
-        let later = t + 550 + 10_000 + 300;
-        let list = sb.list(&customer, later);
-        assert_eq!(list[0].state, VerificationState::Expired);
-        assert_eq!(
-            sb.verification(&guid, later).unwrap().state,
-            VerificationState::Completed
-        );
-    }
-
-    #[test]
-    fn failures_follow_the_codes() {
-        let (sb, customer, guid) = run(Kind::Fails, &["id_quality_check_failure"]);
-        let done = sb.verification(&guid, 1_000_600).unwrap();
-        assert_eq!(done.outcome, Some(Outcome::Failed));
-        assert_eq!(done.failure_codes, [FailureCode::IdQualityCheckFailure]);
-        assert_eq!(
-            sb.customer(&customer, 1_001_000).unwrap().state,
-            CustomerState::Unverified
-        );
-
-        let (sb, customer, _) = run(Kind::Fails, &["selfie_failure"]);
-        assert_eq!(
-            sb.customer(&customer, 1_001_000).unwrap().state,
-            CustomerState::Rejected
-        );
-
-        let (sb, _, guid) = run(Kind::Fails, &["name_check_failure"]);
-        assert_eq!(
-            sb.verification(&guid, 1_000_550).unwrap().state,
-            VerificationState::Reviewing
-        );
-        assert_eq!(
-            sb.verification(&guid, 1_000_650).unwrap().state,
-            VerificationState::Completed
-        );
-    }
-
-    #[test]
-    fn review_then_pass_or_fail() {
-        let (sb, customer, guid) = run(Kind::ReviewThenPasses, &[]);
-        let reviewing = sb.verification(&guid, 1_000_550).unwrap();
-        assert_eq!(reviewing.state, VerificationState::Reviewing);
-        assert_eq!(reviewing.failure_codes, [FailureCode::ReviewRequired]);
-        assert_eq!(
-            sb.verification(&guid, 1_000_600).unwrap().outcome,
-            Some(Outcome::Passed)
-        );
-        assert_eq!(
-            sb.customer(&customer, 1_000_700).unwrap().state,
-            CustomerState::Verified
-        );
-
-        let (sb, customer, _) = run(Kind::ReviewThenFails, &[]);
-        assert_eq!(
-            sb.customer(&customer, 1_000_700).unwrap().state,
-            CustomerState::Rejected
-        );
-    }
-
-    #[test]
-    fn expiry_by_scenario_and_by_time() {
-        let (sb, _, guid) = run(Kind::Expires, &[]);
-        assert_eq!(
-            sb.verification(&guid, 1_000_500).unwrap().state,
-            VerificationState::Expired
-        );
-
-        let sb = Sandbox::new(fast(), None);
-        let customer = sb.new_customer(scenario(Kind::Passes, &[]), 0);
-        let v = sb
-            .create(&PostIdentityVerification::kyc_id_and_selfie(&customer), 0)
-            .unwrap();
-        assert_eq!(
-            sb.verification(&v.guid, 9_999).unwrap().state,
-            VerificationState::Waiting
-        );
-        let expired = sb.verification(&v.guid, 10_000).unwrap();
-        assert_eq!(expired.state, VerificationState::Expired);
-        assert_eq!(expired.persona_state, Some(PersonaState::Expired));
-    }
-
-    #[test]
-    fn expected_behaviours_skip_persona() {
-        let sb = Sandbox::new(fast(), None);
-        let customer = sb.new_customer(scenario(Kind::Passes, &[]), 0);
-        let mut post = PostIdentityVerification::kyc_id_and_selfie(&customer);
-        post.expected_behaviours = vec![ExpectedBehaviour::PassedImmediately];
-        let v = sb.create(&post, 0).unwrap();
-        assert_eq!(
-            sb.verification(&v.guid, 1).unwrap().outcome,
-            Some(Outcome::Passed)
-        );
-        post.expected_behaviours = vec![ExpectedBehaviour::FailedImmediately];
-        let v = sb.create(&post, 0).unwrap();
-        assert_eq!(
-            sb.verification(&v.guid, 1).unwrap().outcome,
-            Some(Outcome::Failed)
-        );
-    }
-
-    #[test]
-    fn session_tokens_are_single_use_and_bound_to_their_inquiry() {
-        let sb = Sandbox::new(fast(), None);
-        let mut resume = scenario(Kind::PendingToResume, &[]);
-        resume.timings.expire_after_ms = 24 * 3_600_000;
-        let customer = sb.new_customer(resume.clone(), 10_000_000);
-        let v = &sb.list(&customer, 10_000_000)[0];
-        let inquiry = v.persona_inquiry_id.clone().unwrap();
-        assert_eq!(v.state, VerificationState::Pending);
-        assert_eq!(
-            sb.widget_open(&inquiry, None, 10_000_000).unwrap_err(),
-            "unauthenticated",
-            "a started inquiry needs a token"
-        );
-        let post = PostPersonaSession {
-            persona_inquiry_id: inquiry.clone(),
-            identity_verification_guid: v.guid.clone(),
-        };
-        let token = sb
-            .persona_session(&post, 10_000_000)
-            .unwrap()
-            .persona_session_token;
-        assert!(
-            sb.widget_open(&inquiry, Some(&token), 10_000_001)
-                .unwrap()
-                .resumed
-        );
-        assert_eq!(
-            sb.widget_open(&inquiry, Some(&token), 10_000_002)
-                .unwrap_err(),
-            "unauthenticated"
-        );
-        // A token for another inquiry does not open this one.
-        let other_customer = sb.new_customer(resume, 10_000_000);
-        let other = &sb.list(&other_customer, 10_000_000)[0];
-        let other_token = sb
-            .persona_session(
-                &PostPersonaSession {
-                    persona_inquiry_id: other.persona_inquiry_id.clone().unwrap(),
-                    identity_verification_guid: other.guid.clone(),
-                },
-                10_000_000,
-            )
-            .unwrap()
-            .persona_session_token;
-        assert_eq!(
-            sb.widget_open(&inquiry, Some(&other_token), 10_000_003)
-                .unwrap_err(),
-            "unauthenticated"
-        );
-        assert_eq!(
-            sb.report(&customer, 10_000_003)
-                .unwrap()
-                .persona_session_requests,
-            1
-        );
-    }
-
-    #[test]
-    fn customers_start_in_their_scenario_state() {
-        let sb = Sandbox::new(fast(), None);
-        for (kind, state) in [
-            (Kind::AlreadyVerified, CustomerState::Verified),
-            (Kind::AlreadyRejected, CustomerState::Rejected),
-            (Kind::Frozen, CustomerState::Frozen),
-            (Kind::Passes, CustomerState::Unverified),
-        ] {
-            let guid = sb.new_customer(scenario(kind, &[]), 0);
-            assert_eq!(sb.customer(&guid, 0).unwrap().state, state);
-        }
-    }
-}
+mod tests;

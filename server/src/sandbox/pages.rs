@@ -13,13 +13,14 @@ use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::fault::{Endpoint, FaultKind, FaultRule};
-use super::now_ms;
+use super::fault::FaultRule;
 use super::scenario::{Scenario, CATALOG};
+use super::Sandbox;
 use crate::backend::ApiError;
-use crate::AppState;
+use crate::clock::now_ms;
+use crate::endpoint::Endpoint;
+use crate::state::AppState;
 
-const STYLE: &str = include_str!("../../static/pages.css");
 const EMBED_SCRIPT: &str = include_str!("../../static/embed.js");
 
 /// A sandbox page: `title` and `body` in the pages' own style.
@@ -39,18 +40,6 @@ fn layout(title: &str, body: Markup) -> Html<String> {
         }
         .into_string(),
     )
-}
-
-/// `GET /pages.css`.
-pub async fn style() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        STYLE,
-    )
-        .into_response()
 }
 
 /// `GET /sandbox`: every scenario, one click each, plus a form for any failure codes.
@@ -105,7 +94,7 @@ pub async fn index() -> Response {
         p {
             "Add " code { "&fault=endpoint:kind:count" } " to a start link, for example "
             code { "fault=create:lost:1" } ". Endpoints: " (endpoints.join(", "))
-            ". Kinds: " (FaultKind::EXAMPLES.join(", ")) "."
+            ". Kinds: " (super::fault::EXAMPLES.join(", ")) "."
         }
     };
     layout("Sandbox scenarios", body).into_response()
@@ -116,7 +105,7 @@ pub async fn start(
     State(state): State<Arc<AppState>>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
-    let Some(sb) = state.backend.sandbox() else {
+    let Some(sb) = Sandbox::of(&state) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     match Scenario::from_query(&pairs, sb.timings) {
@@ -191,7 +180,7 @@ pub async fn embed_script() -> Response {
 
 /// `GET /sandbox/api/state`: counts about the session's customer, for tests.
 pub async fn report(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let Some(sb) = state.backend.sandbox() else {
+    let Some(sb) = Sandbox::of(&state) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let session = match state.sessions.require(&headers).await {
@@ -216,7 +205,7 @@ pub async fn add_faults(
     headers: HeaderMap,
     Json(body): Json<FaultsBody>,
 ) -> Response {
-    let Some(sb) = state.backend.sandbox() else {
+    let Some(sb) = Sandbox::of(&state) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let session = match state.sessions.require_with_csrf(&headers).await {
@@ -298,7 +287,7 @@ pub async fn oauth_token(
     State(state): State<Arc<AppState>>,
     Json(body): Json<TokenRequest>,
 ) -> Response {
-    let token = state.backend.sandbox().and_then(|sb| {
+    let token = Sandbox::of(&state).and_then(|sb| {
         sb.issue_bank_token(
             body.client_id.as_deref().unwrap_or_default(),
             body.client_secret.as_deref().unwrap_or_default(),
@@ -322,7 +311,7 @@ pub async fn bank_create_customer(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(sb) = state.backend.sandbox() else {
+    let Some(sb) = Sandbox::of(&state) else {
         return ApiError::not_found("resource").into_response();
     };
     let authorized = headers

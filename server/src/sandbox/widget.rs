@@ -13,8 +13,9 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::now_ms;
-use crate::AppState;
+use super::Sandbox;
+use crate::clock::now_ms;
+use crate::state::AppState;
 
 const PAGE: &str = include_str!("../../static/widget.html");
 const SCRIPT: &str = include_str!("../../static/widget.js");
@@ -109,7 +110,7 @@ pub struct WidgetCall {
 
 /// `POST /widget/api/open`: checks the inquiry and the session token (single use).
 pub async fn open(State(state): State<Arc<AppState>>, Json(body): Json<Open>) -> Response {
-    let Some(sb) = state.backend.sandbox() else {
+    let Some(sb) = Sandbox::of(&state) else {
         return Json(json!({"error": "invalid_config"})).into_response();
     };
     let inquiry = body.inquiry_id.unwrap_or_default();
@@ -132,18 +133,14 @@ pub async fn open(State(state): State<Arc<AppState>>, Json(body): Json<Open>) ->
 
 /// `POST /widget/api/start`.
 pub async fn start(State(state): State<Arc<AppState>>, Json(body): Json<WidgetCall>) -> Response {
-    let ok = state
-        .backend
-        .sandbox()
+    let ok = Sandbox::of(&state)
         .is_some_and(|sb| sb.widget_start(&body.widget_session.unwrap_or_default(), now_ms()));
     Json(json!({ "ok": ok })).into_response()
 }
 
 /// `POST /widget/api/submit`.
 pub async fn submit(State(state): State<Arc<AppState>>, Json(body): Json<WidgetCall>) -> Response {
-    let status = state
-        .backend
-        .sandbox()
+    let status = Sandbox::of(&state)
         .and_then(|sb| sb.widget_submit(&body.widget_session.unwrap_or_default(), now_ms()));
     match status {
         Some(status) => Json(json!({ "status": status })).into_response(),

@@ -13,9 +13,9 @@ use std::time::Duration;
 use clap::Parser;
 use kyc_onboarding::core::branding::Branding;
 
+use crate::config::Timings;
 use crate::config::{Config, CybridConfig, LogFormat, Mode, ServiceSettings};
 use crate::origin::{is_https_or_loopback, is_on_this_machine, origin_of};
-use crate::sandbox::Timings;
 
 mod values;
 

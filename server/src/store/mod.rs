@@ -236,7 +236,7 @@ impl Store {
         }
         let key = self.key(&["session", id]);
         let index = self.key(&["sessions-of", &session.customer_guid]);
-        let until_end = u64::try_from(session.expires_ms - crate::sandbox::now_ms()).unwrap_or(0);
+        let until_end = u64::try_from(session.expires_ms - crate::clock::now_ms()).unwrap_or(0);
         let index_ttl = ttl.max(Duration::from_millis(until_end));
         let value = encode(session);
         match self {

@@ -8,7 +8,7 @@ pub mod redis;
 use std::time::Duration;
 
 use kyc_onboarding::core::api::{parse, IdentityVerification, SessionInfo};
-use kyc_server::sandbox::Timings;
+use kyc_server::config::Timings;
 use kyc_server::{Config, Mode, Running};
 use serde_json::Value;
 
