@@ -15,6 +15,9 @@ use crate::core::text::{Catalog, Lang, Msg};
 /// Where the customer's own choice is kept for this tab.
 const CHOICE_KEY: &str = "kyc-onboarding.lang";
 
+/// Where the English of a key comes from.
+type EnglishOf = fn(Msg) -> &'static str;
+
 /// The language in use and the catalogs loaded so far.
 #[derive(Clone, Copy)]
 pub struct I18n {
@@ -33,7 +36,7 @@ pub struct I18n {
     unavailable: RwSignal<Option<Lang>>,
     /// The English of the later screens' texts ([`Msg::later_en`]), handed over by the
     /// second wasm module when it arrives: the first module carries none of those strings.
-    later_english: StoredValue<Option<fn(Msg) -> &'static str>>,
+    later_english: StoredValue<Option<EnglishOf>>,
 }
 
 fn tab_storage() -> Option<web_sys::Storage> {
@@ -169,7 +172,7 @@ impl I18n {
 
     /// Takes the later screens' English from the second module (it calls this whenever it
     /// is entered, before it builds anything).
-    pub fn learn_later_english(&self, later: fn(Msg) -> &'static str) {
+    pub fn learn_later_english(&self, later: EnglishOf) {
         self.later_english.set_value(Some(later));
     }
 

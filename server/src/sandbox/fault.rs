@@ -6,7 +6,7 @@ use crate::endpoint::Endpoint;
 use crate::fault_injection::FaultKind;
 
 /// Every kind of fault, as written in rules (with a sample argument where one is needed).
-pub const EXAMPLES: [&'static str; 7] = [
+pub const EXAMPLES: [&str; 7] = [
     "latency=800",
     "500",
     "503",
