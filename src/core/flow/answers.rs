@@ -1,0 +1,473 @@
+//! What the machine makes of the API's answers: the customer record, the list of
+//! verifications, the one being followed, the verdict, and opening Persona.
+
+use super::*;
+
+impl Flow {
+    pub(super) fn on_customer(&mut self, now: Millis, customer: Customer, fx: &mut Vec<Effect>) {
+        let refused = std::mem::take(&mut self.create_refused);
+        let state = customer.state.clone();
+        self.customer_state = Some(state.clone());
+        match state {
+            CustomerState::Verified => {
+                fx.push(Effect::Forget);
+                self.phase = Phase::Outcome(Screen::Verified);
+            }
+            CustomerState::Rejected => {
+                let reasons = self.verdict_reasons();
+                self.phase = Phase::Outcome(Screen::Rejected { reasons });
+            }
+            CustomerState::Frozen => self.phase = Phase::Outcome(Screen::Frozen),
+            CustomerState::Storing => {
+                let since = match &self.phase {
+                    Phase::Confirming { since, .. } => *since,
+                    _ => {
+                        self.poll_attempt = 0;
+                        now
+                    }
+                };
+                let verdict = self.pending_verdict();
+                self.phase = Phase::Confirming { since, verdict };
+                self.poll(
+                    now,
+                    since,
+                    PollPolicy::CUSTOMER,
+                    RequestKind::Customer,
+                    Phase::StillPreparing,
+                    fx,
+                );
+            }
+            CustomerState::Unverified => match self.pending_verdict() {
+                None if matches!(self.phase, Phase::Review { .. }) => {
+                    self.poll_review(RequestKind::Customer, now, fx)
+                }
+                // Refused although the customer may still be verified: not something a
+                // new attempt fixes (the service says no), so say so instead of starting over.
+                None if refused => self.phase = Phase::Problem(Problem::Server { status: 422 }),
+                None if self.following_phone => {
+                    self.phase = Phase::Handoff {
+                        link: None,
+                        phone: PhoneProgress::WaitingForPhone,
+                    };
+                    self.send(RequestKind::HandoffStatus, fx);
+                }
+                None => {
+                    self.phase = Phase::Listing(ListPurpose::Load);
+                    self.send(RequestKind::ListVerifications, fx);
+                }
+                Some(Verdict::Passed) => {
+                    let since = match &self.phase {
+                        Phase::Confirming { since, .. } => *since,
+                        _ => now,
+                    };
+                    self.poll(
+                        now,
+                        since,
+                        PollPolicy::CUSTOMER,
+                        RequestKind::Customer,
+                        Phase::StillChecking,
+                        fx,
+                    );
+                }
+                Some(verdict) => self.show_verdict(now, verdict, fx),
+            },
+            CustomerState::Unknown(other) => {
+                self.phase = Phase::Problem(Problem::UnknownCustomerState(other));
+            }
+        }
+    }
+
+    /// The verdict the flow is confirming against the customer record, if any.
+    pub(super) fn pending_verdict(&self) -> Option<Verdict> {
+        match &self.phase {
+            Phase::Confirming { verdict, .. } => verdict.clone(),
+            _ => None,
+        }
+    }
+
+    pub(super) fn verdict_reasons(&self) -> Vec<FailureCode> {
+        match self.pending_verdict() {
+            Some(
+                Verdict::Rejected { reasons }
+                | Verdict::Review { reasons }
+                | Verdict::Retry { reasons, .. }
+                | Verdict::ContactSupport { reasons },
+            ) => reasons,
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn on_list(
+        &mut self,
+        now: Millis,
+        list: Vec<IdentityVerification>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let purpose = match self.phase {
+            // Asked to start before a reload: carry on with that, as if the click's own list
+            // had come back.
+            Phase::Listing(_) if self.starting => ListPurpose::Start,
+            Phase::Listing(purpose) => purpose,
+            Phase::Review { .. } => return self.on_review_list(now, &list, fx),
+            // Looking again while a document request is offered: the review may have ended.
+            Phase::Paused if self.tracked.as_ref().is_some_and(|t| t.documents) => {
+                ListPurpose::Load
+            }
+            _ => return,
+        };
+        // Newest first, whatever order the page came in: missing dates count as oldest, and
+        // among equal dates the page's order wins (`min_by_key` keeps the first). No sort, so
+        // no sorting code in the wasm.
+        let age = |v: &&IdentityVerification| {
+            std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339))
+        };
+        // Compliance's document requests are offered while they can be opened, and are
+        // never the customer's outcome nor a verification to carry on.
+        let requested = list.iter().find(|v| open_document_request(v, now));
+        let ids = || {
+            list.iter()
+                .filter(|v| v.is_kyc() && !Tracked::from(v).documents)
+        };
+        let newest = ids().min_by_key(age);
+        // The newest verification still in flight that can be carried on.
+        let reusable = ids().filter(|v| can_carry_on(v, now)).min_by_key(age);
+        if let (None, Some(v)) = (reusable, requested) {
+            if !newest.is_some_and(|id| moots(id, v)) {
+                return self.offer_documents(now, v, fx);
+            }
+        }
+        match purpose {
+            ListPurpose::Start => match reusable {
+                Some(v) => {
+                    self.create_attempts = 0;
+                    self.adopt(v, fx);
+                    self.follow(now, v, fx);
+                }
+                None => {
+                    self.create_attempts += 1;
+                    self.phase = Phase::Creating;
+                    self.send(RequestKind::CreateVerification, fx);
+                }
+            },
+            ListPurpose::Load => match (reusable, newest) {
+                (_, None) => self.phase = Phase::Prep,
+                (Some(v), _) if v.state == VerificationState::Storing => {
+                    self.adopt(v, fx);
+                    self.follow(now, v, fx);
+                }
+                (Some(v), _) if Tracked::from(v).submitted() => {
+                    self.adopt(v, fx);
+                    self.follow(now, v, fx);
+                }
+                (Some(v), _) => {
+                    self.adopt(v, fx);
+                    self.phase = Phase::Paused;
+                }
+                // In flight with less than a minute left: a new verification will be needed.
+                (None, Some(v)) if v.is_in_flight() => self.phase = Phase::Prep,
+                (None, Some(v)) => {
+                    let remembered = self.remembered.as_deref() == Some(v.guid.as_str());
+                    match verdict(v) {
+                        // An old pass while the customer is unverified (the ID used has
+                        // since expired): a new verification is needed. Old by when it was
+                        // decided, not created: a review can take days.
+                        Some(Verdict::Passed) if !recently_passed(v, now) => {
+                            self.phase = Phase::Prep
+                        }
+                        // An old expiry nobody is looking at.
+                        Some(Verdict::Expired) if !remembered => self.phase = Phase::Prep,
+                        // A fresh rejection (a reload a moment after it, before Cybrid has
+                        // marked the customer rejected): the same screen as before the
+                        // reload, never "start" beside it.
+                        Some(verdict @ Verdict::Rejected { .. })
+                            if last_change(v).is_some_and(|at| now < at + REJECTION_SETTLES) =>
+                        {
+                            self.adopt(v, fx);
+                            self.conclude(now, v, verdict, fx);
+                        }
+                        // Rejected codes long ago while the customer is unverified: support
+                        // has reset the customer, who may start again.
+                        Some(Verdict::Rejected { .. }) => self.phase = Phase::Prep,
+                        // A recent pass while the customer record is not `verified` yet (a
+                        // reload while still checking, or another browser that never saw
+                        // this one): confirm it against the customer record, never show
+                        // "verified" on the verification alone, and never offer a second
+                        // verification beside it. An older one is the case above.
+                        Some(Verdict::Passed) => {
+                            self.adopt(v, fx);
+                            self.conclude(now, v, Verdict::Passed, fx);
+                        }
+                        // "Contact support" long ago while the customer is still unverified
+                        // (not rejected): support has dealt with it, and the customer may
+                        // start again, as after a rejection.
+                        Some(Verdict::ContactSupport { .. })
+                            if last_change(v).is_none_or(|at| now >= at + REJECTION_SETTLES) =>
+                        {
+                            self.phase = Phase::Prep
+                        }
+                        Some(verdict) => {
+                            self.adopt(v, fx);
+                            self.show_verdict(now, verdict, fx);
+                        }
+                        None => {
+                            // A state this version does not know: follow it as a decision
+                            // in progress.
+                            self.adopt(v, fx);
+                            self.phase = Phase::Checking { since: now };
+                            self.poll_attempt = 0;
+                            self.follow(now, v, fx);
+                        }
+                    }
+                }
+            },
+        }
+    }
+
+    /// A look at the list while a verification is with the compliance team.
+    pub(super) fn on_review_list(
+        &mut self,
+        now: Millis,
+        list: &[IdentityVerification],
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(guid) = self.tracked.as_ref().map(|t| t.guid.clone()) else {
+            return self.fall_back_to_list(fx);
+        };
+        let followed = list.iter().find(|v| v.guid == guid);
+        if let Some(v) = list.iter().find(|v| open_document_request(v, now)) {
+            if !followed.is_some_and(|id| moots(id, v)) {
+                return self.offer_documents(now, v, fx);
+            }
+        }
+        match followed {
+            Some(v) => {
+                self.tracked = Some(Tracked::from(v));
+                self.follow(now, v, fx);
+            }
+            // Not on the list's first page: look at it directly next time.
+            None => self.poll_review(RequestKind::Verification, now, fx),
+        }
+    }
+
+    /// Looks again with `request` under the review's slow pace (which has no deadline).
+    pub(super) fn poll_review(&mut self, request: RequestKind, now: Millis, fx: &mut Vec<Effect>) {
+        self.poll(
+            now,
+            now,
+            PollPolicy::REVIEW,
+            request,
+            Phase::StillChecking,
+            fx,
+        );
+    }
+
+    /// Offers a document request: never opened over the review screen unasked. The list is
+    /// looked at again meanwhile, as the review may end without it.
+    pub(super) fn offer_documents(
+        &mut self,
+        now: Millis,
+        v: &IdentityVerification,
+        fx: &mut Vec<Effect>,
+    ) {
+        self.adopt(v, fx);
+        self.phase = Phase::Paused;
+        self.poll_review(RequestKind::ListVerifications, now, fx);
+    }
+
+    /// Starts following `v`, remembering it across reloads.
+    pub(super) fn adopt(&mut self, v: &IdentityVerification, fx: &mut Vec<Effect>) {
+        if self.tracked.as_ref().is_none_or(|t| t.guid != v.guid) {
+            self.poll_attempt = 0;
+        }
+        self.tracked = Some(Tracked::from(v));
+        if self.starting {
+            self.starting = false;
+            fx.push(Effect::MarkStarting(false));
+        }
+        if self.remembered.as_deref() != Some(v.guid.as_str()) {
+            self.remembered = Some(v.guid.clone());
+            fx.push(Effect::Remember(v.guid.clone()));
+        }
+    }
+
+    /// A document request sent (or no longer open): its result is not the customer's. Back
+    /// to the review it was asked for, found out as a page load does.
+    pub(super) fn back_to_review(&mut self, fx: &mut Vec<Effect>) {
+        self.stop_following_phone(fx);
+        self.phase = Phase::Listing(ListPurpose::Load);
+        self.send(RequestKind::ListVerifications, fx)
+    }
+
+    /// Decides what to do with the latest view of the followed verification.
+    pub(super) fn follow(&mut self, now: Millis, v: &IdentityVerification, fx: &mut Vec<Effect>) {
+        let tracked = Tracked::from(v);
+        if tracked.documents_done(now) {
+            return self.back_to_review(fx);
+        }
+        if let Some(found) = verdict(v) {
+            return self.conclude(now, v, found, fx);
+        }
+        match &self.phase {
+            // After Persona: keep polling for the decision.
+            Phase::Checking { since } => {
+                let since = *since;
+                self.poll(
+                    now,
+                    since,
+                    PollPolicy::RESULT,
+                    RequestKind::Verification,
+                    Phase::StillChecking,
+                    fx,
+                );
+            }
+            _ if tracked.submitted() || tracked.deciding() => {
+                // Finished in Persona, decision pending: follow it, never reopen it.
+                let since = match &self.phase {
+                    Phase::Checking { since } => *since,
+                    _ => {
+                        self.poll_attempt = 0;
+                        now
+                    }
+                };
+                self.phase = Phase::Checking { since };
+                self.poll(
+                    now,
+                    since,
+                    PollPolicy::RESULT,
+                    RequestKind::Verification,
+                    Phase::StillChecking,
+                    fx,
+                );
+            }
+            Phase::Rechecking { problem } if tracked.inquiry_id.is_some() => {
+                let problem = problem.clone();
+                match problem {
+                    _ if !tracked.resumable(now) => self.phase = Phase::Outcome(Screen::Expired),
+                    Some(problem) => self.phase = Phase::Problem(problem),
+                    None => {
+                        self.phase = Phase::RequestingSession;
+                        self.send(RequestKind::PersonaSession, fx);
+                    }
+                }
+            }
+            Phase::Review { .. } => {
+                // Back from review into something unfinished: follow it as a decision.
+                self.phase = Phase::Checking { since: now };
+                self.poll_attempt = 0;
+                self.poll(
+                    now,
+                    now,
+                    PollPolicy::RESULT,
+                    RequestKind::Verification,
+                    Phase::StillChecking,
+                    fx,
+                );
+            }
+            _ if tracked.inquiry_id.is_some() && tracked.resumable(now) => {
+                if tracked.needs_session_token() {
+                    self.phase = Phase::RequestingSession;
+                    self.send(RequestKind::PersonaSession, fx);
+                } else {
+                    self.launch(None, fx);
+                }
+            }
+            _ if tracked.inquiry_id.is_some() && tracked.state != VerificationState::Storing => {
+                // The inquiry exists but its time is up: a new verification is needed.
+                self.phase = Phase::Outcome(Screen::Expired);
+            }
+            _ => {
+                if let Phase::WaitingForInquiry { since } = self.phase {
+                    self.poll(
+                        now,
+                        since,
+                        PollPolicy::INQUIRY,
+                        RequestKind::Verification,
+                        Phase::StillPreparing,
+                        fx,
+                    );
+                } else {
+                    // Starting to wait: look at once, the inquiry may already be there.
+                    self.poll_attempt = 0;
+                    self.phase = Phase::WaitingForInquiry { since: now };
+                    self.send(RequestKind::Verification, fx);
+                }
+            }
+        }
+    }
+
+    /// A finished verification (or one under review).
+    pub(super) fn conclude(
+        &mut self,
+        now: Millis,
+        v: &IdentityVerification,
+        found: Verdict,
+        fx: &mut Vec<Effect>,
+    ) {
+        self.stop_following_phone(fx);
+        match found {
+            Verdict::Review { reasons } if v.state == VerificationState::Reviewing => {
+                if !matches!(self.phase, Phase::Review { .. }) {
+                    self.poll_attempt = 0;
+                }
+                self.phase = Phase::Review { reasons };
+                // The whole list, not just this verification: compliance may ask for a
+                // document meanwhile, as a new verification beside it.
+                self.poll_review(RequestKind::ListVerifications, now, fx);
+            }
+            Verdict::Expired => self.phase = Phase::Outcome(Screen::Expired),
+            // Confirm against the customer record: a pass must reach `verified`, and a
+            // failure's next step depends on whether the customer was rejected.
+            verdict => {
+                self.phase = Phase::Confirming {
+                    since: now,
+                    verdict: Some(verdict),
+                };
+                self.poll_attempt = 0;
+                self.send(RequestKind::Customer, fx);
+            }
+        }
+    }
+
+    /// Shows a verdict the customer record has not overridden.
+    pub(super) fn show_verdict(&mut self, now: Millis, verdict: Verdict, fx: &mut Vec<Effect>) {
+        self.phase = Phase::Outcome(match verdict {
+            Verdict::Passed => Screen::Verified,
+            Verdict::Expired => Screen::Expired,
+            Verdict::Retry { reasons, tips } => Screen::Retry { reasons, tips },
+            Verdict::Rejected { reasons } => Screen::Rejected { reasons },
+            Verdict::ContactSupport { reasons } => Screen::ContactSupport { reasons },
+            Verdict::Review { reasons } => {
+                self.phase = Phase::Review { reasons };
+                self.poll_attempt = 0;
+                let request = match self.tracked.as_ref().map(|t| &t.state) {
+                    Some(VerificationState::Reviewing) => RequestKind::ListVerifications,
+                    _ => RequestKind::Customer,
+                };
+                return self.poll_review(request, now, fx);
+            }
+        });
+    }
+
+    /// Opens Persona on the followed inquiry.
+    pub(super) fn launch(&mut self, session_token: Option<Secret>, fx: &mut Vec<Effect>) {
+        let Some(inquiry_id) = self.tracked.as_ref().and_then(|t| t.inquiry_id.clone()) else {
+            return self.fall_back_to_list(fx);
+        };
+        self.phase = Phase::Capture {
+            ready: false,
+            on_phone: false,
+        };
+        fx.push(Effect::LaunchPersona {
+            inquiry_id,
+            session_token,
+            language: self.language.clone(),
+        });
+        self.launches = self.launches.wrapping_add(1);
+        let id = TimerId(u32::MAX - self.launches);
+        self.ready_timer = Some(id);
+        fx.push(Effect::StartTimer {
+            id,
+            ms: PERSONA_READY_LIMIT_MS,
+        });
+    }
+}

@@ -1,0 +1,301 @@
+//! The verification flow as a state machine: `step(state, now, event) -> (state, effects)`.
+//!
+//! It decides everything: which request to make, when to poll again, when to open Persona,
+//! what the customer sees. The shell only performs the [`Effect`]s and reports back with
+//! [`Event`]s, passing the current time in, so the whole flow is testable without a browser,
+//! a network or a clock.
+//!
+//! Invariants the tests hold it to:
+//! - at most one request is outstanding, and answers to anything else are ignored;
+//! - a verification is never created while the customer has one in flight: a create is always
+//!   preceded by a list of the customer's verifications, and a failed create is never re-sent
+//!   without listing again first;
+//! - a Persona session token is used once: every resume asks for a new one.
+
+use super::api::{
+    Customer, CustomerState, IdentityVerification, PersonaSession, PersonaState,
+    PostIdentityVerification, PostPersonaSession, VerificationMethod, VerificationState,
+};
+use super::failure::{verdict, FailureCode, Verdict};
+use super::polling::{PollPolicy, RetryPolicy};
+use super::text::{Lang, Msg};
+use super::time::{parse_rfc3339, Millis, HOUR, MINUTE};
+use super::tips::TipGroup;
+
+mod answers;
+mod failures;
+mod handle;
+mod handoff;
+mod rules;
+mod screens;
+mod user;
+mod vocabulary;
+
+pub use handoff::*;
+pub use rules::*;
+pub use screens::*;
+pub use vocabulary::*;
+
+/// How long a Persona inquiry lives after it is created.
+pub const INQUIRY_LIFETIME: Millis = 24 * HOUR;
+/// Resume only while at least this much of the inquiry's life remains.
+pub const RESUME_MARGIN: Millis = MINUTE;
+/// How long after a rejection Cybrid may still show the customer as `unverified`. A reload
+/// within it confirms the rejection against the customer record (it is the customer's own
+/// fresh result); later, an unverified customer means support has reset them.
+pub const REJECTION_SETTLES: Millis = 10 * MINUTE;
+/// How far the device's clock may be from the server's before the flow goes by the
+/// server's.
+pub const CLOCK_TOLERANCE: Millis = MINUTE;
+/// After this many failed creates in a row, stop and tell the customer.
+const MAX_CREATE_ATTEMPTS: u32 = 3;
+/// How long Persona may take to show its first screen once launched. Past it (its frame
+/// blocked, the connection lost) the customer gets a clear problem with "Try again", not an
+/// endless spinner.
+pub const PERSONA_READY_LIMIT_MS: u32 = 45_000;
+
+/// Where the flow stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Phase {
+    Loading,
+    Prep,
+    Listing(ListPurpose),
+    Creating,
+    WaitingForInquiry {
+        since: Millis,
+    },
+    StillPreparing,
+    RequestingSession,
+    Capture {
+        ready: bool,
+        on_phone: bool,
+    },
+    Handoff {
+        link: Option<HandoffLink>,
+        phone: PhoneProgress,
+    },
+    Paused,
+    Checking {
+        since: Millis,
+    },
+    /// Looking at the followed verification again before resuming it; `problem` is shown if
+    /// it turns out to be still resumable (a resume that cannot work is not retried blindly).
+    Rechecking {
+        problem: Option<Problem>,
+    },
+    /// Waiting for the customer record: created (`storing`), or after a verdict.
+    Confirming {
+        since: Millis,
+        verdict: Option<Verdict>,
+    },
+    StillChecking,
+    /// Under review; polls the verification while `reviewing`, else the customer.
+    Review {
+        reasons: Vec<FailureCode>,
+    },
+    Outcome(Screen),
+    SessionEnded,
+    Problem(Problem),
+}
+
+/// The whole state of the flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flow {
+    language: String,
+    customer_guid: Option<String>,
+    customer_state: Option<CustomerState>,
+    remembered: Option<String>,
+    tracked: Option<Tracked>,
+    phase: Phase,
+    /// The one request awaiting an answer.
+    in_flight: Option<RequestKind>,
+    /// The one timer that matters, and the request it will send.
+    timer: Option<(TimerId, RequestKind)>,
+    next_timer: u32,
+    /// Polls made in the current wait (for the backoff).
+    poll_attempt: u32,
+    /// Consecutive passing failures of the current request.
+    failures: u32,
+    create_attempts: u32,
+    /// A create was just refused (422) and the customer record is being read to see why.
+    create_refused: bool,
+    /// Refused session tokens in a row (one automatic retry).
+    token_refusals: u32,
+    online: bool,
+    /// This device hands the verification to the customer's phone and follows it.
+    following_phone: bool,
+    /// The screen the customer handed off from (a retry with its tips, a saved verification,
+    /// a problem), to go back to when they take it back here before the phone came.
+    handed_off_from: Option<Phase>,
+    /// When the phone opened the code being followed.
+    phone_since: Option<Millis>,
+    /// Which phone that is.
+    phone_device: Option<String>,
+    /// When the shown code is due to be replaced ([`HANDOFF_REFRESH_BEFORE`]).
+    refresh_due: Option<Millis>,
+    /// The customer asked to start and no verification has been taken up since.
+    starting: bool,
+    /// The timer watching for Persona's `ready` after the latest launch. Its ids count down
+    /// from `u32::MAX` (request timers count up from 1): the two never meet.
+    ready_timer: Option<TimerId>,
+    launches: u32,
+    /// Answers still to come for codes the customer gave up on while they were being made.
+    /// Minting kills the customer's previous code, so such an answer must not pass for the
+    /// code asked for since (answers carry no request id; the first one to come is the
+    /// older request's).
+    stale_mints: u32,
+    /// Answers still to come for looks at the phone's progress under a code given up on
+    /// since (a new code made, or the handoff left, while one was on its way): dropped when
+    /// they come, so an old code's state never passes for the new one's.
+    stale_statuses: u32,
+    /// The server's clock less the device's, when they differ by more than
+    /// [`CLOCK_TOLERANCE`]; added to the time of every event.
+    clock_offset: Millis,
+}
+
+impl Flow {
+    /// A flow for a page in `language` (a Persona locale such as `en-US`).
+    pub fn new(language: &str) -> Flow {
+        Flow {
+            language: language.to_owned(),
+            customer_guid: None,
+            customer_state: None,
+            remembered: None,
+            tracked: None,
+            phase: Phase::Loading,
+            in_flight: None,
+            timer: None,
+            next_timer: 0,
+            poll_attempt: 0,
+            failures: 0,
+            create_attempts: 0,
+            create_refused: false,
+            token_refusals: 0,
+            online: true,
+            following_phone: false,
+            handed_off_from: None,
+            starting: false,
+            ready_timer: None,
+            launches: 0,
+            stale_mints: 0,
+            stale_statuses: 0,
+            clock_offset: 0,
+            phone_since: None,
+            phone_device: None,
+            refresh_due: None,
+        }
+    }
+
+    /// The number of the launch waiting for Persona to open, if one is: the shell opens
+    /// Persona only while it is still this one.
+    pub fn launch_pending(&self) -> Option<u32> {
+        matches!(self.phase, Phase::Capture { ready: false, .. }).then_some(self.launches)
+    }
+
+    /// What the customer sees now.
+    pub fn screen(&self) -> Screen {
+        match &self.phase {
+            Phase::Loading => Screen::Loading,
+            Phase::Prep => Screen::Prep,
+            Phase::Listing(ListPurpose::Load) => Screen::Loading,
+            Phase::Listing(ListPurpose::Start) => Screen::Preparing(PreparingStage::Looking),
+            Phase::Creating => Screen::Preparing(PreparingStage::Creating),
+            Phase::WaitingForInquiry { .. } => Screen::Preparing(PreparingStage::WaitingForInquiry),
+            Phase::StillPreparing => Screen::StillPreparing,
+            Phase::RequestingSession => Screen::Preparing(PreparingStage::Reconnecting),
+            Phase::Capture { ready: false, .. } => {
+                Screen::Preparing(PreparingStage::OpeningCapture)
+            }
+            Phase::Capture {
+                ready: true,
+                on_phone: false,
+            } => Screen::Capture,
+            Phase::Capture {
+                ready: true,
+                on_phone: true,
+            } => Screen::CaptureOnPhone,
+            Phase::Handoff { link, phone } => Screen::Handoff {
+                link: link.clone(),
+                phone: *phone,
+                device: self.phone_device.clone(),
+            },
+            Phase::Paused => Screen::Paused {
+                resumable_until: self.tracked.as_ref().and_then(Tracked::resumable_until),
+                documents: self.tracked.as_ref().is_some_and(|t| t.documents),
+            },
+            Phase::Checking { .. } => Screen::Checking(CheckingStage::Decision),
+            Phase::Rechecking { .. } => Screen::Preparing(PreparingStage::Reconnecting),
+            Phase::Confirming { verdict: None, .. } => Screen::Loading,
+            Phase::Confirming {
+                verdict: Some(Verdict::Passed),
+                ..
+            } => Screen::Checking(CheckingStage::Account),
+            Phase::Confirming {
+                verdict: Some(_), ..
+            } => Screen::Checking(CheckingStage::Decision),
+            Phase::StillChecking => Screen::StillChecking,
+            Phase::Review { reasons } => Screen::Review {
+                reasons: reasons.clone(),
+            },
+            Phase::Outcome(screen) => screen.clone(),
+            Phase::SessionEnded => Screen::SessionEnded,
+            Phase::Problem(problem) => Screen::Problem(problem.clone()),
+        }
+    }
+
+    /// False while the browser says it is offline.
+    pub fn online(&self) -> bool {
+        self.online
+    }
+
+    /// Whether a request failed for a passing reason (a 5xx, a 429, a dropped connection)
+    /// and is about to go again: the page says so, so a wait is never silent.
+    pub fn retrying(&self) -> bool {
+        self.failures > 0
+    }
+
+    /// The guid of the verification being followed, if any.
+    pub fn verification_guid(&self) -> Option<&str> {
+        self.tracked.as_ref().map(|t| t.guid.as_str())
+    }
+
+    /// The request awaiting an answer, if any.
+    pub fn in_flight(&self) -> Option<RequestKind> {
+        self.in_flight
+    }
+}
+
+/// Advances the flow by one event. Emits `Show` whenever the screen changes.
+pub fn step(mut flow: Flow, now: Millis, event: Event) -> (Flow, Vec<Effect>) {
+    let before = flow.screen();
+    let mut fx = Vec::new();
+    // On the server's clock, which the verifications' dates are on.
+    let now = now + flow.clock_offset;
+    flow.handle(now, event, &mut fx);
+    let after = flow.screen();
+    // Leaving the screen of a code no phone has used (for another screen, not a new code):
+    // it ends, not left for anyone who saw it.
+    if matches!(
+        before,
+        Screen::Handoff {
+            phone: PhoneProgress::WaitingForPhone,
+            ..
+        }
+    ) && !matches!(after, Screen::Handoff { .. } | Screen::SessionEnded)
+    {
+        fx.push(Effect::CancelHandoff);
+    }
+    if after != before {
+        // An outcome or an error is told to the host once, when it first shows.
+        if std::mem::discriminant(&after) != std::mem::discriminant(&before) {
+            if let Some(event) = after.host_event() {
+                fx.push(Effect::Notify(event));
+            }
+        }
+        fx.push(Effect::Show(after));
+    }
+    (flow, fx)
+}
+
+#[cfg(test)]
+mod tests;

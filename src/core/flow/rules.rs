@@ -1,0 +1,180 @@
+//! Shared rules about a customer's verifications: which one is tracked, which can be carried
+//! on, which rules out creating another (the server applies the same rule).
+
+use super::*;
+
+/// Why verifications are being listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ListPurpose {
+    /// The page loaded: find out where the customer stands.
+    Load,
+    /// The customer pressed start: reuse one in flight, or create.
+    Start,
+}
+
+/// The verification being followed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Tracked {
+    pub(super) guid: String,
+    pub(super) inquiry_id: Option<String>,
+    pub(super) created_ms: Option<Millis>,
+    pub(super) state: VerificationState,
+    pub(super) persona_state: Option<PersonaState>,
+    /// Compliance asking for a document, not an ID and selfie.
+    pub(super) documents: bool,
+}
+
+impl Tracked {
+    pub(super) fn from(v: &IdentityVerification) -> Self {
+        Tracked {
+            documents: v.method == Some(VerificationMethod::DocumentSubmission),
+            guid: v.guid.clone(),
+            inquiry_id: v.persona_inquiry_id.clone(),
+            created_ms: v.created_at.as_deref().and_then(parse_rfc3339),
+            state: v.state.clone(),
+            persona_state: v.persona_state.clone(),
+        }
+    }
+
+    /// Until when a new session may be started (24 hours after creation, less a minute).
+    pub(super) fn resumable_until(&self) -> Option<Millis> {
+        self.created_ms
+            .map(|created| created + INQUIRY_LIFETIME - RESUME_MARGIN)
+    }
+
+    /// Waiting or pending, with an inquiry, with at least a minute of its life left (when
+    /// its age is known), and Persona not saying it is over.
+    pub(super) fn resumable(&self, now: Millis) -> bool {
+        matches!(
+            self.state,
+            VerificationState::Waiting | VerificationState::Pending
+        ) && self.inquiry_id.is_some()
+            && !self.submitted()
+            && !matches!(self.persona_state, Some(PersonaState::Expired))
+            && self.resumable_until().is_none_or(|until| now < until)
+    }
+
+    /// A document request that was sent or can no longer be opened: whatever it comes to is
+    /// not the customer's outcome (the review it was asked for decides that).
+    pub(super) fn documents_done(&self, now: Millis) -> bool {
+        self.documents && self.state != VerificationState::Storing && !self.resumable(now)
+    }
+
+    /// The customer finished in Persona and the decision is not in yet: Persona is
+    /// processing or done while the verification still says waiting or pending.
+    pub(super) fn submitted(&self) -> bool {
+        matches!(
+            self.state,
+            VerificationState::Waiting | VerificationState::Pending
+        ) && matches!(
+            self.persona_state,
+            Some(PersonaState::Processing | PersonaState::Completed | PersonaState::Reviewing)
+        )
+    }
+
+    /// Out of the customer's hands with no verdict yet: completed before its outcome is set,
+    /// or a state this version does not know. Followed as a decision in progress, never
+    /// taken for an expiry (which would start a second verification beside it).
+    pub(super) fn deciding(&self) -> bool {
+        matches!(
+            self.state,
+            VerificationState::Completed | VerificationState::Unknown(_)
+        )
+    }
+
+    /// Persona needs a session token once the customer has started the inquiry.
+    pub(super) fn needs_session_token(&self) -> bool {
+        matches!(self.state, VerificationState::Pending)
+            || matches!(self.persona_state, Some(PersonaState::Pending))
+    }
+}
+
+/// A document request from compliance (`document_submission`) the customer can open now.
+pub(super) fn open_document_request(v: &IdentityVerification, now: Millis) -> bool {
+    let tracked = Tracked::from(v);
+    v.is_kyc() && tracked.documents && tracked.resumable(now)
+}
+
+/// When a verification last changed: its update, else its creation.
+pub(super) fn last_change(v: &IdentityVerification) -> Option<Millis> {
+    v.updated_at
+        .as_deref()
+        .or(v.created_at.as_deref())
+        .and_then(parse_rfc3339)
+}
+
+/// Whether the ID verification `id` has made a document `request` moot: a pass always; any
+/// other outcome beyond "under review" when the request came before it (one that came after,
+/// such as a bill support asked for once the records did not match, still stands).
+pub(super) fn moots(id: &IdentityVerification, request: &IdentityVerification) -> bool {
+    match verdict(id) {
+        None | Some(Verdict::Review { .. }) => false,
+        Some(Verdict::Passed) => true,
+        Some(_) => match (Tracked::from(request).created_ms, last_change(id)) {
+            (Some(asked), Some(decided)) => asked <= decided,
+            _ => true,
+        },
+    }
+}
+
+/// Whether a pass was decided within an inquiry's life: the customer record may still be
+/// catching up with it. An older one while the customer is unverified means a new
+/// verification is needed (the ID used has since expired).
+pub(super) fn recently_passed(v: &IdentityVerification, now: Millis) -> bool {
+    last_change(v).is_some_and(|at| now < at + INQUIRY_LIFETIME)
+}
+
+/// Whether a verification is still in flight and can be carried on instead of creating a
+/// new one: being created (for less than an inquiry's life: one stuck in `storing` longer
+/// could never be finished), or waiting / pending with at least a minute of its inquiry's
+/// life left. The rule that keeps a customer from ever having two in flight.
+pub fn can_carry_on(v: &IdentityVerification, now: Millis) -> bool {
+    let tracked = Tracked::from(v);
+    v.is_kyc()
+        && ((v.state == VerificationState::Storing
+            && tracked
+                .created_ms
+                .is_none_or(|created| now < created + INQUIRY_LIFETIME))
+            || (v.is_in_flight() && (tracked.resumable(now) || tracked.submitted())))
+}
+
+/// Takes one off a count of answers to drop; whether there was one to take.
+pub(super) fn count_off(count: &mut u32) -> bool {
+    let stale = *count > 0;
+    *count = count.saturating_sub(1);
+    stale
+}
+
+/// Whether a verification rules out creating another for its customer now: one that can be
+/// carried on, one waiting for its inquiry, one out of the customer's hands with no verdict
+/// yet (under review; or, within an inquiry's life, completed before its outcome is set or
+/// in a state this version does not know), or one whose verdict the customer record has not
+/// caught up with (a pass within an inquiry's life; a rejection or a "contact support" in its
+/// first [`REJECTION_SETTLES`]): the app shows those, never "start" beside them. The
+/// server's create guard: a new one beside it would be a duplicate.
+pub fn rules_out_another(v: &IdentityVerification, now: Millis) -> bool {
+    let recent = || {
+        Tracked::from(v)
+            .created_ms
+            .is_none_or(|created| now < created + INQUIRY_LIFETIME)
+    };
+    can_carry_on(v, now)
+        || (v.is_kyc()
+            && match &v.state {
+                // Waiting or pending without its inquiry yet: it is on its way.
+                VerificationState::Waiting | VerificationState::Pending => {
+                    v.persona_inquiry_id.is_none() && recent()
+                }
+                VerificationState::Reviewing => true,
+                VerificationState::Completed => match verdict(v) {
+                    None => recent(),
+                    Some(Verdict::Passed) => recently_passed(v, now),
+                    Some(Verdict::Rejected { .. } | Verdict::ContactSupport { .. }) => {
+                        last_change(v).is_some_and(|at| now < at + REJECTION_SETTLES)
+                    }
+                    _ => false,
+                },
+                VerificationState::Unknown(_) => recent(),
+                _ => false,
+            })
+}

@@ -1,0 +1,156 @@
+//! What each of the customer's taps does.
+
+use super::*;
+
+impl Flow {
+    pub(super) fn on_user(&mut self, now: Millis, action: UserAction, fx: &mut Vec<Effect>) {
+        // A look at the list while a document request is offered runs in the background:
+        // the customer's tap goes first (its answer is then dropped).
+        let busy = self.in_flight.is_some()
+            && !(self.in_flight == Some(RequestKind::ListVerifications)
+                && matches!(self.phase, Phase::Paused));
+        match (action, &self.phase) {
+            (
+                UserAction::Start,
+                Phase::Prep
+                | Phase::Outcome(Screen::Retry { .. })
+                | Phase::Outcome(Screen::Expired),
+            ) if !busy => {
+                self.create_attempts = 0;
+                fx.push(Effect::Notify(HostEvent::Started));
+                if !self.starting {
+                    self.starting = true;
+                    fx.push(Effect::MarkStarting(true));
+                }
+                self.phase = Phase::Listing(ListPurpose::Start);
+                self.send(RequestKind::ListVerifications, fx);
+            }
+            (UserAction::Resume, Phase::Paused | Phase::Problem(Problem::Persona(_)))
+            | (UserAction::Resume, Phase::Problem(Problem::PersonaUnavailable))
+                if !busy =>
+            {
+                self.token_refusals = 0;
+                match &self.tracked {
+                    Some(t) if t.resumable(now) => {
+                        self.phase = Phase::RequestingSession;
+                        self.send(RequestKind::PersonaSession, fx);
+                    }
+                    Some(_) => {
+                        // Maybe expired: look at it again and go from there.
+                        self.phase = Phase::Rechecking { problem: None };
+                        self.send(RequestKind::Verification, fx);
+                    }
+                    None => self.fall_back_to_list(fx),
+                }
+            }
+            (UserAction::StartOver, Phase::Paused) => self.phase = Phase::Prep,
+            (UserAction::KeepWaiting, Phase::StillPreparing) => {
+                self.poll_attempt = 0;
+                match self.tracked {
+                    Some(_) => {
+                        self.phase = Phase::WaitingForInquiry { since: now };
+                        self.send(RequestKind::Verification, fx);
+                    }
+                    None => {
+                        self.phase = Phase::Confirming {
+                            since: now,
+                            verdict: None,
+                        };
+                        self.send(RequestKind::Customer, fx);
+                    }
+                }
+            }
+            (UserAction::KeepWaiting, Phase::StillChecking) => {
+                self.poll_attempt = 0;
+                self.phase = Phase::Checking { since: now };
+                self.send(RequestKind::Verification, fx);
+            }
+            (UserAction::Retry, Phase::Problem(_) | Phase::SessionEnded) => {
+                let remembered = self.remembered.clone();
+                let handoff = self.following_phone;
+                let starting = self.starting;
+                self.handle(
+                    now,
+                    Event::AppStarted {
+                        remembered,
+                        handoff,
+                        starting,
+                    },
+                    fx,
+                );
+            }
+            // Also from "try again" and "expired": a retry's tips may say to use a phone
+            // camera. (The server never reports the verification concluded there as the
+            // phone's: it is older than the code.)
+            (
+                UserAction::ContinueOnPhone,
+                Phase::Prep
+                | Phase::Paused
+                | Phase::Problem(Problem::PersonaUnavailable)
+                | Phase::Outcome(Screen::Retry { .. })
+                | Phase::Outcome(Screen::Expired),
+            ) if !busy => self.start_handoff(RequestKind::Handoff, fx),
+            // A look at the phone's progress may be on its way (one every two seconds): the
+            // tap still counts, and that answer is no longer awaited.
+            // Not while a phone is using the code: a new one would end its session.
+            (
+                UserAction::NewCode,
+                Phase::Handoff {
+                    phone: PhoneProgress::WaitingForPhone | PhoneProgress::CodeExpired,
+                    ..
+                },
+            ) if self.in_flight != Some(RequestKind::Handoff) => {
+                self.start_handoff(RequestKind::Handoff, fx)
+            }
+            (
+                UserAction::NotMyPhone,
+                Phase::Handoff {
+                    phone: PhoneProgress::Connected | PhoneProgress::InProgress,
+                    ..
+                },
+            ) => self.start_handoff(RequestKind::HandoffRevoke, fx),
+            (
+                UserAction::UseThisDevice,
+                Phase::Handoff {
+                    phone: PhoneProgress::WaitingForPhone | PhoneProgress::CodeExpired,
+                    ..
+                },
+            ) => {
+                self.timer = None;
+                match self.in_flight.take() {
+                    Some(RequestKind::Handoff | RequestKind::HandoffRevoke) => {
+                        self.stale_mints += 1
+                    }
+                    Some(RequestKind::HandoffStatus) => self.stale_statuses += 1,
+                    _ => {}
+                }
+                self.stop_following_phone(fx);
+                self.phase = self.handed_off_from.take().unwrap_or(Phase::Prep);
+                // A document request offered during a review: the review is watched again
+                // (the handoff stopped that), as when Persona's window closes.
+                if self.phase == Phase::Paused && self.tracked.as_ref().is_some_and(|t| t.documents)
+                {
+                    self.poll_attempt = 0;
+                    self.poll_review(RequestKind::ListVerifications, now, fx);
+                }
+            }
+            // The phone came but went quiet (its battery, its camera): take the verification
+            // back here, wherever it stands, found out as a page load does (the customer
+            // record first: the phone may have just finished).
+            (UserAction::UseThisDevice, Phase::Handoff { .. }) => {
+                self.stop_following_phone(fx);
+                let remembered = self.remembered.clone();
+                self.handle(
+                    now,
+                    Event::AppStarted {
+                        remembered,
+                        handoff: false,
+                        starting: false,
+                    },
+                    fx,
+                );
+            }
+            _ => {}
+        }
+    }
+}

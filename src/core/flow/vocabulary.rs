@@ -1,0 +1,375 @@
+//! The words the machine and the shell exchange: requests, errors, timers, the customer's
+//! actions, events in and effects out, and what the host page hears.
+
+use super::*;
+
+/// A string that must never be logged: `Debug` prints `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The backend calls the flow makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    /// `GET /session`.
+    Session,
+    /// `GET /api/customers/{guid}`.
+    Customer,
+    /// `GET /api/identity_verifications?customer_guid=`.
+    ListVerifications,
+    /// `POST /api/identity_verifications`.
+    CreateVerification,
+    /// `GET /api/identity_verifications/{guid}`.
+    Verification,
+    /// `POST /api/persona_sessions`.
+    PersonaSession,
+    /// `POST /handoff`.
+    Handoff,
+    /// `GET /handoff/status`.
+    HandoffStatus,
+    /// `POST /handoff/revoke`: ends the phone's session; answered with a new code.
+    HandoffRevoke,
+    /// `POST /handoff/cancel`: ends an unused code. Never awaited.
+    HandoffCancel,
+}
+
+impl RequestKind {
+    /// Safe to send again after a passing failure. Creating a verification is not: a lost
+    /// answer may mean it was created.
+    pub fn retry_is_safe(self) -> bool {
+        !matches!(self, RequestKind::CreateVerification)
+    }
+}
+
+/// Why a request failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HttpError {
+    /// No answer: offline, connection dropped, DNS.
+    Network,
+    /// No answer in time.
+    Timeout,
+    /// An answer that could not be read.
+    Malformed,
+    /// An error status.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// From a `Retry-After` header.
+        retry_after_ms: Option<u32>,
+        /// From the error body, when it had one.
+        message_code: Option<String>,
+    },
+}
+
+impl HttpError {
+    /// A failure that may pass if the same request is tried again later.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            HttpError::Network | HttpError::Timeout | HttpError::Malformed => true,
+            HttpError::Status { status, .. } => *status == 429 || *status >= 500,
+        }
+    }
+
+    /// The session is gone or was never there.
+    pub fn is_auth(&self) -> bool {
+        matches!(
+            self,
+            HttpError::Status {
+                status: 401 | 403,
+                ..
+            }
+        )
+    }
+
+    pub(super) fn retry_after_ms(&self) -> Option<u32> {
+        match self {
+            HttpError::Status { retry_after_ms, .. } => *retry_after_ms,
+            _ => None,
+        }
+    }
+}
+
+/// Persona's error codes (`onError`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PersonaErrorCode {
+    /// Something broke inside the flow.
+    ApplicationError,
+    /// The options were wrong (our side).
+    InvalidConfig,
+    /// The session token was refused: wrong, used or expired.
+    Unauthenticated,
+    /// The inquiry template is switched off (the integrator's side).
+    InactiveTemplate,
+    /// Anything else.
+    Other(String),
+}
+
+impl PersonaErrorCode {
+    /// Reads the SDK's `code`.
+    pub fn parse(code: &str) -> Self {
+        match code {
+            "application_error" => PersonaErrorCode::ApplicationError,
+            "invalid_config" => PersonaErrorCode::InvalidConfig,
+            "unauthenticated" => PersonaErrorCode::Unauthenticated,
+            "inactive_template" => PersonaErrorCode::InactiveTemplate,
+            other => PersonaErrorCode::Other(other.to_owned()),
+        }
+    }
+}
+
+/// Which timer fired. Timers from an earlier state are ignored when they fire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TimerId(pub u32);
+
+/// What the app tells the page that embeds or opened it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostEvent {
+    /// The customer started (or restarted) a verification.
+    Started,
+    /// Persona's flow is open.
+    PersonaReady,
+    /// The customer finished Persona's flow (its status; the decision comes later).
+    PersonaCompleted {
+        /// Persona's status, such as `completed` or `failed`.
+        status: String,
+    },
+    /// The verification reached an outcome.
+    Outcome(OutcomeKind),
+    /// Something went wrong that stopped the flow.
+    Error {
+        /// A stable code: `network`, `server`, `persona_<code>`, `persona_unavailable`,
+        /// `unknown_customer_state` or `session_ended`.
+        code: String,
+    },
+}
+
+/// The outcomes a host page hears about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OutcomeKind {
+    /// The customer is verified.
+    Verified,
+    /// With the compliance team.
+    Review,
+    /// Did not pass; may try again.
+    Retry,
+    /// Only support can help (rejected, unclassified result, frozen account).
+    Rejected,
+    /// Ran out of time.
+    Expired,
+}
+
+impl OutcomeKind {
+    /// The name in event payloads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Verified => "verified",
+            OutcomeKind::Review => "review",
+            OutcomeKind::Retry => "retry",
+            OutcomeKind::Rejected => "rejected",
+            OutcomeKind::Expired => "expired",
+        }
+    }
+}
+
+impl HostEvent {
+    /// The event's `type` in payloads.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            HostEvent::Started => "started",
+            HostEvent::PersonaReady => "persona_ready",
+            HostEvent::PersonaCompleted { .. } => "persona_completed",
+            HostEvent::Outcome(_) => "outcome",
+            HostEvent::Error { .. } => "error",
+        }
+    }
+}
+
+/// What the customer asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UserAction {
+    /// "Start verification", or "Try again" after a retryable failure, or "Start again" after
+    /// an expiry.
+    Start,
+    /// "Try again" on a problem screen: start over from the customer record.
+    Retry,
+    /// "Continue where you left off".
+    Resume,
+    /// "Keep waiting" after a long wait.
+    KeepWaiting,
+    /// "Read the tips again" from the paused screen: back to the prep screen, keeping the
+    /// verification in progress for when the customer starts again.
+    StartOver,
+    /// "Continue on your phone": show a QR code and follow the phone from here.
+    ContinueOnPhone,
+    /// "Make a new code": the old one stops working.
+    NewCode,
+    /// "Use this device instead" of the phone, at any point of the handoff.
+    UseThisDevice,
+    /// "This isn't my phone": end the phone's session and show a new code.
+    NotMyPhone,
+}
+
+/// Something that happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The page loaded.
+    AppStarted {
+        /// The verification guid kept from an earlier visit.
+        remembered: Option<String>,
+        /// This device was following the customer's phone.
+        handoff: bool,
+        /// The customer had asked to start and no verification was taken up yet (a reload
+        /// while the first one was being looked for or created).
+        starting: bool,
+    },
+    /// `GET /session` answered.
+    SessionLoaded {
+        /// The customer the session is for.
+        customer_guid: String,
+        /// The server's clock when it answered, when it said.
+        server_ms: Option<Millis>,
+    },
+    /// `GET /api/customers/{guid}` answered.
+    CustomerLoaded(Customer),
+    /// The customer's verifications (any order).
+    VerificationsListed(Vec<IdentityVerification>),
+    /// `POST /api/identity_verifications` answered.
+    VerificationCreated(IdentityVerification),
+    /// `GET /api/identity_verifications/{guid}` answered.
+    VerificationPolled(IdentityVerification),
+    /// `POST /api/persona_sessions` answered.
+    SessionTokenReceived(PersonaSession),
+    /// A request failed.
+    RequestFailed {
+        /// Which request.
+        request: RequestKind,
+        /// How it failed.
+        error: HttpError,
+    },
+    /// Persona's `onReady`: the flow is open.
+    PersonaReady,
+    /// Persona's `onComplete` (its `complete` and `fail` events alike).
+    PersonaCompleted {
+        /// Persona's status (`completed`, `failed`...); the backend has the final word.
+        status: String,
+    },
+    /// Persona's `onCancel`. Its session token is deliberately not carried: a resume always
+    /// asks for a new one.
+    PersonaCancelled,
+    /// Persona's `onError`.
+    PersonaErrored {
+        /// Which error.
+        code: PersonaErrorCode,
+    },
+    /// The Persona SDK script could not be loaded or constructed.
+    PersonaUnavailable,
+    /// A timer started by [`Effect::StartTimer`] ran out.
+    TimerFired(TimerId),
+    /// The browser went offline or came back.
+    Connectivity {
+        /// True when back online.
+        online: bool,
+    },
+    /// `POST /handoff` answered.
+    HandoffMinted {
+        /// The path to put in the QR code, after the app's origin.
+        path: String,
+        /// When the code stops working.
+        expires_ms: Option<Millis>,
+        /// Its confirmation number.
+        confirm: Option<String>,
+    },
+    /// `GET /handoff/status` answered.
+    HandoffStatus {
+        /// What became of the code.
+        code: HandoffCode,
+        /// The verification the phone works on, if any.
+        verification: Option<IdentityVerification>,
+        /// The phone that came ("Chrome on Android").
+        phone: Option<String>,
+    },
+    /// `POST /handoff/cancel` answered (nothing waits on it).
+    HandoffCancelled,
+    /// The customer switched language: Persona opens in this locale from now on.
+    Language {
+        /// A Persona locale such as `fr`.
+        persona_locale: String,
+    },
+    /// One of Persona's `onEvent` events, by name (no metadata).
+    PersonaEvent {
+        /// The event's name, such as `one-time-link-sent`.
+        name: String,
+    },
+    /// The customer did something.
+    User(UserAction),
+}
+
+/// Something the shell must do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// `GET /session`.
+    FetchSession,
+    /// `GET /api/customers/{guid}`.
+    FetchCustomer {
+        /// Whose record.
+        customer_guid: String,
+    },
+    /// `GET /api/identity_verifications?customer_guid=`.
+    ListVerifications {
+        /// Whose verifications.
+        customer_guid: String,
+    },
+    /// `POST /api/identity_verifications` with this body.
+    CreateVerification(PostIdentityVerification),
+    /// `GET /api/identity_verifications/{guid}`.
+    FetchVerification {
+        /// Which verification.
+        guid: String,
+    },
+    /// `POST /api/persona_sessions` with this body.
+    RequestSessionToken(PostPersonaSession),
+    /// Fire `TimerFired(id)` after `ms`.
+    StartTimer {
+        /// Which timer.
+        id: TimerId,
+        /// After how many milliseconds.
+        ms: u32,
+    },
+    /// Construct the Persona client and open it once ready.
+    LaunchPersona {
+        /// The inquiry to open.
+        inquiry_id: String,
+        /// A fresh session token when resuming; used once.
+        session_token: Option<Secret>,
+        /// The Persona locale.
+        language: String,
+    },
+    /// Destroy the Persona client, its iframe and its callbacks.
+    DestroyPersona,
+    /// Keep this verification guid for a reload (never a token, never personal data).
+    Remember(String),
+    /// Drop the remembered verification guid.
+    Forget,
+    /// `POST /handoff`.
+    MintHandoff,
+    /// `GET /handoff/status`.
+    FetchHandoffStatus,
+    /// `POST /handoff/revoke`.
+    RevokeHandoff,
+    /// `POST /handoff/cancel`, not awaited.
+    CancelHandoff,
+    /// Note for a reload that this device follows a phone (or no longer does).
+    MarkHandoff(bool),
+    /// Note for a reload that the customer asked to start (or that a verification was taken
+    /// up since): a reload then carries on instead of asking again.
+    MarkStarting(bool),
+    /// Tell the page that embeds or opened the app (never personal data or tokens).
+    Notify(HostEvent),
+    /// Switch to this screen.
+    Show(Screen),
+}
