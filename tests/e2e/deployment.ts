@@ -220,6 +220,19 @@ export class Deployment {
     return `${signed}.${signature}`;
   }
 
+  /** The integrator backend's signed call that ends every session of `customer`. */
+  async endSessions(customer: string): Promise<number> {
+    const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const claims = { customer_guid: customer, scope: 'end_sessions', exp: Math.floor(Date.now() / 1000) + 300 };
+    const signed = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
+    const signature = crypto.createHmac('sha256', LAUNCH_SECRET).update(signed).digest('base64url');
+    const answer = await fetch(`${this.base}/integrator/customers/${customer}/end-sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${signed}.${signature}` },
+    });
+    return answer.status;
+  }
+
   private async bankToken(): Promise<string> {
     const answer = await fetch(`http://127.0.0.1:${this.ports.upstream}/oauth/token`, {
       method: 'POST',
