@@ -92,7 +92,7 @@ fn counts(text: &str) -> Counts {
         .filter(|w| w.chars().any(|c| c.is_ascii_alphanumeric()))
         .collect();
     let ends = text
-        .split(|c: char| matches!(c, '.' | '!' | '?' | '…'))
+        .split(['.', '!', '?', '…'])
         .filter(|part| part.chars().any(char::is_alphanumeric))
         .count();
     Counts {
