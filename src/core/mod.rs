@@ -20,6 +20,8 @@ pub mod flow;
 pub mod http;
 pub mod json;
 pub mod polling;
+#[cfg(test)]
+mod reading_level;
 pub mod text;
 pub mod time;
 pub mod tips;

@@ -104,7 +104,9 @@ pub fn HandoffScreen() -> impl IntoView {
                         <p>{t(Msg::HandoffLinkLabel)}</p>
                         <p class="link"><code data-testid="handoff-link">{url}</code></p>
                         <div class="actions">
-                            <button type="button" class="button secondary" on:click=copy>
+                            // Its label says when the link is copied: a live region, so a
+                            // screen reader hears it too (4.1.3).
+                            <button type="button" class="button secondary" aria-live="polite" on:click=copy>
                                 {move || t(if copied.get() { Msg::DeviceLinkCopied } else { Msg::DeviceCopyLink })}
                             </button>
                         </div>

@@ -1,6 +1,6 @@
 // Shared helpers for the end-to-end tests. Every expected text comes from the app's own
 // catalog (served by the sandbox at /sandbox/api/catalog from the Rust core).
-import { expect, type Page, type TestInfo, type APIRequestContext } from '@playwright/test';
+import { devices, expect, type Browser, type Page, type TestInfo, type APIRequestContext } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -124,4 +124,118 @@ export async function startCapture(page: Page, cat: Catalog): Promise<void> {
   await expectScreen(page, cat, 'PrepTitle');
   await page.getByRole('button', { name: cat.messages.PrepStart }).click();
   await expectCapture(page);
+}
+
+/**
+ * A screen of the app (or of the server's own pages) and how a test reaches it: the fixture
+ * of the accessibility tests that go screen by screen (`wcag.spec.ts`). `reach` leaves the
+ * page on the screen whose heading is the message `heading`.
+ */
+export type Screen = {
+  name: string;
+  heading: string;
+  reach: (page: Page, cat: Catalog, browser: Browser) => Promise<void>;
+  /** Shown on a computer only (a phone is not sent to another phone). */
+  desktop?: boolean;
+};
+
+/** A scenario's outcome: start, go through Persona's window, and wait there. */
+function afterCapture(scenario: string, timings = FAST): Screen['reach'] {
+  return async (page, cat) => {
+    await start(page, `scenario=${scenario}&${timings}`);
+    await startCapture(page, cat);
+    await completeCapture(page);
+  };
+}
+
+/** The desktop's handoff screen, with its code shown. */
+async function handoffScreen(page: Page, cat: Catalog): Promise<void> {
+  await start(page, `scenario=passes&${FAST}`);
+  await expectScreen(page, cat, 'PrepTitle');
+  await page.getByRole('button', { name: cat.messages.ContinueOnPhone }).click();
+  await expect(page.getByTestId('qr')).toBeVisible();
+}
+
+/** Every screen a customer can see, each held still long enough to be looked at. */
+export const SCREENS: Screen[] = [
+  { name: 'prep', heading: 'PrepTitle', reach: (page) => start(page, `scenario=passes&${FAST}`) },
+  {
+    name: 'preparing',
+    heading: 'PreparingTitle',
+    reach: async (page, cat) => {
+      // The inquiry takes a minute: the screen stays (its "still preparing" form comes later).
+      await start(page, 'scenario=slow-inquiry&inquiry_delay_ms=60000');
+      await expectScreen(page, cat, 'PrepTitle');
+      await page.getByRole('button', { name: cat.messages.PrepStart }).click();
+    },
+  },
+  {
+    name: 'paused',
+    heading: 'PausedTitle',
+    reach: async (page, cat) => {
+      await start(page, `scenario=passes&${FAST}`);
+      await startCapture(page, cat);
+      await beginCapture(page);
+      await exitPersona(page);
+    },
+  },
+  { name: 'handoff', heading: 'HandoffTitle', desktop: true, reach: handoffScreen },
+  {
+    // The server's page on the phone that opened the code.
+    name: 'phone continue page',
+    heading: 'PageContinueTitle',
+    reach: async (page, cat, browser) => {
+      const desktop = await browser.newContext({ ...devices['Desktop Chrome'], baseURL: baseURL() });
+      const computer = await desktop.newPage();
+      await handoffScreen(computer, cat);
+      const link = (await computer.getByTestId('handoff-link').textContent())!;
+      await page.goto(link);
+      await desktop.close();
+    },
+  },
+  { name: 'checking', heading: 'CheckingTitle', reach: afterCapture('passes', FAST.replace('decision_delay_ms=400', 'decision_delay_ms=60000')) },
+  { name: 'verified', heading: 'VerifiedTitle', reach: (page) => start(page, 'scenario=already-verified') },
+  { name: 'review', heading: 'ReviewTitle', reach: afterCapture('fails-review', HELD_REVIEW) },
+  { name: 'retry', heading: 'RetryTitle', reach: afterCapture('fails-retry') },
+  { name: 'rejected', heading: 'RejectedTitle', reach: (page) => start(page, 'scenario=already-rejected') },
+  { name: 'contact support', heading: 'ContactSupportTitle', reach: afterCapture('fails-unknown') },
+  { name: 'frozen', heading: 'FrozenTitle', reach: (page) => start(page, 'scenario=frozen') },
+  { name: 'expired', heading: 'ExpiredTitle', reach: afterCapture('expires') },
+  {
+    name: 'persona error',
+    heading: 'PersonaErrorTitle',
+    reach: async (page, cat) => {
+      await start(page, `scenario=passes&${FAST}`);
+      await startCapture(page, cat);
+      await persona(page).getByRole('button', { name: 'Simulate an error' }).click();
+    },
+  },
+  {
+    name: 'not found',
+    heading: 'NotFoundTitle',
+    reach: async (page) => {
+      await start(page, 'scenario=already-verified');
+      await page.goto('/nowhere');
+    },
+  },
+  {
+    name: 'session ended',
+    heading: 'SessionEndedTitle',
+    reach: async (page) => {
+      await start(page, 'scenario=already-verified');
+      await page.context().clearCookies();
+      await page.goto('/checking');
+    },
+  },
+];
+
+/** The server under test (as `playwright.config.ts` starts it). */
+function baseURL(): string {
+  return `http://127.0.0.1:${process.env.E2E_PORT ?? 8741}`;
+}
+
+/** Reaches `screen` in `page` and waits until it shows. */
+export async function openScreen(page: Page, cat: Catalog, browser: Browser, screen: Screen): Promise<void> {
+  await screen.reach(page, cat, browser);
+  await expectScreen(page, cat, screen.heading);
 }
