@@ -122,7 +122,15 @@ fn groups() -> Vec<(String, Vec<&'static str>)> {
         if line.starts_with("PageMsg {") {
             groups.push(("The server's own pages".to_owned(), Vec::new()));
         } else if let Some(name) = line.strip_prefix("// ").and_then(|c| c.strip_suffix('.')) {
-            groups.push((name.to_owned(), Vec::new()));
+            // A section comes back in the `later` group (the second module's texts): one
+            // group, read as a whole.
+            match groups.iter().position(|(group, _)| group == name) {
+                Some(at) => {
+                    let group = groups.remove(at);
+                    groups.push(group);
+                }
+                None => groups.push((name.to_owned(), Vec::new())),
+            }
         } else if let Some((key, _)) = line.split_once(" => \"") {
             let Some(text) = Msg::ALL
                 .iter()

@@ -131,10 +131,53 @@ messages! {
     TipsContactSummary => "Your phone number and email address need to be current and your own.",
     TipsDocumentsTitle => "Sending a document",
     TipsDocumentsSummary => "A recent statement or bill with your full name and current address.",
+
+    // Which ID to use.
+    TipIdDriversLicense => "Driver's license (you will photograph the front and the back)",
+    TipIdPassport => "Passport",
+    TipIdPassportCard => "Passport card",
+    TipIdVisa => "Visa",
     TipIdResidenceCard => "Residence card",
+    TipIdUnexpired => "It must still be valid: an expired ID will not pass.",
+    TipIdNameMatches => "The name on it must be the legal name on your account.",
+    TipIdOriginal => "Use the real card or booklet, not a photocopy or a picture on another screen.",
+
+    // Photographing the ID.
+    TipPhotoFlatDark => "Lay the ID flat on a dark surface that does not shine.",
+    TipPhotoFourCorners => "Keep all four corners inside the frame.",
+    TipPhotoNoGlare => "Watch for glare and shadows: switch off a lamp that reflects on the ID, or move away from a bright window.",
+    TipPhotoSteady => "Hold still and let the camera focus before you take the picture.",
     TipPhotoBothSides => "If your ID has a back, photograph it too when you are asked.",
     TipPhotoUsePhone => "Use a phone camera rather than a computer webcam: it takes sharper pictures.",
+
+    // The selfie.
+    TipSelfieFaceCamera => "Look straight at the camera with a relaxed, neutral face.",
+    TipSelfieLighting => "Light your face evenly from the front. Avoid a window or a bright lamp behind you or right above you.",
+    TipSelfieUncovered => "Take off hats, sunglasses, masks and anything else that hides your face.",
+    TipSelfieBackground => "Stand in front of a plain background.",
+    TipSelfieEyeLevel => "Hold the phone at eye level and keep it steady.",
+
+    // Phone and browser.
+    TipDeviceCamera => "You need a device with a working camera. A phone works best.",
+    TipDevicePermission => "When the browser asks to use your camera, allow it. If it never asks, turn camera access on in your settings.",
+    TipDevicePowerSaving => "Turn off Low Power Mode (iPhone) or Battery Saver (Android): they can stop the camera from working properly.",
+    TipDeviceCharged => "Make sure your battery has enough charge.",
+    TipDeviceBrowser => "Use an up-to-date Chrome or Safari.",
+
+    // Timing.
+    TipSessionOneGo => "Set aside about three minutes and finish in one go if you can.",
+    TipSessionExpiry => "An unfinished verification expires after a while. After that you will need to start a new one.",
     TipSessionHandoff => "On a computer? You can carry on with your phone by scanning a QR code.",
+    TipSessionResume => "If you are interrupted, open identity verification again from the app you came from: you will pick up where you left off.",
+
+    // Contact details.
+    TipContactCurrent => "Check that the phone number and email address on your account are current and belong to you.",
+    TipContactUpdate => "If something is out of date, ask support to update it before you try again.",
+
+    // Documents.
+    TipDocumentKinds => "Use a bank statement from the last 90 days, or a recent utility or phone bill.",
+    TipDocumentNameAddress => "It must show your full name and your current address.",
+    TipDocumentPhoto => "Photograph the whole page on a flat surface, with all four corners showing and no glare.",
 
     // Whole app.
     AppTitle => "Verify your identity",
@@ -227,52 +270,8 @@ messages! {
     PersonaErrorTitle => "The verification stopped",
     PersonaUnavailableTitle => "The identity check could not load",
     UnknownCustomerTitle => "We need to check your account",
-
-    // Which ID to use.
-    TipIdDriversLicense => "Driver's license (you will photograph the front and the back)",
-    TipIdPassport => "Passport",
-    TipIdPassportCard => "Passport card",
-    TipIdVisa => "Visa",
-    TipIdUnexpired => "It must still be valid: an expired ID will not pass.",
-    TipIdNameMatches => "The name on it must be the legal name on your account.",
-    TipIdOriginal => "Use the real card or booklet, not a photocopy or a picture on another screen.",
-
-    // Photographing the ID.
-    TipPhotoFlatDark => "Lay the ID flat on a dark surface that does not shine.",
-    TipPhotoFourCorners => "Keep all four corners inside the frame.",
-    TipPhotoNoGlare => "Watch for glare and shadows: switch off a lamp that reflects on the ID, or move away from a bright window.",
-    TipPhotoSteady => "Hold still and let the camera focus before you take the picture.",
-
-    // The selfie.
-    TipSelfieFaceCamera => "Look straight at the camera with a relaxed, neutral face.",
-    TipSelfieLighting => "Light your face evenly from the front. Avoid a window or a bright lamp behind you or right above you.",
-    TipSelfieUncovered => "Take off hats, sunglasses, masks and anything else that hides your face.",
-    TipSelfieBackground => "Stand in front of a plain background.",
-    TipSelfieEyeLevel => "Hold the phone at eye level and keep it steady.",
-
-    // Phone and browser.
-    TipDeviceCamera => "You need a device with a working camera. A phone works best.",
-    TipDevicePermission => "When the browser asks to use your camera, allow it. If it never asks, turn camera access on in your settings.",
-    TipDevicePowerSaving => "Turn off Low Power Mode (iPhone) or Battery Saver (Android): they can stop the camera from working properly.",
-    TipDeviceCharged => "Make sure your battery has enough charge.",
-    TipDeviceBrowser => "Use an up-to-date Chrome or Safari.",
-
-    // Timing.
-    TipSessionOneGo => "Set aside about three minutes and finish in one go if you can.",
-    TipSessionExpiry => "An unfinished verification expires after a while. After that you will need to start a new one.",
-    TipSessionResume => "If you are interrupted, open identity verification again from the app you came from: you will pick up where you left off.",
-
-    // Contact details.
-    TipContactCurrent => "Check that the phone number and email address on your account are current and belong to you.",
-    TipContactUpdate => "If something is out of date, ask support to update it before you try again.",
-
-    // Documents.
-    TipDocumentKinds => "Use a bank statement from the last 90 days, or a recent utility or phone bill.",
-    TipDocumentNameAddress => "It must show your full name and your current address.",
-    TipDocumentPhoto => "Photograph the whole page on a flat surface, with all four corners showing and no glare.",
     }
     later {
-
     // What went wrong, per failure code.
     ReasonIdCheck => "We could not confirm your ID from the pictures.",
     ReasonIdQuality => "The picture of your ID was not clear enough to read.",
@@ -294,6 +293,8 @@ messages! {
     ReasonCannotVerifyOnline => "We were not able to verify your identity online.",
     ReasonUnexpected => "A check returned a result that does not apply to this verification.",
     ReasonUnrecognized => "A check returned a result this page does not recognize.",
+
+    // Preparing.
     StageLooking => "Looking for a verification you already started…",
     StageCreating => "Creating your verification…",
     StageWaiting => "Setting up your secure verification…",
@@ -304,7 +305,11 @@ messages! {
     KeepWaiting => "Keep waiting",
     ComeBackLater => "Come back later",
     ComeBackLaterBody => "You can close this page now. When you open identity verification again from the app you came from, you will continue from here.",
+
+    // Capture.
     CaptureBody => "Follow the instructions to photograph your ID and take a selfie. If the window closes, you can continue from where you stopped.",
+
+    // Handoff to a phone.
     HandoffIntro => "Scan this code with your phone's camera and open the link. Phone cameras take sharper pictures of IDs.",
     HandoffIntroOther => "Scan this code with the camera of the device you want to use, then open the link there. This page will show how it goes.",
     HandoffQrLabel => "QR code that opens this verification on another device",
@@ -320,16 +325,22 @@ messages! {
     NewCode => "Make a new code",
     UseThisDevice => "Use this device instead",
     CaptureOnPhoneBody => "The identity check gave you a link to finish on your phone. Keep this page open: it updates when you are done.",
+
+    // Paused.
     PausedBody => "Continue whenever you are ready: what you have done so far is kept.",
     PausedUntil => "You can continue until {time}.",
     SendDocument => "Send the document",
     DocumentsRequestedBody => "The team reviewing your verification needs a document from you: a recent bank statement, or a utility or phone bill. Have it at hand, then continue.",
     Resume => "Continue where you left off",
     ReadTipsAgain => "Read the tips again",
+
+    // Checking.
     CheckingDecision => "We are reviewing your ID and selfie. Most checks finish within 10 minutes.",
     CheckingAccount => "Your verification passed. We are updating your account…",
     CheckingLeave => "You can keep this page open, or close it: your result will be waiting when you open identity verification again from the app you came from.",
     StillCheckingBody => "This is taking longer than usual. You can close this page and see your result later by opening identity verification again from the app you came from.",
+
+    // Outcomes.
     VerifiedBody => "Thank you. Your identity is confirmed and your account is ready to use.",
     VerifiedNext => "You can go back to the app you came from.",
     ReviewBody => "Our compliance team is reviewing your verification. You do not need to do anything.",
@@ -348,6 +359,8 @@ messages! {
     SessionEndedBody => "For your security, sessions end after a while. Go back to the app you came from and open identity verification again.",
     SessionEndedSandbox => "Sandbox: pick a scenario to start a new session.",
     CheckAgain => "Check again",
+
+    // Problems.
     ProblemNetworkBody => "Check your internet connection, then try again.",
     ProblemServerBody => "Please try again in a moment. If it keeps happening, contact support and mention error {status}.",
     PersonaApplicationError => "The identity check ran into a problem. Continue where you left off: nothing you did is lost.",
