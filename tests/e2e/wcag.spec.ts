@@ -389,7 +389,7 @@ test.describe('status messages (4.1.3)', () => {
 });
 
 test.describe('time limits (2.2.1)', () => {
-  test("the handoff code's ten minutes are said before, its end is spoken, and a new code is one press", async ({ page, browser, isMobile }) => {
+  test("the handoff code's three minutes are said before, its end is spoken, and a new code is one press", async ({ page, browser, isMobile }) => {
     test.skip(isMobile, "a computer's screen");
     const cat = await catalog(page.request);
     const cdp = await page.context().newCDPSession(page);
@@ -397,13 +397,15 @@ test.describe('time limits (2.2.1)', () => {
     await openScreen(page, cat, browser, SCREENS.find((s) => s.name === 'handoff')!);
     // Said on the screen, before it matters...
     await expect(page.getByText(cat.messages.HandoffOnce)).toBeVisible();
-    expect(cat.messages.HandoffOnce).toContain('ten minutes');
+    expect(cat.messages.HandoffOnce).toContain('three minutes');
     // ...and true: the server gives the code no more than that.
     const response = await minted;
     // (The Date header is to the second, so it can be up to a second early.)
     const life = Date.parse((await response.json()).expires_at) - Date.parse(response.headers()['date']);
-    expect(life).toBeLessThanOrEqual(10 * 60_000 + 1000);
-    expect(life).toBeGreaterThan(9 * 60_000);
+    expect(life).toBeLessThanOrEqual(3 * 60_000 + 1000);
+    expect(life).toBeGreaterThan(2 * 60_000);
+    // (While the screen is up, the desktop makes the next code before this one lapses, on
+    // its own: src/core/flow/tests/handoff.rs pins that timing.)
     // The code runs out (the server says so): the customer hears it, and a new code is there.
     const first = await page.getByTestId('handoff-link').textContent();
     await page.route(/\/handoff\/status$/, async (route) => {
