@@ -14,6 +14,7 @@
 
 pub mod api;
 pub mod branding;
+pub mod catalog;
 pub mod device;
 pub mod failure;
 pub mod flow;
