@@ -22,6 +22,14 @@ fn payload(event: &HostEvent) -> Object {
         HostEvent::Outcome(kind) => set("outcome", kind.as_str().into()),
         HostEvent::Error { code } => set("code", code.as_str().into()),
         HostEvent::Started | HostEvent::PersonaReady => {}
+        HostEvent::CameraCheck(outcome) => {
+            set("finished", outcome.finished.into());
+            let checks = Object::new();
+            for (name, passed) in outcome.checks() {
+                let _ = Reflect::set(&checks, &name.into(), &passed.into());
+            }
+            set("checks", checks.into());
+        }
     }
     o
 }
