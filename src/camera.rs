@@ -112,9 +112,8 @@ pub async fn open(part: Part, attempt: u32) -> Result<(JsValue, u32, u32), Camer
         Ok(stream) => {
             STREAMS.with(|s| s.borrow_mut().push((attempt, stream.clone())));
             let settings = tracks(&stream)
-                .get(0)
-                .dyn_into::<Object>()
-                .ok()
+                .iter()
+                .next()
                 .and_then(|track| call_method(&track, "getSettings", &[]))
                 .unwrap_or(JsValue::UNDEFINED);
             let (w, h) = (number(&settings, "width"), number(&settings, "height"));
@@ -153,7 +152,7 @@ impl Grabber {
         let options = Object::new();
         set(&options, "willReadFrequently", &true.into());
         let context = call_method(&canvas, "getContext", &["2d".into(), options.into()])
-            .filter(|c| c.is_object())?;
+            .filter(|c| !c.is_null() && !c.is_undefined())?;
         Some(Grabber {
             canvas,
             context,

@@ -223,7 +223,7 @@ impl Feedback {
         match self {
             Feedback::Dark => Msg::CamDark,
             Feedback::Glare => Msg::CamGlare,
-            Feedback::Backlit => Msg::CamBacklit,
+            Feedback::Backlit => Msg::TipSelfieLighting,
             Feedback::Blurry => Msg::CamBlurry,
             Feedback::Good => Msg::CamGood,
         }

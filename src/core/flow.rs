@@ -187,8 +187,6 @@ pub enum HostEvent {
         /// `unknown_customer_state` or `session_ended`.
         code: String,
     },
-    /// The camera rehearsal ended: which checks passed (see [`super::rehearsal`]).
-    CameraCheck(super::rehearsal::Outcome),
 }
 
 /// The outcomes a host page hears about.
@@ -228,7 +226,6 @@ impl HostEvent {
             HostEvent::PersonaCompleted { .. } => "persona_completed",
             HostEvent::Outcome(_) => "outcome",
             HostEvent::Error { .. } => "error",
-            HostEvent::CameraCheck(_) => "camera_check",
         }
     }
 }

@@ -2,15 +2,15 @@
 //! camera and the light before Persona opens, first on the ID with the back camera, then
 //! for the selfie with the front one, and is told in plain words what to fix.
 //!
-//! A small machine of its own beside the flow ([`super::flow`]): the flow never waits for
-//! it and it changes nothing there. It hands the flow one thing, the [`Outcome`] as a host
-//! event ([`Outcome::host_event`]). The shell performs what [`Rehearsal::step`] returns
-//! ([`Do`]) and reports back with [`Input`]s. Nothing of what the camera sees is kept: a
+//! A small machine of its own beside the flow ([`super::flow`]), which neither waits for it
+//! nor changes with it: the rehearsal is a detour of the prep screen, and its only output,
+//! the [`Outcome`] for the host page, is sent by the shell as the `camera_check` event
+//! (not a flow `HostEvent`: its payload's code would then sit in the first load). The shell
+//! performs what [`Rehearsal::step`] returns ([`Do`]) and reports back with [`Input`]s. Nothing of what the camera sees is kept: a
 //! frame is reduced to three figures ([`Measures`]), and only which checks passed leaves
 //! this machine.
 
 use super::camera::{resolution, Feedback, Glare, Guide, Light, Measures, Resolution, Sharpness};
-use super::flow::HostEvent;
 
 /// How long the browser may take to open the camera (the permission prompt included)
 /// before the customer is told what usually causes a silent camera (being inside another
@@ -135,11 +135,6 @@ impl Outcome {
         .into_iter()
         .filter_map(|(name, passed)| passed.map(|p| (name, p)))
         .collect()
-    }
-
-    /// The flow's event for the host page.
-    pub fn host_event(self) -> HostEvent {
-        HostEvent::CameraCheck(self)
     }
 }
 
@@ -520,7 +515,6 @@ mod tests {
                 ("selfie_glare", false),
             ]
         );
-        assert_eq!(outcome.host_event().kind(), "camera_check");
     }
 
     #[test]

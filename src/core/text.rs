@@ -218,24 +218,18 @@ messages! {
 
     // Camera check (the rehearsal before Persona).
     CamCheck => "Check my camera",
-    CamTitle => "Check your camera",
-    CamIntro => "Try your camera and light before you start. The browser will ask to use the camera.",
+    CamIntro => "Test your camera and light first. Your browser will ask to use the camera.",
     CamPrivacy => "Nothing the camera sees leaves this device.",
-    CamOpen => "Open the camera",
+    CamOpen => "Open camera",
     CamSkip => "Skip",
     CamNext => "Next: selfie",
     CamDone => "Done",
-    CamIdHint => "Hold your ID inside the frame.",
-    CamSelfieHint => "Put your face inside the frame.",
-    CamOpening => "Opening the camera…",
+    CamOpening => "Opening camera…",
     CamDark => "Too dark. Move near a window or turn on a light.",
     CamGlare => "Glare on the ID. Tilt it away from the lamp.",
-    CamBacklit => "Too bright behind you. Face the light instead.",
     CamBlurry => "Blurry. Hold still and let the camera focus.",
     CamGood => "Looks good.",
-    CamLowRes => "This camera may be too weak to read your ID. A phone works better.",
-    CamNoAnswer => "The camera did not start",
-    CamBusy => "The camera is busy or not working. Close other apps that use it, then try again.",
+    CamBusy => "The camera is in use or not working. Close other apps, then try again.",
 
     // Preparing.
     PreparingTitle => "Getting your verification ready",

@@ -2,9 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{
-    t, ActionButton, DeviceCheck, HandoffButton, Heading, Later, LaterScreen, TipGroupView,
-};
+use super::{t, ActionButton, DeviceCheck, HandoffButton, Heading, TipGroupView};
 use crate::core::device::DeviceNotice;
 use crate::core::flow::UserAction;
 use crate::core::text::Msg;
@@ -29,45 +27,36 @@ pub fn PrepScreen() -> impl IntoView {
         Msg::PrepNeedPhone,
         Msg::PrepNeedTime,
     ];
-    // "Check my camera" puts the rehearsal (second module) in this screen's place.
-    let rehearsing = RwSignal::new(false);
-    provide_context(super::Rehearsing(rehearsing));
-    move || {
-        if rehearsing.get() {
-            return view! { <LaterScreen which=Later::Rehearsal /> }.into_any();
-        }
-        view! {
-            <section class="screen prep">
-                <Heading text=t(Msg::PrepTitle) />
-                <p class="lead">{t(Msg::PrepIntro)}</p>
-                <h2>{t(Msg::PrepNeedTitle)}</h2>
-                <ul class="needs">
-                    {needs.into_iter().map(|m| view! { <li>{t(m)}</li> }).collect_view()}
-                </ul>
-                <DeviceCheck />
-                <h2>{t(Msg::PrepTipsTitle)}</h2>
-                <div class="tips">
-                    {page
-                        .settings
-                        .with_untracked(|s| s.branding.prep_tips())
-                        .into_iter()
-                        .map(|group| view! { <TipGroupView group=group open=false /> })
-                        .collect_view()}
-                </div>
-                <div class="actions">
-                    <ActionButton action=UserAction::Start label=Msg::PrepStart secondary=in_app />
-                    <HandoffButton />
-                    <button
-                        type="button"
-                        class="button secondary"
-                        on:click=move |_| rehearsing.set(true)
-                    >
-                        {t(Msg::CamCheck)}
-                    </button>
-                </div>
-                <p class="small muted">{t(Msg::PrepPrivacy)}</p>
-            </section>
-        }
-        .into_any()
+    view! {
+        <section class="screen prep">
+            <Heading text=t(Msg::PrepTitle) />
+            <p class="lead">{t(Msg::PrepIntro)}</p>
+            <h2>{t(Msg::PrepNeedTitle)}</h2>
+            <ul class="needs">
+                {needs.into_iter().map(|m| view! { <li>{t(m)}</li> }).collect_view()}
+            </ul>
+            <DeviceCheck />
+            <h2>{t(Msg::PrepTipsTitle)}</h2>
+            <div class="tips">
+                {page
+                    .settings
+                    .with_untracked(|s| s.branding.prep_tips())
+                    .into_iter()
+                    .map(|group| view! { <TipGroupView group=group open=false /> })
+                    .collect_view()}
+            </div>
+            <div class="actions">
+                <ActionButton action=UserAction::Start label=Msg::PrepStart secondary=in_app />
+                <HandoffButton />
+                <button
+                    type="button"
+                    class="button secondary"
+                    on:click=move |_| page.rehearsing.set(true)
+                >
+                    {t(Msg::CamCheck)}
+                </button>
+            </div>
+            <p class="small muted">{t(Msg::PrepPrivacy)}</p>
+        </section>
     }
 }
