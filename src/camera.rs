@@ -208,5 +208,5 @@ fn copy_from_js(data: &JsValue, out: &mut [u8]) -> Option<()> {
         "construct",
         &[get(&window, "Uint8Array"), args.into()],
     )?;
-    call_method(&view, "set", &[data.clone()]).map(|_| ())
+    call_method(&view, "set", std::slice::from_ref(data)).map(|_| ())
 }

@@ -340,7 +340,7 @@ mod tests {
         let mut img = Vec::with_capacity((W * H) as usize);
         for y in 0..H {
             for x in 0..W {
-                img.push(if (x / side + y / side) % 2 == 0 {
+                img.push(if (x / side + y / side).is_multiple_of(2) {
                     40
                 } else {
                     210
