@@ -12,6 +12,8 @@ pub mod core;
 #[cfg(target_arch = "wasm32")]
 pub mod api;
 #[cfg(target_arch = "wasm32")]
+pub mod camera;
+#[cfg(target_arch = "wasm32")]
 pub mod device;
 #[cfg(target_arch = "wasm32")]
 pub mod host;

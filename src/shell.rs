@@ -128,6 +128,7 @@ impl Shell {
             preload: Callback::new(move |()| shell.preload_persona()),
             device: self.device.into(),
             link_for_browser: Callback::new(move |out| shell.link_for_browser(out)),
+            rehearsing: RwSignal::new(false),
         }
     }
 

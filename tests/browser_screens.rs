@@ -96,6 +96,7 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
             preload: Callback::new(|()| {}),
             device: Signal::derive(move || Some(notices.clone())),
             link_for_browser: Callback::new(|_: LinkForBrowser| {}),
+            rehearsing: RwSignal::new(false),
         });
         view! { <ScreenView /> }.into_any()
     });

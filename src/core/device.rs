@@ -110,7 +110,10 @@ impl DeviceNotice {
     }
 }
 
-/// The platform from the user agent; iPadOS says "Macintosh" but has touch points.
+/// The platform from the user agent; iPadOS says "Macintosh" but has touch points. Inlined
+/// (small): the camera check's call from the second module must not make it a function of
+/// its own in the first.
+#[inline(always)]
 pub fn platform(facts: &DeviceFacts) -> Platform {
     let ua = facts.user_agent.as_str();
     let ipad_as_mac = ua.contains("Macintosh") && facts.max_touch_points > 1;

@@ -7,13 +7,15 @@
 //! - [`tips`] and [`text`]: the preparation tips and every customer-facing text, by language.
 //! - [`branding`]: the integrator's brand settings and their contrast check.
 //! - [`flow`]: the verification flow as a state machine.
-//! - [`device`]: what the device and browser mean for the camera.
+//! - [`device`]: what the device and browser mean for the camera; [`camera`]: what a camera
+//!   frame says about light, sharpness and glare; [`rehearsal`]: trying the camera first.
 //! - [`http`]: which call each effect makes and which event each answer becomes;
 //!   [`json`]: the small JSON reader and writer behind the API types.
 //! - [`polling`]: backoff and deadlines; [`time`]: API timestamps.
 
 pub mod api;
 pub mod branding;
+pub mod camera;
 pub mod catalog;
 pub mod device;
 pub mod failure;
@@ -23,6 +25,7 @@ pub mod json;
 pub mod polling;
 #[cfg(test)]
 mod reading_level;
+pub mod rehearsal;
 pub mod text;
 pub mod time;
 pub mod tips;

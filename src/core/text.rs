@@ -272,6 +272,9 @@ messages! {
     PersonaErrorTitle => "The verification stopped",
     PersonaUnavailableTitle => "The identity check could not load",
     UnknownCustomerTitle => "We need to check your account",
+
+    // Camera check (the rehearsal before Persona).
+    CamCheck => "Check my camera",
     }
     later {
     // What went wrong, per failure code.
@@ -375,6 +378,20 @@ messages! {
     NotFoundTitle => "Page not found",
     NotFoundBody => "This address does not lead anywhere.",
     GoToStart => "Go to the start",
+
+    // Camera check (the rehearsal before Persona).
+    CamIntro => "Test your camera and light first. Your browser will ask to use the camera.",
+    CamPrivacy => "Nothing the camera sees leaves this device.",
+    CamOpen => "Open camera",
+    CamSkip => "Skip",
+    CamNext => "Next: selfie",
+    CamDone => "Done",
+    CamOpening => "Opening camera…",
+    CamDark => "Too dark. Move near a window or turn on a light.",
+    CamGlare => "Glare on the ID. Tilt it away from the lamp.",
+    CamBlurry => "Blurry. Hold still and let the camera focus.",
+    CamGood => "Looks good.",
+    CamBusy => "The camera is in use or not working. Close other apps, then try again.",
 }}
 
 messages! {

@@ -28,6 +28,8 @@ pub enum Later {
     SessionEnded,
     /// An address that leads nowhere (not a screen of the flow).
     NotFound,
+    /// The camera rehearsal, in place of the prep screen (not a screen of the flow).
+    Rehearsal,
 }
 
 impl Later {
@@ -71,6 +73,7 @@ fn build(which: Later) -> AnyView {
         Later::Expired => view! { <ExpiredScreen /> }.into_any(),
         Later::SessionEnded => view! { <SessionEndedScreen /> }.into_any(),
         Later::NotFound => view! { <NotFound /> }.into_any(),
+        Later::Rehearsal => view! { <RehearsalScreen /> }.into_any(),
     }
 }
 
@@ -112,6 +115,8 @@ fn answer(call: Call) -> Reply {
             session_token,
             language,
         } => {
+            // No camera of the rehearsal may be open when Persona asks for its own.
+            crate::camera::stop_all();
             shell.launch(&inquiry_id, session_token.as_deref(), &language);
             Reply::Done
         }

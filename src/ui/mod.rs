@@ -15,6 +15,7 @@ mod paused;
 mod prep;
 mod preparing;
 mod problem;
+mod rehearsal;
 mod retry;
 mod review;
 mod session_ended;
@@ -44,6 +45,7 @@ pub use paused::PausedScreen;
 pub use prep::PrepScreen;
 pub use preparing::PreparingScreen;
 pub use problem::ProblemScreen;
+pub use rehearsal::RehearsalScreen;
 pub use retry::RetryScreen;
 pub use review::ReviewScreen;
 pub use session_ended::SessionEndedScreen;
@@ -74,6 +76,10 @@ pub struct Page {
     /// Makes a one-time link to this verification for the customer's own browser, copies
     /// it, and tells how that went.
     pub link_for_browser: Callback<LinkForBrowser>,
+    /// True while the camera check shows in the prep screen's place ("Check my camera").
+    /// A field here rather than a context of its own: a context's lookup code for one more
+    /// type costs the first load about 0.3 KB.
+    pub rehearsing: RwSignal<bool>,
 }
 
 /// The in-app browser's way out: a one-time link that opens the customer's verification in
@@ -308,11 +314,13 @@ pub fn ScreenView() -> impl IntoView {
         match page.screen.get_untracked() {
             Screen::Loading => view! { <LoadingScreen /> }.into_any(),
             Screen::Prep if !device_ready => view! { <LoadingScreen /> }.into_any(),
-            Screen::Prep => view! { <PrepScreen /> }.into_any(),
-            screen => match Later::of(&screen) {
-                Some(which) => view! { <LaterScreen which=which /> }.into_any(),
-                None => ().into_any(),
-            },
+            // "Check my camera" puts the camera check (second module) in its place.
+            Screen::Prep if !page.rehearsing.get() => view! { <PrepScreen /> }.into_any(),
+            // The prep screen, rehearsing, is the only one left without a later screen.
+            screen => view! {
+                <LaterScreen which=Later::of(&screen).unwrap_or(Later::Rehearsal) />
+            }
+            .into_any(),
         }
     }
 }

@@ -48,6 +48,13 @@ pub fn PrepScreen() -> impl IntoView {
             <div class="actions">
                 <ActionButton action=UserAction::Start label=Msg::PrepStart secondary=in_app />
                 <HandoffButton />
+                <button
+                    type="button"
+                    class="button secondary"
+                    on:click=move |_| page.rehearsing.set(true)
+                >
+                    {t(Msg::CamCheck)}
+                </button>
             </div>
             <p class="small muted">{t(Msg::PrepPrivacy)}</p>
         </section>

@@ -31,6 +31,7 @@ commands:
   test               every test layer: native, browser (wasm-bindgen-test), end to end
   bench              sizes, Lighthouse, latencies and memory, beside the incumbent (figures only)
   bench --load       customers at the app's pace over two replicas and Redis (figures only)
+  bench --camera     the camera check's analysis of one 640x480 frame, native (figures only)
 ";
 
 fn main() -> ExitCode {
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
                 bench::load(&root, &tools, &browser, &system::redis_server()?)
             })
         }
+        Some("bench") if args.get(1).map(String::as_str) == Some("--camera") => camera_bench(&root),
         Some("bench") => toolchain::ensure_all(&root, false)
             .and_then(|(tools, browser)| bench::run(&root, &tools, &browser)),
         Some("-h" | "--help" | "help") | None => {
@@ -63,6 +65,29 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The camera check's figure: `examples/camera_frame.rs` built with the release profile
+/// (pure Rust, no toolchain beyond cargo), which prints the median time of one frame.
+fn camera_bench(root: &Path) -> Result<ExitCode, String> {
+    let status = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "kyc-onboarding",
+            "--example",
+            "camera_frame",
+        ])
+        .status()
+        .map_err(|e| format!("cargo: {e}"))?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// The workspace root (the parent of this crate's directory).
