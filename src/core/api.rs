@@ -41,6 +41,7 @@ macro_rules! api_enum {
             }
         }
 
+        #[cfg(any(test, feature = "server"))]
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
@@ -604,6 +605,7 @@ impl PostPersonaSession {
 
 /// Writes any API type as JSON (the server's answers; the app writes its two request bodies
 /// with their own `to_json`).
+#[cfg(any(test, feature = "server"))]
 pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     // Serializing these plain structs cannot fail: no maps with non-string keys, no floats.
     serde_json::to_string(value).unwrap_or_default()

@@ -381,7 +381,8 @@ pub fn object(value: &Json) -> Result<&Json, String> {
 }
 
 /// Declares an API object from one list of its fields: the struct, its [`FromJson`] reader
-/// and its `serde::Serialize` (for the server, which writes these types; see `api::to_json`).
+/// and, with the `server` feature (and in tests), its `serde::Serialize`, for the server
+/// that writes these types (`api::to_json`).
 ///
 /// ```text
 /// json_struct! {
@@ -455,6 +456,7 @@ macro_rules! json_struct {
             }
         }
 
+        #[cfg(any(test, feature = "server"))]
         impl $(<$T: serde::Serialize>)? serde::Serialize for $name $(<$T>)? {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeStruct;
