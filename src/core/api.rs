@@ -6,7 +6,7 @@
 //! sent as `null`.
 
 use super::failure::FailureCode;
-use super::json::{json_struct, write_str, FromJson, Json};
+use super::json::{json_struct, FromJson, Json};
 
 /// Declares a string enum of the API that keeps unknown values instead of failing.
 macro_rules! api_enum {
@@ -38,6 +38,12 @@ macro_rules! api_enum {
                     $($text => $name::$variant,)+
                     other => $name::Unknown(other.to_owned()),
                 }
+            }
+        }
+
+        impl $crate::core::json::ToJson for $name {
+            fn write_json(&self, out: &mut String) {
+                $crate::core::json::write_str(out, self.as_str());
             }
         }
 
@@ -560,51 +566,8 @@ pub fn parse<T: FromJson>(body: &str) -> Result<T, ParseError> {
     T::from_json(&value).map_err(|message| ParseError::Shape { message })
 }
 
-impl PostIdentityVerification {
-    /// The request body: optional fields left out, never `null`.
-    pub fn to_json(&self) -> String {
-        let mut out = String::from("{\"type\":");
-        write_str(&mut out, self.kind.as_str());
-        out.push_str(",\"method\":");
-        write_str(&mut out, self.method.as_str());
-        out.push_str(",\"customer_guid\":");
-        write_str(&mut out, &self.customer_guid);
-        if let Some(tax) = self.require_tax_id {
-            out.push_str(if tax {
-                ",\"require_tax_id\":true"
-            } else {
-                ",\"require_tax_id\":false"
-            });
-        }
-        if !self.expected_behaviours.is_empty() {
-            out.push_str(",\"expected_behaviours\":[");
-            for (i, b) in self.expected_behaviours.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_str(&mut out, b.as_str());
-            }
-            out.push(']');
-        }
-        out.push('}');
-        out
-    }
-}
-
-impl PostPersonaSession {
-    /// The request body.
-    pub fn to_json(&self) -> String {
-        let mut out = String::from("{\"persona_inquiry_id\":");
-        write_str(&mut out, &self.persona_inquiry_id);
-        out.push_str(",\"identity_verification_guid\":");
-        write_str(&mut out, &self.identity_verification_guid);
-        out.push('}');
-        out
-    }
-}
-
 /// Writes any API type as JSON (the server's answers; the app writes its two request bodies
-/// with their own `to_json`).
+/// with [`ToJson`](super::json::ToJson), from the same field lists).
 #[cfg(any(test, feature = "server"))]
 pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     // Serializing these plain structs cannot fail: no maps with non-string keys, no floats.
@@ -806,6 +769,52 @@ mod tests {
             to_json(&session),
             r#"{"persona_inquiry_id":"inq_1","identity_verification_guid":"iv_1"}"#
         );
+    }
+
+    #[test]
+    fn the_apps_writer_writes_what_the_server_writes() {
+        use crate::core::json::ToJson;
+        fn same<T: ToJson + serde::Serialize>(value: &T) {
+            assert_eq!(value.to_json(), to_json(value));
+        }
+        for (_, json) in STATES {
+            same(&parse::<IdentityVerification>(json).unwrap());
+        }
+        same(
+            &parse::<IdentityVerification>(include_str!("fixtures/iv_unknown_values.json"))
+                .unwrap(),
+        );
+        same(
+            &parse::<ListResponse<IdentityVerification>>(include_str!("fixtures/list.json"))
+                .unwrap(),
+        );
+        same(&parse::<Customer>(include_str!("fixtures/customer_unverified.json")).unwrap());
+        let post = PostIdentityVerification::kyc_id_and_selfie("cust_1");
+        same(&post);
+        same(&PostIdentityVerification {
+            require_tax_id: Some(false),
+            expected_behaviours: vec![
+                ExpectedBehaviour::PassedImmediately,
+                ExpectedBehaviour::Unknown("later".into()),
+            ],
+            ..post
+        });
+        same(&PostPersonaSession {
+            persona_inquiry_id: "inq_1".into(),
+            identity_verification_guid: "iv_1".into(),
+        });
+        let session: SessionInfo = parse(
+            r#"{"customer_guid":"c1","csrf_token":"t","persona":{"frame_ancestors":["a"]},
+                "branding":{"name":"Bank","radius_px":8,"tip_groups":[]}}"#,
+        )
+        .unwrap();
+        same(&session);
+        same(&crate::core::branding::Branding::default());
+        same(&ErrorResponse {
+            status: 422,
+            error_message: None,
+            message_code: Some("x".into()),
+        });
     }
 
     #[test]

@@ -409,11 +409,13 @@ pub fn object(value: &Json) -> Result<&Json, String> {
 /// (a part of the session the server may leave out).
 ///
 /// Why a macro in the wasm: every field's JSON name and rule are written once, where the
-/// struct, its serde attributes and a hand-written reader each named them before (the
-/// readers written by hand were 190 lines). It costs the customer nothing: it expands to
-/// the readers that were written by hand (an object check, then one [`required`] or
-/// [`field`] call per field, in the struct's order), and the first load measured 21 bytes
-/// smaller with it (122,495 to 122,474 B gzip, release build).
+/// struct, its serde attributes, a hand-written reader and, for the two request bodies, a
+/// hand-written writer each named them before (about 230 lines of readers and writers by
+/// hand). It costs the customer nothing: the reader it writes is the code that was written
+/// by hand (an object check, then one [`required`] or [`field`] call per field, in the
+/// struct's order), and the writer ([`ToJson`]) is what the wasm calls for its request
+/// bodies. Measured on the release build's first load (gzip): 122,495 B before, 122,474 B
+/// with the readers generated, 122,494 B with the writers generated too.
 macro_rules! json_struct {
     (@key $field:ident) => { stringify!($field) };
     (@key $field:ident $json:literal) => { $json };
@@ -456,6 +458,28 @@ macro_rules! json_struct {
             }
         }
 
+        impl $(<$T: $crate::core::json::ToJson>)? $crate::core::json::ToJson for $name $(<$T>)? {
+            fn write_json(&self, out: &mut String) {
+                let mut sep = '{';
+                $(
+                    if !$crate::core::json::json_struct!(@left_out $how &self.$field) {
+                        out.push(sep);
+                        sep = ',';
+                        out.push_str(concat!(
+                            "\"",
+                            $crate::core::json::json_struct!(@key $field $($json)?),
+                            "\":"
+                        ));
+                        $crate::core::json::ToJson::write_json(&self.$field, out);
+                    }
+                )*
+                if sep == '{' {
+                    out.push(sep);
+                }
+                out.push('}');
+            }
+        }
+
         #[cfg(any(test, feature = "server"))]
         impl $(<$T: serde::Serialize>)? serde::Serialize for $name $(<$T>)? {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -476,6 +500,67 @@ macro_rules! json_struct {
     };
 }
 pub(crate) use json_struct;
+
+/// A type written as JSON: the app's request bodies ([`json_struct!`] writes every declared
+/// object's, as its `Serialize` does for the server).
+pub trait ToJson {
+    /// Appends the value's JSON to `out`.
+    fn write_json(&self, out: &mut String);
+
+    /// The value as a JSON document.
+    fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+}
+
+impl ToJson for String {
+    fn write_json(&self, out: &mut String) {
+        write_str(out, self);
+    }
+}
+
+impl ToJson for bool {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+/// Whole numbers, as digits.
+macro_rules! whole_number_to_json {
+    ($($t:ty),+) => {$(
+        impl ToJson for $t {
+            fn write_json(&self, out: &mut String) {
+                out.push_str(&self.to_string());
+            }
+        }
+    )+};
+}
+whole_number_to_json!(u8, u16, u64);
+
+/// `None` is `null`.
+impl<T: ToJson> ToJson for Option<T> {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            None => out.push_str("null"),
+            Some(value) => value.write_json(out),
+        }
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
+    }
+}
 
 /// What `omitted_if_empty` fields leave out of the JSON ([`json_struct!`]).
 pub trait Empty {
@@ -689,8 +774,29 @@ mod tests {
             r#"{"id":"a","type":"b","tags":[1],"note":"n","flags":[false]}"#
         );
         assert_eq!(sample(&text), Ok(full));
-        let page = serde_json::to_string(&Page { items: vec![1, 2] }).unwrap();
-        assert_eq!(page, r#"{"items":[1,2]}"#);
+        let page = Page::<u8> { items: vec![1, 2] };
+        let text = serde_json::to_string(&page).unwrap();
+        assert_eq!(text, r#"{"items":[1,2]}"#);
+        assert_eq!(page.to_json(), text);
+    }
+
+    #[test]
+    fn the_apps_writer_writes_what_serde_writes() {
+        let bare = Sample {
+            id: "a\"b".into(),
+            ..Sample::default()
+        };
+        assert_eq!(bare.to_json(), serde_json::to_string(&bare).unwrap());
+        let full = Sample {
+            id: "a".into(),
+            kind: Some("é\n".into()),
+            tags: vec![0, 255],
+            note: Some(String::new()),
+            flags: vec![true, false],
+        };
+        assert_eq!(full.to_json(), serde_json::to_string(&full).unwrap());
+        let page = Page::<Sample> { items: vec![] };
+        assert_eq!(page.to_json(), r#"{"items":[]}"#);
     }
 
     #[test]
