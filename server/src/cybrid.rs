@@ -14,7 +14,7 @@ use kyc_onboarding::core::api::{
     parse, Customer, ErrorResponse, IdentityVerification, ListResponse, PersonaSession,
     PostIdentityVerification, PostPersonaSession,
 };
-use kyc_onboarding::core::json::FromJson;
+use kyc_onboarding::core::json::{FromJson, ToJson};
 use serde::Deserialize;
 
 use crate::backend::ApiError;

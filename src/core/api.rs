@@ -5,10 +5,8 @@
 //! absent. Requests serialize exactly as the API expects: optional fields are left out, never
 //! sent as `null`.
 
-use serde::Serialize;
-
 use super::failure::FailureCode;
-use super::json::{field, object, required, write_str, FromJson, Json};
+use super::json::{json_struct, FromJson, Json};
 
 /// Declares a string enum of the API that keeps unknown values instead of failing.
 macro_rules! api_enum {
@@ -43,6 +41,13 @@ macro_rules! api_enum {
             }
         }
 
+        impl $crate::core::json::ToJson for $name {
+            fn write_json(&self, out: &mut String) {
+                $crate::core::json::write_str(out, self.as_str());
+            }
+        }
+
+        #[cfg(any(test, feature = "server"))]
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
@@ -178,76 +183,80 @@ api_enum! {
     }
 }
 
-/// A customer of the bank.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Customer {
-    /// The customer's identifier.
-    pub guid: String,
-    /// Individual or business.
-    #[serde(rename = "type")]
-    pub kind: Option<CustomerType>,
-    /// When the customer was created (RFC 3339).
-    pub created_at: Option<String>,
-    /// Where the customer stands.
-    pub state: CustomerState,
+json_struct! {
+    /// A customer of the bank.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Customer {
+        /// The customer's identifier.
+        pub guid: String = required,
+        /// Individual or business.
+        pub kind: Option<CustomerType> = optional "type",
+        /// When the customer was created (RFC 3339).
+        pub created_at: Option<String> = optional,
+        /// Where the customer stands.
+        pub state: CustomerState = required,
+    }
 }
 
-/// One compliance check of a verification.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ComplianceCheck {
-    /// What was checked.
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    /// How the check came out.
-    pub outcome: Option<ComplianceOutcome>,
-    /// What went wrong, if anything.
-    pub failure_codes: Vec<FailureCode>,
+json_struct! {
+    /// One compliance check of a verification.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct ComplianceCheck {
+        /// What was checked.
+        pub kind: Option<String> = optional "type",
+        /// How the check came out.
+        pub outcome: Option<ComplianceOutcome> = optional,
+        /// What went wrong, if anything.
+        pub failure_codes: Vec<FailureCode> = optional,
+    }
 }
 
-/// One compliance decision of a verification.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ComplianceDecision {
-    /// What was decided on.
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    /// The decision.
-    pub state: Option<DecisionState>,
-    /// Why, when it failed.
-    pub failure_codes: Vec<FailureCode>,
-    /// When the decision stops being valid.
-    pub expired_at: Option<String>,
+json_struct! {
+    /// One compliance decision of a verification.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct ComplianceDecision {
+        /// What was decided on.
+        pub kind: Option<String> = optional "type",
+        /// The decision.
+        pub state: Option<DecisionState> = optional,
+        /// Why, when it failed.
+        pub failure_codes: Vec<FailureCode> = optional,
+        /// When the decision stops being valid.
+        pub expired_at: Option<String> = optional,
+    }
 }
 
-/// An identity verification, with the details the app needs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct IdentityVerification {
-    /// The verification's identifier.
-    pub guid: String,
-    /// KYC, bank account or counterparty.
-    #[serde(rename = "type")]
-    pub kind: Option<VerificationType>,
-    /// How it is carried out.
-    pub method: Option<VerificationMethod>,
-    /// When it was created (RFC 3339).
-    pub created_at: Option<String>,
-    /// When it last changed (RFC 3339).
-    pub updated_at: Option<String>,
-    /// Whose verification it is.
-    pub customer_guid: Option<String>,
-    /// Where it is in its life cycle.
-    pub state: VerificationState,
-    /// Passed or failed, once completed.
-    pub outcome: Option<Outcome>,
-    /// What went wrong, once failed.
-    pub failure_codes: Vec<FailureCode>,
-    /// The individual checks.
-    pub compliance_checks: Vec<ComplianceCheck>,
-    /// The compliance decisions.
-    pub compliance_decisions: Vec<ComplianceDecision>,
-    /// The Persona inquiry, once it exists.
-    pub persona_inquiry_id: Option<String>,
-    /// The Persona inquiry's own state.
-    pub persona_state: Option<PersonaState>,
+json_struct! {
+    /// An identity verification, with the details the app needs.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct IdentityVerification {
+        /// The verification's identifier.
+        pub guid: String = required,
+        /// KYC, bank account or counterparty.
+        pub kind: Option<VerificationType> = optional "type",
+        /// How it is carried out.
+        pub method: Option<VerificationMethod> = optional,
+        /// When it was created (RFC 3339).
+        pub created_at: Option<String> = optional,
+        /// When it last changed (RFC 3339).
+        pub updated_at: Option<String> = optional,
+        /// Whose verification it is.
+        pub customer_guid: Option<String> = optional,
+        /// Where it is in its life cycle.
+        pub state: VerificationState = required,
+        /// Passed or failed, once completed.
+        pub outcome: Option<Outcome> = optional,
+        /// What went wrong, once failed.
+        pub failure_codes: Vec<FailureCode> = optional,
+        /// The individual checks.
+        pub compliance_checks: Vec<ComplianceCheck> = optional,
+        /// The compliance decisions.
+        pub compliance_decisions: Vec<ComplianceDecision> = optional,
+        /// The Persona inquiry, once it exists.
+        pub persona_inquiry_id: Option<String> = optional,
+        /// The Persona inquiry's own state.
+        pub persona_state: Option<PersonaState> = optional,
+    }
 }
 
 impl IdentityVerification {
@@ -308,22 +317,21 @@ impl IdentityVerification {
     }
 }
 
-/// `POST /api/identity_verifications`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PostIdentityVerification {
-    /// Always `kyc` for this app.
-    #[serde(rename = "type")]
-    pub kind: VerificationType,
-    /// Always `id_and_selfie` for this app.
-    pub method: VerificationMethod,
-    /// Whose verification to create.
-    pub customer_guid: String,
-    /// Ask for a tax ID (SSN, SIN) too.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub require_tax_id: Option<bool>,
-    /// Sandbox only. Left out of the JSON entirely when empty, as the API asks.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub expected_behaviours: Vec<ExpectedBehaviour>,
+json_struct! {
+    /// `POST /api/identity_verifications`.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct PostIdentityVerification {
+        /// Always `kyc` for this app.
+        pub kind: VerificationType = required "type",
+        /// Always `id_and_selfie` for this app.
+        pub method: VerificationMethod = required,
+        /// Whose verification to create.
+        pub customer_guid: String = required,
+        /// Ask for a tax ID (SSN, SIN) too.
+        pub require_tax_id: Option<bool> = omitted_if_empty,
+        /// Sandbox only. Left out of the JSON entirely when empty, as the API asks.
+        pub expected_behaviours: Vec<ExpectedBehaviour> = omitted_if_empty,
+    }
 }
 
 impl PostIdentityVerification {
@@ -339,24 +347,28 @@ impl PostIdentityVerification {
     }
 }
 
-/// `POST /api/persona_sessions`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PostPersonaSession {
-    /// The inquiry to resume.
-    pub persona_inquiry_id: String,
-    /// The verification the inquiry belongs to.
-    pub identity_verification_guid: String,
+json_struct! {
+    /// `POST /api/persona_sessions`.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct PostPersonaSession {
+        /// The inquiry to resume.
+        pub persona_inquiry_id: String = required,
+        /// The verification the inquiry belongs to.
+        pub identity_verification_guid: String = required,
+    }
 }
 
-/// A new single-use Persona session token for an inquiry. Never logged or stored.
-#[derive(Clone, PartialEq, Eq, Serialize)]
-pub struct PersonaSession {
-    /// The single-use token that opens the inquiry.
-    pub persona_session_token: String,
-    /// The inquiry it opens.
-    pub persona_inquiry_id: String,
-    /// The verification it belongs to.
-    pub identity_verification_guid: Option<String>,
+json_struct! {
+    /// A new single-use Persona session token for an inquiry. Never logged or stored.
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct PersonaSession {
+        /// The single-use token that opens the inquiry.
+        pub persona_session_token: String = required,
+        /// The inquiry it opens.
+        pub persona_inquiry_id: String = required,
+        /// The verification it belongs to.
+        pub identity_verification_guid: Option<String> = optional,
+    }
 }
 
 impl std::fmt::Debug for PersonaSession {
@@ -368,42 +380,49 @@ impl std::fmt::Debug for PersonaSession {
     }
 }
 
-/// The error body of every 4xx/5xx answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ErrorResponse {
-    /// The HTTP status.
-    pub status: u16,
-    /// What went wrong, for developers (never shown as markup).
-    pub error_message: Option<String>,
-    /// A stable code for what went wrong.
-    pub message_code: Option<String>,
+json_struct! {
+    /// The error body of every 4xx/5xx answer.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct ErrorResponse {
+        /// The HTTP status.
+        pub status: u16 = required,
+        /// What went wrong, for developers (never shown as markup).
+        pub error_message: Option<String> = optional,
+        /// A stable code for what went wrong.
+        pub message_code: Option<String> = optional,
+    }
 }
 
-/// A page of a list endpoint.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ListResponse<T> {
-    /// The items of this page.
-    pub objects: Vec<T>,
-    /// How many items there are in all.
-    pub total: Option<u64>,
-    /// This page's number, from 0.
-    pub page: Option<u64>,
-    /// Items per page.
-    pub per_page: Option<u64>,
+json_struct! {
+    /// A page of a list endpoint.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct ListResponse<T> {
+        /// The items of this page. Required: an answer without its list is not an empty
+        /// list (read as one, it would let a new verification be created).
+        pub objects: Vec<T> = required,
+        /// How many items there are in all.
+        pub total: Option<u64> = optional,
+        /// This page's number, from 0.
+        pub page: Option<u64> = optional,
+        /// Items per page.
+        pub per_page: Option<u64> = optional,
+    }
 }
 
-/// Persona settings the backend hands to the front end.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct PersonaConfig {
-    /// Where to load the SDK from: our own origin by default, or Persona's CDN.
-    pub sdk_url: Option<String>,
-    /// The Persona environment to use, when the integrator sets one.
-    pub environment_id: Option<String>,
-    /// Sandbox only: where the simulated Persona widget lives (`localhost:PORT`).
-    pub host: Option<String>,
-    /// The origins allowed to frame the app (the server's `frame-ancestors`), for browsers
-    /// that cannot list a framed page's ancestors: Persona needs every one of them.
-    pub frame_ancestors: Vec<String>,
+json_struct! {
+    /// Persona settings the backend hands to the front end.
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct PersonaConfig where null = default {
+        /// Where to load the SDK from: our own origin by default, or Persona's CDN.
+        pub sdk_url: Option<String> = optional,
+        /// The Persona environment to use, when the integrator sets one.
+        pub environment_id: Option<String> = optional,
+        /// Sandbox only: where the simulated Persona widget lives (`localhost:PORT`).
+        pub host: Option<String> = optional,
+        /// The origins allowed to frame the app (the server's `frame-ancestors`), for browsers
+        /// that cannot list a framed page's ancestors: Persona needs every one of them.
+        pub frame_ancestors: Vec<String> = optional,
+    }
 }
 
 impl PersonaConfig {
@@ -443,28 +462,30 @@ impl PersonaConfig {
     }
 }
 
-/// `GET /session`: who the customer is, plus the front end's settings.
-#[derive(Clone, PartialEq, Eq, Serialize)]
-pub struct SessionInfo {
-    /// The customer this session is for.
-    pub customer_guid: String,
-    /// `sandbox` or `production`.
-    pub environment: Option<String>,
-    /// When the session ends (RFC 3339).
-    pub expires_at: Option<String>,
-    /// The server's time when it answered (RFC 3339): the clock the verifications' dates
-    /// are on, for a device whose own clock is wrong.
-    pub server_time: Option<String>,
-    /// Sent back in the `X-CSRF-Token` header of every POST. Held in memory only.
-    pub csrf_token: String,
-    /// How to load and start Persona.
-    pub persona: PersonaConfig,
-    /// The integrator's brand.
-    pub branding: crate::core::branding::Branding,
-    /// A language the integrator chose for every customer (`fr-CA`...), if any.
-    pub language: Option<String>,
-    /// The origin of the page that embeds or opened the app, which receives its events.
-    pub host_origin: Option<String>,
+json_struct! {
+    /// `GET /session`: who the customer is, plus the front end's settings.
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct SessionInfo {
+        /// The customer this session is for.
+        pub customer_guid: String = required,
+        /// `sandbox` or `production`.
+        pub environment: Option<String> = optional,
+        /// When the session ends (RFC 3339).
+        pub expires_at: Option<String> = optional,
+        /// The server's time when it answered (RFC 3339): the clock the verifications' dates
+        /// are on, for a device whose own clock is wrong.
+        pub server_time: Option<String> = optional,
+        /// Sent back in the `X-CSRF-Token` header of every POST. Held in memory only.
+        pub csrf_token: String = required,
+        /// How to load and start Persona.
+        pub persona: PersonaConfig = optional,
+        /// The integrator's brand.
+        pub branding: crate::core::branding::Branding = optional,
+        /// A language the integrator chose for every customer (`fr-CA`...), if any.
+        pub language: Option<String> = optional,
+        /// The origin of the page that embeds or opened the app, which receives its events.
+        pub host_origin: Option<String> = optional,
+    }
 }
 
 impl std::fmt::Debug for SessionInfo {
@@ -481,27 +502,31 @@ impl std::fmt::Debug for SessionInfo {
     }
 }
 
-/// `POST /handoff`: a one-time code to continue on a phone.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct HandoffCreated {
-    /// The path to open on the phone, after the app's origin (`/handoff/<code>`).
-    pub path: String,
-    /// When the code stops working (RFC 3339).
-    pub expires_at: Option<String>,
-    /// The confirmation number the phone's page shows too.
-    pub confirm: Option<String>,
+json_struct! {
+    /// `POST /handoff`: a one-time code to continue on a phone.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct HandoffCreated {
+        /// The path to open on the phone, after the app's origin (`/handoff/<code>`).
+        pub path: String = required,
+        /// When the code stops working (RFC 3339).
+        pub expires_at: Option<String> = optional,
+        /// The confirmation number the phone's page shows too.
+        pub confirm: Option<String> = optional,
+    }
 }
 
-/// `GET /handoff/status`: what the phone has done.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct HandoffStatus {
-    /// `active`, `used`, `expired` or `none`.
-    pub code: String,
-    /// The verification the phone works on, if any.
-    pub verification: Option<IdentityVerification>,
-    /// The phone that opened the code, coarsely, as a line to show in the page's language
-    /// ("Connected: Chrome on Android").
-    pub phone: Option<String>,
+json_struct! {
+    /// `GET /handoff/status`: what the phone has done.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct HandoffStatus {
+        /// `active`, `used`, `expired` or `none`.
+        pub code: String = required,
+        /// The verification the phone works on, if any.
+        pub verification: Option<IdentityVerification> = optional,
+        /// The phone that opened the code, coarsely, as a line to show in the page's
+        /// language ("Connected: Chrome on Android").
+        pub phone: Option<String> = optional,
+    }
 }
 
 /// Why a body could not be read.
@@ -546,221 +571,10 @@ pub fn parse<T: FromJson>(body: &str) -> Result<T, ParseError> {
     T::from_json(&value).map_err(|message| ParseError::Shape { message })
 }
 
-impl FromJson for Customer {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(Customer {
-            guid: required(v, "guid")?,
-            kind: field(v, "type")?,
-            created_at: field(v, "created_at")?,
-            state: required(v, "state")?,
-        })
-    }
-}
-
-impl FromJson for ComplianceCheck {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(ComplianceCheck {
-            kind: field(v, "type")?,
-            outcome: field(v, "outcome")?,
-            failure_codes: field(v, "failure_codes")?,
-        })
-    }
-}
-
-impl FromJson for ComplianceDecision {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(ComplianceDecision {
-            kind: field(v, "type")?,
-            state: field(v, "state")?,
-            failure_codes: field(v, "failure_codes")?,
-            expired_at: field(v, "expired_at")?,
-        })
-    }
-}
-
-impl FromJson for IdentityVerification {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(IdentityVerification {
-            guid: required(v, "guid")?,
-            kind: field(v, "type")?,
-            method: field(v, "method")?,
-            created_at: field(v, "created_at")?,
-            updated_at: field(v, "updated_at")?,
-            customer_guid: field(v, "customer_guid")?,
-            state: required(v, "state")?,
-            outcome: field(v, "outcome")?,
-            failure_codes: field(v, "failure_codes")?,
-            compliance_checks: field(v, "compliance_checks")?,
-            compliance_decisions: field(v, "compliance_decisions")?,
-            persona_inquiry_id: field(v, "persona_inquiry_id")?,
-            persona_state: field(v, "persona_state")?,
-        })
-    }
-}
-
-impl FromJson for PostIdentityVerification {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(PostIdentityVerification {
-            kind: required(v, "type")?,
-            method: required(v, "method")?,
-            customer_guid: required(v, "customer_guid")?,
-            require_tax_id: field(v, "require_tax_id")?,
-            expected_behaviours: field(v, "expected_behaviours")?,
-        })
-    }
-}
-
-impl FromJson for PostPersonaSession {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(PostPersonaSession {
-            persona_inquiry_id: required(v, "persona_inquiry_id")?,
-            identity_verification_guid: required(v, "identity_verification_guid")?,
-        })
-    }
-}
-
-impl FromJson for PersonaSession {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(PersonaSession {
-            persona_session_token: required(v, "persona_session_token")?,
-            persona_inquiry_id: required(v, "persona_inquiry_id")?,
-            identity_verification_guid: field(v, "identity_verification_guid")?,
-        })
-    }
-}
-
-impl FromJson for ErrorResponse {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(ErrorResponse {
-            status: required(v, "status")?,
-            error_message: field(v, "error_message")?,
-            message_code: field(v, "message_code")?,
-        })
-    }
-}
-
-impl<T: FromJson> FromJson for ListResponse<T> {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(ListResponse {
-            // Never read as "none": an empty list lets a new verification be created.
-            objects: required(v, "objects")?,
-            total: field(v, "total")?,
-            page: field(v, "page")?,
-            per_page: field(v, "per_page")?,
-        })
-    }
-}
-
-impl FromJson for PersonaConfig {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        if *v == Json::Null {
-            return Ok(PersonaConfig::default());
-        }
-        let v = object(v)?;
-        Ok(PersonaConfig {
-            sdk_url: field(v, "sdk_url")?,
-            environment_id: field(v, "environment_id")?,
-            host: field(v, "host")?,
-            frame_ancestors: field::<Option<Vec<String>>>(v, "frame_ancestors")?
-                .unwrap_or_default(),
-        })
-    }
-}
-
-impl FromJson for SessionInfo {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(SessionInfo {
-            customer_guid: required(v, "customer_guid")?,
-            environment: field(v, "environment")?,
-            expires_at: field(v, "expires_at")?,
-            server_time: field(v, "server_time")?,
-            csrf_token: required(v, "csrf_token")?,
-            persona: field(v, "persona")?,
-            branding: field(v, "branding")?,
-            language: field(v, "language")?,
-            host_origin: field(v, "host_origin")?,
-        })
-    }
-}
-
-impl FromJson for HandoffCreated {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(HandoffCreated {
-            path: required(v, "path")?,
-            expires_at: field(v, "expires_at")?,
-            confirm: field(v, "confirm")?,
-        })
-    }
-}
-
-impl FromJson for HandoffStatus {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        let v = object(v)?;
-        Ok(HandoffStatus {
-            code: required(v, "code")?,
-            verification: field(v, "verification")?,
-            phone: field(v, "phone")?,
-        })
-    }
-}
-
-impl PostIdentityVerification {
-    /// The request body: optional fields left out, never `null`.
-    pub fn to_json(&self) -> String {
-        let mut out = String::from("{\"type\":");
-        write_str(&mut out, self.kind.as_str());
-        out.push_str(",\"method\":");
-        write_str(&mut out, self.method.as_str());
-        out.push_str(",\"customer_guid\":");
-        write_str(&mut out, &self.customer_guid);
-        if let Some(tax) = self.require_tax_id {
-            out.push_str(if tax {
-                ",\"require_tax_id\":true"
-            } else {
-                ",\"require_tax_id\":false"
-            });
-        }
-        if !self.expected_behaviours.is_empty() {
-            out.push_str(",\"expected_behaviours\":[");
-            for (i, b) in self.expected_behaviours.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_str(&mut out, b.as_str());
-            }
-            out.push(']');
-        }
-        out.push('}');
-        out
-    }
-}
-
-impl PostPersonaSession {
-    /// The request body.
-    pub fn to_json(&self) -> String {
-        let mut out = String::from("{\"persona_inquiry_id\":");
-        write_str(&mut out, &self.persona_inquiry_id);
-        out.push_str(",\"identity_verification_guid\":");
-        write_str(&mut out, &self.identity_verification_guid);
-        out.push('}');
-        out
-    }
-}
-
 /// Writes any API type as JSON (the server's answers; the app writes its two request bodies
-/// with their own `to_json`).
-pub fn to_json<T: Serialize>(value: &T) -> String {
+/// with [`ToJson`](super::json::ToJson), from the same field lists).
+#[cfg(any(test, feature = "server"))]
+pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     // Serializing these plain structs cannot fail: no maps with non-string keys, no floats.
     serde_json::to_string(value).unwrap_or_default()
 }
@@ -960,6 +774,52 @@ mod tests {
             to_json(&session),
             r#"{"persona_inquiry_id":"inq_1","identity_verification_guid":"iv_1"}"#
         );
+    }
+
+    #[test]
+    fn the_apps_writer_writes_what_the_server_writes() {
+        use crate::core::json::ToJson;
+        fn same<T: ToJson + serde::Serialize>(value: &T) {
+            assert_eq!(value.to_json(), to_json(value));
+        }
+        for (_, json) in STATES {
+            same(&parse::<IdentityVerification>(json).unwrap());
+        }
+        same(
+            &parse::<IdentityVerification>(include_str!("fixtures/iv_unknown_values.json"))
+                .unwrap(),
+        );
+        same(
+            &parse::<ListResponse<IdentityVerification>>(include_str!("fixtures/list.json"))
+                .unwrap(),
+        );
+        same(&parse::<Customer>(include_str!("fixtures/customer_unverified.json")).unwrap());
+        let post = PostIdentityVerification::kyc_id_and_selfie("cust_1");
+        same(&post);
+        same(&PostIdentityVerification {
+            require_tax_id: Some(false),
+            expected_behaviours: vec![
+                ExpectedBehaviour::PassedImmediately,
+                ExpectedBehaviour::Unknown("later".into()),
+            ],
+            ..post
+        });
+        same(&PostPersonaSession {
+            persona_inquiry_id: "inq_1".into(),
+            identity_verification_guid: "iv_1".into(),
+        });
+        let session: SessionInfo = parse(
+            r#"{"customer_guid":"c1","csrf_token":"t","persona":{"frame_ancestors":["a"]},
+                "branding":{"name":"Bank","radius_px":8,"tip_groups":[]}}"#,
+        )
+        .unwrap();
+        same(&session);
+        same(&crate::core::branding::Branding::default());
+        same(&ErrorResponse {
+            status: 422,
+            error_message: None,
+            message_code: Some("x".into()),
+        });
     }
 
     #[test]

@@ -2,75 +2,40 @@
 //! which tip groups to show. Served by the backend with the session; checked when the
 //! server starts, so a colour pair below WCAG AA never reaches a customer.
 
-use serde::Serialize;
-
-use super::json::{field, object, FromJson, Json};
+use super::json::json_struct;
 
 use super::tips::TipGroup;
 
-/// What an integrator may set. Everything is optional: the app's own look is the default.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Branding {
-    /// Shown in the header next to the logo.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// An https URL or a path on this origin.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// Buttons and links, light scheme (`#rrggbb`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary: Option<String>,
-    /// Text on primary buttons, light scheme.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub on_primary: Option<String>,
-    /// Buttons and links, dark scheme.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_dark: Option<String>,
-    /// Text on primary buttons, dark scheme.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub on_primary_dark: Option<String>,
-    /// Corner radius of buttons and cards, in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub radius_px: Option<u8>,
-    /// A CSS font-family list, e.g. `Inter, system-ui, sans-serif`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub font: Option<String>,
-    /// Where the rejected and contact-support screens send the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub support_url: Option<String>,
-    /// The support link's text (for example a phone number or "Message us").
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub support_text: Option<String>,
-    /// Where the customer goes back to once there is nothing left to do here (verified,
-    /// under review, only support can help): an https URL, a path, or the integrator's own
-    /// app link (`acmebank://kyc-done`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_url: Option<String>,
-    /// The tip groups of the prep screen, in order (ids such as `id-photo`); all when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tip_groups: Option<Vec<String>>,
-}
-
-impl FromJson for Branding {
-    fn from_json(v: &Json) -> Result<Self, String> {
-        if *v == Json::Null {
-            return Ok(Branding::default());
-        }
-        let v = object(v)?;
-        Ok(Branding {
-            name: field(v, "name")?,
-            logo_url: field(v, "logo_url")?,
-            primary: field(v, "primary")?,
-            on_primary: field(v, "on_primary")?,
-            primary_dark: field(v, "primary_dark")?,
-            on_primary_dark: field(v, "on_primary_dark")?,
-            radius_px: field(v, "radius_px")?,
-            font: field(v, "font")?,
-            support_url: field(v, "support_url")?,
-            support_text: field(v, "support_text")?,
-            return_url: field(v, "return_url")?,
-            tip_groups: field(v, "tip_groups")?,
-        })
+json_struct! {
+    /// What an integrator may set. Everything is optional: the app's own look is the default.
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct Branding where null = default {
+        /// Shown in the header next to the logo.
+        pub name: Option<String> = omitted_if_empty,
+        /// An https URL or a path on this origin.
+        pub logo_url: Option<String> = omitted_if_empty,
+        /// Buttons and links, light scheme (`#rrggbb`).
+        pub primary: Option<String> = omitted_if_empty,
+        /// Text on primary buttons, light scheme.
+        pub on_primary: Option<String> = omitted_if_empty,
+        /// Buttons and links, dark scheme.
+        pub primary_dark: Option<String> = omitted_if_empty,
+        /// Text on primary buttons, dark scheme.
+        pub on_primary_dark: Option<String> = omitted_if_empty,
+        /// Corner radius of buttons and cards, in pixels.
+        pub radius_px: Option<u8> = omitted_if_empty,
+        /// A CSS font-family list, e.g. `Inter, system-ui, sans-serif`.
+        pub font: Option<String> = omitted_if_empty,
+        /// Where the rejected and contact-support screens send the customer.
+        pub support_url: Option<String> = omitted_if_empty,
+        /// The support link's text (for example a phone number or "Message us").
+        pub support_text: Option<String> = omitted_if_empty,
+        /// Where the customer goes back to once there is nothing left to do here (verified,
+        /// under review, only support can help): an https URL, a path, or the integrator's own
+        /// app link (`acmebank://kyc-done`).
+        pub return_url: Option<String> = omitted_if_empty,
+        /// The tip groups of the prep screen, in order (ids such as `id-photo`); all when unset.
+        pub tip_groups: Option<Vec<String>> = omitted_if_empty,
     }
 }
 

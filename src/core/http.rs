@@ -6,6 +6,7 @@ use super::api::{
     PersonaSession, SessionInfo,
 };
 use super::flow::{Effect, Event, HandoffCode, HttpError, RequestKind};
+use super::json::ToJson;
 use super::time::parse_rfc3339;
 
 /// GET or POST.

@@ -380,6 +380,206 @@ pub fn object(value: &Json) -> Result<&Json, String> {
     }
 }
 
+/// Declares an API object from one list of its fields: the struct, its [`FromJson`] reader
+/// and, with the `server` feature (and in tests), its `serde::Serialize`, for the server
+/// that writes these types (`api::to_json`).
+///
+/// ```text
+/// json_struct! {
+///     /// A customer of the bank.
+///     #[derive(Clone, Debug, PartialEq, Eq)]
+///     pub struct Customer {
+///         /// The customer's identifier.
+///         pub guid: String = required,
+///         /// Individual or business.
+///         pub kind: Option<CustomerType> = optional "type",
+///     }
+/// }
+/// ```
+///
+/// Each field is `name: Type = how`, then its JSON name when that is not the field's own.
+/// `how` is one of:
+/// - `required`: must be there and not `null` ([`required`]);
+/// - `optional`: missing or `null` reads as the type's nothing (`None`, an empty list;
+///   [`field`]), and is written all the same (`null`, `[]`);
+/// - `omitted_if_empty`: read as `optional`, but left out of the JSON when `None` or empty,
+///   never written as `null` (what the API asks of request bodies).
+///
+/// `where null = default` after the struct's name reads a `null` as the type's `Default`
+/// (a part of the session the server may leave out).
+///
+/// Why a macro in the wasm: every field's JSON name and rule are written once, where the
+/// struct, its serde attributes, a hand-written reader and, for the two request bodies, a
+/// hand-written writer each named them before (about 230 lines of readers and writers by
+/// hand). It costs the customer nothing: the reader it writes is the code that was written
+/// by hand (an object check, then one [`required`] or [`field`] call per field, in the
+/// struct's order), and the writer ([`ToJson`]) is what the wasm calls for its request
+/// bodies. Measured on the release build's first load (gzip): 122,495 B before, 122,474 B
+/// with the readers generated, 122,494 B with the writers generated too.
+macro_rules! json_struct {
+    (@key $field:ident) => { stringify!($field) };
+    (@key $field:ident $json:literal) => { $json };
+    (@read required $v:ident $key:expr) => { $crate::core::json::required($v, $key) };
+    (@read optional $v:ident $key:expr) => { $crate::core::json::field($v, $key) };
+    (@read omitted_if_empty $v:ident $key:expr) => { $crate::core::json::field($v, $key) };
+    (@left_out omitted_if_empty $value:expr) => { $crate::core::json::Empty::is_empty($value) };
+    (@left_out required $value:expr) => { false };
+    (@left_out optional $value:expr) => { false };
+    (@null default $v:ident) => {
+        if matches!($v, $crate::core::json::Json::Null) {
+            return Ok(Self::default());
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident $(<$T:ident>)? $(where null = $null:ident)? {
+            $(
+                $(#[$fmeta:meta])*
+                $fvis:vis $field:ident : $ty:ty = $how:ident $($json:literal)?
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis struct $name $(<$T>)? {
+            $( $(#[$fmeta])* $fvis $field: $ty, )*
+        }
+
+        impl $(<$T: $crate::core::json::FromJson>)? $crate::core::json::FromJson for $name $(<$T>)? {
+            fn from_json(v: &$crate::core::json::Json) -> Result<Self, String> {
+                $( $crate::core::json::json_struct!(@null $null v); )?
+                let v = $crate::core::json::object(v)?;
+                Ok($name {
+                    $(
+                        $field: $crate::core::json::json_struct!(
+                            @read $how v $crate::core::json::json_struct!(@key $field $($json)?)
+                        )?,
+                    )*
+                })
+            }
+        }
+
+        impl $(<$T: $crate::core::json::ToJson>)? $crate::core::json::ToJson for $name $(<$T>)? {
+            fn write_json(&self, out: &mut String) {
+                let mut sep = '{';
+                $(
+                    if !$crate::core::json::json_struct!(@left_out $how &self.$field) {
+                        out.push(sep);
+                        sep = ',';
+                        out.push_str(concat!(
+                            "\"",
+                            $crate::core::json::json_struct!(@key $field $($json)?),
+                            "\":"
+                        ));
+                        $crate::core::json::ToJson::write_json(&self.$field, out);
+                    }
+                )*
+                if sep == '{' {
+                    out.push(sep);
+                }
+                out.push('}');
+            }
+        }
+
+        #[cfg(any(test, feature = "server"))]
+        impl $(<$T: serde::Serialize>)? serde::Serialize for $name $(<$T>)? {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let fields = [$(stringify!($field)),*].len();
+                let mut out = s.serialize_struct(stringify!($name), fields)?;
+                $(
+                    let key = $crate::core::json::json_struct!(@key $field $($json)?);
+                    if $crate::core::json::json_struct!(@left_out $how &self.$field) {
+                        out.skip_field(key)?;
+                    } else {
+                        out.serialize_field(key, &self.$field)?;
+                    }
+                )*
+                out.end()
+            }
+        }
+    };
+}
+pub(crate) use json_struct;
+
+/// A type written as JSON: the app's request bodies ([`json_struct!`] writes every declared
+/// object's, as its `Serialize` does for the server).
+pub trait ToJson {
+    /// Appends the value's JSON to `out`.
+    fn write_json(&self, out: &mut String);
+
+    /// The value as a JSON document.
+    fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+}
+
+impl ToJson for String {
+    fn write_json(&self, out: &mut String) {
+        write_str(out, self);
+    }
+}
+
+impl ToJson for bool {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+/// Whole numbers, as digits.
+macro_rules! whole_number_to_json {
+    ($($t:ty),+) => {$(
+        impl ToJson for $t {
+            fn write_json(&self, out: &mut String) {
+                out.push_str(&self.to_string());
+            }
+        }
+    )+};
+}
+whole_number_to_json!(u8, u16, u64);
+
+/// `None` is `null`.
+impl<T: ToJson> ToJson for Option<T> {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            None => out.push_str("null"),
+            Some(value) => value.write_json(out),
+        }
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
+    }
+}
+
+/// What `omitted_if_empty` fields leave out of the JSON ([`json_struct!`]).
+pub trait Empty {
+    /// `None`, or an empty list.
+    fn is_empty(&self) -> bool;
+}
+
+impl<T> Empty for Option<T> {
+    fn is_empty(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl<T> Empty for Vec<T> {
+    fn is_empty(&self) -> bool {
+        Vec::is_empty(self)
+    }
+}
+
 /// Writes a JSON string literal.
 pub fn write_str(out: &mut String, text: &str) {
     out.push('"');
@@ -473,6 +673,130 @@ mod tests {
         assert_eq!(field::<Option<String>>(&v, "s"), Ok(None));
         assert_eq!(field::<Vec<String>>(&v, "missing"), Ok(vec![]));
         assert_eq!(required::<String>(&v, "s"), Err("missing field `s`".into()));
+    }
+
+    json_struct! {
+        /// Every kind of field, a JSON name of its own and `null` read as the default.
+        #[derive(Debug, Default, PartialEq, Eq)]
+        struct Sample where null = default {
+            id: String = required,
+            kind: Option<String> = optional "type",
+            tags: Vec<u8> = optional,
+            note: Option<String> = omitted_if_empty,
+            flags: Vec<bool> = omitted_if_empty,
+        }
+    }
+
+    json_struct! {
+        /// A generic object, with no default for `null`.
+        #[derive(Debug, PartialEq, Eq)]
+        struct Page<T> {
+            items: Vec<T> = required,
+        }
+    }
+
+    fn sample(text: &str) -> Result<Sample, String> {
+        Sample::from_json(&Json::parse(text).unwrap())
+    }
+
+    #[test]
+    fn declared_objects_read_by_their_field_list() {
+        let full = Sample {
+            id: "a".into(),
+            kind: Some("b".into()),
+            tags: vec![1, 2],
+            note: Some("n".into()),
+            flags: vec![true],
+        };
+        let text = r#"{"flags":[true],"id":"a","type":"b","tags":[1,2],"note":"n","x":0}"#;
+        assert_eq!(sample(text), Ok(full));
+        let bare = Sample {
+            id: "a".into(),
+            ..Sample::default()
+        };
+        assert_eq!(
+            sample(r#"{"id":"a"}"#),
+            Ok(Sample {
+                id: "a".into(),
+                ..Sample::default()
+            })
+        );
+        let nulls = r#"{"id":"a","type":null,"tags":null,"note":null,"flags":null}"#;
+        assert_eq!(
+            sample(nulls),
+            Ok(Sample {
+                id: "a".into(),
+                ..Sample::default()
+            })
+        );
+        // The JSON name, not the field's.
+        assert_eq!(sample(r#"{"id":"a","kind":"b"}"#), Ok(bare));
+        assert_eq!(sample("null"), Ok(Sample::default()));
+
+        assert_eq!(sample(r#"{"type":"b"}"#), Err("missing field `id`".into()));
+        assert_eq!(sample(r#"{"id":null}"#), Err("missing field `id`".into()));
+        assert_eq!(
+            sample(r#"{"id":"a","tags":[1,300]}"#),
+            Err("tags: [1]: expected a whole number (u8)".into())
+        );
+        // Fields are read in the list's order: the first wrong one is named.
+        assert_eq!(
+            sample(r#"{"tags":"x","type":1,"id":"a"}"#),
+            Err("type: expected a string".into())
+        );
+        assert_eq!(sample("[]"), Err("expected an object".into()));
+
+        let page = |text: &str| Page::<u8>::from_json(&Json::parse(text).unwrap());
+        assert_eq!(page(r#"{"items":[7]}"#), Ok(Page { items: vec![7] }));
+        assert_eq!(page("{}"), Err("missing field `items`".into()));
+        assert_eq!(page("null"), Err("expected an object".into()));
+    }
+
+    #[test]
+    fn declared_objects_write_what_they_read() {
+        let bare = Sample {
+            id: "a".into(),
+            ..Sample::default()
+        };
+        let text = serde_json::to_string(&bare).unwrap();
+        assert_eq!(text, r#"{"id":"a","type":null,"tags":[]}"#);
+        assert_eq!(sample(&text), Ok(bare));
+        let full = Sample {
+            id: "a".into(),
+            kind: Some("b".into()),
+            tags: vec![1],
+            note: Some("n".into()),
+            flags: vec![false],
+        };
+        let text = serde_json::to_string(&full).unwrap();
+        assert_eq!(
+            text,
+            r#"{"id":"a","type":"b","tags":[1],"note":"n","flags":[false]}"#
+        );
+        assert_eq!(sample(&text), Ok(full));
+        let page = Page::<u8> { items: vec![1, 2] };
+        let text = serde_json::to_string(&page).unwrap();
+        assert_eq!(text, r#"{"items":[1,2]}"#);
+        assert_eq!(page.to_json(), text);
+    }
+
+    #[test]
+    fn the_apps_writer_writes_what_serde_writes() {
+        let bare = Sample {
+            id: "a\"b".into(),
+            ..Sample::default()
+        };
+        assert_eq!(bare.to_json(), serde_json::to_string(&bare).unwrap());
+        let full = Sample {
+            id: "a".into(),
+            kind: Some("é\n".into()),
+            tags: vec![0, 255],
+            note: Some(String::new()),
+            flags: vec![true, false],
+        };
+        assert_eq!(full.to_json(), serde_json::to_string(&full).unwrap());
+        let page = Page::<Sample> { items: vec![] };
+        assert_eq!(page.to_json(), r#"{"items":[]}"#);
     }
 
     #[test]
