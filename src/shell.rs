@@ -124,6 +124,7 @@ impl Shell {
             settings: self.settings.into(),
             online: Signal::derive(move || flow.with(Flow::online)),
             retrying: Signal::derive(move || flow.with(Flow::retrying)),
+            session_ending: Signal::derive(move || flow.with(Flow::session_ending)),
             act: Callback::new(move |action| shell.dispatch(Event::User(action))),
             preload: Callback::new(move |()| shell.preload_persona()),
             device: self.device.into(),
@@ -327,6 +328,7 @@ impl Shell {
             Effect::MarkHandoff(on) => mark(HANDOFF_KEY, on),
             Effect::MarkStarting(on) => mark(STARTING_KEY, on),
             Effect::FetchSession
+            | Effect::KeepAlive
             | Effect::FetchCustomer { .. }
             | Effect::ListVerifications { .. }
             | Effect::CreateVerification(_)

@@ -92,6 +92,7 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
             settings: settings.into(),
             online: Signal::derive(|| true),
             retrying: Signal::derive(|| false),
+            session_ending: Signal::derive(|| false),
             act: Callback::new(move |a| actions.update(|list| list.push(a))),
             preload: Callback::new(|()| {}),
             device: Signal::derive(move || Some(notices.clone())),

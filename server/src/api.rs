@@ -143,6 +143,7 @@ pub fn settings(config: &Config, environment: &str, persona_host: &Option<String
         customer_guid: String::new(),
         environment: Some(environment.to_owned()),
         expires_at: None,
+        idle_secs: None,
         server_time: None,
         csrf_token: String::new(),
         persona: PersonaConfig {
@@ -175,6 +176,7 @@ pub async fn session(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
         let mut response = json(&SessionInfo {
             customer_guid: session.customer_guid.clone(),
             expires_at: Some(format_rfc3339(session.expires_ms)),
+            idle_secs: Some(state.config.session_idle.as_secs()),
             server_time: Some(format_rfc3339(now_ms())),
             csrf_token: session.csrf_token.clone(),
             ..settings(&state.config, &state.environment, &state.persona_host)

@@ -470,8 +470,11 @@ json_struct! {
         pub customer_guid: String = required,
         /// `sandbox` or `production`.
         pub environment: Option<String> = optional,
-        /// When the session ends (RFC 3339).
+        /// When the session ends at the latest (RFC 3339).
         pub expires_at: Option<String> = optional,
+        /// How many seconds the session lasts without a request (each request renews it):
+        /// the app warns before that runs out.
+        pub idle_secs: Option<u64> = optional,
         /// The server's time when it answered (RFC 3339): the clock the verifications' dates
         /// are on, for a device whose own clock is wrong.
         pub server_time: Option<String> = optional,
@@ -493,6 +496,7 @@ impl std::fmt::Debug for SessionInfo {
         f.debug_struct("SessionInfo")
             .field("environment", &self.environment)
             .field("expires_at", &self.expires_at)
+            .field("idle_secs", &self.idle_secs)
             .field("csrf_token", &"<redacted>")
             .field("persona", &self.persona)
             .field("branding", &self.branding)

@@ -66,6 +66,12 @@ pub fn call_for(effect: &Effect) -> Option<HttpCall> {
             "/session".to_owned(),
             None,
         ),
+        Effect::KeepAlive => (
+            RequestKind::KeepAlive,
+            Method::Get,
+            "/session".to_owned(),
+            None,
+        ),
         Effect::FetchCustomer { customer_guid } => (
             RequestKind::Customer,
             Method::Get,
@@ -137,11 +143,15 @@ pub fn call_for(effect: &Effect) -> Option<HttpCall> {
 pub fn answer(kind: RequestKind, body: &str) -> Result<Event, HttpError> {
     let malformed = |_| HttpError::Malformed;
     Ok(match kind {
-        RequestKind::Session => {
+        RequestKind::Session | RequestKind::KeepAlive => {
             let info = parse::<SessionInfo>(body).map_err(malformed)?;
             Event::SessionLoaded {
                 customer_guid: info.customer_guid,
                 server_ms: info.server_time.as_deref().and_then(parse_rfc3339),
+                idle_ms: info
+                    .idle_secs
+                    .and_then(|secs| crate::core::time::Millis::try_from(secs).ok())
+                    .map(|secs| secs.saturating_mul(1000)),
             }
         }
         RequestKind::Customer => Event::CustomerLoaded(parse::<Customer>(body).map_err(malformed)?),
@@ -247,11 +257,12 @@ mod tests {
             Event::SessionLoaded {
                 customer_guid: "c1".into(),
                 server_ms: None,
+                idle_ms: None,
             }
         );
         let timed = answer(
             RequestKind::Session,
-            r#"{"customer_guid":"c1","csrf_token":"x","server_time":"2026-11-23T10:00:00Z"}"#,
+            r#"{"customer_guid":"c1","csrf_token":"x","server_time":"2026-11-23T10:00:00Z","idle_secs":900}"#,
         )
         .unwrap();
         assert_eq!(
@@ -259,8 +270,15 @@ mod tests {
             Event::SessionLoaded {
                 customer_guid: "c1".into(),
                 server_ms: Some(1_795_428_000_000),
+                idle_ms: Some(900_000),
             }
         );
+        // "Stay here" reads the same answer.
+        let renewed = answer(
+            RequestKind::KeepAlive,
+            r#"{"customer_guid":"c1","csrf_token":"x"}"#,
+        );
+        assert_eq!(renewed, Ok(session));
         let list = answer(
             RequestKind::ListVerifications,
             r#"{"objects":[{"guid":"iv","state":"waiting"}]}"#,

@@ -392,6 +392,10 @@ messages! {
     CamBlurry => "Blurry. Hold still and let the camera focus.",
     CamGood => "Looks good.",
     CamBusy => "The camera is in use or not working. Close other apps, then try again.",
+
+    // The session's end.
+    SessionEndingBanner => "Are you still there? To keep your account safe, your session ends soon if nothing happens.",
+    StayHere => "I am still here",
 }}
 
 messages! {

@@ -81,6 +81,8 @@ fn build(which: Later) -> AnyView {
 pub enum Call {
     /// Build a screen.
     Screen(Later),
+    /// Build the warning that the session is about to end.
+    SessionEnding,
     /// Open Persona's window: only "Start" leads there.
     OpenPersona {
         shell: Shell,
@@ -109,6 +111,7 @@ fn answer(call: Call) -> Reply {
     }
     match call {
         Call::Screen(which) => Reply::Screen(build(which)),
+        Call::SessionEnding => Reply::Screen(view! { <super::SessionEndWarning /> }.into_any()),
         Call::OpenPersona {
             shell,
             inquiry_id,

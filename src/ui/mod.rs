@@ -48,7 +48,7 @@ pub use problem::ProblemScreen;
 pub use rehearsal::RehearsalScreen;
 pub use retry::RetryScreen;
 pub use review::ReviewScreen;
-pub use session_ended::SessionEndedScreen;
+pub use session_ended::{SessionEndWarning, SessionEndedScreen};
 pub use support::SupportScreen;
 pub use tips::TipGroupView;
 pub use verified::VerifiedScreen;
@@ -66,6 +66,8 @@ pub struct Page {
     pub online: Signal<bool>,
     /// True while a failed request is about to go again.
     pub retrying: Signal<bool>,
+    /// True when the session is about to end for want of a request.
+    pub session_ending: Signal<bool>,
     /// Sends what the customer did to the flow.
     pub act: Callback<UserAction>,
     /// Starts loading Persona in the background.
@@ -158,6 +160,14 @@ fn Flow() -> impl IntoView {
                         return None;
                     };
                     Some(view! { <p class="offline" role=role>{t(msg)}</p> })
+                }}
+                // The session is about to end for want of a request (WCAG 2.2.1): said
+                // above every screen, with the one press that keeps it.
+                {move || {
+                    page.session_ending.get().then(|| match later::call_now(later::Call::SessionEnding) {
+                        Some(later::Reply::Screen(banner)) => banner,
+                        _ => ().into_any(),
+                    })
                 }}
                 <main id="main">
                     {move || {

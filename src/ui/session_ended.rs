@@ -1,4 +1,5 @@
-//! The session is gone: sign in again where the customer came from.
+//! The session's end: the warning before a quiet session's idle end, and the screen once
+//! it is gone (sign in again where the customer came from).
 
 use leptos::prelude::*;
 
@@ -25,5 +26,18 @@ pub fn SessionEndedScreen() -> impl IntoView {
             // A button-sized link: a bare line of small text is under 24 px tall (2.5.8).
             {sandbox.then(|| view! { <p><a class="button secondary" href="/sandbox">{t(Msg::SessionEndedSandbox)}</a></p> })}
         </section>
+    }
+}
+
+/// "Are you still there?": shown above the screen before a quiet session's idle end, with the
+/// one press that keeps it (WCAG 2.2.1). Built by the second module: the warning comes
+/// minutes after the first screen, long after that module arrived.
+#[component]
+pub fn SessionEndWarning() -> impl IntoView {
+    view! {
+        <div class="offline" role="alert">
+            <p>{t(Msg::SessionEndingBanner)}</p>
+            <ActionButton action=UserAction::StayHere label=Msg::StayHere />
+        </div>
     }
 }

@@ -8,6 +8,7 @@
 import { test, expect, type Page, type CDPSession } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
+import { SERVER, exited, freePort, ok, start as startProcess, until } from './deployment';
 import { catalog, completeCapture, expectCapture, expectScreen, FAST, openScreen, SCREENS, start, startCapture, type Catalog } from './helpers';
 
 /** One stop of the keyboard's tab order, as the page draws it. */
@@ -417,6 +418,37 @@ test.describe('time limits (2.2.1)', () => {
     await page.getByRole('button', { name: cat.messages.NewCode }).click();
     await expect(page.getByTestId('handoff-link')).not.toHaveText(first!);
     await expectAnnounced(cdp, cat.messages.PhoneWaiting);
+  });
+
+  test('a quiet session warns before its idle end, and one press keeps it', async ({ page }, info) => {
+    // A server whose sessions end after 60 s without a request (the shortest it takes):
+    // the warning comes halfway, 30 s before the end.
+    test.setTimeout(120_000);
+    const cat = await catalog(page.request);
+    const port = await freePort();
+    const server = startProcess(SERVER, ['--addr', `127.0.0.1:${port}`, '--dist', 'dist'], { KYC_SESSION_IDLE_SECS: '60' }, info.outputPath('server.log'));
+    try {
+      await until('the server', () => ok(`http://127.0.0.1:${port}/healthz`));
+      const cdp = await page.context().newCDPSession(page);
+      await page.goto(`http://127.0.0.1:${port}/sandbox/start?scenario=passes&${FAST}`);
+      await expectScreen(page, cat, 'PrepTitle');
+      // Left alone on the prep screen: the warning is spoken (an alert) before the end.
+      const warning = page.getByRole('alert').filter({ hasText: cat.messages.SessionEndingBanner });
+      await expect(warning).toBeVisible({ timeout: 45_000 });
+      await expectAnnounced(cdp, cat.messages.SessionEndingBanner, 'assertive');
+      // One press renews the session: a request goes, the warning goes, the screen stays.
+      const renewed = page.waitForResponse((r) => r.url().endsWith('/session') && r.status() === 200);
+      await warning.getByRole('button', { name: cat.messages.StayHere }).click();
+      await renewed;
+      await expect(warning).toHaveCount(0);
+      await expectScreen(page, cat, 'PrepTitle');
+      // And the session did not end: the customer carries on.
+      await page.getByRole('button', { name: cat.messages.PrepStart }).click();
+      await expectCapture(page);
+    } finally {
+      server.kill('SIGTERM');
+      await exited(server);
+    }
   });
 
   test('a session that ended says so and why, with focus on its heading', async ({ page, context }) => {

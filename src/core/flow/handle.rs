@@ -34,8 +34,12 @@ impl Flow {
             Event::SessionLoaded {
                 customer_guid,
                 server_ms,
+                idle_ms,
             } => {
-                if self.accept(RequestKind::Session) {
+                if self.accept(RequestKind::KeepAlive) {
+                    // Renewed: nothing else changes.
+                } else if self.accept(RequestKind::Session) {
+                    self.idle = idle_ms;
                     if let Some(server) = server_ms {
                         // A device clock minutes or days off would misjudge every lifetime
                         // (resume, expiry, a recent pass). Within the tolerance, the
@@ -192,6 +196,18 @@ impl Flow {
             }
             Event::HandoffCancelled => {}
             // An older code's refresh fires before this one's is due.
+            Event::TimerFired(IDLE_TIMER) => {
+                // Quiet since: no request went, none is due (a poll would renew it).
+                let quiet = self.in_flight.is_none() && self.timer.is_none();
+                if quiet
+                    && !matches!(self.phase, Phase::SessionEnded)
+                    && self
+                        .idle
+                        .is_some_and(|idle| now >= self.last_request + warn_after(idle))
+                {
+                    self.session_ending = true;
+                }
+            }
             Event::TimerFired(REFRESH_TIMER) => {
                 if self.refresh_due.is_some_and(|due| now >= due)
                     && matches!(
@@ -262,6 +278,7 @@ impl Flow {
         let tracked = self.tracked.as_ref();
         let effect = match request {
             RequestKind::Session => Effect::FetchSession,
+            RequestKind::KeepAlive => Effect::KeepAlive,
             RequestKind::Customer => Effect::FetchCustomer { customer_guid },
             RequestKind::ListVerifications => Effect::ListVerifications { customer_guid },
             RequestKind::CreateVerification => Effect::CreateVerification(
@@ -290,6 +307,7 @@ impl Flow {
             },
         };
         self.in_flight = Some(request);
+        self.requested = true;
         fx.push(effect);
     }
 

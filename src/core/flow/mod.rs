@@ -53,6 +53,17 @@ const MAX_CREATE_ATTEMPTS: u32 = 3;
 /// blocked, the connection lost) the customer gets a clear problem with "Try again", not an
 /// endless spinner.
 pub const PERSONA_READY_LIMIT_MS: u32 = 45_000;
+/// The timer that warns before the session's idle end; told from an older one's by
+/// [`Flow`]'s latest request time.
+const IDLE_TIMER: TimerId = TimerId(u32::MAX / 3);
+/// The warning comes two minutes before the session's idle end (WCAG 2.2.1 asks for at
+/// least 20 seconds), or halfway through a shorter idle time.
+pub const IDLE_WARNING_BEFORE: Millis = 2 * MINUTE;
+
+/// How long after the latest request the page warns that the session is about to end.
+fn warn_after(idle: Millis) -> Millis {
+    idle - IDLE_WARNING_BEFORE.min(idle / 2)
+}
 
 /// Where the flow stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,6 +142,14 @@ pub struct Flow {
     phone_since: Option<Millis>,
     /// Which phone that is.
     phone_device: Option<String>,
+    /// How long the session lasts without a request, once the server said.
+    idle: Option<Millis>,
+    /// When the latest request went: each renews the session's idle timeout.
+    last_request: Millis,
+    /// A request went during the step under way.
+    requested: bool,
+    /// The session will end soon for want of a request: the page warns ("Stay here").
+    session_ending: bool,
     /// When the shown code is due to be replaced ([`HANDOFF_REFRESH_BEFORE`]).
     refresh_due: Option<Millis>,
     /// The customer asked to start and no verification has been taken up since.
@@ -182,6 +201,10 @@ impl Flow {
             clock_offset: 0,
             phone_since: None,
             phone_device: None,
+            idle: None,
+            last_request: 0,
+            requested: false,
+            session_ending: false,
             refresh_due: None,
         }
     }
@@ -248,6 +271,12 @@ impl Flow {
         self.online
     }
 
+    /// Whether the session is about to end for want of a request: the page warns, with a
+    /// way to stay (WCAG 2.2.1).
+    pub fn session_ending(&self) -> bool {
+        self.session_ending
+    }
+
     /// Whether a request failed for a passing reason (a 5xx, a 429, a dropped connection)
     /// and is about to go again: the page says so, so a wait is never silent.
     pub fn retrying(&self) -> bool {
@@ -272,6 +301,18 @@ pub fn step(mut flow: Flow, now: Millis, event: Event) -> (Flow, Vec<Effect>) {
     // On the server's clock, which the verifications' dates are on.
     let now = now + flow.clock_offset;
     flow.handle(now, event, &mut fx);
+    // Each request renews the session's idle timeout: the warning goes, and its timer
+    // starts again.
+    if std::mem::take(&mut flow.requested) {
+        flow.last_request = now;
+        flow.session_ending = false;
+        if let Some(idle) = flow.idle {
+            fx.push(Effect::StartTimer {
+                id: IDLE_TIMER,
+                ms: u32::try_from(warn_after(idle)).unwrap_or(u32::MAX),
+            });
+        }
+    }
     let after = flow.screen();
     // Leaving the screen of a code no phone has used (for another screen, not a new code):
     // it ends, not left for anyone who saw it.

@@ -5,6 +5,7 @@ use crate::core::api::{parse, ComplianceCheck, ComplianceOutcome, PersonaState};
 use crate::core::time::format_rfc3339;
 
 mod handoff;
+mod session_end;
 
 const CUSTOMER: &str = "cust_1";
 const IV: &str = "iv_1";
@@ -69,6 +70,7 @@ impl Harness {
             self.send(Event::SessionLoaded {
                 customer_guid: CUSTOMER.into(),
                 server_ms: None,
+                idle_ms: None,
             }),
             [fetch_customer()]
         );
@@ -246,6 +248,7 @@ fn happy_path_from_prep_to_verified() {
         h.send(Event::SessionLoaded {
             customer_guid: CUSTOMER.into(),
             server_ms: None,
+            idle_ms: None,
         }),
         [fetch_customer()]
     );
@@ -434,6 +437,7 @@ fn customer_state_decides_before_any_verification() {
         h.send(Event::SessionLoaded {
             customer_guid: CUSTOMER.into(),
             server_ms: None,
+            idle_ms: None,
         });
         let fx = h.send(Event::CustomerLoaded(customer(state)));
         assert_eq!(fx.last(), Some(&Effect::Show(screen)), "{state}");
@@ -458,6 +462,7 @@ fn a_customer_still_being_created_is_polled() {
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
+        idle_ms: None,
     });
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("storing"))),
@@ -1212,6 +1217,7 @@ fn loaded_with_clock(
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: Some(server),
+        idle_ms: None,
     });
     h.send(Event::CustomerLoaded(customer("unverified")));
     h.send(Event::VerificationsListed(list))
@@ -1461,6 +1467,7 @@ fn reloaded_while_starting(h: &mut Harness) {
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
+        idle_ms: None,
     });
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("unverified"))),
@@ -1685,6 +1692,7 @@ fn a_definite_server_error_is_not_retried() {
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
+        idle_ms: None,
     });
     assert_eq!(
         h.send(failed(RequestKind::Customer, 422)),
@@ -2270,6 +2278,7 @@ fn the_desktop_can_take_the_verification_back_from_a_phone_gone_quiet() {
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
+        idle_ms: None,
     });
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("unverified"))),
@@ -2440,6 +2449,7 @@ fn a_reload_while_following_the_phone_keeps_following() {
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
+        idle_ms: None,
     });
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("unverified"))),
@@ -2469,6 +2479,7 @@ fn a_reload_before_the_phone_came_shows_a_new_code() {
     h.send(Event::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
+        idle_ms: None,
     });
     h.send(Event::CustomerLoaded(customer("unverified")));
     // The unused code's link was only in the old page: make a new one to show.
@@ -2637,11 +2648,19 @@ mod properties {
             Just(Event::SessionLoaded {
                 customer_guid: CUSTOMER.into(),
                 server_ms: None,
+                idle_ms: None,
             }),
+            Just(Event::SessionLoaded {
+                customer_guid: CUSTOMER.into(),
+                server_ms: None,
+                idle_ms: Some(MINUTE),
+            }),
+            Just(Event::TimerFired(IDLE_TIMER)),
             // A device clock two days fast.
             Just(Event::SessionLoaded {
                 customer_guid: CUSTOMER.into(),
                 server_ms: Some(T0 - 48 * HOUR),
+                idle_ms: None,
             }),
             prop_oneof![
                 Just("storing"),
@@ -2679,6 +2698,7 @@ mod properties {
                 Just(UserAction::ContinueOnPhone),
                 Just(UserAction::NewCode),
                 Just(UserAction::UseThisDevice),
+                Just(UserAction::StayHere),
             ]
             .prop_map(Event::User),
             prop_oneof![
@@ -2731,9 +2751,10 @@ mod properties {
             Move::Answer(list, state) => {
                 let first = list.first().cloned();
                 Some(match flow.in_flight? {
-                    RequestKind::Session => Event::SessionLoaded {
+                    RequestKind::Session | RequestKind::KeepAlive => Event::SessionLoaded {
                         customer_guid: CUSTOMER.into(),
                         server_ms: None,
+                        idle_ms: None,
                     },
                     RequestKind::Customer => Event::CustomerLoaded(customer(state)),
                     RequestKind::ListVerifications => Event::VerificationsListed(list),

@@ -10,6 +10,13 @@ impl Flow {
             && !(self.in_flight == Some(RequestKind::ListVerifications)
                 && matches!(self.phase, Phase::Paused));
         match (action, &self.phase) {
+            (UserAction::StayHere, _) => {
+                self.session_ending = false;
+                // Any request renews the session; one that is on its way or due will.
+                if self.in_flight.is_none() && self.timer.is_none() {
+                    self.send(RequestKind::KeepAlive, fx);
+                }
+            }
             (
                 UserAction::Start,
                 Phase::Prep

@@ -36,6 +36,8 @@ pub enum RequestKind {
     HandoffRevoke,
     /// `POST /handoff/cancel`: ends an unused code. Never awaited.
     HandoffCancel,
+    /// `GET /session` again, only to renew the session's idle timeout ("Stay here").
+    KeepAlive,
 }
 
 impl RequestKind {
@@ -212,6 +214,8 @@ pub enum UserAction {
     UseThisDevice,
     /// "This isn't my phone": end the phone's session and show a new code.
     NotMyPhone,
+    /// "Stay here" on the warning that the session is about to end.
+    StayHere,
 }
 
 /// Something that happened.
@@ -233,6 +237,8 @@ pub enum Event {
         customer_guid: String,
         /// The server's clock when it answered, when it said.
         server_ms: Option<Millis>,
+        /// How long the session lasts without a request, when the server said.
+        idle_ms: Option<Millis>,
     },
     /// `GET /api/customers/{guid}` answered.
     CustomerLoaded(Customer),
@@ -314,6 +320,8 @@ pub enum Event {
 pub enum Effect {
     /// `GET /session`.
     FetchSession,
+    /// `GET /session` only to renew the session ("Stay here").
+    KeepAlive,
     /// `GET /api/customers/{guid}`.
     FetchCustomer {
         /// Whose record.
