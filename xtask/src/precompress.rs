@@ -63,12 +63,15 @@ pub fn brotli(raw: &[u8]) -> Result<Vec<u8>, String> {
 /// Gzip as small as the format allows: zopfli's exhaustive search, a few seconds once per
 /// build, writes a standard gzip stream about 5% smaller than `gzip -9` for every browser
 /// that does not take brotli. Its blocks may split as often as they gain (the default stops
-/// at 15): about 0.2 KB less on the wasm.
+/// at 15): about 0.2 KB less on the wasm. A hundred optimisation passes instead of the
+/// default 15: 79 bytes less on the wasm for under a second more (measured: 250 passes win
+/// 23 bytes more for 7 seconds more).
 pub fn gzip(raw: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     zopfli::compress(
         zopfli::Options {
             maximum_block_splits: u16::MAX,
+            iteration_count: std::num::NonZeroU64::new(100).expect("not zero"),
             ..zopfli::Options::default()
         },
         zopfli::Format::Gzip,
