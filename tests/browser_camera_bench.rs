@@ -7,11 +7,11 @@
 //! after the native figure (`examples/camera_frame.rs`).
 #![cfg(target_arch = "wasm32")]
 
-use std::hint::black_box;
-
-use kyc_onboarding::core::camera::{grey_from_rgba, measure, Guide};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+
+#[path = "../examples/common/frame.rs"]
+mod frame;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -27,39 +27,5 @@ fn now_ms() -> f64 {
 #[wasm_bindgen_test]
 #[ignore = "a benchmark: `cargo xtask bench --camera` runs it"]
 fn camera_check_frame_figure() {
-    const W: u32 = 640;
-    const H: u32 = 480;
-    // The native figure's frame: print-like squares with some noise.
-    let mut seed: u32 = 7;
-    let mut rgba = Vec::with_capacity((W * H * 4) as usize);
-    for y in 0..H {
-        for x in 0..W {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            let base: u32 = if (x / 8 + y / 8).is_multiple_of(2) {
-                40
-            } else {
-                210
-            };
-            let v = (base + (seed >> 16) % 9) as u8;
-            rgba.extend_from_slice(&[v, v, v, 255]);
-        }
-    }
-    let mut grey = Vec::new();
-    let mut times = Vec::new();
-    for i in 0..110 {
-        let start = now_ms();
-        grey_from_rgba(black_box(&rgba), &mut grey);
-        black_box(measure(W, H, black_box(&grey), Guide::Card));
-        if i >= 10 {
-            times.push(now_ms() - start);
-        }
-    }
-    times.sort_by(f64::total_cmp);
-    let median = (times[49] + times[50]) / 2.0;
-    console_log!(
-        "camera check, one 640x480 frame (grey + measures), browser wasm: median {median:.3} ms, p90 {:.3} ms over {} frames; budget 8 ms: {}",
-        times[89],
-        times.len(),
-        if median < 8.0 { "met" } else { "NOT met" }
-    );
+    console_log!("{}", frame::figure("browser wasm", now_ms));
 }
