@@ -37,6 +37,10 @@ pub struct I18n {
     /// The English of the later screens' texts ([`Msg::later_en`]), handed over by the
     /// second wasm module when it arrives: the first module carries none of those strings.
     later_english: StoredValue<Option<EnglishOf>>,
+    /// Turns true when [`I18n::learn_later_english`] is first called: what shows texts of
+    /// the later group on the first screen (the tips inside the prep screen's groups)
+    /// draws them then.
+    later_arrived: RwSignal<bool>,
 }
 
 fn tab_storage() -> Option<web_sys::Storage> {
@@ -110,6 +114,7 @@ impl I18n {
             picked: StoredValue::new(None),
             unavailable: RwSignal::new(None),
             later_english: StoredValue::new(None),
+            later_arrived: RwSignal::new(false),
         };
         if let Some((lang, text)) = inline {
             if i18n.keep(lang, &text) {
@@ -174,6 +179,14 @@ impl I18n {
     /// is entered, before it builds anything).
     pub fn learn_later_english(&self, later: EnglishOf) {
         self.later_english.set_value(Some(later));
+        if !self.later_arrived.get_untracked() {
+            self.later_arrived.set(true);
+        }
+    }
+
+    /// Whether the later group's English is here (tracked: see [`I18n::learn_later_english`]).
+    pub fn later_arrived(&self) -> bool {
+        self.later_arrived.get()
     }
 
     /// A message's English. In the split release build the later screens' half comes from

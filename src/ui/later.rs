@@ -83,6 +83,9 @@ pub enum Call {
     Screen(Later),
     /// Build the warning that the session is about to end.
     SessionEnding,
+    /// Nothing but hand over the English of the later group ([`answer`] does it on every
+    /// call): the prep screen's tips.
+    Texts,
     /// Open Persona's window: only "Start" leads there.
     OpenPersona {
         shell: Shell,
@@ -112,6 +115,7 @@ fn answer(call: Call) -> Reply {
     match call {
         Call::Screen(which) => Reply::Screen(build(which)),
         Call::SessionEnding => Reply::Screen(view! { <super::SessionEndWarning /> }.into_any()),
+        Call::Texts => Reply::Done,
         Call::OpenPersona {
             shell,
             inquiry_id,
@@ -170,11 +174,16 @@ pub fn call_now(call: Call) -> Option<Reply> {
     now(enter(call)).and_then(Result::ok)
 }
 
-/// Fetches the second module in the background, so the next screen shows at once. A failure
-/// is left for the screen that needs the module to retry and report.
+/// Fetches the second module in the background, so the next screen shows at once, and
+/// enters it once so the first screen gets the English it carries (the tips inside the
+/// prep screen's groups). A failure is left for the screen that needs the module to retry
+/// and report.
 pub fn prefetch() {
-    leptos::task::spawn_local(async {
-        let _ = fetch_module().await;
+    let owner = Owner::current();
+    leptos::task::spawn_local(async move {
+        if let (Ok(()), Some(owner)) = (fetch_module().await, owner) {
+            owner.with(|| call_now(Call::Texts));
+        }
     });
 }
 

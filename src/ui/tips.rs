@@ -3,11 +3,14 @@
 use leptos::prelude::*;
 
 use super::illustrations::Illustration;
+use super::i18n::I18n;
 use super::{on_phone, t};
 use crate::core::tips::TipGroup;
 
 /// One tip group, collapsed (`open = false`) or expanded. On a phone it leaves out the
-/// tips meant for a computer.
+/// tips meant for a computer. The tips' English is in the second wasm module (about 0.8 KB
+/// gzip less before the first screen): they are drawn when it has arrived, which the prep
+/// screen asks for as it shows.
 #[component]
 pub fn TipGroupView(
     /// Which group.
@@ -25,7 +28,19 @@ pub fn TipGroupView(
                 </span>
             </summary>
             <ul>
-                {group.tips_on(on_phone()).map(|m| view! { <li>{t(m)}</li> }).collect_view()}
+                // On the first screen the tips' English comes with the second module (a
+                // moment after the page): until then an open group shows its summary.
+                {move || {
+                    if let Some(i18n) = use_context::<I18n>() {
+                        i18n.later_arrived();
+                    }
+                    group
+                        .tips_on(on_phone())
+                        .map(t)
+                        .filter(|text| !text.is_empty())
+                        .map(|text| view! { <li>{text}</li> })
+                        .collect_view()
+                }}
             </ul>
         </details>
     }

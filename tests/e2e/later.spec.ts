@@ -19,7 +19,16 @@ test('the first screen does not wait for the later screens, and then fetches the
   await expect(page.getByRole('button', { name: cat.messages.PrepStart })).toBeEnabled();
   // Fetched in the background while the customer reads the tips.
   await requested;
-  for (const route of held) await route.abort();
+  // The tips inside a group come with it: opened before it has arrived, a group keeps its
+  // one-line summary; they show once it is here.
+  const group = page.locator('.tips details').first();
+  await group.locator('summary').click();
+  await expect(group).toHaveAttribute('open', '');
+  await expect(group.locator('.tip-summary')).toBeVisible();
+  await expect(group.locator('li')).toHaveCount(0);
+  for (const route of held) await route.continue();
+  await expect(group.locator('li').first()).toHaveText(cat.messages.TipIdDriversLicense);
+  await expect(group.locator('.tip-summary')).toBeHidden();
 });
 
 test('later screens that cannot arrive say so, and Try again brings them', async ({ page }) => {
