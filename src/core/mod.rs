@@ -16,6 +16,7 @@
 pub mod api;
 pub mod branding;
 pub mod camera;
+pub mod camera_advice;
 pub mod catalog;
 pub mod device;
 pub mod failure;

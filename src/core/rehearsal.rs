@@ -120,6 +120,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Whether any check was measured.
+    pub fn measured(&self) -> bool {
+        (self.id, self.selfie) != Default::default()
+    }
+
     /// Each measured check by its name in the event (`id_light`...) and whether it passed.
     pub fn checks(&self) -> Vec<(&'static str, bool)> {
         let Outcome { id, selfie, .. } = self;

@@ -392,6 +392,11 @@ messages! {
     CamGlare => "Glare on the ID. Tilt it away from the lamp.",
     CamBlurry => "Blurry. Hold still and let the camera focus.",
     CamGood => "Looks good.",
+    CamBackTitle => "What your camera check found",
+    CamBackFine => "Your camera check found enough light and a sharp picture, so your camera can do it. This time, take it slowly: keep the whole ID in the frame and let the camera focus before the photo.",
+    CamBackFix => "Your camera check had found this to fix before the photo of your ID:",
+    CamBackSmall => "This camera's pictures are too small to read an ID. Use the back camera of a phone.",
+    CamBackTry => "Check my camera again",
     CamBusy => "The camera is in use or not working. Close other apps, then try again.",
 
     // The session's end.

@@ -99,7 +99,7 @@ fn Notice(notice: DeviceNotice) -> impl IntoView {
 /// (this page's address would not: the session is in this app's browser). Shown as text, to
 /// copy by hand when the browser refuses the clipboard.
 #[component]
-fn LinkForOwnBrowser() -> impl IntoView {
+pub fn LinkForOwnBrowser() -> impl IntoView {
     let page = use_context::<super::Page>();
     let link = use_context::<super::LinkForBrowser>().unwrap_or_default();
     // Each tap makes a fresh link (a link works once, for ten minutes, and a new one ends

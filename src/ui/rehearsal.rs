@@ -1,7 +1,8 @@
 //! "Check your camera": the optional rehearsal of the prep screen. The explanation first (so
 //! the browser's camera prompt comes in context), then the ID with the back camera and the
 //! selfie with the front one, a live preview with a frame guide and feedback in plain words.
-//! In the second wasm module: the first screen carries only its button.
+//! Also offered again from the retry screen when the ID's photo failed. In the second wasm
+//! module: the first screen carries only its button.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,6 +14,7 @@ use super::{t, HandoffButton, Heading};
 use crate::camera::{self, Grabber};
 use crate::core::camera::{measure, Resolution};
 use crate::core::device::{platform, Platform};
+use crate::core::flow::UserAction;
 use crate::core::rehearsal::{
     CameraFailure, Do, Input, Part, Rehearsal, Stage, CAMERA_PATIENCE_MS,
 };
@@ -69,6 +71,8 @@ fn send(cx: Ctx, input: Input) {
             Do::Report(outcome) => {
                 let origin = cx.page.settings.with_untracked(|s| s.host_origin.clone());
                 crate::host::notify_camera_check(&outcome, origin.as_deref());
+                // The flow keeps it for a later failure's advice.
+                cx.page.act.run(UserAction::CameraChecked(outcome));
                 cx.page.rehearsing.try_set(false);
             }
         }
@@ -243,6 +247,8 @@ pub fn RehearsalScreen() -> impl IntoView {
         // reused: called from here, it would become a function of its own in the first
         // module, which now has it inlined).
         let ios = platform == Platform::Ios;
+        // A camera that never answers is, most often, another app's browser: its link out.
+        let in_app = matches!(stage, Stage::Failed(CameraFailure::NoAnswer));
         let notice = match stage {
             Stage::Failed(CameraFailure::Denied) => Some((
                 Msg::DeviceBlockedTitle,
@@ -279,6 +285,7 @@ pub fn RehearsalScreen() -> impl IntoView {
                         <div class="notice warning">
                             <h2>{t(title)}</h2>
                             <p>{t(body)}</p>
+                            {in_app.then(|| view! { <super::device_check::LinkForOwnBrowser /> })}
                         </div>
                         // No camera, or none that answers here: another device may have one.
                         <HandoffButton />

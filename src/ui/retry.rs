@@ -2,22 +2,46 @@
 
 use leptos::prelude::*;
 
-use super::{t, ActionButton, HandoffButton, Heading, ReasonList, TipGroupView};
+use super::{t, ActionButton, HandoffButton, Heading, ReasonList, RehearsalScreen, TipGroupView};
+use crate::core::camera_advice::{about_the_id_photo, looking_back, LookingBack};
 use crate::core::flow::{Screen, UserAction};
 use crate::core::text::Msg;
 use crate::core::tips::TipGroup;
 
-/// "Let's try that again".
+/// "Let's try that again", or the camera check in its place when the customer asks for it
+/// from here.
 #[component]
 pub fn RetryScreen() -> impl IntoView {
     let page = expect_context::<super::Page>();
+    move || {
+        if page.rehearsing.get() {
+            view! { <RehearsalScreen /> }.into_any()
+        } else {
+            view! { <RetryAdvice /> }.into_any()
+        }
+    }
+}
+
+/// The reasons, the tips, what the camera check found, and the ways to try again.
+#[component]
+fn RetryAdvice() -> impl IntoView {
+    let page = expect_context::<super::Page>();
     let (codes, tips) = match page.screen.get_untracked() {
-        Screen::Retry { reasons, tips } => (reasons, tips),
+        Screen::Retry { reasons, tips, .. } => (reasons, tips),
         _ => (Vec::new(), Vec::new()),
     };
     // A phone number or email on file that failed its check is fixed by support, not by
     // trying again: say how to reach them.
     let support = tips.contains(&TipGroup::ContactDetails);
+    let photo = about_the_id_photo(&codes);
+    let camera = move || {
+        page.screen.with(|screen| match screen {
+            Screen::Retry {
+                reasons, camera, ..
+            } => looking_back(camera.as_ref(), reasons),
+            _ => None,
+        })
+    };
     view! {
         <section class="screen outcome">
             <Heading text=t(Msg::RetryTitle) />
@@ -29,6 +53,7 @@ pub fn RetryScreen() -> impl IntoView {
                         <ReasonList codes=codes />
                     }
                 })}
+            {move || camera().map(|found| view! { <CameraLookingBack found=found /> })}
             <h2>{t(Msg::RetryTipsTitle)}</h2>
             <div class="tips">
                 {tips
@@ -40,8 +65,44 @@ pub fn RetryScreen() -> impl IntoView {
             <div class="actions">
                 <ActionButton action=UserAction::Start label=Msg::TryAgain />
                 <HandoffButton />
+                {photo
+                    .then(|| {
+                        let label = move || {
+                            t(if camera().is_some() { Msg::CamBackTry } else { Msg::CamCheck })
+                        };
+                        view! {
+                            <button
+                                type="button"
+                                class="button secondary"
+                                on:click=move |_| page.rehearsing.set(true)
+                            >
+                                {label}
+                            </button>
+                        }
+                    })}
             </div>
             {support.then(|| view! { <super::SupportContact /> })}
+        </section>
+    }
+}
+
+/// What the customer's camera check found, said again after a failed photo of the ID.
+#[component]
+fn CameraLookingBack(found: LookingBack) -> impl IntoView {
+    let body = match found {
+        LookingBack::IdFine => view! { <p>{t(Msg::CamBackFine)}</p> }.into_any(),
+        LookingBack::IdToFix(advice) => view! {
+            <p>{t(Msg::CamBackFix)}</p>
+            <ul class="reasons">
+                {advice.into_iter().map(|m| view! { <li>{t(m)}</li> }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="camera-looking-back" data-camera-check="">
+            <h2>{t(Msg::CamBackTitle)}</h2>
+            {body}
         </section>
     }
 }

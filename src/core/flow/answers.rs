@@ -433,7 +433,11 @@ impl Flow {
         self.phase = Phase::Outcome(match verdict {
             Verdict::Passed => Screen::Verified,
             Verdict::Expired => Screen::Expired,
-            Verdict::Retry { reasons, tips } => Screen::Retry { reasons, tips },
+            Verdict::Retry { reasons, tips } => Screen::Retry {
+                reasons,
+                tips,
+                camera: self.camera_check,
+            },
             Verdict::Rejected { reasons } => Screen::Rejected { reasons },
             Verdict::ContactSupport { reasons } => Screen::ContactSupport { reasons },
             Verdict::Review { reasons } => {

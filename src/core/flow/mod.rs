@@ -170,6 +170,8 @@ pub struct Flow {
     /// The server's clock less the device's, when they differ by more than
     /// [`CLOCK_TOLERANCE`]; added to the time of every event.
     clock_offset: Millis,
+    /// What the customer's latest camera check found, if they made one on this page.
+    camera_check: Option<crate::core::rehearsal::Outcome>,
 }
 
 impl Flow {
@@ -206,6 +208,7 @@ impl Flow {
             requested: false,
             session_ending: false,
             refresh_due: None,
+            camera_check: None,
         }
     }
 

@@ -174,6 +174,9 @@ pub enum Screen {
         reasons: Vec<FailureCode>,
         /// Tips that address it, most relevant first.
         tips: Vec<TipGroup>,
+        /// What the customer's camera check found, if they made one: the advice refers
+        /// back to it.
+        camera: Option<crate::core::rehearsal::Outcome>,
     },
     /// Cannot continue online: contact support.
     Rejected {

@@ -4,6 +4,7 @@ use super::*;
 use crate::core::api::{parse, ComplianceCheck, ComplianceOutcome, PersonaState};
 use crate::core::time::format_rfc3339;
 
+mod camera_check;
 mod handoff;
 mod session_end;
 
@@ -785,7 +786,8 @@ fn retryable_failure_shows_reasons_and_matching_tips() {
                 FailureCode::IdQualityCheckFailure,
                 FailureCode::IdDoubleSideCheckFailure
             ],
-            tips: vec![TipGroup::IdPhoto, TipGroup::Device]
+            tips: vec![TipGroup::IdPhoto, TipGroup::Device],
+            camera: None,
         })]
     );
     // Try again: list first, then a new verification.
@@ -1188,7 +1190,8 @@ fn reload_on_an_outcome_lands_on_the_same_outcome() {
         fx,
         [Effect::Show(Screen::Retry {
             reasons: vec![FailureCode::IdExpirationCheckFailure],
-            tips: vec![TipGroup::AcceptedIds, TipGroup::IdPhoto]
+            tips: vec![TipGroup::AcceptedIds, TipGroup::IdPhoto],
+            camera: None,
         })]
     );
     let mut h = Harness::new();
@@ -2140,6 +2143,7 @@ fn every_screen_has_a_path() {
         Screen::Retry {
             reasons: vec![],
             tips: vec![],
+            camera: None,
         },
         Screen::Rejected { reasons: vec![] },
         Screen::Expired,

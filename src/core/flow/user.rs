@@ -9,7 +9,15 @@ impl Flow {
         let busy = self.in_flight.is_some()
             && !(self.in_flight == Some(RequestKind::ListVerifications)
                 && matches!(self.phase, Phase::Paused));
-        match (action, &self.phase) {
+        match (action, &mut self.phase) {
+            // A check left before it measured anything does not replace one that did.
+            (UserAction::CameraChecked(outcome), phase) if outcome.measured() => {
+                self.camera_check = Some(outcome);
+                // Checked again from the retry screen: its advice follows.
+                if let Phase::Outcome(Screen::Retry { camera, .. }) = phase {
+                    *camera = Some(outcome);
+                }
+            }
             (UserAction::StayHere, _) => {
                 self.session_ending = false;
                 // Any request renews the session; one that is on its way or due will.

@@ -216,6 +216,9 @@ pub enum UserAction {
     NotMyPhone,
     /// "Stay here" on the warning that the session is about to end.
     StayHere,
+    /// The camera check ended: which of its checks passed (nothing the camera saw), for a
+    /// later failure's advice to refer back to.
+    CameraChecked(crate::core::rehearsal::Outcome),
 }
 
 /// Something that happened.
