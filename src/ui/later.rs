@@ -107,11 +107,32 @@ pub enum Reply {
     Done,
 }
 
+/// Where the later screens' stylesheet is served (`style/later.css`, copied by trunk).
+const STYLESHEET: &str = "/later.css";
+
+/// Links the later screens' stylesheet into the page, once: the first screen's page
+/// inlines only what the first screens use (about 0.4 KB gzip less before it shows). The
+/// module is entered as soon as it arrives ([`prefetch`]), so the sheet is there before
+/// Persona's window or a QR code needs it.
+fn link_stylesheet() {
+    let page = document();
+    if page.get_element_by_id("kyc-later-css").is_some() {
+        return;
+    }
+    if let (Ok(link), Some(head)) = (page.create_element("link"), page.head()) {
+        let _ = link.set_attribute("id", "kyc-later-css");
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", STYLESHEET);
+        let _ = head.append_child(&link);
+    }
+}
+
 /// The second module's side: everything only it reaches moves into it.
 fn answer(call: Call) -> Reply {
     if let Some(i18n) = use_context::<super::i18n::I18n>() {
         i18n.learn_later_english(Msg::later_en);
     }
+    link_stylesheet();
     match call {
         Call::Screen(which) => Reply::Screen(build(which)),
         Call::SessionEnding => Reply::Screen(view! { <super::SessionEndWarning /> }.into_any()),

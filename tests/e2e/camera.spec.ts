@@ -7,7 +7,7 @@ import { test, expect, devices, type Browser, type Page, type TestInfo } from '@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { catalog, expectCapture, expectScreen, FAST, shot, start, texts, type Catalog } from './helpers';
+import { catalog, completeCapture, expectCapture, expectScreen, FAST, shot, start, startCapture, texts, type Catalog } from './helpers';
 
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
@@ -124,8 +124,8 @@ async function phone(playwright: any, info: TestInfo, args: string[], before?: s
 }
 
 /** To the prep screen, with everything it fetches in the background already there. */
-async function toPrep(page: Page, cat: Catalog): Promise<void> {
-  await start(page, `scenario=passes&${FAST}`);
+async function toPrep(page: Page, cat: Catalog, scenario = 'passes'): Promise<void> {
+  await start(page, `scenario=${scenario}&${FAST}`);
   await expectScreen(page, cat, 'PrepTitle');
   await page.waitForLoadState('networkidle');
 }
@@ -297,9 +297,46 @@ test('a camera that never answers gets the in-app browser advice after a while',
     // The app's patience is 12 s (CAMERA_PATIENCE_MS).
     await expect(status(page)).toHaveText(cat.messages.DeviceInAppTitle, { timeout: 20_000 });
     await expect(page.getByText(cat.messages.DeviceInAppAndroid)).toBeVisible();
+    // The way out of another app's browser: a one-time link for the customer's own.
+    await page.getByRole('button', { name: cat.messages.DeviceCopyLink }).click();
+    await expect(page.locator('.link-for-browser')).toContainText(cat.messages.DeviceLinkLabel);
     await shot(page, info, 'camera-no-answer');
     await page.getByRole('button', { name: cat.messages.CamSkip }).click();
     await expectScreen(page, cat, 'PrepTitle');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a failed photo of the ID is told with what the camera check had found, and the check is offered again', async ({ playwright }, info) => {
+  const { browser, page } = await phone(playwright, info, ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip('dark')}`]);
+  try {
+    const cat = await catalog(page.request);
+    // Seed 001: id_quality_check_failure, an ID that could not be verified for its image quality.
+    await toPrep(page, cat, 'fails-retry');
+    await page.getByRole('button', { name: cat.messages.CamCheck }).click();
+    await page.getByRole('button', { name: cat.messages.CamOpen }).click();
+    await expect(status(page)).toHaveText(cat.messages.CamDark);
+    await page.getByRole('button', { name: cat.messages.CamSkip }).click();
+    await expectScreen(page, cat, 'PrepTitle');
+    await startCapture(page, cat);
+    await completeCapture(page);
+    await expectScreen(page, cat, 'RetryTitle');
+    const found = page.locator('[data-camera-check]');
+    await expect(found.getByRole('heading', { level: 2 })).toHaveText(cat.messages.CamBackTitle);
+    await expect(found).toContainText(cat.messages.CamBackFix);
+    await expect(found.locator('li')).toHaveText([cat.messages.CamDark]);
+    await shot(page, info, 'camera-looking-back');
+    // Checked again from here, in the retry screen's place, and back.
+    await page.getByRole('button', { name: cat.messages.CamBackTry }).click();
+    await expectScreen(page, cat, 'CamCheck');
+    await page.getByRole('button', { name: cat.messages.CamOpen }).click();
+    await expect(status(page)).toHaveText(cat.messages.CamDark);
+    await page.getByRole('button', { name: cat.messages.CamSkip }).click();
+    await expectScreen(page, cat, 'RetryTitle');
+    await expect(found.locator('li')).toHaveText([cat.messages.CamDark]);
+    expect(await trackStates(page)).toEqual(['ended', 'ended']);
+    expect(await axe(page), 'axe on the retry screen with the camera check').toEqual([]);
   } finally {
     await browser.close();
   }
