@@ -217,10 +217,12 @@ impl Backend {
         customer_guid: &str,
         how: Read,
     ) -> Result<Vec<IdentityVerification>, ApiError> {
-        match self {
-            Backend::Emulated(sb) => Ok(sb.list(customer_guid, now_ms())),
-            Backend::Cybrid(c) => c.list(customer_guid, how).await,
-        }
+        let mut list = match self {
+            Backend::Emulated(sb) => sb.list(customer_guid, now_ms()),
+            Backend::Cybrid(c) => c.list(customer_guid, how).await?,
+        };
+        newest_first(&mut list);
+        Ok(list)
     }
 
     /// The customer's verifications, newest first, the newest KYC ones with their details.
@@ -325,5 +327,42 @@ impl Backend {
             Backend::Emulated(sb) => Some(sb),
             Backend::Cybrid(_) => None,
         }
+    }
+}
+
+/// Sorts a list newest first by creation date, whatever order it came in (the API's
+/// documents do not promise one): the browser's list and its pages are newest first.
+/// Items without a readable date go last; equal dates keep the order they came in.
+pub fn newest_first(list: &mut [IdentityVerification]) {
+    list.sort_by_key(|v| std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn created(guid: &str, at: Option<&str>) -> IdentityVerification {
+        let at = at.map_or(String::new(), |at| format!(r#","created_at":"{at}""#));
+        kyc_onboarding::core::api::parse(&format!(
+            r#"{{"guid":"{guid}","type":"kyc","method":"id_and_selfie","state":"completed"{at}}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_list_in_any_order_comes_out_newest_first() {
+        let mut list = vec![
+            created("oldest", Some("2026-01-01T00:00:00Z")),
+            created("undated", None),
+            created("newest", Some("2026-03-01T10:00:00.500Z")),
+            created("middle", Some("2026-02-01T00:00:00+01:00")),
+            created("also-middle", Some("2026-02-01T00:00:00+01:00")),
+        ];
+        newest_first(&mut list);
+        let order: Vec<&str> = list.iter().map(|v| v.guid.as_str()).collect();
+        assert_eq!(
+            order,
+            ["newest", "middle", "also-middle", "oldest", "undated"]
+        );
     }
 }

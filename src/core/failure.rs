@@ -6,7 +6,13 @@ use super::text::Msg;
 use super::tips::TipGroup;
 
 api_enum! {
-    /// Every failure code the Cybrid API documents.
+    /// Every failure code the Cybrid API documents: the 34 that the KYC guide (seed 000,
+    /// "Retry eligibility by failure code") sorts into three outcomes (13 retry, 12 review,
+    /// 9 rejected), and 8 more that the API documents for bank-account and other flows
+    /// (`account_number_check_failure`, the `plaid_*` codes, `requested_failure`,
+    /// `deleted_account`). Those 8 are known so that a stray one on a KYC verification gets
+    /// a neutral message and support rather than "unknown code"; any other code is
+    /// [`FailureCode::Unknown`] and is never treated as retryable.
     FailureCode {
         // The customer stays unverified and may try again.
         IdCheckFailure = "id_check_failure",
@@ -388,6 +394,18 @@ mod tests {
         ("requested_failure", NotKyc),
         ("deleted_account", NotKyc),
     ];
+
+    #[test]
+    fn the_kyc_guide_lists_34_codes_and_the_api_8_more() {
+        let count = |category| SEED_TABLE.iter().filter(|(_, c)| *c == category).count();
+        // Seed 000, "Retry eligibility by failure code": three lists.
+        assert_eq!(
+            (count(RetryAllowed), count(ComplianceReview), count(Rejected)),
+            (13, 12, 9)
+        );
+        // The API's other flows (domain reference): bank accounts, Plaid, and two more.
+        assert_eq!(count(NotKyc), 8);
+    }
 
     #[test]
     fn every_documented_code_lands_in_the_seed_category() {

@@ -34,6 +34,18 @@ extern "C" {
 
     #[wasm_bindgen(static_method_of = Client, js_namespace = Persona, js_class = "Client", catch)]
     fn preload(host: &JsValue) -> Result<Promise, JsValue>;
+
+    /// `console.info`.
+    #[wasm_bindgen(js_namespace = console, js_name = info)]
+    fn console_info(line: &str);
+}
+
+/// Writes one of Persona's callbacks to the browser's console for troubleshooting, as the
+/// KYC guide advises (seed 000, "Logging for troubleshooting"): its name and what it says
+/// that is not personal (a status, an error code, an event's name), never the inquiry, the
+/// session token or an event's metadata.
+fn log_callback(callback: &str, detail: &str) {
+    console_info(&format!("kyc-onboarding: Persona {callback} {detail}"));
 }
 
 /// The ids of the stylesheets the SDK would inject.
@@ -166,21 +178,43 @@ impl PersonaClient {
             set(&o, name, closure.as_ref().unchecked_ref::<Function>());
             closures.push(closure);
         };
-        hook("onReady", Box::new(move |_| on_ready()));
+        hook(
+            "onReady",
+            Box::new(move |_| {
+                log_callback("onReady", "");
+                on_ready()
+            }),
+        );
         hook(
             "onComplete",
-            Box::new(move |value| on_complete(field(&value, "status").unwrap_or_default())),
+            Box::new(move |value| {
+                let status = field(&value, "status").unwrap_or_default();
+                log_callback("onComplete", &status);
+                on_complete(status)
+            }),
         );
-        hook("onCancel", Box::new(move |_| on_cancel()));
+        hook(
+            "onCancel",
+            Box::new(move |_| {
+                log_callback("onCancel", "");
+                on_cancel()
+            }),
+        );
         hook(
             "onError",
             Box::new(move |value| {
-                on_error(field(&value, "code").unwrap_or_else(|| "unknown".into()))
+                let code = field(&value, "code").unwrap_or_else(|| "unknown".into());
+                log_callback("onError", &code);
+                on_error(code)
             }),
         );
         hook(
             "onEvent",
-            Box::new(move |name| on_event(name.as_string().unwrap_or_default())),
+            Box::new(move |name| {
+                let name = name.as_string().unwrap_or_default();
+                log_callback("onEvent", &name);
+                on_event(name)
+            }),
         );
         let client = Client::new(&o)?;
         Ok(PersonaClient {

@@ -81,6 +81,13 @@ test('a whole flow: zero CSP violations, no token left anywhere readable', async
     for (const line of console) expect(line.includes(secret), `console: ${line}`).toBe(false);
   }
   expect(readable.cookies).not.toContain('kyc_session');
+  // Every Persona callback of the flow is in the console for troubleshooting (seed 000,
+  // "Logging for troubleshooting"), without the inquiry or anything of the customer's.
+  const persona = console.filter((line) => line.startsWith('kyc-onboarding: Persona '));
+  for (const callback of ['onReady', 'onCancel', 'onComplete completed']) {
+    expect(persona.some((line) => line.includes(callback)), `${callback} in ${persona}`).toBe(true);
+  }
+  for (const line of persona) expect(line).not.toMatch(/inq_|session|token/i);
 });
 
 test('the handoff screen and its QR code keep the policy too', async ({ page, isMobile }) => {
