@@ -140,6 +140,7 @@ async fn every_screen_renders_its_heading() {
         Screen::Retry {
             reasons: vec![],
             tips: vec![TipGroup::IdPhoto],
+            camera: None,
         },
         Screen::Rejected { reasons: vec![] },
         Screen::ContactSupport { reasons: vec![] },
@@ -308,6 +309,7 @@ async fn retry_names_the_reasons_and_opens_the_first_tips() {
     let m = mount(Screen::Retry {
         reasons,
         tips: vec![TipGroup::IdPhoto, TipGroup::Device],
+        camera: None,
     });
     settle().await;
     assert_eq!(m.count(".reasons li"), 3);
@@ -323,6 +325,52 @@ async fn retry_names_the_reasons_and_opens_the_first_tips() {
     );
     m.click(Msg::TryAgain);
     assert_eq!(m.actions.get_untracked(), [UserAction::Start]);
+}
+
+#[wasm_bindgen_test]
+async fn retry_after_a_blurry_id_photo_says_what_the_camera_check_found() {
+    use kyc_onboarding::core::rehearsal::{Checks, Outcome};
+    let screen = |camera| Screen::Retry {
+        reasons: vec![FailureCode::IdQualityCheckFailure],
+        tips: vec![TipGroup::IdPhoto, TipGroup::Device],
+        camera,
+    };
+    // No check made: the check is offered, nothing is said about one.
+    let m = mount(screen(None));
+    settle().await;
+    assert_eq!(m.count("[data-camera-check]"), 0);
+    assert!(m.shows(Msg::CamCheck.en()));
+    // A check that found glare on the ID: said again, with what to do.
+    let glare = Outcome {
+        finished: true,
+        id: Checks {
+            light: Some(true),
+            sharpness: Some(true),
+            glare: Some(false),
+            resolution: Some(true),
+        },
+        selfie: Checks::default(),
+    };
+    let m = mount(screen(Some(glare)));
+    settle().await;
+    assert!(m
+        .text("[data-camera-check] h2")
+        .contains(Msg::CamBackTitle.en()));
+    assert_eq!(m.text("[data-camera-check] li"), Msg::CamGlare.en());
+    assert!(m.shows(Msg::CamBackTry.en()));
+    // A check that found nothing wrong says the camera was up to it.
+    let fine = Outcome {
+        id: Checks {
+            glare: Some(true),
+            ..glare.id
+        },
+        ..glare
+    };
+    let m = mount(screen(Some(fine)));
+    settle().await;
+    assert!(m
+        .text("[data-camera-check]")
+        .contains(Msg::CamBackFine.en()));
 }
 
 #[wasm_bindgen_test]
@@ -744,6 +792,7 @@ async fn at_a_computer_a_retry_or_an_expiry_can_move_to_the_phone() {
         Screen::Retry {
             reasons: vec![FailureCode::IdQualityCheckFailure],
             tips: vec![TipGroup::IdPhoto, TipGroup::Device],
+            camera: None,
         },
         Screen::Expired,
     ] {

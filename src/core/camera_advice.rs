@@ -119,7 +119,11 @@ mod tests {
     #[test]
     fn nothing_is_said_without_a_check_of_the_id_or_for_other_failures() {
         let blurry = code("id_quality_check_failure");
-        assert_eq!(looking_back(None, &[blurry.clone()]), None, "no check");
+        assert_eq!(
+            looking_back(None, std::slice::from_ref(&blurry)),
+            None,
+            "no check"
+        );
         let selfie_only = Outcome {
             finished: false,
             id: Checks::default(),

@@ -400,7 +400,11 @@ mod tests {
         let count = |category| SEED_TABLE.iter().filter(|(_, c)| *c == category).count();
         // Seed 000, "Retry eligibility by failure code": three lists.
         assert_eq!(
-            (count(RetryAllowed), count(ComplianceReview), count(Rejected)),
+            (
+                count(RetryAllowed),
+                count(ComplianceReview),
+                count(Rejected)
+            ),
             (13, 12, 9)
         );
         // The API's other flows (domain reference): bank accounts, Plaid, and two more.

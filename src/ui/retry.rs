@@ -93,7 +93,7 @@ fn CameraLookingBack(found: LookingBack) -> impl IntoView {
         LookingBack::IdFine => view! { <p>{t(Msg::CamBackFine)}</p> }.into_any(),
         LookingBack::IdToFix(advice) => view! {
             <p>{t(Msg::CamBackFix)}</p>
-            <ul class="reasons">
+            <ul>
                 {advice.into_iter().map(|m| view! { <li>{t(m)}</li> }).collect_view()}
             </ul>
         }

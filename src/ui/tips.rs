@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::illustrations::Illustration;
 use super::i18n::I18n;
+use super::illustrations::Illustration;
 use super::{on_phone, t};
 use crate::core::tips::TipGroup;
 

@@ -23,7 +23,10 @@ fn blurry_photo(h: &mut Harness) -> Vec<Effect> {
     h.send(Event::User(UserAction::Start));
     h.send(Event::VerificationsListed(vec![]));
     h.send(Event::VerificationCreated(verification("storing", None)));
-    h.send(Event::VerificationPolled(verification("waiting", Some(INQUIRY))));
+    h.send(Event::VerificationPolled(verification(
+        "waiting",
+        Some(INQUIRY),
+    )));
     h.send(Event::PersonaReady);
     h.send(Event::PersonaCompleted {
         status: "failed".into(),
