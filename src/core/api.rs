@@ -299,21 +299,30 @@ impl IdentityVerification {
         self
     }
 
-    /// Every failure code on the verification, its checks and its decisions, each once, in
-    /// the order they first appear.
+    /// Every failure code on the verification, its checks and its standing decisions, each
+    /// once, in the order they first appear. A decision that expired or was invalidated no
+    /// longer stands: its codes say nothing about the customer now.
     pub fn all_failure_codes(&self) -> Vec<FailureCode> {
         let mut codes: Vec<FailureCode> = Vec::new();
         let checks = self.compliance_checks.iter().flat_map(|c| &c.failure_codes);
-        let decisions = self
-            .compliance_decisions
-            .iter()
-            .flat_map(|d| &d.failure_codes);
+        let decisions = self.standing_decisions().flat_map(|d| &d.failure_codes);
         for code in self.failure_codes.iter().chain(checks).chain(decisions) {
             if !codes.contains(code) {
                 codes.push(code.clone());
             }
         }
         codes
+    }
+
+    /// The compliance decisions that still stand: not expired, not invalidated (a state
+    /// this version does not know is kept, the safer reading).
+    pub fn standing_decisions(&self) -> impl Iterator<Item = &ComplianceDecision> {
+        self.compliance_decisions.iter().filter(|d| {
+            !matches!(
+                d.state,
+                Some(DecisionState::Expired | DecisionState::Invalidated)
+            )
+        })
     }
 }
 

@@ -1,7 +1,9 @@
 //! The failure-code catalog, the one place that says what each code means for the customer,
 //! and the verdict on a finished verification.
 
-use super::api::{api_enum, ComplianceOutcome, IdentityVerification, Outcome, VerificationState};
+use super::api::{
+    api_enum, ComplianceOutcome, DecisionState, IdentityVerification, Outcome, VerificationState,
+};
 use super::text::Msg;
 use super::tips::TipGroup;
 
@@ -223,22 +225,32 @@ pub enum Verdict {
         /// The codes, in the order the API gave them.
         reasons: Vec<FailureCode>,
     },
-    /// Not finished in time: start a new verification.
-    Expired,
+    /// Expired: not finished in time, or the ID used has expired (the state means either);
+    /// a new verification with a valid ID is needed.
+    Expired {
+        /// The codes, which may tell which of the two it was.
+        reasons: Vec<FailureCode>,
+    },
 }
 
 /// The verdict on a verification, or `None` while it is not finished.
 ///
 /// Precedence, safest first: the `reviewing` state means review; on a failure, any
-/// rejection code rejects; else any review code or `inconclusive` check means the review is
-/// over and did not approve (those only put a verification in review while it is
-/// `reviewing`), and any code this version cannot classify (unknown or non-KYC): both send the
-/// customer to support; else the customer may retry, with the tips of every code ordered by
-/// relevance (`insufficient` checks and a failure without codes also mean retry, with
-/// general tips).
+/// rejection code rejects; any code this version cannot classify (unknown or non-KYC) sends
+/// the customer to support; an `inconclusive` check that no standing decision has settled
+/// means the compliance team has yet to decide (wait, no retry); else the customer may
+/// retry, with the tips of every code ordered by relevance. Review codes on a failure that
+/// is no longer `reviewing` are a review that ended without approval: whether the customer
+/// may try again is the customer record's to say (`rejected`: support; `unverified`: a new
+/// verification), which the flow reads before it shows this verdict. `insufficient` checks
+/// and a failure without codes also mean retry.
 pub fn verdict(v: &IdentityVerification) -> Option<Verdict> {
     match (&v.state, &v.outcome) {
-        (VerificationState::Expired, _) => return Some(Verdict::Expired),
+        (VerificationState::Expired, _) => {
+            return Some(Verdict::Expired {
+                reasons: v.all_failure_codes(),
+            })
+        }
         (VerificationState::Reviewing, _) => {
             return Some(Verdict::Review {
                 reasons: v.all_failure_codes(),
@@ -260,19 +272,20 @@ pub fn verdict(v: &IdentityVerification) -> Option<Verdict> {
 fn failed_verdict(v: &IdentityVerification) -> Verdict {
     let reasons = v.all_failure_codes();
     let has = |category| reasons.iter().any(|c| c.category() == category);
-    let check = |outcome: ComplianceOutcome| {
-        v.compliance_checks
-            .iter()
-            .any(|c| c.outcome.as_ref() == Some(&outcome))
-    };
+    // A person has decided: a standing decision that passed or failed.
+    let decided = v
+        .standing_decisions()
+        .any(|d| matches!(d.state, Some(DecisionState::Passed | DecisionState::Failed)));
+    let inconclusive = v
+        .compliance_checks
+        .iter()
+        .any(|c| c.outcome == Some(ComplianceOutcome::Inconclusive));
     if has(FailureCategory::Rejected) {
         Verdict::Rejected { reasons }
-    } else if has(FailureCategory::ComplianceReview)
-        || check(ComplianceOutcome::Inconclusive)
-        || has(FailureCategory::Unrecognized)
-        || has(FailureCategory::NotKyc)
-    {
+    } else if has(FailureCategory::Unrecognized) || has(FailureCategory::NotKyc) {
         Verdict::ContactSupport { reasons }
+    } else if inconclusive && !decided {
+        Verdict::Review { reasons }
     } else {
         let tips = tips_for(&reasons);
         Verdict::Retry { reasons, tips }
@@ -312,7 +325,7 @@ pub fn tips_for(codes: &[FailureCode]) -> Vec<TipGroup> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::api::{parse, ComplianceCheck};
+    use crate::core::api::{parse, ComplianceCheck, ComplianceDecision};
     use FailureCategory::*;
 
     #[test]
@@ -499,12 +512,15 @@ mod tests {
             })
         );
         // Review codes on a failed verification (with a retry code beside them): the review
-        // is over, and did not approve.
+        // is over and did not approve; seed 000 leaves the next step to the customer's state,
+        // and an `unverified` customer may create a new verification (the flow reads the
+        // customer record before showing it: a `rejected` one goes to support).
         let reviewed = ["id_quality_check_failure", "name_check_failure"];
         assert_eq!(
             verdict(&failed(&reviewed)),
-            Some(Verdict::ContactSupport {
-                reasons: codes(&reviewed)
+            Some(Verdict::Retry {
+                reasons: codes(&reviewed),
+                tips: vec![TipGroup::IdPhoto, TipGroup::Device]
             })
         );
         let mut reviewing = failed(&reviewed);
@@ -575,8 +591,52 @@ mod tests {
             outcome: Some(ComplianceOutcome::Inconclusive),
             failure_codes: vec![],
         });
-        // Inconclusive on a finished failure: the person who looked did not approve.
-        assert!(matches!(verdict(&v), Some(Verdict::ContactSupport { .. })));
+        // Inconclusive (seed 000): wait for the compliance team, do not prompt a retry.
+        assert!(matches!(verdict(&v), Some(Verdict::Review { .. })));
+    }
+
+    fn decision(state: &str, codes_: &[&str]) -> ComplianceDecision {
+        ComplianceDecision {
+            kind: Some("identity_document".into()),
+            state: Some(DecisionState::parse(state)),
+            failure_codes: codes(codes_),
+            expired_at: None,
+        }
+    }
+
+    #[test]
+    fn only_standing_decisions_weigh_on_the_verdict() {
+        let inconclusive = || {
+            let mut v = failed(&[]);
+            v.compliance_checks.push(ComplianceCheck {
+                kind: None,
+                outcome: Some(ComplianceOutcome::Inconclusive),
+                failure_codes: vec![],
+            });
+            v
+        };
+        // A decision that expired or was invalidated settles nothing: still waiting.
+        for gone in ["expired", "invalidated"] {
+            let mut v = inconclusive();
+            v.compliance_decisions.push(decision(gone, &[]));
+            assert!(
+                matches!(verdict(&v), Some(Verdict::Review { .. })),
+                "{gone}"
+            );
+        }
+        // ...nor do its codes reject anyone.
+        let mut v = failed(&["id_quality_check_failure"]);
+        v.compliance_decisions
+            .push(decision("invalidated", &["compliance_rejection"]));
+        assert!(matches!(verdict(&v), Some(Verdict::Retry { .. })));
+        // A standing decision is a person's answer: no longer waiting, and its codes count.
+        let mut v = inconclusive();
+        v.compliance_decisions.push(decision("failed", &[]));
+        assert!(matches!(verdict(&v), Some(Verdict::Retry { .. })));
+        let mut v = failed(&["id_quality_check_failure"]);
+        v.compliance_decisions
+            .push(decision("failed", &["compliance_rejection"]));
+        assert!(matches!(verdict(&v), Some(Verdict::Rejected { .. })));
     }
 
     #[test]
@@ -595,7 +655,7 @@ mod tests {
         v.state = VerificationState::Reviewing;
         assert!(matches!(verdict(&v), Some(Verdict::Review { .. })));
         v.state = VerificationState::Expired;
-        assert_eq!(verdict(&v), Some(Verdict::Expired));
+        assert_eq!(verdict(&v), Some(Verdict::Expired { reasons: vec![] }));
         for state in ["storing", "waiting", "pending", "brand_new_state"] {
             v.state = VerificationState::parse(state);
             assert_eq!(verdict(&v), None, "{state}");

@@ -271,7 +271,7 @@ messages! {
 
     // Contact details.
     TipContactCurrent => "Check that the phone number and email address on your account are current and belong to you.",
-    TipContactUpdate => "If something is out of date, ask support to update it before you try again.",
+    TipContactUpdate => "You can try again without support. If a detail on file is wrong, support can correct it.",
 
     // Documents.
     TipDocumentKinds => "Use a bank statement from the last 90 days, or a recent utility or phone bill.",
@@ -308,6 +308,8 @@ messages! {
     StageOpening => "Opening the camera screens…",
     PreparingSlow => "This is taking a little longer than usual. Thank you for waiting.",
     StillPreparingBody => "Your verification is still being set up. You can keep waiting, or come back later through the app you came from: we will pick up where you left off.",
+    SlowPreparingBody => "Your verification is still being set up, and we keep checking. You can also continue on another device, or come back later: nothing is lost.",
+    SlowCaptureBody => "The secure window for your photos is slow to open, and we are still trying. You can also try again, continue on another device, or come back later: nothing is lost.",
     KeepWaiting => "Keep waiting",
     ComeBackLater => "Come back later",
     ComeBackLaterBody => "You can close this page now. When you open identity verification again from the app you came from, you will continue from here.",
@@ -334,7 +336,6 @@ messages! {
 
     // Paused.
     PausedBody => "Continue whenever you are ready: what you have done so far is kept.",
-    PausedUntil => "You can continue until {time}.",
     SendDocument => "Send the document",
     DocumentsRequestedBody => "The team reviewing your verification needs a document from you: a recent bank statement, or a utility or phone bill. Have it at hand, then continue.",
     Resume => "Continue where you left off",
@@ -361,6 +362,12 @@ messages! {
     ContactSupportCodes => "When you contact support, mention:",
     FrozenBody => "Identity verification is not available while your account is on hold. Support can tell you more.",
     ExpiredBody => "It was not finished in time, so it cannot be continued. A new one only takes a few minutes.",
+    ExpiredIdBody => "The ID you used has expired, so it cannot be accepted. Start a new verification with a valid ID that has not expired.",
+    ExpiredUnclearBody => "Either it was not finished in time, or the ID you used has expired. Start a new verification, and use a valid ID that has not expired.",
+    RenewBody => "You were verified before, but the ID you used has expired since then. To keep using your account, renew your verification with a valid ID that has not expired.",
+    RetryAfterReview => "The team that reviewed your verification could not confirm some of your details. You can start a new one now. Use an ID that shows your legal name as it is on your account.",
+    RetryDetailsFix => "You do not need support to try again. If your name or address on file is wrong, support can correct it.",
+    RetryContactFix => "You do not need support to try again. If your phone number or email address on file is wrong, support can correct it.",
     StartAgain => "Start again",
     SessionEndedBody => "For your security, sessions end after a while. Go back to the app you came from and open identity verification again.",
     SessionEndedSandbox => "Sandbox: pick a scenario to start a new session.",

@@ -36,7 +36,7 @@ impl Later {
     /// The second module's screen for `screen`, `None` for the first module's screens.
     pub fn of(screen: &Screen) -> Option<Later> {
         Some(match screen {
-            Screen::Preparing(_) | Screen::StillPreparing => Later::Preparing,
+            Screen::Preparing(_) | Screen::StillPreparing | Screen::SlowWait(_) => Later::Preparing,
             Screen::Problem(_) => Later::Problem,
             Screen::Capture | Screen::CaptureOnPhone => Later::Capture,
             Screen::Handoff { .. } => Later::Handoff,
@@ -48,7 +48,7 @@ impl Later {
             Screen::Rejected { .. } | Screen::ContactSupport { .. } | Screen::Frozen => {
                 Later::Support
             }
-            Screen::Expired => Later::Expired,
+            Screen::Expired(_) => Later::Expired,
             Screen::SessionEnded => Later::SessionEnded,
             Screen::Loading | Screen::Prep => return None,
         })

@@ -301,9 +301,14 @@ pub fn ReturnLink(
     })
 }
 
-/// Which component a screen uses (changes of data within a screen do not remount it).
+/// Which component a screen uses (changes of data within a screen do not remount it). A
+/// wait that turns slow stays the same screen: its heading and status line change in place,
+/// announced, and the customer's focus stays where it was.
 fn kind(screen: &Screen) -> std::mem::Discriminant<Screen> {
-    std::mem::discriminant(screen)
+    match screen {
+        Screen::SlowWait(stage) => std::mem::discriminant(&Screen::Preparing(*stage)),
+        screen => std::mem::discriminant(screen),
+    }
 }
 
 /// Renders the flow's current screen.

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::{t, ActionButton, HandoffButton, Heading, ReasonList, RehearsalScreen, TipGroupView};
 use crate::core::camera_advice::{about_the_id_photo, looking_back, LookingBack};
+use crate::core::failure::{FailureCategory, FailureCode};
 use crate::core::flow::{Screen, UserAction};
 use crate::core::text::Msg;
 use crate::core::tips::TipGroup;
@@ -26,14 +27,22 @@ pub fn RetryScreen() -> impl IntoView {
 #[component]
 fn RetryAdvice() -> impl IntoView {
     let page = expect_context::<super::Page>();
-    let (codes, tips) = match page.screen.get_untracked() {
+    let (mut codes, tips) = match page.screen.get_untracked() {
         Screen::Retry { reasons, tips, .. } => (reasons, tips),
         _ => (Vec::new(), Vec::new()),
     };
-    // A phone number or email on file that failed its check is fixed by support, not by
-    // trying again: say how to reach them.
-    let support = tips.contains(&TipGroup::ContactDetails);
+    // A review that ended without approval, the customer still free to try (seed 000: the
+    // customer's state says so): said as such, without the neutral "needs a closer look"
+    // that only fits while the review goes on.
+    let after_review = codes
+        .iter()
+        .any(|c| c.category() == FailureCategory::ComplianceReview);
+    // Whether the photo of the ID is what failed (before the review's codes leave the list).
     let photo = about_the_id_photo(&codes);
+    codes.retain(FailureCode::explains_review);
+    // A phone number or email that failed its check: trying again needs nobody (seed 001);
+    // support is only the way to correct a detail on file.
+    let support = tips.contains(&TipGroup::ContactDetails);
     let camera = move || {
         page.screen.with(|screen| match screen {
             Screen::Retry {
@@ -46,6 +55,7 @@ fn RetryAdvice() -> impl IntoView {
         <section class="screen outcome">
             <Heading text=t(Msg::RetryTitle) />
             <p class="lead">{t(Msg::RetryBody)}</p>
+            {after_review.then(|| view! { <p>{t(Msg::RetryAfterReview)}</p> })}
             {(!codes.is_empty())
                 .then(|| {
                     view! {
@@ -81,7 +91,15 @@ fn RetryAdvice() -> impl IntoView {
                         }
                     })}
             </div>
-            {support.then(|| view! { <super::SupportContact /> })}
+            {(support || after_review)
+                .then(|| {
+                    view! {
+                        <p data-testid="support-to-correct">
+                            {t(if support { Msg::RetryContactFix } else { Msg::RetryDetailsFix })}
+                        </p>
+                        <super::SupportContact />
+                    }
+                })}
         </section>
     }
 }

@@ -161,9 +161,10 @@ export const SCREENS: Screen[] = [
   { name: 'prep', heading: 'PrepTitle', reach: (page) => start(page, `scenario=passes&${FAST}`) },
   {
     name: 'preparing',
-    heading: 'PreparingTitle',
+    // Its steady form: a few seconds in, the wait says what is happening and offers the ways
+    // forward (issue 30), and stays so while the inquiry takes its minute.
+    heading: 'StillPreparingTitle',
     reach: async (page, cat) => {
-      // The inquiry takes a minute: the screen stays (its "still preparing" form comes later).
       await start(page, 'scenario=slow-inquiry&inquiry_delay_ms=60000');
       await expectScreen(page, cat, 'PrepTitle');
       await page.getByRole('button', { name: cat.messages.PrepStart }).click();

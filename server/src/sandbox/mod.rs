@@ -16,9 +16,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use kyc_onboarding::core::api::{
-    Customer, CustomerState, CustomerType, ExpectedBehaviour, IdentityVerification, Outcome,
-    PersonaSession, PersonaState, PostIdentityVerification, PostPersonaSession, VerificationMethod,
-    VerificationState, VerificationType,
+    ComplianceCheck, ComplianceDecision, Customer, CustomerState, CustomerType, ExpectedBehaviour,
+    IdentityVerification, Outcome, PersonaSession, PersonaState, PostIdentityVerification,
+    PostPersonaSession, VerificationMethod, VerificationState, VerificationType,
 };
 use kyc_onboarding::core::failure::{FailureCategory, FailureCode};
 use kyc_onboarding::core::time::{format_rfc3339, Millis, HOUR, MINUTE};
@@ -123,6 +123,9 @@ struct SandboxVerification {
     persona_state: Option<PersonaState>,
     /// When the customer submitted in the widget.
     submitted_ms: Option<Millis>,
+    /// The compliance checks and decisions a finished verification reports.
+    checks: Vec<ComplianceCheck>,
+    decisions: Vec<ComplianceDecision>,
 }
 
 /// A Persona session token: single use, for one inquiry.
@@ -229,7 +232,21 @@ impl Sandbox {
                 inquiry_id: Some(secret::inquiry_id()),
                 persona_state: Some(PersonaState::Pending),
                 submitted_ms: None,
+                checks: Vec::new(),
+                decisions: Vec::new(),
             });
+        }
+        if scenario.kind == Kind::Renewal {
+            // Verified a year ago; the ID used has expired since, and the customer with it.
+            let created = now - 365 * 24 * HOUR;
+            let mut v =
+                SandboxVerification::storing(&guid, VerificationMethod::IdAndSelfie, created);
+            v.state = VerificationState::Completed;
+            v.outcome = Some(Outcome::Passed);
+            v.inquiry_id = Some(secret::inquiry_id());
+            v.persona_state = Some(PersonaState::Completed);
+            v.updated_ms = created + 5 * MINUTE;
+            world.verifications.push(v);
         }
         world.customers.insert(
             guid.clone(),

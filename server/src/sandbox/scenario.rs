@@ -1,5 +1,6 @@
 //! Sandbox scenarios: how a sandbox customer's verification will go, chosen by URL.
 
+use kyc_onboarding::core::api::{ComplianceOutcome, DecisionState};
 use kyc_onboarding::core::failure::{FailureCategory, FailureCode};
 
 use super::fault::FaultRule;
@@ -31,6 +32,9 @@ pub enum Kind {
     Frozen,
     /// The customer started a verification earlier and left it part-way.
     PendingToResume,
+    /// The customer was verified a year ago and is `unverified` again: the ID used has
+    /// expired since (seed 001, "KYC expiry changes customer state").
+    Renewal,
 }
 
 /// One entry of the `/sandbox` page.
@@ -71,8 +75,48 @@ pub const CATALOG: &[Entry] = &[
         kind: Kind::Fails,
         title: "Fails into review",
         description: "Database and name checks need a person: the verification goes to review, \
-                      which ends without approval (the customer is not rejected): support.",
+                      which ends without approval; the customer is not rejected and may start \
+                      a new verification.",
         params: "&codes=database_check_failure,name_check_failure",
+    },
+    Entry {
+        id: "fails-phone",
+        kind: Kind::Fails,
+        title: "Fails, phone number",
+        description: "The phone number could not be confirmed: the customer may try again \
+                      without support (support only corrects details on file).",
+        params: "&codes=phone_number_check_failure",
+    },
+    Entry {
+        id: "check-insufficient",
+        kind: Kind::Fails,
+        title: "Check insufficient",
+        description: "A compliance check had too little to go on: the customer may retry at once.",
+        params: "&codes=id_double_side_check_failure&check=insufficient",
+    },
+    Entry {
+        id: "check-inconclusive",
+        kind: Kind::Fails,
+        title: "Check inconclusive",
+        description: "A compliance check needs a person's judgement: wait for the compliance \
+                      team, no retry.",
+        params: "&codes=id_check_failure&check=inconclusive",
+    },
+    Entry {
+        id: "check-inconclusive-invalidated",
+        kind: Kind::Fails,
+        title: "Check inconclusive, old decision",
+        description: "An inconclusive check beside a decision that was invalidated: still \
+                      waiting for the compliance team.",
+        params: "&codes=id_check_failure&check=inconclusive&decision=invalidated",
+    },
+    Entry {
+        id: "check-inconclusive-decided",
+        kind: Kind::Fails,
+        title: "Check inconclusive, decided",
+        description: "An inconclusive check the compliance team has decided on (failed, the \
+                      customer not rejected): a new verification.",
+        params: "&codes=id_check_failure&check=inconclusive&decision=failed",
     },
     Entry {
         id: "fails-rejected",
@@ -126,6 +170,22 @@ pub const CATALOG: &[Entry] = &[
         params: "",
     },
     Entry {
+        id: "expires-id",
+        kind: Kind::Expires,
+        title: "Expires, the ID's own expiry",
+        description: "The verification ends expired with `id_expiration_check_failure`: the ID \
+                      used has expired.",
+        params: "&codes=id_expiration_check_failure",
+    },
+    Entry {
+        id: "renewal",
+        kind: Kind::Renewal,
+        title: "Renewal",
+        description: "Verified a year ago, unverified now that the ID used has expired: the \
+                      verification needs renewing.",
+        params: "",
+    },
+    Entry {
         id: "slow-inquiry",
         kind: Kind::SlowInquiry,
         title: "Slow inquiry creation",
@@ -171,6 +231,10 @@ pub struct Scenario {
     pub timings: Timings,
     /// Faults injected into this customer's requests.
     pub faults: Vec<FaultRule>,
+    /// The compliance check a failure reports (`check=insufficient`, `inconclusive`...).
+    pub check: Option<ComplianceOutcome>,
+    /// The compliance decision a failure reports (`decision=failed`, `invalidated`...).
+    pub decision: Option<DecisionState>,
 }
 
 impl Scenario {
@@ -181,6 +245,8 @@ impl Scenario {
             codes: Vec::new(),
             timings,
             faults: Vec::new(),
+            check: None,
+            decision: None,
         }
     }
 
@@ -213,6 +279,7 @@ impl Scenario {
             .collect();
         if codes.is_empty() {
             if let Some(list) = entry.params.strip_prefix("&codes=") {
+                let list = list.split('&').next().unwrap_or_default();
                 codes = list.split(',').map(str::to_owned).collect();
             }
         }
@@ -222,6 +289,35 @@ impl Scenario {
             }
         }
         scenario.codes = codes;
+        // The check and the decision: from the URL, else the catalog entry's.
+        let listed = |key: &str| {
+            get(key).map(str::to_owned).or_else(|| {
+                entry.params.split('&').find_map(|pair| {
+                    pair.strip_prefix(key)
+                        .and_then(|rest| rest.strip_prefix('='))
+                        .map(str::to_owned)
+                })
+            })
+        };
+        if let Some(check) = listed("check") {
+            match ComplianceOutcome::parse(&check) {
+                ComplianceOutcome::Unknown(_) => {
+                    return Err(format!("`{}` is not a check outcome", printable(&check)))
+                }
+                outcome => scenario.check = Some(outcome),
+            }
+        }
+        if let Some(decision) = listed("decision") {
+            match DecisionState::parse(&decision) {
+                DecisionState::Unknown(_) => {
+                    return Err(format!(
+                        "`{}` is not a decision state",
+                        printable(&decision)
+                    ))
+                }
+                state => scenario.decision = Some(state),
+            }
+        }
         let ms = |key: &str, slot: &mut u64| -> Result<(), String> {
             if let Some(v) = get(key) {
                 *slot = v
@@ -288,6 +384,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::AlreadyRejected => "already-rejected",
         Kind::Frozen => "frozen",
         Kind::PendingToResume => "pending-resume",
+        Kind::Renewal => "renewal",
     }
 }
 
@@ -345,6 +442,24 @@ mod tests {
         assert!(
             Scenario::from_query(&q(&[("inquiry_delay_ms", "-1")]), Timings::default()).is_err()
         );
+    }
+
+    #[test]
+    fn reads_the_compliance_check_and_decision() {
+        let s = Scenario::from_query(
+            &q(&[("scenario", "check-inconclusive-invalidated")]),
+            Timings::default(),
+        )
+        .unwrap();
+        assert_eq!(s.check, Some(ComplianceOutcome::Inconclusive));
+        assert_eq!(s.decision, Some(DecisionState::Invalidated));
+        let s = Scenario::from_query(
+            &q(&[("scenario", "fails"), ("check", "insufficient")]),
+            Timings::default(),
+        )
+        .unwrap();
+        assert_eq!(s.check, Some(ComplianceOutcome::Insufficient));
+        assert!(Scenario::from_query(&q(&[("check", "maybe")]), Timings::default()).is_err());
     }
 
     #[test]

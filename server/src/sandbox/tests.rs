@@ -18,6 +18,8 @@ fn scenario(kind: Kind, codes: &[&str]) -> Scenario {
         codes: codes.iter().map(|c| c.to_string()).collect(),
         timings: fast(),
         faults: vec![],
+        check: None,
+        decision: None,
     }
 }
 
@@ -298,4 +300,68 @@ fn customers_start_in_their_scenario_state() {
         let guid = sb.new_customer(scenario(kind, &[]), 0);
         assert_eq!(sb.customer(&guid, 0).unwrap().state, state);
     }
+}
+
+/// Issue 30: the sandbox reports compliance checks and decisions, so the app's paths for
+/// them run end to end.
+#[test]
+fn a_failure_reports_the_scenarios_check_and_decision() {
+    use kyc_onboarding::core::api::{ComplianceOutcome, DecisionState};
+    let sb = Sandbox::new(fast(), None);
+    let t = 1_000_000;
+    let mut s = scenario(Kind::Fails, &["id_check_failure"]);
+    s.check = Some(ComplianceOutcome::Inconclusive);
+    s.decision = Some(DecisionState::Invalidated);
+    let customer = sb.new_customer(s, t);
+    let v = sb
+        .create(&PostIdentityVerification::kyc_id_and_selfie(&customer), t)
+        .unwrap();
+    let inquiry = sb
+        .verification(&v.guid, t + 100)
+        .unwrap()
+        .persona_inquiry_id
+        .unwrap();
+    let opened = sb.widget_open(&inquiry, None, t + 200).unwrap();
+    assert!(sb.widget_start(&opened.widget_session, t + 300));
+    sb.widget_submit(&opened.widget_session, t + 400).unwrap();
+    let done = sb.verification(&v.guid, t + 600).unwrap();
+    assert_eq!(done.outcome, Some(Outcome::Failed));
+    let checks: Vec<_> = done
+        .compliance_checks
+        .iter()
+        .map(|c| c.outcome.clone())
+        .collect();
+    assert_eq!(checks, [Some(ComplianceOutcome::Inconclusive)]);
+    let decisions: Vec<_> = done
+        .compliance_decisions
+        .iter()
+        .map(|d| d.state.clone())
+        .collect();
+    assert_eq!(decisions, [Some(DecisionState::Invalidated)]);
+    assert_eq!(
+        sb.customer(&customer, t + 1_000).unwrap().state,
+        CustomerState::Unverified
+    );
+}
+
+#[test]
+fn a_renewal_customer_was_verified_long_ago_and_is_unverified_now() {
+    let sb = Sandbox::new(fast(), None);
+    let now = 400 * 24 * HOUR;
+    let customer = sb.new_customer(scenario(Kind::Renewal, &[]), now);
+    assert_eq!(
+        sb.customer(&customer, now).unwrap().state,
+        CustomerState::Unverified
+    );
+    let list = sb.list(&customer, now);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].outcome, Some(Outcome::Passed));
+}
+
+#[test]
+fn an_id_expiry_carries_its_code() {
+    let (sb, _, guid) = run(Kind::Expires, &["id_expiration_check_failure"]);
+    let v = sb.verification(&guid, 1_000_500).unwrap();
+    assert_eq!(v.state, VerificationState::Expired);
+    assert_eq!(v.failure_codes, [FailureCode::IdExpirationCheckFailure]);
 }

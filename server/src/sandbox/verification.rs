@@ -20,6 +20,8 @@ impl SandboxVerification {
             inquiry_id: None,
             persona_state: None,
             submitted_ms: None,
+            checks: Vec::new(),
+            decisions: Vec::new(),
         }
     }
 
@@ -38,8 +40,8 @@ impl SandboxVerification {
                 .iter()
                 .map(|c| FailureCode::parse(c))
                 .collect(),
-            compliance_checks: Vec::new(),
-            compliance_decisions: Vec::new(),
+            compliance_checks: self.checks.clone(),
+            compliance_decisions: self.decisions.clone(),
             persona_inquiry_id: self.inquiry_id.clone(),
             persona_state: self.persona_state.clone(),
         }
@@ -106,6 +108,8 @@ impl SandboxVerification {
             Kind::Expires => {
                 self.state = VerificationState::Expired;
                 self.persona_state = Some(PersonaState::Expired);
+                // Codes only where the scenario names them (the ID's own expiry).
+                self.failure_codes = scenario.codes.clone();
                 self.updated_ms = decided;
                 None
             }
@@ -137,7 +141,24 @@ impl SandboxVerification {
                 };
                 Some(self.decide(passes, codes, reviewed, t))
             }
-            Kind::Fails => Some(self.decide(false, scenario.failure_codes(), decided, t)),
+            Kind::Fails => {
+                // The scenario's compliance check and decision, as the platform reports them.
+                let kind = Some("identity_document".to_owned());
+                self.checks
+                    .extend(scenario.check.clone().map(|outcome| ComplianceCheck {
+                        kind: kind.clone(),
+                        outcome: Some(outcome),
+                        failure_codes: Vec::new(),
+                    }));
+                self.decisions
+                    .extend(scenario.decision.clone().map(|state| ComplianceDecision {
+                        kind,
+                        state: Some(state),
+                        failure_codes: Vec::new(),
+                        expired_at: None,
+                    }));
+                Some(self.decide(false, scenario.failure_codes(), decided, t))
+            }
             _ => Some(self.decide(true, Vec::new(), decided, t)),
         }
     }

@@ -38,8 +38,11 @@ impl Flow {
                 );
             }
             CustomerState::Unverified => match self.pending_verdict() {
+                // Waiting for the compliance team on a finished verification (an inconclusive
+                // check): the customer record and the verification's decisions take turns,
+                // so a decision that comes without changing the customer is seen too.
                 None if matches!(self.phase, Phase::Review { .. }) => {
-                    self.poll_review(RequestKind::Customer, now, fx)
+                    self.poll_review(RequestKind::ListVerifications, now, fx)
                 }
                 // Refused although the customer may still be verified: not something a
                 // new attempt fixes (the service says no), so say so instead of starting over.
@@ -123,12 +126,21 @@ impl Flow {
         };
         // Compliance's document requests are offered while they can be opened, and are
         // never the customer's outcome nor a verification to carry on.
-        let requested = list.iter().find(|v| open_document_request(v, now));
+        let requested = list.iter().find(|v| open_document_request(v));
         let ids = || {
             list.iter()
                 .filter(|v| v.is_kyc() && !Tracked::from(v).documents)
         };
         let newest = ids().min_by_key(age);
+        // Verified once (a pass older than the customer record's catch-up) and `unverified`
+        // now: the ID used has expired since (seed 001), and a first-time prep screen would
+        // hide that the verification needs renewing.
+        let start =
+            if ids().any(|v| verdict(v) == Some(Verdict::Passed) && !recently_passed(v, now)) {
+                Phase::Outcome(Screen::Expired(ExpiryCause::Renewal))
+            } else {
+                Phase::Prep
+            };
         // The newest verification still in flight that can be carried on.
         let reusable = ids().filter(|v| can_carry_on(v, now)).min_by_key(age);
         if let (None, Some(v)) = (reusable, requested) {
@@ -150,7 +162,7 @@ impl Flow {
                 }
             },
             ListPurpose::Load => match (reusable, newest) {
-                (_, None) => self.phase = Phase::Prep,
+                (_, None) => self.phase = start,
                 (Some(v), _) if v.state == VerificationState::Storing => {
                     self.adopt(v, fx);
                     self.follow(now, v, fx);
@@ -159,23 +171,29 @@ impl Flow {
                     self.adopt(v, fx);
                     self.follow(now, v, fx);
                 }
-                (Some(v), _) => {
+                // Started in Persona and left: "saved, what you did is kept".
+                (Some(v), _) if Tracked::from(v).started() => {
                     self.adopt(v, fx);
                     self.phase = Phase::Paused;
                 }
-                // In flight with less than a minute left: a new verification will be needed.
-                (None, Some(v)) if v.is_in_flight() => self.phase = Phase::Prep,
+                // Never opened: nothing was done to keep, so the usual start (which takes
+                // this one up rather than creating another).
+                (Some(v), _) => {
+                    self.adopt(v, fx);
+                    self.phase = start;
+                }
+                // In flight but not to be carried on (Persona says its inquiry is over, or it
+                // has been stuck being created): a new verification will be needed.
+                (None, Some(v)) if v.is_in_flight() => self.phase = start,
                 (None, Some(v)) => {
                     let remembered = self.remembered.as_deref() == Some(v.guid.as_str());
                     match verdict(v) {
                         // An old pass while the customer is unverified (the ID used has
                         // since expired): a new verification is needed. Old by when it was
                         // decided, not created: a review can take days.
-                        Some(Verdict::Passed) if !recently_passed(v, now) => {
-                            self.phase = Phase::Prep
-                        }
+                        Some(Verdict::Passed) if !recently_passed(v, now) => self.phase = start,
                         // An old expiry nobody is looking at.
-                        Some(Verdict::Expired) if !remembered => self.phase = Phase::Prep,
+                        Some(Verdict::Expired { .. }) if !remembered => self.phase = start,
                         // A fresh rejection (a reload a moment after it, before Cybrid has
                         // marked the customer rejected): the same screen as before the
                         // reload, never "start" beside it.
@@ -187,7 +205,7 @@ impl Flow {
                         }
                         // Rejected codes long ago while the customer is unverified: support
                         // has reset the customer, who may start again.
-                        Some(Verdict::Rejected { .. }) => self.phase = Phase::Prep,
+                        Some(Verdict::Rejected { .. }) => self.phase = start,
                         // A recent pass while the customer record is not `verified` yet (a
                         // reload while still checking, or another browser that never saw
                         // this one): confirm it against the customer record, never show
@@ -197,13 +215,13 @@ impl Flow {
                             self.adopt(v, fx);
                             self.conclude(now, v, Verdict::Passed, fx);
                         }
-                        // "Contact support" long ago while the customer is still unverified
-                        // (not rejected): support has dealt with it, and the customer may
-                        // start again, as after a rejection.
+                        // Codes this version cannot classify, long ago, while the customer is
+                        // still unverified (not rejected): support has dealt with it, and the
+                        // customer may start again, as after a rejection.
                         Some(Verdict::ContactSupport { .. })
                             if last_change(v).is_none_or(|at| now >= at + REJECTION_SETTLES) =>
                         {
-                            self.phase = Phase::Prep
+                            self.phase = start
                         }
                         Some(verdict) => {
                             self.adopt(v, fx);
@@ -234,7 +252,7 @@ impl Flow {
             return self.fall_back_to_list(fx);
         };
         let followed = list.iter().find(|v| v.guid == guid);
-        if let Some(v) = list.iter().find(|v| open_document_request(v, now)) {
+        if let Some(v) = list.iter().find(|v| open_document_request(v)) {
             if !followed.is_some_and(|id| moots(id, v)) {
                 return self.offer_documents(now, v, fx);
             }
@@ -301,7 +319,7 @@ impl Flow {
     /// Decides what to do with the latest view of the followed verification.
     pub(super) fn follow(&mut self, now: Millis, v: &IdentityVerification, fx: &mut Vec<Effect>) {
         let tracked = Tracked::from(v);
-        if tracked.documents_done(now) {
+        if tracked.documents_done() {
             return self.back_to_review(fx);
         }
         if let Some(found) = verdict(v) {
@@ -342,7 +360,9 @@ impl Flow {
             Phase::Rechecking { problem } if tracked.inquiry_id.is_some() => {
                 let problem = problem.clone();
                 match problem {
-                    _ if !tracked.resumable(now) => self.phase = Phase::Outcome(Screen::Expired),
+                    _ if !tracked.resumable() => {
+                        self.phase = Phase::Outcome(Screen::Expired(ExpiryCause::TimeRanOut))
+                    }
                     Some(problem) => self.phase = Phase::Problem(problem),
                     None => {
                         self.phase = Phase::RequestingSession;
@@ -363,7 +383,7 @@ impl Flow {
                     fx,
                 );
             }
-            _ if tracked.inquiry_id.is_some() && tracked.resumable(now) => {
+            _ if tracked.inquiry_id.is_some() && tracked.resumable() => {
                 if tracked.needs_session_token() {
                     self.phase = Phase::RequestingSession;
                     self.send(RequestKind::PersonaSession, fx);
@@ -372,11 +392,14 @@ impl Flow {
                 }
             }
             _ if tracked.inquiry_id.is_some() && tracked.state != VerificationState::Storing => {
-                // The inquiry exists but its time is up: a new verification is needed.
-                self.phase = Phase::Outcome(Screen::Expired);
+                // Persona says the inquiry's time is up: a new verification is needed.
+                self.phase = Phase::Outcome(Screen::Expired(ExpiryCause::TimeRanOut));
             }
             _ => {
-                if let Phase::WaitingForInquiry { since } = self.phase {
+                if let Phase::WaitingForInquiry { since, slow } = &mut self.phase {
+                    // A few seconds in, the ways forward are offered while the wait goes on.
+                    *slow |= now - *since >= Millis::from(SLOW_WAIT_MS);
+                    let since = *since;
                     self.poll(
                         now,
                         since,
@@ -388,7 +411,10 @@ impl Flow {
                 } else {
                     // Starting to wait: look at once, the inquiry may already be there.
                     self.poll_attempt = 0;
-                    self.phase = Phase::WaitingForInquiry { since: now };
+                    self.phase = Phase::WaitingForInquiry {
+                        since: now,
+                        slow: false,
+                    };
                     self.send(RequestKind::Verification, fx);
                 }
             }
@@ -404,17 +430,28 @@ impl Flow {
         fx: &mut Vec<Effect>,
     ) {
         self.stop_following_phone(fx);
+        let reviewing = v.state == VerificationState::Reviewing;
         match found {
-            Verdict::Review { reasons } if v.state == VerificationState::Reviewing => {
+            Verdict::Review { reasons }
+                if reviewing || matches!(self.phase, Phase::Review { .. }) =>
+            {
                 if !matches!(self.phase, Phase::Review { .. }) {
                     self.poll_attempt = 0;
                 }
                 self.phase = Phase::Review { reasons };
                 // The whole list, not just this verification: compliance may ask for a
-                // document meanwhile, as a new verification beside it.
-                self.poll_review(RequestKind::ListVerifications, now, fx);
+                // document meanwhile, as a new verification beside it. A finished one
+                // still waiting for a decision: the customer record's turn.
+                let request = if reviewing {
+                    RequestKind::ListVerifications
+                } else {
+                    RequestKind::Customer
+                };
+                self.poll_review(request, now, fx);
             }
-            Verdict::Expired => self.phase = Phase::Outcome(Screen::Expired),
+            Verdict::Expired { reasons } => {
+                self.phase = Phase::Outcome(Screen::Expired(ExpiryCause::of(&reasons)))
+            }
             // Confirm against the customer record: a pass must reach `verified`, and a
             // failure's next step depends on whether the customer was rejected.
             verdict => {
@@ -432,7 +469,7 @@ impl Flow {
     pub(super) fn show_verdict(&mut self, now: Millis, verdict: Verdict, fx: &mut Vec<Effect>) {
         self.phase = Phase::Outcome(match verdict {
             Verdict::Passed => Screen::Verified,
-            Verdict::Expired => Screen::Expired,
+            Verdict::Expired { reasons } => Screen::Expired(ExpiryCause::of(&reasons)),
             Verdict::Retry { reasons, tips } => Screen::Retry {
                 reasons,
                 tips,
@@ -443,11 +480,9 @@ impl Flow {
             Verdict::Review { reasons } => {
                 self.phase = Phase::Review { reasons };
                 self.poll_attempt = 0;
-                let request = match self.tracked.as_ref().map(|t| &t.state) {
-                    Some(VerificationState::Reviewing) => RequestKind::ListVerifications,
-                    _ => RequestKind::Customer,
-                };
-                return self.poll_review(request, now, fx);
+                // The list next (the customer record was just read): a decision, or a
+                // document asked for, shows there.
+                return self.poll_review(RequestKind::ListVerifications, now, fx);
             }
         });
     }
@@ -460,6 +495,7 @@ impl Flow {
         self.phase = Phase::Capture {
             ready: false,
             on_phone: false,
+            slow: false,
         };
         fx.push(Effect::LaunchPersona {
             inquiry_id,
@@ -469,9 +505,10 @@ impl Flow {
         self.launches = self.launches.wrapping_add(1);
         let id = TimerId(u32::MAX - self.launches);
         self.ready_timer = Some(id);
+        // First a few seconds, for the ways forward; then the rest of the limit.
         fx.push(Effect::StartTimer {
             id,
-            ms: PERSONA_READY_LIMIT_MS,
+            ms: SLOW_WAIT_MS,
         });
     }
 }

@@ -224,9 +224,26 @@ impl Flow {
             }
             Event::TimerFired(id) if self.ready_timer == Some(id) => {
                 self.ready_timer = None;
-                if matches!(self.phase, Phase::Capture { ready: false, .. }) {
-                    fx.push(Effect::DestroyPersona);
-                    self.phase = Phase::Problem(Problem::PersonaUnavailable);
+                match &mut self.phase {
+                    // A few seconds without Persona's frame: say so and offer the ways
+                    // forward, and give it the rest of its time.
+                    Phase::Capture {
+                        ready: false,
+                        slow: slow @ false,
+                        ..
+                    } => {
+                        *slow = true;
+                        self.ready_timer = Some(id);
+                        fx.push(Effect::StartTimer {
+                            id,
+                            ms: PERSONA_READY_LIMIT_MS - SLOW_WAIT_MS,
+                        });
+                    }
+                    Phase::Capture { ready: false, .. } => {
+                        fx.push(Effect::DestroyPersona);
+                        self.phase = Phase::Problem(Problem::PersonaUnavailable);
+                    }
+                    _ => {}
                 }
             }
             Event::TimerFired(id) => {

@@ -123,7 +123,7 @@ impl Flow {
         if let Some(v) = &verification {
             self.adopt(v, fx);
             // The phone sent the document the review asked for.
-            if Tracked::from(v).documents_done(now) {
+            if Tracked::from(v).documents_done() {
                 return self.back_to_review(fx);
             }
             if let Some(found) = verdict(v) {

@@ -36,10 +36,11 @@ pub use rules::*;
 pub use screens::*;
 pub use vocabulary::*;
 
-/// How long a Persona inquiry lives after it is created.
+/// How long the app gives the platform to catch up (a verification still `storing`, a
+/// customer record behind a recent pass): Persona's default inquiry life. Never used to
+/// declare a verification expired: that is the platform's state, and the answer to a new
+/// session token, to say.
 pub const INQUIRY_LIFETIME: Millis = 24 * HOUR;
-/// Resume only while at least this much of the inquiry's life remains.
-pub const RESUME_MARGIN: Millis = MINUTE;
 /// How long after a rejection Cybrid may still show the customer as `unverified`. A reload
 /// within it confirms the rejection against the customer record (it is the customer's own
 /// fresh result); later, an unverified customer means support has reset them.
@@ -53,6 +54,10 @@ const MAX_CREATE_ATTEMPTS: u32 = 3;
 /// blocked, the connection lost) the customer gets a clear problem with "Try again", not an
 /// endless spinner.
 pub const PERSONA_READY_LIMIT_MS: u32 = 45_000;
+/// After this long waiting on something the customer cannot speed up (Persona's frame, a
+/// verification being set up), the screen says what is happening and offers the ways
+/// forward (try again, another device, come back later) while the wait goes on.
+pub const SLOW_WAIT_MS: u32 = 8_000;
 /// The timer that warns before the session's idle end; told from an older one's by
 /// [`Flow`]'s latest request time.
 const IDLE_TIMER: TimerId = TimerId(u32::MAX / 3);
@@ -74,12 +79,16 @@ enum Phase {
     Creating,
     WaitingForInquiry {
         since: Millis,
+        /// Waited [`SLOW_WAIT_MS`]: the ways forward are offered.
+        slow: bool,
     },
     StillPreparing,
     RequestingSession,
     Capture {
         ready: bool,
         on_phone: bool,
+        /// Not ready after [`SLOW_WAIT_MS`]: the ways forward are offered.
+        slow: bool,
     },
     Handoff {
         link: Option<HandoffLink>,
@@ -226,27 +235,30 @@ impl Flow {
             Phase::Listing(ListPurpose::Load) => Screen::Loading,
             Phase::Listing(ListPurpose::Start) => Screen::Preparing(PreparingStage::Looking),
             Phase::Creating => Screen::Preparing(PreparingStage::Creating),
+            Phase::WaitingForInquiry { slow: true, .. } => {
+                Screen::SlowWait(PreparingStage::WaitingForInquiry)
+            }
             Phase::WaitingForInquiry { .. } => Screen::Preparing(PreparingStage::WaitingForInquiry),
             Phase::StillPreparing => Screen::StillPreparing,
             Phase::RequestingSession => Screen::Preparing(PreparingStage::Reconnecting),
+            Phase::Capture {
+                ready: false,
+                slow: true,
+                ..
+            } => Screen::SlowWait(PreparingStage::OpeningCapture),
             Phase::Capture { ready: false, .. } => {
                 Screen::Preparing(PreparingStage::OpeningCapture)
             }
             Phase::Capture {
-                ready: true,
-                on_phone: false,
+                on_phone: false, ..
             } => Screen::Capture,
-            Phase::Capture {
-                ready: true,
-                on_phone: true,
-            } => Screen::CaptureOnPhone,
+            Phase::Capture { .. } => Screen::CaptureOnPhone,
             Phase::Handoff { link, phone } => Screen::Handoff {
                 link: link.clone(),
                 phone: *phone,
                 device: self.phone_device.clone(),
             },
             Phase::Paused => Screen::Paused {
-                resumable_until: self.tracked.as_ref().and_then(Tracked::resumable_until),
                 documents: self.tracked.as_ref().is_some_and(|t| t.documents),
             },
             Phase::Checking { .. } => Screen::Checking(CheckingStage::Decision),

@@ -36,28 +36,27 @@ impl Tracked {
         }
     }
 
-    /// Until when a new session may be started (24 hours after creation, less a minute).
-    pub(super) fn resumable_until(&self) -> Option<Millis> {
-        self.created_ms
-            .map(|created| created + INQUIRY_LIFETIME - RESUME_MARGIN)
-    }
-
-    /// Waiting or pending, with an inquiry, with at least a minute of its life left (when
-    /// its age is known), and Persona not saying it is over.
-    pub(super) fn resumable(&self, now: Millis) -> bool {
+    /// Waiting or pending, with an inquiry, and Persona not saying it is over. No clock of
+    /// the app's own decides that its time is up (an inquiry's life is Persona's setting):
+    /// the platform's state does, and a refused session token is looked into.
+    pub(super) fn resumable(&self) -> bool {
         matches!(
             self.state,
             VerificationState::Waiting | VerificationState::Pending
         ) && self.inquiry_id.is_some()
             && !self.submitted()
             && !matches!(self.persona_state, Some(PersonaState::Expired))
-            && self.resumable_until().is_none_or(|until| now < until)
+    }
+
+    /// The customer has started the inquiry: there is work of theirs to keep.
+    pub(super) fn started(&self) -> bool {
+        self.needs_session_token()
     }
 
     /// A document request that was sent or can no longer be opened: whatever it comes to is
     /// not the customer's outcome (the review it was asked for decides that).
-    pub(super) fn documents_done(&self, now: Millis) -> bool {
-        self.documents && self.state != VerificationState::Storing && !self.resumable(now)
+    pub(super) fn documents_done(&self) -> bool {
+        self.documents && self.state != VerificationState::Storing && !self.resumable()
     }
 
     /// The customer finished in Persona and the decision is not in yet: Persona is
@@ -90,9 +89,9 @@ impl Tracked {
 }
 
 /// A document request from compliance (`document_submission`) the customer can open now.
-pub(super) fn open_document_request(v: &IdentityVerification, now: Millis) -> bool {
+pub(super) fn open_document_request(v: &IdentityVerification) -> bool {
     let tracked = Tracked::from(v);
-    v.is_kyc() && tracked.documents && tracked.resumable(now)
+    v.is_kyc() && tracked.documents && tracked.resumable()
 }
 
 /// When a verification last changed: its update, else its creation.
@@ -126,8 +125,7 @@ pub(super) fn recently_passed(v: &IdentityVerification, now: Millis) -> bool {
 
 /// Whether a verification is still in flight and can be carried on instead of creating a
 /// new one: being created (for less than an inquiry's life: one stuck in `storing` longer
-/// could never be finished), or waiting / pending with at least a minute of its inquiry's
-/// life left. The rule that keeps a customer from ever having two in flight.
+/// could never be finished), or waiting / pending and resumable by the platform's word. The rule that keeps a customer from ever having two in flight.
 pub fn can_carry_on(v: &IdentityVerification, now: Millis) -> bool {
     let tracked = Tracked::from(v);
     v.is_kyc()
@@ -135,7 +133,7 @@ pub fn can_carry_on(v: &IdentityVerification, now: Millis) -> bool {
             && tracked
                 .created_ms
                 .is_none_or(|created| now < created + INQUIRY_LIFETIME))
-            || (v.is_in_flight() && (tracked.resumable(now) || tracked.submitted())))
+            || (v.is_in_flight() && (tracked.resumable() || tracked.submitted())))
 }
 
 /// Takes one off a count of answers to drop; whether there was one to take.
@@ -168,6 +166,8 @@ pub fn rules_out_another(v: &IdentityVerification, now: Millis) -> bool {
                 VerificationState::Reviewing => true,
                 VerificationState::Completed => match verdict(v) {
                     None => recent(),
+                    // An inconclusive check the compliance team has yet to decide on.
+                    Some(Verdict::Review { .. }) => true,
                     Some(Verdict::Passed) => recently_passed(v, now),
                     Some(Verdict::Rejected { .. } | Verdict::ContactSupport { .. }) => {
                         last_change(v).is_some_and(|at| now < at + REJECTION_SETTLES)

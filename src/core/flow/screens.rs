@@ -12,7 +12,7 @@ impl Screen {
             Screen::Rejected { .. } | Screen::ContactSupport { .. } | Screen::Frozen => {
                 HostEvent::Outcome(OutcomeKind::Rejected)
             }
-            Screen::Expired => HostEvent::Outcome(OutcomeKind::Expired),
+            Screen::Expired(_) => HostEvent::Outcome(OutcomeKind::Expired),
             Screen::SessionEnded => HostEvent::Error {
                 code: "session_ended".to_owned(),
             },
@@ -52,6 +52,37 @@ pub enum PreparingStage {
     Reconnecting,
     /// Loading the capture flow.
     OpeningCapture,
+}
+
+/// Why a verification cannot be carried on and a new one is needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExpiryCause {
+    /// Its time ran out before the customer finished (Persona says the inquiry expired).
+    TimeRanOut,
+    /// The ID used has expired: the codes say so (`id_expiration_check_failure`).
+    IdExpired,
+    /// The platform says `expired` without saying which of its two meanings (seed 001):
+    /// not finished in time, or the ID used has expired. Both are said.
+    Unclear,
+    /// The customer was verified and is `unverified` again: the ID used has expired since
+    /// (seed 001, "KYC expiry changes customer state"). Their verification needs renewing.
+    Renewal,
+}
+
+impl ExpiryCause {
+    /// What an `expired` verification's codes tell.
+    pub fn of(reasons: &[FailureCode]) -> ExpiryCause {
+        if reasons.contains(&FailureCode::IdExpirationCheckFailure) {
+            ExpiryCause::IdExpired
+        } else {
+            ExpiryCause::Unclear
+        }
+    }
+
+    /// Whether an ID that has not expired is the answer (the accepted-ID tips show).
+    pub fn needs_valid_id(self) -> bool {
+        self != ExpiryCause::TimeRanOut
+    }
 }
 
 /// What the checking screen is waiting for.
@@ -136,6 +167,9 @@ pub enum Screen {
     Preparing(PreparingStage),
     /// Waited a long time for the ID check to be set up: keep waiting or come back later.
     StillPreparing,
+    /// Still waiting (for the verification to be set up, or for Persona's frame) after a
+    /// few seconds: what is happening, and the ways forward while the wait goes on.
+    SlowWait(PreparingStage),
     /// Persona's flow is open on top of the page.
     Capture,
     /// Persona's flow continues on the customer's phone through Persona's own link.
@@ -149,10 +183,8 @@ pub enum Screen {
         /// The phone that came ("Chrome on Android"), once one has.
         device: Option<String>,
     },
-    /// Left part-way: offer to continue (until `resumable_until`, when known).
+    /// Left part-way: offer to continue. No "until": the platform gives no such time.
     Paused {
-        /// Until when it can be continued, when known.
-        resumable_until: Option<Millis>,
         /// It is compliance asking for a document (`document_submission`), not the ID and
         /// selfie left part-way.
         documents: bool,
@@ -190,8 +222,9 @@ pub enum Screen {
     },
     /// The account is frozen: contact support.
     Frozen,
-    /// Ran out of time: start a new verification.
-    Expired,
+    /// Cannot be carried on (out of time, an expired ID, a verification to renew): start a
+    /// new verification.
+    Expired(ExpiryCause),
     /// Signed out: sign in again.
     SessionEnded,
     /// Something failed that the customer can retry.
@@ -235,7 +268,7 @@ impl Screen {
             Screen::Loading => Msg::LoadingTitle,
             Screen::Prep => Msg::PrepTitle,
             Screen::Preparing(_) => Msg::PreparingTitle,
-            Screen::StillPreparing => Msg::StillPreparingTitle,
+            Screen::StillPreparing | Screen::SlowWait(_) => Msg::StillPreparingTitle,
             Screen::Capture => Msg::CaptureTitle,
             Screen::CaptureOnPhone => Msg::CaptureOnPhoneTitle,
             Screen::Handoff { .. } => Msg::HandoffTitle,
@@ -251,7 +284,7 @@ impl Screen {
             Screen::Rejected { .. } => Msg::RejectedTitle,
             Screen::ContactSupport { .. } => Msg::ContactSupportTitle,
             Screen::Frozen => Msg::FrozenTitle,
-            Screen::Expired => Msg::ExpiredTitle,
+            Screen::Expired(_) => Msg::ExpiredTitle,
             Screen::SessionEnded => Msg::SessionEndedTitle,
             Screen::Problem(problem) => problem.title(),
         }
@@ -268,7 +301,7 @@ impl Screen {
         match self {
             Screen::Loading => "/",
             Screen::Prep => "/start",
-            Screen::Preparing(_) | Screen::StillPreparing => "/preparing",
+            Screen::Preparing(_) | Screen::StillPreparing | Screen::SlowWait(_) => "/preparing",
             Screen::Capture | Screen::CaptureOnPhone => "/capture",
             Screen::Handoff { .. } => "/phone",
             Screen::Paused { .. } => "/paused",
@@ -277,7 +310,7 @@ impl Screen {
             Screen::Review { .. } => "/review",
             Screen::Retry { .. } => "/try-again",
             Screen::Rejected { .. } | Screen::ContactSupport { .. } | Screen::Frozen => "/support",
-            Screen::Expired => "/expired",
+            Screen::Expired(_) => "/expired",
             Screen::SessionEnded => "/session-ended",
             Screen::Problem(_) => "/problem",
         }

@@ -29,7 +29,7 @@ impl Flow {
                 UserAction::Start,
                 Phase::Prep
                 | Phase::Outcome(Screen::Retry { .. })
-                | Phase::Outcome(Screen::Expired),
+                | Phase::Outcome(Screen::Expired(_)),
             ) if !busy => {
                 self.create_attempts = 0;
                 fx.push(Effect::Notify(HostEvent::Started));
@@ -42,11 +42,20 @@ impl Flow {
             }
             (UserAction::Resume, Phase::Paused | Phase::Problem(Problem::Persona(_)))
             | (UserAction::Resume, Phase::Problem(Problem::PersonaUnavailable))
-                if !busy =>
-            {
+            | (
+                UserAction::Resume,
+                Phase::Capture {
+                    ready: false,
+                    slow: true,
+                    ..
+                },
+            ) if !busy => {
+                // "Try again" while Persona's frame is slow to come: that one goes, and
+                // its session token with it.
+                self.drop_slow_capture(fx);
                 self.token_refusals = 0;
                 match &self.tracked {
-                    Some(t) if t.resumable(now) => {
+                    Some(t) if t.resumable() => {
                         self.phase = Phase::RequestingSession;
                         self.send(RequestKind::PersonaSession, fx);
                     }
@@ -63,7 +72,10 @@ impl Flow {
                 self.poll_attempt = 0;
                 match self.tracked {
                     Some(_) => {
-                        self.phase = Phase::WaitingForInquiry { since: now };
+                        self.phase = Phase::WaitingForInquiry {
+                            since: now,
+                            slow: false,
+                        };
                         self.send(RequestKind::Verification, fx);
                     }
                     None => {
@@ -103,8 +115,25 @@ impl Flow {
                 | Phase::Paused
                 | Phase::Problem(Problem::PersonaUnavailable)
                 | Phase::Outcome(Screen::Retry { .. })
-                | Phase::Outcome(Screen::Expired),
+                | Phase::Outcome(Screen::Expired(_)),
             ) if !busy => self.start_handoff(RequestKind::Handoff, fx),
+            // A wait that is taking long: the other device carries on with the same
+            // verification (a look at it on its way is no longer awaited).
+            (
+                UserAction::ContinueOnPhone,
+                Phase::WaitingForInquiry { slow: true, .. }
+                | Phase::Capture {
+                    ready: false,
+                    slow: true,
+                    ..
+                },
+            ) => {
+                if self.in_flight == Some(RequestKind::Verification) {
+                    self.in_flight = None;
+                }
+                self.drop_slow_capture(fx);
+                self.start_handoff(RequestKind::Handoff, fx)
+            }
             // A look at the phone's progress may be on its way (one every two seconds): the
             // tap still counts, and that answer is no longer awaited.
             // Not while a phone is using the code: a new one would end its session.
@@ -166,6 +195,14 @@ impl Flow {
                 );
             }
             _ => {}
+        }
+    }
+
+    /// Persona's frame that was slow to come is given up (the customer chose another way).
+    fn drop_slow_capture(&mut self, fx: &mut Vec<Effect>) {
+        if matches!(self.phase, Phase::Capture { ready: false, .. }) {
+            self.ready_timer = None;
+            fx.push(Effect::DestroyPersona);
         }
     }
 }
