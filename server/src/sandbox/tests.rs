@@ -18,6 +18,7 @@ fn scenario(kind: Kind, codes: &[&str]) -> Scenario {
         codes: codes.iter().map(|c| c.to_string()).collect(),
         timings: fast(),
         faults: vec![],
+        business: false,
     }
 }
 
@@ -298,4 +299,45 @@ fn customers_start_in_their_scenario_state() {
         let guid = sb.new_customer(scenario(kind, &[]), 0);
         assert_eq!(sb.customer(&guid, 0).unwrap().state, state);
     }
+}
+
+#[test]
+fn a_business_is_verified_by_its_registration_and_the_wrong_method_is_refused() {
+    let sb = Sandbox::new(fast(), None);
+    let t = 1_000_000;
+    let business = sb.new_customer(
+        Scenario {
+            business: true,
+            ..scenario(Kind::Passes, &[])
+        },
+        t,
+    );
+    let person = sb.new_customer(scenario(Kind::Passes, &[]), t);
+    assert_eq!(
+        sb.customer(&business, t).unwrap().kind,
+        Some(CustomerType::Business)
+    );
+    // What the app sent before KYB: an ID + selfie for a business, refused as Cybrid does.
+    let refused = sb
+        .create(&PostIdentityVerification::kyc_id_and_selfie(&business), t)
+        .unwrap_err();
+    assert_eq!(refused.status, 422);
+    let kyb = PostIdentityVerification {
+        method: VerificationMethod::BusinessRegistration,
+        ..PostIdentityVerification::kyc_id_and_selfie(&business)
+    };
+    let created = sb.create(&kyb, t).unwrap();
+    assert_eq!(
+        created.method,
+        Some(VerificationMethod::BusinessRegistration)
+    );
+    let for_person = PostIdentityVerification {
+        customer_guid: person,
+        ..kyb
+    };
+    assert_eq!(sb.create(&for_person, t).unwrap_err().status, 422);
+    assert_eq!(
+        sb.report(&business, t).unwrap().methods,
+        ["business_registration"]
+    );
 }
