@@ -132,6 +132,8 @@ pub enum Screen {
     Loading,
     /// "Before you start": what is needed, tips, start button.
     Prep,
+    /// "Before you start" for a business (KYB): the business's and its owners' details.
+    BusinessPrep,
     /// Getting the ID check ready.
     Preparing(PreparingStage),
     /// Waited a long time for the ID check to be set up: keep waiting or come back later.
@@ -230,7 +232,7 @@ impl Screen {
     pub fn title(&self) -> Msg {
         match self {
             Screen::Loading => Msg::LoadingTitle,
-            Screen::Prep => Msg::PrepTitle,
+            Screen::Prep | Screen::BusinessPrep => Msg::PrepTitle,
             Screen::Preparing(_) => Msg::PreparingTitle,
             Screen::StillPreparing => Msg::StillPreparingTitle,
             Screen::Capture => Msg::CaptureTitle,
@@ -264,7 +266,7 @@ impl Screen {
     pub fn path(&self) -> &'static str {
         match self {
             Screen::Loading => "/",
-            Screen::Prep => "/start",
+            Screen::Prep | Screen::BusinessPrep => "/start",
             Screen::Preparing(_) | Screen::StillPreparing => "/preparing",
             Screen::Capture | Screen::CaptureOnPhone => "/capture",
             Screen::Handoff { .. } => "/phone",
