@@ -48,6 +48,7 @@ pub fn for_business(msg: Msg) -> Msg {
         // The AML screening of the business (watchlist, adverse media), told neutrally.
         Msg::ReasonManualReview => Msg::BizReasonManualReview,
         Msg::ReasonCannotVerifyOnline => Msg::BizReasonCannotVerifyOnline,
+        Msg::StageOpening => Msg::BizStageOpening,
         Msg::CaptureBody => Msg::BizCaptureBody,
         Msg::CheckingDecision => Msg::BizCheckingDecision,
         Msg::VerifiedBody => Msg::BizVerifiedBody,

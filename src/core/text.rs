@@ -401,7 +401,7 @@ messages! {
     BizPrepIntro => "You are verifying a business. The check asks about the business and its owners, so have these details at hand before you start.",
     BizNeedTitle => "About the business",
     BizNeedName => "Its full legal name, and any other name it trades under (its DBA, or “doing business as” name)",
-    BizNeedEin => "Its Employer ID Number (EIN)",
+    BizNeedEin => "Its Employer Identification Number (EIN)",
     BizNeedContact => "Its address, phone number and website",
     BizNeedPapers => "The papers that show the business is registered",
     BizOwnersTitle => "About its owners",
@@ -412,6 +412,7 @@ messages! {
     BizPrivacy => "What you enter goes straight to Persona, our verification partner, over a secure connection.",
 
     // What a business reads after it starts (KYB).
+    BizStageOpening => "Opening the secure window for the business's details…",
     BizCaptureBody => "Follow the steps to enter the business's details. If the window closes, you can continue from where you stopped.",
     BizCheckingDecision => "We are checking the business's details against official records. You do not need to do anything.",
     BizVerifiedBody => "Thank you. The business is verified and its account is ready to use.",

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::illustrations::Illustration;
 use super::{t, ActionButton, DeviceCheck, HandoffButton, Heading, TipGroupView};
 use crate::core::business::{for_business, timing_tips, BUSINESS_NEEDS, OWNER_NEEDS};
 use crate::core::device::DeviceNotice;
@@ -50,6 +51,7 @@ pub fn BusinessPrepScreen() -> impl IntoView {
                 <TipGroupView group=TipGroup::Device open=false />
                 <details class="tip-group" data-group="business-timing">
                     <summary>
+                        <Illustration group=TipGroup::Session />
                         <span class="tip-text">
                             <span class="tip-title">{t(Msg::TipsSessionTitle)}</span>
                             <span class="tip-summary">{t(Msg::BizTimingSummary)}</span>

@@ -41,7 +41,7 @@ pub fn PreparingScreen() -> impl IntoView {
         on_cleanup(move || timer.clear());
     }
     let status = move || match screen.get() {
-        Screen::Preparing(stage) => t(stage_text(stage)),
+        Screen::Preparing(stage) => super::said(stage_text(stage)),
         _ => t(Msg::StillPreparingBody),
     };
     // Texts that are empty until they apply, as plain `&str` (for size: one view type).
