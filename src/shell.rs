@@ -130,6 +130,7 @@ impl Shell {
             device: self.device.into(),
             link_for_browser: Callback::new(move |out| shell.link_for_browser(out)),
             rehearsing: RwSignal::new(false),
+            business: Signal::derive(move || flow.with(Flow::business)),
         }
     }
 

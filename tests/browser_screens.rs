@@ -98,6 +98,7 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
             device: Signal::derive(move || Some(notices.clone())),
             link_for_browser: Callback::new(|_: LinkForBrowser| {}),
             rehearsing: RwSignal::new(false),
+            business: Signal::derive(|| false),
         });
         view! { <ScreenView /> }.into_any()
     });

@@ -18,7 +18,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kyc_onboarding::core::api::{
-    parse, CustomerState, IdentityVerification, ListResponse, PersonaConfig,
+    parse, CustomerState, CustomerType, IdentityVerification, ListResponse, PersonaConfig,
     PostIdentityVerification, PostPersonaSession, SessionInfo, VerificationMethod,
     VerificationType,
 };
@@ -275,8 +275,9 @@ pub async fn list(
     .await
 }
 
-/// `POST /api/identity_verifications`. A browser may only create a KYC ID + selfie
-/// verification for its own customer; sandbox behaviours are refused in production.
+/// `POST /api/identity_verifications`. A browser may only ask for a KYC ID + selfie
+/// verification for its own customer (the server makes it a business registration for a
+/// business customer); sandbox behaviours are refused in production.
 pub async fn create(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -319,12 +320,6 @@ pub async fn create(
                 .into_response();
         }
     }
-    // A customer's request goes on as one the server builds: only the fields checked above,
-    // whatever else the browser sent.
-    let post = match caller {
-        Caller::Customer(_) => built_for_customer(post, state.config.require_tax_id),
-        Caller::Bank => post,
-    };
     guarded(&state, &caller, Endpoint::Create, || async {
         // Never two in flight for one customer, whatever the clients do (a browser re-sending
         // a POST whose answer was lost, two tabs, two devices, two replicas): under the
@@ -365,6 +360,7 @@ async fn create_locked(
     post: &PostIdentityVerification,
     lease: &crate::store::Lease,
 ) -> Response {
+    let mut built = None;
     if let Caller::Customer(_) = caller {
         match state
             .backend
@@ -382,7 +378,15 @@ async fn create_locked(
         // Only a customer who still needs verifying gets a new inquiry (each one costs
         // the bank): verified, rejected and frozen customers are told so.
         match state.backend.customer_fresh(&post.customer_guid).await {
-            Ok(c) if c.state == CustomerState::Unverified => {}
+            // A customer's request goes on as one the server builds for the customer the
+            // record describes: only the fields checked above, whatever else the browser sent.
+            Ok(c) if c.state == CustomerState::Unverified => {
+                built = Some(built_for_customer(
+                    post.clone(),
+                    state.config.require_tax_id,
+                    c.kind.as_ref(),
+                ));
+            }
             Ok(c) => {
                 return ApiError::invalid(&format!(
                     "the customer is {}: no new verification",
@@ -399,7 +403,9 @@ async fn create_locked(
         tracing::warn!("create: too little of the lock left to create safely");
         return ApiError::store_unavailable().into_response();
     }
-    match state.backend.create(post).await {
+    // A customer's request was built above (every other answer has returned); the bank's
+    // goes as it came.
+    match state.backend.create(built.as_ref().unwrap_or(post)).await {
         Ok(v) => {
             tracing::info!(verification = %v.guid, "identity verification created");
             crate::metrics::verification_created();
@@ -409,16 +415,20 @@ async fn create_locked(
     }
 }
 
-/// The create request the server sends for a customer: a KYC ID + selfie for them, with the
-/// bank's `require_tax_id` and, in the sandbox, the customer's expected behaviours; nothing
-/// else the browser sent.
+/// The create request the server sends for a customer of type `kind`: a KYC ID + selfie
+/// for a person, with the bank's `require_tax_id`; a KYC business registration for a
+/// business (KYB collects the EIN itself: the person's tax ID switch does not apply); in the
+/// sandbox, the customer's expected behaviours; nothing else the browser sent.
 fn built_for_customer(
     post: PostIdentityVerification,
     require_tax_id: Option<bool>,
+    kind: Option<&CustomerType>,
 ) -> PostIdentityVerification {
+    let method = VerificationMethod::for_customer(kind);
     PostIdentityVerification {
         expected_behaviours: post.expected_behaviours,
-        require_tax_id,
+        require_tax_id: require_tax_id.filter(|_| method == VerificationMethod::IdAndSelfie),
+        method,
         ..PostIdentityVerification::kyc_id_and_selfie(&post.customer_guid)
     }
 }
@@ -514,12 +524,33 @@ mod tests {
             expected_behaviours: vec![ExpectedBehaviour::PassedImmediately],
             ..PostIdentityVerification::kyc_id_and_selfie("cust_1")
         };
+        let person = CustomerType::Individual;
         for choice in [None, Some(true), Some(false)] {
-            let built = built_for_customer(asked.clone(), choice);
-            assert_eq!(built.require_tax_id, choice);
-            assert_eq!(built.method, VerificationMethod::IdAndSelfie);
+            for kind in [Some(&person), None] {
+                let built = built_for_customer(asked.clone(), choice, kind);
+                assert_eq!(built.require_tax_id, choice);
+                assert_eq!(built.method, VerificationMethod::IdAndSelfie);
+                assert_eq!(built.customer_guid, "cust_1");
+                assert_eq!(built.expected_behaviours, asked.expected_behaviours);
+            }
+        }
+    }
+
+    #[test]
+    fn a_business_customers_create_request_is_a_business_registration() {
+        // Whatever the browser asked for (it always asks for an ID + selfie).
+        for asked in [
+            PostIdentityVerification::kyc_id_and_selfie("cust_1"),
+            PostIdentityVerification {
+                method: VerificationMethod::Attested,
+                ..PostIdentityVerification::kyc_id_and_selfie("cust_1")
+            },
+        ] {
+            let built = built_for_customer(asked, Some(true), Some(&CustomerType::Business));
+            assert_eq!(built.kind, VerificationType::Kyc);
+            assert_eq!(built.method.as_str(), "business_registration");
+            assert_eq!(built.require_tax_id, None, "the EIN is part of KYB itself");
             assert_eq!(built.customer_guid, "cust_1");
-            assert_eq!(built.expected_behaviours, asked.expected_behaviours);
         }
     }
 }

@@ -332,7 +332,8 @@ json_struct! {
     pub struct PostIdentityVerification {
         /// Always `kyc` for this app.
         pub kind: VerificationType = required "type",
-        /// Always `id_and_selfie` for this app.
+        /// `id_and_selfie`, or `business_registration` for a business (the server decides,
+        /// [`VerificationMethod::for_customer`]).
         pub method: VerificationMethod = required,
         /// Whose verification to create.
         pub customer_guid: String = required,
@@ -340,6 +341,18 @@ json_struct! {
         pub require_tax_id: Option<bool> = omitted_if_empty,
         /// Sandbox only. Left out of the JSON entirely when empty, as the API asks.
         pub expected_behaviours: Vec<ExpectedBehaviour> = omitted_if_empty,
+    }
+}
+
+impl VerificationMethod {
+    /// How a customer of `kind` is verified: a business by its registration (KYB, the same
+    /// Persona embedded flow), anyone else by government ID plus selfie. The server picks it
+    /// from the customer record it reads, never from what a browser sent.
+    pub fn for_customer(kind: Option<&CustomerType>) -> VerificationMethod {
+        match kind {
+            Some(CustomerType::Business) => VerificationMethod::BusinessRegistration,
+            _ => VerificationMethod::IdAndSelfie,
+        }
     }
 }
 

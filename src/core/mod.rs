@@ -6,6 +6,7 @@
 //! - [`failure`]: the failure-code catalog and the verdict on a finished verification.
 //! - [`tips`] and [`text`]: the preparation tips and every customer-facing text, by language.
 //! - [`branding`]: the integrator's brand settings and their contrast check.
+//! - [`business`]: business customers (KYB): their prep and their words.
 //! - [`flow`]: the verification flow as a state machine.
 //! - [`device`]: what the device and browser mean for the camera; [`camera`]: what a camera
 //!   frame says about light, sharpness and glare; [`rehearsal`]: trying the camera first.
@@ -15,6 +16,7 @@
 
 pub mod api;
 pub mod branding;
+pub mod business;
 pub mod camera;
 pub mod camera_advice;
 pub mod catalog;

@@ -409,6 +409,33 @@ messages! {
     // The session's end.
     SessionEndingBanner => "Are you still there? To keep your account safe, your session ends soon if nothing happens.",
     StayHere => "I am still here",
+
+    // Before a business starts (KYB).
+    BizPrepIntro => "You are verifying a business. The check asks about the business and its owners, so have these details at hand before you start.",
+    BizNeedTitle => "About the business",
+    BizNeedName => "Its full legal name, and any other name it trades under (its DBA, or “doing business as” name)",
+    BizNeedEin => "Its Employer Identification Number (EIN)",
+    BizNeedContact => "Its address, phone number and website",
+    BizNeedPapers => "The papers that show the business is registered",
+    BizOwnersTitle => "About its owners",
+    BizNeedOwners => "The name of each person who owns 25% or more of the business",
+    BizOwnersKyc => "Each of these owners must also verify who they are, with their own photo ID and a selfie.",
+    BizTimingSummary => "Best done in one go, with the details at hand.",
+    BizTimingOneGo => "Set aside enough time to enter everything in one go.",
+    BizPrivacy => "What you enter goes straight to Persona, our verification partner, over a secure connection.",
+
+    // What a business reads after it starts (KYB).
+    BizStageOpening => "Opening the secure window for the business's details…",
+    BizCaptureBody => "Follow the steps to enter the business's details. If the window closes, you can continue from where you stopped.",
+    BizCheckingDecision => "We are checking the business's details against official records. You do not need to do anything.",
+    BizVerifiedBody => "Thank you. The business is verified and its account is ready to use.",
+    BizReasonRecords => "The business's legal name, EIN or address could not be matched with official records.",
+    BizReasonManualReview => "Some checks on the business need a closer look by our compliance team.",
+    BizReasonCannotVerifyOnline => "We were not able to verify the business online.",
+    BizReviewDocuments => "The team may ask you for more about the business, such as its registration papers or its owners.",
+    BizRejectedTitle => "We could not verify the business online",
+    BizRetryAfterReview => "The team that reviewed your business could not confirm some of its details. You can start a new verification now. Check that the legal name, EIN and address you give match the business's registration papers.",
+    BizContactSupportBody => "We need a person to finish verifying the business. Support can tell you what to do next.",
 }}
 
 messages! {

@@ -19,7 +19,7 @@ pub fn CaptureScreen() -> impl IntoView {
     view! {
         <section class="screen">
             <Heading text=t(title) focus=screen.heading_takes_focus() />
-            <p role="status">{t(body)}</p>
+            <p role="status">{super::said(body)}</p>
         </section>
     }
 }

@@ -21,7 +21,7 @@ pub fn CheckingScreen() -> impl IntoView {
     });
     let status = move || match screen.get() {
         Screen::Checking(CheckingStage::Account) => t(Msg::CheckingAccount),
-        Screen::Checking(CheckingStage::Decision) => t(Msg::CheckingDecision),
+        Screen::Checking(CheckingStage::Decision) => super::said(Msg::CheckingDecision),
         _ => t(Msg::StillCheckingBody),
     };
     view! {

@@ -30,6 +30,8 @@ pub enum Later {
     NotFound,
     /// The camera rehearsal, in place of the prep screen (not a screen of the flow).
     Rehearsal,
+    /// "Before you start" for a business (KYB).
+    BusinessPrep,
 }
 
 impl Later {
@@ -50,6 +52,7 @@ impl Later {
             }
             Screen::Expired(_) => Later::Expired,
             Screen::SessionEnded => Later::SessionEnded,
+            Screen::BusinessPrep => Later::BusinessPrep,
             Screen::Loading | Screen::Prep => return None,
         })
     }
@@ -74,6 +77,7 @@ fn build(which: Later) -> AnyView {
         Later::SessionEnded => view! { <SessionEndedScreen /> }.into_any(),
         Later::NotFound => view! { <NotFound /> }.into_any(),
         Later::Rehearsal => view! { <RehearsalScreen /> }.into_any(),
+        Later::BusinessPrep => view! { <BusinessPrepScreen /> }.into_any(),
     }
 }
 

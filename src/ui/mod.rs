@@ -1,6 +1,7 @@
 //! The Leptos shell: one component per screen, each rendering the core's state.
 
 mod address;
+mod business;
 mod capture;
 mod checking;
 mod device_check;
@@ -32,6 +33,7 @@ use crate::core::text::Msg;
 use crate::shell::{Settings, Shell};
 
 pub use address::Address;
+pub use business::{said, BusinessPrepScreen};
 pub use capture::CaptureScreen;
 pub use checking::CheckingScreen;
 pub use device_check::{recheck_device, run_device_check, DeviceCheck, DeviceNotices};
@@ -82,6 +84,8 @@ pub struct Page {
     /// A field here rather than a context of its own: a context's lookup code for one more
     /// type costs the first load about 0.3 KB.
     pub rehearsing: RwSignal<bool>,
+    /// The customer is a business (KYB): the later screens speak of the business.
+    pub business: Signal<bool>,
 }
 
 /// The in-app browser's way out: a one-time link that opens the customer's verification in
@@ -321,14 +325,18 @@ pub fn ScreenView() -> impl IntoView {
     // Only the prep screen waits for it: when the check ends under any other screen, that
     // screen stays as it is (rebuilt, it would move the customer's focus to its heading).
     let current = Memo::new(move |_| {
-        let prep = page.screen.with(|s| matches!(s, Screen::Prep));
+        let prep = page
+            .screen
+            .with(|s| matches!(s, Screen::Prep | Screen::BusinessPrep));
         (page.screen.with(kind), !prep || device_ready.get())
     });
     move || {
         let (_, device_ready) = current.get();
         match page.screen.get_untracked() {
             Screen::Loading => view! { <LoadingScreen /> }.into_any(),
-            Screen::Prep if !device_ready => view! { <LoadingScreen /> }.into_any(),
+            Screen::Prep | Screen::BusinessPrep if !device_ready => {
+                view! { <LoadingScreen /> }.into_any()
+            }
             // "Check my camera" puts the camera check (second module) in its place.
             Screen::Prep if !page.rehearsing.get() => view! { <PrepScreen /> }.into_any(),
             // The prep screen, rehearsing, is the only one left without a later screen.
@@ -443,11 +451,11 @@ pub fn ActionButton(
     }
 }
 
-/// The distinct plain-words reasons of a list of failure codes.
+/// The distinct plain-words reasons of a list of failure codes (a business's in its own words).
 pub fn reasons(codes: &[FailureCode]) -> Vec<&'static str> {
     let mut texts: Vec<&'static str> = Vec::new();
     for code in codes {
-        let text = t(code.info().reason);
+        let text = said(code.info().reason);
         if !texts.contains(&text) {
             texts.push(text);
         }

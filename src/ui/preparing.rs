@@ -48,7 +48,7 @@ pub fn PreparingScreen() -> impl IntoView {
         on_cleanup(move || timer.clear());
     }
     let status = move || match screen.get() {
-        Screen::Preparing(stage) => t(stage_text(stage)),
+        Screen::Preparing(stage) => super::said(stage_text(stage)),
         Screen::SlowWait(PreparingStage::OpeningCapture) => t(Msg::SlowCaptureBody),
         Screen::SlowWait(_) => t(Msg::SlowPreparingBody),
         _ => t(Msg::StillPreparingBody),

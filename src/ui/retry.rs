@@ -27,10 +27,21 @@ pub fn RetryScreen() -> impl IntoView {
 #[component]
 fn RetryAdvice() -> impl IntoView {
     let page = expect_context::<super::Page>();
-    let (mut codes, tips) = match page.screen.get_untracked() {
+    let (mut codes, mut tips) = match page.screen.get_untracked() {
         Screen::Retry { reasons, tips, .. } => (reasons, tips),
         _ => (Vec::new(), Vec::new()),
     };
+    // A business's registration asks this person for no ID photo or selfie: neither those
+    // tips nor the camera check apply.
+    let business = page.business.get_untracked();
+    if business {
+        tips.retain(|g| {
+            !matches!(
+                g,
+                TipGroup::AcceptedIds | TipGroup::IdPhoto | TipGroup::Selfie
+            )
+        });
+    }
     // A review that ended without approval, the customer still free to try (seed 000: the
     // customer's state says so): said as such, without the neutral "needs a closer look"
     // that only fits while the review goes on.
@@ -38,7 +49,7 @@ fn RetryAdvice() -> impl IntoView {
         .iter()
         .any(|c| c.category() == FailureCategory::ComplianceReview);
     // Whether the photo of the ID is what failed (before the review's codes leave the list).
-    let photo = about_the_id_photo(&codes);
+    let photo = !business && about_the_id_photo(&codes);
     codes.retain(FailureCode::explains_review);
     // A phone number or email that failed its check: trying again needs nobody (seed 001);
     // support is only the way to correct a detail on file.
@@ -55,7 +66,7 @@ fn RetryAdvice() -> impl IntoView {
         <section class="screen outcome">
             <Heading text=t(Msg::RetryTitle) />
             <p class="lead">{t(Msg::RetryBody)}</p>
-            {after_review.then(|| view! { <p>{t(Msg::RetryAfterReview)}</p> })}
+            {after_review.then(|| view! { <p>{super::said(Msg::RetryAfterReview)}</p> })}
             {(!codes.is_empty())
                 .then(|| {
                     view! {
@@ -64,14 +75,19 @@ fn RetryAdvice() -> impl IntoView {
                     }
                 })}
             {move || camera().map(|found| view! { <CameraLookingBack found=found /> })}
-            <h2>{t(Msg::RetryTipsTitle)}</h2>
-            <div class="tips">
-                {tips
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, group)| view! { <TipGroupView group=group open=i == 0 /> })
-                    .collect_view()}
-            </div>
+            {(!tips.is_empty())
+                .then(|| {
+                    view! {
+                        <h2>{t(Msg::RetryTipsTitle)}</h2>
+                        <div class="tips">
+                            {tips
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, group)| view! { <TipGroupView group=group open=i == 0 /> })
+                                .collect_view()}
+                        </div>
+                    }
+                })}
             <div class="actions">
                 <ActionButton action=UserAction::Start label=Msg::TryAgain />
                 <HandoffButton />

@@ -30,7 +30,7 @@ pub fn ReviewScreen() -> impl IntoView {
                         view! {
                             <h2>{t(Msg::ReasonsTitle)}</h2>
                             <ReasonList codes=codes />
-                            {documents.then(|| view! { <p>{t(Msg::ReviewDocuments)}</p> })}
+                            {documents.then(|| view! { <p>{super::said(Msg::ReviewDocuments)}</p> })}
                         }
                     })
             }}

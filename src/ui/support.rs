@@ -37,8 +37,8 @@ pub fn SupportScreen() -> impl IntoView {
     };
     view! {
         <section class="screen outcome">
-            <Heading text=t(title) />
-            <p class="lead">{t(body)}</p>
+            <Heading text=super::said(title) />
+            <p class="lead">{super::said(body)}</p>
             <super::SupportContact />
             {(!codes.is_empty())
                 .then(|| {

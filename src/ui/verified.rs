@@ -15,7 +15,7 @@ pub fn VerifiedScreen() -> impl IntoView {
                 <path d="M14 25l7 7 13-15" fill="none" stroke="currentColor" stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round" />
             </svg>
             <Heading text=t(Msg::VerifiedTitle) />
-            <p class="lead">{t(Msg::VerifiedBody)}</p>
+            <p class="lead">{super::said(Msg::VerifiedBody)}</p>
             <p>{t(Msg::VerifiedNext)}</p>
             <super::ReturnLink />
         </section>

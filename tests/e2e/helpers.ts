@@ -106,7 +106,7 @@ export async function completeCapture(page: Page, resuming = false): Promise<voi
 }
 
 /** The sandbox's counts for this page's customer. */
-export async function serverState(page: Page): Promise<{ verifications: number; states: string[]; persona_session_requests: number; customer_state: string }> {
+export async function serverState(page: Page): Promise<{ verifications: number; states: string[]; methods: string[]; persona_session_requests: number; customer_state: string }> {
   const response = await page.request.get('/sandbox/api/state');
   expect(response.ok()).toBeTruthy();
   return response.json();

@@ -91,6 +91,17 @@ impl crate::backend::Emulator for Sandbox {
     }
 }
 
+impl SandboxCustomer {
+    /// Individual, or business as the scenario says.
+    fn kind(&self) -> CustomerType {
+        if self.scenario.business {
+            CustomerType::Business
+        } else {
+            CustomerType::Individual
+        }
+    }
+}
+
 impl Sandbox {
     /// The server's emulator, when the sandbox is its backend.
     pub fn of(state: &AppState) -> Option<&Sandbox> {
@@ -179,6 +190,8 @@ pub struct CustomerReport {
     pub customer_state: String,
     pub verifications: usize,
     pub states: Vec<String>,
+    /// Each verification's method, oldest first (`business_registration` for a business).
+    pub methods: Vec<String>,
     pub persona_session_requests: u32,
 }
 
@@ -268,7 +281,7 @@ impl Sandbox {
         world.advance(now);
         world.customers.get(guid).map(|c| Customer {
             guid: c.guid.clone(),
-            kind: Some(CustomerType::Individual),
+            kind: Some(c.kind()),
             created_at: Some(format_rfc3339(c.created_ms)),
             state: c.state.clone(),
         })
@@ -306,13 +319,24 @@ impl Sandbox {
         now: Millis,
     ) -> Result<IdentityVerification, ApiError> {
         let mut world = self.world();
-        if !world.customers.contains_key(&post.customer_guid) {
+        let Some(kind) = world.customers.get(&post.customer_guid).map(|c| c.kind()) else {
             return Err(ApiError::not_found("customer"));
-        }
+        };
         if post.kind != VerificationType::Kyc {
             return Err(ApiError::invalid(
                 "only kyc verifications exist in this sandbox",
             ));
+        }
+        // As Cybrid does, a business is verified by its registration, a person by ID and
+        // selfie; the other is refused (422).
+        let expected = VerificationMethod::for_customer(Some(&kind));
+        if post.method != expected && post.method != VerificationMethod::DocumentSubmission {
+            return Err(ApiError::invalid(&format!(
+                "a {} customer is verified with {}, not {}",
+                kind.as_str(),
+                expected.as_str(),
+                post.method.as_str()
+            )));
         }
         let mut v = SandboxVerification::storing(&post.customer_guid, post.method.clone(), now);
         v.kind = post.kind.clone();
@@ -408,6 +432,7 @@ impl Sandbox {
             customer_state: c.state.as_str().to_owned(),
             verifications: mine.len(),
             states: mine.iter().map(|v| v.state.as_str().to_owned()).collect(),
+            methods: mine.iter().map(|v| v.method.as_str().to_owned()).collect(),
             persona_session_requests: c.persona_session_requests,
         })
     }
@@ -560,9 +585,13 @@ impl Sandbox {
         self.world().bank_tokens.clear();
     }
 
-    /// Creates a customer through the bank API (mode-2 upstream).
-    pub fn create_customer_via_bank(&self, now: Millis) -> Customer {
-        let guid = self.new_customer(Scenario::passes(self.timings), now);
+    /// Creates a customer through the bank API (mode-2 upstream), a business if `business`.
+    pub fn create_customer_via_bank(&self, business: bool, now: Millis) -> Customer {
+        let scenario = Scenario {
+            business,
+            ..Scenario::passes(self.timings)
+        };
+        let guid = self.new_customer(scenario, now);
         self.customer(&guid, now).expect("just created")
     }
 }

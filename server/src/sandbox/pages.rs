@@ -306,10 +306,12 @@ pub async fn oauth_token(
     }
 }
 
-/// `POST /api/customers` with a bank token: a new sandbox customer (mode-2 tests).
+/// `POST /api/customers` with a bank token: a new sandbox customer (mode-2 tests), a business
+/// when the body says `"type": "business"`.
 pub async fn bank_create_customer(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    body: axum::body::Bytes,
 ) -> Response {
     let Some(sb) = Sandbox::of(&state) else {
         return ApiError::not_found("resource").into_response();
@@ -322,9 +324,11 @@ pub async fn bank_create_customer(
     if !authorized {
         return ApiError::unauthenticated().into_response();
     }
+    let business = serde_json::from_slice::<serde_json::Value>(&body)
+        .is_ok_and(|body| body["type"] == "business");
     (
         StatusCode::CREATED,
-        Json(sb.create_customer_via_bank(now_ms())),
+        Json(sb.create_customer_via_bank(business, now_ms())),
     )
         .into_response()
 }

@@ -220,6 +220,45 @@ pub const CATALOG: &[Entry] = &[
         description: "A verification was started an hour ago and left part-way.",
         params: "",
     },
+    Entry {
+        id: "business-passes",
+        kind: Kind::Passes,
+        title: "Business (KYB) passes",
+        description: "A business customer: its registration is verified (business_registration) \
+                      and the business becomes verified.",
+        params: "&customer_type=business",
+    },
+    Entry {
+        id: "business-fails-ein",
+        kind: Kind::Fails,
+        title: "Business fails, EIN not validated",
+        description: "The business's name, EIN or address could not be validated against \
+                      official records: review, which ends without approval: support.",
+        params: "&customer_type=business&codes=database_check_failure",
+    },
+    Entry {
+        id: "business-fails-watchlist",
+        kind: Kind::Fails,
+        title: "Business fails, watchlist",
+        description: "The business's AML screening finds a watchlist or sanctions match: \
+                      review, which ends without approval: support.",
+        params: "&customer_type=business&codes=watchlist_check_failure",
+    },
+    Entry {
+        id: "business-fails-media",
+        kind: Kind::Fails,
+        title: "Business fails, adverse media",
+        description: "The business's AML screening finds adverse media: review, which ends \
+                      without approval: support.",
+        params: "&customer_type=business&codes=media_check_failure",
+    },
+    Entry {
+        id: "business-review-passes",
+        kind: Kind::ReviewThenPasses,
+        title: "Business review, then passes",
+        description: "The business's records need a person: compliance review, then approved.",
+        params: "&customer_type=business&codes=database_check_failure",
+    },
 ];
 
 /// A scenario with its settings.
@@ -235,6 +274,8 @@ pub struct Scenario {
     pub check: Option<ComplianceOutcome>,
     /// The compliance decision a failure reports (`decision=failed`, `invalidated`...).
     pub decision: Option<DecisionState>,
+    /// The customer is a business (`customer_type=business`): verified by KYB.
+    pub business: bool,
 }
 
 impl Scenario {
@@ -247,10 +288,12 @@ impl Scenario {
             faults: Vec::new(),
             check: None,
             decision: None,
+            business: false,
         }
     }
 
-    /// Reads `scenario=fails-retry&codes=a,b&inquiry_delay_ms=0&fault=create:lost:1...`.
+    /// Reads `scenario=fails-retry&codes=a,b&inquiry_delay_ms=0&fault=create:lost:1...`
+    /// (`customer_type=business` for a business customer).
     pub fn from_query(pairs: &[(String, String)], defaults: Timings) -> Result<Scenario, String> {
         let get = |key: &str| {
             pairs
@@ -265,6 +308,23 @@ impl Scenario {
             .ok_or_else(|| format!("unknown scenario `{}`", printable(id)))?;
         let mut scenario = Scenario::passes(defaults);
         scenario.kind = entry.kind;
+        // The entry's own settings unless the URL says otherwise.
+        let preset = |key: &str| {
+            entry
+                .params
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+        };
+        scenario.business = match get("customer_type").or_else(|| preset("customer_type")) {
+            None | Some("individual") => false,
+            Some("business") => true,
+            Some(other) => {
+                return Err(format!(
+                    "customer_type is individual or business, not `{}`",
+                    printable(other)
+                ))
+            }
+        };
         if entry.kind == Kind::SlowInquiry {
             scenario.timings.inquiry_delay_ms = scenario.timings.inquiry_delay_ms.max(8_000);
         }
@@ -278,8 +338,7 @@ impl Scenario {
             .map(str::to_owned)
             .collect();
         if codes.is_empty() {
-            if let Some(list) = entry.params.strip_prefix("&codes=") {
-                let list = list.split('&').next().unwrap_or_default();
+            if let Some(list) = preset("codes") {
                 codes = list.split(',').map(str::to_owned).collect();
             }
         }
@@ -290,15 +349,7 @@ impl Scenario {
         }
         scenario.codes = codes;
         // The check and the decision: from the URL, else the catalog entry's.
-        let listed = |key: &str| {
-            get(key).map(str::to_owned).or_else(|| {
-                entry.params.split('&').find_map(|pair| {
-                    pair.strip_prefix(key)
-                        .and_then(|rest| rest.strip_prefix('='))
-                        .map(str::to_owned)
-                })
-            })
-        };
+        let listed = |key: &str| get(key).or_else(|| preset(key)).map(str::to_owned);
         if let Some(check) = listed("check") {
             match ComplianceOutcome::parse(&check) {
                 ComplianceOutcome::Unknown(_) => {
@@ -460,6 +511,41 @@ mod tests {
         .unwrap();
         assert_eq!(s.check, Some(ComplianceOutcome::Insufficient));
         assert!(Scenario::from_query(&q(&[("check", "maybe")]), Timings::default()).is_err());
+    }
+
+    #[test]
+    fn business_scenarios_make_a_business_customer_with_the_kyb_codes() {
+        let s = |pairs: &[(&str, &str)]| Scenario::from_query(&q(pairs), Timings::default());
+        let ein = s(&[("scenario", "business-fails-ein")]).unwrap();
+        assert!(ein.business);
+        assert_eq!(ein.kind, Kind::Fails);
+        assert_eq!(ein.codes, ["database_check_failure"]);
+        assert!(ein.goes_to_review(), "seed 000: a review code");
+        assert!(s(&[("scenario", "business-passes")]).unwrap().business);
+        assert!(!s(&[("scenario", "passes")]).unwrap().business);
+        // Any scenario, for a business, from the URL.
+        let any = s(&[("scenario", "fails-retry"), ("customer_type", "business")]).unwrap();
+        assert!(any.business);
+        assert_eq!(
+            any.codes,
+            ["id_quality_check_failure", "id_double_side_check_failure"]
+        );
+        assert!(s(&[("customer_type", "<b>")]).is_err());
+        // Seed 001's KYB codes each have a scenario.
+        for code in [
+            "database_check_failure",
+            "watchlist_check_failure",
+            "media_check_failure",
+        ] {
+            assert!(
+                CATALOG
+                    .iter()
+                    .any(|e| e.params.contains("customer_type=business")
+                        && e.kind == Kind::Fails
+                        && e.params.ends_with(&format!("codes={code}"))),
+                "{code}"
+            );
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ fn scenario(kind: Kind, codes: &[&str]) -> Scenario {
         faults: vec![],
         check: None,
         decision: None,
+        business: false,
     }
 }
 
@@ -364,4 +365,45 @@ fn an_id_expiry_carries_its_code() {
     let v = sb.verification(&guid, 1_000_500).unwrap();
     assert_eq!(v.state, VerificationState::Expired);
     assert_eq!(v.failure_codes, [FailureCode::IdExpirationCheckFailure]);
+}
+
+#[test]
+fn a_business_is_verified_by_its_registration_and_the_wrong_method_is_refused() {
+    let sb = Sandbox::new(fast(), None);
+    let t = 1_000_000;
+    let business = sb.new_customer(
+        Scenario {
+            business: true,
+            ..scenario(Kind::Passes, &[])
+        },
+        t,
+    );
+    let person = sb.new_customer(scenario(Kind::Passes, &[]), t);
+    assert_eq!(
+        sb.customer(&business, t).unwrap().kind,
+        Some(CustomerType::Business)
+    );
+    // What the app sent before KYB: an ID + selfie for a business, refused as Cybrid does.
+    let refused = sb
+        .create(&PostIdentityVerification::kyc_id_and_selfie(&business), t)
+        .unwrap_err();
+    assert_eq!(refused.status, 422);
+    let kyb = PostIdentityVerification {
+        method: VerificationMethod::BusinessRegistration,
+        ..PostIdentityVerification::kyc_id_and_selfie(&business)
+    };
+    let created = sb.create(&kyb, t).unwrap();
+    assert_eq!(
+        created.method,
+        Some(VerificationMethod::BusinessRegistration)
+    );
+    let for_person = PostIdentityVerification {
+        customer_guid: person,
+        ..kyb
+    };
+    assert_eq!(sb.create(&for_person, t).unwrap_err().status, 422);
+    assert_eq!(
+        sb.report(&business, t).unwrap().methods,
+        ["business_registration"]
+    );
 }

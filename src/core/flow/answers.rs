@@ -8,6 +8,7 @@ impl Flow {
         let refused = std::mem::take(&mut self.create_refused);
         let state = customer.state.clone();
         self.customer_state = Some(state.clone());
+        self.business = customer.kind == Some(CustomerType::Business);
         match state {
             CustomerState::Verified => {
                 fx.push(Effect::Forget);

@@ -13,7 +13,7 @@
 //! - a Persona session token is used once: every resume asks for a new one.
 
 use super::api::{
-    Customer, CustomerState, IdentityVerification, PersonaSession, PersonaState,
+    Customer, CustomerState, CustomerType, IdentityVerification, PersonaSession, PersonaState,
     PostIdentityVerification, PostPersonaSession, VerificationMethod, VerificationState,
 };
 use super::failure::{verdict, FailureCode, Verdict};
@@ -124,6 +124,8 @@ pub struct Flow {
     language: String,
     customer_guid: Option<String>,
     customer_state: Option<CustomerState>,
+    /// The customer record says `type: business` (KYB: its own prep and words).
+    business: bool,
     remembered: Option<String>,
     tracked: Option<Tracked>,
     phase: Phase,
@@ -190,6 +192,7 @@ impl Flow {
             language: language.to_owned(),
             customer_guid: None,
             customer_state: None,
+            business: false,
             remembered: None,
             tracked: None,
             phase: Phase::Loading,
@@ -231,6 +234,7 @@ impl Flow {
     pub fn screen(&self) -> Screen {
         match &self.phase {
             Phase::Loading => Screen::Loading,
+            Phase::Prep if self.business => Screen::BusinessPrep,
             Phase::Prep => Screen::Prep,
             Phase::Listing(ListPurpose::Load) => Screen::Loading,
             Phase::Listing(ListPurpose::Start) => Screen::Preparing(PreparingStage::Looking),
@@ -279,6 +283,11 @@ impl Flow {
             Phase::SessionEnded => Screen::SessionEnded,
             Phase::Problem(problem) => Screen::Problem(problem.clone()),
         }
+    }
+
+    /// Whether the customer is a business (its screens speak of the business).
+    pub fn business(&self) -> bool {
+        self.business
     }
 
     /// False while the browser says it is offline.

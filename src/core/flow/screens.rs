@@ -163,6 +163,8 @@ pub enum Screen {
     Loading,
     /// "Before you start": what is needed, tips, start button.
     Prep,
+    /// "Before you start" for a business (KYB): the business's and its owners' details.
+    BusinessPrep,
     /// Getting the ID check ready.
     Preparing(PreparingStage),
     /// Waited a long time for the ID check to be set up: keep waiting or come back later.
@@ -266,7 +268,7 @@ impl Screen {
     pub fn title(&self) -> Msg {
         match self {
             Screen::Loading => Msg::LoadingTitle,
-            Screen::Prep => Msg::PrepTitle,
+            Screen::Prep | Screen::BusinessPrep => Msg::PrepTitle,
             Screen::Preparing(_) => Msg::PreparingTitle,
             Screen::StillPreparing | Screen::SlowWait(_) => Msg::StillPreparingTitle,
             Screen::Capture => Msg::CaptureTitle,
@@ -300,7 +302,7 @@ impl Screen {
     pub fn path(&self) -> &'static str {
         match self {
             Screen::Loading => "/",
-            Screen::Prep => "/start",
+            Screen::Prep | Screen::BusinessPrep => "/start",
             Screen::Preparing(_) | Screen::StillPreparing | Screen::SlowWait(_) => "/preparing",
             Screen::Capture | Screen::CaptureOnPhone => "/capture",
             Screen::Handoff { .. } => "/phone",

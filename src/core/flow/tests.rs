@@ -4,6 +4,7 @@ use super::*;
 use crate::core::api::{parse, ComplianceCheck, ComplianceOutcome, PersonaState};
 use crate::core::time::format_rfc3339;
 
+mod business;
 mod camera_check;
 mod handoff;
 mod outcomes;
