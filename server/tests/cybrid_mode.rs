@@ -694,15 +694,15 @@ async fn the_newest_three_kyc_items_get_their_details_from_the_single_get() {
     assert_eq!(
         inquiries,
         [
-            // Among the three newest by creation: found...
-            ("iv_old", None),
-            // ...gone since the list (its own item stays)...
+            // Newest first by creation, whatever the upstream's order. Among the three
+            // newest: gone since the list (its own item stays)...
             ("iv_gone", None),
-            ("iv_oldest", None),
             // ...answered with another verification (never mixed in)...
             ("iv_swapped", None),
             // ...and filled in. The two oldest are not asked for.
             ("iv_new", Some("inq_iv_new")),
+            ("iv_old", None),
+            ("iv_oldest", None),
         ]
     );
 }
