@@ -123,11 +123,20 @@ async function phone(playwright: any, info: TestInfo, args: string[], before?: s
   return { browser, page: await context.newPage() };
 }
 
-/** To the prep screen, with everything it fetches in the background already there. */
+/** To the prep screen, with everything it fetches in the background already there: the
+ * second module (which links its stylesheet when it first runs), Persona's SDK, and no
+ * request still on its way. (Not `networkidle`: it sometimes never came on a loaded
+ * machine, and it says nothing about what was still loading.) */
 async function toPrep(page: Page, cat: Catalog, scenario = 'passes'): Promise<void> {
+  const pending = new Map<object, string>();
+  page.on('request', (r) => pending.set(r, r.url()));
+  page.on('requestfinished', (r) => pending.delete(r));
+  page.on('requestfailed', (r) => pending.delete(r));
   await start(page, `scenario=${scenario}&${FAST}`);
   await expectScreen(page, cat, 'PrepTitle');
-  await page.waitForLoadState('networkidle');
+  await expect(page.locator('link#kyc-later-css')).toHaveCount(1);
+  await page.waitForFunction(() => 'Persona' in window);
+  await expect.poll(() => [...pending.values()], { message: 'requests still on their way' }).toEqual([]);
 }
 
 async function axe(page: Page): Promise<string[]> {
