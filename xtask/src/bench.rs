@@ -80,7 +80,8 @@ pub fn first_load(dist: &Path) -> Result<Vec<(&'static str, Sizes)>, String> {
         let sizes = Sizes::of_dist_file(&path);
         if name == "index.html" {
             html = sizes;
-        } else if name.ends_with(".css") {
+        } else if name.ends_with(".css") && name != "later.css" {
+            // `later.css` is linked by the second module, not by the page (src/ui/later.rs).
             css = css.add(sizes);
         } else if name.ends_with(".js") && name != "persona.js" {
             js = js.add(sizes);
