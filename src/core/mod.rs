@@ -6,7 +6,8 @@
 //! - [`failure`]: the failure-code catalog and the verdict on a finished verification.
 //! - [`tips`] and [`text`]: the preparation tips and every customer-facing text, by language.
 //! - [`branding`]: the integrator's brand settings and their contrast check.
-//! - [`business`]: business customers (KYB): their prep and their words.
+//! - [`business`]: business customers (KYB): their prep and their words;
+//!   [`document_request`]: what a compliance document request asks for.
 //! - [`flow`]: the verification flow as a state machine.
 //! - [`device`]: what the device and browser mean for the camera; [`camera`]: what a camera
 //!   frame says about light, sharpness and glare; [`rehearsal`]: trying the camera first.
@@ -21,6 +22,7 @@ pub mod camera;
 pub mod camera_advice;
 pub mod catalog;
 pub mod device;
+pub mod document_request;
 pub mod failure;
 pub mod flow;
 pub mod http;

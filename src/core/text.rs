@@ -199,6 +199,7 @@ messages! {
     // Paused.
     PausedTitle => "Your verification is saved",
     DocumentsRequestedTitle => "One more document, please",
+    DocRefusedTitle => "We could not use your document",
 
     // Checking.
     CheckingTitle => "Checking your details",
@@ -338,6 +339,11 @@ messages! {
     PausedBody => "Continue whenever you are ready: what you have done so far is kept.",
     SendDocument => "Send the document",
     DocumentsRequestedBody => "The team reviewing your verification needs a document from you: a recent bank statement, or a utility or phone bill. Have it at hand, then continue.",
+    DocAskBankStatement => "The team reviewing your verification could not confirm your date of birth. Please send a bank statement from the last 90 days that shows your full name and current address.",
+    DocAskProofOfAddress => "The team reviewing your verification could not confirm your address. Please send a recent utility or phone bill with your full name and current address. If you have no bill, a bank statement from the last 90 days works too.",
+    DocAskVerified => "You are verified, and the team needs one more document from you, for example to check a bank account you added: a bank statement from the last 90 days with your full name and current address.",
+    DocRefusedBody => "The team still needs it. Please send it again, or send another one that is clear and complete.",
+    SendAnotherDocument => "Send the document again",
     Resume => "Continue where you left off",
     ReadTipsAgain => "Read the tips again",
 

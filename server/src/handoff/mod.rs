@@ -34,7 +34,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use base64::Engine;
 use kyc_onboarding::core::api::{
-    HandoffCreated, HandoffStatus, IdentityVerification, VerificationState,
+    CustomerState, HandoffCreated, HandoffStatus, IdentityVerification, VerificationState,
 };
 use kyc_onboarding::core::text::{Lang, PageMsg};
 use kyc_onboarding::core::time::{format_rfc3339, parse_rfc3339, Millis};
@@ -118,18 +118,22 @@ async fn mint_for(state: &AppState, session: &Session) -> Response {
     {
         return e.into_response();
     }
-    // The code is bound to the verification in flight; a verification the phone makes
+    // The code is bound to the verification the customer is doing, by the app's own rule
+    // (an identity check in flight, else a document request compliance has open); one the
+    // phone makes
     // (with none in flight, or when that one expires) is the first one newer than every
     // verification known now, which also keeps the phone's session off the older ones.
+    let verified = match state.backend.customer(&session.customer_guid).await {
+        Ok(c) => c.state == CustomerState::Verified,
+        Err(e) => return e.into_response(),
+    };
     let (in_flight, newest_known) = match state
         .backend
         .list_with_details(&session.customer_guid)
         .await
     {
         Ok(list) => (
-            list.iter()
-                .find(|v| kyc_onboarding::core::flow::can_carry_on(v, now))
-                .map(|v| v.guid.clone()),
+            kyc_onboarding::core::flow::in_hand(&list, now, verified).map(|v| v.guid.clone()),
             list.iter()
                 .filter(|v| v.is_kyc())
                 .filter_map(created_ms)

@@ -10,6 +10,13 @@ impl Flow {
         self.customer_state = Some(state.clone());
         self.business = customer.kind == Some(CustomerType::Business);
         match state {
+            // On arrival, a verified customer may still have a document to send (seed 003);
+            // after a pass just confirmed, the verdict is the answer.
+            CustomerState::Verified if self.phase == Phase::Loading && !refused => {
+                fx.push(Effect::Forget);
+                self.phase = Phase::Listing(ListPurpose::Verified);
+                self.send(RequestKind::ListVerifications, fx);
+            }
             CustomerState::Verified => {
                 fx.push(Effect::Forget);
                 self.phase = Phase::Outcome(Screen::Verified);
@@ -115,24 +122,34 @@ impl Flow {
             Phase::Review { .. } => return self.on_review_list(now, &list, fx),
             // Looking again while a document request is offered: the review may have ended.
             Phase::Paused if self.tracked.as_ref().is_some_and(|t| t.documents) => {
-                ListPurpose::Load
+                self.load_purpose()
             }
             _ => return,
         };
-        // Newest first, whatever order the page came in: missing dates count as oldest, and
-        // among equal dates the page's order wins (`min_by_key` keeps the first). No sort, so
-        // no sorting code in the wasm.
-        let age = |v: &&IdentityVerification| {
-            std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339))
-        };
-        // Compliance's document requests are offered while they can be opened, and are
-        // never the customer's outcome nor a verification to carry on.
-        let requested = list.iter().find(|v| open_document_request(v));
-        let ids = || {
-            list.iter()
-                .filter(|v| v.is_kyc() && !Tracked::from(v).documents)
-        };
+        // Newest first, whatever order the page came in (`age`).
+        let ids = || list.iter().filter(|v| is_id_check(v));
         let newest = ids().min_by_key(age);
+        if purpose == ListPurpose::Verified {
+            return self.on_verified_list(now, &list, newest, fx);
+        }
+        // Compliance's document requests are offered while they can be opened, and are
+        // never the customer's outcome nor a verification to carry on; one that could not
+        // be used is told, with the way to send it again.
+        // Not when the customer asked to start: "Try again" makes or carries on an identity
+        // check, never a document upload.
+        if purpose == ListPurpose::Load {
+            match in_hand(&list, now, false) {
+                Some(v) if Tracked::from(v).documents => {
+                    return self.offer_documents(now, v, newest, fx)
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(v) = refused_document(&list, false) {
+                        return self.refuse_document(v);
+                    }
+                }
+            }
+        }
         // Verified once (a pass older than the customer record's catch-up) and `unverified`
         // now: the ID used has expired since (seed 001), and a first-time prep screen would
         // hide that the verification needs renewing.
@@ -144,11 +161,6 @@ impl Flow {
             };
         // The newest verification still in flight that can be carried on.
         let reusable = ids().filter(|v| can_carry_on(v, now)).min_by_key(age);
-        if let (None, Some(v)) = (reusable, requested) {
-            if !newest.is_some_and(|id| moots(id, v)) {
-                return self.offer_documents(now, v, fx);
-            }
-        }
         match purpose {
             ListPurpose::Start => match reusable {
                 Some(v) => {
@@ -162,6 +174,7 @@ impl Flow {
                     self.send(RequestKind::CreateVerification, fx);
                 }
             },
+            ListPurpose::Verified => {}
             ListPurpose::Load => match (reusable, newest) {
                 (_, None) => self.phase = start,
                 (Some(v), _) if v.state == VerificationState::Storing => {
@@ -255,8 +268,11 @@ impl Flow {
         let followed = list.iter().find(|v| v.guid == guid);
         if let Some(v) = list.iter().find(|v| open_document_request(v)) {
             if !followed.is_some_and(|id| moots(id, v)) {
-                return self.offer_documents(now, v, fx);
+                return self.offer_documents(now, v, followed, fx);
             }
+        }
+        if let Some(v) = refused_document(list, false) {
+            return self.refuse_document(v);
         }
         match followed {
             Some(v) => {
@@ -280,14 +296,59 @@ impl Flow {
         );
     }
 
+    /// A verified customer's list: a document request compliance has open is offered (seed
+    /// 003: a bank statement for a bank account), one that could not be used is told;
+    /// otherwise "You are verified".
+    fn on_verified_list(
+        &mut self,
+        now: Millis,
+        list: &[IdentityVerification],
+        newest: Option<&IdentityVerification>,
+        fx: &mut Vec<Effect>,
+    ) {
+        if let Some(v) = in_hand(list, now, true) {
+            return self.offer_documents(now, v, newest, fx);
+        }
+        if let Some(v) = refused_document(list, true) {
+            return self.refuse_document(v);
+        }
+        self.tracked = None;
+        self.phase = Phase::Outcome(Screen::Verified);
+    }
+
+    /// Why verifications are listed when finding out where the customer stands.
+    pub(super) fn load_purpose(&self) -> ListPurpose {
+        if self.customer_state == Some(CustomerState::Verified) {
+            ListPurpose::Verified
+        } else {
+            ListPurpose::Load
+        }
+    }
+
+    /// Tells the customer that the document they sent could not be used, and why; they may
+    /// send one again (the server allows a new request for this case).
+    pub(super) fn refuse_document(&mut self, v: &IdentityVerification) {
+        let reasons = match verdict(v) {
+            Some(Verdict::Retry { reasons, .. }) => reasons,
+            _ => Vec::new(),
+        };
+        self.tracked = None;
+        self.phase = Phase::Outcome(Screen::DocumentRefused { reasons });
+    }
+
     /// Offers a document request: never opened over the review screen unasked. The list is
-    /// looked at again meanwhile, as the review may end without it.
+    /// looked at again meanwhile, as the review may end without it. What it asks for is told
+    /// from the customer's state and the codes of the identity check under `review`.
     pub(super) fn offer_documents(
         &mut self,
         now: Millis,
         v: &IdentityVerification,
+        review: Option<&IdentityVerification>,
         fx: &mut Vec<Effect>,
     ) {
+        let verified = self.customer_state == Some(CustomerState::Verified);
+        let codes = review.map_or(&[][..], |r| &r.failure_codes[..]);
+        self.asked = DocumentAsk::of(verified, codes);
         self.adopt(v, fx);
         self.phase = Phase::Paused;
         self.poll_review(RequestKind::ListVerifications, now, fx);
@@ -313,7 +374,7 @@ impl Flow {
     /// to the review it was asked for, found out as a page load does.
     pub(super) fn back_to_review(&mut self, fx: &mut Vec<Effect>) {
         self.stop_following_phone(fx);
-        self.phase = Phase::Listing(ListPurpose::Load);
+        self.phase = Phase::Listing(self.load_purpose());
         self.send(RequestKind::ListVerifications, fx)
     }
 

@@ -68,6 +68,7 @@ impl Flow {
             Event::VerificationCreated(v) => {
                 if self.accept(RequestKind::CreateVerification) {
                     self.create_attempts = 0;
+                    self.sending_document = false;
                     self.adopt(&v, fx);
                     self.follow(now, &v, fx);
                 }
@@ -298,6 +299,12 @@ impl Flow {
             RequestKind::KeepAlive => Effect::KeepAlive,
             RequestKind::Customer => Effect::FetchCustomer { customer_guid },
             RequestKind::ListVerifications => Effect::ListVerifications { customer_guid },
+            RequestKind::CreateVerification if self.sending_document => {
+                Effect::CreateVerification(PostIdentityVerification {
+                    method: VerificationMethod::DocumentSubmission,
+                    ..PostIdentityVerification::kyc_id_and_selfie(&customer_guid)
+                })
+            }
             RequestKind::CreateVerification => Effect::CreateVerification(
                 PostIdentityVerification::kyc_id_and_selfie(&customer_guid),
             ),

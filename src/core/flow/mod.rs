@@ -16,6 +16,7 @@ use super::api::{
     Customer, CustomerState, CustomerType, IdentityVerification, PersonaSession, PersonaState,
     PostIdentityVerification, PostPersonaSession, VerificationMethod, VerificationState,
 };
+use super::document_request::DocumentAsk;
 use super::failure::{verdict, FailureCode, Verdict};
 use super::polling::{PollPolicy, RetryPolicy};
 use super::text::{Lang, Msg};
@@ -183,6 +184,11 @@ pub struct Flow {
     clock_offset: Millis,
     /// What the customer's latest camera check found, if they made one on this page.
     camera_check: Option<crate::core::rehearsal::Outcome>,
+    /// What the document request on offer asks for.
+    asked: DocumentAsk,
+    /// The create under way asks for a document again (one sent could not be used), not
+    /// for an identity check.
+    sending_document: bool,
 }
 
 impl Flow {
@@ -221,6 +227,8 @@ impl Flow {
             session_ending: false,
             refresh_due: None,
             camera_check: None,
+            asked: DocumentAsk::Either,
+            sending_document: false,
         }
     }
 
@@ -236,7 +244,7 @@ impl Flow {
             Phase::Loading => Screen::Loading,
             Phase::Prep if self.business => Screen::BusinessPrep,
             Phase::Prep => Screen::Prep,
-            Phase::Listing(ListPurpose::Load) => Screen::Loading,
+            Phase::Listing(ListPurpose::Load | ListPurpose::Verified) => Screen::Loading,
             Phase::Listing(ListPurpose::Start) => Screen::Preparing(PreparingStage::Looking),
             Phase::Creating => Screen::Preparing(PreparingStage::Creating),
             Phase::WaitingForInquiry { slow: true, .. } => {
@@ -263,7 +271,11 @@ impl Flow {
                 device: self.phone_device.clone(),
             },
             Phase::Paused => Screen::Paused {
-                documents: self.tracked.as_ref().is_some_and(|t| t.documents),
+                documents: self
+                    .tracked
+                    .as_ref()
+                    .is_some_and(|t| t.documents)
+                    .then_some(self.asked),
             },
             Phase::Checking { .. } => Screen::Checking(CheckingStage::Decision),
             Phase::Rechecking { .. } => Screen::Preparing(PreparingStage::Reconnecting),

@@ -10,6 +10,9 @@ pub(super) enum ListPurpose {
     Load,
     /// The customer pressed start: reuse one in flight, or create.
     Start,
+    /// The customer is verified: is a document request open (seed 003), or one to send
+    /// again?
+    Verified,
 }
 
 /// The verification being followed.
@@ -94,6 +97,58 @@ pub(super) fn open_document_request(v: &IdentityVerification) -> bool {
     v.is_kyc() && tracked.documents && tracked.resumable()
 }
 
+/// An identity check (ID and selfie, or a business's registration), not a document request:
+/// the only kind a customer's "start" or "try again" makes or carries on.
+pub(super) fn is_id_check(v: &IdentityVerification) -> bool {
+    v.is_kyc() && v.method != Some(VerificationMethod::DocumentSubmission)
+}
+
+/// Newest first by creation, as a key for `min_by_key`: missing dates count as oldest, and
+/// among equal dates the list's order wins. No sort, so no sorting code in the wasm.
+pub(super) fn age(v: &&IdentityVerification) -> std::cmp::Reverse<Option<Millis>> {
+    std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339))
+}
+
+/// The verification the customer is doing now, by the rule the app shows it: for a customer
+/// who is not `verified`, the newest identity check that can be carried on; else a document
+/// request compliance has open (for a customer not verified, one the newest identity check
+/// has not made moot). The server binds a handoff to the same one, so the phone carries on
+/// what the desktop showed.
+pub fn in_hand(
+    list: &[IdentityVerification],
+    now: Millis,
+    customer_verified: bool,
+) -> Option<&IdentityVerification> {
+    let newest = list.iter().filter(|v| is_id_check(v)).min_by_key(age);
+    list.iter()
+        .filter(|v| !customer_verified && can_carry_on(v, now))
+        .min_by_key(age)
+        .or_else(|| {
+            list.iter()
+                .filter(|v| open_document_request(v))
+                .find(|v| customer_verified || !newest.is_some_and(|id| moots(id, v)))
+        })
+}
+
+/// The customer's newest document request, if it was sent and could not be used (failed
+/// with codes that let the customer send again, or none), and still matters: the customer is
+/// `verified` (seed 003), or the newest identity check has not made it moot. The customer is
+/// told, and may send one again; the server's create guard allows a new document request
+/// for this one case alone.
+pub fn refused_document(
+    list: &[IdentityVerification],
+    customer_verified: bool,
+) -> Option<&IdentityVerification> {
+    let request = list
+        .iter()
+        .filter(|v| v.is_kyc() && !is_id_check(v))
+        .min_by_key(age)?;
+    let newest = list.iter().filter(|v| is_id_check(v)).min_by_key(age);
+    let moot = !customer_verified && newest.is_some_and(|id| moots(id, request));
+    let failed = matches!(verdict(request), Some(Verdict::Retry { .. }));
+    (failed && !moot).then_some(request)
+}
+
 /// When a verification last changed: its update, else its creation.
 pub(super) fn last_change(v: &IdentityVerification) -> Option<Millis> {
     v.updated_at
@@ -102,9 +157,10 @@ pub(super) fn last_change(v: &IdentityVerification) -> Option<Millis> {
         .and_then(parse_rfc3339)
 }
 
-/// Whether the ID verification `id` has made a document `request` moot: a pass always; any
-/// other outcome beyond "under review" when the request came before it (one that came after,
-/// such as a bill support asked for once the records did not match, still stands).
+/// Whether the ID verification `id` has made a document `request` moot, for a customer not
+/// verified: a pass always; any other outcome beyond "under review" when the request came
+/// before it (one that came after, such as a bill support asked for once the records did not
+/// match, still stands). A verified customer's request always stands (seed 003).
 pub(super) fn moots(id: &IdentityVerification, request: &IdentityVerification) -> bool {
     match verdict(id) {
         None | Some(Verdict::Review { .. }) => false,
@@ -128,7 +184,7 @@ pub(super) fn recently_passed(v: &IdentityVerification, now: Millis) -> bool {
 /// could never be finished), or waiting / pending and resumable by the platform's word. The rule that keeps a customer from ever having two in flight.
 pub fn can_carry_on(v: &IdentityVerification, now: Millis) -> bool {
     let tracked = Tracked::from(v);
-    v.is_kyc()
+    is_id_check(v)
         && ((v.state == VerificationState::Storing
             && tracked
                 .created_ms
@@ -157,7 +213,7 @@ pub fn rules_out_another(v: &IdentityVerification, now: Millis) -> bool {
             .is_none_or(|created| now < created + INQUIRY_LIFETIME)
     };
     can_carry_on(v, now)
-        || (v.is_kyc()
+        || (is_id_check(v)
             && match &v.state {
                 // Waiting or pending without its inquiry yet: it is on its way.
                 VerificationState::Waiting | VerificationState::Pending => {

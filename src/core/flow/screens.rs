@@ -188,8 +188,14 @@ pub enum Screen {
     /// Left part-way: offer to continue. No "until": the platform gives no such time.
     Paused {
         /// It is compliance asking for a document (`document_submission`), not the ID and
-        /// selfie left part-way.
-        documents: bool,
+        /// selfie left part-way: what it asks for.
+        documents: Option<DocumentAsk>,
+    },
+    /// A document compliance asked for was sent and could not be used: why, and the way
+    /// to send it again.
+    DocumentRefused {
+        /// What was wrong with it (may be empty).
+        reasons: Vec<FailureCode>,
     },
     /// Waiting for the result.
     Checking(CheckingStage),
@@ -275,8 +281,9 @@ impl Screen {
             Screen::CaptureOnPhone => Msg::CaptureOnPhoneTitle,
             Screen::Handoff { .. } => Msg::HandoffTitle,
             Screen::Paused {
-                documents: true, ..
+                documents: Some(_), ..
             } => Msg::DocumentsRequestedTitle,
+            Screen::DocumentRefused { .. } => Msg::DocRefusedTitle,
             Screen::Paused { .. } => Msg::PausedTitle,
             Screen::Checking(_) => Msg::CheckingTitle,
             Screen::StillChecking => Msg::StillCheckingTitle,
@@ -310,7 +317,7 @@ impl Screen {
             Screen::Checking(_) | Screen::StillChecking => "/checking",
             Screen::Verified => "/verified",
             Screen::Review { .. } => "/review",
-            Screen::Retry { .. } => "/try-again",
+            Screen::Retry { .. } | Screen::DocumentRefused { .. } => "/try-again",
             Screen::Rejected { .. } | Screen::ContactSupport { .. } | Screen::Frozen => "/support",
             Screen::Expired(_) => "/expired",
             Screen::SessionEnded => "/session-ended",

@@ -6,6 +6,7 @@ use crate::core::time::format_rfc3339;
 
 mod business;
 mod camera_check;
+mod documents;
 mod handoff;
 mod outcomes;
 mod session_end;
@@ -230,7 +231,7 @@ fn failed(request: RequestKind, status: u16) -> Event {
 }
 
 fn paused() -> Screen {
-    Screen::Paused { documents: false }
+    Screen::Paused { documents: None }
 }
 
 #[test]
@@ -439,7 +440,13 @@ fn customer_state_decides_before_any_verification() {
             server_ms: None,
             idle_ms: None,
         });
-        let fx = h.send(Event::CustomerLoaded(customer(state)));
+        let mut fx = h.send(Event::CustomerLoaded(customer(state)));
+        // A verified customer's list is read for a document request (seed 003); with none,
+        // "You are verified", and no verification is made.
+        if state == "verified" {
+            assert_eq!(fx.last(), Some(&list_verifications()), "{state}");
+            fx = h.send(Event::VerificationsListed(vec![]));
+        }
         assert_eq!(fx.last(), Some(&Effect::Show(screen)), "{state}");
         assert!(
             !fx.iter().any(|e| matches!(
@@ -877,7 +884,9 @@ fn document_request(state: &str) -> IdentityVerification {
 }
 
 fn documents_screen() -> Screen {
-    Screen::Paused { documents: true }
+    Screen::Paused {
+        documents: Some(DocumentAsk::ProofOfAddress),
+    }
 }
 
 fn under_review() -> IdentityVerification {
@@ -917,7 +926,13 @@ fn a_document_request_is_moot_once_the_review_has_an_outcome() {
     support.updated_at = Some(format_rfc3339(T0 + MINUTE - 1));
     let mut h = Harness::new();
     let fx = h.loaded(None, vec![support, document_request("waiting")]);
-    assert_eq!(fx.last(), Some(&Effect::Show(documents_screen())));
+    // A name that did not match says neither which document: either kind is asked for.
+    assert_eq!(
+        fx.last(),
+        Some(&Effect::Show(Screen::Paused {
+            documents: Some(DocumentAsk::Either)
+        }))
+    );
 }
 
 #[test]

@@ -32,6 +32,7 @@ impl Flow {
                 | Phase::Outcome(Screen::Expired(_)),
             ) if !busy => {
                 self.create_attempts = 0;
+                self.sending_document = false;
                 fx.push(Effect::Notify(HostEvent::Started));
                 if !self.starting {
                     self.starting = true;
@@ -68,6 +69,16 @@ impl Flow {
                 }
             }
             (UserAction::StartOver, Phase::Paused) => self.phase = Phase::Prep,
+            // A new document request, which the server makes only when the customer's newest
+            // one could not be used; followed and opened as any other.
+            (UserAction::SendDocumentAgain, Phase::Outcome(Screen::DocumentRefused { .. }))
+                if !busy =>
+            {
+                self.create_attempts = 0;
+                self.sending_document = true;
+                self.phase = Phase::Creating;
+                self.send(RequestKind::CreateVerification, fx);
+            }
             (UserAction::KeepWaiting, Phase::StillPreparing) => {
                 self.poll_attempt = 0;
                 match self.tracked {

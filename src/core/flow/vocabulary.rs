@@ -214,6 +214,8 @@ pub enum UserAction {
     UseThisDevice,
     /// "This isn't my phone": end the phone's session and show a new code.
     NotMyPhone,
+    /// "Send the document again" after one compliance asked for could not be used.
+    SendDocumentAgain,
     /// "Stay here" on the warning that the session is about to end.
     StayHere,
     /// The camera check ended: which of its checks passed (nothing the camera saw), for a

@@ -122,7 +122,7 @@ fn a_business_verification_left_part_way_is_offered_again() {
         matches!(
             fx.last(),
             Some(Effect::Show(Screen::Paused {
-                documents: false,
+                documents: None,
                 ..
             }))
         ),

@@ -284,7 +284,7 @@ fn the_platform_not_a_24_hour_clock_says_when_an_inquiry_is_over() {
     )));
     assert_eq!(fx, [Effect::Show(Screen::Expired(ExpiryCause::Unclear))]);
     // The paused screen promises no time: the platform gives none.
-    assert_eq!(paused(), Screen::Paused { documents: false });
+    assert_eq!(paused(), Screen::Paused { documents: None });
 }
 
 /// "Saved, what you did is kept" only where the customer had started (a `pending` inquiry).
