@@ -3,6 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use kyc_onboarding::core::device::{DeviceNotice, Platform};
+use kyc_onboarding::core::document_request::DocumentAsk;
 use kyc_onboarding::core::failure::FailureCode;
 use kyc_onboarding::core::flow::{
     CheckingStage, ExpiryCause, HandoffLink, PersonaErrorCode, PhoneProgress, PreparingStage,
@@ -126,8 +127,13 @@ async fn every_screen_renders_its_heading() {
         Screen::Preparing(PreparingStage::WaitingForInquiry),
         Screen::StillPreparing,
         Screen::Capture,
-        Screen::Paused { documents: false },
-        Screen::Paused { documents: true },
+        Screen::Paused { documents: None },
+        Screen::Paused {
+            documents: Some(DocumentAsk::Either),
+        },
+        Screen::DocumentRefused {
+            reasons: vec![FailureCode::DocumentQualityCheckFailure],
+        },
         Screen::Checking(CheckingStage::Decision),
         Screen::StillChecking,
         Screen::Verified,
@@ -229,7 +235,7 @@ async fn preparing_updates_its_status_in_place() {
 
 #[wasm_bindgen_test]
 async fn paused_offers_resume_and_the_tips() {
-    let m = mount(Screen::Paused { documents: false });
+    let m = mount(Screen::Paused { documents: None });
     settle().await;
     assert!(m.shows(Msg::PausedBody.en()));
     m.click(Msg::Resume);
@@ -244,7 +250,7 @@ async fn paused_offers_resume_and_the_tips() {
 async fn paused_shows_a_blocked_camera() {
     // Back from Persona's window after refusing the camera there, at a computer.
     let m = mount_on(
-        Screen::Paused { documents: false },
+        Screen::Paused { documents: None },
         vec![
             DeviceNotice::Desktop,
             DeviceNotice::CameraBlocked(Platform::Desktop),
@@ -270,7 +276,9 @@ async fn paused_shows_a_blocked_camera() {
 
 #[wasm_bindgen_test]
 async fn a_document_request_says_what_to_send_and_sends_it() {
-    let m = mount(Screen::Paused { documents: true });
+    let m = mount(Screen::Paused {
+        documents: Some(DocumentAsk::Either),
+    });
     settle().await;
     let text = m.root.text_content().unwrap();
     assert!(text.contains(Msg::DocumentsRequestedBody.en()), "{text}");
@@ -284,6 +292,20 @@ async fn a_document_request_says_what_to_send_and_sends_it() {
     );
     m.click(Msg::SendDocument);
     assert_eq!(m.actions.get_untracked(), [UserAction::Resume]);
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_document_says_why_and_sends_it_again() {
+    let m = mount(Screen::DocumentRefused {
+        reasons: vec![FailureCode::DocumentQualityCheckFailure],
+    });
+    settle().await;
+    let text = m.root.text_content().unwrap();
+    // Seed 001: the document's picture could not be read; how to photograph one follows.
+    assert!(text.contains("not clear enough to read"), "{text}");
+    assert!(text.contains("four corners"), "{text}");
+    m.click(Msg::SendAnotherDocument);
+    assert_eq!(m.actions.get_untracked(), [UserAction::SendDocumentAgain]);
 }
 
 #[wasm_bindgen_test]

@@ -22,7 +22,7 @@ use kyc_onboarding::core::api::{
     PostIdentityVerification, PostPersonaSession, SessionInfo, VerificationMethod,
     VerificationType,
 };
-use kyc_onboarding::core::flow::rules_out_another;
+use kyc_onboarding::core::flow::{refused_document, rules_out_another};
 use kyc_onboarding::core::time::format_rfc3339;
 use serde::Deserialize;
 
@@ -306,9 +306,18 @@ pub async fn create(
         return ApiError::not_found("customer").into_response();
     }
     if let Caller::Customer(_) = caller {
-        if post.kind != VerificationType::Kyc || post.method != VerificationMethod::IdAndSelfie {
-            return ApiError::invalid("only kyc id_and_selfie verifications can be created here")
-                .into_response();
+        // The ID check (the server picks its method from the customer record), or a document
+        // sent again, which the guard allows only after one could not be used.
+        if post.kind != VerificationType::Kyc
+            || !matches!(
+                post.method,
+                VerificationMethod::IdAndSelfie | VerificationMethod::DocumentSubmission
+            )
+        {
+            return ApiError::invalid(
+                "only kyc id_and_selfie or document_submission verifications can be created here",
+            )
+            .into_response();
         }
         if !post.expected_behaviours.is_empty() && state.environment != "sandbox" {
             return ApiError::invalid("expected_behaviours exist only in the sandbox")
@@ -362,18 +371,24 @@ async fn create_locked(
 ) -> Response {
     let mut built = None;
     if let Caller::Customer(_) = caller {
-        match state
+        let list = match state
             .backend
             .list_with_details_fresh(&post.customer_guid)
             .await
         {
-            Ok(list) => {
-                if let Some(v) = list.into_iter().find(|v| rules_out_another(v, now_ms())) {
-                    tracing::info!(verification = %v.guid, "create answered with the verification in flight");
-                    return json(&caller.shown(v));
-                }
-            }
+            Ok(list) => list,
             Err(e) => return e.into_response(),
+        };
+        if post.method == VerificationMethod::DocumentSubmission {
+            return match document_again(state, post, &list).await {
+                Ok(again) => create_upstream(state, caller, &again, lease).await,
+                Err(refusal) => refusal,
+            };
+        }
+        // A document request is never the answer to an ID check (nor in its way).
+        if let Some(v) = list.into_iter().find(|v| rules_out_another(v, now_ms())) {
+            tracing::info!(verification = %v.guid, "create answered with the verification in flight");
+            return json(&caller.shown(v));
         }
         // Only a customer who still needs verifying gets a new inquiry (each one costs
         // the bank): verified, rejected and frozen customers are told so.
@@ -397,15 +412,51 @@ async fn create_locked(
             Err(e) => return e.into_response(),
         }
     }
+    // A customer's request was built above (every other answer has returned); the bank's
+    // goes as it came.
+    create_upstream(state, caller, built.as_ref().unwrap_or(post), lease).await
+}
+
+/// A customer's request to send a document again, built by the server: allowed only when
+/// the customer's newest document request was sent and could not be used, and still matters
+/// (the app's own rule, [`refused_document`]), for a customer who is not rejected or frozen.
+async fn document_again(
+    state: &AppState,
+    post: &PostIdentityVerification,
+    list: &[IdentityVerification],
+) -> Result<PostIdentityVerification, Response> {
+    let customer = state
+        .backend
+        .customer_fresh(&post.customer_guid)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let verified = customer.state == CustomerState::Verified;
+    let may = (verified || customer.state == CustomerState::Unverified)
+        && refused_document(list, verified).is_some();
+    if !may {
+        return Err(ApiError::invalid("no document request to send again").into_response());
+    }
+    Ok(PostIdentityVerification {
+        method: VerificationMethod::DocumentSubmission,
+        ..PostIdentityVerification::kyc_id_and_selfie(&post.customer_guid)
+    })
+}
+
+/// `POST /api/identity_verifications` upstream, with `post` as the guard left it, while
+/// enough of the customer's lock `lease` is left.
+async fn create_upstream(
+    state: &AppState,
+    caller: &Caller,
+    post: &PostIdentityVerification,
+    lease: &crate::store::Lease,
+) -> Response {
     // The lock must outlast the create: another replica could take it once it expires, see
     // no verification yet, and make a second one.
     if lease.remaining() < crate::cybrid::UPSTREAM_TIMEOUT + Duration::from_secs(2) {
         tracing::warn!("create: too little of the lock left to create safely");
         return ApiError::store_unavailable().into_response();
     }
-    // A customer's request was built above (every other answer has returned); the bank's
-    // goes as it came.
-    match state.backend.create(built.as_ref().unwrap_or(post)).await {
+    match state.backend.create(post).await {
         Ok(v) => {
             tracing::info!(verification = %v.guid, "identity verification created");
             crate::metrics::verification_created();

@@ -10,7 +10,10 @@
   var parentOrigin = params.get('message-target-origin') || params.get('iframe-origin');
   var widgetSession = null;
   var exitToken = null;
-  var steps = ['loading', 'intro', 'front', 'back', 'selfie', 'submit', 'sending', 'done', 'refused'];
+  var steps = ['loading', 'intro', 'front', 'back', 'document', 'selfie', 'submit', 'sending', 'done', 'refused'];
+  // A document request (document_submission) asks for one photo of a document instead.
+  var document_ = false;
+  function firstCapture() { return document_ ? 'document' : 'front'; }
 
   // The session token arrived in the URL; keep it out of the history from here on.
   if (window.history && window.history.replaceState) {
@@ -84,7 +87,7 @@
     } else if (action === 'begin') {
       api('start', { widget_session: widgetSession }).then(function () {
         post('start', { inquiryId: inquiryId });
-        show('front');
+        show(firstCapture());
       }, function () { refuse('application_error'); });
     } else if (action === 'front') {
       post('document-camera-capture', {});
@@ -92,6 +95,9 @@
     } else if (action === 'back') {
       post('document-camera-capture', {});
       show('selfie');
+    } else if (action === 'document') {
+      post('document-camera-capture', {});
+      show('submit');
     } else if (action === 'selfie') {
       post('selfie-camera-capture', {});
       show('submit');
@@ -110,8 +116,13 @@
     if (r.error) { refuse(r.error); return; }
     widgetSession = r.widget_session;
     exitToken = r.exit_token;
+    document_ = !!r.document;
+    if (document_) {
+      document.getElementById('intro-note').textContent = 'You will photograph the document you were asked for. This is a simulation.';
+      document.getElementById('ready-note').textContent = 'Your document photo is ready.';
+    }
     document.getElementById('resume-note').hidden = !r.resumed;
-    show(r.resumed ? 'front' : 'intro');
+    show(r.resumed ? firstCapture() : 'intro');
     post('ready', { preferredDimensions: {} });
     if (r.resumed) post('start', { inquiryId: inquiryId });
   }, function () { refuse('application_error'); });

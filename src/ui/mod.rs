@@ -43,7 +43,7 @@ pub use i18n::{t, I18n, LanguageSwitcher};
 pub use later::{Later, LaterScreen};
 pub use loading::LoadingScreen;
 pub use not_found::NotFound;
-pub use paused::PausedScreen;
+pub use paused::{DocumentRefusedScreen, PausedScreen};
 pub use prep::PrepScreen;
 pub use preparing::PreparingScreen;
 pub use problem::ProblemScreen;

@@ -1,8 +1,10 @@
-//! Left part-way: continue with a new session, or read the tips again first.
+//! Left part-way: continue with a new session, or read the tips again first. A document
+//! compliance asks for: what it is, how to photograph it, and telling the customer when one
+//! sent could not be used.
 
 use leptos::prelude::*;
 
-use super::{t, ActionButton, DeviceCheck, HandoffButton, Heading, TipGroupView};
+use super::{t, ActionButton, DeviceCheck, HandoffButton, Heading, ReasonList, TipGroupView};
 use crate::core::flow::{Screen, UserAction};
 use crate::core::text::Msg;
 use crate::core::tips::TipGroup;
@@ -12,17 +14,14 @@ use crate::core::tips::TipGroup;
 #[component]
 pub fn PausedScreen() -> impl IntoView {
     let page = expect_context::<super::Page>();
-    let documents = matches!(
-        page.screen.get_untracked(),
-        Screen::Paused {
-            documents: true,
-            ..
-        }
-    );
-    let (title, body) = if documents {
-        (Msg::DocumentsRequestedTitle, Msg::DocumentsRequestedBody)
-    } else {
-        (Msg::PausedTitle, Msg::PausedBody)
+    let asked = match page.screen.get_untracked() {
+        Screen::Paused { documents } => documents,
+        _ => None,
+    };
+    let documents = asked.is_some();
+    let (title, body) = match asked {
+        Some(ask) => (Msg::DocumentsRequestedTitle, ask.body()),
+        None => (Msg::PausedTitle, Msg::PausedBody),
     };
     view! {
         <section class="screen">
@@ -53,6 +52,31 @@ pub fn PausedScreen() -> impl IntoView {
                             />
                         }
                     })}
+                <HandoffButton />
+            </div>
+        </section>
+    }
+}
+
+/// "We could not use your document": why, how to photograph one, and sending it again (a
+/// new request the server allows for this case alone).
+#[component]
+pub fn DocumentRefusedScreen() -> impl IntoView {
+    let page = expect_context::<super::Page>();
+    let codes = match page.screen.get_untracked() {
+        Screen::DocumentRefused { reasons } => reasons,
+        _ => Vec::new(),
+    };
+    view! {
+        <section class="screen outcome">
+            <Heading text=t(Msg::DocRefusedTitle) />
+            {(!codes.is_empty()).then(|| view! { <ReasonList codes=codes /> })}
+            <p>{t(Msg::DocRefusedBody)}</p>
+            <div class="tips">
+                <TipGroupView group=TipGroup::Documents open=true />
+            </div>
+            <div class="actions">
+                <ActionButton action=UserAction::SendDocumentAgain label=Msg::SendAnotherDocument />
                 <HandoffButton />
             </div>
         </section>

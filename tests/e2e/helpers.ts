@@ -105,6 +105,17 @@ export async function completeCapture(page: Page, resuming = false): Promise<voi
   await frame.getByRole('button', { name: 'Submit' }).click();
 }
 
+/**
+ * Goes through the simulated flow of a document request: begin, one photo of the document,
+ * submit (the widget asks for no ID or selfie there).
+ */
+export async function sendDocument(page: Page): Promise<void> {
+  const frame = persona(page);
+  await frame.getByRole('button', { name: 'Begin' }).click();
+  await frame.getByRole('button', { name: 'Take photo of the document' }).click();
+  await frame.getByRole('button', { name: 'Submit' }).click();
+}
+
 /** The sandbox's counts for this page's customer. */
 export async function serverState(page: Page): Promise<{ verifications: number; states: string[]; methods: string[]; persona_session_requests: number; customer_state: string }> {
   const response = await page.request.get('/sandbox/api/state');
@@ -180,6 +191,23 @@ export const SCREENS: Screen[] = [
       await exitPersona(page);
     },
   },
+  {
+    name: 'document request',
+    heading: 'DocumentsRequestedTitle',
+    reach: (page) => start(page, `scenario=verified-asks-documents&${FAST}`),
+  },
+  {
+    name: 'document refused',
+    heading: 'DocRefusedTitle',
+    reach: async (page, cat) => {
+      await start(page, `scenario=verified-document-refused&${FAST}`);
+      await expectScreen(page, cat, 'DocumentsRequestedTitle');
+      await page.getByRole('button', { name: cat.messages.SendDocument }).click();
+      await expectCapture(page);
+      await sendDocument(page);
+    },
+  },
+  { name: 'business prep', heading: 'PrepTitle', reach: (page) => start(page, `scenario=business-passes&${FAST}`) },
   { name: 'handoff', heading: 'HandoffTitle', desktop: true, reach: handoffScreen },
   {
     // The server's page on the phone that opened the code.

@@ -29,6 +29,8 @@ const SCREENS: {
     },
   },
   { name: 'verified', query: 'scenario=already-verified', heading: 'VerifiedTitle' },
+  { name: 'document request', query: `scenario=verified-asks-documents&${FAST}`, heading: 'DocumentsRequestedTitle' },
+  { name: 'business prep', query: `scenario=business-passes&${FAST}`, heading: 'PrepTitle' },
   { name: 'rejected', query: 'scenario=already-rejected', heading: 'RejectedTitle' },
   { name: 'frozen', query: 'scenario=frozen', heading: 'FrozenTitle' },
 ];

@@ -1,7 +1,7 @@
 // One test per sandbox scenario, each ending on the right outcome screen with the right
 // advice, on a phone and a desktop viewport. Screenshots of every screen it passes.
 import { test, expect } from '@playwright/test';
-import { catalog, completeCapture, expectCapture, expectScreen, FAST, HELD_REVIEW, serverState, shot, start, startCapture, watchErrors } from './helpers';
+import { catalog, completeCapture, expectCapture, expectScreen, FAST, HELD_REVIEW, sendDocument, serverState, shot, start, startCapture, watchErrors } from './helpers';
 
 test('passes: prep, capture, checking, verified', async ({ page, isMobile }, info) => {
   const errors = watchErrors(page);
@@ -156,7 +156,7 @@ test('a document asked for during review is offered, sent, and the review then p
   await shot(page, info, 'documents-requested');
   await page.getByRole('button', { name: cat.messages.SendDocument }).click();
   await expectCapture(page);
-  await completeCapture(page);
+  await sendDocument(page);
   await expectScreen(page, cat, 'VerifiedTitle', 45_000);
   const state = await serverState(page);
   expect(state.verifications).toBe(2);

@@ -182,6 +182,8 @@ pub struct WidgetOpened {
     pub exit_token: String,
     /// True when the customer had already started (a resume).
     pub resumed: bool,
+    /// The inquiry asks for a document (`document_submission`), not an ID and a selfie.
+    pub document: bool,
 }
 
 /// Counts for the tests' assertions (`GET /sandbox/api/state`).
@@ -223,7 +225,7 @@ impl Sandbox {
     pub fn new_customer(&self, scenario: Scenario, now: Millis) -> String {
         let guid = secret::hex_id();
         let state = match scenario.kind {
-            Kind::AlreadyVerified => CustomerState::Verified,
+            Kind::AlreadyVerified | Kind::VerifiedAsksForDocuments => CustomerState::Verified,
             Kind::AlreadyRejected => CustomerState::Rejected,
             Kind::Frozen => CustomerState::Frozen,
             _ => CustomerState::Unverified,
@@ -248,6 +250,27 @@ impl Sandbox {
                 checks: Vec::new(),
                 decisions: Vec::new(),
             });
+        }
+        if scenario.kind == Kind::VerifiedAsksForDocuments {
+            // Verified a month ago; compliance asked for a bank statement an hour ago (seed
+            // 003, as for a bank account), ready to open.
+            let created = now - 30 * 24 * HOUR;
+            let mut v =
+                SandboxVerification::storing(&guid, VerificationMethod::IdAndSelfie, created);
+            v.state = VerificationState::Completed;
+            v.outcome = Some(Outcome::Passed);
+            v.inquiry_id = Some(secret::inquiry_id());
+            v.persona_state = Some(PersonaState::Completed);
+            v.updated_ms = created + 5 * MINUTE;
+            world.verifications.push(v);
+            let asked = now - HOUR;
+            let mut request =
+                SandboxVerification::storing(&guid, VerificationMethod::DocumentSubmission, asked);
+            request.state = VerificationState::Waiting;
+            request.inquiry_id = Some(secret::inquiry_id());
+            request.persona_state = Some(PersonaState::Waiting);
+            request.updated_ms = asked;
+            world.verifications.push(request);
         }
         if scenario.kind == Kind::Renewal {
             // Verified a year ago; the ID used has expired since, and the customer with it.
@@ -453,6 +476,7 @@ impl Sandbox {
             .find(|v| v.inquiry_id.as_deref() == Some(inquiry_id))
             .ok_or("unauthenticated")?;
         let state = v.state.clone();
+        let document = v.method == VerificationMethod::DocumentSubmission;
         match token {
             Some(token) => {
                 let t = world.tokens.get_mut(token).ok_or("unauthenticated")?;
@@ -483,6 +507,7 @@ impl Sandbox {
             widget_session,
             exit_token,
             resumed: state == VerificationState::Pending,
+            document,
         })
     }
 
@@ -610,12 +635,13 @@ impl World {
         token
     }
 
-    /// When each customer's document request was settled: the document sent, or the
-    /// request expired unsent (the review then goes on without it).
+    /// When each customer's document request was settled: the document sent (and not
+    /// refused), or the request expired unsent (the review then goes on without it).
     fn documents_sent(&self) -> HashMap<String, Millis> {
         self.verifications
             .iter()
             .filter(|v| v.method == VerificationMethod::DocumentSubmission)
+            .filter(|v| v.outcome != Some(Outcome::Failed))
             .filter_map(|v| {
                 let settled = match v.state {
                     VerificationState::Expired => Some(v.updated_ms),
@@ -626,10 +652,28 @@ impl World {
             .collect()
     }
 
+    /// Each customer's first document request (the one a `document_codes=` scenario
+    /// refuses).
+    fn first_document_requests(&self) -> HashMap<String, String> {
+        let mut first: HashMap<String, (Millis, String)> = HashMap::new();
+        for v in &self.verifications {
+            if v.method != VerificationMethod::DocumentSubmission {
+                continue;
+            }
+            let entry = first
+                .entry(v.customer_guid.clone())
+                .or_insert((v.created_ms, v.guid.clone()));
+            if v.created_ms < entry.0 {
+                *entry = (v.created_ms, v.guid.clone());
+            }
+        }
+        first.into_iter().map(|(c, (_, guid))| (c, guid)).collect()
+    }
+
     /// Makes the document request of each review whose scenario asks for one, once, as
     /// compliance would; returns whether it made any.
     fn ask_for_documents(&mut self, now: Millis) -> bool {
-        let mut asks: Vec<String> = self
+        let reviews = self
             .verifications
             .iter()
             .filter(|v| v.state == VerificationState::Reviewing)
@@ -638,13 +682,14 @@ impl World {
                     .get(&v.customer_guid)
                     .is_some_and(|c| c.scenario.kind == Kind::ReviewAsksForDocuments)
             })
-            .filter(|v| {
+            .map(|v| v.customer_guid.clone());
+        let mut asks: Vec<String> = reviews
+            .filter(|customer_guid| {
                 !self.verifications.iter().any(|d| {
-                    d.customer_guid == v.customer_guid
+                    &d.customer_guid == customer_guid
                         && d.method == VerificationMethod::DocumentSubmission
                 })
             })
-            .map(|v| v.customer_guid.clone())
             .collect();
         asks.sort();
         asks.dedup();
@@ -695,12 +740,14 @@ impl World {
         // itself have moved on by `now`.
         for _ in 0..2 {
             let sent = self.documents_sent();
+            let first = self.first_document_requests();
             for v in &mut self.verifications {
                 let Some(customer) = self.customers.get(&v.customer_guid) else {
                     continue;
                 };
                 let documents = sent.get(&v.customer_guid).copied();
-                if let Some(change) = v.advance(&customer.scenario, now, documents) {
+                let first_request = first.get(&v.customer_guid) == Some(&v.guid);
+                if let Some(change) = v.advance(&customer.scenario, now, documents, first_request) {
                     changes.push((v.customer_guid.clone(), change.0, change.1));
                 }
             }

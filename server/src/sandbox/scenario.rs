@@ -35,6 +35,9 @@ pub enum Kind {
     /// The customer was verified a year ago and is `unverified` again: the ID used has
     /// expired since (seed 001, "KYC expiry changes customer state").
     Renewal,
+    /// The customer is verified and compliance asks for a bank statement (seed 003: a
+    /// `document_submission` verification, as for a bank account).
+    VerifiedAsksForDocuments,
 }
 
 /// One entry of the `/sandbox` page.
@@ -162,6 +165,38 @@ pub const CATALOG: &[Entry] = &[
         params: "",
     },
     Entry {
+        id: "review-asks-bank-statement",
+        kind: Kind::ReviewAsksForDocuments,
+        title: "Review asks for a bank statement",
+        description: "The date of birth could not be confirmed: compliance asks for a bank \
+                      statement from the last 90 days, then approves.",
+        params: "&codes=dob_check_failure",
+    },
+    Entry {
+        id: "review-document-unreadable",
+        kind: Kind::ReviewAsksForDocuments,
+        title: "Review asks for a document, the first cannot be read",
+        description: "The first document sent is refused (`document_quality_check_failure`): \
+                      the customer is told and sends it again; then approved.",
+        params: "&document_codes=document_quality_check_failure",
+    },
+    Entry {
+        id: "verified-asks-documents",
+        kind: Kind::VerifiedAsksForDocuments,
+        title: "Verified, asked for a bank statement",
+        description: "A verified customer with a document request (as for a bank account): \
+                      they send a bank statement and stay verified.",
+        params: "",
+    },
+    Entry {
+        id: "verified-document-refused",
+        kind: Kind::VerifiedAsksForDocuments,
+        title: "Verified, the document is refused",
+        description: "A verified customer's first document cannot be used \
+                      (`document_check_failure`): told, sent again, accepted.",
+        params: "&document_codes=document_check_failure",
+    },
+    Entry {
         id: "expires",
         kind: Kind::Expires,
         title: "Expires",
@@ -276,6 +311,9 @@ pub struct Scenario {
     pub decision: Option<DecisionState>,
     /// The customer is a business (`customer_type=business`): verified by KYB.
     pub business: bool,
+    /// The codes the customer's first document request fails with (`document_codes=`);
+    /// empty: documents are accepted.
+    pub document_codes: Vec<String>,
 }
 
 impl Scenario {
@@ -289,6 +327,7 @@ impl Scenario {
             check: None,
             decision: None,
             business: false,
+            document_codes: Vec::new(),
         }
     }
 
@@ -342,12 +381,23 @@ impl Scenario {
                 codes = list.split(',').map(str::to_owned).collect();
             }
         }
-        for code in &codes {
+        let document_codes: Vec<String> = get("document_codes")
+            .or_else(|| preset("document_codes"))
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        for code in codes.iter().chain(&document_codes) {
             if code.len() > 64 || !code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
                 return Err(format!("`{}` is not a failure code", printable(code)));
             }
         }
         scenario.codes = codes;
+        scenario.document_codes = document_codes;
         // The check and the decision: from the URL, else the catalog entry's.
         let listed = |key: &str| get(key).or_else(|| preset(key)).map(str::to_owned);
         if let Some(check) = listed("check") {
@@ -436,6 +486,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Frozen => "frozen",
         Kind::PendingToResume => "pending-resume",
         Kind::Renewal => "renewal",
+        Kind::VerifiedAsksForDocuments => "verified-asks-for-documents",
     }
 }
 

@@ -21,6 +21,7 @@ fn scenario(kind: Kind, codes: &[&str]) -> Scenario {
         check: None,
         decision: None,
         business: false,
+        document_codes: vec![],
     }
 }
 

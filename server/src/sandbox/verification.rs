@@ -48,12 +48,14 @@ impl SandboxVerification {
     }
 
     /// Moves this verification along; returns the customer change a decision brings.
-    /// `documents`: when the customer sent a document compliance asked for.
+    /// `documents`: when the customer sent a document compliance asked for;
+    /// `first_request`: this is the customer's first document request.
     pub(super) fn advance(
         &mut self,
         scenario: &Scenario,
         now: Millis,
         documents: Option<Millis>,
+        first_request: bool,
     ) -> Option<(Millis, CustomerState)> {
         let t = scenario.timings;
         let ms = |n: u64| n as Millis;
@@ -100,8 +102,13 @@ impl SandboxVerification {
             return None;
         }
         if self.method == VerificationMethod::DocumentSubmission {
-            // Accepted; the review it was asked for decides the customer.
-            self.decide(true, Vec::new(), decided, t);
+            // Accepted, or the first one refused where the scenario says so; the review it was
+            // asked for decides the customer either way.
+            if scenario.document_codes.is_empty() || !first_request {
+                self.decide(true, Vec::new(), decided, t);
+            } else {
+                self.decide(false, scenario.document_codes.clone(), decided, t);
+            }
             return None;
         }
         match scenario.kind {

@@ -121,6 +121,7 @@ pub async fn open(State(state): State<Arc<AppState>>, Json(body): Json<Open>) ->
                 "widget_session": opened.widget_session,
                 "exit_token": opened.exit_token,
                 "resumed": opened.resumed,
+                "document": opened.document,
             }))
             .into_response()
         }

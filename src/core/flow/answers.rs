@@ -134,9 +134,8 @@ impl Flow {
         }
         // Compliance's document requests are offered while they can be opened, and are
         // never the customer's outcome nor a verification to carry on; one that could not
-        // be used is told, with the way to send it again.
-        // Not when the customer asked to start: "Try again" makes or carries on an identity
-        // check, never a document upload.
+        // be used is told, with the way to send it again. Not when the customer asked to
+        // start: "Try again" makes or carries on an identity check, never a document upload.
         if purpose == ListPurpose::Load {
             match in_hand(&list, now, false) {
                 Some(v) if Tracked::from(v).documents => {
