@@ -330,12 +330,9 @@ impl Backend {
     }
 }
 
-/// Sorts a list newest first by creation date, whatever order it came in (the API's
-/// documents do not promise one): the browser's list and its pages are newest first.
-/// Items without a readable date go last; equal dates keep the order they came in.
-pub fn newest_first(list: &mut [IdentityVerification]) {
-    list.sort_by_key(|v| std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339)));
-}
+/// The browser's list and its pages are newest first, as the app relies on: the one rule,
+/// in the core beside the flow that relies on it.
+pub use kyc_onboarding::core::flow::newest_first;
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,7 @@ impl Flow {
         match state {
             // On arrival, a verified customer may still have a document to send (seed 003);
             // after a pass just confirmed, the verdict is the answer.
-            CustomerState::Verified if self.phase == Phase::Loading && !refused => {
+            CustomerState::Verified if matches!(self.phase, Phase::Loading) && !refused => {
                 fx.push(Effect::Forget);
                 self.phase = Phase::Listing(ListPurpose::Verified);
                 self.send(RequestKind::ListVerifications, fx);
@@ -126,28 +126,34 @@ impl Flow {
             }
             _ => return,
         };
-        // Newest first, whatever order the page came in (`age`).
+        // Newest first: the server sorts the list so ([`newest_first`]).
         let ids = || list.iter().filter(|v| is_id_check(v));
-        let newest = ids().min_by_key(age);
-        if purpose == ListPurpose::Verified {
-            return self.on_verified_list(now, &list, newest, fx);
-        }
+        let newest = ids().next();
         // Compliance's document requests are offered while they can be opened, and are
         // never the customer's outcome nor a verification to carry on; one that could not
-        // be used is told, with the way to send it again. Not when the customer asked to
-        // start: "Try again" makes or carries on an identity check, never a document upload.
-        if purpose == ListPurpose::Load {
-            match in_hand(&list, now, false) {
+        // be used is told, with the way to send it again. A verified customer can have one
+        // too (seed 003: a bank statement for a bank account). Not when the customer asked
+        // to start: "Try again" makes or carries on an identity check, never a document
+        // upload.
+        let verified = purpose == ListPurpose::Verified;
+        if purpose != ListPurpose::Start {
+            match in_hand(&list, now, verified) {
                 Some(v) if Tracked::from(v).documents => {
                     return self.offer_documents(now, v, newest, fx)
                 }
                 Some(_) => {}
                 None => {
-                    if let Some(v) = refused_document(&list, false) {
+                    if let Some(v) = refused_document(&list, verified) {
                         return self.refuse_document(v);
                     }
                 }
             }
+        }
+        if verified {
+            // Nothing asked of a verified customer.
+            self.tracked = None;
+            self.phase = Phase::Outcome(Screen::Verified);
+            return;
         }
         // Verified once (a pass older than the customer record's catch-up) and `unverified`
         // now: the ID used has expired since (seed 001), and a first-time prep screen would
@@ -159,7 +165,7 @@ impl Flow {
                 Phase::Prep
             };
         // The newest verification still in flight that can be carried on.
-        let reusable = ids().filter(|v| can_carry_on(v, now)).min_by_key(age);
+        let reusable = ids().find(|v| can_carry_on(v, now));
         match purpose {
             ListPurpose::Start => match reusable {
                 Some(v) => {
@@ -295,26 +301,6 @@ impl Flow {
         );
     }
 
-    /// A verified customer's list: a document request compliance has open is offered (seed
-    /// 003: a bank statement for a bank account), one that could not be used is told;
-    /// otherwise "You are verified".
-    fn on_verified_list(
-        &mut self,
-        now: Millis,
-        list: &[IdentityVerification],
-        newest: Option<&IdentityVerification>,
-        fx: &mut Vec<Effect>,
-    ) {
-        if let Some(v) = in_hand(list, now, true) {
-            return self.offer_documents(now, v, newest, fx);
-        }
-        if let Some(v) = refused_document(list, true) {
-            return self.refuse_document(v);
-        }
-        self.tracked = None;
-        self.phase = Phase::Outcome(Screen::Verified);
-    }
-
     /// Why verifications are listed when finding out where the customer stands.
     pub(super) fn load_purpose(&self) -> ListPurpose {
         if self.customer_state == Some(CustomerState::Verified) {
@@ -327,12 +313,10 @@ impl Flow {
     /// Tells the customer that the document they sent could not be used, and why; they may
     /// send one again (the server allows a new request for this case).
     pub(super) fn refuse_document(&mut self, v: &IdentityVerification) {
-        let reasons = match verdict(v) {
-            Some(Verdict::Retry { reasons, .. }) => reasons,
-            _ => Vec::new(),
-        };
         self.tracked = None;
-        self.phase = Phase::Outcome(Screen::DocumentRefused { reasons });
+        self.phase = Phase::Outcome(Screen::DocumentRefused {
+            reasons: v.failure_codes.clone(),
+        });
     }
 
     /// Offers a document request: never opened over the review screen unasked. The list is

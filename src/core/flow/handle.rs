@@ -299,15 +299,13 @@ impl Flow {
             RequestKind::KeepAlive => Effect::KeepAlive,
             RequestKind::Customer => Effect::FetchCustomer { customer_guid },
             RequestKind::ListVerifications => Effect::ListVerifications { customer_guid },
-            RequestKind::CreateVerification if self.sending_document => {
-                Effect::CreateVerification(PostIdentityVerification {
-                    method: VerificationMethod::DocumentSubmission,
-                    ..PostIdentityVerification::kyc_id_and_selfie(&customer_guid)
-                })
+            RequestKind::CreateVerification => {
+                let mut post = PostIdentityVerification::kyc_id_and_selfie(&customer_guid);
+                if self.sending_document {
+                    post.method = VerificationMethod::DocumentSubmission;
+                }
+                Effect::CreateVerification(post)
             }
-            RequestKind::CreateVerification => Effect::CreateVerification(
-                PostIdentityVerification::kyc_id_and_selfie(&customer_guid),
-            ),
             RequestKind::Verification => match tracked {
                 Some(t) => Effect::FetchVerification {
                     guid: t.guid.clone(),

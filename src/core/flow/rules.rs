@@ -2,6 +2,8 @@
 //! on, which rules out creating another (the server applies the same rule).
 
 use super::*;
+use crate::core::api::Outcome;
+use crate::core::failure::FailureCategory;
 
 /// Why verifications are being listed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,10 +105,12 @@ pub(super) fn is_id_check(v: &IdentityVerification) -> bool {
     v.is_kyc() && v.method != Some(VerificationMethod::DocumentSubmission)
 }
 
-/// Newest first by creation, as a key for `min_by_key`: missing dates count as oldest, and
-/// among equal dates the list's order wins. No sort, so no sorting code in the wasm.
-pub(super) fn age(v: &&IdentityVerification) -> std::cmp::Reverse<Option<Millis>> {
-    std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339))
+/// Sorts a list of verifications newest first by creation date, whatever order it came in
+/// (the API's documents do not promise one): undated ones last, equal dates in the order
+/// they came. The server sorts every list it gives the browser so; the flow relies on it
+/// (the first match is the newest) and carries no sorting code.
+pub fn newest_first(list: &mut [IdentityVerification]) {
+    list.sort_by_key(|v| std::cmp::Reverse(v.created_at.as_deref().and_then(parse_rfc3339)));
 }
 
 /// The verification the customer is doing now, by the rule the app shows it: for a customer
@@ -114,15 +118,17 @@ pub(super) fn age(v: &&IdentityVerification) -> std::cmp::Reverse<Option<Millis>
 /// request compliance has open (for a customer not verified, one the newest identity check
 /// has not made moot). The server binds a handoff to the same one, so the phone carries on
 /// what the desktop showed.
+///
+/// `list` is newest first, as the server gives it ([`newest_first`]): the first match is the
+/// newest.
 pub fn in_hand(
     list: &[IdentityVerification],
     now: Millis,
     customer_verified: bool,
 ) -> Option<&IdentityVerification> {
-    let newest = list.iter().filter(|v| is_id_check(v)).min_by_key(age);
+    let newest = list.iter().find(|v| is_id_check(v));
     list.iter()
-        .filter(|v| !customer_verified && can_carry_on(v, now))
-        .min_by_key(age)
+        .find(|v| !customer_verified && can_carry_on(v, now))
         .or_else(|| {
             list.iter()
                 .filter(|v| open_document_request(v))
@@ -134,19 +140,27 @@ pub fn in_hand(
 /// with codes that let the customer send again, or none), and still matters: the customer is
 /// `verified` (seed 003), or the newest identity check has not made it moot. The customer is
 /// told, and may send one again; the server's create guard allows a new document request
-/// for this one case alone.
+/// for this one case alone. `list` is newest first ([`newest_first`]).
 pub fn refused_document(
     list: &[IdentityVerification],
     customer_verified: bool,
 ) -> Option<&IdentityVerification> {
-    let request = list
-        .iter()
-        .filter(|v| v.is_kyc() && !is_id_check(v))
-        .min_by_key(age)?;
-    let newest = list.iter().filter(|v| is_id_check(v)).min_by_key(age);
-    let moot = !customer_verified && newest.is_some_and(|id| moots(id, request));
-    let failed = matches!(verdict(request), Some(Verdict::Retry { .. }));
-    (failed && !moot).then_some(request)
+    let request = list.iter().find(|v| v.is_kyc() && !is_id_check(v))?;
+    // Failed with codes the customer can fix (none told counts: "could not be read").
+    let fixable = request.state == VerificationState::Completed
+        && request.outcome == Some(Outcome::Failed)
+        && request
+            .failure_codes
+            .iter()
+            .all(|c| c.category() == FailureCategory::RetryAllowed);
+    let moot = || {
+        !customer_verified
+            && list
+                .iter()
+                .find(|v| is_id_check(v))
+                .is_some_and(|id| moots(id, request))
+    };
+    (fixable && !moot()).then_some(request)
 }
 
 /// When a verification last changed: its update, else its creation.

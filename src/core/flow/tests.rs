@@ -38,6 +38,15 @@ impl Harness {
     }
 
     fn send(&mut self, event: Event) -> Vec<Effect> {
+        // A list reaches the app as the server gives it: newest first, whatever order the
+        // test wrote it in (the server's rule, `newest_first`, tested there).
+        let event = match event {
+            Event::VerificationsListed(mut list) => {
+                newest_first(&mut list);
+                Event::VerificationsListed(list)
+            }
+            other => other,
+        };
         let (flow, fx) = step(self.flow.clone(), self.now, event);
         self.flow = flow;
         fx.into_iter()
