@@ -96,7 +96,7 @@ impl Shell {
     /// A shell that navigates with `navigate` (the router's, replacing history entries).
     pub fn new(navigate: impl Fn(&str) + 'static, i18n: I18n) -> Shell {
         Shell {
-            flow: RwSignal::new(Flow::new(i18n.lang_now().persona_locale())),
+            flow: RwSignal::new(Flow::new(i18n.lang_now())),
             device: crate::ui::run_device_check(),
             settings: RwSignal::new(Settings::default()),
             i18n,
@@ -418,7 +418,7 @@ impl Shell {
         });
     }
 
-    pub(crate) fn launch(&self, inquiry_id: &str, session_token: Option<&str>, language: &str) {
+    pub(crate) fn launch(&self, inquiry_id: &str, session_token: Option<&str>, language: Lang) {
         let settings = self.settings.get_untracked();
         let shell = *self;
         let callbacks = persona::Callbacks {
@@ -455,7 +455,7 @@ impl Shell {
         let options = persona::Options {
             inquiry_id,
             session_token,
-            language,
+            language: language.persona_locale(),
             iframe_title: self.i18n.text_now(Msg::PersonaFrameTitle),
             config: &settings.persona,
         };
@@ -470,9 +470,7 @@ impl Shell {
 
     /// Tells the flow the page's language, for Persona.
     pub fn set_language(&self, lang: Lang) {
-        self.dispatch(Event::Language {
-            persona_locale: lang.persona_locale().to_owned(),
-        });
+        self.dispatch(Event::Language(lang));
     }
 
     /// Destroys Persona when the app goes away.

@@ -29,7 +29,7 @@ struct Harness {
 impl Harness {
     fn new() -> Self {
         Harness {
-            flow: Flow::new("en-US"),
+            flow: Flow::new(Lang::En),
             now: T0,
             notified: Vec::new(),
             starting_marks: Vec::new(),
@@ -187,11 +187,19 @@ fn refresh(ms: Millis) -> Effect {
     }
 }
 
+/// A language read as the Persona locale it hands over (`language == "fr"`), so the
+/// scenarios can say what Persona gets.
+impl PartialEq<str> for Lang {
+    fn eq(&self, locale: &str) -> bool {
+        self.persona_locale() == locale
+    }
+}
+
 fn launch(token: Option<&str>) -> Effect {
     Effect::LaunchPersona {
         inquiry_id: INQUIRY.into(),
         session_token: token.map(|t| Secret(t.into())),
-        language: "en-US".into(),
+        language: Lang::En,
     }
 }
 
@@ -403,9 +411,7 @@ fn the_host_hears_each_outcome_and_error_once() {
 #[test]
 fn a_language_switch_reaches_persona() {
     let mut h = Harness::new();
-    h.send(Event::Language {
-        persona_locale: "fr".into(),
-    });
+    h.send(Event::Language(Lang::FrCa));
     assert_eq!(h.loaded(None, vec![]), [Effect::Show(Screen::Prep)]);
     h.send(Event::User(UserAction::Start));
     h.send(Event::VerificationsListed(vec![]));
@@ -2761,7 +2767,7 @@ mod properties {
         fn random_runs_keep_the_invariants(
             moves in proptest::collection::vec((0i64..200_000, any_move()), 1..120)
         ) {
-            let mut flow = Flow::new("en-US");
+            let mut flow = Flow::new(Lang::En);
             let mut now = T0;
             let mut listed_since_create = true;
             for (dt, m) in moves {

@@ -304,11 +304,8 @@ pub enum Event {
     },
     /// `POST /handoff/cancel` answered (nothing waits on it).
     HandoffCancelled,
-    /// The customer switched language: Persona opens in this locale from now on.
-    Language {
-        /// A Persona locale such as `fr`.
-        persona_locale: String,
-    },
+    /// The customer switched language: Persona opens in it from now on.
+    Language(Lang),
     /// One of Persona's `onEvent` events, by name (no metadata).
     PersonaEvent {
         /// The event's name, such as `one-time-link-sent`.
@@ -357,8 +354,8 @@ pub enum Effect {
         inquiry_id: String,
         /// A fresh session token when resuming; used once.
         session_token: Option<Secret>,
-        /// The Persona locale.
-        language: String,
+        /// The page's language (Persona gets its [`Lang::persona_locale`]).
+        language: Lang,
     },
     /// Destroy the Persona client, its iframe and its callbacks.
     DestroyPersona,
