@@ -9,7 +9,9 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::core::api::{parse, HandoffCreated, PersonaConfig, SessionInfo};
+use crate::core::api::{
+    parse, Environment, HandoffCreated, PersonaConfig, SessionInfo, NO_SESSION_IN_SANDBOX,
+};
 use crate::core::branding::Branding;
 use crate::core::flow::{
     handoff_url, step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind,
@@ -35,7 +37,7 @@ const STARTING_KEY: &str = "kyc-onboarding.starting";
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
     /// `sandbox` or `production`.
-    pub environment: Option<String>,
+    pub environment: Option<Environment>,
     /// How to load and start Persona.
     pub persona: PersonaConfig,
     /// The integrator's brand.
@@ -251,9 +253,9 @@ impl Shell {
                         Err(HttpError::Status {
                             message_code: Some(code),
                             ..
-                        }) if code == "unauthenticated_sandbox" => shell
+                        }) if code == NO_SESSION_IN_SANDBOX => shell
                             .settings
-                            .update(|s| s.environment = Some("sandbox".to_owned())),
+                            .update(|s| s.environment = Some(Environment::Sandbox)),
                         Err(_) => {}
                     }
                 }
