@@ -409,6 +409,30 @@ fn the_host_hears_each_outcome_and_error_once() {
 }
 
 #[test]
+fn codes_read_back_as_they_are_written() {
+    for code in [
+        HandoffCode::Active,
+        HandoffCode::Used,
+        HandoffCode::Expired,
+        HandoffCode::None,
+    ] {
+        assert_eq!(HandoffCode::parse(code.as_str()), code);
+    }
+    assert_eq!(HandoffCode::parse("revoked"), HandoffCode::None);
+    for code in [
+        PersonaErrorCode::ApplicationError,
+        PersonaErrorCode::InvalidConfig,
+        PersonaErrorCode::Unauthenticated,
+        PersonaErrorCode::InactiveTemplate,
+    ] {
+        assert_eq!(PersonaErrorCode::parse(code.known().unwrap()), code);
+    }
+    let other = PersonaErrorCode::parse("rate_limited");
+    assert_eq!(other, PersonaErrorCode::Other("rate_limited".into()));
+    assert_eq!(other.known(), None);
+}
+
+#[test]
 fn a_language_switch_reaches_persona() {
     let mut h = Harness::new();
     h.send(Event::Language(Lang::FrCa));

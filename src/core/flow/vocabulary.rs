@@ -112,6 +112,18 @@ pub enum PersonaErrorCode {
 }
 
 impl PersonaErrorCode {
+    /// The `code` as Persona's SDK writes it, or `None` for one this app does not know
+    /// ([`PersonaErrorCode::Other`]).
+    pub fn known(&self) -> Option<&'static str> {
+        Some(match self {
+            PersonaErrorCode::ApplicationError => "application_error",
+            PersonaErrorCode::InvalidConfig => "invalid_config",
+            PersonaErrorCode::Unauthenticated => "unauthenticated",
+            PersonaErrorCode::InactiveTemplate => "inactive_template",
+            PersonaErrorCode::Other(_) => return None,
+        })
+    }
+
     /// Reads the SDK's `code`.
     pub fn parse(code: &str) -> Self {
         match code {
