@@ -61,6 +61,16 @@ impl Harness {
 
     /// Page load up to the answer of the verification list.
     fn loaded(&mut self, remembered: Option<&str>, list: Vec<IdentityVerification>) -> Vec<Effect> {
+        self.signed_in(remembered);
+        assert_eq!(
+            self.send(Event::CustomerLoaded(customer("unverified"))),
+            [list_verifications()]
+        );
+        self.send(Event::VerificationsListed(list))
+    }
+
+    /// Page load up to the session's answer: the customer record is asked for next.
+    fn signed_in(&mut self, remembered: Option<&str>) {
         assert_eq!(
             self.send(Event::AppStarted {
                 remembered: remembered.map(str::to_owned),
@@ -77,19 +87,31 @@ impl Harness {
             }),
             [fetch_customer()]
         );
-        assert_eq!(
-            self.send(Event::CustomerLoaded(customer("unverified"))),
-            [list_verifications()]
-        );
-        self.send(Event::VerificationsListed(list))
+    }
+
+    /// From a fresh page to a new verification just created (still `storing`): the effects
+    /// of its creation.
+    fn created(&mut self) -> Vec<Effect> {
+        assert_eq!(self.loaded(None, vec![]), [Effect::Show(Screen::Prep)]);
+        self.send(Event::User(UserAction::Start));
+        self.send(Event::VerificationsListed(vec![]));
+        self.send(Event::VerificationCreated(verification("storing", None)))
+    }
+
+    /// Another harness carrying on from this one's flow and time, with nothing heard yet:
+    /// for trying other ways forward from the same moment.
+    fn fork(&self) -> Harness {
+        Harness {
+            flow: self.flow.clone(),
+            now: self.now,
+            notified: Vec::new(),
+            starting_marks: Vec::new(),
+        }
     }
 
     /// From a fresh page to Persona open on a new verification.
     fn open_capture(&mut self) {
-        assert_eq!(self.loaded(None, vec![]), [Effect::Show(Screen::Prep)]);
-        self.send(Event::User(UserAction::Start));
-        self.send(Event::VerificationsListed(vec![]));
-        let fx = self.send(Event::VerificationCreated(verification("storing", None)));
+        let fx = self.created();
         assert_eq!(fx[1], fetch_iv(), "the first look goes at once");
         let fx = self.send(Event::VerificationPolled(verification(
             "waiting",
