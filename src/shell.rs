@@ -9,7 +9,9 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::core::api::{parse, HandoffCreated, PersonaConfig, SessionInfo};
+use crate::core::api::{
+    parse, Environment, HandoffCreated, PersonaConfig, SessionInfo, NO_SESSION_IN_SANDBOX,
+};
 use crate::core::branding::Branding;
 use crate::core::flow::{
     handoff_url, step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind,
@@ -35,7 +37,7 @@ const STARTING_KEY: &str = "kyc-onboarding.starting";
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
     /// `sandbox` or `production`.
-    pub environment: Option<String>,
+    pub environment: Option<Environment>,
     /// How to load and start Persona.
     pub persona: PersonaConfig,
     /// The integrator's brand.
@@ -96,7 +98,7 @@ impl Shell {
     /// A shell that navigates with `navigate` (the router's, replacing history entries).
     pub fn new(navigate: impl Fn(&str) + 'static, i18n: I18n) -> Shell {
         Shell {
-            flow: RwSignal::new(Flow::new(i18n.lang_now().persona_locale())),
+            flow: RwSignal::new(Flow::new(i18n.lang_now())),
             device: crate::ui::run_device_check(),
             settings: RwSignal::new(Settings::default()),
             i18n,
@@ -251,9 +253,9 @@ impl Shell {
                         Err(HttpError::Status {
                             message_code: Some(code),
                             ..
-                        }) if code == "unauthenticated_sandbox" => shell
+                        }) if code == NO_SESSION_IN_SANDBOX => shell
                             .settings
-                            .update(|s| s.environment = Some("sandbox".to_owned())),
+                            .update(|s| s.environment = Some(Environment::Sandbox)),
                         Err(_) => {}
                     }
                 }
@@ -418,7 +420,7 @@ impl Shell {
         });
     }
 
-    pub(crate) fn launch(&self, inquiry_id: &str, session_token: Option<&str>, language: &str) {
+    pub(crate) fn launch(&self, inquiry_id: &str, session_token: Option<&str>, language: Lang) {
         let settings = self.settings.get_untracked();
         let shell = *self;
         let callbacks = persona::Callbacks {
@@ -455,7 +457,7 @@ impl Shell {
         let options = persona::Options {
             inquiry_id,
             session_token,
-            language,
+            language: language.persona_locale(),
             iframe_title: self.i18n.text_now(Msg::PersonaFrameTitle),
             config: &settings.persona,
         };
@@ -470,9 +472,7 @@ impl Shell {
 
     /// Tells the flow the page's language, for Persona.
     pub fn set_language(&self, lang: Lang) {
-        self.dispatch(Event::Language {
-            persona_locale: lang.persona_locale().to_owned(),
-        });
+        self.dispatch(Event::Language(lang));
     }
 
     /// Destroys Persona when the app goes away.

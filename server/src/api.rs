@@ -9,18 +9,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The `message_code` of `GET /session`'s 401 in the sandbox (elsewhere `unauthenticated`).
-pub const NO_SESSION_IN_SANDBOX: &str = "unauthenticated_sandbox";
-
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kyc_onboarding::core::api::{
-    parse, CustomerState, CustomerType, IdentityVerification, ListResponse, PersonaConfig,
-    PostIdentityVerification, PostPersonaSession, SessionInfo, VerificationMethod,
-    VerificationType,
+    parse, CustomerState, CustomerType, Environment, IdentityVerification, ListResponse,
+    PersonaConfig, PostIdentityVerification, PostPersonaSession, SessionInfo, VerificationMethod,
+    VerificationType, NO_SESSION_IN_SANDBOX,
 };
 use kyc_onboarding::core::flow::{refused_document, rules_out_another};
 use kyc_onboarding::core::time::format_rfc3339;
@@ -138,10 +135,14 @@ fn json<T: serde::Serialize>(value: &T) -> Response {
 
 /// The front end's settings, the same for every customer: `GET /session`'s answer without
 /// the session (no customer, no CSRF token, no times). The app's page carries them too.
-pub fn settings(config: &Config, environment: &str, persona_host: &Option<String>) -> SessionInfo {
+pub fn settings(
+    config: &Config,
+    environment: &Environment,
+    persona_host: &Option<String>,
+) -> SessionInfo {
     SessionInfo {
         customer_guid: String::new(),
-        environment: Some(environment.to_owned()),
+        environment: Some(environment.clone()),
         expires_at: None,
         idle_secs: None,
         server_time: None,
@@ -319,7 +320,7 @@ pub async fn create(
             )
             .into_response();
         }
-        if !post.expected_behaviours.is_empty() && state.environment != "sandbox" {
+        if !post.expected_behaviours.is_empty() && state.environment != Environment::Sandbox {
             return ApiError::invalid("expected_behaviours exist only in the sandbox")
                 .into_response();
         }

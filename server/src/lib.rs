@@ -51,6 +51,7 @@ use std::sync::Arc;
 
 use axum::routing::{get, post};
 use axum::Router;
+use kyc_onboarding::core::api::Environment;
 
 pub use config::{Config, CybridConfig, Mode};
 pub use state::AppState;
@@ -99,13 +100,13 @@ pub fn app_with_store(
                 config.sandbox_bank_credentials.clone(),
             ))),
             Some(format!("localhost:{port}")),
-            "sandbox".to_owned(),
+            Environment::Sandbox,
             vec![format!("http://localhost:{port}")],
         ),
         Mode::Cybrid(cybrid) => {
             let client =
                 cybrid::Cybrid::new(cybrid.clone(), store.clone(), config.upstream_read_share)?;
-            let environment = client.environment().to_owned();
+            let environment = Environment::parse(client.environment());
             // A sandbox upstream's simulated widget (development and tests), else Persona.
             let frames = match &config.persona_host {
                 Some(host) => vec![format!("http://{host}")],

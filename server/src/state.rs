@@ -21,8 +21,8 @@ pub struct AppState {
     pub launch: Option<LaunchVerifier>,
     /// `localhost:PORT` in the sandbox: where the Persona SDK finds the simulated widget.
     pub persona_host: Option<String>,
-    /// `sandbox` or `production`.
-    pub environment: String,
+    /// `sandbox` or `production`, as the front end is told.
+    pub environment: kyc_onboarding::core::api::Environment,
     /// The app's own origins (who may frame the sandbox widget).
     pub app_origins: Vec<String>,
     /// Desktop-to-phone handoff codes.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::chain::{bank_token, chain_with, csrf_of, sign_in};
+use common::chain::{bank_token, chain_with, csrf_of, sign_in, upstream_customer_of};
 use common::{client, Server};
 use serde_json::{json, Value};
 
@@ -63,16 +63,7 @@ async fn a_mode_2_server_creates_a_business_registration_for_a_business_customer
         ("business", "business_registration"),
         ("individual", "id_and_selfie"),
     ] {
-        let customer: Value = http
-            .post(format!("{}/api/customers", upstream.base))
-            .bearer_auth(bank_token(&upstream).await)
-            .json(&json!({"type": kind}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let customer = upstream_customer_of(&upstream, kind).await;
         assert_eq!(customer["type"], kind);
         let guid = customer["guid"].as_str().unwrap().to_owned();
         let (_, cookie) = sign_in(&bff, &guid).await;

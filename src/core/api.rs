@@ -183,6 +183,15 @@ api_enum! {
     }
 }
 
+api_enum! {
+    /// Which Cybrid the backend works with, as `GET /session` says (the sandbox shows a badge
+    /// and links to its scenario page); anything else is kept as `Unknown`.
+    Environment {
+        Sandbox = "sandbox",
+        Production = "production",
+    }
+}
+
 json_struct! {
     /// A customer of the bank.
     #[derive(Clone, Debug, PartialEq, Eq)]
@@ -402,6 +411,10 @@ impl std::fmt::Debug for PersonaSession {
     }
 }
 
+/// The `message_code` of `GET /session`'s 401 from the sandbox (elsewhere `unauthenticated`):
+/// the app then knows it runs against the sandbox and links to its scenario page.
+pub const NO_SESSION_IN_SANDBOX: &str = "unauthenticated_sandbox";
+
 json_struct! {
     /// The error body of every 4xx/5xx answer.
     #[derive(Clone, Debug, PartialEq, Eq)]
@@ -491,7 +504,7 @@ json_struct! {
         /// The customer this session is for.
         pub customer_guid: String = required,
         /// `sandbox` or `production`.
-        pub environment: Option<String> = optional,
+        pub environment: Option<Environment> = optional,
         /// When the session ends at the latest (RFC 3339).
         pub expires_at: Option<String> = optional,
         /// How many seconds the session lasts without a request (each request renews it):

@@ -98,7 +98,7 @@ pub enum Call {
         shell: Shell,
         inquiry_id: String,
         session_token: Option<String>,
-        language: String,
+        language: crate::core::text::Lang,
     },
     /// Make the in-app browser's link for the customer's own browser (a rare tap).
     LinkForBrowser {
@@ -152,7 +152,7 @@ fn answer(call: Call) -> Reply {
         } => {
             // No camera of the rehearsal may be open when Persona asks for its own.
             crate::camera::stop_all();
-            shell.launch(&inquiry_id, session_token.as_deref(), &language);
+            shell.launch(&inquiry_id, session_token.as_deref(), language);
             Reply::Done
         }
         Call::LinkForBrowser {

@@ -26,6 +26,7 @@ mod verified;
 
 use leptos::prelude::*;
 
+use crate::core::api::Environment;
 use crate::core::device::DeviceNotice;
 use crate::core::failure::FailureCode;
 use crate::core::flow::{Screen, UserAction};
@@ -204,7 +205,7 @@ fn Header() -> impl IntoView {
     };
     let sandbox = Memo::new(move |_| {
         page.settings
-            .with(|s| s.environment.as_deref() == Some("sandbox"))
+            .with(|s| matches!(s.environment, Some(Environment::Sandbox)))
     });
     view! {
         <header class="top">

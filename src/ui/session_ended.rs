@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::{t, ActionButton, Heading};
+use crate::core::api::Environment;
 use crate::core::flow::UserAction;
 use crate::core::text::Msg;
 
@@ -14,7 +15,7 @@ pub fn SessionEndedScreen() -> impl IntoView {
     // The sandbox's own pages say more (the sandbox says it is one even without a session).
     let sandbox = page
         .settings
-        .with_untracked(|s| s.environment.as_deref() == Some("sandbox"));
+        .with_untracked(|s| matches!(s.environment, Some(Environment::Sandbox)));
     view! {
         <section class="screen outcome">
             <Heading text=t(Msg::SessionEndedTitle) />

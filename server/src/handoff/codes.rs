@@ -11,6 +11,10 @@ use kyc_onboarding::core::time::{Millis, MINUTE};
 use crate::secret;
 use crate::store::{HandoffRecord, PhoneRecord, PhoneScope, Store, StoreError};
 
+/// What became of a code: the core's `HandoffCode`, so that what `GET /handoff/status`
+/// writes (`as_str`) is spelled where the app reads it (`parse`).
+pub use kyc_onboarding::core::flow::HandoffCode as CodeState;
+
 /// How long a code lives (why three minutes: `HANDOFF_CODE_LIFETIME` in the core's flow).
 pub const CODE_LIFETIME: Millis = kyc_onboarding::core::flow::HANDOFF_CODE_LIFETIME;
 /// Failed redemption attempts allowed per client per minute, unless configured
@@ -26,31 +30,6 @@ const CODE_BYTES: usize = 20;
 /// finished before the code was made was created long before that, so it is not mistaken for
 /// the phone's.
 pub(crate) const CLOCK_SKEW_MS: i64 = 30_000;
-
-/// What became of a code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CodeState {
-    /// Waiting for the phone.
-    Active,
-    /// The phone opened it.
-    Used,
-    /// Its life ([`CODE_LIFETIME`]) passed without the phone.
-    Expired,
-    /// The customer has no code.
-    None,
-}
-
-impl CodeState {
-    /// The state as `GET /handoff/status` writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CodeState::Active => "active",
-            CodeState::Used => "used",
-            CodeState::Expired => "expired",
-            CodeState::None => "none",
-        }
-    }
-}
 
 /// A redeemed code: the customer, when the session that made the code ends, and what the
 /// phone's session may act on.

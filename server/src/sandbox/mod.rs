@@ -21,6 +21,7 @@ use kyc_onboarding::core::api::{
     PostPersonaSession, VerificationMethod, VerificationState, VerificationType,
 };
 use kyc_onboarding::core::failure::{FailureCategory, FailureCode};
+use kyc_onboarding::core::flow::PersonaErrorCode;
 use kyc_onboarding::core::time::{format_rfc3339, Millis, HOUR, MINUTE};
 
 use crate::backend::ApiError;
@@ -31,6 +32,12 @@ use crate::secret;
 use crate::state::AppState;
 use fault::FaultRule;
 use scenario::{Kind, Scenario};
+
+/// How the simulated widget refuses: Persona's error code, spelled as the app reads it
+/// ([`PersonaErrorCode::parse`]).
+pub(crate) fn refusal(code: PersonaErrorCode) -> &'static str {
+    code.known().unwrap_or_default()
+}
 
 /// The emulator's own routes: its scenario pages, the simulated Persona widget, the bank's
 /// token and customer calls (a mode-2 server pointed at this sandbox uses them).
@@ -468,32 +475,33 @@ impl Sandbox {
         token: Option<&str>,
         now: Millis,
     ) -> Result<WidgetOpened, &'static str> {
+        let unauthenticated = refusal(PersonaErrorCode::Unauthenticated);
         let mut world = self.world();
         world.advance(now);
         let v = world
             .verifications
             .iter()
             .find(|v| v.inquiry_id.as_deref() == Some(inquiry_id))
-            .ok_or("unauthenticated")?;
+            .ok_or(unauthenticated)?;
         let state = v.state.clone();
         let document = v.method == VerificationMethod::DocumentSubmission;
         match token {
             Some(token) => {
-                let t = world.tokens.get_mut(token).ok_or("unauthenticated")?;
+                let t = world.tokens.get_mut(token).ok_or(unauthenticated)?;
                 if t.used || t.inquiry_id != inquiry_id || now >= t.expires_ms {
-                    return Err("unauthenticated");
+                    return Err(unauthenticated);
                 }
                 t.used = true;
             }
             // A started inquiry can only be resumed with a session token.
-            None if state == VerificationState::Pending => return Err("unauthenticated"),
+            None if state == VerificationState::Pending => return Err(unauthenticated),
             None => {}
         }
         if !matches!(
             state,
             VerificationState::Waiting | VerificationState::Pending
         ) {
-            return Err("inactive_template");
+            return Err(refusal(PersonaErrorCode::InactiveTemplate));
         }
         let widget_session = secret::token("pws");
         world.widget_sessions.insert(

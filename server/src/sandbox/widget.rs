@@ -10,10 +10,11 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kyc_onboarding::core::flow::PersonaErrorCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::Sandbox;
+use super::{refusal, Sandbox};
 use crate::clock::now_ms;
 use crate::state::AppState;
 
@@ -111,7 +112,7 @@ pub struct WidgetCall {
 /// `POST /widget/api/open`: checks the inquiry and the session token (single use).
 pub async fn open(State(state): State<Arc<AppState>>, Json(body): Json<Open>) -> Response {
     let Some(sb) = Sandbox::of(&state) else {
-        return Json(json!({"error": "invalid_config"})).into_response();
+        return Json(json!({ "error": refusal(PersonaErrorCode::InvalidConfig) })).into_response();
     };
     let inquiry = body.inquiry_id.unwrap_or_default();
     match sb.widget_open(&inquiry, body.session_token.as_deref(), now_ms()) {
@@ -145,6 +146,8 @@ pub async fn submit(State(state): State<Arc<AppState>>, Json(body): Json<WidgetC
         .and_then(|sb| sb.widget_submit(&body.widget_session.unwrap_or_default(), now_ms()));
     match status {
         Some(status) => Json(json!({ "status": status })).into_response(),
-        None => Json(json!({ "error": "inactive_template" })).into_response(),
+        None => {
+            Json(json!({ "error": refusal(PersonaErrorCode::InactiveTemplate) })).into_response()
+        }
     }
 }

@@ -68,19 +68,25 @@ pub async fn bank_token(upstream: &Server) -> String {
     token["access_token"].as_str().unwrap().to_owned()
 }
 
-/// A customer created upstream through the bank API.
+/// A person created upstream through the bank API.
 pub async fn upstream_customer(upstream: &Server) -> String {
-    let customer: Value = client()
+    let customer = upstream_customer_of(upstream, "individual").await;
+    customer["guid"].as_str().unwrap().to_owned()
+}
+
+/// A customer of `kind` (`individual` or `business`) created upstream through the bank API:
+/// the record the bank answered with.
+pub async fn upstream_customer_of(upstream: &Server, kind: &str) -> Value {
+    client()
         .post(format!("{}/api/customers", upstream.base))
         .bearer_auth(bank_token(upstream).await)
-        .json(&json!({"type": "individual"}))
+        .json(&json!({"type": kind}))
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
-    customer["guid"].as_str().unwrap().to_owned()
+        .unwrap()
 }
 
 /// A fresh launch token for the customer (a `jti` of its own: two in one second differ).

@@ -412,3 +412,28 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn the_session_names_its_environment_and_an_unknown_one_is_kept() {
+    let environment = |json: &str| {
+        parse::<SessionInfo>(&format!(
+            r#"{{"customer_guid":"c1","csrf_token":"t"{json}}}"#
+        ))
+        .unwrap()
+        .environment
+    };
+    assert_eq!(
+        environment(r#","environment":"sandbox""#),
+        Some(Environment::Sandbox)
+    );
+    assert_eq!(
+        environment(r#","environment":"production""#),
+        Some(Environment::Production)
+    );
+    assert_eq!(
+        environment(r#","environment":"staging""#),
+        Some(Environment::Unknown("staging".into()))
+    );
+    assert_eq!(environment(""), None);
+    assert_eq!(to_json(&Environment::Sandbox), r#""sandbox""#);
+}

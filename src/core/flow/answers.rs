@@ -545,7 +545,7 @@ impl Flow {
         fx.push(Effect::LaunchPersona {
             inquiry_id,
             session_token,
-            language: self.language.clone(),
+            language: self.language,
         });
         self.launches = self.launches.wrapping_add(1);
         let id = TimerId(u32::MAX - self.launches);

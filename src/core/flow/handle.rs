@@ -14,7 +14,7 @@ impl Flow {
                 // A restart ("Try again") keeps what it cannot know afresh: whether the
                 // device is online, and the timer ids already handed out (so a timer of the
                 // old run cannot pass for one of the new).
-                let before = std::mem::replace(self, Flow::new(&self.language));
+                let before = std::mem::replace(self, Flow::new(self.language));
                 self.online = before.online;
                 self.next_timer = before.next_timer;
                 self.launches = before.launches;
@@ -142,7 +142,7 @@ impl Flow {
                     self.phase = Phase::Problem(Problem::PersonaUnavailable);
                 }
             }
-            Event::Language { persona_locale } => self.language = persona_locale,
+            Event::Language(lang) => self.language = lang,
             Event::PersonaEvent { name } => {
                 if let Phase::Capture { on_phone, .. } = &mut self.phase {
                     match name.as_str() {

@@ -20,21 +20,32 @@ pub const HANDOFF_CODE_LIFETIME: Millis = 3 * MINUTE;
 pub const HANDOFF_REFRESH_BEFORE: Millis = 30_000;
 /// The timer of that refresh: one id, told from an older code's by [`Flow`]'s due time.
 pub(super) const REFRESH_TIMER: TimerId = TimerId(u32::MAX / 2);
-/// What became of a handoff code (`GET /handoff/status`).
+/// What became of a handoff code: the `code` of `GET /handoff/status`, which the server
+/// writes ([`HandoffCode::as_str`]) and the app reads ([`HandoffCode::parse`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HandoffCode {
     /// Waiting for the phone.
     Active,
     /// The phone opened it.
     Used,
-    /// It ran out before the phone came.
+    /// Its life ([`HANDOFF_CODE_LIFETIME`]) ran out before the phone came.
     Expired,
     /// There is no code.
     None,
 }
 
 impl HandoffCode {
-    /// Reads the status's `code`.
+    /// The status's `code`, as the server writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandoffCode::Active => "active",
+            HandoffCode::Used => "used",
+            HandoffCode::Expired => "expired",
+            HandoffCode::None => "none",
+        }
+    }
+
+    /// Reads the status's `code`; one this app does not know counts as no code.
     pub fn parse(text: &str) -> HandoffCode {
         match text {
             "active" => HandoffCode::Active,

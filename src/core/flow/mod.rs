@@ -122,7 +122,8 @@ enum Phase {
 /// The whole state of the flow.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Flow {
-    language: String,
+    /// The page's language, for Persona's window.
+    language: Lang,
     customer_guid: Option<String>,
     customer_state: Option<CustomerState>,
     /// The customer record says `type: business` (KYB: its own prep and words).
@@ -192,10 +193,10 @@ pub struct Flow {
 }
 
 impl Flow {
-    /// A flow for a page in `language` (a Persona locale such as `en-US`).
-    pub fn new(language: &str) -> Flow {
+    /// A flow for a page in `language`.
+    pub fn new(language: Lang) -> Flow {
         Flow {
-            language: language.to_owned(),
+            language,
             customer_guid: None,
             customer_state: None,
             business: false,

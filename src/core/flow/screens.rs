@@ -20,16 +20,9 @@ impl Screen {
                 code: match problem {
                     Problem::Network => "network".to_owned(),
                     Problem::Server { .. } => "server".to_owned(),
-                    Problem::Persona(code) => format!(
-                        "persona_{}",
-                        match code {
-                            PersonaErrorCode::ApplicationError => "application_error",
-                            PersonaErrorCode::InvalidConfig => "invalid_config",
-                            PersonaErrorCode::Unauthenticated => "unauthenticated",
-                            PersonaErrorCode::InactiveTemplate => "inactive_template",
-                            PersonaErrorCode::Other(_) => "unknown",
-                        }
-                    ),
+                    Problem::Persona(code) => {
+                        format!("persona_{}", code.known().unwrap_or("unknown"))
+                    }
                     Problem::PersonaUnavailable => "persona_unavailable".to_owned(),
                     Problem::UnknownCustomerState(_) => "unknown_customer_state".to_owned(),
                 },

@@ -30,7 +30,7 @@ struct Harness {
 impl Harness {
     fn new() -> Self {
         Harness {
-            flow: Flow::new("en-US"),
+            flow: Flow::new(Lang::En),
             now: T0,
             notified: Vec::new(),
             starting_marks: Vec::new(),
@@ -71,6 +71,16 @@ impl Harness {
 
     /// Page load up to the answer of the verification list.
     fn loaded(&mut self, remembered: Option<&str>, list: Vec<IdentityVerification>) -> Vec<Effect> {
+        self.signed_in(remembered);
+        assert_eq!(
+            self.send(Event::CustomerLoaded(customer("unverified"))),
+            [list_verifications()]
+        );
+        self.send(Event::VerificationsListed(list))
+    }
+
+    /// Page load up to the session's answer: the customer record is asked for next.
+    fn signed_in(&mut self, remembered: Option<&str>) {
         assert_eq!(
             self.send(Event::AppStarted {
                 remembered: remembered.map(str::to_owned),
@@ -87,19 +97,31 @@ impl Harness {
             }),
             [fetch_customer()]
         );
-        assert_eq!(
-            self.send(Event::CustomerLoaded(customer("unverified"))),
-            [list_verifications()]
-        );
-        self.send(Event::VerificationsListed(list))
+    }
+
+    /// From a fresh page to a new verification just created (still `storing`): the effects
+    /// of its creation.
+    fn created(&mut self) -> Vec<Effect> {
+        assert_eq!(self.loaded(None, vec![]), [Effect::Show(Screen::Prep)]);
+        self.send(Event::User(UserAction::Start));
+        self.send(Event::VerificationsListed(vec![]));
+        self.send(Event::VerificationCreated(verification("storing", None)))
+    }
+
+    /// Another harness carrying on from this one's flow and time, with nothing heard yet:
+    /// for trying other ways forward from the same moment.
+    fn fork(&self) -> Harness {
+        Harness {
+            flow: self.flow.clone(),
+            now: self.now,
+            notified: Vec::new(),
+            starting_marks: Vec::new(),
+        }
     }
 
     /// From a fresh page to Persona open on a new verification.
     fn open_capture(&mut self) {
-        assert_eq!(self.loaded(None, vec![]), [Effect::Show(Screen::Prep)]);
-        self.send(Event::User(UserAction::Start));
-        self.send(Event::VerificationsListed(vec![]));
-        let fx = self.send(Event::VerificationCreated(verification("storing", None)));
+        let fx = self.created();
         assert_eq!(fx[1], fetch_iv(), "the first look goes at once");
         let fx = self.send(Event::VerificationPolled(verification(
             "waiting",
@@ -197,11 +219,19 @@ fn refresh(ms: Millis) -> Effect {
     }
 }
 
+/// A language read as the Persona locale it hands over (`language == "fr"`), so the
+/// scenarios can say what Persona gets.
+impl PartialEq<str> for Lang {
+    fn eq(&self, locale: &str) -> bool {
+        self.persona_locale() == locale
+    }
+}
+
 fn launch(token: Option<&str>) -> Effect {
     Effect::LaunchPersona {
         inquiry_id: INQUIRY.into(),
         session_token: token.map(|t| Secret(t.into())),
-        language: "en-US".into(),
+        language: Lang::En,
     }
 }
 
@@ -411,11 +441,33 @@ fn the_host_hears_each_outcome_and_error_once() {
 }
 
 #[test]
+fn codes_read_back_as_they_are_written() {
+    for code in [
+        HandoffCode::Active,
+        HandoffCode::Used,
+        HandoffCode::Expired,
+        HandoffCode::None,
+    ] {
+        assert_eq!(HandoffCode::parse(code.as_str()), code);
+    }
+    assert_eq!(HandoffCode::parse("revoked"), HandoffCode::None);
+    for code in [
+        PersonaErrorCode::ApplicationError,
+        PersonaErrorCode::InvalidConfig,
+        PersonaErrorCode::Unauthenticated,
+        PersonaErrorCode::InactiveTemplate,
+    ] {
+        assert_eq!(PersonaErrorCode::parse(code.known().unwrap()), code);
+    }
+    let other = PersonaErrorCode::parse("rate_limited");
+    assert_eq!(other, PersonaErrorCode::Other("rate_limited".into()));
+    assert_eq!(other.known(), None);
+}
+
+#[test]
 fn a_language_switch_reaches_persona() {
     let mut h = Harness::new();
-    h.send(Event::Language {
-        persona_locale: "fr".into(),
-    });
+    h.send(Event::Language(Lang::FrCa));
     assert_eq!(h.loaded(None, vec![]), [Effect::Show(Screen::Prep)]);
     h.send(Event::User(UserAction::Start));
     h.send(Event::VerificationsListed(vec![]));
@@ -2785,7 +2837,7 @@ mod properties {
         fn random_runs_keep_the_invariants(
             moves in proptest::collection::vec((0i64..200_000, any_move()), 1..120)
         ) {
-            let mut flow = Flow::new("en-US");
+            let mut flow = Flow::new(Lang::En);
             let mut now = T0;
             let mut listed_since_create = true;
             for (dt, m) in moves {

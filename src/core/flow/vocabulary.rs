@@ -112,6 +112,18 @@ pub enum PersonaErrorCode {
 }
 
 impl PersonaErrorCode {
+    /// The `code` as Persona's SDK writes it, or `None` for one this app does not know
+    /// ([`PersonaErrorCode::Other`]).
+    pub fn known(&self) -> Option<&'static str> {
+        Some(match self {
+            PersonaErrorCode::ApplicationError => "application_error",
+            PersonaErrorCode::InvalidConfig => "invalid_config",
+            PersonaErrorCode::Unauthenticated => "unauthenticated",
+            PersonaErrorCode::InactiveTemplate => "inactive_template",
+            PersonaErrorCode::Other(_) => return None,
+        })
+    }
+
     /// Reads the SDK's `code`.
     pub fn parse(code: &str) -> Self {
         match code {
@@ -306,11 +318,8 @@ pub enum Event {
     },
     /// `POST /handoff/cancel` answered (nothing waits on it).
     HandoffCancelled,
-    /// The customer switched language: Persona opens in this locale from now on.
-    Language {
-        /// A Persona locale such as `fr`.
-        persona_locale: String,
-    },
+    /// The customer switched language: Persona opens in it from now on.
+    Language(Lang),
     /// One of Persona's `onEvent` events, by name (no metadata).
     PersonaEvent {
         /// The event's name, such as `one-time-link-sent`.
@@ -359,8 +368,8 @@ pub enum Effect {
         inquiry_id: String,
         /// A fresh session token when resuming; used once.
         session_token: Option<Secret>,
-        /// The Persona locale.
-        language: String,
+        /// The page's language (Persona gets its [`Lang::persona_locale`]).
+        language: Lang,
     },
     /// Destroy the Persona client, its iframe and its callbacks.
     DestroyPersona,

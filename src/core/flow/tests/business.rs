@@ -20,16 +20,7 @@ fn business_verification(v: IdentityVerification) -> IdentityVerification {
 
 /// A business's page up to the answer of its verification list.
 fn loaded(h: &mut Harness, list: Vec<IdentityVerification>) -> Vec<Effect> {
-    h.send(Event::AppStarted {
-        remembered: None,
-        handoff: false,
-        starting: false,
-    });
-    h.send(Event::SessionLoaded {
-        customer_guid: CUSTOMER.into(),
-        server_ms: None,
-        idle_ms: None,
-    });
+    h.signed_in(None);
     assert_eq!(
         h.send(Event::CustomerLoaded(business("unverified"))),
         [list_verifications()]
@@ -72,16 +63,7 @@ fn a_business_gets_its_own_prep_screen_and_a_person_keeps_theirs() {
     assert!(!person.flow.business());
     // A record without a type is a person's (the API's default).
     let mut untyped = Harness::new();
-    untyped.send(Event::AppStarted {
-        remembered: None,
-        handoff: false,
-        starting: false,
-    });
-    untyped.send(Event::SessionLoaded {
-        customer_guid: CUSTOMER.into(),
-        server_ms: None,
-        idle_ms: None,
-    });
+    untyped.signed_in(None);
     let mut record = customer("unverified");
     record.kind = None;
     untyped.send(Event::CustomerLoaded(record));

@@ -314,10 +314,7 @@ fn only_a_started_inquiry_is_called_saved() {
 #[test]
 fn a_slow_persona_frame_offers_the_ways_forward_while_it_loads() {
     let mut h = Harness::new();
-    h.loaded(None, vec![]);
-    h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
-    h.send(Event::VerificationCreated(verification("storing", None)));
+    h.created();
     let fx = h.send(Event::VerificationPolled(verification(
         "waiting",
         Some(INQUIRY),
@@ -337,23 +334,13 @@ fn a_slow_persona_frame_offers_the_ways_forward_while_it_loads() {
         "the wait goes on"
     );
     // Persona comes after all: the capture as usual.
-    let mut ready = Harness {
-        flow: h.flow.clone(),
-        now: h.now,
-        notified: vec![],
-        starting_marks: vec![],
-    };
+    let mut ready = h.fork();
     assert_eq!(
         ready.send(Event::PersonaReady),
         [Effect::Show(Screen::Capture)]
     );
     // Try again: this frame goes, and a new session opens it again.
-    let mut again = Harness {
-        flow: h.flow.clone(),
-        now: h.now,
-        notified: vec![],
-        starting_marks: vec![],
-    };
+    let mut again = h.fork();
     assert_eq!(
         again.send(Event::User(UserAction::Resume)),
         [
@@ -363,12 +350,7 @@ fn a_slow_persona_frame_offers_the_ways_forward_while_it_loads() {
         ]
     );
     // Another device: this frame goes, the code is made.
-    let mut other = Harness {
-        flow: h.flow.clone(),
-        now: h.now,
-        notified: vec![],
-        starting_marks: vec![],
-    };
+    let mut other = h.fork();
     let fx = other.send(Event::User(UserAction::ContinueOnPhone));
     assert_eq!(
         fx[..3],
@@ -394,10 +376,7 @@ fn a_slow_persona_frame_offers_the_ways_forward_while_it_loads() {
 #[test]
 fn a_verification_slow_to_be_set_up_offers_the_ways_forward_while_polled() {
     let mut h = Harness::new();
-    h.loaded(None, vec![]);
-    h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
-    h.send(Event::VerificationCreated(verification("storing", None)));
+    h.created();
     let mut shown = None;
     for _ in 0..200 {
         let fx = h.send(Event::VerificationPolled(verification("storing", None)));
