@@ -9,9 +9,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::core::api::{
-    parse, Environment, HandoffCreated, PersonaConfig, SessionInfo, NO_SESSION_IN_SANDBOX,
-};
+use crate::core::api::{parse, HandoffCreated, PersonaConfig, SessionInfo, NO_SESSION_IN_SANDBOX};
 use crate::core::branding::Branding;
 use crate::core::flow::{
     handoff_url, step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind,
@@ -36,8 +34,8 @@ const STARTING_KEY: &str = "kyc-onboarding.starting";
 /// Settings that arrive with the session.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
-    /// `sandbox` or `production`.
-    pub environment: Option<Environment>,
+    /// The backend works with Cybrid's sandbox ([`SessionInfo::sandbox`]).
+    pub sandbox: bool,
     /// How to load and start Persona.
     pub persona: PersonaConfig,
     /// The integrator's brand.
@@ -253,9 +251,9 @@ impl Shell {
                         Err(HttpError::Status {
                             message_code: Some(code),
                             ..
-                        }) if code == NO_SESSION_IN_SANDBOX => shell
-                            .settings
-                            .update(|s| s.environment = Some(Environment::Sandbox)),
+                        }) if code == NO_SESSION_IN_SANDBOX => {
+                            shell.settings.update(|s| s.sandbox = true)
+                        }
                         Err(_) => {}
                     }
                 }
@@ -363,7 +361,7 @@ impl Shell {
     pub fn keep_settings(&self, body: &str) -> Option<String> {
         let info = parse::<SessionInfo>(body).ok()?;
         self.settings.set(Settings {
-            environment: info.environment,
+            sandbox: info.sandbox(),
             persona: info.persona,
             branding: info.branding,
             language: info.language,

@@ -2,7 +2,6 @@
 //! clicked like a customer would, with the DOM checked after the reactive system settles.
 #![cfg(target_arch = "wasm32")]
 
-use kyc_onboarding::core::api::Environment;
 use kyc_onboarding::core::device::{DeviceNotice, Platform};
 use kyc_onboarding::core::document_request::DocumentAsk;
 use kyc_onboarding::core::failure::FailureCode;
@@ -85,7 +84,7 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
     let screen = RwSignal::new(screen);
     let actions = RwSignal::new(Vec::new());
     let settings = RwSignal::new(Settings {
-        environment: Some(Environment::Sandbox),
+        sandbox: true,
         ..Settings::default()
     });
     let handle = leptos::mount::mount_to(root.clone(), move || {

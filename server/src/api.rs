@@ -142,7 +142,7 @@ pub fn settings(
 ) -> SessionInfo {
     SessionInfo {
         customer_guid: String::new(),
-        environment: Some(environment.clone()),
+        environment: Some(environment.as_str().to_owned()),
         expires_at: None,
         idle_secs: None,
         server_time: None,

@@ -503,8 +503,10 @@ json_struct! {
     pub struct SessionInfo {
         /// The customer this session is for.
         pub customer_guid: String = required,
-        /// `sandbox` or `production`.
-        pub environment: Option<Environment> = optional,
+        /// [`Environment`] as the API writes it (`sandbox` or `production`). Kept as text on
+        /// the wire: the app only asks [`SessionInfo::sandbox`], and reading the enum would
+        /// cost the first load a parser for a value it never branches on otherwise.
+        pub environment: Option<String> = optional,
         /// When the session ends at the latest (RFC 3339).
         pub expires_at: Option<String> = optional,
         /// How many seconds the session lasts without a request (each request renews it):
@@ -523,6 +525,13 @@ json_struct! {
         pub language: Option<String> = optional,
         /// The origin of the page that embeds or opened the app, which receives its events.
         pub host_origin: Option<String> = optional,
+    }
+}
+
+impl SessionInfo {
+    /// Whether the backend works with Cybrid's sandbox (the badge, the scenario page's link).
+    pub fn sandbox(&self) -> bool {
+        self.environment.as_deref() == Some(Environment::Sandbox.as_str())
     }
 }
 

@@ -26,7 +26,6 @@ mod verified;
 
 use leptos::prelude::*;
 
-use crate::core::api::Environment;
 use crate::core::device::DeviceNotice;
 use crate::core::failure::FailureCode;
 use crate::core::flow::{Screen, UserAction};
@@ -203,10 +202,7 @@ fn Header() -> impl IntoView {
             (None, None) => view! { <span class="brand">{t(Msg::AppTitle)}</span> }.into_any(),
         }
     };
-    let sandbox = Memo::new(move |_| {
-        page.settings
-            .with(|s| matches!(s.environment, Some(Environment::Sandbox)))
-    });
+    let sandbox = Memo::new(move |_| page.settings.with(|s| s.sandbox));
     view! {
         <header class="top">
             {brand}

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use super::{t, ActionButton, Heading};
-use crate::core::api::Environment;
 use crate::core::flow::UserAction;
 use crate::core::text::Msg;
 
@@ -13,9 +12,7 @@ use crate::core::text::Msg;
 pub fn SessionEndedScreen() -> impl IntoView {
     let page = expect_context::<super::Page>();
     // The sandbox's own pages say more (the sandbox says it is one even without a session).
-    let sandbox = page
-        .settings
-        .with_untracked(|s| matches!(s.environment, Some(Environment::Sandbox)));
+    let sandbox = page.settings.with_untracked(|s| s.sandbox);
     view! {
         <section class="screen outcome">
             <Heading text=t(Msg::SessionEndedTitle) />

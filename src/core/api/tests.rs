@@ -414,26 +414,22 @@ mod fuzz {
 }
 
 #[test]
-fn the_session_names_its_environment_and_an_unknown_one_is_kept() {
-    let environment = |json: &str| {
+fn the_session_says_whether_it_is_the_sandbox_and_tolerates_any_environment() {
+    let sandbox = |json: &str| {
         parse::<SessionInfo>(&format!(
             r#"{{"customer_guid":"c1","csrf_token":"t"{json}}}"#
         ))
         .unwrap()
-        .environment
+        .sandbox()
     };
+    assert!(sandbox(r#","environment":"sandbox""#));
+    assert!(!sandbox(r#","environment":"production""#));
+    assert!(!sandbox(r#","environment":"staging""#));
+    assert!(!sandbox(""));
+    assert_eq!(Environment::parse("sandbox"), Environment::Sandbox);
     assert_eq!(
-        environment(r#","environment":"sandbox""#),
-        Some(Environment::Sandbox)
+        Environment::parse("staging"),
+        Environment::Unknown("staging".into())
     );
-    assert_eq!(
-        environment(r#","environment":"production""#),
-        Some(Environment::Production)
-    );
-    assert_eq!(
-        environment(r#","environment":"staging""#),
-        Some(Environment::Unknown("staging".into()))
-    );
-    assert_eq!(environment(""), None);
     assert_eq!(to_json(&Environment::Sandbox), r#""sandbox""#);
 }
