@@ -6,10 +6,9 @@ use super::*;
 impl Flow {
     pub(super) fn on_customer(&mut self, now: Millis, customer: Customer, fx: &mut Vec<Effect>) {
         let refused = std::mem::take(&mut self.create_refused);
-        let state = customer.state.clone();
-        self.customer_state = Some(state.clone());
+        self.verified = customer.state == CustomerState::Verified;
         self.business = customer.kind == Some(CustomerType::Business);
-        match state {
+        match customer.state {
             // On arrival, a verified customer may still have a document to send (seed 003);
             // after a pass just confirmed, the verdict is the answer.
             CustomerState::Verified if matches!(self.phase, Phase::Loading) && !refused => {
@@ -303,7 +302,7 @@ impl Flow {
 
     /// Why verifications are listed when finding out where the customer stands.
     pub(super) fn load_purpose(&self) -> ListPurpose {
-        if self.customer_state == Some(CustomerState::Verified) {
+        if self.verified {
             ListPurpose::Verified
         } else {
             ListPurpose::Load
@@ -329,7 +328,7 @@ impl Flow {
         review: Option<&IdentityVerification>,
         fx: &mut Vec<Effect>,
     ) {
-        let verified = self.customer_state == Some(CustomerState::Verified);
+        let verified = self.verified;
         let codes = review.map_or(&[][..], |r| &r.failure_codes[..]);
         self.asked = DocumentAsk::of(verified, codes);
         self.adopt(v, fx);
@@ -364,7 +363,10 @@ impl Flow {
     /// Decides what to do with the latest view of the followed verification.
     pub(super) fn follow(&mut self, now: Millis, v: &IdentityVerification, fx: &mut Vec<Effect>) {
         let tracked = Tracked::from(v);
-        if tracked.documents_done() {
+        // A verified customer has no review to go back to: their document's own decision is
+        // awaited, so one that cannot be used is told rather than lost behind "verified".
+        let awaited = self.verified && tracked.submitted();
+        if tracked.documents_done() && !awaited {
             return self.back_to_review(fx);
         }
         if let Some(found) = verdict(v) {

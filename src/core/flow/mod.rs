@@ -125,7 +125,8 @@ pub struct Flow {
     /// The page's language, for Persona's window.
     language: Lang,
     customer_guid: Option<String>,
-    customer_state: Option<CustomerState>,
+    /// The customer record said `verified` when last read (a document may still be asked).
+    verified: bool,
     /// The customer record says `type: business` (KYB: its own prep and words).
     business: bool,
     remembered: Option<String>,
@@ -198,7 +199,7 @@ impl Flow {
         Flow {
             language,
             customer_guid: None,
-            customer_state: None,
+            verified: false,
             business: false,
             remembered: None,
             tracked: None,

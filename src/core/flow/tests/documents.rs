@@ -86,13 +86,55 @@ fn a_verified_customer_sees_an_open_request_and_sends_it() {
     });
     let mut sent = document_request("pending");
     sent.persona_state = Some(PersonaState::Processing);
+    // Sent: no review to go back to, so the document's own decision is awaited.
+    let fx = h.send(Event::VerificationPolled(sent.clone()));
+    assert!(matches!(fx[..], [Effect::StartTimer { .. }]), "{fx:?}");
+    assert_eq!(h.flow.screen(), Screen::Checking(CheckingStage::Decision));
+    h.send(Event::TimerFired(h.last_timer()));
+    let mut accepted = document_request("completed");
+    accepted.outcome = Some(crate::core::api::Outcome::Passed);
     assert_eq!(
-        h.send(Event::VerificationPolled(sent.clone())),
+        h.send(Event::VerificationPolled(accepted.clone())),
         [list_verifications(), Effect::Show(Screen::Loading)],
-        "sent: found out again, as a verified customer"
+        "decided: found out again, as a verified customer"
     );
-    let fx = h.send(Event::VerificationsListed(vec![sent, passed]));
+    let fx = h.send(Event::VerificationsListed(vec![accepted, passed.clone()]));
     shows(&fx, Screen::Verified);
+}
+
+/// A verified customer's document that cannot be used is told after they send it, not lost
+/// behind "You are verified" (seed 003: the request stays theirs to answer).
+#[test]
+fn a_verified_customers_refused_document_is_told_after_sending() {
+    let codes = [FailureCode::DocumentCheckFailure];
+    let passed = completed("passed", &[]);
+    let (mut h, _) = verified_with(vec![document_request("waiting"), passed.clone()]);
+    h.send(Event::User(UserAction::Resume));
+    h.send(Event::SessionTokenReceived(PersonaSession {
+        persona_session_token: "tok_docs".into(),
+        persona_inquiry_id: "inq_docs".into(),
+        identity_verification_guid: Some("iv_docs".into()),
+    }));
+    h.send(Event::PersonaReady);
+    h.send(Event::PersonaCompleted {
+        status: "completed".into(),
+    });
+    let mut sent = document_request("pending");
+    sent.persona_state = Some(PersonaState::Processing);
+    h.send(Event::VerificationPolled(sent));
+    assert_eq!(h.flow.screen(), Screen::Checking(CheckingStage::Decision));
+    h.send(Event::TimerFired(h.last_timer()));
+    assert_eq!(
+        h.send(Event::VerificationPolled(refused(&codes))),
+        [list_verifications(), Effect::Show(Screen::Loading)]
+    );
+    let fx = h.send(Event::VerificationsListed(vec![refused(&codes), passed]));
+    shows(
+        &fx,
+        Screen::DocumentRefused {
+            reasons: codes.to_vec(),
+        },
+    );
 }
 
 /// Seed 001: what is asked follows the issue the review found.
