@@ -71,8 +71,17 @@ function describeFocus(): (Stop & { key: number }) | null {
       return `${where} (${hit ? `${hit.tagName.toLowerCase()}.${hit.className}` : 'outside the viewport'})`;
     });
   const name = `${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 40)}"`;
+  // The element itself is the key, not its place in the document: a finding the device check
+  // adds while the keys are taken must not make a control seen before look new.
+  const w = window as unknown as { stopKeys?: WeakMap<Element, number>; nextStopKey?: number };
+  w.stopKeys ??= new WeakMap();
+  let key = w.stopKeys.get(el);
+  if (key === undefined) {
+    key = w.nextStopKey = (w.nextStopKey ?? 0) + 1;
+    w.stopKeys.set(el, key);
+  }
   return {
-    key: [...document.querySelectorAll('*')].indexOf(el),
+    key,
     name,
     outline: style.outlineStyle,
     width: parseFloat(style.outlineWidth),
