@@ -665,3 +665,35 @@ async fn a_phone_acts_only_on_the_verification_it_was_handed() {
         .await;
     assert_eq!(older_session.status(), 404);
 }
+
+/// Issue 30: the code binds to the verification the customer is actually doing. A verified
+/// customer with a document request open (seed 003) hands the phone that request, not the
+/// identity check they passed.
+#[tokio::test]
+async fn a_code_made_beside_an_open_document_request_hands_the_phone_that_request() {
+    let server = Server::sandbox().await;
+    let desktop = server.start("scenario=verified-asks-documents").await;
+    let list = format!("/api/identity_verifications?customer_guid={}", desktop.guid);
+    let listed: Value = desktop.get(&list).await.json().await.unwrap();
+    let request = listed["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["method"] == "document_submission" && v["state"] == "waiting")
+        .expect("the scenario's open document request")["guid"]
+        .clone();
+    let minted = mint(&desktop).await;
+    let phone = redeem_as(&server, &minted, PIXEL).await;
+    let handed: Value = phone.get(&list).await.json().await.unwrap();
+    let guids: Vec<&Value> = handed["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| &v["guid"])
+        .collect();
+    assert_eq!(
+        guids,
+        [&request],
+        "the phone is handed the document request"
+    );
+}
