@@ -550,7 +550,7 @@ impl Flow {
             language: self.language,
         });
         self.launches = self.launches.wrapping_add(1);
-        let id = TimerId(u32::MAX - self.launches);
+        let id = TimerId::PersonaReady(self.launches);
         self.ready_timer = Some(id);
         // First a few seconds, for the ways forward; then the rest of the limit.
         fx.push(Effect::StartTimer {

@@ -179,7 +179,7 @@ impl Flow {
                         self.refresh_due = Some(now + wait);
                         self.later(RequestKind::HandoffStatus, HANDOFF_POLL_MS, fx);
                         fx.push(Effect::StartTimer {
-                            id: REFRESH_TIMER,
+                            id: TimerId::HandoffRefresh,
                             ms: wait as u32,
                         });
                     }
@@ -197,7 +197,7 @@ impl Flow {
             }
             Event::HandoffCancelled => {}
             // An older code's refresh fires before this one's is due.
-            Event::TimerFired(IDLE_TIMER) => {
+            Event::TimerFired(TimerId::IdleWarning) => {
                 // Quiet since: no request went, none is due (a poll would renew it).
                 let quiet = self.in_flight.is_none() && self.timer.is_none();
                 if quiet
@@ -209,7 +209,7 @@ impl Flow {
                     self.session_ending = true;
                 }
             }
-            Event::TimerFired(REFRESH_TIMER) => {
+            Event::TimerFired(TimerId::HandoffRefresh) => {
                 if self.refresh_due.is_some_and(|due| now >= due)
                     && matches!(
                         self.phase,
@@ -342,7 +342,7 @@ impl Flow {
     /// Sends `request` after `ms`.
     pub(super) fn later(&mut self, request: RequestKind, ms: u32, fx: &mut Vec<Effect>) {
         self.next_timer = self.next_timer.wrapping_add(1);
-        let id = TimerId(self.next_timer);
+        let id = TimerId::Request(self.next_timer);
         self.timer = Some((id, request));
         fx.push(Effect::StartTimer { id, ms });
     }

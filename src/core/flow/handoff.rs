@@ -18,8 +18,6 @@ pub const HANDOFF_SLOW_POLL_MS: u32 = 10_000;
 pub const HANDOFF_CODE_LIFETIME: Millis = 3 * MINUTE;
 /// A new code is made this long before the shown one lapses, while no phone has come.
 pub const HANDOFF_REFRESH_BEFORE: Millis = 30_000;
-/// The timer of that refresh: one id, told from an older code's by [`Flow`]'s due time.
-pub(super) const REFRESH_TIMER: TimerId = TimerId(u32::MAX / 2);
 /// What became of a handoff code: the `code` of `GET /handoff/status`, which the server
 /// writes ([`HandoffCode::as_str`]) and the app reads ([`HandoffCode::parse`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -59,9 +59,6 @@ pub const PERSONA_READY_LIMIT_MS: u32 = 45_000;
 /// verification being set up), the screen says what is happening and offers the ways
 /// forward (try again, another device, come back later) while the wait goes on.
 pub const SLOW_WAIT_MS: u32 = 8_000;
-/// The timer that warns before the session's idle end; told from an older one's by
-/// [`Flow`]'s latest request time.
-const IDLE_TIMER: TimerId = TimerId(u32::MAX / 3);
 /// The warning comes two minutes before the session's idle end (WCAG 2.2.1 asks for at
 /// least 20 seconds), or halfway through a shorter idle time.
 pub const IDLE_WARNING_BEFORE: Millis = 2 * MINUTE;
@@ -168,8 +165,7 @@ pub struct Flow {
     refresh_due: Option<Millis>,
     /// The customer asked to start and no verification has been taken up since.
     starting: bool,
-    /// The timer watching for Persona's `ready` after the latest launch. Its ids count down
-    /// from `u32::MAX` (request timers count up from 1): the two never meet.
+    /// The timer watching for Persona's `ready` after the latest launch.
     ready_timer: Option<TimerId>,
     launches: u32,
     /// Answers still to come for codes the customer gave up on while they were being made.
@@ -346,7 +342,7 @@ pub fn step(mut flow: Flow, now: Millis, event: Event) -> (Flow, Vec<Effect>) {
         flow.session_ending = false;
         if let Some(idle) = flow.idle {
             fx.push(Effect::StartTimer {
-                id: IDLE_TIMER,
+                id: TimerId::IdleWarning,
                 ms: u32::try_from(warn_after(idle)).unwrap_or(u32::MAX),
             });
         }

@@ -206,7 +206,7 @@ fn fetch_iv() -> Effect {
 
 fn timer(id: u32, ms: u32) -> Effect {
     Effect::StartTimer {
-        id: TimerId(id),
+        id: TimerId::Request(id),
         ms,
     }
 }
@@ -214,7 +214,7 @@ fn timer(id: u32, ms: u32) -> Effect {
 /// The timer that replaces the shown code before it lapses.
 fn refresh(ms: Millis) -> Effect {
     Effect::StartTimer {
-        id: REFRESH_TIMER,
+        id: TimerId::HandoffRefresh,
         ms: ms as u32,
     }
 }
@@ -238,7 +238,7 @@ fn launch(token: Option<&str>) -> Effect {
 /// The watch on Persona's `ready` after the `n`th launch.
 fn ready_watch(n: u32) -> Effect {
     Effect::StartTimer {
-        id: TimerId(u32::MAX - n),
+        id: TimerId::PersonaReady(n),
         ms: SLOW_WAIT_MS,
     }
 }
@@ -327,13 +327,13 @@ fn happy_path_from_prep_to_verified() {
         [timer(1, 150)]
     );
     h.advance(150);
-    assert_eq!(h.send(Event::TimerFired(TimerId(1))), [fetch_iv()]);
+    assert_eq!(h.send(Event::TimerFired(TimerId::Request(1))), [fetch_iv()]);
     assert_eq!(
         h.send(Event::VerificationPolled(verification("storing", None))),
         [timer(2, 150)]
     );
     h.advance(150);
-    assert_eq!(h.send(Event::TimerFired(TimerId(2))), [fetch_iv()]);
+    assert_eq!(h.send(Event::TimerFired(TimerId::Request(2))), [fetch_iv()]);
     assert_eq!(
         h.send(Event::VerificationPolled(verification(
             "waiting",
@@ -363,7 +363,7 @@ fn happy_path_from_prep_to_verified() {
         ))),
         [timer(3, 1000)]
     );
-    assert_eq!(h.send(Event::TimerFired(TimerId(3))), [fetch_iv()]);
+    assert_eq!(h.send(Event::TimerFired(TimerId::Request(3))), [fetch_iv()]);
     assert_eq!(
         h.send(Event::VerificationPolled(completed("passed", &[]))),
         [
@@ -375,7 +375,10 @@ fn happy_path_from_prep_to_verified() {
         h.send(Event::CustomerLoaded(customer("unverified"))),
         [timer(4, 500)]
     );
-    assert_eq!(h.send(Event::TimerFired(TimerId(4))), [fetch_customer()]);
+    assert_eq!(
+        h.send(Event::TimerFired(TimerId::Request(4))),
+        [fetch_customer()]
+    );
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
@@ -536,12 +539,18 @@ fn a_customer_still_being_created_is_polled() {
         h.send(Event::CustomerLoaded(customer("storing"))),
         [timer(1, 500)]
     );
-    assert_eq!(h.send(Event::TimerFired(TimerId(1))), [fetch_customer()]);
+    assert_eq!(
+        h.send(Event::TimerFired(TimerId::Request(1))),
+        [fetch_customer()]
+    );
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("storing"))),
         [timer(2, 1000)]
     );
-    assert_eq!(h.send(Event::TimerFired(TimerId(2))), [fetch_customer()]);
+    assert_eq!(
+        h.send(Event::TimerFired(TimerId::Request(2))),
+        [fetch_customer()]
+    );
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("unverified"))),
         [list_verifications()]
@@ -649,7 +658,7 @@ fn a_reload_after_submitting_follows_the_decision_instead_of_reopening() {
             Effect::Show(Screen::Checking(CheckingStage::Decision))
         ]
     );
-    h.send(Event::TimerFired(TimerId(1)));
+    h.send(Event::TimerFired(TimerId::Request(1)));
     let fx = h.send(Event::VerificationPolled(completed("passed", &[])));
     assert_eq!(fx[0], fetch_customer());
     // Pressing start meanwhile (another tab on the prep screen) never makes a second one.
@@ -899,7 +908,7 @@ fn review_waits_with_slow_polling_until_the_decision() {
     h.advance(15_000);
     // The whole list: compliance may add a request beside the one under review.
     assert_eq!(
-        h.send(Event::TimerFired(TimerId(1))),
+        h.send(Event::TimerFired(TimerId::Request(1))),
         [list_verifications()]
     );
     assert_eq!(
@@ -908,18 +917,18 @@ fn review_waits_with_slow_polling_until_the_decision() {
         "slower each time, same screen"
     );
     // A page that leaves it out: looked at directly, not taken for its end.
-    h.send(Event::TimerFired(TimerId(2)));
+    h.send(Event::TimerFired(TimerId::Request(2)));
     assert_eq!(
         h.send(Event::VerificationsListed(vec![])),
         [timer(3, 60_000)]
     );
-    assert_eq!(h.send(Event::TimerFired(TimerId(3))), [fetch_iv()]);
+    assert_eq!(h.send(Event::TimerFired(TimerId::Request(3))), [fetch_iv()]);
     assert_eq!(
         h.send(Event::VerificationPolled(reviewing.clone())),
         [timer(4, 60_000)]
     );
     assert_eq!(
-        h.send(Event::TimerFired(TimerId(4))),
+        h.send(Event::TimerFired(TimerId::Request(4))),
         [list_verifications()],
         "back to the list, which also shows new requests"
     );
@@ -1026,7 +1035,7 @@ fn a_document_asked_for_during_review_is_offered_sent_and_the_review_followed_ag
     let reviewing = under_review();
     let (mut h, _) = finish_with(reviewing.clone());
     h.advance(15_000);
-    h.send(Event::TimerFired(TimerId(1)));
+    h.send(Event::TimerFired(TimerId::Request(1)));
     // Still being created: nothing to open yet, the review goes on.
     assert_eq!(
         h.send(Event::VerificationsListed(vec![
@@ -1035,7 +1044,7 @@ fn a_document_asked_for_during_review_is_offered_sent_and_the_review_followed_ag
         ])),
         [timer(2, 30_000)]
     );
-    h.send(Event::TimerFired(TimerId(2)));
+    h.send(Event::TimerFired(TimerId::Request(2)));
     let request = document_request("waiting");
     assert_eq!(
         h.send(Event::VerificationsListed(vec![
@@ -1051,7 +1060,7 @@ fn a_document_asked_for_during_review_is_offered_sent_and_the_review_followed_ag
     );
     assert_eq!(documents_screen().title(), Msg::DocumentsRequestedTitle);
     // The customer taps while that look is under way: the tap wins.
-    h.send(Event::TimerFired(TimerId(3)));
+    h.send(Event::TimerFired(TimerId::Request(3)));
     let fx = h.send(Event::User(UserAction::Resume));
     assert_eq!(
         fx[0],
@@ -1142,7 +1151,7 @@ fn a_document_request_is_never_opened_unasked_nor_taken_for_an_outcome() {
     ]));
     assert_eq!(fx, [timer(2, 30_000)]);
     // The review passes without it: the request is moot, the pass is confirmed.
-    h.send(Event::TimerFired(TimerId(2)));
+    h.send(Event::TimerFired(TimerId::Request(2)));
     let fx = h.send(Event::VerificationsListed(vec![
         completed("passed", &[]),
         document_request("waiting"),
@@ -1151,7 +1160,7 @@ fn a_document_request_is_never_opened_unasked_nor_taken_for_an_outcome() {
     // Or the request expires unsent: back to the review.
     let mut h = Harness::new();
     h.loaded(Some(IV), vec![document_request("waiting"), under_review()]);
-    h.send(Event::TimerFired(TimerId(1)));
+    h.send(Event::TimerFired(TimerId::Request(1)));
     let fx = h.send(Event::VerificationsListed(vec![
         under_review(),
         document_request("expired"),
@@ -1168,7 +1177,7 @@ fn a_document_request_is_never_opened_unasked_nor_taken_for_an_outcome() {
     // Only a document request is offered during a review, not a stray ID check.
     let (mut h, _) = finish_with(under_review());
     h.advance(15_000);
-    h.send(Event::TimerFired(TimerId(1)));
+    h.send(Event::TimerFired(TimerId::Request(1)));
     let stray = verification_at("iv_stray", "waiting", Some("inq_2"), T0 + MINUTE);
     assert_eq!(
         h.send(Event::VerificationsListed(vec![stray, under_review()])),
@@ -1395,7 +1404,10 @@ fn a_remembered_pass_is_confirmed_against_the_customer_before_verified() {
         h.send(Event::CustomerLoaded(customer("unverified"))),
         [timer(1, 500)]
     );
-    assert_eq!(h.send(Event::TimerFired(TimerId(1))), [fetch_customer()]);
+    assert_eq!(
+        h.send(Event::TimerFired(TimerId::Request(1))),
+        [fetch_customer()]
+    );
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
@@ -1418,7 +1430,7 @@ fn a_recent_pass_seen_from_another_browser_is_confirmed_not_started_again() {
         ]
     );
     h.send(Event::CustomerLoaded(customer("unverified")));
-    h.send(Event::TimerFired(TimerId(1)));
+    h.send(Event::TimerFired(TimerId::Request(1)));
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
@@ -1447,7 +1459,7 @@ fn a_verification_still_storing_with_its_inquiry_id_is_waited_for_not_expired() 
         fx.iter().any(|e| matches!(e, Effect::StartTimer { .. })),
         "{fx:?}"
     );
-    h.send(Event::TimerFired(TimerId(1)));
+    h.send(Event::TimerFired(TimerId::Request(1)));
     let fx = h.send(Event::VerificationPolled(verification(
         "waiting",
         Some(INQUIRY),
@@ -1477,7 +1489,7 @@ fn a_lost_create_response_never_makes_a_duplicate() {
         ]
     );
     assert_eq!(
-        h.send(Event::TimerFired(TimerId(1))),
+        h.send(Event::TimerFired(TimerId::Request(1))),
         [list_verifications()]
     );
     let fx = h.send(Event::VerificationsListed(vec![verification(
@@ -2045,10 +2057,10 @@ fn persona_that_never_gets_ready_is_a_problem_with_try_again() {
     // Persona's frame never arrives (blocked, or the connection dropped): the ways forward
     // a few seconds in, then the problem at the limit.
     h.advance(Millis::from(SLOW_WAIT_MS));
-    h.send(Event::TimerFired(TimerId(u32::MAX - 1)));
+    h.send(Event::TimerFired(TimerId::PersonaReady(1)));
     h.advance(Millis::from(PERSONA_READY_LIMIT_MS - SLOW_WAIT_MS));
     assert_eq!(
-        h.send(Event::TimerFired(TimerId(u32::MAX - 1))),
+        h.send(Event::TimerFired(TimerId::PersonaReady(1))),
         [
             Effect::DestroyPersona,
             Effect::Show(Screen::Problem(Problem::PersonaUnavailable))
@@ -2077,14 +2089,18 @@ fn a_watch_that_fires_after_ready_or_a_relaunch_changes_nothing() {
     let mut h = Harness::new();
     h.open_capture();
     // Persona got ready in time: the watch of that launch is moot.
-    assert!(h.send(Event::TimerFired(TimerId(u32::MAX - 1))).is_empty());
+    assert!(h
+        .send(Event::TimerFired(TimerId::PersonaReady(1)))
+        .is_empty());
     assert_eq!(h.flow.screen(), Screen::Capture);
     // Cancel, resume: the first launch's watch cannot cut the second one short.
     h.send(Event::PersonaCancelled);
     h.send(Event::User(UserAction::Resume));
     let fx = h.send(token("tok_2"));
     assert_eq!(fx[1], ready_watch(2));
-    assert!(h.send(Event::TimerFired(TimerId(u32::MAX - 1))).is_empty());
+    assert!(h
+        .send(Event::TimerFired(TimerId::PersonaReady(1)))
+        .is_empty());
     assert_eq!(
         h.flow.screen(),
         Screen::Preparing(PreparingStage::OpeningCapture)
@@ -2247,7 +2263,7 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
         ]
     );
     assert_eq!(
-        h.send(Event::TimerFired(TimerId(1))),
+        h.send(Event::TimerFired(TimerId::Request(1))),
         [Effect::FetchHandoffStatus]
     );
     assert_eq!(
@@ -2256,7 +2272,7 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
     );
     // The desktop never opens Persona while it follows the phone.
     assert!(h.send(Event::User(UserAction::Start)).is_empty());
-    h.send(Event::TimerFired(TimerId(2)));
+    h.send(Event::TimerFired(TimerId::Request(2)));
     assert_eq!(
         h.send(status(HandoffCode::Used, None)),
         [
@@ -2264,7 +2280,7 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
             Effect::Show(handoff(true, PhoneProgress::Connected))
         ]
     );
-    h.send(Event::TimerFired(TimerId(3)));
+    h.send(Event::TimerFired(TimerId::Request(3)));
     assert_eq!(
         h.send(status(
             HandoffCode::Used,
@@ -2276,7 +2292,7 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
             Effect::Show(handoff(true, PhoneProgress::InProgress))
         ]
     );
-    h.send(Event::TimerFired(TimerId(4)));
+    h.send(Event::TimerFired(TimerId::Request(4)));
     assert_eq!(
         h.send(status(HandoffCode::Used, Some(completed("passed", &[])))),
         [
@@ -2365,7 +2381,7 @@ fn an_expired_code_stops_polling_and_a_new_one_replaces_it() {
             Effect::Show(Screen::Prep)
         ]
     );
-    let stale = TimerId(h.flow.next_timer);
+    let stale = TimerId::Request(h.flow.next_timer);
     assert!(
         h.send(Event::TimerFired(stale)).is_empty(),
         "polling stopped"
@@ -2695,7 +2711,7 @@ mod properties {
                 server_ms: None,
                 idle_ms: Some(MINUTE),
             }),
-            Just(Event::TimerFired(IDLE_TIMER)),
+            Just(Event::TimerFired(TimerId::IdleWarning)),
             // A device clock two days fast.
             Just(Event::SessionLoaded {
                 customer_guid: CUSTOMER.into(),
@@ -2727,7 +2743,13 @@ mod properties {
                 code: PersonaErrorCode::Unauthenticated
             }),
             Just(Event::PersonaUnavailable),
-            (0u32..40).prop_map(|n| Event::TimerFired(TimerId(n))),
+            prop_oneof![
+                (0u32..40).prop_map(TimerId::Request),
+                (0u32..4).prop_map(TimerId::PersonaReady),
+                Just(TimerId::HandoffRefresh),
+                Just(TimerId::IdleWarning),
+            ]
+            .prop_map(Event::TimerFired),
             any::<bool>().prop_map(|online| Event::Connectivity { online }),
             prop_oneof![
                 Just(UserAction::Start),

@@ -136,9 +136,23 @@ impl PersonaErrorCode {
     }
 }
 
-/// Which timer fired. Timers from an earlier state are ignored when they fire.
+/// Which timer fired: one id space, in which each kind of timer says what it is for, so
+/// two kinds can never be taken for each other. A timer from an earlier state is ignored
+/// when it fires (its generation is not the flow's latest, or nothing is due).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct TimerId(pub u32);
+pub enum TimerId {
+    /// The next request of a poll or a backoff, by generation (each new one replaces the
+    /// one before).
+    Request(u32),
+    /// The watch on Persona's `ready` after the launch of that number.
+    PersonaReady(u32),
+    /// The replacement of the shown handoff code before it lapses; told from an older
+    /// code's by [`Flow`](super::Flow)'s due time.
+    HandoffRefresh,
+    /// The warning before the session's idle end; told from an older one's by the flow's
+    /// latest request time.
+    IdleWarning,
+}
 
 /// What the app tells the page that embeds or opened it.
 #[derive(Clone, Debug, PartialEq, Eq)]

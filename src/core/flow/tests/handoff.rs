@@ -68,15 +68,17 @@ fn the_shown_code_is_replaced_before_it_lapses_while_no_phone_has_come() {
         [timer(2, HANDOFF_POLL_MS)]
     );
     // Fired early (an older code's timer): nothing happens.
-    assert!(h.send(Event::TimerFired(REFRESH_TIMER)).is_empty());
+    assert!(h
+        .send(Event::TimerFired(TimerId::HandoffRefresh))
+        .is_empty());
     h.advance(HANDOFF_CODE_LIFETIME - HANDOFF_REFRESH_BEFORE - 2_000);
     assert_eq!(
-        h.send(Event::TimerFired(REFRESH_TIMER)),
+        h.send(Event::TimerFired(TimerId::HandoffRefresh)),
         [Effect::MintHandoff, waiting_without_code()],
         "a new code, without the customer doing anything"
     );
     assert!(
-        h.send(Event::TimerFired(TimerId(2))).is_empty(),
+        h.send(Event::TimerFired(TimerId::Request(2))).is_empty(),
         "the old code's look is off"
     );
     let fx = h.send(minted(h.now, "second"));
@@ -86,7 +88,9 @@ fn the_shown_code_is_replaced_before_it_lapses_while_no_phone_has_come() {
     h.send(Event::TimerFired(h.last_timer()));
     h.send(phone_status(HandoffCode::Used, Some("Chrome on Android")));
     h.advance(HANDOFF_CODE_LIFETIME);
-    assert!(h.send(Event::TimerFired(REFRESH_TIMER)).is_empty());
+    assert!(h
+        .send(Event::TimerFired(TimerId::HandoffRefresh))
+        .is_empty());
     assert_eq!(h.flow.in_flight(), None);
 }
 
@@ -168,7 +172,7 @@ fn this_isnt_my_phone_ends_the_phone_and_shows_a_new_code() {
         h.send(Event::User(UserAction::NotMyPhone)).is_empty(),
         "once"
     );
-    assert!(h.send(Event::TimerFired(TimerId(2))).is_empty());
+    assert!(h.send(Event::TimerFired(TimerId::Request(2))).is_empty());
     let call = call_for(&Effect::RevokeHandoff).unwrap();
     assert_eq!(
         (call.kind, call.method, call.path.as_str()),

@@ -126,21 +126,24 @@ fn insufficient_retries_at_once_and_inconclusive_waits_for_the_team() {
     // The list and the customer record take turns, on the same screen.
     h.advance(15_000);
     assert_eq!(
-        h.send(Event::TimerFired(TimerId(1))),
+        h.send(Event::TimerFired(TimerId::Request(1))),
         [list_verifications()]
     );
     assert_eq!(
         h.send(Event::VerificationsListed(vec![inconclusive.clone()])),
         [timer(2, 30_000)]
     );
-    assert_eq!(h.send(Event::TimerFired(TimerId(2))), [fetch_customer()]);
+    assert_eq!(
+        h.send(Event::TimerFired(TimerId::Request(2))),
+        [fetch_customer()]
+    );
     assert_eq!(
         h.send(Event::CustomerLoaded(customer("unverified"))),
         [timer(3, 60_000)]
     );
     // The team decides (a standing decision): the verdict follows it.
     assert_eq!(
-        h.send(Event::TimerFired(TimerId(3))),
+        h.send(Event::TimerFired(TimerId::Request(3))),
         [list_verifications()]
     );
     let mut decided = inconclusive.clone();
@@ -321,14 +324,16 @@ fn a_slow_persona_frame_offers_the_ways_forward_while_it_loads() {
     )));
     assert_eq!(fx[0], launch(None));
     assert_eq!(fx[1], ready_watch(1));
-    assert_eq!(ready_watch(1), timer(u32::MAX - 1, SLOW_WAIT_MS));
     const { assert!(SLOW_WAIT_MS <= 10_000, "a few seconds") };
     h.advance(Millis::from(SLOW_WAIT_MS));
     let slow = Screen::SlowWait(PreparingStage::OpeningCapture);
     assert_eq!(
-        h.send(Event::TimerFired(TimerId(u32::MAX - 1))),
+        h.send(Event::TimerFired(TimerId::PersonaReady(1))),
         [
-            timer(u32::MAX - 1, PERSONA_READY_LIMIT_MS - SLOW_WAIT_MS),
+            Effect::StartTimer {
+                id: TimerId::PersonaReady(1),
+                ms: PERSONA_READY_LIMIT_MS - SLOW_WAIT_MS,
+            },
             Effect::Show(slow.clone())
         ],
         "the wait goes on"
@@ -363,7 +368,7 @@ fn a_slow_persona_frame_offers_the_ways_forward_while_it_loads() {
     // Waiting on: at the limit, the problem screen with its own ways forward.
     h.advance(Millis::from(PERSONA_READY_LIMIT_MS - SLOW_WAIT_MS));
     assert_eq!(
-        h.send(Event::TimerFired(TimerId(u32::MAX - 1))),
+        h.send(Event::TimerFired(TimerId::PersonaReady(1))),
         [
             Effect::DestroyPersona,
             Effect::Show(Screen::Problem(Problem::PersonaUnavailable))

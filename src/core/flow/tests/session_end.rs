@@ -23,7 +23,7 @@ fn on_prep(h: &mut Harness) -> Vec<Effect> {
 
 fn idle_timer(fx: &[Effect]) -> Option<(TimerId, u32)> {
     fx.iter().find_map(|e| match e {
-        Effect::StartTimer { id, ms } if *id == IDLE_TIMER => Some((*id, *ms)),
+        Effect::StartTimer { id, ms } if *id == TimerId::IdleWarning => Some((*id, *ms)),
         _ => None,
     })
 }
@@ -45,7 +45,7 @@ fn every_request_starts_the_warning_timer_two_minutes_before_the_idle_end() {
     assert_eq!(fx[0], fetch_customer());
     assert_eq!(
         idle_timer(&fx),
-        Some((IDLE_TIMER, (IDLE - 2 * MINUTE) as u32))
+        Some((TimerId::IdleWarning, (IDLE - 2 * MINUTE) as u32))
     );
     // Without the server's idle time, no timer (and no warning) at all.
     let mut quiet = Harness::new();
@@ -60,7 +60,7 @@ fn a_quiet_screen_warns_before_the_end_and_stay_here_renews_the_session() {
     assert!(!h.flow.session_ending());
     // Thirteen minutes on the prep screen without a request: the page warns.
     h.advance(IDLE - 2 * MINUTE);
-    assert_eq!(h.send(Event::TimerFired(IDLE_TIMER)), []);
+    assert_eq!(h.send(Event::TimerFired(TimerId::IdleWarning)), []);
     assert!(h.flow.session_ending());
     assert_eq!(
         h.flow.screen(),
@@ -98,7 +98,7 @@ fn a_timer_from_before_a_later_request_does_not_warn() {
     });
     // The first timer runs out two minutes later: the latest request was two minutes ago.
     h.advance(2 * MINUTE);
-    h.send(Event::TimerFired(IDLE_TIMER));
+    h.send(Event::TimerFired(TimerId::IdleWarning));
     assert!(!h.flow.session_ending());
 }
 
@@ -116,7 +116,7 @@ fn stay_here_while_a_request_is_on_its_way_sends_nothing_more() {
     let mut h = Harness::new();
     on_prep(&mut h);
     h.advance(IDLE - 2 * MINUTE);
-    h.send(Event::TimerFired(IDLE_TIMER));
+    h.send(Event::TimerFired(TimerId::IdleWarning));
     assert!(h.flow.session_ending());
     h.send(Event::User(UserAction::Start));
     assert!(h.flow.in_flight().is_some());
@@ -129,7 +129,7 @@ fn a_session_that_ended_anyway_says_so_after_stay_here() {
     let mut h = Harness::new();
     on_prep(&mut h);
     h.advance(IDLE + MINUTE);
-    h.send(Event::TimerFired(IDLE_TIMER));
+    h.send(Event::TimerFired(TimerId::IdleWarning));
     h.send(Event::User(UserAction::StayHere));
     h.send(Event::RequestFailed {
         request: RequestKind::KeepAlive,
