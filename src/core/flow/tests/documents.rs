@@ -43,6 +43,20 @@ fn reviewing_with(code: FailureCode) -> IdentityVerification {
     v
 }
 
+/// The customer opens the offered document request and sends it in Persona.
+fn send_in_persona(h: &mut Harness) {
+    h.send(Event::User(UserAction::Resume));
+    h.send(Event::SessionTokenReceived(PersonaSession {
+        persona_session_token: "tok_docs".into(),
+        persona_inquiry_id: "inq_docs".into(),
+        identity_verification_guid: Some("iv_docs".into()),
+    }));
+    h.send(Event::PersonaReady);
+    h.send(Event::PersonaCompleted {
+        status: "completed".into(),
+    });
+}
+
 fn shows(fx: &[Effect], screen: Screen) {
     assert_eq!(fx.last(), Some(&Effect::Show(screen)), "{fx:?}");
 }
@@ -109,16 +123,7 @@ fn a_verified_customers_refused_document_is_told_after_sending() {
     let codes = [FailureCode::DocumentCheckFailure];
     let passed = completed("passed", &[]);
     let (mut h, _) = verified_with(vec![document_request("waiting"), passed.clone()]);
-    h.send(Event::User(UserAction::Resume));
-    h.send(Event::SessionTokenReceived(PersonaSession {
-        persona_session_token: "tok_docs".into(),
-        persona_inquiry_id: "inq_docs".into(),
-        identity_verification_guid: Some("iv_docs".into()),
-    }));
-    h.send(Event::PersonaReady);
-    h.send(Event::PersonaCompleted {
-        status: "completed".into(),
-    });
+    send_in_persona(&mut h);
     let mut sent = document_request("pending");
     sent.persona_state = Some(PersonaState::Processing);
     h.send(Event::VerificationPolled(sent));
@@ -183,16 +188,7 @@ fn a_document_that_could_not_be_used_is_told_and_can_be_sent_again() {
         Some(IV),
         vec![document_request("waiting"), under_review.clone()],
     );
-    h.send(Event::User(UserAction::Resume));
-    h.send(Event::SessionTokenReceived(PersonaSession {
-        persona_session_token: "tok_docs".into(),
-        persona_inquiry_id: "inq_docs".into(),
-        identity_verification_guid: Some("iv_docs".into()),
-    }));
-    h.send(Event::PersonaReady);
-    h.send(Event::PersonaCompleted {
-        status: "completed".into(),
-    });
+    send_in_persona(&mut h);
     assert_eq!(
         h.send(Event::VerificationPolled(refused(&codes))),
         [list_verifications(), Effect::Show(Screen::Loading)]
