@@ -106,9 +106,12 @@ export class Deployment {
       redis: await freePort(),
       upstream: await freePort(),
       replicas: [await freePort(), await freePort()],
-      proxy: await freePort(),
+      proxy: 0,
       metrics: metrics ? [await freePort(), await freePort()] : [0, 0],
     };
+    // The proxy first, on a port the system gives it while it listens: a port only probed
+    // free could be taken (by any connection's own end) before a later listen.
+    await d.startProxy();
     await d.startRedis();
     d.upstream = start(
       SERVER,
@@ -119,7 +122,6 @@ export class Deployment {
     await until('the upstream sandbox', () => ok(`http://127.0.0.1:${d.ports.upstream}/healthz`));
     await d.startReplica(0);
     await d.startReplica(1);
-    await d.startProxy();
     return d;
   }
 
@@ -209,7 +211,8 @@ export class Deployment {
         attempt(first, 1);
       });
     });
-    await new Promise<void>((resolve) => this.proxy.listen(this.ports.proxy, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.proxy.listen(0, '127.0.0.1', resolve));
+    this.ports.proxy = (this.proxy.address() as net.AddressInfo).port;
   }
 
   /** A launch token for `customer`, signed as the integrator's backend does (HS256). */
