@@ -12,7 +12,7 @@ use crate::api;
 use crate::core::api::{parse, HandoffCreated, PersonaConfig, SessionInfo, NO_SESSION_IN_SANDBOX};
 use crate::core::branding::Branding;
 use crate::core::flow::{
-    handoff_url, step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind,
+    handoff_url, step, Effect, Event, Flow, HttpError, PersonaErrorCode, Request, RequestKind,
 };
 use crate::core::http;
 use crate::core::text::Lang;
@@ -165,11 +165,7 @@ impl Shell {
 
     /// Mints the link and finishes the copy (the later screens' module runs it).
     pub(crate) async fn make_link(self, copying: crate::device::PendingCopy, out: LinkForBrowser) {
-        let Some(call) = http::call_for(&Effect::MintHandoff) else {
-            copying.finish(None).await;
-            out.making.set(false);
-            return out.failed.set(true);
-        };
+        let call = http::call_for(&Request::MintHandoff);
         let inner = self.inner.get_value();
         let base = inner.api_base.clone();
         let csrf = inner.csrf.borrow().clone().unwrap_or_default();
@@ -240,28 +236,28 @@ impl Shell {
 
     fn perform(&self, inner: &Rc<Inner>, effect: Effect) {
         let shell = *self;
-        if let Some(call) = http::call_for(&effect) {
-            let base = inner.api_base.clone();
-            let csrf = inner.csrf.borrow().clone().unwrap_or_default();
-            leptos::task::spawn_local(async move {
-                let result = api::exchange(&base, &call, &csrf).await;
-                if call.kind == RequestKind::Session {
-                    match &result {
-                        Ok(body) => shell.keep_session(body),
-                        Err(HttpError::Status {
-                            message_code: Some(code),
-                            ..
-                        }) if code == NO_SESSION_IN_SANDBOX => {
-                            shell.settings.update(|s| s.sandbox = true)
-                        }
-                        Err(_) => {}
-                    }
-                }
-                shell.dispatch(http::event(call.kind, result));
-            });
-            return;
-        }
         match effect {
+            Effect::Send(id, request) => {
+                let call = http::call_for(&request);
+                let base = inner.api_base.clone();
+                let csrf = inner.csrf.borrow().clone().unwrap_or_default();
+                leptos::task::spawn_local(async move {
+                    let result = api::exchange(&base, &call, &csrf).await;
+                    if call.kind == RequestKind::Session {
+                        match &result {
+                            Ok(body) => shell.keep_session(body),
+                            Err(HttpError::Status {
+                                message_code: Some(code),
+                                ..
+                            }) if code == NO_SESSION_IN_SANDBOX => {
+                                shell.settings.update(|s| s.sandbox = true)
+                            }
+                            Err(_) => {}
+                        }
+                    }
+                    shell.dispatch(Event::Answered(id, http::answer(call.kind, result)));
+                });
+            }
             Effect::StartTimer { id, ms } => {
                 set_timeout(
                     move || shell.dispatch(Event::TimerFired(id)),
@@ -328,17 +324,6 @@ impl Shell {
             }
             Effect::MarkHandoff(on) => mark(HANDOFF_KEY, on),
             Effect::MarkStarting(on) => mark(STARTING_KEY, on),
-            Effect::FetchSession
-            | Effect::KeepAlive
-            | Effect::FetchCustomer { .. }
-            | Effect::ListVerifications { .. }
-            | Effect::CreateVerification(_)
-            | Effect::FetchVerification { .. }
-            | Effect::RequestSessionToken(_)
-            | Effect::MintHandoff
-            | Effect::FetchHandoffStatus
-            | Effect::RevokeHandoff
-            | Effect::CancelHandoff => {}
             Effect::Notify(event) => {
                 let origin = self.settings.with_untracked(|s| s.host_origin.clone());
                 host::notify(&event, origin.as_deref());

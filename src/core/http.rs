@@ -1,11 +1,11 @@
-//! The HTTP side of the flow's effects, as data: which call an effect makes, and which
-//! event its answer becomes. The shell only moves bytes.
+//! The HTTP side of the flow's requests, as data: which call a request makes, and which
+//! answer its reply becomes. The shell only moves bytes.
 
 use super::api::{
     parse, Customer, HandoffCreated, HandoffStatus, IdentityVerification, ListResponse,
     PersonaSession, SessionInfo,
 };
-use super::flow::{Effect, Event, HandoffCode, HttpError, RequestKind};
+use super::flow::{Answer, HandoffCode, HttpError, Request, RequestKind};
 use super::json::ToJson;
 use super::time::parse_rfc3339;
 
@@ -57,28 +57,28 @@ pub fn encode(text: &str) -> String {
     out
 }
 
-/// The call an effect makes, if it is an HTTP effect.
-pub fn call_for(effect: &Effect) -> Option<HttpCall> {
-    let (kind, method, path, body) = match effect {
-        Effect::FetchSession => (
+/// The call a request makes.
+pub fn call_for(request: &Request) -> HttpCall {
+    let (kind, method, path, body) = match request {
+        Request::FetchSession => (
             RequestKind::Session,
             Method::Get,
             "/session".to_owned(),
             None,
         ),
-        Effect::KeepAlive => (
+        Request::KeepAlive => (
             RequestKind::KeepAlive,
             Method::Get,
             "/session".to_owned(),
             None,
         ),
-        Effect::FetchCustomer { customer_guid } => (
+        Request::FetchCustomer { customer_guid } => (
             RequestKind::Customer,
             Method::Get,
             format!("/api/customers/{}", encode(customer_guid)),
             None,
         ),
-        Effect::ListVerifications { customer_guid } => (
+        Request::ListVerifications { customer_guid } => (
             RequestKind::ListVerifications,
             Method::Get,
             format!(
@@ -87,65 +87,64 @@ pub fn call_for(effect: &Effect) -> Option<HttpCall> {
             ),
             None,
         ),
-        Effect::CreateVerification(post) => (
+        Request::CreateVerification(post) => (
             RequestKind::CreateVerification,
             Method::Post,
             "/api/identity_verifications".to_owned(),
             Some(post.to_json()),
         ),
-        Effect::FetchVerification { guid } => (
+        Request::FetchVerification { guid } => (
             RequestKind::Verification,
             Method::Get,
             format!("/api/identity_verifications/{}", encode(guid)),
             None,
         ),
-        Effect::RequestSessionToken(post) => (
+        Request::RequestSessionToken(post) => (
             RequestKind::PersonaSession,
             Method::Post,
             "/api/persona_sessions".to_owned(),
             Some(post.to_json()),
         ),
-        Effect::MintHandoff => (
+        Request::MintHandoff => (
             RequestKind::Handoff,
             Method::Post,
             "/handoff".to_owned(),
             Some("{}".to_owned()),
         ),
-        Effect::FetchHandoffStatus => (
+        Request::FetchHandoffStatus => (
             RequestKind::HandoffStatus,
             Method::Get,
             "/handoff/status".to_owned(),
             None,
         ),
-        Effect::RevokeHandoff => (
+        Request::RevokeHandoff => (
             RequestKind::HandoffRevoke,
             Method::Post,
             "/handoff/revoke".to_owned(),
             Some("{}".to_owned()),
         ),
-        Effect::CancelHandoff => (
+        Request::CancelHandoff => (
             RequestKind::HandoffCancel,
             Method::Post,
             "/handoff/cancel".to_owned(),
             Some("{}".to_owned()),
         ),
-        _ => return None,
     };
-    Some(HttpCall {
+    HttpCall {
         kind,
         method,
         path,
         body,
-    })
+    }
 }
 
-/// The event a successful answer becomes; an unreadable answer is [`HttpError::Malformed`].
-pub fn answer(kind: RequestKind, body: &str) -> Result<Event, HttpError> {
+/// The answer a successful reply becomes; an unreadable one is [`HttpError::Malformed`].
+pub fn read(kind: RequestKind, body: &str) -> Result<Answer, HttpError> {
     let malformed = |_| HttpError::Malformed;
     Ok(match kind {
         RequestKind::Session | RequestKind::KeepAlive => {
             let info = parse::<SessionInfo>(body).map_err(malformed)?;
-            Event::SessionLoaded {
+            Answer::SessionLoaded {
                 customer_guid: info.customer_guid,
                 server_ms: info.server_time.as_deref().and_then(parse_rfc3339),
                 idle_ms: info
@@ -154,22 +153,24 @@ pub fn answer(kind: RequestKind, body: &str) -> Result<Event, HttpError> {
                     .map(|secs| secs.saturating_mul(1000)),
             }
         }
-        RequestKind::Customer => Event::CustomerLoaded(parse::<Customer>(body).map_err(malformed)?),
-        RequestKind::ListVerifications => Event::VerificationsListed(
+        RequestKind::Customer => {
+            Answer::CustomerLoaded(parse::<Customer>(body).map_err(malformed)?)
+        }
+        RequestKind::ListVerifications => Answer::VerificationsListed(
             parse::<ListResponse<IdentityVerification>>(body)
                 .map_err(malformed)?
                 .objects,
         ),
         RequestKind::CreateVerification => {
-            Event::VerificationCreated(parse(body).map_err(malformed)?)
+            Answer::VerificationCreated(parse(body).map_err(malformed)?)
         }
-        RequestKind::Verification => Event::VerificationPolled(parse(body).map_err(malformed)?),
+        RequestKind::Verification => Answer::VerificationPolled(parse(body).map_err(malformed)?),
         RequestKind::PersonaSession => {
-            Event::SessionTokenReceived(parse::<PersonaSession>(body).map_err(malformed)?)
+            Answer::SessionTokenReceived(parse::<PersonaSession>(body).map_err(malformed)?)
         }
         RequestKind::Handoff | RequestKind::HandoffRevoke => {
             let created: HandoffCreated = parse(body).map_err(malformed)?;
-            Event::HandoffMinted {
+            Answer::HandoffMinted {
                 path: created.path,
                 expires_ms: created.expires_at.as_deref().and_then(parse_rfc3339),
                 confirm: created.confirm,
@@ -177,24 +178,21 @@ pub fn answer(kind: RequestKind, body: &str) -> Result<Event, HttpError> {
         }
         RequestKind::HandoffStatus => {
             let status: HandoffStatus = parse(body).map_err(malformed)?;
-            Event::HandoffStatus {
+            Answer::HandoffStatus {
                 code: HandoffCode::parse(&status.code),
                 verification: status.verification,
                 phone: status.phone,
             }
         }
-        RequestKind::HandoffCancel => Event::HandoffCancelled,
+        RequestKind::HandoffCancel => Answer::HandoffCancelled,
     })
 }
 
-/// Turns a failed or successful exchange into the flow's event.
-pub fn event(kind: RequestKind, result: Result<String, HttpError>) -> Event {
-    match result.and_then(|body| answer(kind, &body)) {
-        Ok(event) => event,
-        Err(error) => Event::RequestFailed {
-            request: kind,
-            error,
-        },
+/// Turns a failed or successful exchange into the flow's answer.
+pub fn answer(kind: RequestKind, result: Result<String, HttpError>) -> Answer {
+    match result.and_then(|body| read(kind, &body)) {
+        Ok(answer) => answer,
+        Err(error) => Answer::Failed(error),
     }
 }
 
@@ -212,87 +210,80 @@ mod tests {
 
     #[test]
     fn effects_map_to_calls() {
-        let call = call_for(&Effect::FetchVerification {
+        let call = call_for(&Request::FetchVerification {
             guid: "iv 1".into(),
-        })
-        .unwrap();
+        });
         assert_eq!(call.path, "/api/identity_verifications/iv%201");
         assert_eq!(
             (call.kind, call.method, call.body),
             (RequestKind::Verification, Method::Get, None)
         );
-        let call = call_for(&Effect::CreateVerification(
+        let call = call_for(&Request::CreateVerification(
             PostIdentityVerification::kyc_id_and_selfie("c1"),
-        ))
-        .unwrap();
+        ));
         assert_eq!(call.method, Method::Post);
         assert_eq!(
             call.body.as_deref(),
             Some(r#"{"type":"kyc","method":"id_and_selfie","customer_guid":"c1"}"#)
         );
-        let call = call_for(&Effect::ListVerifications {
+        let call = call_for(&Request::ListVerifications {
             customer_guid: "c1".into(),
-        })
-        .unwrap();
+        });
         assert_eq!(
             call.path,
             "/api/identity_verifications?customer_guid=c1&page=0&per_page=10"
         );
-        assert_eq!(call_for(&Effect::Forget), None);
-        assert_eq!(
-            call_for(&Effect::MintHandoff).unwrap().body.as_deref(),
-            Some("{}")
-        );
+        assert_eq!(call_for(&Request::MintHandoff).body.as_deref(), Some("{}"));
     }
 
     #[test]
-    fn answers_become_events_and_garbage_becomes_malformed() {
-        let session = answer(
+    fn replies_become_answers_and_garbage_becomes_malformed() {
+        let session = read(
             RequestKind::Session,
             r#"{"customer_guid":"c1","csrf_token":"x"}"#,
         )
         .unwrap();
         assert_eq!(
             session,
-            Event::SessionLoaded {
+            Answer::SessionLoaded {
                 customer_guid: "c1".into(),
                 server_ms: None,
                 idle_ms: None,
             }
         );
-        let timed = answer(
+        let timed = read(
             RequestKind::Session,
             r#"{"customer_guid":"c1","csrf_token":"x","server_time":"2026-11-23T10:00:00Z","idle_secs":900}"#,
         )
         .unwrap();
         assert_eq!(
             timed,
-            Event::SessionLoaded {
+            Answer::SessionLoaded {
                 customer_guid: "c1".into(),
                 server_ms: Some(1_795_428_000_000),
                 idle_ms: Some(900_000),
             }
         );
         // "Stay here" reads the same answer.
-        let renewed = answer(
+        let renewed = read(
             RequestKind::KeepAlive,
             r#"{"customer_guid":"c1","csrf_token":"x"}"#,
         );
         assert_eq!(renewed, Ok(session));
-        let list = answer(
+        let list = read(
             RequestKind::ListVerifications,
             r#"{"objects":[{"guid":"iv","state":"waiting"}]}"#,
         )
         .unwrap();
-        assert!(matches!(list, Event::VerificationsListed(v) if v.len() == 1));
-        let status = answer(
+        assert!(matches!(list, Answer::VerificationsListed(v) if v.len() == 1));
+        let status = read(
             RequestKind::HandoffStatus,
             r#"{"code":"used","verification":null}"#,
         )
         .unwrap();
         assert_eq!(
             status,
-            Event::HandoffStatus {
+            Answer::HandoffStatus {
                 code: HandoffCode::Used,
                 verification: None,
                 phone: None
@@ -303,14 +294,11 @@ mod tests {
             RequestKind::Verification,
             RequestKind::PersonaSession,
         ] {
-            assert_eq!(answer(kind, "{\"guid\": \"iv_"), Err(HttpError::Malformed));
+            assert_eq!(read(kind, "{\"guid\": \"iv_"), Err(HttpError::Malformed));
         }
         assert_eq!(
-            event(RequestKind::Customer, Err(HttpError::Network)),
-            Event::RequestFailed {
-                request: RequestKind::Customer,
-                error: HttpError::Network
-            }
+            answer(RequestKind::Customer, Err(HttpError::Network)),
+            Answer::Failed(HttpError::Network)
         );
     }
 }

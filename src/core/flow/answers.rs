@@ -4,6 +4,141 @@
 use super::*;
 
 impl Flow {
+    /// An answer: taken only when it carries the id of the request awaited (and is an answer
+    /// to that kind of request); any other is dropped.
+    pub(super) fn on_answer(
+        &mut self,
+        now: Millis,
+        id: RequestId,
+        answer: Answer,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some((_, kind)) = self.in_flight.filter(|(awaited, _)| *awaited == id) else {
+            // A code made for a customer who has left the handoff since: it ends at once
+            // (a code asked for since has ended it on the server already).
+            if matches!(answer, Answer::HandoffMinted { .. })
+                && !matches!(self.phase, Phase::Handoff { .. })
+            {
+                self.send_unawaited(Request::CancelHandoff, fx);
+            }
+            return;
+        };
+        if let Answer::Failed(error) = answer {
+            self.in_flight = None;
+            return self.on_failure(kind, error, fx);
+        }
+        let ours = |v: &IdentityVerification, tracked: &Option<Tracked>| {
+            tracked.as_ref().is_some_and(|t| t.guid == v.guid)
+        };
+        match (kind, answer) {
+            (RequestKind::KeepAlive, Answer::SessionLoaded { .. }) => {
+                // Renewed: nothing else changes.
+                self.taken();
+            }
+            (
+                RequestKind::Session,
+                Answer::SessionLoaded {
+                    customer_guid,
+                    server_ms,
+                    idle_ms,
+                },
+            ) => {
+                self.taken();
+                self.idle = idle_ms;
+                if let Some(server) = server_ms {
+                    // A device clock minutes or days off would misjudge every lifetime
+                    // (resume, expiry, a recent pass). Within the tolerance, the answer's own
+                    // travel time is not worth correcting for.
+                    let offset = server - (now - self.clock_offset);
+                    self.clock_offset = if offset.abs() > CLOCK_TOLERANCE {
+                        offset
+                    } else {
+                        0
+                    };
+                }
+                self.customer_guid = Some(customer_guid);
+                self.send(RequestKind::Customer, fx);
+            }
+            (RequestKind::Customer, Answer::CustomerLoaded(customer)) => {
+                self.taken();
+                self.on_customer(now, customer, fx);
+            }
+            (RequestKind::ListVerifications, Answer::VerificationsListed(list)) => {
+                self.taken();
+                self.on_list(now, list, fx);
+            }
+            (RequestKind::CreateVerification, Answer::VerificationCreated(v)) => {
+                self.taken();
+                self.create_attempts = 0;
+                self.sending_document = false;
+                self.adopt(&v, fx);
+                self.follow(now, &v, fx);
+            }
+            (RequestKind::Verification, Answer::VerificationPolled(v))
+                if ours(&v, &self.tracked) =>
+            {
+                self.taken();
+                self.tracked = Some(Tracked::from(&v));
+                self.follow(now, &v, fx);
+            }
+            (RequestKind::PersonaSession, Answer::SessionTokenReceived(session))
+                if self.tracked.as_ref().and_then(|t| t.inquiry_id.as_deref())
+                    == Some(session.persona_inquiry_id.as_str()) =>
+            {
+                self.taken();
+                self.launch(Some(Secret(session.persona_session_token)), fx);
+            }
+            (
+                RequestKind::Handoff | RequestKind::HandoffRevoke,
+                Answer::HandoffMinted {
+                    path,
+                    expires_ms,
+                    confirm,
+                },
+            ) => {
+                self.taken();
+                if let Phase::Handoff { link, phone } = &mut self.phase {
+                    // A new code before this one lapses, while no phone has come.
+                    let lapses = expires_ms.unwrap_or(now + HANDOFF_CODE_LIFETIME);
+                    let wait = (lapses - now - HANDOFF_REFRESH_BEFORE).max(HANDOFF_REFRESH_BEFORE);
+                    *link = Some(HandoffLink {
+                        path,
+                        expires_ms,
+                        confirm,
+                    });
+                    *phone = PhoneProgress::WaitingForPhone;
+                    self.refresh_due = Some(now + wait);
+                    self.later(RequestKind::HandoffStatus, HANDOFF_POLL_MS, fx);
+                    fx.push(Effect::StartTimer {
+                        id: TimerId::HandoffRefresh,
+                        ms: wait as u32,
+                    });
+                }
+            }
+            (
+                RequestKind::HandoffStatus,
+                Answer::HandoffStatus {
+                    code,
+                    verification,
+                    phone,
+                },
+            ) => {
+                self.taken();
+                self.phone_device = phone;
+                self.on_handoff_status(now, code, verification, fx);
+            }
+            // Not an answer to this kind of request (the shell never makes one): the request
+            // is still awaited.
+            _ => {}
+        }
+    }
+
+    /// The awaited answer came: nothing is in flight, and failures start counting afresh.
+    fn taken(&mut self) {
+        self.in_flight = None;
+        self.failures = 0;
+    }
+
     pub(super) fn on_customer(&mut self, now: Millis, customer: Customer, fx: &mut Vec<Effect>) {
         let refused = std::mem::take(&mut self.create_refused);
         self.verified = customer.state == CustomerState::Verified;

@@ -1,5 +1,5 @@
 //! The machine's entry point for every event, and its request bookkeeping: one request
-//! outstanding, answers accepted only for it, polls and retries scheduled.
+//! outstanding, answers taken only by its id, polls and retries scheduled.
 
 use super::*;
 
@@ -12,96 +12,20 @@ impl Flow {
                 starting,
             } => {
                 // A restart ("Try again") keeps what it cannot know afresh: whether the
-                // device is online, and the timer ids already handed out (so a timer of the
-                // old run cannot pass for one of the new).
+                // device is online, and the ids already handed out (so an answer or a timer
+                // of the old run cannot pass for one of the new).
                 let before = std::mem::replace(self, Flow::new(self.language));
                 self.online = before.online;
                 self.next_timer = before.next_timer;
+                self.last_request_id = before.last_request_id;
                 self.launches = before.launches;
                 self.clock_offset = before.clock_offset;
-                self.stale_mints = before.stale_mints
-                    + u32::from(matches!(
-                        before.in_flight,
-                        Some(RequestKind::Handoff | RequestKind::HandoffRevoke)
-                    ));
-                self.stale_statuses = before.stale_statuses
-                    + u32::from(before.in_flight == Some(RequestKind::HandoffStatus));
                 self.remembered = remembered;
                 self.following_phone = handoff;
                 self.starting = starting;
                 self.send(RequestKind::Session, fx);
             }
-            Event::SessionLoaded {
-                customer_guid,
-                server_ms,
-                idle_ms,
-            } => {
-                if self.accept(RequestKind::KeepAlive) {
-                    // Renewed: nothing else changes.
-                } else if self.accept(RequestKind::Session) {
-                    self.idle = idle_ms;
-                    if let Some(server) = server_ms {
-                        // A device clock minutes or days off would misjudge every lifetime
-                        // (resume, expiry, a recent pass). Within the tolerance, the
-                        // answer's own travel time is not worth correcting for.
-                        let offset = server - (now - self.clock_offset);
-                        self.clock_offset = if offset.abs() > CLOCK_TOLERANCE {
-                            offset
-                        } else {
-                            0
-                        };
-                    }
-                    self.customer_guid = Some(customer_guid);
-                    self.send(RequestKind::Customer, fx);
-                }
-            }
-            Event::CustomerLoaded(customer) => {
-                if self.accept(RequestKind::Customer) {
-                    self.on_customer(now, customer, fx);
-                }
-            }
-            Event::VerificationsListed(list) => {
-                if self.accept(RequestKind::ListVerifications) {
-                    self.on_list(now, list, fx);
-                }
-            }
-            Event::VerificationCreated(v) => {
-                if self.accept(RequestKind::CreateVerification) {
-                    self.create_attempts = 0;
-                    self.sending_document = false;
-                    self.adopt(&v, fx);
-                    self.follow(now, &v, fx);
-                }
-            }
-            Event::VerificationPolled(v) => {
-                let ours = self.tracked.as_ref().is_some_and(|t| t.guid == v.guid);
-                if ours && self.accept(RequestKind::Verification) {
-                    self.tracked = Some(Tracked::from(&v));
-                    self.follow(now, &v, fx);
-                }
-            }
-            Event::SessionTokenReceived(session) => {
-                let inquiry = self.tracked.as_ref().and_then(|t| t.inquiry_id.clone());
-                if inquiry.as_deref() == Some(session.persona_inquiry_id.as_str())
-                    && self.accept(RequestKind::PersonaSession)
-                {
-                    self.launch(Some(Secret(session.persona_session_token)), fx);
-                }
-            }
-            Event::RequestFailed { request, error } => {
-                if matches!(request, RequestKind::Handoff | RequestKind::HandoffRevoke)
-                    && self.stale_mint()
-                {
-                    return;
-                }
-                if request == RequestKind::HandoffStatus && self.stale_status() {
-                    return;
-                }
-                if self.in_flight == Some(request) {
-                    self.in_flight = None;
-                    self.on_failure(request, error, fx);
-                }
-            }
+            Event::Answered(id, answer) => self.on_answer(now, id, answer, fx),
             Event::PersonaReady => {
                 if let Phase::Capture { ready, .. } = &mut self.phase {
                     if !*ready {
@@ -152,50 +76,6 @@ impl Flow {
                     }
                 }
             }
-            Event::HandoffMinted {
-                path,
-                expires_ms,
-                confirm,
-            } => {
-                if self.stale_mint() {
-                    // Made after the customer left the handoff: it ends at once.
-                    if !matches!(self.phase, Phase::Handoff { .. }) {
-                        fx.push(Effect::CancelHandoff);
-                    }
-                } else if self.accept(RequestKind::Handoff)
-                    || self.accept(RequestKind::HandoffRevoke)
-                {
-                    if let Phase::Handoff { link, phone } = &mut self.phase {
-                        // A new code before this one lapses, while no phone has come.
-                        let lapses = expires_ms.unwrap_or(now + HANDOFF_CODE_LIFETIME);
-                        let wait =
-                            (lapses - now - HANDOFF_REFRESH_BEFORE).max(HANDOFF_REFRESH_BEFORE);
-                        *link = Some(HandoffLink {
-                            path,
-                            expires_ms,
-                            confirm,
-                        });
-                        *phone = PhoneProgress::WaitingForPhone;
-                        self.refresh_due = Some(now + wait);
-                        self.later(RequestKind::HandoffStatus, HANDOFF_POLL_MS, fx);
-                        fx.push(Effect::StartTimer {
-                            id: TimerId::HandoffRefresh,
-                            ms: wait as u32,
-                        });
-                    }
-                }
-            }
-            Event::HandoffStatus {
-                code,
-                verification,
-                phone,
-            } => {
-                if !self.stale_status() && self.accept(RequestKind::HandoffStatus) {
-                    self.phone_device = phone;
-                    self.on_handoff_status(now, code, verification, fx);
-                }
-            }
-            Event::HandoffCancelled => {}
             // An older code's refresh fires before this one's is due.
             Event::TimerFired(TimerId::IdleWarning) => {
                 // Quiet since: no request went, none is due (a poll would renew it).
@@ -218,7 +98,7 @@ impl Flow {
                             phone: PhoneProgress::WaitingForPhone
                         }
                     )
-                    && self.in_flight != Some(RequestKind::Handoff)
+                    && self.in_flight() != Some(RequestKind::Handoff)
                 {
                     self.start_handoff(RequestKind::Handoff, fx);
                 }
@@ -268,25 +148,15 @@ impl Flow {
         }
     }
 
-    /// Whether a mint's answer is for a code given up on (counted off if so).
-    pub(super) fn stale_mint(&mut self) -> bool {
-        count_off(&mut self.stale_mints)
+    /// The next number for a request.
+    pub(super) fn fresh_id(&mut self) -> RequestId {
+        self.last_request_id = self.last_request_id.wrapping_add(1);
+        RequestId(self.last_request_id)
     }
 
-    /// Whether a handoff-status answer is one of those counted off (see `stale_statuses`).
-    pub(super) fn stale_status(&mut self) -> bool {
-        count_off(&mut self.stale_statuses)
-    }
-
-    /// Whether an answer to `request` is the one awaited; if so, it is no longer in flight.
-    pub(super) fn accept(&mut self, request: RequestKind) -> bool {
-        if self.in_flight == Some(request) {
-            self.in_flight = None;
-            self.failures = 0;
-            true
-        } else {
-            false
-        }
+    /// Makes `request` without awaiting its answer (any that comes is dropped).
+    pub(super) fn send_unawaited(&mut self, request: Request, fx: &mut Vec<Effect>) {
+        fx.push(Effect::Send(self.fresh_id(), request));
     }
 
     /// Emits the effect for `request` now, cancelling any timer.
@@ -295,42 +165,43 @@ impl Flow {
         let customer_guid = self.customer_guid.clone().unwrap_or_default();
         let tracked = self.tracked.as_ref();
         let effect = match request {
-            RequestKind::Session => Effect::FetchSession,
-            RequestKind::KeepAlive => Effect::KeepAlive,
-            RequestKind::Customer => Effect::FetchCustomer { customer_guid },
-            RequestKind::ListVerifications => Effect::ListVerifications { customer_guid },
+            RequestKind::Session => Request::FetchSession,
+            RequestKind::KeepAlive => Request::KeepAlive,
+            RequestKind::Customer => Request::FetchCustomer { customer_guid },
+            RequestKind::ListVerifications => Request::ListVerifications { customer_guid },
             RequestKind::CreateVerification => {
                 let mut post = PostIdentityVerification::kyc_id_and_selfie(&customer_guid);
                 if self.sending_document {
                     post.method = VerificationMethod::DocumentSubmission;
                 }
-                Effect::CreateVerification(post)
+                Request::CreateVerification(post)
             }
             RequestKind::Verification => match tracked {
-                Some(t) => Effect::FetchVerification {
+                Some(t) => Request::FetchVerification {
                     guid: t.guid.clone(),
                 },
                 None => return self.fall_back_to_list(fx),
             },
-            RequestKind::Handoff => Effect::MintHandoff,
-            RequestKind::HandoffStatus => Effect::FetchHandoffStatus,
-            RequestKind::HandoffRevoke => Effect::RevokeHandoff,
-            RequestKind::HandoffCancel => Effect::CancelHandoff,
+            RequestKind::Handoff => Request::MintHandoff,
+            RequestKind::HandoffStatus => Request::FetchHandoffStatus,
+            RequestKind::HandoffRevoke => Request::RevokeHandoff,
+            RequestKind::HandoffCancel => Request::CancelHandoff,
             RequestKind::PersonaSession => match tracked {
                 Some(Tracked {
                     guid,
                     inquiry_id: Some(inquiry),
                     ..
-                }) => Effect::RequestSessionToken(PostPersonaSession {
+                }) => Request::RequestSessionToken(PostPersonaSession {
                     persona_inquiry_id: inquiry.clone(),
                     identity_verification_guid: guid.clone(),
                 }),
                 _ => return self.fall_back_to_list(fx),
             },
         };
-        self.in_flight = Some(request);
+        let id = self.fresh_id();
+        self.in_flight = Some((id, request));
         self.requested = true;
-        fx.push(effect);
+        fx.push(Effect::Send(id, effect));
     }
 
     /// Nothing to follow after all (cannot happen through `step`): find out afresh.

@@ -93,9 +93,6 @@ impl Flow {
         self.timer = None;
         self.phone_since = None;
         self.phone_device = None;
-        if self.in_flight == Some(RequestKind::HandoffStatus) {
-            self.stale_statuses += 1;
-        }
         if !self.following_phone {
             self.following_phone = true;
             fx.push(Effect::MarkHandoff(true));

@@ -6,7 +6,8 @@
 //! a network or a clock.
 //!
 //! Invariants the tests hold it to:
-//! - at most one request is outstanding, and answers to anything else are ignored;
+//! - at most one request is outstanding, and only the answer carrying its id is taken (each
+//!   request is numbered; an answer to one given up on is dropped, never guessed at);
 //! - a verification is never created while the customer has one in flight: a create is always
 //!   preceded by a list of the customer's verifications, and a failed create is never re-sent
 //!   without listing again first;
@@ -129,11 +130,13 @@ pub struct Flow {
     remembered: Option<String>,
     tracked: Option<Tracked>,
     phase: Phase,
-    /// The one request awaiting an answer.
-    in_flight: Option<RequestKind>,
+    /// The one request awaiting an answer: only an answer carrying its id is taken.
+    in_flight: Option<(RequestId, RequestKind)>,
     /// The one timer that matters, and the request it will send.
     timer: Option<(TimerId, RequestKind)>,
     next_timer: u32,
+    /// The last number handed to a request: each gets the next, never reused.
+    last_request_id: u32,
     /// Polls made in the current wait (for the backoff).
     poll_attempt: u32,
     /// Consecutive passing failures of the current request.
@@ -168,15 +171,6 @@ pub struct Flow {
     /// The timer watching for Persona's `ready` after the latest launch.
     ready_timer: Option<TimerId>,
     launches: u32,
-    /// Answers still to come for codes the customer gave up on while they were being made.
-    /// Minting kills the customer's previous code, so such an answer must not pass for the
-    /// code asked for since (answers carry no request id; the first one to come is the
-    /// older request's).
-    stale_mints: u32,
-    /// Answers still to come for looks at the phone's progress under a code given up on
-    /// since (a new code made, or the handoff left, while one was on its way): dropped when
-    /// they come, so an old code's state never passes for the new one's.
-    stale_statuses: u32,
     /// The server's clock less the device's, when they differ by more than
     /// [`CLOCK_TOLERANCE`]; added to the time of every event.
     clock_offset: Millis,
@@ -203,6 +197,7 @@ impl Flow {
             in_flight: None,
             timer: None,
             next_timer: 0,
+            last_request_id: 0,
             poll_attempt: 0,
             failures: 0,
             create_attempts: 0,
@@ -214,8 +209,6 @@ impl Flow {
             starting: false,
             ready_timer: None,
             launches: 0,
-            stale_mints: 0,
-            stale_statuses: 0,
             clock_offset: 0,
             phone_since: None,
             phone_device: None,
@@ -324,7 +317,7 @@ impl Flow {
 
     /// The request awaiting an answer, if any.
     pub fn in_flight(&self) -> Option<RequestKind> {
-        self.in_flight
+        self.in_flight.map(|(_, kind)| kind)
     }
 }
 
@@ -358,7 +351,7 @@ pub fn step(mut flow: Flow, now: Millis, event: Event) -> (Flow, Vec<Effect>) {
         }
     ) && !matches!(after, Screen::Handoff { .. } | Screen::SessionEnded)
     {
-        fx.push(Effect::CancelHandoff);
+        flow.send_unawaited(Request::CancelHandoff, &mut fx);
     }
     if after != before {
         // An outcome or an error is told to the host once, when it first shows.

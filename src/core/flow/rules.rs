@@ -206,13 +206,6 @@ pub fn can_carry_on(v: &IdentityVerification, now: Millis) -> bool {
             || (v.is_in_flight() && (tracked.resumable() || tracked.submitted())))
 }
 
-/// Takes one off a count of answers to drop; whether there was one to take.
-pub(super) fn count_off(count: &mut u32) -> bool {
-    let stale = *count > 0;
-    *count = count.saturating_sub(1);
-    stale
-}
-
 /// Whether a verification rules out creating another for its customer now: one that can be
 /// carried on, one waiting for its inquiry, one out of the customer's hands with no verdict
 /// yet (under review; or, within an inquiry's life, completed before its outcome is set or

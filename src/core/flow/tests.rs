@@ -20,11 +20,73 @@ const T0: Millis = 1_795_428_000_000;
 /// Drives a flow like the shell does, keeping the time. What the flow tells the host page
 /// is set aside in `notified`, and its notes of a pending start in `starting_marks`, so the
 /// scenarios below read as the flow's own work.
+///
+/// Requests are answered as a server does, in the order they went: an answer a test sends
+/// goes to the oldest unanswered request it can answer (so an answer to a request the flow
+/// gave up on comes first, and is dropped). The effects a test sees carry [`SENT`] for
+/// every request's id, as the ids are the harness's business.
 struct Harness {
     flow: Flow,
     now: Millis,
     notified: Vec<HostEvent>,
     starting_marks: Vec<bool>,
+    /// Requests made and not answered yet, oldest first.
+    unanswered: Vec<(RequestId, RequestKind)>,
+}
+
+/// The id the effects a test sees carry for every request (the flow numbers from 1).
+const SENT: RequestId = RequestId(0);
+
+/// A request the flow makes, as a test sees it.
+fn sent(request: Request) -> Effect {
+    Effect::Send(SENT, request)
+}
+
+/// What a test sends the flow.
+enum Input {
+    /// Anything but an answer.
+    Event(Event),
+    /// An answer, to the oldest request it can answer.
+    Answer(Answer),
+    /// A failure of the oldest request of this kind.
+    Failure(RequestKind, HttpError),
+}
+
+impl From<Event> for Input {
+    fn from(event: Event) -> Self {
+        Input::Event(event)
+    }
+}
+
+impl From<Answer> for Input {
+    fn from(answer: Answer) -> Self {
+        Input::Answer(answer)
+    }
+}
+
+#[allow(non_snake_case)]
+fn Failure(request: RequestKind, error: HttpError) -> Input {
+    Input::Failure(request, error)
+}
+
+/// Whether `answer` can be the answer to a request of `kind`.
+fn answers(answer: &Answer, kind: RequestKind) -> bool {
+    match answer {
+        Answer::SessionLoaded { .. } => {
+            matches!(kind, RequestKind::Session | RequestKind::KeepAlive)
+        }
+        Answer::CustomerLoaded(_) => kind == RequestKind::Customer,
+        Answer::VerificationsListed(_) => kind == RequestKind::ListVerifications,
+        Answer::VerificationCreated(_) => kind == RequestKind::CreateVerification,
+        Answer::VerificationPolled(_) => kind == RequestKind::Verification,
+        Answer::SessionTokenReceived(_) => kind == RequestKind::PersonaSession,
+        Answer::HandoffMinted { .. } => {
+            matches!(kind, RequestKind::Handoff | RequestKind::HandoffRevoke)
+        }
+        Answer::HandoffStatus { .. } => kind == RequestKind::HandoffStatus,
+        Answer::HandoffCancelled => kind == RequestKind::HandoffCancel,
+        Answer::Failed(_) => true,
+    }
 }
 
 impl Harness {
@@ -34,32 +96,58 @@ impl Harness {
             now: T0,
             notified: Vec::new(),
             starting_marks: Vec::new(),
+            unanswered: Vec::new(),
         }
     }
 
-    fn send(&mut self, event: Event) -> Vec<Effect> {
-        // A list reaches the app as the server gives it: newest first, whatever order the
-        // test wrote it in (the server's rule, `newest_first`, tested there).
-        let event = match event {
-            Event::VerificationsListed(mut list) => {
-                newest_first(&mut list);
-                Event::VerificationsListed(list)
+    /// The oldest unanswered request `fits`, taken off the list; an id never given out if
+    /// none is (its answer is dropped).
+    fn answering(&mut self, fits: impl Fn(RequestKind) -> bool) -> RequestId {
+        match self.unanswered.iter().position(|(_, kind)| fits(*kind)) {
+            Some(i) => self.unanswered.remove(i).0,
+            None => RequestId(u32::MAX),
+        }
+    }
+
+    fn send(&mut self, input: impl Into<Input>) -> Vec<Effect> {
+        let event = match input.into() {
+            Input::Event(event) => event,
+            Input::Answer(answer) => {
+                // A list reaches the app as the server gives it: newest first, whatever
+                // order the test wrote it in (the server's rule, `newest_first`, tested
+                // there).
+                let answer = match answer {
+                    Answer::VerificationsListed(mut list) => {
+                        newest_first(&mut list);
+                        Answer::VerificationsListed(list)
+                    }
+                    other => other,
+                };
+                let id = self.answering(|kind| answers(&answer, kind));
+                Event::Answered(id, answer)
             }
-            other => other,
+            Input::Failure(request, error) => Event::Answered(
+                self.answering(|kind| kind == request),
+                Answer::Failed(error),
+            ),
         };
         let (flow, fx) = step(self.flow.clone(), self.now, event);
         self.flow = flow;
         fx.into_iter()
-            .filter(|e| match e {
+            .filter_map(|e| match e {
                 Effect::Notify(event) => {
-                    self.notified.push(event.clone());
-                    false
+                    self.notified.push(event);
+                    None
                 }
                 Effect::MarkStarting(on) => {
-                    self.starting_marks.push(*on);
-                    false
+                    self.starting_marks.push(on);
+                    None
                 }
-                _ => true,
+                Effect::Send(id, request) => {
+                    self.unanswered.push((id, request.kind()));
+                    Some(sent(request))
+                }
+                other => Some(other),
             })
             .collect()
     }
@@ -73,10 +161,10 @@ impl Harness {
     fn loaded(&mut self, remembered: Option<&str>, list: Vec<IdentityVerification>) -> Vec<Effect> {
         self.signed_in(remembered);
         assert_eq!(
-            self.send(Event::CustomerLoaded(customer("unverified"))),
+            self.send(Answer::CustomerLoaded(customer("unverified"))),
             [list_verifications()]
         );
-        self.send(Event::VerificationsListed(list))
+        self.send(Answer::VerificationsListed(list))
     }
 
     /// Page load up to the session's answer: the customer record is asked for next.
@@ -87,10 +175,10 @@ impl Harness {
                 handoff: false,
                 starting: false,
             }),
-            [Effect::FetchSession]
+            [sent(Request::FetchSession)]
         );
         assert_eq!(
-            self.send(Event::SessionLoaded {
+            self.send(Answer::SessionLoaded {
                 customer_guid: CUSTOMER.into(),
                 server_ms: None,
                 idle_ms: None,
@@ -104,8 +192,8 @@ impl Harness {
     fn created(&mut self) -> Vec<Effect> {
         assert_eq!(self.loaded(None, vec![]), [Effect::Show(Screen::Prep)]);
         self.send(Event::User(UserAction::Start));
-        self.send(Event::VerificationsListed(vec![]));
-        self.send(Event::VerificationCreated(verification("storing", None)))
+        self.send(Answer::VerificationsListed(vec![]));
+        self.send(Answer::VerificationCreated(verification("storing", None)))
     }
 
     /// Another harness carrying on from this one's flow and time, with nothing heard yet:
@@ -116,6 +204,7 @@ impl Harness {
             now: self.now,
             notified: Vec::new(),
             starting_marks: Vec::new(),
+            unanswered: self.unanswered.clone(),
         }
     }
 
@@ -123,7 +212,7 @@ impl Harness {
     fn open_capture(&mut self) {
         let fx = self.created();
         assert_eq!(fx[1], fetch_iv(), "the first look goes at once");
-        let fx = self.send(Event::VerificationPolled(verification(
+        let fx = self.send(Answer::VerificationPolled(verification(
             "waiting",
             Some(INQUIRY),
         )));
@@ -137,7 +226,7 @@ impl Harness {
     /// "Continue on your phone": the code is made and the first look at the phone is due.
     fn handing_off(&mut self) {
         self.send(Event::User(UserAction::ContinueOnPhone));
-        self.send(Event::HandoffMinted {
+        self.send(Answer::HandoffMinted {
             path: "/handoff/c0de".into(),
             expires_ms: Some(T0 + 600_000),
             confirm: None,
@@ -185,23 +274,25 @@ fn completed(outcome: &str, codes: &[&str]) -> IdentityVerification {
 }
 
 fn fetch_customer() -> Effect {
-    Effect::FetchCustomer {
+    sent(Request::FetchCustomer {
         customer_guid: CUSTOMER.into(),
-    }
+    })
 }
 
 fn list_verifications() -> Effect {
-    Effect::ListVerifications {
+    sent(Request::ListVerifications {
         customer_guid: CUSTOMER.into(),
-    }
+    })
 }
 
 fn create() -> Effect {
-    Effect::CreateVerification(PostIdentityVerification::kyc_id_and_selfie(CUSTOMER))
+    sent(Request::CreateVerification(
+        PostIdentityVerification::kyc_id_and_selfie(CUSTOMER),
+    ))
 }
 
 fn fetch_iv() -> Effect {
-    Effect::FetchVerification { guid: IV.into() }
+    sent(Request::FetchVerification { guid: IV.into() })
 }
 
 fn timer(id: u32, ms: u32) -> Effect {
@@ -244,29 +335,29 @@ fn ready_watch(n: u32) -> Effect {
 }
 
 fn session_request() -> Effect {
-    Effect::RequestSessionToken(PostPersonaSession {
+    sent(Request::RequestSessionToken(PostPersonaSession {
         persona_inquiry_id: INQUIRY.into(),
         identity_verification_guid: IV.into(),
-    })
+    }))
 }
 
-fn token(value: &str) -> Event {
-    Event::SessionTokenReceived(PersonaSession {
+fn token(value: &str) -> Answer {
+    Answer::SessionTokenReceived(PersonaSession {
         persona_session_token: value.into(),
         persona_inquiry_id: INQUIRY.into(),
         identity_verification_guid: Some(IV.into()),
     })
 }
 
-fn failed(request: RequestKind, status: u16) -> Event {
-    Event::RequestFailed {
+fn failed(request: RequestKind, status: u16) -> Input {
+    Failure(
         request,
-        error: HttpError::Status {
+        HttpError::Status {
             status,
             retry_after_ms: None,
             message_code: None,
         },
-    }
+    )
 }
 
 fn paused() -> Screen {
@@ -282,10 +373,10 @@ fn happy_path_from_prep_to_verified() {
             handoff: false,
             starting: false,
         }),
-        [Effect::FetchSession]
+        [sent(Request::FetchSession)]
     );
     assert_eq!(
-        h.send(Event::SessionLoaded {
+        h.send(Answer::SessionLoaded {
             customer_guid: CUSTOMER.into(),
             server_ms: None,
             idle_ms: None,
@@ -293,11 +384,11 @@ fn happy_path_from_prep_to_verified() {
         [fetch_customer()]
     );
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
+        h.send(Answer::CustomerLoaded(customer("unverified"))),
         [list_verifications()]
     );
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![])),
+        h.send(Answer::VerificationsListed(vec![])),
         [Effect::Show(Screen::Prep)]
     );
     assert_eq!(
@@ -308,14 +399,14 @@ fn happy_path_from_prep_to_verified() {
         ]
     );
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![])),
+        h.send(Answer::VerificationsListed(vec![])),
         [
             create(),
             Effect::Show(Screen::Preparing(PreparingStage::Creating))
         ]
     );
     assert_eq!(
-        h.send(Event::VerificationCreated(verification("storing", None))),
+        h.send(Answer::VerificationCreated(verification("storing", None))),
         [
             Effect::Remember(IV.into()),
             fetch_iv(),
@@ -323,19 +414,19 @@ fn happy_path_from_prep_to_verified() {
         ]
     );
     assert_eq!(
-        h.send(Event::VerificationPolled(verification("storing", None))),
+        h.send(Answer::VerificationPolled(verification("storing", None))),
         [timer(1, 150)]
     );
     h.advance(150);
     assert_eq!(h.send(Event::TimerFired(TimerId::Request(1))), [fetch_iv()]);
     assert_eq!(
-        h.send(Event::VerificationPolled(verification("storing", None))),
+        h.send(Answer::VerificationPolled(verification("storing", None))),
         [timer(2, 150)]
     );
     h.advance(150);
     assert_eq!(h.send(Event::TimerFired(TimerId::Request(2))), [fetch_iv()]);
     assert_eq!(
-        h.send(Event::VerificationPolled(verification(
+        h.send(Answer::VerificationPolled(verification(
             "waiting",
             Some(INQUIRY)
         ))),
@@ -357,7 +448,7 @@ fn happy_path_from_prep_to_verified() {
         ]
     );
     assert_eq!(
-        h.send(Event::VerificationPolled(verification(
+        h.send(Answer::VerificationPolled(verification(
             "pending",
             Some(INQUIRY)
         ))),
@@ -365,14 +456,14 @@ fn happy_path_from_prep_to_verified() {
     );
     assert_eq!(h.send(Event::TimerFired(TimerId::Request(3))), [fetch_iv()]);
     assert_eq!(
-        h.send(Event::VerificationPolled(completed("passed", &[]))),
+        h.send(Answer::VerificationPolled(completed("passed", &[]))),
         [
             fetch_customer(),
             Effect::Show(Screen::Checking(CheckingStage::Account))
         ]
     );
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
+        h.send(Answer::CustomerLoaded(customer("unverified"))),
         [timer(4, 500)]
     );
     assert_eq!(
@@ -380,7 +471,7 @@ fn happy_path_from_prep_to_verified() {
         [fetch_customer()]
     );
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("verified"))),
+        h.send(Answer::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
     assert_eq!(
@@ -399,7 +490,7 @@ fn happy_path_from_prep_to_verified() {
 #[test]
 fn the_host_hears_each_outcome_and_error_once() {
     let (mut h, _) = finish_with(completed("failed", &["id_quality_check_failure"]));
-    h.send(Event::CustomerLoaded(customer("unverified")));
+    h.send(Answer::CustomerLoaded(customer("unverified")));
     assert_eq!(
         h.notified.last(),
         Some(&HostEvent::Outcome(OutcomeKind::Retry))
@@ -473,9 +564,9 @@ fn a_language_switch_reaches_persona() {
     h.send(Event::Language(Lang::FrCa));
     assert_eq!(h.loaded(None, vec![]), [Effect::Show(Screen::Prep)]);
     h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
-    h.send(Event::VerificationCreated(verification("storing", None)));
-    let fx = h.send(Event::VerificationPolled(verification(
+    h.send(Answer::VerificationsListed(vec![]));
+    h.send(Answer::VerificationCreated(verification("storing", None)));
+    let fx = h.send(Answer::VerificationPolled(verification(
         "waiting",
         Some(INQUIRY),
     )));
@@ -499,23 +590,24 @@ fn customer_state_decides_before_any_verification() {
             handoff: false,
             starting: false,
         });
-        h.send(Event::SessionLoaded {
+        h.send(Answer::SessionLoaded {
             customer_guid: CUSTOMER.into(),
             server_ms: None,
             idle_ms: None,
         });
-        let mut fx = h.send(Event::CustomerLoaded(customer(state)));
+        let mut fx = h.send(Answer::CustomerLoaded(customer(state)));
         // A verified customer's list is read for a document request (seed 003); with none,
         // "You are verified", and no verification is made.
         if state == "verified" {
             assert_eq!(fx.last(), Some(&list_verifications()), "{state}");
-            fx = h.send(Event::VerificationsListed(vec![]));
+            fx = h.send(Answer::VerificationsListed(vec![]));
         }
         assert_eq!(fx.last(), Some(&Effect::Show(screen)), "{state}");
         assert!(
             !fx.iter().any(|e| matches!(
                 e,
-                Effect::ListVerifications { .. } | Effect::CreateVerification(_)
+                Effect::Send(_, Request::ListVerifications { .. })
+                    | Effect::Send(_, Request::CreateVerification(_))
             )),
             "{state}: no verification work"
         );
@@ -530,13 +622,13 @@ fn a_customer_still_being_created_is_polled() {
         handoff: false,
         starting: false,
     });
-    h.send(Event::SessionLoaded {
+    h.send(Answer::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
         idle_ms: None,
     });
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("storing"))),
+        h.send(Answer::CustomerLoaded(customer("storing"))),
         [timer(1, 500)]
     );
     assert_eq!(
@@ -544,7 +636,7 @@ fn a_customer_still_being_created_is_polled() {
         [fetch_customer()]
     );
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("storing"))),
+        h.send(Answer::CustomerLoaded(customer("storing"))),
         [timer(2, 1000)]
     );
     assert_eq!(
@@ -552,11 +644,11 @@ fn a_customer_still_being_created_is_polled() {
         [fetch_customer()]
     );
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
+        h.send(Answer::CustomerLoaded(customer("unverified"))),
         [list_verifications()]
     );
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![])),
+        h.send(Answer::VerificationsListed(vec![])),
         [Effect::Show(Screen::Prep)]
     );
 }
@@ -622,7 +714,7 @@ fn start_reuses_the_verification_in_flight_instead_of_creating_one() {
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
     // Created meanwhile on another device, already started there.
-    let fx = h.send(Event::VerificationsListed(vec![verification(
+    let fx = h.send(Answer::VerificationsListed(vec![verification(
         "pending",
         Some(INQUIRY),
     )]));
@@ -638,7 +730,7 @@ fn start_reuses_the_verification_in_flight_instead_of_creating_one() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    let fx = h.send(Event::VerificationsListed(vec![verification(
+    let fx = h.send(Answer::VerificationsListed(vec![verification(
         "waiting",
         Some(INQUIRY),
     )]));
@@ -659,17 +751,17 @@ fn a_reload_after_submitting_follows_the_decision_instead_of_reopening() {
         ]
     );
     h.send(Event::TimerFired(TimerId::Request(1)));
-    let fx = h.send(Event::VerificationPolled(completed("passed", &[])));
+    let fx = h.send(Answer::VerificationPolled(completed("passed", &[])));
     assert_eq!(fx[0], fetch_customer());
     // Pressing start meanwhile (another tab on the prep screen) never makes a second one.
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    let fx = h.send(Event::VerificationsListed(vec![submitted]));
+    let fx = h.send(Answer::VerificationsListed(vec![submitted]));
     assert!(
         !fx.iter().any(|e| matches!(
             e,
-            Effect::CreateVerification(_) | Effect::LaunchPersona { .. }
+            Effect::Send(_, Request::CreateVerification(_)) | Effect::LaunchPersona { .. }
         )),
         "{fx:?}"
     );
@@ -691,7 +783,7 @@ fn a_verification_stuck_in_storing_for_an_inquirys_life_is_not_reused() {
     let fx = h.loaded(None, vec![stuck()]);
     assert_eq!(fx, [Effect::Show(Screen::Prep)]);
     h.send(Event::User(UserAction::Start));
-    let fx = h.send(Event::VerificationsListed(vec![stuck()]));
+    let fx = h.send(Answer::VerificationsListed(vec![stuck()]));
     assert_eq!(fx[0], create());
 }
 
@@ -762,7 +854,7 @@ fn older_in_flight_verification_is_preferred_over_a_newer_finished_one() {
     let mut newer = completed("failed", &["id_quality_check_failure"]);
     newer.guid = "iv_newer".into();
     newer.created_at = Some(format_rfc3339(T0 + 1_000));
-    let fx = h.send(Event::VerificationsListed(vec![
+    let fx = h.send(Answer::VerificationsListed(vec![
         newer,
         verification("waiting", Some(INQUIRY)),
     ]));
@@ -793,14 +885,14 @@ fn the_newest_in_flight_verification_is_carried_on_whatever_the_page_order() {
         let mut h = Harness::new();
         h.loaded(None, vec![]);
         h.send(Event::User(UserAction::Start));
-        let fx = h.send(Event::VerificationsListed(page));
+        let fx = h.send(Answer::VerificationsListed(page));
         assert!(fx.contains(&Effect::Remember("iv_new".into())), "{fx:?}");
     }
     // With equal dates the page's order decides; an undated one only when it is alone.
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    let fx = h.send(Event::VerificationsListed(vec![
+    let fx = h.send(Answer::VerificationsListed(vec![
         verification_at("iv_first", "waiting", Some(INQUIRY), T0),
         verification_at("iv_second", "waiting", Some(INQUIRY), T0),
     ]));
@@ -808,7 +900,7 @@ fn the_newest_in_flight_verification_is_carried_on_whatever_the_page_order() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    let fx = h.send(Event::VerificationsListed(vec![undated()]));
+    let fx = h.send(Answer::VerificationsListed(vec![undated()]));
     assert!(
         fx.contains(&Effect::Remember("iv_undated".into())),
         "{fx:?}"
@@ -822,7 +914,7 @@ fn finish_with(result: IdentityVerification) -> (Harness, Vec<Effect>) {
     h.send(Event::PersonaCompleted {
         status: "failed".into(),
     });
-    let fx = h.send(Event::VerificationPolled(result));
+    let fx = h.send(Answer::VerificationPolled(result));
     (h, fx)
 }
 
@@ -837,7 +929,7 @@ fn retryable_failure_shows_reasons_and_matching_tips() {
         [fetch_customer()],
         "the customer record is checked first"
     );
-    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+    let fx = h.send(Answer::CustomerLoaded(customer("unverified")));
     assert_eq!(
         fx,
         [Effect::Show(Screen::Retry {
@@ -854,7 +946,7 @@ fn retryable_failure_shows_reasons_and_matching_tips() {
         h.send(Event::User(UserAction::Start))[0],
         list_verifications()
     );
-    let fx = h.send(Event::VerificationsListed(vec![completed(
+    let fx = h.send(Answer::VerificationsListed(vec![completed(
         "failed",
         &["id_quality_check_failure"],
     )]));
@@ -864,7 +956,7 @@ fn retryable_failure_shows_reasons_and_matching_tips() {
 #[test]
 fn rejection_codes_end_on_the_support_screen() {
     let (mut h, _) = finish_with(completed("failed", &["selfie_failure"]));
-    let fx = h.send(Event::CustomerLoaded(customer("rejected")));
+    let fx = h.send(Answer::CustomerLoaded(customer("rejected")));
     assert_eq!(
         fx,
         [Effect::Show(Screen::Rejected {
@@ -880,14 +972,14 @@ fn rejection_codes_end_on_the_support_screen() {
 #[test]
 fn a_rejected_customer_overrides_a_retryable_verdict() {
     let (mut h, _) = finish_with(completed("failed", &["id_check_failure"]));
-    let fx = h.send(Event::CustomerLoaded(customer("rejected")));
+    let fx = h.send(Answer::CustomerLoaded(customer("rejected")));
     assert!(matches!(fx[..], [Effect::Show(Screen::Rejected { .. })]));
 }
 
 #[test]
 fn unknown_codes_go_to_support_and_are_kept() {
     let (mut h, _) = finish_with(completed("failed", &["quantum_check_failure"]));
-    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+    let fx = h.send(Answer::CustomerLoaded(customer("unverified")));
     assert_eq!(
         fx,
         [Effect::Show(Screen::ContactSupport {
@@ -912,19 +1004,19 @@ fn review_waits_with_slow_polling_until_the_decision() {
         [list_verifications()]
     );
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![reviewing.clone()])),
+        h.send(Answer::VerificationsListed(vec![reviewing.clone()])),
         [timer(2, 30_000)],
         "slower each time, same screen"
     );
     // A page that leaves it out: looked at directly, not taken for its end.
     h.send(Event::TimerFired(TimerId::Request(2)));
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![])),
+        h.send(Answer::VerificationsListed(vec![])),
         [timer(3, 60_000)]
     );
     assert_eq!(h.send(Event::TimerFired(TimerId::Request(3))), [fetch_iv()]);
     assert_eq!(
-        h.send(Event::VerificationPolled(reviewing.clone())),
+        h.send(Answer::VerificationPolled(reviewing.clone())),
         [timer(4, 60_000)]
     );
     assert_eq!(
@@ -933,14 +1025,14 @@ fn review_waits_with_slow_polling_until_the_decision() {
         "back to the list, which also shows new requests"
     );
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![completed("passed", &[])])),
+        h.send(Answer::VerificationsListed(vec![completed("passed", &[])])),
         [
             fetch_customer(),
             Effect::Show(Screen::Checking(CheckingStage::Account))
         ]
     );
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("verified"))),
+        h.send(Answer::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
 }
@@ -980,12 +1072,12 @@ fn a_document_request_is_moot_once_the_review_has_an_outcome() {
     // Watching the review when it ends: the same.
     let (mut h, _) = finish_with(under_review());
     h.send(Event::TimerFired(h.last_timer()));
-    let fx = h.send(Event::VerificationsListed(vec![
+    let fx = h.send(Answer::VerificationsListed(vec![
         document_request("waiting"),
         retry,
     ]));
     assert_eq!(fx[0], fetch_customer(), "the outcome is confirmed: {fx:?}");
-    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+    let fx = h.send(Answer::CustomerLoaded(customer("unverified")));
     assert!(
         matches!(fx.last(), Some(Effect::Show(Screen::Retry { .. }))),
         "{fx:?}"
@@ -1023,7 +1115,7 @@ fn an_outage_during_a_review_is_waited_out_on_the_review_screen() {
     }
     // Back again: the review goes on being watched.
     h.send(Event::TimerFired(h.last_timer()));
-    let fx = h.send(Event::VerificationsListed(vec![under_review()]));
+    let fx = h.send(Answer::VerificationsListed(vec![under_review()]));
     assert!(
         matches!(fx.as_slice(), [Effect::StartTimer { .. }]),
         "{fx:?}"
@@ -1038,7 +1130,7 @@ fn a_document_asked_for_during_review_is_offered_sent_and_the_review_followed_ag
     h.send(Event::TimerFired(TimerId::Request(1)));
     // Still being created: nothing to open yet, the review goes on.
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![
+        h.send(Answer::VerificationsListed(vec![
             document_request("storing"),
             reviewing.clone()
         ])),
@@ -1047,7 +1139,7 @@ fn a_document_asked_for_during_review_is_offered_sent_and_the_review_followed_ag
     h.send(Event::TimerFired(TimerId::Request(2)));
     let request = document_request("waiting");
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![
+        h.send(Answer::VerificationsListed(vec![
             reviewing.clone(),
             request.clone()
         ])),
@@ -1064,20 +1156,20 @@ fn a_document_asked_for_during_review_is_offered_sent_and_the_review_followed_ag
     let fx = h.send(Event::User(UserAction::Resume));
     assert_eq!(
         fx[0],
-        Effect::RequestSessionToken(PostPersonaSession {
+        sent(Request::RequestSessionToken(PostPersonaSession {
             persona_inquiry_id: "inq_docs".into(),
             identity_verification_guid: "iv_docs".into(),
-        })
+        }))
     );
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![
+        h.send(Answer::VerificationsListed(vec![
             reviewing.clone(),
             request.clone()
         ])),
         [],
         "the look's late answer is dropped"
     );
-    let fx = h.send(Event::SessionTokenReceived(PersonaSession {
+    let fx = h.send(Answer::SessionTokenReceived(PersonaSession {
         persona_session_token: "tok_docs".into(),
         persona_inquiry_id: "inq_docs".into(),
         identity_verification_guid: Some("iv_docs".into()),
@@ -1096,13 +1188,13 @@ fn a_document_asked_for_during_review_is_offered_sent_and_the_review_followed_ag
     let mut sent = request.clone();
     sent.persona_state = Some(PersonaState::Processing);
     assert_eq!(
-        h.send(Event::VerificationPolled(sent)),
+        h.send(Answer::VerificationPolled(sent)),
         [list_verifications(), Effect::Show(Screen::Loading)]
     );
     let mut accepted = request.clone();
     accepted.state = VerificationState::Completed;
     accepted.outcome = Some(crate::core::api::Outcome::Passed);
-    let fx = h.send(Event::VerificationsListed(vec![
+    let fx = h.send(Answer::VerificationsListed(vec![
         reviewing.clone(),
         accepted.clone(),
     ]));
@@ -1120,7 +1212,7 @@ fn a_document_asked_for_during_review_is_offered_sent_and_the_review_followed_ag
     let mut passed = completed("passed", &[]);
     passed.updated_at = Some(format_rfc3339(T0 + HOUR));
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![passed, accepted])),
+        h.send(Answer::VerificationsListed(vec![passed, accepted])),
         [
             fetch_customer(),
             Effect::Show(Screen::Checking(CheckingStage::Account))
@@ -1145,14 +1237,14 @@ fn a_document_request_is_never_opened_unasked_nor_taken_for_an_outcome() {
     // Still under review on the next look: still offered.
     let timer_id = h.last_timer();
     h.send(Event::TimerFired(timer_id));
-    let fx = h.send(Event::VerificationsListed(vec![
+    let fx = h.send(Answer::VerificationsListed(vec![
         under_review(),
         document_request("waiting"),
     ]));
     assert_eq!(fx, [timer(2, 30_000)]);
     // The review passes without it: the request is moot, the pass is confirmed.
     h.send(Event::TimerFired(TimerId::Request(2)));
-    let fx = h.send(Event::VerificationsListed(vec![
+    let fx = h.send(Answer::VerificationsListed(vec![
         completed("passed", &[]),
         document_request("waiting"),
     ]));
@@ -1161,7 +1253,7 @@ fn a_document_request_is_never_opened_unasked_nor_taken_for_an_outcome() {
     let mut h = Harness::new();
     h.loaded(Some(IV), vec![document_request("waiting"), under_review()]);
     h.send(Event::TimerFired(TimerId::Request(1)));
-    let fx = h.send(Event::VerificationsListed(vec![
+    let fx = h.send(Answer::VerificationsListed(vec![
         under_review(),
         document_request("expired"),
     ]));
@@ -1180,7 +1272,7 @@ fn a_document_request_is_never_opened_unasked_nor_taken_for_an_outcome() {
     h.send(Event::TimerFired(TimerId::Request(1)));
     let stray = verification_at("iv_stray", "waiting", Some("inq_2"), T0 + MINUTE);
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![stray, under_review()])),
+        h.send(Answer::VerificationsListed(vec![stray, under_review()])),
         [timer(2, 30_000)]
     );
 }
@@ -1190,7 +1282,7 @@ fn expiry_offers_a_new_verification() {
     let (mut h, fx) = finish_with(verification("expired", Some(INQUIRY)));
     assert_eq!(fx, [Effect::Show(Screen::Expired(ExpiryCause::Unclear))]);
     h.send(Event::User(UserAction::Start));
-    let fx = h.send(Event::VerificationsListed(vec![verification(
+    let fx = h.send(Answer::VerificationsListed(vec![verification(
         "expired",
         Some(INQUIRY),
     )]));
@@ -1219,7 +1311,7 @@ fn resuming_after_the_inquiry_ran_out_of_time_ends_on_expired() {
     let mut over = verification("waiting", Some(INQUIRY));
     over.persona_state = Some(PersonaState::Expired);
     assert_eq!(
-        h.send(Event::VerificationPolled(over)),
+        h.send(Answer::VerificationPolled(over)),
         [Effect::Show(Screen::Expired(ExpiryCause::TimeRanOut))]
     );
 }
@@ -1262,13 +1354,13 @@ fn loaded_with_clock(
         handoff: false,
         starting: false,
     });
-    h.send(Event::SessionLoaded {
+    h.send(Answer::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: Some(server),
         idle_ms: None,
     });
-    h.send(Event::CustomerLoaded(customer("unverified")));
-    h.send(Event::VerificationsListed(list))
+    h.send(Answer::CustomerLoaded(customer("unverified")));
+    h.send(Answer::VerificationsListed(list))
 }
 
 #[test]
@@ -1332,7 +1424,7 @@ fn a_reload_just_after_a_rejection_keeps_the_rejection() {
         assert!(fx.contains(&fetch_customer()), "confirmed first: {fx:?}");
         assert!(!fx.contains(&Effect::Show(Screen::Prep)), "{fx:?}");
         assert_eq!(
-            h.send(Event::CustomerLoaded(customer("unverified"))),
+            h.send(Answer::CustomerLoaded(customer("unverified"))),
             [Effect::Show(Screen::Rejected {
                 reasons: vec![FailureCode::SelfieFailure]
             })]
@@ -1342,7 +1434,7 @@ fn a_reload_just_after_a_rejection_keeps_the_rejection() {
     let mut h = Harness::new();
     h.loaded(Some(IV), vec![rejected()]);
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("rejected"))),
+        h.send(Answer::CustomerLoaded(customer("rejected"))),
         [Effect::Show(Screen::Rejected {
             reasons: vec![FailureCode::SelfieFailure]
         })]
@@ -1401,7 +1493,7 @@ fn a_remembered_pass_is_confirmed_against_the_customer_before_verified() {
         .notified
         .contains(&HostEvent::Outcome(OutcomeKind::Verified)));
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
+        h.send(Answer::CustomerLoaded(customer("unverified"))),
         [timer(1, 500)]
     );
     assert_eq!(
@@ -1409,7 +1501,7 @@ fn a_remembered_pass_is_confirmed_against_the_customer_before_verified() {
         [fetch_customer()]
     );
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("verified"))),
+        h.send(Answer::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
 }
@@ -1429,10 +1521,10 @@ fn a_recent_pass_seen_from_another_browser_is_confirmed_not_started_again() {
             Effect::Show(Screen::Checking(CheckingStage::Account))
         ]
     );
-    h.send(Event::CustomerLoaded(customer("unverified")));
+    h.send(Answer::CustomerLoaded(customer("unverified")));
     h.send(Event::TimerFired(TimerId::Request(1)));
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("verified"))),
+        h.send(Answer::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
 }
@@ -1444,9 +1536,9 @@ fn a_verification_still_storing_with_its_inquiry_id_is_waited_for_not_expired() 
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
-    h.send(Event::VerificationCreated(verification("storing", None)));
-    let fx = h.send(Event::VerificationPolled(verification(
+    h.send(Answer::VerificationsListed(vec![]));
+    h.send(Answer::VerificationCreated(verification("storing", None)));
+    let fx = h.send(Answer::VerificationPolled(verification(
         "storing",
         Some(INQUIRY),
     )));
@@ -1460,7 +1552,7 @@ fn a_verification_still_storing_with_its_inquiry_id_is_waited_for_not_expired() 
         "{fx:?}"
     );
     h.send(Event::TimerFired(TimerId::Request(1)));
-    let fx = h.send(Event::VerificationPolled(verification(
+    let fx = h.send(Answer::VerificationPolled(verification(
         "waiting",
         Some(INQUIRY),
     )));
@@ -1475,12 +1567,9 @@ fn a_lost_create_response_never_makes_a_duplicate() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    assert_eq!(h.send(Event::VerificationsListed(vec![]))[0], create());
+    assert_eq!(h.send(Answer::VerificationsListed(vec![]))[0], create());
     // The server created it, but the answer never arrived.
-    let fx = h.send(Event::RequestFailed {
-        request: RequestKind::CreateVerification,
-        error: HttpError::Network,
-    });
+    let fx = h.send(Failure(RequestKind::CreateVerification, HttpError::Network));
     assert_eq!(
         fx,
         [
@@ -1492,7 +1581,7 @@ fn a_lost_create_response_never_makes_a_duplicate() {
         h.send(Event::TimerFired(TimerId::Request(1))),
         [list_verifications()]
     );
-    let fx = h.send(Event::VerificationsListed(vec![verification(
+    let fx = h.send(Answer::VerificationsListed(vec![verification(
         "storing", None,
     )]));
     assert_eq!(
@@ -1512,13 +1601,13 @@ fn reloaded_while_starting(h: &mut Harness) {
         handoff: false,
         starting: true,
     });
-    h.send(Event::SessionLoaded {
+    h.send(Answer::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
         idle_ms: None,
     });
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
+        h.send(Answer::CustomerLoaded(customer("unverified"))),
         [list_verifications()]
     );
 }
@@ -1529,9 +1618,9 @@ fn a_start_is_noted_until_a_verification_is_taken_up() {
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
     assert_eq!(h.starting_marks, [true]);
-    h.send(Event::VerificationsListed(vec![]));
+    h.send(Answer::VerificationsListed(vec![]));
     assert_eq!(h.starting_marks, [true], "still to be created");
-    h.send(Event::VerificationCreated(verification("storing", None)));
+    h.send(Answer::VerificationCreated(verification("storing", None)));
     assert_eq!(h.starting_marks, [true, false]);
 }
 
@@ -1541,13 +1630,13 @@ fn a_reload_before_the_create_carries_on_instead_of_asking_again() {
     reloaded_while_starting(&mut h);
     // Nothing was created before the reload: create now, without the prep screen.
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![])),
+        h.send(Answer::VerificationsListed(vec![])),
         [
             create(),
             Effect::Show(Screen::Preparing(PreparingStage::Creating))
         ]
     );
-    h.send(Event::VerificationCreated(verification("storing", None)));
+    h.send(Answer::VerificationCreated(verification("storing", None)));
     assert_eq!(h.starting_marks, [false]);
 }
 
@@ -1556,7 +1645,7 @@ fn a_reload_after_a_create_whose_answer_was_cut_off_takes_it_up() {
     let mut h = Harness::new();
     reloaded_while_starting(&mut h);
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![verification(
+        h.send(Answer::VerificationsListed(vec![verification(
             "storing", None
         )])),
         [
@@ -1573,7 +1662,7 @@ fn a_reload_after_try_again_makes_the_new_verification_not_the_old_outcome() {
     let mut h = Harness::new();
     reloaded_while_starting(&mut h);
     // The verification before "Try again" failed with retryable codes.
-    let fx = h.send(Event::VerificationsListed(vec![completed(
+    let fx = h.send(Answer::VerificationsListed(vec![completed(
         "failed",
         &["id_check_failure"],
     )]));
@@ -1593,10 +1682,10 @@ fn repeated_create_failures_stop_with_a_problem_screen() {
     h.send(Event::User(UserAction::Start));
     let mut creates = 0;
     for _ in 0..MAX_CREATE_ATTEMPTS {
-        let fx = h.send(Event::VerificationsListed(vec![]));
+        let fx = h.send(Answer::VerificationsListed(vec![]));
         creates += fx
             .iter()
-            .filter(|e| matches!(e, Effect::CreateVerification(_)))
+            .filter(|e| matches!(e, Effect::Send(_, Request::CreateVerification(_))))
             .count();
         let fx = h.send(failed(RequestKind::CreateVerification, 500));
         if let Some(Effect::StartTimer { id, .. }) = fx.first() {
@@ -1615,7 +1704,7 @@ fn repeated_create_failures_stop_with_a_problem_screen() {
     // "Try again" starts over from the session.
     assert_eq!(
         h.send(Event::User(UserAction::Retry)),
-        [Effect::FetchSession, Effect::Show(Screen::Loading)]
+        [sent(Request::FetchSession), Effect::Show(Screen::Loading)]
     );
 }
 
@@ -1626,7 +1715,7 @@ fn a_create_refused_for_the_customers_state_shows_the_customers_outcome() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
+    h.send(Answer::VerificationsListed(vec![]));
     let fx = h.send(failed(RequestKind::CreateVerification, 422));
     assert_eq!(fx, [fetch_customer(), Effect::Show(Screen::Loading)]);
     assert_eq!(
@@ -1635,7 +1724,7 @@ fn a_create_refused_for_the_customers_state_shows_the_customers_outcome() {
         "a reload does not ask for it again"
     );
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("verified"))),
+        h.send(Answer::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
     // Refused while the customer may still be verified: the service says no, and another
@@ -1643,10 +1732,10 @@ fn a_create_refused_for_the_customers_state_shows_the_customers_outcome() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
+    h.send(Answer::VerificationsListed(vec![]));
     h.send(failed(RequestKind::CreateVerification, 422));
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
+        h.send(Answer::CustomerLoaded(customer("unverified"))),
         [Effect::Show(Screen::Problem(Problem::Server {
             status: 422
         }))]
@@ -1683,10 +1772,7 @@ fn transient_errors_on_reads_retry_with_backoff_and_retry_after() {
     ];
     assert!(!h.flow.retrying(), "nothing failed yet");
     for (error, delay) in storm {
-        let fx = h.send(Event::RequestFailed {
-            request: RequestKind::Verification,
-            error,
-        });
+        let fx = h.send(Failure(RequestKind::Verification, error));
         let [Effect::StartTimer { id, ms }] = fx[..] else {
             panic!("expected one timer, got {fx:?}");
         };
@@ -1695,11 +1781,11 @@ fn transient_errors_on_reads_retry_with_backoff_and_retry_after() {
         assert_eq!(h.send(Event::TimerFired(id)), [fetch_iv()]);
     }
     // The storm passes: the flow carries on to the outcome, and stops saying it retries.
-    let fx = h.send(Event::VerificationPolled(completed("passed", &[])));
+    let fx = h.send(Answer::VerificationPolled(completed("passed", &[])));
     assert!(!h.flow.retrying());
     assert_eq!(fx[0], fetch_customer());
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("verified"))).last(),
+        h.send(Answer::CustomerLoaded(customer("verified"))).last(),
         Some(&Effect::Show(Screen::Verified))
     );
 }
@@ -1717,7 +1803,7 @@ fn an_endless_storm_ends_on_a_problem_screen_with_try_again() {
         let [Effect::StartTimer { id, .. }] = fx[..] else {
             panic!("expected a retry timer, got {fx:?}");
         };
-        assert_eq!(h.send(Event::TimerFired(id)), [Effect::FetchSession]);
+        assert_eq!(h.send(Event::TimerFired(id)), [sent(Request::FetchSession)]);
         fx = h.send(failed(RequestKind::Session, 503));
     }
     // The service answered each time: its problem, not the customer's connection.
@@ -1737,7 +1823,7 @@ fn a_definite_server_error_is_not_retried() {
         handoff: false,
         starting: false,
     });
-    h.send(Event::SessionLoaded {
+    h.send(Answer::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
         idle_ms: None,
@@ -1778,15 +1864,15 @@ fn the_inquiry_deadline_asks_to_keep_waiting() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
-    h.send(Event::VerificationCreated(verification("storing", None)));
-    h.send(Event::VerificationPolled(verification("storing", None)));
+    h.send(Answer::VerificationsListed(vec![]));
+    h.send(Answer::VerificationCreated(verification("storing", None)));
+    h.send(Answer::VerificationPolled(verification("storing", None)));
     let mut last = vec![];
     for _ in 0..200 {
         h.advance(2_000);
         let id = h.last_timer();
         assert_eq!(h.send(Event::TimerFired(id)), [fetch_iv()]);
-        last = h.send(Event::VerificationPolled(verification("storing", None)));
+        last = h.send(Answer::VerificationPolled(verification("storing", None)));
         if last.contains(&Effect::Show(Screen::StillPreparing)) {
             break;
         }
@@ -1801,7 +1887,7 @@ fn the_inquiry_deadline_asks_to_keep_waiting() {
             Effect::Show(Screen::Preparing(PreparingStage::WaitingForInquiry))
         ]
     );
-    let fx = h.send(Event::VerificationPolled(verification(
+    let fx = h.send(Answer::VerificationPolled(verification(
         "waiting",
         Some(INQUIRY),
     )));
@@ -1817,7 +1903,7 @@ fn the_decision_deadline_asks_to_keep_waiting() {
     });
     h.advance(10 * 60_000);
     assert_eq!(
-        h.send(Event::VerificationPolled(verification(
+        h.send(Answer::VerificationPolled(verification(
             "pending",
             Some(INQUIRY)
         ))),
@@ -1907,7 +1993,7 @@ fn a_session_request_the_backend_refuses_is_not_retried_blindly() {
         [fetch_iv()]
     );
     assert_eq!(
-        h.send(Event::VerificationPolled(verification(
+        h.send(Answer::VerificationPolled(verification(
             "pending",
             Some(INQUIRY)
         ))),
@@ -1921,7 +2007,7 @@ fn a_session_request_the_backend_refuses_is_not_retried_blindly() {
     h.send(Event::User(UserAction::Resume));
     h.send(failed(RequestKind::PersonaSession, 422));
     assert_eq!(
-        h.send(Event::VerificationPolled(verification(
+        h.send(Answer::VerificationPolled(verification(
             "expired",
             Some(INQUIRY)
         ))),
@@ -1948,7 +2034,7 @@ fn a_verification_finished_elsewhere_is_followed_not_taken_for_expired() {
         h.loaded(Some(IV), vec![verification("pending", Some(INQUIRY))]);
         h.send(Event::User(UserAction::Resume));
         h.send(failed(RequestKind::PersonaSession, 422));
-        let fx = h.send(Event::VerificationPolled(verification(
+        let fx = h.send(Answer::VerificationPolled(verification(
             state,
             Some(INQUIRY),
         )));
@@ -1962,7 +2048,7 @@ fn a_verification_finished_elsewhere_is_followed_not_taken_for_expired() {
         };
         assert_eq!(h.send(Event::TimerFired(*id)), [fetch_iv()]);
         assert_eq!(
-            h.send(Event::VerificationPolled(completed("passed", &[])))[0],
+            h.send(Answer::VerificationPolled(completed("passed", &[])))[0],
             fetch_customer()
         );
     }
@@ -1990,18 +2076,18 @@ fn stale_answers_and_timers_are_ignored() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
-    h.send(Event::VerificationCreated(verification("storing", None)));
-    h.send(Event::VerificationPolled(verification("storing", None)));
+    h.send(Answer::VerificationsListed(vec![]));
+    h.send(Answer::VerificationCreated(verification("storing", None)));
+    h.send(Answer::VerificationPolled(verification("storing", None)));
     let first = h.last_timer();
     h.send(Event::TimerFired(first));
     // An answer about some other verification.
     let other = verification_at("iv_other", "waiting", Some("inq_other"), T0);
-    assert!(h.send(Event::VerificationPolled(other)).is_empty());
+    assert!(h.send(Answer::VerificationPolled(other)).is_empty());
     // A second answer to a request already answered.
-    h.send(Event::VerificationPolled(verification("storing", None)));
+    h.send(Answer::VerificationPolled(verification("storing", None)));
     assert!(h
-        .send(Event::VerificationPolled(verification(
+        .send(Answer::VerificationPolled(verification(
             "waiting",
             Some(INQUIRY)
         )))
@@ -2028,19 +2114,13 @@ fn offline_failures_wait_for_the_network_and_resume_at_once() {
     assert!(h.send(Event::Connectivity { online: false }).is_empty());
     assert!(!h.flow.online());
     for _ in 0..20 {
-        let fx = h.send(Event::RequestFailed {
-            request: RequestKind::Verification,
-            error: HttpError::Network,
-        });
+        let fx = h.send(Failure(RequestKind::Verification, HttpError::Network));
         let [Effect::StartTimer { id, ms: 8_000 }] = fx[..] else {
             panic!("offline failures wait, never give up: {fx:?}");
         };
         h.send(Event::TimerFired(id));
     }
-    h.send(Event::RequestFailed {
-        request: RequestKind::Verification,
-        error: HttpError::Network,
-    });
+    h.send(Failure(RequestKind::Verification, HttpError::Network));
     assert_eq!(h.send(Event::Connectivity { online: true }), [fetch_iv()]);
 }
 
@@ -2049,7 +2129,7 @@ fn persona_that_never_gets_ready_is_a_problem_with_try_again() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    let fx = h.send(Event::VerificationsListed(vec![verification(
+    let fx = h.send(Answer::VerificationsListed(vec![verification(
         "waiting",
         Some(INQUIRY),
     )]));
@@ -2115,7 +2195,7 @@ fn try_again_while_offline_still_knows_it_is_offline() {
     h.flow.phase = Phase::Problem(Problem::Network);
     assert_eq!(
         h.send(Event::User(UserAction::Retry))[0],
-        Effect::FetchSession
+        sent(Request::FetchSession)
     );
     assert!(
         !h.flow.online(),
@@ -2128,12 +2208,9 @@ fn offline_create_failures_still_list_before_creating() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
+    h.send(Answer::VerificationsListed(vec![]));
     h.send(Event::Connectivity { online: false });
-    h.send(Event::RequestFailed {
-        request: RequestKind::CreateVerification,
-        error: HttpError::Network,
-    });
+    h.send(Failure(RequestKind::CreateVerification, HttpError::Network));
     assert_eq!(
         h.send(Event::Connectivity { online: true }),
         [list_verifications()]
@@ -2150,7 +2227,7 @@ fn start_over_from_paused_goes_back_to_the_tips_and_keeps_the_verification() {
         [Effect::Show(Screen::Prep)]
     );
     h.send(Event::User(UserAction::Start));
-    let fx = h.send(Event::VerificationsListed(vec![verification(
+    let fx = h.send(Answer::VerificationsListed(vec![verification(
         "pending",
         Some(INQUIRY),
     )]));
@@ -2230,8 +2307,8 @@ fn handoff(link: bool, phone: PhoneProgress) -> Screen {
     }
 }
 
-fn status(code: HandoffCode, verification: Option<IdentityVerification>) -> Event {
-    Event::HandoffStatus {
+fn status(code: HandoffCode, verification: Option<IdentityVerification>) -> Answer {
+    Answer::HandoffStatus {
         code,
         verification,
         phone: None,
@@ -2246,12 +2323,12 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
         h.send(Event::User(UserAction::ContinueOnPhone)),
         [
             Effect::MarkHandoff(true),
-            Effect::MintHandoff,
+            sent(Request::MintHandoff),
             Effect::Show(handoff(false, PhoneProgress::WaitingForPhone))
         ]
     );
     assert_eq!(
-        h.send(Event::HandoffMinted {
+        h.send(Answer::HandoffMinted {
             path: "/handoff/c0de".into(),
             expires_ms: Some(T0 + 600_000),
             confirm: None
@@ -2264,7 +2341,7 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
     );
     assert_eq!(
         h.send(Event::TimerFired(TimerId::Request(1))),
-        [Effect::FetchHandoffStatus]
+        [sent(Request::FetchHandoffStatus)]
     );
     assert_eq!(
         h.send(status(HandoffCode::Active, None)),
@@ -2302,7 +2379,7 @@ fn the_desktop_hands_off_to_the_phone_and_follows_it_to_the_outcome() {
         ]
     );
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("verified"))),
+        h.send(Answer::CustomerLoaded(customer("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
 }
@@ -2323,7 +2400,7 @@ fn the_desktop_can_take_the_verification_back_from_a_phone_gone_quiet() {
         h.send(Event::User(UserAction::UseThisDevice)),
         [
             Effect::MarkHandoff(false),
-            Effect::FetchSession,
+            sent(Request::FetchSession),
             Effect::Show(Screen::Loading)
         ]
     );
@@ -2331,18 +2408,18 @@ fn the_desktop_can_take_the_verification_back_from_a_phone_gone_quiet() {
         h.send(Event::TimerFired(poll)).is_empty(),
         "no more following"
     );
-    h.send(Event::SessionLoaded {
+    h.send(Answer::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
         idle_ms: None,
     });
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
+        h.send(Answer::CustomerLoaded(customer("unverified"))),
         [list_verifications()],
         "the customer record first, then the verifications"
     );
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![verification(
+        h.send(Answer::VerificationsListed(vec![verification(
             "pending",
             Some(INQUIRY)
         )])),
@@ -2364,11 +2441,11 @@ fn an_expired_code_stops_polling_and_a_new_one_replaces_it() {
     assert_eq!(
         h.send(Event::User(UserAction::NewCode)),
         [
-            Effect::MintHandoff,
+            sent(Request::MintHandoff),
             Effect::Show(handoff(false, PhoneProgress::WaitingForPhone))
         ]
     );
-    h.send(Event::HandoffMinted {
+    h.send(Answer::HandoffMinted {
         path: "/handoff/c0de".into(),
         expires_ms: Some(T0 + 600_000),
         confirm: None,
@@ -2377,7 +2454,7 @@ fn an_expired_code_stops_polling_and_a_new_one_replaces_it() {
         h.send(Event::User(UserAction::UseThisDevice)),
         [
             Effect::MarkHandoff(false),
-            Effect::CancelHandoff,
+            sent(Request::CancelHandoff),
             Effect::Show(Screen::Prep)
         ]
     );
@@ -2395,11 +2472,11 @@ fn new_code_is_not_lost_to_a_look_at_the_phone_on_its_way() {
     h.handing_off();
     assert_eq!(h.flow.in_flight(), Some(RequestKind::HandoffStatus));
     let fx = h.send(Event::User(UserAction::NewCode));
-    assert!(fx.contains(&Effect::MintHandoff), "{fx:?}");
+    assert!(fx.contains(&sent(Request::MintHandoff)), "{fx:?}");
     // A second tap while the new code is being made does not make a third.
     assert!(h.send(Event::User(UserAction::NewCode)).is_empty());
     // The new code comes, and the first look at the phone under it goes out...
-    h.send(Event::HandoffMinted {
+    h.send(Answer::HandoffMinted {
         path: "/handoff/c0de".into(),
         expires_ms: Some(T0 + 600_000),
         confirm: None,
@@ -2426,7 +2503,7 @@ fn a_look_at_the_phone_under_a_code_left_behind_is_dropped() {
     // Back to this device while the look is on its way, then to the phone again.
     h.send(Event::User(UserAction::UseThisDevice));
     h.send(Event::User(UserAction::ContinueOnPhone));
-    h.send(Event::HandoffMinted {
+    h.send(Answer::HandoffMinted {
         path: "/handoff/c0de".into(),
         expires_ms: Some(T0 + 600_000),
         confirm: None,
@@ -2434,17 +2511,14 @@ fn a_look_at_the_phone_under_a_code_left_behind_is_dropped() {
     h.send(Event::TimerFired(h.last_timer()));
     // The old look fails late: it is not this code's failure.
     assert!(h
-        .send(Event::RequestFailed {
-            request: RequestKind::HandoffStatus,
-            error: HttpError::Network,
-        })
+        .send(Failure(RequestKind::HandoffStatus, HttpError::Network))
         .is_empty());
     assert_eq!(h.flow.in_flight(), Some(RequestKind::HandoffStatus));
 }
 
 #[test]
 fn a_code_given_up_on_while_being_made_never_passes_for_the_next() {
-    let minted = |code: &str| Event::HandoffMinted {
+    let minted = |code: &str| Answer::HandoffMinted {
         path: format!("/handoff/{code}"),
         expires_ms: Some(T0 + 600_000),
         confirm: None,
@@ -2466,11 +2540,11 @@ fn a_code_given_up_on_while_being_made_never_passes_for_the_next() {
     // (a code the second request has killed on the server) is not shown.
     assert!(h
         .send(Event::User(UserAction::ContinueOnPhone))
-        .contains(&Effect::MintHandoff));
+        .contains(&sent(Request::MintHandoff)));
     h.send(Event::User(UserAction::UseThisDevice));
     assert!(h
         .send(Event::User(UserAction::ContinueOnPhone))
-        .contains(&Effect::MintHandoff));
+        .contains(&sent(Request::MintHandoff)));
     assert!(!h.send(minted("old")).contains(&showing("old")));
     assert!(h.send(minted("new")).contains(&showing("new")));
     // A failed answer for a code given up on is dropped the same way, and one that comes
@@ -2487,7 +2561,7 @@ fn a_code_given_up_on_while_being_made_never_passes_for_the_next() {
     h.send(Event::User(UserAction::UseThisDevice));
     assert_eq!(
         h.send(minted("late")),
-        [Effect::CancelHandoff],
+        [sent(Request::CancelHandoff)],
         "made after the customer left: it ends at once"
     );
     h.send(Event::User(UserAction::ContinueOnPhone));
@@ -2502,15 +2576,15 @@ fn a_reload_while_following_the_phone_keeps_following() {
         handoff: true,
         starting: false,
     });
-    h.send(Event::SessionLoaded {
+    h.send(Answer::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
         idle_ms: None,
     });
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
+        h.send(Answer::CustomerLoaded(customer("unverified"))),
         [
-            Effect::FetchHandoffStatus,
+            sent(Request::FetchHandoffStatus),
             Effect::Show(handoff(false, PhoneProgress::WaitingForPhone))
         ]
     );
@@ -2532,19 +2606,19 @@ fn a_reload_before_the_phone_came_shows_a_new_code() {
         handoff: true,
         starting: false,
     });
-    h.send(Event::SessionLoaded {
+    h.send(Answer::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
         idle_ms: None,
     });
-    h.send(Event::CustomerLoaded(customer("unverified")));
+    h.send(Answer::CustomerLoaded(customer("unverified")));
     // The unused code's link was only in the old page: make a new one to show.
     assert_eq!(
         h.send(status(HandoffCode::Active, None)),
-        [Effect::MintHandoff]
+        [sent(Request::MintHandoff)]
     );
     assert_eq!(
-        h.send(Event::HandoffMinted {
+        h.send(Answer::HandoffMinted {
             path: "/handoff/c0de".into(),
             expires_ms: Some(T0 + 600_000),
             confirm: None
@@ -2656,17 +2730,6 @@ mod properties {
             })
     }
 
-    fn any_request() -> impl Strategy<Value = RequestKind> {
-        prop_oneof![
-            Just(RequestKind::Session),
-            Just(RequestKind::Customer),
-            Just(RequestKind::ListVerifications),
-            Just(RequestKind::CreateVerification),
-            Just(RequestKind::Verification),
-            Just(RequestKind::PersonaSession),
-        ]
-    }
-
     fn any_error() -> impl Strategy<Value = HttpError> {
         prop_oneof![
             Just(HttpError::Network),
@@ -2692,28 +2755,21 @@ mod properties {
         ]
     }
 
-    fn any_event() -> impl Strategy<Value = Event> {
+    /// Any answer, of any kind.
+    fn any_answer() -> impl Strategy<Value = Answer> {
         prop_oneof![
-            (proptest::option::of(Just(IV.to_owned())), any::<bool>()).prop_map(
-                |(remembered, starting)| Event::AppStarted {
-                    remembered,
-                    handoff: false,
-                    starting,
-                }
-            ),
-            Just(Event::SessionLoaded {
+            Just(Answer::SessionLoaded {
                 customer_guid: CUSTOMER.into(),
                 server_ms: None,
                 idle_ms: None,
             }),
-            Just(Event::SessionLoaded {
+            Just(Answer::SessionLoaded {
                 customer_guid: CUSTOMER.into(),
                 server_ms: None,
                 idle_ms: Some(MINUTE),
             }),
-            Just(Event::TimerFired(TimerId::IdleWarning)),
             // A device clock two days fast.
-            Just(Event::SessionLoaded {
+            Just(Answer::SessionLoaded {
                 customer_guid: CUSTOMER.into(),
                 server_ms: Some(T0 - 48 * HOUR),
                 idle_ms: None,
@@ -2726,14 +2782,28 @@ mod properties {
                 Just("frozen"),
                 Just("odd")
             ]
-            .prop_map(|s| Event::CustomerLoaded(customer(s))),
+            .prop_map(|s| Answer::CustomerLoaded(customer(s))),
             proptest::collection::vec(any_verification(), 0..3)
-                .prop_map(Event::VerificationsListed),
-            any_verification().prop_map(Event::VerificationCreated),
-            any_verification().prop_map(Event::VerificationPolled),
+                .prop_map(Answer::VerificationsListed),
+            any_verification().prop_map(Answer::VerificationCreated),
+            any_verification().prop_map(Answer::VerificationPolled),
             Just(token("tok")),
-            (any_request(), any_error())
-                .prop_map(|(request, error)| Event::RequestFailed { request, error }),
+            any_error().prop_map(Answer::Failed),
+        ]
+    }
+
+    fn any_event() -> impl Strategy<Value = Event> {
+        prop_oneof![
+            (proptest::option::of(Just(IV.to_owned())), any::<bool>()).prop_map(
+                |(remembered, starting)| Event::AppStarted {
+                    remembered,
+                    handoff: false,
+                    starting,
+                }
+            ),
+            (0u32..60, any_answer())
+                .prop_map(|(id, answer)| Event::Answered(RequestId(id), answer)),
+            Just(Event::TimerFired(TimerId::IdleWarning)),
             Just(Event::PersonaReady),
             Just(Event::PersonaCompleted {
                 status: "completed".into()
@@ -2782,6 +2852,8 @@ mod properties {
         Fail(HttpError),
         /// Fire the pending timer.
         FireTimer,
+        /// Any answer, with the id of the request in flight (of whichever kind).
+        Reply(Box<Answer>),
         /// Anything at all, stale or not.
         Any(Box<Event>),
     }
@@ -2803,6 +2875,7 @@ mod properties {
                 .prop_map(|(list, state)| Move::Answer(list, state)),
             2 => any_error().prop_map(Move::Fail),
             4 => Just(Move::FireTimer),
+            2 => any_answer().prop_map(|a| Move::Reply(Box::new(a))),
             4 => any_event().prop_map(|e| Move::Any(Box::new(e))),
         ]
     }
@@ -2812,38 +2885,42 @@ mod properties {
         match m {
             Move::Answer(list, state) => {
                 let first = list.first().cloned();
-                Some(match flow.in_flight? {
-                    RequestKind::Session | RequestKind::KeepAlive => Event::SessionLoaded {
-                        customer_guid: CUSTOMER.into(),
-                        server_ms: None,
-                        idle_ms: None,
+                let (id, kind) = flow.in_flight?;
+                Some(Event::Answered(
+                    id,
+                    match kind {
+                        RequestKind::Session | RequestKind::KeepAlive => Answer::SessionLoaded {
+                            customer_guid: CUSTOMER.into(),
+                            server_ms: None,
+                            idle_ms: None,
+                        },
+                        RequestKind::Customer => Answer::CustomerLoaded(customer(state)),
+                        RequestKind::ListVerifications => Answer::VerificationsListed(list),
+                        RequestKind::CreateVerification => Answer::VerificationCreated(first?),
+                        RequestKind::Verification => {
+                            let mut v = first?;
+                            v.guid = flow.verification_guid()?.to_owned();
+                            Answer::VerificationPolled(v)
+                        }
+                        RequestKind::PersonaSession => token("tok"),
+                        RequestKind::Handoff | RequestKind::HandoffRevoke => {
+                            Answer::HandoffMinted {
+                                path: "/handoff/code".into(),
+                                expires_ms: None,
+                                confirm: None,
+                            }
+                        }
+                        RequestKind::HandoffStatus => Answer::HandoffStatus {
+                            code: HandoffCode::parse(state),
+                            verification: first,
+                            phone: None,
+                        },
+                        RequestKind::HandoffCancel => Answer::HandoffCancelled,
                     },
-                    RequestKind::Customer => Event::CustomerLoaded(customer(state)),
-                    RequestKind::ListVerifications => Event::VerificationsListed(list),
-                    RequestKind::CreateVerification => Event::VerificationCreated(first?),
-                    RequestKind::Verification => {
-                        let mut v = first?;
-                        v.guid = flow.verification_guid()?.to_owned();
-                        Event::VerificationPolled(v)
-                    }
-                    RequestKind::PersonaSession => token("tok"),
-                    RequestKind::Handoff | RequestKind::HandoffRevoke => Event::HandoffMinted {
-                        path: "/handoff/code".into(),
-                        expires_ms: None,
-                        confirm: None,
-                    },
-                    RequestKind::HandoffStatus => Event::HandoffStatus {
-                        code: HandoffCode::parse(state),
-                        verification: first,
-                        phone: None,
-                    },
-                    RequestKind::HandoffCancel => Event::HandoffCancelled,
-                })
+                ))
             }
-            Move::Fail(error) => Some(Event::RequestFailed {
-                request: flow.in_flight?,
-                error,
-            }),
+            Move::Fail(error) => Some(Event::Answered(flow.in_flight?.0, Answer::Failed(error))),
+            Move::Reply(answer) => Some(Event::Answered(flow.in_flight?.0, *answer)),
             Move::FireTimer => Some(Event::TimerFired(flow.timer?.0)),
             Move::Any(event) => Some(*event),
         }
@@ -2870,8 +2947,8 @@ mod properties {
                 flow = next;
                 for effect in &fx {
                     match effect {
-                        Effect::ListVerifications { .. } => listed_since_create = true,
-                        Effect::CreateVerification(_) => {
+                        Effect::Send(_, Request::ListVerifications { .. }) => listed_since_create = true,
+                        Effect::Send(_, Request::CreateVerification(_)) => {
                             prop_assert!(listed_since_create, "two creates without a list: {fx:?}");
                             listed_since_create = false;
                         }
@@ -2889,9 +2966,9 @@ mod properties {
                     prop_assert_eq!(shown, vec![&after]);
                 }
                 let requests = fx.iter().filter(|e| matches!(e,
-                    Effect::FetchSession | Effect::FetchCustomer { .. }
-                    | Effect::ListVerifications { .. } | Effect::CreateVerification(_)
-                    | Effect::FetchVerification { .. } | Effect::RequestSessionToken(_))).count();
+                    Effect::Send(_, Request::FetchSession | Request::FetchCustomer { .. })
+                    | Effect::Send(_, Request::ListVerifications { .. }) | Effect::Send(_, Request::CreateVerification(_))
+                    | Effect::Send(_, Request::FetchVerification { .. }) | Effect::Send(_, Request::RequestSessionToken(_)))).count();
                 prop_assert!(requests <= 1, "one request at a time: {fx:?}");
                 if fx.iter().any(|e| matches!(e, Effect::LaunchPersona { .. })) {
                     prop_assert!(!flow.following_phone, "no Persona here while the phone has it");
@@ -2985,11 +3062,11 @@ fn a_retry_or_an_expiry_can_carry_on_on_the_phone() {
             h.send(Event::User(UserAction::ContinueOnPhone)),
             [
                 Effect::MarkHandoff(true),
-                Effect::MintHandoff,
+                sent(Request::MintHandoff),
                 Effect::Show(handoff(false, PhoneProgress::WaitingForPhone))
             ]
         );
-        let fx = h.send(Event::HandoffMinted {
+        let fx = h.send(Answer::HandoffMinted {
             path: "/handoff/c0de".into(),
             expires_ms: Some(T0 + 600_000),
             confirm: None,
@@ -3004,7 +3081,7 @@ fn a_retry_or_an_expiry_can_carry_on_on_the_phone() {
         };
         assert_eq!(
             h.send(Event::TimerFired(asks(&fx))),
-            [Effect::FetchHandoffStatus]
+            [sent(Request::FetchHandoffStatus)]
         );
         // Taken back here before the phone came: the same screen again, tips and all.
         h.send(status(HandoffCode::Active, None));
@@ -3015,7 +3092,7 @@ fn a_retry_or_an_expiry_can_carry_on_on_the_phone() {
             "{back:?}"
         );
         h.send(Event::User(UserAction::ContinueOnPhone));
-        let fx = h.send(Event::HandoffMinted {
+        let fx = h.send(Answer::HandoffMinted {
             path: "/handoff/c0de".into(),
             expires_ms: Some(T0 + 600_000),
             confirm: None,
@@ -3058,7 +3135,7 @@ fn a_document_sent_from_the_phone_returns_the_desktop_to_the_review_not_to_an_ou
             Effect::Show(Screen::Loading)
         ]
     );
-    let fx = h.send(Event::VerificationsListed(vec![under_review(), accepted]));
+    let fx = h.send(Answer::VerificationsListed(vec![under_review(), accepted]));
     assert!(
         matches!(fx.last(), Some(Effect::Show(Screen::Review { .. }))),
         "{fx:?}"
@@ -3079,7 +3156,7 @@ fn no_new_code_while_a_phone_is_using_the_one_shown() {
     h.send(status(HandoffCode::Expired, None));
     assert!(h
         .send(Event::User(UserAction::NewCode))
-        .contains(&Effect::MintHandoff));
+        .contains(&sent(Request::MintHandoff)));
 }
 
 #[test]
@@ -3097,7 +3174,7 @@ fn a_document_request_handed_off_and_taken_back_is_offered_and_the_review_watche
     );
     // The review ends without the document: the desktop follows it.
     h.send(Event::TimerFired(h.last_timer()));
-    let fx = h.send(Event::VerificationsListed(vec![
+    let fx = h.send(Answer::VerificationsListed(vec![
         completed("passed", &[]),
         document_request("waiting"),
     ]));

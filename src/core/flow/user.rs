@@ -7,7 +7,7 @@ impl Flow {
         // A look at the list while a document request is offered runs in the background:
         // the customer's tap goes first (its answer is then dropped).
         let busy = self.in_flight.is_some()
-            && !(self.in_flight == Some(RequestKind::ListVerifications)
+            && !(self.in_flight() == Some(RequestKind::ListVerifications)
                 && matches!(self.phase, Phase::Paused));
         match (action, &mut self.phase) {
             // A check left before it measured anything does not replace one that did.
@@ -139,7 +139,7 @@ impl Flow {
                     ..
                 },
             ) => {
-                if self.in_flight == Some(RequestKind::Verification) {
+                if self.in_flight() == Some(RequestKind::Verification) {
                     self.in_flight = None;
                 }
                 self.drop_slow_capture(fx);
@@ -154,7 +154,7 @@ impl Flow {
                     phone: PhoneProgress::WaitingForPhone | PhoneProgress::CodeExpired,
                     ..
                 },
-            ) if self.in_flight != Some(RequestKind::Handoff) => {
+            ) if !matches!(self.in_flight, Some((_, RequestKind::Handoff))) => {
                 self.start_handoff(RequestKind::Handoff, fx)
             }
             (
@@ -172,13 +172,8 @@ impl Flow {
                 },
             ) => {
                 self.timer = None;
-                match self.in_flight.take() {
-                    Some(RequestKind::Handoff | RequestKind::HandoffRevoke) => {
-                        self.stale_mints += 1
-                    }
-                    Some(RequestKind::HandoffStatus) => self.stale_statuses += 1,
-                    _ => {}
-                }
+                // An answer on its way is dropped when it comes (a code, ended then).
+                self.in_flight = None;
                 self.stop_following_phone(fx);
                 self.phase = self.handed_off_from.take().unwrap_or(Phase::Prep);
                 // A document request offered during a review: the review is watched again

@@ -13,6 +13,12 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// Which request an answer is for. The flow numbers each request it makes (never the same
+/// number twice in a page's life) and takes an answer only for the one it awaits: an answer
+/// to a request it gave up on is dropped, with no guess from the kind of answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestId(pub u32);
+
 /// The backend calls the flow makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RequestKind {
@@ -249,19 +255,9 @@ pub enum UserAction {
     CameraChecked(crate::core::rehearsal::Outcome),
 }
 
-/// Something that happened.
+/// What came back for a request: its answer, read, or why there is none.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Event {
-    /// The page loaded.
-    AppStarted {
-        /// The verification guid kept from an earlier visit.
-        remembered: Option<String>,
-        /// This device was following the customer's phone.
-        handoff: bool,
-        /// The customer had asked to start and no verification was taken up yet (a reload
-        /// while the first one was being looked for or created).
-        starting: bool,
-    },
+pub enum Answer {
     /// `GET /session` answered.
     SessionLoaded {
         /// The customer the session is for.
@@ -281,13 +277,48 @@ pub enum Event {
     VerificationPolled(IdentityVerification),
     /// `POST /api/persona_sessions` answered.
     SessionTokenReceived(PersonaSession),
-    /// A request failed.
-    RequestFailed {
-        /// Which request.
-        request: RequestKind,
-        /// How it failed.
-        error: HttpError,
+    /// `POST /handoff` answered.
+    HandoffMinted {
+        /// The path to put in the QR code, after the app's origin.
+        path: String,
+        /// When the code stops working.
+        expires_ms: Option<Millis>,
+        /// Its confirmation number.
+        confirm: Option<String>,
     },
+    /// `GET /handoff/status` answered.
+    HandoffStatus {
+        /// What became of the code.
+        code: HandoffCode,
+        /// The verification the phone works on, if any.
+        verification: Option<IdentityVerification>,
+        /// The phone that came ("Chrome on Android").
+        phone: Option<String>,
+    },
+    /// `POST /handoff/cancel` answered (nothing waits on it).
+    HandoffCancelled,
+    /// The request failed.
+    Failed(HttpError),
+}
+
+/// Something that happened.
+// An answer is the large variant: events pass one at a time through the shell's queue, so
+// boxing it would only add an allocation (and code in the first load).
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The page loaded.
+    AppStarted {
+        /// The verification guid kept from an earlier visit.
+        remembered: Option<String>,
+        /// This device was following the customer's phone.
+        handoff: bool,
+        /// The customer had asked to start and no verification was taken up yet (a reload
+        /// while the first one was being looked for or created).
+        starting: bool,
+    },
+    /// The answer to the request `id` (or why it failed).
+    Answered(RequestId, Answer),
     /// Persona's `onReady`: the flow is open.
     PersonaReady,
     /// Persona's `onComplete` (its `complete` and `fail` events alike).
@@ -312,26 +343,6 @@ pub enum Event {
         /// True when back online.
         online: bool,
     },
-    /// `POST /handoff` answered.
-    HandoffMinted {
-        /// The path to put in the QR code, after the app's origin.
-        path: String,
-        /// When the code stops working.
-        expires_ms: Option<Millis>,
-        /// Its confirmation number.
-        confirm: Option<String>,
-    },
-    /// `GET /handoff/status` answered.
-    HandoffStatus {
-        /// What became of the code.
-        code: HandoffCode,
-        /// The verification the phone works on, if any.
-        verification: Option<IdentityVerification>,
-        /// The phone that came ("Chrome on Android").
-        phone: Option<String>,
-    },
-    /// `POST /handoff/cancel` answered (nothing waits on it).
-    HandoffCancelled,
     /// The customer switched language: Persona opens in it from now on.
     Language(Lang),
     /// One of Persona's `onEvent` events, by name (no metadata).
@@ -343,9 +354,9 @@ pub enum Event {
     User(UserAction),
 }
 
-/// Something the shell must do.
+/// A request to the backend, with what it carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
+pub enum Request {
     /// `GET /session`.
     FetchSession,
     /// `GET /session` only to renew the session ("Stay here").
@@ -369,6 +380,40 @@ pub enum Effect {
     },
     /// `POST /api/persona_sessions` with this body.
     RequestSessionToken(PostPersonaSession),
+    /// `POST /handoff`.
+    MintHandoff,
+    /// `GET /handoff/status`.
+    FetchHandoffStatus,
+    /// `POST /handoff/revoke`.
+    RevokeHandoff,
+    /// `POST /handoff/cancel`, not awaited.
+    CancelHandoff,
+}
+
+impl Request {
+    /// Which call this is.
+    pub fn kind(&self) -> RequestKind {
+        match self {
+            Request::FetchSession => RequestKind::Session,
+            Request::KeepAlive => RequestKind::KeepAlive,
+            Request::FetchCustomer { .. } => RequestKind::Customer,
+            Request::ListVerifications { .. } => RequestKind::ListVerifications,
+            Request::CreateVerification(_) => RequestKind::CreateVerification,
+            Request::FetchVerification { .. } => RequestKind::Verification,
+            Request::RequestSessionToken(_) => RequestKind::PersonaSession,
+            Request::MintHandoff => RequestKind::Handoff,
+            Request::FetchHandoffStatus => RequestKind::HandoffStatus,
+            Request::RevokeHandoff => RequestKind::HandoffRevoke,
+            Request::CancelHandoff => RequestKind::HandoffCancel,
+        }
+    }
+}
+
+/// Something the shell must do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Make this request; its answer comes back as `Event::Answered(id, ..)`.
+    Send(RequestId, Request),
     /// Fire `TimerFired(id)` after `ms`.
     StartTimer {
         /// Which timer.
@@ -391,14 +436,6 @@ pub enum Effect {
     Remember(String),
     /// Drop the remembered verification guid.
     Forget,
-    /// `POST /handoff`.
-    MintHandoff,
-    /// `GET /handoff/status`.
-    FetchHandoffStatus,
-    /// `POST /handoff/revoke`.
-    RevokeHandoff,
-    /// `POST /handoff/cancel`, not awaited.
-    CancelHandoff,
     /// Note for a reload that this device follows a phone (or no longer does).
     MarkHandoff(bool),
     /// Note for a reload that the customer asked to start (or that a verification was taken

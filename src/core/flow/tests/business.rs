@@ -22,10 +22,10 @@ fn business_verification(v: IdentityVerification) -> IdentityVerification {
 fn loaded(h: &mut Harness, list: Vec<IdentityVerification>) -> Vec<Effect> {
     h.signed_in(None);
     assert_eq!(
-        h.send(Event::CustomerLoaded(business("unverified"))),
+        h.send(Answer::CustomerLoaded(business("unverified"))),
         [list_verifications()]
     );
-    h.send(Event::VerificationsListed(list))
+    h.send(Answer::VerificationsListed(list))
 }
 
 /// A business from a fresh page through Persona's flow, finished with `result`.
@@ -33,16 +33,16 @@ fn business_finishes_with(result: IdentityVerification) -> (Harness, Vec<Effect>
     let mut h = Harness::new();
     assert_eq!(loaded(&mut h, vec![]), [Effect::Show(Screen::BusinessPrep)]);
     h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
+    h.send(Answer::VerificationsListed(vec![]));
     let storing = business_verification(verification("storing", None));
-    h.send(Event::VerificationCreated(storing));
+    h.send(Answer::VerificationCreated(storing));
     let waiting = business_verification(verification("waiting", Some(INQUIRY)));
-    assert_eq!(h.send(Event::VerificationPolled(waiting))[0], launch(None));
+    assert_eq!(h.send(Answer::VerificationPolled(waiting))[0], launch(None));
     assert_eq!(h.send(Event::PersonaReady), [Effect::Show(Screen::Capture)]);
     h.send(Event::PersonaCompleted {
         status: "completed".into(),
     });
-    let fx = h.send(Event::VerificationPolled(business_verification(result)));
+    let fx = h.send(Answer::VerificationPolled(business_verification(result)));
     (h, fx)
 }
 
@@ -66,9 +66,9 @@ fn a_business_gets_its_own_prep_screen_and_a_person_keeps_theirs() {
     untyped.signed_in(None);
     let mut record = customer("unverified");
     record.kind = None;
-    untyped.send(Event::CustomerLoaded(record));
+    untyped.send(Answer::CustomerLoaded(record));
     assert_eq!(
-        untyped.send(Event::VerificationsListed(vec![])),
+        untyped.send(Answer::VerificationsListed(vec![])),
         [Effect::Show(Screen::Prep)]
     );
 }
@@ -87,7 +87,7 @@ fn a_business_starts_like_a_person_and_the_server_picks_the_method() {
         ]
     );
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![])),
+        h.send(Answer::VerificationsListed(vec![])),
         [
             create(),
             Effect::Show(Screen::Preparing(PreparingStage::Creating))
@@ -130,7 +130,7 @@ fn a_business_whose_ein_is_not_validated_waits_for_the_compliance_team() {
     assert!(
         !h.send(Event::User(UserAction::Start))
             .iter()
-            .any(|e| matches!(e, Effect::CreateVerification(_))),
+            .any(|e| matches!(e, Effect::Send(_, Request::CreateVerification(_)))),
         "no retry while the team looks"
     );
 }
@@ -147,13 +147,13 @@ fn kyb_codes_on_a_failed_verification_follow_the_customer_state() {
     ] {
         let (mut h, fx) = business_finishes_with(completed("failed", &[code]));
         assert_eq!(fx, [fetch_customer()], "{code}: the record first");
-        let fx = h.send(Event::CustomerLoaded(business("unverified")));
+        let fx = h.send(Answer::CustomerLoaded(business("unverified")));
         assert!(
             matches!(fx.as_slice(), [Effect::Show(Screen::Retry { .. })]),
             "{code}: {fx:?}"
         );
         let (mut h, _) = business_finishes_with(completed("failed", &[code]));
-        let fx = h.send(Event::CustomerLoaded(business("rejected")));
+        let fx = h.send(Answer::CustomerLoaded(business("rejected")));
         assert!(
             matches!(fx.as_slice(), [Effect::Show(Screen::Rejected { .. })]),
             "{code}, rejected: {fx:?}"
@@ -166,7 +166,7 @@ fn a_passed_business_is_verified_once_its_record_says_so() {
     let (mut h, fx) = business_finishes_with(completed("passed", &[]));
     assert_eq!(fx[0], fetch_customer());
     assert_eq!(
-        h.send(Event::CustomerLoaded(business("verified"))),
+        h.send(Answer::CustomerLoaded(business("verified"))),
         [Effect::Forget, Effect::Show(Screen::Verified)]
     );
 }

@@ -21,9 +21,9 @@ fn dim_light() -> Outcome {
 /// Persona finished with an ID photo it could not read (seed 001: image quality).
 fn blurry_photo(h: &mut Harness) -> Vec<Effect> {
     h.send(Event::User(UserAction::Start));
-    h.send(Event::VerificationsListed(vec![]));
-    h.send(Event::VerificationCreated(verification("storing", None)));
-    h.send(Event::VerificationPolled(verification(
+    h.send(Answer::VerificationsListed(vec![]));
+    h.send(Answer::VerificationCreated(verification("storing", None)));
+    h.send(Answer::VerificationPolled(verification(
         "waiting",
         Some(INQUIRY),
     )));
@@ -31,11 +31,11 @@ fn blurry_photo(h: &mut Harness) -> Vec<Effect> {
     h.send(Event::PersonaCompleted {
         status: "failed".into(),
     });
-    h.send(Event::VerificationPolled(completed(
+    h.send(Answer::VerificationPolled(completed(
         "failed",
         &["id_quality_check_failure"],
     )));
-    h.send(Event::CustomerLoaded(customer("unverified")))
+    h.send(Answer::CustomerLoaded(customer("unverified")))
 }
 
 fn camera_on_screen(fx: &[Effect]) -> Option<Option<Outcome>> {

@@ -15,17 +15,17 @@ fn verified_with(list: Vec<IdentityVerification>) -> (Harness, Vec<Effect>) {
         handoff: false,
         starting: false,
     });
-    h.send(Event::SessionLoaded {
+    h.send(Answer::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
         idle_ms: None,
     });
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("verified"))),
+        h.send(Answer::CustomerLoaded(customer("verified"))),
         [Effect::Forget, list_verifications()],
         "a verified customer's list is read for a document request"
     );
-    let fx = h.send(Event::VerificationsListed(list));
+    let fx = h.send(Answer::VerificationsListed(list));
     (h, fx)
 }
 
@@ -46,7 +46,7 @@ fn reviewing_with(code: FailureCode) -> IdentityVerification {
 /// The customer opens the offered document request and sends it in Persona.
 fn send_in_persona(h: &mut Harness) {
     h.send(Event::User(UserAction::Resume));
-    h.send(Event::SessionTokenReceived(PersonaSession {
+    h.send(Answer::SessionTokenReceived(PersonaSession {
         persona_session_token: "tok_docs".into(),
         persona_inquiry_id: "inq_docs".into(),
         identity_verification_guid: Some("iv_docs".into()),
@@ -78,12 +78,12 @@ fn a_verified_customer_sees_an_open_request_and_sends_it() {
     let fx = h.send(Event::User(UserAction::Resume));
     assert_eq!(
         fx[0],
-        Effect::RequestSessionToken(PostPersonaSession {
+        sent(Request::RequestSessionToken(PostPersonaSession {
             persona_inquiry_id: "inq_docs".into(),
             identity_verification_guid: "iv_docs".into(),
-        })
+        }))
     );
-    let fx = h.send(Event::SessionTokenReceived(PersonaSession {
+    let fx = h.send(Answer::SessionTokenReceived(PersonaSession {
         persona_session_token: "tok_docs".into(),
         persona_inquiry_id: "inq_docs".into(),
         identity_verification_guid: Some("iv_docs".into()),
@@ -101,18 +101,18 @@ fn a_verified_customer_sees_an_open_request_and_sends_it() {
     let mut sent = document_request("pending");
     sent.persona_state = Some(PersonaState::Processing);
     // Sent: no review to go back to, so the document's own decision is awaited.
-    let fx = h.send(Event::VerificationPolled(sent.clone()));
+    let fx = h.send(Answer::VerificationPolled(sent.clone()));
     assert!(matches!(fx[..], [Effect::StartTimer { .. }]), "{fx:?}");
     assert_eq!(h.flow.screen(), Screen::Checking(CheckingStage::Decision));
     h.send(Event::TimerFired(h.last_timer()));
     let mut accepted = document_request("completed");
     accepted.outcome = Some(crate::core::api::Outcome::Passed);
     assert_eq!(
-        h.send(Event::VerificationPolled(accepted.clone())),
+        h.send(Answer::VerificationPolled(accepted.clone())),
         [list_verifications(), Effect::Show(Screen::Loading)],
         "decided: found out again, as a verified customer"
     );
-    let fx = h.send(Event::VerificationsListed(vec![accepted, passed.clone()]));
+    let fx = h.send(Answer::VerificationsListed(vec![accepted, passed.clone()]));
     shows(&fx, Screen::Verified);
 }
 
@@ -126,14 +126,14 @@ fn a_verified_customers_refused_document_is_told_after_sending() {
     send_in_persona(&mut h);
     let mut sent = document_request("pending");
     sent.persona_state = Some(PersonaState::Processing);
-    h.send(Event::VerificationPolled(sent));
+    h.send(Answer::VerificationPolled(sent));
     assert_eq!(h.flow.screen(), Screen::Checking(CheckingStage::Decision));
     h.send(Event::TimerFired(h.last_timer()));
     assert_eq!(
-        h.send(Event::VerificationPolled(refused(&codes))),
+        h.send(Answer::VerificationPolled(refused(&codes))),
         [list_verifications(), Effect::Show(Screen::Loading)]
     );
-    let fx = h.send(Event::VerificationsListed(vec![refused(&codes), passed]));
+    let fx = h.send(Answer::VerificationsListed(vec![refused(&codes), passed]));
     shows(
         &fx,
         Screen::DocumentRefused {
@@ -190,10 +190,10 @@ fn a_document_that_could_not_be_used_is_told_and_can_be_sent_again() {
     );
     send_in_persona(&mut h);
     assert_eq!(
-        h.send(Event::VerificationPolled(refused(&codes))),
+        h.send(Answer::VerificationPolled(refused(&codes))),
         [list_verifications(), Effect::Show(Screen::Loading)]
     );
-    let fx = h.send(Event::VerificationsListed(vec![
+    let fx = h.send(Answer::VerificationsListed(vec![
         refused(&codes),
         under_review.clone(),
     ]));
@@ -207,17 +207,17 @@ fn a_document_that_could_not_be_used_is_told_and_can_be_sent_again() {
     let fx = h.send(Event::User(UserAction::SendDocumentAgain));
     assert_eq!(
         fx[0],
-        Effect::CreateVerification(PostIdentityVerification {
+        sent(Request::CreateVerification(PostIdentityVerification {
             method: VerificationMethod::DocumentSubmission,
             ..PostIdentityVerification::kyc_id_and_selfie(CUSTOMER)
-        })
+        }))
     );
     let mut again = verification_at("iv_docs_2", "storing", None, T0 + HOUR);
     again.method = Some(VerificationMethod::DocumentSubmission);
-    h.send(Event::VerificationCreated(again.clone()));
+    h.send(Answer::VerificationCreated(again.clone()));
     again.state = VerificationState::Waiting;
     again.persona_inquiry_id = Some("inq_docs_2".into());
-    let fx = h.send(Event::VerificationPolled(again));
+    let fx = h.send(Answer::VerificationPolled(again));
     assert!(
         fx.iter().any(|e| matches!(
             e,
@@ -228,7 +228,7 @@ fn a_document_that_could_not_be_used_is_told_and_can_be_sent_again() {
     // Watching the review, a refused document shows too.
     let (mut h, _) = finish_with(under_review.clone());
     h.send(Event::TimerFired(h.last_timer()));
-    let fx = h.send(Event::VerificationsListed(vec![
+    let fx = h.send(Answer::VerificationsListed(vec![
         refused(&codes),
         under_review,
     ]));
@@ -254,15 +254,17 @@ fn a_document_that_could_not_be_used_is_told_and_can_be_sent_again() {
 fn try_again_never_opens_a_document_request() {
     let failed = completed("failed", &["id_quality_check_failure"]);
     let (mut h, _) = finish_with(failed.clone());
-    h.send(Event::CustomerLoaded(customer("unverified")));
+    h.send(Answer::CustomerLoaded(customer("unverified")));
     h.send(Event::User(UserAction::Start));
-    let fx = h.send(Event::VerificationsListed(vec![
+    let fx = h.send(Answer::VerificationsListed(vec![
         document_request("waiting"),
         failed,
     ]));
     assert_eq!(
         fx[0],
-        Effect::CreateVerification(PostIdentityVerification::kyc_id_and_selfie(CUSTOMER))
+        sent(Request::CreateVerification(
+            PostIdentityVerification::kyc_id_and_selfie(CUSTOMER)
+        ))
     );
     // The server's guard (the same rule) never answers a create with a document request.
     let now = T0 + 2 * MINUTE;

@@ -2,19 +2,19 @@
 //! the customer leaves it, and a phone the customer does not know is ended at once.
 
 use super::*;
-use crate::core::http::{answer, call_for, Method};
+use crate::core::http::{call_for, read, Method};
 
 /// A code as the server makes it at `now`: it lapses [`HANDOFF_CODE_LIFETIME`] later.
-fn minted(now: Millis, code: &str) -> Event {
-    Event::HandoffMinted {
+fn minted(now: Millis, code: &str) -> Answer {
+    Answer::HandoffMinted {
         path: format!("/handoff/{code}"),
         expires_ms: Some(now + HANDOFF_CODE_LIFETIME),
         confirm: Some("0427".into()),
     }
 }
 
-fn phone_status(code: HandoffCode, phone: Option<&str>) -> Event {
-    Event::HandoffStatus {
+fn phone_status(code: HandoffCode, phone: Option<&str>) -> Answer {
+    Answer::HandoffStatus {
         code,
         verification: None,
         phone: phone.map(str::to_owned),
@@ -55,7 +55,7 @@ fn showing_code(h: &mut Harness) {
     h.advance(2_000);
     assert_eq!(
         h.send(Event::TimerFired(h.last_timer())),
-        [Effect::FetchHandoffStatus]
+        [sent(Request::FetchHandoffStatus)]
     );
 }
 
@@ -74,7 +74,7 @@ fn the_shown_code_is_replaced_before_it_lapses_while_no_phone_has_come() {
     h.advance(HANDOFF_CODE_LIFETIME - HANDOFF_REFRESH_BEFORE - 2_000);
     assert_eq!(
         h.send(Event::TimerFired(TimerId::HandoffRefresh)),
-        [Effect::MintHandoff, waiting_without_code()],
+        [sent(Request::MintHandoff), waiting_without_code()],
         "a new code, without the customer doing anything"
     );
     assert!(
@@ -99,7 +99,7 @@ fn a_code_near_the_sessions_end_is_replaced_no_sooner_than_half_a_minute() {
     let mut h = Harness::new();
     h.loaded(None, vec![]);
     h.send(Event::User(UserAction::ContinueOnPhone));
-    let fx = h.send(Event::HandoffMinted {
+    let fx = h.send(Answer::HandoffMinted {
         path: "/handoff/short".into(),
         expires_ms: Some(h.now + 20_000),
         confirm: None,
@@ -115,30 +115,30 @@ fn leaving_an_unused_code_ends_it_but_not_a_phones() {
         h.send(Event::User(UserAction::UseThisDevice)),
         [
             Effect::MarkHandoff(false),
-            Effect::CancelHandoff,
+            sent(Request::CancelHandoff),
             Effect::Show(Screen::Prep)
         ]
     );
     // The cancel is sent and forgotten: its answer, or its failure, changes nothing.
-    let call = call_for(&Effect::CancelHandoff).unwrap();
+    let call = call_for(&Request::CancelHandoff);
     assert_eq!(
         (call.kind, call.method, call.path.as_str()),
         (RequestKind::HandoffCancel, Method::Post, "/handoff/cancel")
     );
     assert!(h
-        .send(answer(RequestKind::HandoffCancel, "").unwrap())
+        .send(read(RequestKind::HandoffCancel, "").unwrap())
         .is_empty());
     assert!(h.send(failed(RequestKind::HandoffCancel, 503)).is_empty());
     assert!(h
         .send(Event::User(UserAction::ContinueOnPhone))
-        .contains(&Effect::MintHandoff));
+        .contains(&sent(Request::MintHandoff)));
 
     // A phone is using the code: taking the verification back here leaves the code be.
     let mut h = Harness::new();
     showing_code(&mut h);
     h.send(phone_status(HandoffCode::Used, Some("Safari on iPhone")));
     let fx = h.send(Event::User(UserAction::UseThisDevice));
-    assert!(!fx.contains(&Effect::CancelHandoff), "{fx:?}");
+    assert!(!fx.contains(&sent(Request::CancelHandoff)), "{fx:?}");
 }
 
 #[test]
@@ -166,21 +166,21 @@ fn this_isnt_my_phone_ends_the_phone_and_shows_a_new_code() {
     );
     assert_eq!(
         h.send(Event::User(UserAction::NotMyPhone)),
-        [Effect::RevokeHandoff, waiting_without_code()]
+        [sent(Request::RevokeHandoff), waiting_without_code()]
     );
     assert!(
         h.send(Event::User(UserAction::NotMyPhone)).is_empty(),
         "once"
     );
     assert!(h.send(Event::TimerFired(TimerId::Request(2))).is_empty());
-    let call = call_for(&Effect::RevokeHandoff).unwrap();
+    let call = call_for(&Request::RevokeHandoff);
     assert_eq!(
         (call.kind, call.method, call.path.as_str()),
         (RequestKind::HandoffRevoke, Method::Post, "/handoff/revoke")
     );
     // The answer is the new code.
     let body = r#"{"path":"/handoff/second","expires_at":null,"confirm":"5190"}"#;
-    let fx = h.send(answer(RequestKind::HandoffRevoke, body).unwrap());
+    let fx = h.send(read(RequestKind::HandoffRevoke, body).unwrap());
     assert!(
         fx.contains(&Effect::Show(Screen::Handoff {
             link: Some(HandoffLink {

@@ -36,7 +36,7 @@ fn a_failed_review_follows_the_customer_state_consistently() {
     let ended = || completed("failed", &["name_check_failure"]);
     let (mut h, fx) = finish_with(ended());
     assert_eq!(fx, [fetch_customer()], "the customer record decides");
-    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+    let fx = h.send(Answer::CustomerLoaded(customer("unverified")));
     let [Effect::Show(Screen::Retry { reasons, .. })] = fx.as_slice() else {
         panic!("a new verification is offered, not support: {fx:?}");
     };
@@ -48,7 +48,7 @@ fn a_failed_review_follows_the_customer_state_consistently() {
     );
     // Rejected: support.
     let (mut h, _) = finish_with(ended());
-    let fx = h.send(Event::CustomerLoaded(customer("rejected")));
+    let fx = h.send(Answer::CustomerLoaded(customer("rejected")));
     assert!(
         matches!(fx[..], [Effect::Show(Screen::Rejected { .. })]),
         "{fx:?}"
@@ -98,7 +98,7 @@ fn insufficient_retries_at_once_and_inconclusive_waits_for_the_team() {
         .compliance_checks
         .push(check(ComplianceOutcome::Insufficient));
     let (mut h, _) = finish_with(insufficient);
-    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+    let fx = h.send(Answer::CustomerLoaded(customer("unverified")));
     assert!(
         matches!(fx[..], [Effect::Show(Screen::Retry { .. })]),
         "{fx:?}"
@@ -109,7 +109,7 @@ fn insufficient_retries_at_once_and_inconclusive_waits_for_the_team() {
         .compliance_checks
         .push(check(ComplianceOutcome::Inconclusive));
     let (mut h, _) = finish_with(inconclusive.clone());
-    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+    let fx = h.send(Answer::CustomerLoaded(customer("unverified")));
     assert_eq!(
         fx,
         [
@@ -130,7 +130,7 @@ fn insufficient_retries_at_once_and_inconclusive_waits_for_the_team() {
         [list_verifications()]
     );
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![inconclusive.clone()])),
+        h.send(Answer::VerificationsListed(vec![inconclusive.clone()])),
         [timer(2, 30_000)]
     );
     assert_eq!(
@@ -138,7 +138,7 @@ fn insufficient_retries_at_once_and_inconclusive_waits_for_the_team() {
         [fetch_customer()]
     );
     assert_eq!(
-        h.send(Event::CustomerLoaded(customer("unverified"))),
+        h.send(Answer::CustomerLoaded(customer("unverified"))),
         [timer(3, 60_000)]
     );
     // The team decides (a standing decision): the verdict follows it.
@@ -151,13 +151,13 @@ fn insufficient_retries_at_once_and_inconclusive_waits_for_the_team() {
         .compliance_decisions
         .push(decision(DecisionState::Failed));
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![decided])),
+        h.send(Answer::VerificationsListed(vec![decided])),
         [
             fetch_customer(),
             Effect::Show(Screen::Checking(CheckingStage::Decision))
         ]
     );
-    let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+    let fx = h.send(Answer::CustomerLoaded(customer("unverified")));
     assert!(
         matches!(fx[..], [Effect::Show(Screen::Retry { .. })]),
         "{fx:?}"
@@ -175,7 +175,7 @@ fn expired_or_invalidated_decisions_do_not_swing_the_verdict() {
             .push(check(ComplianceOutcome::Inconclusive));
         v.compliance_decisions.push(decision(gone.clone()));
         let (mut h, _) = finish_with(v);
-        let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+        let fx = h.send(Answer::CustomerLoaded(customer("unverified")));
         assert!(
             matches!(fx.last(), Some(Effect::Show(Screen::Review { .. }))),
             "{gone:?}: {fx:?}"
@@ -186,7 +186,7 @@ fn expired_or_invalidated_decisions_do_not_swing_the_verdict() {
         old.failure_codes = vec![FailureCode::ComplianceRejection];
         v.compliance_decisions.push(old);
         let (mut h, _) = finish_with(v);
-        let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+        let fx = h.send(Answer::CustomerLoaded(customer("unverified")));
         assert_eq!(
             fx,
             [Effect::Show(Screen::Retry {
@@ -205,7 +205,7 @@ fn expired_or_invalidated_decisions_do_not_swing_the_verdict() {
 fn phone_or_email_failures_retry_without_support() {
     for code in ["phone_number_check_failure", "email_address_check_failure"] {
         let (mut h, _) = finish_with(completed("failed", &[code]));
-        let fx = h.send(Event::CustomerLoaded(customer("unverified")));
+        let fx = h.send(Answer::CustomerLoaded(customer("unverified")));
         assert_eq!(
             fx,
             [Effect::Show(Screen::Retry {
@@ -247,7 +247,7 @@ fn a_customer_verified_before_is_asked_to_renew_not_prepped_afresh() {
         list_verifications()
     );
     assert_eq!(
-        h.send(Event::VerificationsListed(vec![old_pass.clone()]))[0],
+        h.send(Answer::VerificationsListed(vec![old_pass.clone()]))[0],
         create()
     );
     // A renewal that was left to expire, unremembered: still a renewal, not a first time.
@@ -279,7 +279,7 @@ fn the_platform_not_a_24_hour_clock_says_when_an_inquiry_is_over() {
         h.send(failed(RequestKind::PersonaSession, 422)),
         [fetch_iv()]
     );
-    let fx = h.send(Event::VerificationPolled(verification_at(
+    let fx = h.send(Answer::VerificationPolled(verification_at(
         IV,
         "expired",
         Some(INQUIRY),
@@ -302,7 +302,7 @@ fn only_a_started_inquiry_is_called_saved() {
     );
     // ...which takes it up rather than making another.
     h.send(Event::User(UserAction::Start));
-    let fx = h.send(Event::VerificationsListed(vec![verification(
+    let fx = h.send(Answer::VerificationsListed(vec![verification(
         "waiting",
         Some(INQUIRY),
     )]));
@@ -318,7 +318,7 @@ fn only_a_started_inquiry_is_called_saved() {
 fn a_slow_persona_frame_offers_the_ways_forward_while_it_loads() {
     let mut h = Harness::new();
     h.created();
-    let fx = h.send(Event::VerificationPolled(verification(
+    let fx = h.send(Answer::VerificationPolled(verification(
         "waiting",
         Some(INQUIRY),
     )));
@@ -362,7 +362,7 @@ fn a_slow_persona_frame_offers_the_ways_forward_while_it_loads() {
         [
             Effect::DestroyPersona,
             Effect::MarkHandoff(true),
-            Effect::MintHandoff
+            sent(Request::MintHandoff)
         ]
     );
     // Waiting on: at the limit, the problem screen with its own ways forward.
@@ -384,7 +384,7 @@ fn a_verification_slow_to_be_set_up_offers_the_ways_forward_while_polled() {
     h.created();
     let mut shown = None;
     for _ in 0..200 {
-        let fx = h.send(Event::VerificationPolled(verification("storing", None)));
+        let fx = h.send(Answer::VerificationPolled(verification("storing", None)));
         if let Some(Effect::Show(screen)) = fx.last() {
             shown = Some((h.now - T0, screen.clone()));
             break;
@@ -402,5 +402,8 @@ fn a_verification_slow_to_be_set_up_offers_the_ways_forward_while_polled() {
     assert!(h.flow.timer.is_some(), "still polling");
     // Another device carries on with the same verification.
     let fx = h.send(Event::User(UserAction::ContinueOnPhone));
-    assert_eq!(fx[..2], [Effect::MarkHandoff(true), Effect::MintHandoff]);
+    assert_eq!(
+        fx[..2],
+        [Effect::MarkHandoff(true), sent(Request::MintHandoff)]
+    );
 }

@@ -12,13 +12,13 @@ fn on_prep(h: &mut Harness) -> Vec<Effect> {
         handoff: false,
         starting: false,
     });
-    h.send(Event::SessionLoaded {
+    h.send(Answer::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
         idle_ms: Some(IDLE),
     });
-    h.send(Event::CustomerLoaded(customer("unverified")));
-    h.send(Event::VerificationsListed(vec![]))
+    h.send(Answer::CustomerLoaded(customer("unverified")));
+    h.send(Answer::VerificationsListed(vec![]))
 }
 
 fn idle_timer(fx: &[Effect]) -> Option<(TimerId, u32)> {
@@ -36,7 +36,7 @@ fn every_request_starts_the_warning_timer_two_minutes_before_the_idle_end() {
         handoff: false,
         starting: false,
     });
-    let fx = h.send(Event::SessionLoaded {
+    let fx = h.send(Answer::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
         idle_ms: Some(IDLE),
@@ -69,9 +69,9 @@ fn a_quiet_screen_warns_before_the_end_and_stay_here_renews_the_session() {
     );
     // "Stay here": one request renews the session, and nothing else changes.
     let fx = h.send(Event::User(UserAction::StayHere));
-    assert_eq!(fx[0], Effect::KeepAlive);
+    assert_eq!(fx[0], sent(Request::KeepAlive));
     assert!(!h.flow.session_ending());
-    let fx = h.send(Event::SessionLoaded {
+    let fx = h.send(Answer::SessionLoaded {
         customer_guid: CUSTOMER.into(),
         server_ms: None,
         idle_ms: Some(IDLE),
@@ -88,14 +88,14 @@ fn a_timer_from_before_a_later_request_does_not_warn() {
     // The customer taps Start eleven minutes in: requests go, the session is renewed.
     h.advance(11 * MINUTE);
     h.send(Event::User(UserAction::Start));
-    h.send(Event::RequestFailed {
-        request: RequestKind::ListVerifications,
-        error: HttpError::Status {
+    h.send(Failure(
+        RequestKind::ListVerifications,
+        HttpError::Status {
             status: 400,
             message_code: None,
             retry_after_ms: None,
         },
-    });
+    ));
     // The first timer runs out two minutes later: the latest request was two minutes ago.
     h.advance(2 * MINUTE);
     h.send(Event::TimerFired(TimerId::IdleWarning));
@@ -131,13 +131,13 @@ fn a_session_that_ended_anyway_says_so_after_stay_here() {
     h.advance(IDLE + MINUTE);
     h.send(Event::TimerFired(TimerId::IdleWarning));
     h.send(Event::User(UserAction::StayHere));
-    h.send(Event::RequestFailed {
-        request: RequestKind::KeepAlive,
-        error: HttpError::Status {
+    h.send(Failure(
+        RequestKind::KeepAlive,
+        HttpError::Status {
             status: 401,
             message_code: Some("unauthenticated".into()),
             retry_after_ms: None,
         },
-    });
+    ));
     assert_eq!(h.flow.screen(), Screen::SessionEnded);
 }
