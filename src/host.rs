@@ -20,7 +20,7 @@ fn payload(event: &HostEvent) -> Object {
     match event {
         HostEvent::PersonaCompleted { status } => set("status", status.as_str().into()),
         HostEvent::Outcome(kind) => set("outcome", kind.as_str().into()),
-        HostEvent::Error { code } => set("code", code.as_str().into()),
+        HostEvent::Error(error) => set("code", error.code().into()),
         HostEvent::Started | HostEvent::PersonaReady => {}
     }
     o

@@ -13,20 +13,14 @@ impl Screen {
                 HostEvent::Outcome(OutcomeKind::Rejected)
             }
             Screen::Expired(_) => HostEvent::Outcome(OutcomeKind::Expired),
-            Screen::SessionEnded => HostEvent::Error {
-                code: "session_ended".to_owned(),
-            },
-            Screen::Problem(problem) => HostEvent::Error {
-                code: match problem {
-                    Problem::Network => "network".to_owned(),
-                    Problem::Server { .. } => "server".to_owned(),
-                    Problem::Persona(code) => {
-                        format!("persona_{}", code.known().unwrap_or("unknown"))
-                    }
-                    Problem::PersonaUnavailable => "persona_unavailable".to_owned(),
-                    Problem::UnknownCustomerState(_) => "unknown_customer_state".to_owned(),
-                },
-            },
+            Screen::SessionEnded => HostEvent::Error(HostError::SessionEnded),
+            Screen::Problem(problem) => HostEvent::Error(match problem {
+                Problem::Network => HostError::Network,
+                Problem::Server { .. } => HostError::Server,
+                Problem::Persona(code) => HostError::Persona(code.clone()),
+                Problem::PersonaUnavailable => HostError::PersonaUnavailable,
+                Problem::UnknownCustomerState(_) => HostError::UnknownCustomerState,
+            }),
             _ => return None,
         })
     }

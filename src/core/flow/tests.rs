@@ -507,12 +507,7 @@ fn the_host_hears_each_outcome_and_error_once() {
             h.send(Event::TimerFired(id));
         }
     }
-    assert_eq!(
-        h.notified,
-        [HostEvent::Error {
-            code: "server".into()
-        }]
-    );
+    assert_eq!(h.notified, [HostEvent::Error(HostError::Server)]);
     let mut h = Harness::new();
     h.open_capture();
     h.send(Event::PersonaErrored {
@@ -520,9 +515,9 @@ fn the_host_hears_each_outcome_and_error_once() {
     });
     assert_eq!(
         h.notified.last(),
-        Some(&HostEvent::Error {
-            code: "persona_invalid_config".into()
-        })
+        Some(&HostEvent::Error(HostError::Persona(
+            PersonaErrorCode::InvalidConfig
+        )))
     );
     for (screen, kind) in [
         (Screen::Review { reasons: vec![] }, "outcome"),
@@ -556,6 +551,49 @@ fn codes_read_back_as_they_are_written() {
     let other = PersonaErrorCode::parse("rate_limited");
     assert_eq!(other, PersonaErrorCode::Other("rate_limited".into()));
     assert_eq!(other.known(), None);
+}
+
+/// Every error code a host page can hear is one `docs/events.md` lists, spelled as there.
+#[test]
+fn host_error_codes_are_the_documented_ones() {
+    let documented = include_str!("../../../docs/events.md")
+        .lines()
+        .find(|line| line.starts_with("| `error` |"))
+        .expect("the error row of docs/events.md");
+    let codes = [
+        (HostError::Network, "network"),
+        (HostError::Server, "server"),
+        (
+            HostError::Persona(PersonaErrorCode::ApplicationError),
+            "persona_application_error",
+        ),
+        (
+            HostError::Persona(PersonaErrorCode::InvalidConfig),
+            "persona_invalid_config",
+        ),
+        (
+            HostError::Persona(PersonaErrorCode::Unauthenticated),
+            "persona_unauthenticated",
+        ),
+        (
+            HostError::Persona(PersonaErrorCode::InactiveTemplate),
+            "persona_inactive_template",
+        ),
+        (
+            HostError::Persona(PersonaErrorCode::Other("rate_limited".into())),
+            "persona_unknown",
+        ),
+        (HostError::PersonaUnavailable, "persona_unavailable"),
+        (HostError::UnknownCustomerState, "unknown_customer_state"),
+        (HostError::SessionEnded, "session_ended"),
+    ];
+    for (error, code) in codes {
+        assert_eq!(error.code(), code);
+        assert!(
+            documented.contains(&format!("`{code}`")),
+            "{code} is not in docs/events.md"
+        );
+    }
 }
 
 #[test]

@@ -175,11 +175,40 @@ pub enum HostEvent {
     /// The verification reached an outcome.
     Outcome(OutcomeKind),
     /// Something went wrong that stopped the flow.
-    Error {
-        /// A stable code: `network`, `server`, `persona_<code>`, `persona_unavailable`,
-        /// `unknown_customer_state` or `session_ended`.
-        code: String,
-    },
+    Error(HostError),
+}
+
+/// Why the flow stopped, as a host page hears it (`docs/events.md`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostError {
+    /// The backend could not be reached.
+    Network,
+    /// The backend answered with an error the flow cannot work around.
+    Server,
+    /// Persona reported this error.
+    Persona(PersonaErrorCode),
+    /// Persona's script did not load.
+    PersonaUnavailable,
+    /// The customer record is in a state this version does not know.
+    UnknownCustomerState,
+    /// The session ended.
+    SessionEnded,
+}
+
+impl HostError {
+    /// The stable `code` the host page receives: `network`, `server`, `persona_<code>`
+    /// (`persona_unknown` for a code this app does not know), `persona_unavailable`,
+    /// `unknown_customer_state` or `session_ended`.
+    pub fn code(&self) -> String {
+        match self {
+            HostError::Network => "network".to_owned(),
+            HostError::Server => "server".to_owned(),
+            HostError::Persona(code) => format!("persona_{}", code.known().unwrap_or("unknown")),
+            HostError::PersonaUnavailable => "persona_unavailable".to_owned(),
+            HostError::UnknownCustomerState => "unknown_customer_state".to_owned(),
+            HostError::SessionEnded => "session_ended".to_owned(),
+        }
+    }
 }
 
 /// The outcomes a host page hears about.
