@@ -1,12 +1,49 @@
-//! Gathers [`DeviceFacts`] from the browser. Each check that the browser cannot answer stays
+//! Gathers [`DeviceFacts`] from the browser and keeps what they mean for the screens
+//! ([`run_device_check`]); the clipboard. Each check that the browser cannot answer stays
 //! `None`; nothing here ever blocks the customer.
 
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use leptos::prelude::*;
+
 use crate::api::{await_value, call_method};
-use crate::core::device::{DeviceFacts, Permission};
+use crate::core::device::{assess, DeviceFacts, DeviceNotice, Permission};
+
+/// How long the prep screen waits for a browser that is slow to answer the checks; after
+/// that it shows with what the browser said at once (a computer or a phone, inside another
+/// app), and the rest of the findings appear when (if ever) they arrive.
+const PATIENCE: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Runs the checks and returns their findings as a signal: `None` until they are in or
+/// [`PATIENCE`] runs out, so a browser that never answers cannot block the customer.
+pub fn run_device_check() -> RwSignal<Option<Vec<DeviceNotice>>> {
+    let notices = RwSignal::new(None);
+    recheck_device(notices);
+    set_timeout(
+        move || {
+            if notices.with_untracked(Option::is_none) {
+                notices.set(Some(assess(&basics())));
+            }
+        },
+        PATIENCE,
+    );
+    notices
+}
+
+/// Runs the checks again (a camera refused in Persona's window since the page loaded) and
+/// replaces the findings when they are in; the old ones stay up meanwhile.
+pub fn recheck_device(notices: RwSignal<Option<Vec<DeviceNotice>>>) {
+    leptos::task::spawn_local(async move {
+        let found = Some(assess(&gather().await));
+        // Only a change notifies: the screens' notices and buttons (a copied link's state,
+        // the focus) stay as they are when nothing changed.
+        if notices.try_with_untracked(|old| *old != found) == Some(true) {
+            notices.try_set(found);
+        }
+    });
+}
 
 fn get(object: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(object, &JsValue::from_str(key))

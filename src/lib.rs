@@ -4,13 +4,18 @@
 //! - [`core`] is pure Rust (no web-sys, no Leptos, no I/O): API types, the failure-code
 //!   catalog, the verification flow as a state machine and the polling policy. It is tested
 //!   natively with `cargo test`.
-//! - The browser shell (`ui`, `api`, `persona`, `shell`) exists only on wasm32: it renders
-//!   the core's state and performs the effects the core asks for.
+//! - The browser side exists only on wasm32: `shell` performs the effects the core asks for
+//!   (through `api`, `persona`, `device`, `host`), `ui` renders the core's state and sends
+//!   the customer's actions, and `app` makes and wires the two.
 
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod browser_link;
 #[cfg(target_arch = "wasm32")]
 pub mod camera;
 #[cfg(target_arch = "wasm32")]
@@ -27,5 +32,5 @@ pub mod ui;
 /// Mounts the app into the page. Called once from `main` in the browser.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
-    ui::mount();
+    app::mount();
 }

@@ -9,17 +9,19 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::core::api::{parse, HandoffCreated, PersonaConfig, SessionInfo, NO_SESSION_IN_SANDBOX};
-use crate::core::branding::Branding;
+use crate::browser_link::LinkForBrowser;
+use crate::core::api::{parse, HandoffCreated, SessionInfo, NO_SESSION_IN_SANDBOX};
 use crate::core::flow::{
     handoff_url, step, Effect, Event, Flow, HttpError, PersonaErrorCode, Request, RequestKind,
 };
 use crate::core::http;
+use crate::core::settings::Settings;
 use crate::core::text::Lang;
 use crate::core::text::Msg;
+use crate::device::{recheck_device, run_device_check};
 use crate::host;
 use crate::persona::{self, PersonaClient};
-use crate::ui::{later, I18n, LinkForBrowser, Page};
+use crate::ui::{later, I18n, Page};
 
 /// Where the verification this tab follows is remembered, in the tab's session storage: a
 /// reload picks it up; a new tab or device finds it in the customer's list instead. Never in
@@ -30,21 +32,6 @@ const HANDOFF_KEY: &str = "kyc-onboarding.handoff";
 /// Set in this tab's session storage from "Start verification" until a verification is taken
 /// up, so a reload in between carries on.
 const STARTING_KEY: &str = "kyc-onboarding.starting";
-
-/// Settings that arrive with the session.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Settings {
-    /// The backend works with Cybrid's sandbox ([`SessionInfo::sandbox`]).
-    pub sandbox: bool,
-    /// How to load and start Persona.
-    pub persona: PersonaConfig,
-    /// The integrator's brand.
-    pub branding: Branding,
-    /// The integrator's language for every customer, if any.
-    pub language: Option<String>,
-    /// Who hears the app's events by `postMessage`.
-    pub host_origin: Option<String>,
-}
 
 struct Inner {
     api_base: String,
@@ -97,7 +84,7 @@ impl Shell {
     pub fn new(navigate: impl Fn(&str) + 'static, i18n: I18n) -> Shell {
         Shell {
             flow: RwSignal::new(Flow::new(i18n.lang_now())),
-            device: crate::ui::run_device_check(),
+            device: run_device_check(),
             settings: RwSignal::new(Settings::default()),
             i18n,
             inner: StoredValue::new_local(Rc::new(Inner {
@@ -304,7 +291,7 @@ impl Shell {
             Effect::DestroyPersona => {
                 // Deferred: this may run inside one of the client's own callbacks.
                 let client = inner.persona.borrow_mut().take();
-                set_persona_open(false);
+                persona::mark_open(false);
                 match client {
                     Some(client) => leptos::task::spawn_local(async move { client.destroy() }),
                     // Given up before Persona was even made (its script still loading): the
@@ -344,15 +331,9 @@ impl Shell {
     /// them, for the app to look like the integrator's from its first screen, even with no
     /// session at all); the answer's CSRF token.
     pub fn keep_settings(&self, body: &str) -> Option<String> {
-        let info = parse::<SessionInfo>(body).ok()?;
-        self.settings.set(Settings {
-            sandbox: info.sandbox(),
-            persona: info.persona,
-            branding: info.branding,
-            language: info.language,
-            host_origin: info.host_origin,
-        });
-        Some(info.csrf_token)
+        let (settings, csrf) = Settings::of(parse::<SessionInfo>(body).ok()?);
+        self.settings.set(settings);
+        Some(csrf)
     }
 
     /// The SDK's load, started on first use.
@@ -408,25 +389,25 @@ impl Shell {
         let shell = *self;
         let callbacks = persona::Callbacks {
             on_ready: Box::new(move || {
-                set_persona_open(true);
+                persona::mark_open(true);
                 if let Some(client) = shell.inner.get_value().persona.borrow().as_ref() {
                     client.open();
                 }
                 shell.dispatch(Event::PersonaReady);
             }),
             on_complete: Box::new(move |status| {
-                set_persona_open(false);
+                persona::mark_open(false);
                 shell.dispatch(Event::PersonaCompleted { status })
             }),
             on_cancel: Box::new(move || {
-                set_persona_open(false);
+                persona::mark_open(false);
                 // A camera refused in Persona's window: the saved screen says how to allow it.
-                crate::ui::recheck_device(shell.device);
+                recheck_device(shell.device);
                 shell.dispatch(Event::PersonaCancelled)
             }),
             on_error: Box::new(move |code| {
-                set_persona_open(false);
-                crate::ui::recheck_device(shell.device);
+                persona::mark_open(false);
+                recheck_device(shell.device);
                 shell.dispatch(Event::PersonaErrored {
                     code: PersonaErrorCode::parse(&code),
                 })
@@ -463,20 +444,5 @@ impl Shell {
         if let Some(inner) = self.inner.try_get_value() {
             drop(inner.persona.borrow_mut().take());
         }
-    }
-}
-
-/// Marks the page while Persona's window is open: a class on `<html>` for the page's styles,
-/// and the app itself `inert`, so the keyboard and screen readers stay in Persona's window
-/// instead of reaching the controls under its overlay (Persona's frame is outside `#app`).
-fn set_persona_open(on: bool) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    if let Some(root) = document.document_element() {
-        let _ = root.class_list().toggle_with_force("persona-open", on);
-    }
-    if let Some(app) = document.get_element_by_id("app") {
-        let _ = app.toggle_attribute_with_force("inert", on);
     }
 }

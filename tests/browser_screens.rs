@@ -9,9 +9,9 @@ use kyc_onboarding::core::flow::{
     CheckingStage, ExpiryCause, HandoffLink, PersonaErrorCode, PhoneProgress, PreparingStage,
     Problem, Screen, UserAction,
 };
+use kyc_onboarding::core::settings::Settings;
 use kyc_onboarding::core::text::Msg;
 use kyc_onboarding::core::tips::TipGroup;
-use kyc_onboarding::shell::Settings;
 use kyc_onboarding::ui::{DeviceNotices, LinkForBrowser, NotFound, Page, ScreenView};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

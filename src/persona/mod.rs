@@ -286,3 +286,18 @@ pub fn preload(host: Option<&str>) {
     let host = host.map(JsValue::from_str).unwrap_or(JsValue::UNDEFINED);
     let _ = Client::preload(&host);
 }
+
+/// Marks the page while Persona's window is open: a class on `<html>` for the page's styles,
+/// and the app itself `inert`, so the keyboard and screen readers stay in Persona's window
+/// instead of reaching the controls under its overlay (Persona's frame is outside `#app`).
+pub fn mark_open(on: bool) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(root) = document.document_element() {
+        let _ = root.class_list().toggle_with_force("persona-open", on);
+    }
+    if let Some(app) = document.get_element_by_id("app") {
+        let _ = app.toggle_attribute_with_force("inert", on);
+    }
+}

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::t;
-use crate::core::device::{assess, DeviceNotice};
+use crate::core::device::DeviceNotice;
 use crate::core::text::Msg;
 
 /// Shows what the device check found: on the prep screen, and on the saved screen the
@@ -15,40 +15,6 @@ pub fn DeviceCheck() -> impl IntoView {
     let page = expect_context::<super::Page>();
     let notices = Signal::derive(move || page.device.get().unwrap_or_default());
     view! { <DeviceNotices notices=notices /> }
-}
-
-/// How long the prep screen waits for a browser that is slow to answer the checks; after
-/// that it shows with what the browser said at once (a computer or a phone, inside another
-/// app), and the rest of the findings appear when (if ever) they arrive.
-const PATIENCE: std::time::Duration = std::time::Duration::from_millis(1500);
-
-/// Runs the checks and returns their findings as a signal: `None` until they are in or
-/// [`PATIENCE`] runs out, so a browser that never answers cannot block the customer.
-pub fn run_device_check() -> RwSignal<Option<Vec<DeviceNotice>>> {
-    let notices = RwSignal::new(None);
-    recheck_device(notices);
-    set_timeout(
-        move || {
-            if notices.with_untracked(Option::is_none) {
-                notices.set(Some(assess(&crate::device::basics())));
-            }
-        },
-        PATIENCE,
-    );
-    notices
-}
-
-/// Runs the checks again (a camera refused in Persona's window since the page loaded) and
-/// replaces the findings when they are in; the old ones stay up meanwhile.
-pub fn recheck_device(notices: RwSignal<Option<Vec<DeviceNotice>>>) {
-    leptos::task::spawn_local(async move {
-        let found = Some(assess(&crate::device::gather().await));
-        // Only a change notifies: the screens' notices and buttons (a copied link's state,
-        // the focus) stay as they are when nothing changed.
-        if notices.try_with_untracked(|old| *old != found) == Some(true) {
-            notices.try_set(found);
-        }
-    });
 }
 
 /// The notices themselves (separate so tests can render any set).

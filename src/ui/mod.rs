@@ -29,14 +29,15 @@ use leptos::prelude::*;
 use crate::core::device::DeviceNotice;
 use crate::core::failure::FailureCode;
 use crate::core::flow::{Screen, UserAction};
+use crate::core::settings::Settings;
 use crate::core::text::Msg;
-use crate::shell::{Settings, Shell};
 
+pub use crate::browser_link::LinkForBrowser;
 pub use address::Address;
 pub use business::{said, BusinessPrepScreen};
 pub use capture::CaptureScreen;
 pub use checking::CheckingScreen;
-pub use device_check::{recheck_device, run_device_check, DeviceCheck, DeviceNotices};
+pub use device_check::{DeviceCheck, DeviceNotices};
 pub use expired::ExpiredScreen;
 pub use handoff::{HandoffScreen, QrCodeImage};
 pub use i18n::{t, I18n, LanguageSwitcher};
@@ -56,8 +57,8 @@ pub use tips::TipGroupView;
 pub use verified::VerifiedScreen;
 
 /// What every screen reads and can do: the flow's current screen, the session's settings,
-/// connectivity, and the customer's actions. The app builds it from the [`Shell`]; tests
-/// build it from any state they like.
+/// connectivity, and the customer's actions. The app builds it from the shell; tests build
+/// it from any state they like.
 #[derive(Clone, Copy)]
 pub struct Page {
     /// The screen to show.
@@ -88,108 +89,9 @@ pub struct Page {
     pub business: Signal<bool>,
 }
 
-/// The in-app browser's way out: a one-time link that opens the customer's verification in
-/// their own browser (the session lives in the in-app browser's cookies; the page's own
-/// address would open on "your session has ended" elsewhere). Plain signals of types the app
-/// uses anyway, for size. The flow keeps one for the page (its default: no link yet), so
-/// the link made stays on screen when a language switch renders the page again.
-#[derive(Clone, Copy, Default)]
-pub struct LinkForBrowser {
-    /// The link once made, else empty.
-    pub url: RwSignal<String>,
-    /// It is on the clipboard.
-    pub copied: RwSignal<bool>,
-    /// It could not be made (offline, session over).
-    pub failed: RwSignal<bool>,
-    /// One is being made (taps wait: each new link ends the one before).
-    pub making: RwSignal<bool>,
-}
-
-/// The whole app.
-#[component]
-pub fn App() -> impl IntoView {
-    view! { <Flow /> }
-}
-
-/// Starts the flow and lays out the page: header (brand, language), offline banner and the
-/// current screen. A language switch renders the page again in the new language; the flow
-/// itself carries on untouched, and so does the link made for the customer's own browser.
-#[component]
-fn Flow() -> impl IntoView {
-    let i18n = I18n::start();
-    provide_context(i18n);
-    let address = Address::of_page();
-    let shell = Shell::new(move |path| address.show(path), i18n);
-    // A branded page carries the settings: the integrator's look from the first screen.
-    if let Some(settings) = document()
-        .get_element_by_id("kyc-settings")
-        .and_then(|block| block.text_content())
-    {
-        let _ = shell.keep_settings(&settings);
-    }
-    let page = shell.page();
-    provide_context(page);
-    provide_context(LinkForBrowser::default());
-    // Under an unknown address the page says "not found" and its link loads `/` afresh:
-    // the flow (requests, host events, Persona) must not run unseen behind it.
-    if address.is_known_now() {
-        shell.start();
-    }
-    on_cleanup(move || shell.shut_down());
-    // The integrator's language and brand, once the session brings them.
-    Effect::new(move |_| {
-        let settings = page.settings.get();
-        i18n.configured(settings.language.as_deref());
-        apply_branding(&settings.branding);
-    });
-    // Persona opens in the page's language.
-    Effect::new(move |_| shell.set_language(i18n.lang()));
-    // The path changes with every screen; whether it is one of ours rarely does. Read
-    // directly, the path would rebuild the screen view on every change, beside the view's
-    // own update.
-    let known = Memo::new(move |_| address.is_known());
-    view! {
-        {move || {
-            let _ = i18n.lang();
-            view! {
-                <Header />
-                {move || {
-                    // Offline, or a request failed and goes again: said above every screen
-                    // (offline as an alert; a retry, which may come and go, as a status).
-                    let (msg, role) = if !page.online.get() {
-                        (Msg::OfflineBanner, "alert")
-                    } else if page.retrying.get() {
-                        (Msg::RetryingBanner, "status")
-                    } else {
-                        return None;
-                    };
-                    Some(view! { <p class="offline" role=role>{t(msg)}</p> })
-                }}
-                // The session is about to end for want of a request (WCAG 2.2.1): said
-                // above every screen, with the one press that keeps it.
-                {move || {
-                    page.session_ending.get().then(|| match later::call_now(later::Call::SessionEnding) {
-                        Some(later::Reply::Screen(banner)) => banner,
-                        _ => ().into_any(),
-                    })
-                }}
-                <main id="main">
-                    {move || {
-                        if known.get() {
-                            view! { <ScreenView /> }.into_any()
-                        } else {
-                            view! { <LaterScreen which=Later::NotFound /> }.into_any()
-                        }
-                    }}
-                </main>
-            }
-        }}
-    }
-}
-
 /// The brand (logo or name), the sandbox badge and the language switcher.
 #[component]
-fn Header() -> impl IntoView {
+pub fn Header() -> impl IntoView {
     let page = expect_context::<Page>();
     let brand = move || {
         let branding = page.settings.with(|s| s.branding.clone());
@@ -215,7 +117,7 @@ fn Header() -> impl IntoView {
 }
 
 /// Puts the integrator's colours, radius and font into the page's CSS custom properties.
-fn apply_branding(branding: &crate::core::branding::Branding) {
+pub fn apply_branding(branding: &crate::core::branding::Branding) {
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
@@ -471,21 +373,5 @@ pub fn ReasonList(
         <ul class="reasons">
             {items.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
         </ul>
-    }
-}
-
-/// Mounts [`App`] into `#app` (or the body when the page has no such element), replacing the
-/// static first paint that `index.html` carries. The page's bootstrap script (`pattern_script`
-/// in `Trunk.toml`) starts the wasm only once that paint has reached the screen.
-pub fn mount() {
-    let target = document()
-        .get_element_by_id("app")
-        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
-    match target {
-        Some(el) => {
-            el.set_inner_html("");
-            leptos::mount::mount_to(el, App).forget();
-        }
-        None => leptos::mount::mount_to_body(App),
     }
 }
