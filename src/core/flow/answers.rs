@@ -13,7 +13,11 @@ impl Flow {
         answer: Answer,
         fx: &mut Vec<Effect>,
     ) {
-        let Some((_, kind)) = self.in_flight.filter(|(awaited, _)| *awaited == id) else {
+        let Some((_, kind)) = self
+            .requests
+            .in_flight
+            .filter(|(awaited, _)| *awaited == id)
+        else {
             // A code made for a customer who has left the handoff since: it ends at once
             // (a code asked for since has ended it on the server already).
             if matches!(answer, Answer::HandoffMinted { .. })
@@ -24,7 +28,7 @@ impl Flow {
             return;
         };
         if let Answer::Failed(error) = answer {
-            self.in_flight = None;
+            self.requests.in_flight = None;
             return self.on_failure(kind, error, fx);
         }
         let ours = |v: &IdentityVerification, tracked: &Option<Tracked>| {
@@ -44,19 +48,19 @@ impl Flow {
                 },
             ) => {
                 self.taken();
-                self.idle = idle_ms;
+                self.session.idle = idle_ms;
                 if let Some(server) = server_ms {
                     // A device clock minutes or days off would misjudge every lifetime
                     // (resume, expiry, a recent pass). Within the tolerance, the answer's own
                     // travel time is not worth correcting for.
-                    let offset = server - (now - self.clock_offset);
-                    self.clock_offset = if offset.abs() > CLOCK_TOLERANCE {
+                    let offset = server - (now - self.session.clock_offset);
+                    self.session.clock_offset = if offset.abs() > CLOCK_TOLERANCE {
                         offset
                     } else {
                         0
                     };
                 }
-                self.customer_guid = Some(customer_guid);
+                self.customer.guid = Some(customer_guid);
                 self.send(RequestKind::Customer, fx);
             }
             (RequestKind::Customer, Answer::CustomerLoaded(customer)) => {
@@ -69,8 +73,8 @@ impl Flow {
             }
             (RequestKind::CreateVerification, Answer::VerificationCreated(v)) => {
                 self.taken();
-                self.create_attempts = 0;
-                self.sending_document = false;
+                self.creating.attempts = 0;
+                self.creating.document = false;
                 self.adopt(&v, fx);
                 self.follow(now, &v, fx);
             }
@@ -107,7 +111,7 @@ impl Flow {
                         confirm,
                     });
                     *phone = PhoneProgress::WaitingForPhone;
-                    self.refresh_due = Some(now + wait);
+                    self.handoff.refresh_due = Some(now + wait);
                     self.later(RequestKind::HandoffStatus, HANDOFF_POLL_MS, fx);
                     fx.push(Effect::StartTimer {
                         id: TimerId::HandoffRefresh,
@@ -124,7 +128,7 @@ impl Flow {
                 },
             ) => {
                 self.taken();
-                self.phone_device = phone;
+                self.handoff.phone_device = phone;
                 self.on_handoff_status(now, code, verification, fx);
             }
             // Not an answer to this kind of request (the shell never makes one): the request
@@ -135,14 +139,14 @@ impl Flow {
 
     /// The awaited answer came: nothing is in flight, and failures start counting afresh.
     fn taken(&mut self) {
-        self.in_flight = None;
-        self.failures = 0;
+        self.requests.in_flight = None;
+        self.requests.failures = 0;
     }
 
     pub(super) fn on_customer(&mut self, now: Millis, customer: Customer, fx: &mut Vec<Effect>) {
-        let refused = std::mem::take(&mut self.create_refused);
-        self.verified = customer.state == CustomerState::Verified;
-        self.business = customer.kind == Some(CustomerType::Business);
+        let refused = std::mem::take(&mut self.creating.refused);
+        self.customer.verified = customer.state == CustomerState::Verified;
+        self.customer.business = customer.kind == Some(CustomerType::Business);
         match customer.state {
             // On arrival, a verified customer may still have a document to send (seed 003);
             // after a pass just confirmed, the verdict is the answer.
@@ -164,7 +168,7 @@ impl Flow {
                 let since = match &self.phase {
                     Phase::Confirming { since, .. } => *since,
                     _ => {
-                        self.poll_attempt = 0;
+                        self.requests.poll_attempt = 0;
                         now
                     }
                 };
@@ -189,7 +193,7 @@ impl Flow {
                 // Refused although the customer may still be verified: not something a
                 // new attempt fixes (the service says no), so say so instead of starting over.
                 None if refused => self.phase = Phase::Problem(Problem::Server { status: 422 }),
-                None if self.following_phone => {
+                None if self.handoff.following => {
                     self.phase = Phase::Handoff {
                         link: None,
                         phone: PhoneProgress::WaitingForPhone,
@@ -251,7 +255,7 @@ impl Flow {
         let purpose = match self.phase {
             // Asked to start before a reload: carry on with that, as if the click's own list
             // had come back.
-            Phase::Listing(_) if self.starting => ListPurpose::Start,
+            Phase::Listing(_) if self.creating.starting => ListPurpose::Start,
             Phase::Listing(purpose) => purpose,
             Phase::Review { .. } => return self.on_review_list(now, &list, fx),
             // Looking again while a document request is offered: the review may have ended.
@@ -303,12 +307,12 @@ impl Flow {
         match purpose {
             ListPurpose::Start => match reusable {
                 Some(v) => {
-                    self.create_attempts = 0;
+                    self.creating.attempts = 0;
                     self.adopt(v, fx);
                     self.follow(now, v, fx);
                 }
                 None => {
-                    self.create_attempts += 1;
+                    self.creating.attempts += 1;
                     self.phase = Phase::Creating;
                     self.send(RequestKind::CreateVerification, fx);
                 }
@@ -385,7 +389,7 @@ impl Flow {
                             // in progress.
                             self.adopt(v, fx);
                             self.phase = Phase::Checking { since: now };
-                            self.poll_attempt = 0;
+                            self.requests.poll_attempt = 0;
                             self.follow(now, v, fx);
                         }
                     }
@@ -437,7 +441,7 @@ impl Flow {
 
     /// Why verifications are listed when finding out where the customer stands.
     pub(super) fn load_purpose(&self) -> ListPurpose {
-        if self.verified {
+        if self.customer.verified {
             ListPurpose::Verified
         } else {
             ListPurpose::Load
@@ -463,7 +467,7 @@ impl Flow {
         review: Option<&IdentityVerification>,
         fx: &mut Vec<Effect>,
     ) {
-        let verified = self.verified;
+        let verified = self.customer.verified;
         let codes = review.map_or(&[][..], |r| &r.failure_codes[..]);
         self.asked = DocumentAsk::of(verified, codes);
         self.adopt(v, fx);
@@ -474,11 +478,11 @@ impl Flow {
     /// Starts following `v`, remembering it across reloads.
     pub(super) fn adopt(&mut self, v: &IdentityVerification, fx: &mut Vec<Effect>) {
         if self.tracked.as_ref().is_none_or(|t| t.guid != v.guid) {
-            self.poll_attempt = 0;
+            self.requests.poll_attempt = 0;
         }
         self.tracked = Some(Tracked::from(v));
-        if self.starting {
-            self.starting = false;
+        if self.creating.starting {
+            self.creating.starting = false;
             fx.push(Effect::MarkStarting(false));
         }
         if self.remembered.as_deref() != Some(v.guid.as_str()) {
@@ -500,7 +504,7 @@ impl Flow {
         let tracked = Tracked::from(v);
         // A verified customer has no review to go back to: their document's own decision is
         // awaited, so one that cannot be used is told rather than lost behind "verified".
-        let awaited = self.verified && tracked.submitted();
+        let awaited = self.customer.verified && tracked.submitted();
         if tracked.documents_done() && !awaited {
             return self.back_to_review(fx);
         }
@@ -525,7 +529,7 @@ impl Flow {
                 let since = match &self.phase {
                     Phase::Checking { since } => *since,
                     _ => {
-                        self.poll_attempt = 0;
+                        self.requests.poll_attempt = 0;
                         now
                     }
                 };
@@ -555,7 +559,7 @@ impl Flow {
             Phase::Review { .. } => {
                 // Back from review into something unfinished: follow it as a decision.
                 self.phase = Phase::Checking { since: now };
-                self.poll_attempt = 0;
+                self.requests.poll_attempt = 0;
                 self.poll(
                     now,
                     now,
@@ -592,7 +596,7 @@ impl Flow {
                     );
                 } else {
                     // Starting to wait: look at once, the inquiry may already be there.
-                    self.poll_attempt = 0;
+                    self.requests.poll_attempt = 0;
                     self.phase = Phase::WaitingForInquiry {
                         since: now,
                         slow: false,
@@ -618,7 +622,7 @@ impl Flow {
                 if reviewing || matches!(self.phase, Phase::Review { .. }) =>
             {
                 if !matches!(self.phase, Phase::Review { .. }) {
-                    self.poll_attempt = 0;
+                    self.requests.poll_attempt = 0;
                 }
                 self.phase = Phase::Review { reasons };
                 // The whole list, not just this verification: compliance may ask for a
@@ -641,7 +645,7 @@ impl Flow {
                     since: now,
                     verdict: Some(verdict),
                 };
-                self.poll_attempt = 0;
+                self.requests.poll_attempt = 0;
                 self.send(RequestKind::Customer, fx);
             }
         }
@@ -661,7 +665,7 @@ impl Flow {
             Verdict::ContactSupport { reasons } => Screen::ContactSupport { reasons },
             Verdict::Review { reasons } => {
                 self.phase = Phase::Review { reasons };
-                self.poll_attempt = 0;
+                self.requests.poll_attempt = 0;
                 // The list next (the customer record was just read): a decision, or a
                 // document asked for, shows there.
                 return self.poll_review(RequestKind::ListVerifications, now, fx);
@@ -684,9 +688,9 @@ impl Flow {
             session_token,
             language: self.language,
         });
-        self.launches = self.launches.wrapping_add(1);
-        let id = TimerId::PersonaReady(self.launches);
-        self.ready_timer = Some(id);
+        self.persona.launches = self.persona.launches.wrapping_add(1);
+        let id = TimerId::PersonaReady(self.persona.launches);
+        self.persona.ready_timer = Some(id);
         // First a few seconds, for the ways forward; then the rest of the limit.
         fx.push(Effect::StartTimer {
             id,

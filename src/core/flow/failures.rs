@@ -4,9 +4,9 @@ use super::*;
 
 impl Flow {
     pub(super) fn on_persona_error(&mut self, code: PersonaErrorCode, fx: &mut Vec<Effect>) {
-        if code == PersonaErrorCode::Unauthenticated && self.token_refusals == 0 {
+        if code == PersonaErrorCode::Unauthenticated && self.persona.token_refusals == 0 {
             // The inquiry wants a (new) session token: get one and try once more.
-            self.token_refusals += 1;
+            self.persona.token_refusals += 1;
             self.phase = Phase::RequestingSession;
             self.send(RequestKind::PersonaSession, fx);
         } else {
@@ -24,7 +24,7 @@ impl Flow {
             if matches!(self.phase, Phase::Capture { .. }) {
                 fx.push(Effect::DestroyPersona);
             }
-            self.timer = None;
+            self.requests.timer = None;
             self.phase = Phase::SessionEnded;
             return;
         }
@@ -54,12 +54,12 @@ impl Flow {
                 return self.send(RequestKind::Verification, fx);
             }
         }
-        if error.is_transient() && self.failures + 1 < RetryPolicy::HTTP.max_attempts {
-            self.failures += 1;
-            let delay = RetryPolicy::HTTP.delay_ms(self.failures, error.retry_after_ms());
+        if error.is_transient() && self.requests.failures + 1 < RetryPolicy::HTTP.max_attempts {
+            self.requests.failures += 1;
+            let delay = RetryPolicy::HTTP.delay_ms(self.requests.failures, error.retry_after_ms());
             return self.later(request, delay, fx);
         }
-        self.failures = 0;
+        self.requests.failures = 0;
         // Watching in the background (a review that can take days, a document request, the
         // phone): an outage is waited out at the slowest pace, the screen left as it is.
         if error.is_transient()
@@ -85,10 +85,10 @@ impl Flow {
             // Refused for the customer's state: verified, rejected or frozen meanwhile (in
             // another tab, on the phone, by compliance). Sent again it would only be refused
             // again: the customer record says which outcome to show.
-            self.create_attempts = 0;
-            self.create_refused = true;
-            if self.starting {
-                self.starting = false;
+            self.creating.attempts = 0;
+            self.creating.refused = true;
+            if self.creating.starting {
+                self.creating.starting = false;
                 fx.push(Effect::MarkStarting(false));
             }
             self.phase = Phase::Loading;
@@ -96,10 +96,10 @@ impl Flow {
         }
         if !self.online && error.is_transient() {
             // Offline: does not count as an attempt.
-            self.create_attempts = self.create_attempts.saturating_sub(1);
+            self.creating.attempts = self.creating.attempts.saturating_sub(1);
         }
-        if self.create_attempts >= MAX_CREATE_ATTEMPTS {
-            self.create_attempts = 0;
+        if self.creating.attempts >= MAX_CREATE_ATTEMPTS {
+            self.creating.attempts = 0;
             self.phase = Phase::Problem(match error {
                 HttpError::Status { status, .. } => Problem::Server { status: *status },
                 _ => Problem::Network,
@@ -107,7 +107,7 @@ impl Flow {
             return;
         }
         self.phase = Phase::Listing(ListPurpose::Start);
-        let delay = RetryPolicy::HTTP.delay_ms(self.create_attempts, error.retry_after_ms());
+        let delay = RetryPolicy::HTTP.delay_ms(self.creating.attempts, error.retry_after_ms());
         self.later(RequestKind::ListVerifications, delay, fx);
     }
 }

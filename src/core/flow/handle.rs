@@ -16,13 +16,13 @@ impl Flow {
                 // of the old run cannot pass for one of the new).
                 let before = std::mem::replace(self, Flow::new(self.language));
                 self.online = before.online;
-                self.next_timer = before.next_timer;
-                self.last_request_id = before.last_request_id;
-                self.launches = before.launches;
-                self.clock_offset = before.clock_offset;
+                self.requests.next_timer = before.requests.next_timer;
+                self.requests.last_id = before.requests.last_id;
+                self.persona.launches = before.persona.launches;
+                self.session.clock_offset = before.session.clock_offset;
                 self.remembered = remembered;
-                self.following_phone = handoff;
-                self.starting = starting;
+                self.handoff.following = handoff;
+                self.creating.starting = starting;
                 self.send(RequestKind::Session, fx);
             }
             Event::Answered(id, answer) => self.on_answer(now, id, answer, fx),
@@ -32,7 +32,7 @@ impl Flow {
                         fx.push(Effect::Notify(HostEvent::PersonaReady));
                     }
                     *ready = true;
-                    self.token_refusals = 0;
+                    self.persona.token_refusals = 0;
                 }
             }
             Event::PersonaCompleted { status } => {
@@ -40,7 +40,7 @@ impl Flow {
                     fx.push(Effect::Notify(HostEvent::PersonaCompleted { status }));
                     fx.push(Effect::DestroyPersona);
                     self.phase = Phase::Checking { since: now };
-                    self.poll_attempt = 0;
+                    self.requests.poll_attempt = 0;
                     self.send(RequestKind::Verification, fx);
                 }
             }
@@ -49,7 +49,7 @@ impl Flow {
                     fx.push(Effect::DestroyPersona);
                     self.phase = Phase::Paused;
                     if self.tracked.as_ref().is_some_and(|t| t.documents) {
-                        self.poll_attempt = 0;
+                        self.requests.poll_attempt = 0;
                         self.poll_review(RequestKind::ListVerifications, now, fx);
                     }
                 }
@@ -79,18 +79,19 @@ impl Flow {
             // An older code's refresh fires before this one's is due.
             Event::TimerFired(TimerId::IdleWarning) => {
                 // Quiet since: no request went, none is due (a poll would renew it).
-                let quiet = self.in_flight.is_none() && self.timer.is_none();
+                let quiet = self.requests.in_flight.is_none() && self.requests.timer.is_none();
                 if quiet
                     && !matches!(self.phase, Phase::SessionEnded)
                     && self
+                        .session
                         .idle
-                        .is_some_and(|idle| now >= self.last_request + warn_after(idle))
+                        .is_some_and(|idle| now >= self.session.last_request + warn_after(idle))
                 {
-                    self.session_ending = true;
+                    self.session.ending = true;
                 }
             }
             Event::TimerFired(TimerId::HandoffRefresh) => {
-                if self.refresh_due.is_some_and(|due| now >= due)
+                if self.handoff.refresh_due.is_some_and(|due| now >= due)
                     && matches!(
                         self.phase,
                         Phase::Handoff {
@@ -103,8 +104,8 @@ impl Flow {
                     self.start_handoff(RequestKind::Handoff, fx);
                 }
             }
-            Event::TimerFired(id) if self.ready_timer == Some(id) => {
-                self.ready_timer = None;
+            Event::TimerFired(id) if self.persona.ready_timer == Some(id) => {
+                self.persona.ready_timer = None;
                 match &mut self.phase {
                     // A few seconds without Persona's frame: say so and offer the ways
                     // forward, and give it the rest of its time.
@@ -114,7 +115,7 @@ impl Flow {
                         ..
                     } => {
                         *slow = true;
-                        self.ready_timer = Some(id);
+                        self.persona.ready_timer = Some(id);
                         fx.push(Effect::StartTimer {
                             id,
                             ms: PERSONA_READY_LIMIT_MS - SLOW_WAIT_MS,
@@ -128,9 +129,9 @@ impl Flow {
                 }
             }
             Event::TimerFired(id) => {
-                if let Some((current, request)) = self.timer {
+                if let Some((current, request)) = self.requests.timer {
                     if current == id {
-                        self.timer = None;
+                        self.requests.timer = None;
                         self.send(request, fx);
                     }
                 }
@@ -139,7 +140,7 @@ impl Flow {
                 self.online = online;
                 // Back online: do not make the customer wait out a backoff.
                 if online {
-                    if let Some((_, request)) = self.timer.take() {
+                    if let Some((_, request)) = self.requests.timer.take() {
                         self.send(request, fx);
                     }
                 }
@@ -150,8 +151,8 @@ impl Flow {
 
     /// The next number for a request.
     pub(super) fn fresh_id(&mut self) -> RequestId {
-        self.last_request_id = self.last_request_id.wrapping_add(1);
-        RequestId(self.last_request_id)
+        self.requests.last_id = self.requests.last_id.wrapping_add(1);
+        RequestId(self.requests.last_id)
     }
 
     /// Makes `request` without awaiting its answer (any that comes is dropped).
@@ -161,8 +162,8 @@ impl Flow {
 
     /// Emits the effect for `request` now, cancelling any timer.
     pub(super) fn send(&mut self, request: RequestKind, fx: &mut Vec<Effect>) {
-        self.timer = None;
-        let customer_guid = self.customer_guid.clone().unwrap_or_default();
+        self.requests.timer = None;
+        let customer_guid = self.customer.guid.clone().unwrap_or_default();
         let tracked = self.tracked.as_ref();
         let effect = match request {
             RequestKind::Session => Request::FetchSession,
@@ -171,7 +172,7 @@ impl Flow {
             RequestKind::ListVerifications => Request::ListVerifications { customer_guid },
             RequestKind::CreateVerification => {
                 let mut post = PostIdentityVerification::kyc_id_and_selfie(&customer_guid);
-                if self.sending_document {
+                if self.creating.document {
                     post.method = VerificationMethod::DocumentSubmission;
                 }
                 Request::CreateVerification(post)
@@ -199,8 +200,8 @@ impl Flow {
             },
         };
         let id = self.fresh_id();
-        self.in_flight = Some((id, request));
-        self.requested = true;
+        self.requests.in_flight = Some((id, request));
+        self.session.requested = true;
         fx.push(Effect::Send(id, effect));
     }
 
@@ -212,9 +213,9 @@ impl Flow {
 
     /// Sends `request` after `ms`.
     pub(super) fn later(&mut self, request: RequestKind, ms: u32, fx: &mut Vec<Effect>) {
-        self.next_timer = self.next_timer.wrapping_add(1);
-        let id = TimerId::Request(self.next_timer);
-        self.timer = Some((id, request));
+        self.requests.next_timer = self.requests.next_timer.wrapping_add(1);
+        let id = TimerId::Request(self.requests.next_timer);
+        self.requests.timer = Some((id, request));
         fx.push(Effect::StartTimer { id, ms });
     }
 
@@ -231,8 +232,8 @@ impl Flow {
     ) {
         let waited = u32::try_from((now - since).max(0)).unwrap_or(u32::MAX);
         if policy.within_deadline(waited) {
-            let delay = policy.delay_ms(self.poll_attempt);
-            self.poll_attempt = self.poll_attempt.saturating_add(1);
+            let delay = policy.delay_ms(self.requests.poll_attempt);
+            self.requests.poll_attempt = self.requests.poll_attempt.saturating_add(1);
             self.later(request, delay, fx);
         } else {
             self.phase = on_deadline;

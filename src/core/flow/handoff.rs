@@ -90,14 +90,14 @@ impl Flow {
     /// end the phone that came first. Called from five places: kept out of line (size).
     #[inline(never)]
     pub(super) fn start_handoff(&mut self, request: RequestKind, fx: &mut Vec<Effect>) {
-        self.timer = None;
-        self.phone_since = None;
-        self.phone_device = None;
-        if !self.following_phone {
-            self.following_phone = true;
+        self.requests.timer = None;
+        self.handoff.phone_since = None;
+        self.handoff.phone_device = None;
+        if !self.handoff.following {
+            self.handoff.following = true;
             fx.push(Effect::MarkHandoff(true));
             let from = std::mem::replace(&mut self.phase, Phase::Prep);
-            self.handed_off_from =
+            self.handoff.from =
                 matches!(from, Phase::Paused | Phase::Outcome(_) | Phase::Problem(_))
                     .then_some(from);
         }
@@ -109,8 +109,8 @@ impl Flow {
     }
 
     pub(super) fn stop_following_phone(&mut self, fx: &mut Vec<Effect>) {
-        if self.following_phone {
-            self.following_phone = false;
+        if self.handoff.following {
+            self.handoff.following = false;
             fx.push(Effect::MarkHandoff(false));
         }
     }
@@ -138,7 +138,7 @@ impl Flow {
         }
         if code == HandoffCode::Active
             && matches!(self.phase, Phase::Handoff { link: None, .. })
-            && self.in_flight.is_none()
+            && self.requests.in_flight.is_none()
         {
             // A reload of this screen: the code is still unused but its link was only ever
             // in the old page's memory. Make a new one to show (the old one stops working).
@@ -164,9 +164,9 @@ impl Flow {
             progress,
             PhoneProgress::Connected | PhoneProgress::InProgress
         );
-        let since = *self.phone_since.get_or_insert(now);
+        let since = *self.handoff.phone_since.get_or_insert(now);
         if !with_phone {
-            self.phone_since = None;
+            self.handoff.phone_since = None;
         }
         let pace = if with_phone && now - since >= HANDOFF_SLOW_AFTER {
             HANDOFF_SLOW_POLL_MS

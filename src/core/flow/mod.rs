@@ -117,45 +117,70 @@ enum Phase {
     Problem(Problem),
 }
 
-/// The whole state of the flow.
+/// The whole state of the flow: where the customer is (`phase`) and the verification
+/// followed, then one part for each concern the machine keeps track of.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Flow {
     /// The page's language, for Persona's window.
     language: Lang,
-    customer_guid: Option<String>,
+    /// Where the customer is.
+    phase: Phase,
+    /// The verification guid kept from an earlier visit.
+    remembered: Option<String>,
+    /// The verification followed, as last read.
+    tracked: Option<Tracked>,
+    /// Who the customer is, from the session and their record.
+    customer: CustomerFacts,
+    /// The request out, the timer set, and how they went.
+    requests: Requests,
+    /// The device is online (requests wait for the network otherwise).
+    online: bool,
+    /// The session's idle timeout and the server's clock.
+    session: SessionWatch,
+    /// Making a verification the customer asked for.
+    creating: Creating,
+    /// Persona's window.
+    persona: PersonaWindow,
+    /// Following the customer's phone.
+    handoff: Following,
+    /// What the customer's latest camera check found, if they made one on this page.
+    camera_check: Option<crate::core::rehearsal::Outcome>,
+    /// What the document request on offer asks for.
+    asked: DocumentAsk,
+}
+
+/// Who the customer is, from the session and their record.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct CustomerFacts {
+    /// Their guid, once the session said.
+    guid: Option<String>,
     /// The customer record said `verified` when last read (a document may still be asked).
     verified: bool,
     /// The customer record says `type: business` (KYB: its own prep and words).
     business: bool,
-    remembered: Option<String>,
-    tracked: Option<Tracked>,
-    phase: Phase,
+}
+
+/// The one request out and the one timer set (quinn-proto style: each numbered, and an
+/// answer or a timer taken only under the number awaited).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Requests {
     /// The one request awaiting an answer: only an answer carrying its id is taken.
     in_flight: Option<(RequestId, RequestKind)>,
     /// The one timer that matters, and the request it will send.
     timer: Option<(TimerId, RequestKind)>,
+    /// The last number handed to a request timer.
     next_timer: u32,
     /// The last number handed to a request: each gets the next, never reused.
-    last_request_id: u32,
+    last_id: u32,
     /// Polls made in the current wait (for the backoff).
     poll_attempt: u32,
     /// Consecutive passing failures of the current request.
     failures: u32,
-    create_attempts: u32,
-    /// A create was just refused (422) and the customer record is being read to see why.
-    create_refused: bool,
-    /// Refused session tokens in a row (one automatic retry).
-    token_refusals: u32,
-    online: bool,
-    /// This device hands the verification to the customer's phone and follows it.
-    following_phone: bool,
-    /// The screen the customer handed off from (a retry with its tips, a saved verification,
-    /// a problem), to go back to when they take it back here before the phone came.
-    handed_off_from: Option<Phase>,
-    /// When the phone opened the code being followed.
-    phone_since: Option<Millis>,
-    /// Which phone that is.
-    phone_device: Option<String>,
+}
+
+/// The session's idle timeout and the server's clock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct SessionWatch {
     /// How long the session lasts without a request, once the server said.
     idle: Option<Millis>,
     /// When the latest request went: each renews the session's idle timeout.
@@ -163,77 +188,87 @@ pub struct Flow {
     /// A request went during the step under way.
     requested: bool,
     /// The session will end soon for want of a request: the page warns ("Stay here").
-    session_ending: bool,
-    /// When the shown code is due to be replaced ([`HANDOFF_REFRESH_BEFORE`]).
-    refresh_due: Option<Millis>,
-    /// The customer asked to start and no verification has been taken up since.
-    starting: bool,
-    /// The timer watching for Persona's `ready` after the latest launch.
-    ready_timer: Option<TimerId>,
-    launches: u32,
+    ending: bool,
     /// The server's clock less the device's, when they differ by more than
     /// [`CLOCK_TOLERANCE`]; added to the time of every event.
     clock_offset: Millis,
-    /// What the customer's latest camera check found, if they made one on this page.
-    camera_check: Option<crate::core::rehearsal::Outcome>,
-    /// What the document request on offer asks for.
-    asked: DocumentAsk,
+}
+
+/// Making a verification the customer asked for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Creating {
+    /// The customer asked to start and no verification has been taken up since.
+    starting: bool,
+    /// Creates tried for this start.
+    attempts: u32,
+    /// A create was just refused (422) and the customer record is being read to see why.
+    refused: bool,
     /// The create under way asks for a document again (one sent could not be used), not
     /// for an identity check.
-    sending_document: bool,
+    document: bool,
+}
+
+/// Persona's window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct PersonaWindow {
+    /// The timer watching for Persona's `ready` after the latest launch.
+    ready_timer: Option<TimerId>,
+    /// Launches so far (the latest one's number is its ready timer's).
+    launches: u32,
+    /// Refused session tokens in a row (one automatic retry).
+    token_refusals: u32,
+}
+
+/// Following the customer's phone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Following {
+    /// This device hands the verification to the customer's phone and follows it.
+    following: bool,
+    /// The screen the customer handed off from (a retry with its tips, a saved
+    /// verification, a problem), to go back to when they take it back here before the
+    /// phone came.
+    from: Option<Phase>,
+    /// When the phone opened the code being followed.
+    phone_since: Option<Millis>,
+    /// Which phone that is.
+    phone_device: Option<String>,
+    /// When the shown code is due to be replaced ([`HANDOFF_REFRESH_BEFORE`]).
+    refresh_due: Option<Millis>,
 }
 
 impl Flow {
-    /// A flow for a page in `language`.
+    /// A flow for a page in `language`. Made in two places (the page's start, a restart):
+    /// kept out of line, once (size).
+    #[inline(never)]
     pub fn new(language: Lang) -> Flow {
         Flow {
             language,
-            customer_guid: None,
-            verified: false,
-            business: false,
+            phase: Phase::Loading,
             remembered: None,
             tracked: None,
-            phase: Phase::Loading,
-            in_flight: None,
-            timer: None,
-            next_timer: 0,
-            last_request_id: 0,
-            poll_attempt: 0,
-            failures: 0,
-            create_attempts: 0,
-            create_refused: false,
-            token_refusals: 0,
+            customer: CustomerFacts::default(),
+            requests: Requests::default(),
             online: true,
-            following_phone: false,
-            handed_off_from: None,
-            starting: false,
-            ready_timer: None,
-            launches: 0,
-            clock_offset: 0,
-            phone_since: None,
-            phone_device: None,
-            idle: None,
-            last_request: 0,
-            requested: false,
-            session_ending: false,
-            refresh_due: None,
+            session: SessionWatch::default(),
+            creating: Creating::default(),
+            persona: PersonaWindow::default(),
+            handoff: Following::default(),
             camera_check: None,
             asked: DocumentAsk::Either,
-            sending_document: false,
         }
     }
 
     /// The number of the launch waiting for Persona to open, if one is: the shell opens
     /// Persona only while it is still this one.
     pub fn launch_pending(&self) -> Option<u32> {
-        matches!(self.phase, Phase::Capture { ready: false, .. }).then_some(self.launches)
+        matches!(self.phase, Phase::Capture { ready: false, .. }).then_some(self.persona.launches)
     }
 
     /// What the customer sees now.
     pub fn screen(&self) -> Screen {
         match &self.phase {
             Phase::Loading => Screen::Loading,
-            Phase::Prep if self.business => Screen::BusinessPrep,
+            Phase::Prep if self.customer.business => Screen::BusinessPrep,
             Phase::Prep => Screen::Prep,
             Phase::Listing(ListPurpose::Load | ListPurpose::Verified) => Screen::Loading,
             Phase::Listing(ListPurpose::Start) => Screen::Preparing(PreparingStage::Looking),
@@ -259,7 +294,7 @@ impl Flow {
             Phase::Handoff { link, phone } => Screen::Handoff {
                 link: link.clone(),
                 phone: *phone,
-                device: self.phone_device.clone(),
+                device: self.handoff.phone_device.clone(),
             },
             Phase::Paused => Screen::Paused {
                 documents: self
@@ -290,7 +325,7 @@ impl Flow {
 
     /// Whether the customer is a business (its screens speak of the business).
     pub fn business(&self) -> bool {
-        self.business
+        self.customer.business
     }
 
     /// False while the browser says it is offline.
@@ -301,13 +336,13 @@ impl Flow {
     /// Whether the session is about to end for want of a request: the page warns, with a
     /// way to stay (WCAG 2.2.1).
     pub fn session_ending(&self) -> bool {
-        self.session_ending
+        self.session.ending
     }
 
     /// Whether a request failed for a passing reason (a 5xx, a 429, a dropped connection)
     /// and is about to go again: the page says so, so a wait is never silent.
     pub fn retrying(&self) -> bool {
-        self.failures > 0
+        self.requests.failures > 0
     }
 
     /// The guid of the verification being followed, if any.
@@ -317,7 +352,7 @@ impl Flow {
 
     /// The request awaiting an answer, if any.
     pub fn in_flight(&self) -> Option<RequestKind> {
-        self.in_flight.map(|(_, kind)| kind)
+        self.requests.in_flight.map(|(_, kind)| kind)
     }
 }
 
@@ -326,14 +361,14 @@ pub fn step(mut flow: Flow, now: Millis, event: Event) -> (Flow, Vec<Effect>) {
     let before = flow.screen();
     let mut fx = Vec::new();
     // On the server's clock, which the verifications' dates are on.
-    let now = now + flow.clock_offset;
+    let now = now + flow.session.clock_offset;
     flow.handle(now, event, &mut fx);
     // Each request renews the session's idle timeout: the warning goes, and its timer
     // starts again.
-    if std::mem::take(&mut flow.requested) {
-        flow.last_request = now;
-        flow.session_ending = false;
-        if let Some(idle) = flow.idle {
+    if std::mem::take(&mut flow.session.requested) {
+        flow.session.last_request = now;
+        flow.session.ending = false;
+        if let Some(idle) = flow.session.idle {
             fx.push(Effect::StartTimer {
                 id: TimerId::IdleWarning,
                 ms: u32::try_from(warn_after(idle)).unwrap_or(u32::MAX),

@@ -235,7 +235,7 @@ impl Harness {
     }
 
     fn last_timer(&self) -> TimerId {
-        self.flow.timer.expect("a timer is pending").0
+        self.flow.requests.timer.expect("a timer is pending").0
     }
 }
 
@@ -503,7 +503,7 @@ fn the_host_hears_each_outcome_and_error_once() {
     });
     for _ in 0..RetryPolicy::HTTP.max_attempts {
         h.send(failed(RequestKind::Session, 503));
-        if let Some((id, _)) = h.flow.timer {
+        if let Some((id, _)) = h.flow.requests.timer {
             h.send(Event::TimerFired(id));
         }
     }
@@ -2496,7 +2496,7 @@ fn an_expired_code_stops_polling_and_a_new_one_replaces_it() {
             Effect::Show(Screen::Prep)
         ]
     );
-    let stale = TimerId::Request(h.flow.next_timer);
+    let stale = TimerId::Request(h.flow.requests.next_timer);
     assert!(
         h.send(Event::TimerFired(stale)).is_empty(),
         "polling stopped"
@@ -2923,7 +2923,7 @@ mod properties {
         match m {
             Move::Answer(list, state) => {
                 let first = list.first().cloned();
-                let (id, kind) = flow.in_flight?;
+                let (id, kind) = flow.requests.in_flight?;
                 Some(Event::Answered(
                     id,
                     match kind {
@@ -2957,9 +2957,12 @@ mod properties {
                     },
                 ))
             }
-            Move::Fail(error) => Some(Event::Answered(flow.in_flight?.0, Answer::Failed(error))),
-            Move::Reply(answer) => Some(Event::Answered(flow.in_flight?.0, *answer)),
-            Move::FireTimer => Some(Event::TimerFired(flow.timer?.0)),
+            Move::Fail(error) => Some(Event::Answered(
+                flow.requests.in_flight?.0,
+                Answer::Failed(error),
+            )),
+            Move::Reply(answer) => Some(Event::Answered(flow.requests.in_flight?.0, *answer)),
+            Move::FireTimer => Some(Event::TimerFired(flow.requests.timer?.0)),
             Move::Any(event) => Some(*event),
         }
     }
@@ -3009,7 +3012,7 @@ mod properties {
                     | Effect::Send(_, Request::FetchVerification { .. }) | Effect::Send(_, Request::RequestSessionToken(_)))).count();
                 prop_assert!(requests <= 1, "one request at a time: {fx:?}");
                 if fx.iter().any(|e| matches!(e, Effect::LaunchPersona { .. })) {
-                    prop_assert!(!flow.following_phone, "no Persona here while the phone has it");
+                    prop_assert!(!flow.handoff.following, "no Persona here while the phone has it");
                 }
             }
         }

@@ -6,7 +6,7 @@ impl Flow {
     pub(super) fn on_user(&mut self, now: Millis, action: UserAction, fx: &mut Vec<Effect>) {
         // A look at the list while a document request is offered runs in the background:
         // the customer's tap goes first (its answer is then dropped).
-        let busy = self.in_flight.is_some()
+        let busy = self.requests.in_flight.is_some()
             && !(self.in_flight() == Some(RequestKind::ListVerifications)
                 && matches!(self.phase, Phase::Paused));
         match (action, &mut self.phase) {
@@ -19,9 +19,9 @@ impl Flow {
                 }
             }
             (UserAction::StayHere, _) => {
-                self.session_ending = false;
+                self.session.ending = false;
                 // Any request renews the session; one that is on its way or due will.
-                if self.in_flight.is_none() && self.timer.is_none() {
+                if self.requests.in_flight.is_none() && self.requests.timer.is_none() {
                     self.send(RequestKind::KeepAlive, fx);
                 }
             }
@@ -31,11 +31,11 @@ impl Flow {
                 | Phase::Outcome(Screen::Retry { .. })
                 | Phase::Outcome(Screen::Expired(_)),
             ) if !busy => {
-                self.create_attempts = 0;
-                self.sending_document = false;
+                self.creating.attempts = 0;
+                self.creating.document = false;
                 fx.push(Effect::Notify(HostEvent::Started));
-                if !self.starting {
-                    self.starting = true;
+                if !self.creating.starting {
+                    self.creating.starting = true;
                     fx.push(Effect::MarkStarting(true));
                 }
                 self.phase = Phase::Listing(ListPurpose::Start);
@@ -54,7 +54,7 @@ impl Flow {
                 // "Try again" while Persona's frame is slow to come: that one goes, and
                 // its session token with it.
                 self.drop_slow_capture(fx);
-                self.token_refusals = 0;
+                self.persona.token_refusals = 0;
                 match &self.tracked {
                     Some(t) if t.resumable() => {
                         self.phase = Phase::RequestingSession;
@@ -74,13 +74,13 @@ impl Flow {
             (UserAction::SendDocumentAgain, Phase::Outcome(Screen::DocumentRefused { .. }))
                 if !busy =>
             {
-                self.create_attempts = 0;
-                self.sending_document = true;
+                self.creating.attempts = 0;
+                self.creating.document = true;
                 self.phase = Phase::Creating;
                 self.send(RequestKind::CreateVerification, fx);
             }
             (UserAction::KeepWaiting, Phase::StillPreparing) => {
-                self.poll_attempt = 0;
+                self.requests.poll_attempt = 0;
                 match self.tracked {
                     Some(_) => {
                         self.phase = Phase::WaitingForInquiry {
@@ -99,14 +99,14 @@ impl Flow {
                 }
             }
             (UserAction::KeepWaiting, Phase::StillChecking) => {
-                self.poll_attempt = 0;
+                self.requests.poll_attempt = 0;
                 self.phase = Phase::Checking { since: now };
                 self.send(RequestKind::Verification, fx);
             }
             (UserAction::Retry, Phase::Problem(_) | Phase::SessionEnded) => {
                 let remembered = self.remembered.clone();
-                let handoff = self.following_phone;
-                let starting = self.starting;
+                let handoff = self.handoff.following;
+                let starting = self.creating.starting;
                 self.handle(
                     now,
                     Event::AppStarted {
@@ -140,7 +140,7 @@ impl Flow {
                 },
             ) => {
                 if self.in_flight() == Some(RequestKind::Verification) {
-                    self.in_flight = None;
+                    self.requests.in_flight = None;
                 }
                 self.drop_slow_capture(fx);
                 self.start_handoff(RequestKind::Handoff, fx)
@@ -154,7 +154,7 @@ impl Flow {
                     phone: PhoneProgress::WaitingForPhone | PhoneProgress::CodeExpired,
                     ..
                 },
-            ) if !matches!(self.in_flight, Some((_, RequestKind::Handoff))) => {
+            ) if !matches!(self.requests.in_flight, Some((_, RequestKind::Handoff))) => {
                 self.start_handoff(RequestKind::Handoff, fx)
             }
             (
@@ -171,16 +171,16 @@ impl Flow {
                     ..
                 },
             ) => {
-                self.timer = None;
+                self.requests.timer = None;
                 // An answer on its way is dropped when it comes (a code, ended then).
-                self.in_flight = None;
+                self.requests.in_flight = None;
                 self.stop_following_phone(fx);
-                self.phase = self.handed_off_from.take().unwrap_or(Phase::Prep);
+                self.phase = self.handoff.from.take().unwrap_or(Phase::Prep);
                 // A document request offered during a review: the review is watched again
                 // (the handoff stopped that), as when Persona's window closes.
                 if self.phase == Phase::Paused && self.tracked.as_ref().is_some_and(|t| t.documents)
                 {
-                    self.poll_attempt = 0;
+                    self.requests.poll_attempt = 0;
                     self.poll_review(RequestKind::ListVerifications, now, fx);
                 }
             }
@@ -207,7 +207,7 @@ impl Flow {
     /// Persona's frame that was slow to come is given up (the customer chose another way).
     fn drop_slow_capture(&mut self, fx: &mut Vec<Effect>) {
         if matches!(self.phase, Phase::Capture { ready: false, .. }) {
-            self.ready_timer = None;
+            self.persona.ready_timer = None;
             fx.push(Effect::DestroyPersona);
         }
     }

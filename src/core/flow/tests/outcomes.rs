@@ -389,7 +389,7 @@ fn a_verification_slow_to_be_set_up_offers_the_ways_forward_while_polled() {
             shown = Some((h.now - T0, screen.clone()));
             break;
         }
-        let (id, _) = h.flow.timer.expect("polling");
+        let (id, _) = h.flow.requests.timer.expect("polling");
         h.advance(150);
         assert_eq!(h.send(Event::TimerFired(id)), [fetch_iv()]);
     }
@@ -399,7 +399,7 @@ fn a_verification_slow_to_be_set_up_offers_the_ways_forward_while_polled() {
         after >= Millis::from(SLOW_WAIT_MS) && after < 12_000,
         "{after}"
     );
-    assert!(h.flow.timer.is_some(), "still polling");
+    assert!(h.flow.requests.timer.is_some(), "still polling");
     // Another device carries on with the same verification.
     let fx = h.send(Event::User(UserAction::ContinueOnPhone));
     assert_eq!(
