@@ -747,16 +747,25 @@ impl World {
         // Twice at most: a review that asks for a document makes a verification that may
         // itself have moved on by `now`.
         for _ in 0..2 {
-            let sent = self.documents_sent();
             let first = self.first_document_requests();
-            for v in &mut self.verifications {
-                let Some(customer) = self.customers.get(&v.customer_guid) else {
-                    continue;
-                };
-                let documents = sent.get(&v.customer_guid).copied();
-                let first_request = first.get(&v.customer_guid) == Some(&v.guid);
-                if let Some(change) = v.advance(&customer.scenario, now, documents, first_request) {
-                    changes.push((v.customer_guid.clone(), change.0, change.1));
+            // Documents first, then the rest: a review waiting for a document must see it
+            // decided (a refused one does not count as sent), however long since the last
+            // request; decided in the same pass, a refused document would let the review
+            // pass on its strength.
+            for documents in [true, false] {
+                let sent = self.documents_sent();
+                for v in &mut self.verifications {
+                    if (v.method == VerificationMethod::DocumentSubmission) != documents {
+                        continue;
+                    }
+                    let Some(customer) = self.customers.get(&v.customer_guid) else {
+                        continue;
+                    };
+                    let sent = sent.get(&v.customer_guid).copied();
+                    let first_request = first.get(&v.customer_guid) == Some(&v.guid);
+                    if let Some(change) = v.advance(&customer.scenario, now, sent, first_request) {
+                        changes.push((v.customer_guid.clone(), change.0, change.1));
+                    }
                 }
             }
             if !self.ask_for_documents(now) {

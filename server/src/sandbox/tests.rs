@@ -126,6 +126,50 @@ fn a_review_asks_for_a_document_and_waits_for_it() {
     );
 }
 
+/// A refused document never lets the review pass, even read only long after it was decided
+/// (nothing asked the emulator in between: the refusal and the review's decision fall due in
+/// the same look).
+#[test]
+fn a_refused_document_keeps_the_review_waiting_however_late_it_is_read() {
+    let sb = Sandbox::new(fast(), None);
+    let t = 1_000_000;
+    let mut unreadable = scenario(Kind::ReviewAsksForDocuments, &[]);
+    unreadable.document_codes = vec!["document_quality_check_failure".into()];
+    let customer = sb.new_customer(unreadable, t);
+    let v = sb
+        .create(&PostIdentityVerification::kyc_id_and_selfie(&customer), t)
+        .unwrap();
+    let inquiry = sb
+        .verification(&v.guid, t + 100)
+        .unwrap()
+        .persona_inquiry_id
+        .unwrap();
+    let opened = sb.widget_open(&inquiry, None, t + 200).unwrap();
+    assert!(sb.widget_start(&opened.widget_session, t + 300));
+    sb.widget_submit(&opened.widget_session, t + 400).unwrap();
+    // Under review, with a document asked for; the customer sends one.
+    sb.list(&customer, t + 550);
+    let request = sb.list(&customer, t + 650).remove(0);
+    assert_eq!(request.method, Some(VerificationMethod::DocumentSubmission));
+    let inquiry = request.persona_inquiry_id.clone().unwrap();
+    let opened = sb.widget_open(&inquiry, None, t + 700).unwrap();
+    assert!(sb.widget_start(&opened.widget_session, t + 750));
+    sb.widget_submit(&opened.widget_session, t + 800).unwrap();
+    // Read again only long after the document's decision and the review's delay.
+    let late = t + 800 + 5_000;
+    let refused = sb.verification(&request.guid, late).unwrap();
+    assert_eq!(refused.outcome, Some(Outcome::Failed));
+    assert_eq!(
+        sb.verification(&v.guid, late).unwrap().state,
+        VerificationState::Reviewing,
+        "the review waits for a document it can use"
+    );
+    assert_eq!(
+        sb.customer(&customer, late).unwrap().state,
+        CustomerState::Unverified
+    );
+}
+
 #[test]
 fn a_document_request_left_unsent_lets_the_review_go_on() {
     let (sb, customer, guid) = run(Kind::ReviewAsksForDocuments, &[]);
