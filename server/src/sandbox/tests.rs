@@ -27,9 +27,14 @@ fn scenario(kind: Kind, codes: &[&str]) -> Scenario {
 
 /// Runs a verification through the widget; returns the sandbox, customer and guid.
 fn run(kind: Kind, codes: &[&str]) -> (Sandbox, String, String) {
+    run_scenario(scenario(kind, codes))
+}
+
+/// [`run`] for a scenario set up by hand (documents refused, compliance checks).
+fn run_scenario(scenario: Scenario) -> (Sandbox, String, String) {
     let sb = Sandbox::new(fast(), None);
     let t = 1_000_000;
-    let customer = sb.new_customer(scenario(kind, codes), t);
+    let customer = sb.new_customer(scenario, t);
     let v = sb
         .create(&PostIdentityVerification::kyc_id_and_selfie(&customer), t)
         .unwrap();
@@ -131,22 +136,10 @@ fn a_review_asks_for_a_document_and_waits_for_it() {
 /// the same look).
 #[test]
 fn a_refused_document_keeps_the_review_waiting_however_late_it_is_read() {
-    let sb = Sandbox::new(fast(), None);
     let t = 1_000_000;
     let mut unreadable = scenario(Kind::ReviewAsksForDocuments, &[]);
     unreadable.document_codes = vec!["document_quality_check_failure".into()];
-    let customer = sb.new_customer(unreadable, t);
-    let v = sb
-        .create(&PostIdentityVerification::kyc_id_and_selfie(&customer), t)
-        .unwrap();
-    let inquiry = sb
-        .verification(&v.guid, t + 100)
-        .unwrap()
-        .persona_inquiry_id
-        .unwrap();
-    let opened = sb.widget_open(&inquiry, None, t + 200).unwrap();
-    assert!(sb.widget_start(&opened.widget_session, t + 300));
-    sb.widget_submit(&opened.widget_session, t + 400).unwrap();
+    let (sb, customer, guid) = run_scenario(unreadable);
     // Under review, with a document asked for; the customer sends one.
     sb.list(&customer, t + 550);
     let request = sb.list(&customer, t + 650).remove(0);
@@ -160,7 +153,7 @@ fn a_refused_document_keeps_the_review_waiting_however_late_it_is_read() {
     let refused = sb.verification(&request.guid, late).unwrap();
     assert_eq!(refused.outcome, Some(Outcome::Failed));
     assert_eq!(
-        sb.verification(&v.guid, late).unwrap().state,
+        sb.verification(&guid, late).unwrap().state,
         VerificationState::Reviewing,
         "the review waits for a document it can use"
     );
@@ -353,24 +346,12 @@ fn customers_start_in_their_scenario_state() {
 #[test]
 fn a_failure_reports_the_scenarios_check_and_decision() {
     use kyc_onboarding::core::api::{ComplianceOutcome, DecisionState};
-    let sb = Sandbox::new(fast(), None);
     let t = 1_000_000;
     let mut s = scenario(Kind::Fails, &["id_check_failure"]);
     s.check = Some(ComplianceOutcome::Inconclusive);
     s.decision = Some(DecisionState::Invalidated);
-    let customer = sb.new_customer(s, t);
-    let v = sb
-        .create(&PostIdentityVerification::kyc_id_and_selfie(&customer), t)
-        .unwrap();
-    let inquiry = sb
-        .verification(&v.guid, t + 100)
-        .unwrap()
-        .persona_inquiry_id
-        .unwrap();
-    let opened = sb.widget_open(&inquiry, None, t + 200).unwrap();
-    assert!(sb.widget_start(&opened.widget_session, t + 300));
-    sb.widget_submit(&opened.widget_session, t + 400).unwrap();
-    let done = sb.verification(&v.guid, t + 600).unwrap();
+    let (sb, customer, guid) = run_scenario(s);
+    let done = sb.verification(&guid, t + 600).unwrap();
     assert_eq!(done.outcome, Some(Outcome::Failed));
     let checks: Vec<_> = done
         .compliance_checks
