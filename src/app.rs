@@ -1,14 +1,14 @@
 //! The app put together: the shell, which performs the flow's effects, and the UI, which
-//! renders its screens, are made and wired here. (The later module's entry, `ui/later.rs`,
-//! still calls into the shell to open Persona and make the in-app browser's link: the one
-//! place the UI names the shell; see the README's Layout.)
+//! renders its screens, are made and wired here, so that neither names the other.
 
 use leptos::prelude::*;
 
 use crate::browser_link::LinkForBrowser;
+use crate::core::flow::{Event, Flow};
 use crate::core::text::Msg;
+use crate::language::I18n;
 use crate::shell::Shell;
-use crate::ui::{apply_branding, later, t, Address, Header, I18n, Later, LaterScreen, ScreenView};
+use crate::ui::{apply_branding, later, t, Address, Header, Later, LaterScreen, Page, ScreenView};
 
 /// The whole app: starts the flow and lays out the page: header (brand, language), offline
 /// banner and the current screen. A language switch renders the page again in the new
@@ -27,7 +27,7 @@ pub fn App() -> impl IntoView {
     {
         let _ = shell.keep_settings(&settings);
     }
-    let page = shell.page();
+    let page = page(shell);
     provide_context(page);
     provide_context(LinkForBrowser::default());
     // Under an unknown address the page says "not found" and its link loads `/` afresh:
@@ -84,6 +84,25 @@ pub fn App() -> impl IntoView {
                 </main>
             }
         }}
+    }
+}
+
+/// What the screens read and do, wired to the shell's flow.
+fn page(shell: Shell) -> Page {
+    let flow = shell.flow();
+    let screen = Memo::new(move |_| flow.with(Flow::screen));
+    Page {
+        screen: screen.into(),
+        settings: shell.settings(),
+        online: Signal::derive(move || flow.with(Flow::online)),
+        retrying: Signal::derive(move || flow.with(Flow::retrying)),
+        session_ending: Signal::derive(move || flow.with(Flow::session_ending)),
+        act: Callback::new(move |action| shell.dispatch(Event::User(action))),
+        preload: Callback::new(move |()| shell.preload_persona()),
+        device: shell.device(),
+        link_for_browser: Callback::new(move |out| shell.link_for_browser(out)),
+        rehearsing: RwSignal::new(false),
+        business: Signal::derive(move || flow.with(Flow::business)),
     }
 }
 

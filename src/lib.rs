@@ -23,6 +23,8 @@ pub mod device;
 #[cfg(target_arch = "wasm32")]
 pub mod host;
 #[cfg(target_arch = "wasm32")]
+pub mod language;
+#[cfg(target_arch = "wasm32")]
 pub mod persona;
 #[cfg(target_arch = "wasm32")]
 pub mod shell;

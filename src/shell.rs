@@ -20,8 +20,10 @@ use crate::core::text::Lang;
 use crate::core::text::Msg;
 use crate::device::{recheck_device, run_device_check};
 use crate::host;
+use crate::language::I18n;
 use crate::persona::{self, PersonaClient};
-use crate::ui::{later, I18n, Page};
+
+mod second_module;
 
 /// Where the verification this tab follows is remembered, in the tab's session storage: a
 /// reload picks it up; a new tab or device finds it in the customer's list instead. Never in
@@ -101,28 +103,25 @@ impl Shell {
         }
     }
 
-    /// What the screens read and do, wired to this flow.
-    pub fn page(&self) -> Page {
-        let shell = *self;
-        let flow = self.flow;
-        let screen = Memo::new(move |_| flow.with(Flow::screen));
-        Page {
-            screen: screen.into(),
-            settings: self.settings.into(),
-            online: Signal::derive(move || flow.with(Flow::online)),
-            retrying: Signal::derive(move || flow.with(Flow::retrying)),
-            session_ending: Signal::derive(move || flow.with(Flow::session_ending)),
-            act: Callback::new(move |action| shell.dispatch(Event::User(action))),
-            preload: Callback::new(move |()| shell.preload_persona()),
-            device: self.device.into(),
-            link_for_browser: Callback::new(move |out| shell.link_for_browser(out)),
-            rehearsing: RwSignal::new(false),
-            business: Signal::derive(move || flow.with(Flow::business)),
-        }
+    /// The flow, for the screens to read: only [`Shell::dispatch`] writes it. (The signal
+    /// itself, not a read-only view of it: that view's reading code would be a second copy
+    /// in the first load, about 0.4 KB.)
+    pub fn flow(&self) -> RwSignal<Flow> {
+        self.flow
+    }
+
+    /// The session's settings, for the screens to read.
+    pub fn settings(&self) -> Signal<Settings> {
+        self.settings.into()
+    }
+
+    /// What the device check found, for the screens to read.
+    pub fn device(&self) -> Signal<Option<Vec<crate::core::device::DeviceNotice>>> {
+        self.device.into()
     }
 
     /// A handoff code's link for the customer's own browser, copied if the browser lets us.
-    fn link_for_browser(&self, out: LinkForBrowser) {
+    pub fn link_for_browser(&self, out: LinkForBrowser) {
         out.failed.set(false);
         out.copied.set(false);
         out.making.set(true);
@@ -130,19 +129,14 @@ impl Shell {
         let copying = crate::device::PendingCopy::start();
         let shell = *self;
         leptos::task::spawn_local(async move {
-            // The rest is in the later screens' module (fetched on the prep screen).
-            if later::fetch().await {
-                let call = later::Call::LinkForBrowser {
+            // The rest is in the second module (fetched on the prep screen); it settles `out`.
+            if second_module::fetch().await {
+                return second_module::run(second_module::Job::MakeLink {
                     shell,
                     copying,
                     out,
-                };
-                if later::call_now(call).is_none() {
-                    // Not expected once fetched; the tap must still end.
-                    out.making.set(false);
-                    out.failed.set(true);
-                }
-                return;
+                })
+                .await;
             }
             out.making.set(false);
             copying.finish(None).await;
@@ -150,8 +144,8 @@ impl Shell {
         });
     }
 
-    /// Mints the link and finishes the copy (the later screens' module runs it).
-    pub(crate) async fn make_link(self, copying: crate::device::PendingCopy, out: LinkForBrowser) {
+    /// Mints the link and finishes the copy (run in the second module).
+    async fn make_link(self, copying: crate::device::PendingCopy, out: LinkForBrowser) {
         let call = http::call_for(&Request::MintHandoff);
         let inner = self.inner.get_value();
         let base = inner.api_base.clone();
@@ -264,9 +258,9 @@ impl Shell {
                         // At once: the next launch loads the script afresh.
                         shell.forget_sdk(&sdk);
                     }
-                    // The code that opens Persona is in the later screens' module (fetched
-                    // on the prep screen, so in practice long there).
-                    let loaded = ready && later::fetch().await;
+                    // The code that opens Persona is in the second module (fetched on the
+                    // prep screen, so in practice long there).
+                    let loaded = ready && second_module::fetch().await;
                     // The script took so long that the flow gave up on this launch (or moved
                     // on): opening Persona now would put it over another screen, and its
                     // failure now must not close a Persona opened since.
@@ -275,17 +269,16 @@ impl Shell {
                     if !current {
                         return;
                     }
-                    let opened = loaded
-                        && later::call_now(later::Call::OpenPersona {
-                            shell,
-                            inquiry_id,
-                            session_token: session_token.map(|s| s.0),
-                            language,
-                        })
-                        .is_some();
-                    if !opened {
-                        shell.dispatch(Event::PersonaUnavailable);
+                    if !loaded {
+                        return shell.dispatch(Event::PersonaUnavailable);
                     }
+                    second_module::run(second_module::Job::OpenPersona {
+                        shell,
+                        inquiry_id,
+                        session_token: session_token.map(|s| s.0),
+                        language,
+                    })
+                    .await;
                 });
             }
             Effect::DestroyPersona => {
@@ -384,7 +377,7 @@ impl Shell {
         });
     }
 
-    pub(crate) fn launch(&self, inquiry_id: &str, session_token: Option<&str>, language: Lang) {
+    fn launch(&self, inquiry_id: &str, session_token: Option<&str>, language: Lang) {
         let settings = self.settings.get_untracked();
         let shell = *self;
         let callbacks = persona::Callbacks {

@@ -521,6 +521,8 @@ mod tests {
             "src/ui/address.rs",
             "src/ui/illustrations.rs",
             "src/ui/later.rs",
+            "src/app.rs",
+            "src/language.rs",
             "src/shell.rs",
             "src/host.rs",
             "src/device.rs",

@@ -63,7 +63,10 @@ impl Address {
         }
         // A language asked for in the address (`?lang=fr`) stays for a reload; nothing
         // else of the query is carried (it could be anything).
-        let url = match super::i18n::url_language().as_deref().and_then(Lang::parse) {
+        let url = match crate::language::url_language()
+            .as_deref()
+            .and_then(Lang::parse)
+        {
             Some(lang) => format!("{path}?lang={}", lang.tag()),
             None => path.to_owned(),
         };

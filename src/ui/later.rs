@@ -1,15 +1,16 @@
-//! What a customer needs only after the first screen: the later screens, opening Persona's
-//! window, the in-app browser's link. In the release build they live in a second wasm module
-//! (`wasm_split`): the first screen needs none of their code, so the page downloads less
-//! before it is useful, and fetches them while the customer reads the tips. Other builds
-//! (tests, a build without the size toolchain) link them in: the same code, one module.
+//! What a customer needs only after the first screen: the later screens. In the release
+//! build they live in a second wasm module (`wasm_split`): the first screen needs none of
+//! their code, so the page downloads less before it is useful, and fetches them while the
+//! customer reads the tips. Other builds (tests, a build without the size toolchain) link
+//! them in: the same code, one module. The shell's part of that module (opening Persona's
+//! window, the in-app browser's link) enters it through its own split point
+//! (`shell/second_module.rs`).
 
 use leptos::prelude::*;
 
 use super::{t, Heading, LoadingScreen};
 use crate::core::flow::Screen;
 use crate::core::text::Msg;
-use crate::shell::Shell;
 
 /// A screen of the second module.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -93,19 +94,6 @@ pub enum Call {
     /// Nothing but hand over the English of the later group ([`answer`] does it on every
     /// call): the prep screen's tips.
     Texts,
-    /// Open Persona's window: only "Start" leads there.
-    OpenPersona {
-        shell: Shell,
-        inquiry_id: String,
-        session_token: Option<String>,
-        language: crate::core::text::Lang,
-    },
-    /// Make the in-app browser's link for the customer's own browser (a rare tap).
-    LinkForBrowser {
-        shell: Shell,
-        copying: crate::device::PendingCopy,
-        out: super::LinkForBrowser,
-    },
 }
 
 /// What the second module answers.
@@ -136,7 +124,7 @@ fn link_stylesheet() {
 
 /// The second module's side: everything only it reaches moves into it.
 fn answer(call: Call) -> Reply {
-    if let Some(i18n) = use_context::<super::i18n::I18n>() {
+    if let Some(i18n) = use_context::<crate::language::I18n>() {
         i18n.learn_later_english(Msg::later_en);
     }
     link_stylesheet();
@@ -144,25 +132,6 @@ fn answer(call: Call) -> Reply {
         Call::Screen(which) => Reply::Screen(build(which)),
         Call::SessionEnding => Reply::Screen(view! { <super::SessionEndWarning /> }.into_any()),
         Call::Texts => Reply::Done,
-        Call::OpenPersona {
-            shell,
-            inquiry_id,
-            session_token,
-            language,
-        } => {
-            // No camera of the rehearsal may be open when Persona asks for its own.
-            crate::camera::stop_all();
-            shell.launch(&inquiry_id, session_token.as_deref(), language);
-            Reply::Done
-        }
-        Call::LinkForBrowser {
-            shell,
-            copying,
-            out,
-        } => {
-            leptos::task::spawn_local(shell.make_link(copying, out));
-            Reply::Done
-        }
     }
 }
 
@@ -192,12 +161,7 @@ async fn fetch_module() -> Result<(), NotLoaded> {
     Ok(())
 }
 
-/// Waits for the second module; false when it cannot arrive.
-pub async fn fetch() -> bool {
-    fetch_module().await.is_ok()
-}
-
-/// Runs `call` in the second module once [`fetch`] said it is there; `None` when it is not.
+/// Runs `call` in the second module if it is there; `None` when it is not.
 pub fn call_now(call: Call) -> Option<Reply> {
     now(enter(call)).and_then(Result::ok)
 }

@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::i18n::I18n;
 use super::illustrations::Illustration;
 use super::{on_phone, t};
 use crate::core::tips::TipGroup;
+use crate::language::I18n;
 
 /// One tip group, collapsed (`open = false`) or expanded. On a phone it leaves out the
 /// tips meant for a computer. The tips' English is in the second wasm module (about 0.8 KB
