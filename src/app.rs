@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use crate::browser_link::LinkForBrowser;
 use crate::core::flow::{Event, Flow};
 use crate::core::text::Msg;
 use crate::language::I18n;
@@ -29,7 +28,6 @@ pub fn App() -> impl IntoView {
     }
     let page = page(shell);
     provide_context(page);
-    provide_context(LinkForBrowser::default());
     // Under an unknown address the page says "not found" and its link loads `/` afresh:
     // the flow (requests, host events, Persona) must not run unseen behind it.
     if address.is_known_now() {
@@ -92,7 +90,7 @@ fn page(shell: Shell) -> Page {
     let flow = shell.flow();
     let screen = Memo::new(move |_| flow.with(Flow::screen));
     Page {
-        screen: screen.into(),
+        screen,
         settings: shell.settings(),
         online: Signal::derive(move || flow.with(Flow::online)),
         retrying: Signal::derive(move || flow.with(Flow::retrying)),
@@ -100,7 +98,7 @@ fn page(shell: Shell) -> Page {
         act: Callback::new(move |action| shell.dispatch(Event::User(action))),
         preload: Callback::new(move |()| shell.preload_persona()),
         device: shell.device(),
-        link_for_browser: Callback::new(move |out| shell.link_for_browser(out)),
+        link_for_browser: Memo::new(move |_| flow.with(|f| f.link_for_browser().clone())),
         rehearsing: RwSignal::new(false),
         business: Signal::derive(move || flow.with(Flow::business)),
     }

@@ -9,16 +9,13 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::browser_link::LinkForBrowser;
-use crate::core::api::{parse, HandoffCreated, SessionInfo, NO_SESSION_IN_SANDBOX};
-use crate::core::flow::{
-    handoff_url, step, Effect, Event, Flow, HttpError, PersonaErrorCode, Request, RequestKind,
-};
+use crate::core::api::{parse, SessionInfo, NO_SESSION_IN_SANDBOX};
+use crate::core::flow::{step, Effect, Event, Flow, HttpError, PersonaErrorCode, RequestKind};
 use crate::core::http;
 use crate::core::settings::Settings;
 use crate::core::text::Lang;
 use crate::core::text::Msg;
-use crate::device::{recheck_device, run_device_check};
+use crate::device::{recheck_device, run_device_check, PendingCopy};
 use crate::host;
 use crate::language::I18n;
 use crate::persona::{self, PersonaClient};
@@ -48,6 +45,8 @@ struct Inner {
     sdk_loads: Cell<u32>,
     /// Persona's cache has been warmed (or is being warmed) by this page.
     preloaded: Cell<bool>,
+    /// A clipboard write started in a tap, waiting for its text (`Effect::StartCopy`).
+    copying: RefCell<Option<PendingCopy>>,
     navigate: Box<dyn Fn(&str)>,
 }
 
@@ -57,7 +56,8 @@ pub struct Shell {
     flow: RwSignal<Flow>,
     /// What the device check found (run at start, and again when Persona's window closes).
     device: RwSignal<Option<Vec<crate::core::device::DeviceNotice>>>,
-    settings: RwSignal<Settings>,
+    /// The session's settings: read by the screens, written only here.
+    settings: (ReadSignal<Settings>, WriteSignal<Settings>),
     i18n: I18n,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
 }
@@ -87,7 +87,7 @@ impl Shell {
         Shell {
             flow: RwSignal::new(Flow::new(i18n.lang_now())),
             device: run_device_check(),
-            settings: RwSignal::new(Settings::default()),
+            settings: signal(Settings::default()),
             i18n,
             inner: StoredValue::new_local(Rc::new(Inner {
                 api_base: api::base(),
@@ -98,6 +98,7 @@ impl Shell {
                 sdk: RefCell::new(None),
                 sdk_loads: Cell::new(0),
                 preloaded: Cell::new(false),
+                copying: RefCell::new(None),
                 navigate: Box::new(navigate),
             })),
         }
@@ -111,59 +112,13 @@ impl Shell {
     }
 
     /// The session's settings, for the screens to read.
-    pub fn settings(&self) -> Signal<Settings> {
-        self.settings.into()
+    pub fn settings(&self) -> ReadSignal<Settings> {
+        self.settings.0
     }
 
     /// What the device check found, for the screens to read.
     pub fn device(&self) -> Signal<Option<Vec<crate::core::device::DeviceNotice>>> {
         self.device.into()
-    }
-
-    /// A handoff code's link for the customer's own browser, copied if the browser lets us.
-    pub fn link_for_browser(&self, out: LinkForBrowser) {
-        out.failed.set(false);
-        out.copied.set(false);
-        out.making.set(true);
-        // Inside the tap: the clipboard write starts now and receives the link when it exists.
-        let copying = crate::device::PendingCopy::start();
-        let shell = *self;
-        leptos::task::spawn_local(async move {
-            // The rest is in the second module (fetched on the prep screen); it settles `out`.
-            if second_module::fetch().await {
-                return second_module::run(second_module::Job::MakeLink {
-                    shell,
-                    copying,
-                    out,
-                })
-                .await;
-            }
-            out.making.set(false);
-            copying.finish(None).await;
-            out.failed.set(true);
-        });
-    }
-
-    /// Mints the link and finishes the copy (run in the second module).
-    async fn make_link(self, copying: crate::device::PendingCopy, out: LinkForBrowser) {
-        let call = http::call_for(&Request::MintHandoff);
-        let inner = self.inner.get_value();
-        let base = inner.api_base.clone();
-        let csrf = inner.csrf.borrow().clone().unwrap_or_default();
-        let lang = self.i18n.lang_now();
-        let made = api::exchange(&base, &call, &csrf)
-            .await
-            .ok()
-            .and_then(|body| parse::<HandoffCreated>(&body).ok());
-        let origin = web_sys::window().and_then(|w| w.location().origin().ok());
-        out.making.set(false);
-        let (Some(made), Some(origin)) = (made, origin) else {
-            copying.finish(None).await;
-            return out.failed.set(true);
-        };
-        let url = handoff_url(&origin, &made.path, lang);
-        out.url.set(url.clone());
-        out.copied.set(copying.finish(Some(&url)).await);
     }
 
     /// Starts the flow: reads the remembered verification, listens for connectivity.
@@ -231,7 +186,7 @@ impl Shell {
                                 message_code: Some(code),
                                 ..
                             }) if code == NO_SESSION_IN_SANDBOX => {
-                                shell.settings.update(|s| s.sandbox = true)
+                                shell.settings.1.update(|s| s.sandbox = true)
                             }
                             Err(_) => {}
                         }
@@ -272,7 +227,7 @@ impl Shell {
                     if !loaded {
                         return shell.dispatch(Event::PersonaUnavailable);
                     }
-                    second_module::run(second_module::Job::OpenPersona {
+                    second_module::run(second_module::OpenPersona {
                         shell,
                         inquiry_id,
                         session_token: session_token.map(|s| s.0),
@@ -305,10 +260,23 @@ impl Shell {
             Effect::MarkHandoff(on) => mark(HANDOFF_KEY, on),
             Effect::MarkStarting(on) => mark(STARTING_KEY, on),
             Effect::Notify(event) => {
-                let origin = self.settings.with_untracked(|s| s.host_origin.clone());
+                let origin = self.settings.0.with_untracked(|s| s.host_origin.clone());
                 host::notify(&event, origin.as_deref());
             }
             Effect::Show(screen) => (inner.navigate)(screen.path()),
+            Effect::StartCopy => drop(inner.copying.replace(Some(PendingCopy::start()))),
+            Effect::FinishCopy(link) => {
+                let copying = inner.copying.take();
+                let origin = web_sys::window().and_then(|w| w.location().origin().ok());
+                let url = link.zip(origin).map(|(link, origin)| link.url(&origin));
+                leptos::task::spawn_local(async move {
+                    let copied = match copying {
+                        Some(copying) => copying.finish(url.as_deref()).await,
+                        None => false,
+                    };
+                    shell.dispatch(Event::LinkCopied(copied));
+                });
+            }
         }
     }
 
@@ -325,7 +293,7 @@ impl Shell {
     /// session at all); the answer's CSRF token.
     pub fn keep_settings(&self, body: &str) -> Option<String> {
         let (settings, csrf) = Settings::of(parse::<SessionInfo>(body).ok()?);
-        self.settings.set(settings);
+        self.settings.1.set(settings);
         Some(csrf)
     }
 
@@ -337,6 +305,7 @@ impl Shell {
             let attempt = inner.sdk_loads.replace(inner.sdk_loads.get() + 1);
             let url = self
                 .settings
+                .0
                 .with_untracked(|s| s.persona.sdk_url_for(attempt));
             persona::load_sdk(&url)
         })
@@ -367,7 +336,7 @@ impl Shell {
         let shell = *self;
         leptos::task::spawn_local(async move {
             if persona::sdk_ready(&sdk).await {
-                let host = shell.settings.with_untracked(|s| s.persona.host.clone());
+                let host = shell.settings.0.with_untracked(|s| s.persona.host.clone());
                 persona::preload(host.as_deref());
             } else {
                 // Tried again on the next visit to the prep screen.
@@ -378,7 +347,7 @@ impl Shell {
     }
 
     fn launch(&self, inquiry_id: &str, session_token: Option<&str>, language: Lang) {
-        let settings = self.settings.get_untracked();
+        let settings = self.settings.0.get_untracked();
         let shell = *self;
         let callbacks = persona::Callbacks {
             on_ready: Box::new(move || {

@@ -6,13 +6,13 @@ use kyc_onboarding::core::device::{DeviceNotice, Platform};
 use kyc_onboarding::core::document_request::DocumentAsk;
 use kyc_onboarding::core::failure::FailureCode;
 use kyc_onboarding::core::flow::{
-    CheckingStage, ExpiryCause, HandoffLink, PersonaErrorCode, PhoneProgress, PreparingStage,
-    Problem, Screen, UserAction,
+    CheckingStage, ExpiryCause, HandoffLink, LinkForBrowser, PersonaErrorCode, PhoneProgress,
+    PreparingStage, Problem, Screen, UserAction,
 };
 use kyc_onboarding::core::settings::Settings;
 use kyc_onboarding::core::text::Msg;
 use kyc_onboarding::core::tips::TipGroup;
-use kyc_onboarding::ui::{DeviceNotices, LinkForBrowser, NotFound, Page, ScreenView};
+use kyc_onboarding::ui::{DeviceNotices, NotFound, Page, ScreenView};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -89,15 +89,15 @@ fn mount_on(screen: Screen, notices: Vec<DeviceNotice>) -> Mounted {
     });
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(Page {
-            screen: screen.into(),
-            settings: settings.into(),
+            screen: Memo::new(move |_| screen.get()),
+            settings: settings.read_only(),
             online: Signal::derive(|| true),
             retrying: Signal::derive(|| false),
             session_ending: Signal::derive(|| false),
             act: Callback::new(move |a| actions.update(|list| list.push(a))),
             preload: Callback::new(|()| {}),
             device: Signal::derive(move || Some(notices.clone())),
-            link_for_browser: Callback::new(|_: LinkForBrowser| {}),
+            link_for_browser: Memo::new(|_| LinkForBrowser::default()),
             rehearsing: RwSignal::new(false),
             business: Signal::derive(|| false),
         });

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::t;
 use crate::core::device::DeviceNotice;
+use crate::core::flow::UserAction;
 use crate::core::text::Msg;
 
 /// Shows what the device check found: on the prep screen, and on the saved screen the
@@ -67,16 +68,22 @@ fn Notice(notice: DeviceNotice) -> impl IntoView {
 #[component]
 pub fn LinkForOwnBrowser() -> impl IntoView {
     let page = use_context::<super::Page>();
-    let link = use_context::<super::LinkForBrowser>().unwrap_or_default();
+    let link = move || {
+        page.map(|page| page.link_for_browser.get())
+            .unwrap_or_default()
+    };
     // Each tap makes a fresh link (a link works once, for ten minutes, and a new one ends
-    // the one before), never two at once.
+    // the one before); the flow makes one at a time.
     let copy = move |_| {
-        if let (Some(page), false) = (page, link.making.get_untracked()) {
-            page.link_for_browser.run(link);
+        if let Some(page) = page {
+            page.act.run(UserAction::LinkForBrowser);
         }
     };
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
     let label = move || {
-        t(if link.copied.get() {
+        t(if link().copied {
             Msg::DeviceLinkCopied
         } else {
             Msg::DeviceCopyLink
@@ -84,12 +91,11 @@ pub fn LinkForOwnBrowser() -> impl IntoView {
     };
     // The link in its own element, selected whole by one tap when it has to be copied by hand.
     let status = move || {
-        let url = link.url.get();
-        if link.failed.get() {
+        let link = link();
+        if link.failed {
             Some(view! { {t(Msg::DeviceLinkFailed)} }.into_any())
-        } else if url.is_empty() {
-            None
         } else {
+            let url = link.made?.url(&origin);
             Some(view! { {t(Msg::DeviceLinkLabel)} " " <code>{url}</code> }.into_any())
         }
     };

@@ -28,11 +28,10 @@ use leptos::prelude::*;
 
 use crate::core::device::DeviceNotice;
 use crate::core::failure::FailureCode;
-use crate::core::flow::{Screen, UserAction};
+use crate::core::flow::{LinkForBrowser, Screen, UserAction};
 use crate::core::settings::Settings;
 use crate::core::text::Msg;
 
-pub use crate::browser_link::LinkForBrowser;
 pub use address::Address;
 pub use business::{said, BusinessPrepScreen};
 pub use capture::CaptureScreen;
@@ -62,9 +61,9 @@ pub use verified::VerifiedScreen;
 #[derive(Clone, Copy)]
 pub struct Page {
     /// The screen to show.
-    pub screen: Signal<Screen>,
+    pub screen: Memo<Screen>,
     /// Settings from the session.
-    pub settings: Signal<Settings>,
+    pub settings: ReadSignal<Settings>,
     /// False while the browser is offline.
     pub online: Signal<bool>,
     /// True while a failed request is about to go again.
@@ -78,9 +77,9 @@ pub struct Page {
     /// What the device check found, `None` while it runs (it starts with the app; the prep
     /// screen waits for it so nothing shifts under the customer's finger).
     pub device: Signal<Option<Vec<crate::core::device::DeviceNotice>>>,
-    /// Makes a one-time link to this verification for the customer's own browser, copies
-    /// it, and tells how that went.
-    pub link_for_browser: Callback<LinkForBrowser>,
+    /// How the one-time link to this verification for the customer's own browser is getting
+    /// on (made and copied on `UserAction::LinkForBrowser`).
+    pub link_for_browser: Memo<LinkForBrowser>,
     /// True while the camera check shows in the prep screen's place ("Check my camera").
     /// A field here rather than a context of its own: a context's lookup code for one more
     /// type costs the first load about 0.3 KB.

@@ -13,6 +13,9 @@ impl Flow {
         answer: Answer,
         fx: &mut Vec<Effect>,
     ) {
+        if self.link.making == Some(id) {
+            return self.on_link(answer, fx);
+        }
         let Some((_, kind)) = self
             .requests
             .in_flight

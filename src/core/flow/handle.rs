@@ -67,6 +67,7 @@ impl Flow {
                 }
             }
             Event::Language(lang) => self.language = lang,
+            Event::LinkCopied(copied) => self.link.copied = copied,
             Event::PersonaEvent { name } => {
                 if let Phase::Capture { on_phone, .. } = &mut self.phase {
                     match name.as_str() {

@@ -25,6 +25,7 @@ use super::time::{parse_rfc3339, Millis, HOUR, MINUTE};
 use super::tips::TipGroup;
 
 mod answers;
+mod browser_link;
 mod failures;
 mod handle;
 mod handoff;
@@ -33,6 +34,7 @@ mod screens;
 mod user;
 mod vocabulary;
 
+pub use browser_link::{BrowserLink, LinkForBrowser};
 pub use handoff::*;
 pub use rules::*;
 pub use screens::*;
@@ -147,6 +149,8 @@ pub struct Flow {
     camera_check: Option<crate::core::rehearsal::Outcome>,
     /// What the document request on offer asks for.
     asked: DocumentAsk,
+    /// The link for the customer's own browser (in an in-app browser).
+    link: LinkForBrowser,
 }
 
 /// Who the customer is, from the session and their record.
@@ -255,6 +259,7 @@ impl Flow {
             handoff: Following::default(),
             camera_check: None,
             asked: DocumentAsk::Either,
+            link: LinkForBrowser::default(),
         }
     }
 

@@ -4,6 +4,7 @@ use super::*;
 use crate::core::api::{parse, ComplianceCheck, ComplianceOutcome, PersonaState};
 use crate::core::time::format_rfc3339;
 
+mod browser_link;
 mod business;
 mod camera_check;
 mod documents;
@@ -2869,8 +2870,10 @@ mod properties {
                 Just(UserAction::NewCode),
                 Just(UserAction::UseThisDevice),
                 Just(UserAction::StayHere),
+                Just(UserAction::LinkForBrowser),
             ]
             .prop_map(Event::User),
+            any::<bool>().prop_map(Event::LinkCopied),
             prop_oneof![
                 Just("one-time-link-sent"),
                 Just("one-time-link-exit"),
@@ -2894,6 +2897,8 @@ mod properties {
         Reply(Box<Answer>),
         /// Anything at all, stale or not.
         Any(Box<Event>),
+        /// Answer the link for the customer's own browser, if one is being made: made, or not.
+        AnswerLink(bool),
     }
 
     fn any_move() -> impl Strategy<Value = Move> {
@@ -2915,6 +2920,7 @@ mod properties {
             4 => Just(Move::FireTimer),
             2 => any_answer().prop_map(|a| Move::Reply(Box::new(a))),
             4 => any_event().prop_map(|e| Move::Any(Box::new(e))),
+            1 => any::<bool>().prop_map(Move::AnswerLink),
         ]
     }
 
@@ -2964,6 +2970,18 @@ mod properties {
             Move::Reply(answer) => Some(Event::Answered(flow.requests.in_flight?.0, *answer)),
             Move::FireTimer => Some(Event::TimerFired(flow.requests.timer?.0)),
             Move::Any(event) => Some(*event),
+            Move::AnswerLink(made) => Some(Event::Answered(
+                flow.link.making?,
+                if made {
+                    Answer::HandoffMinted {
+                        path: "/handoff/link".into(),
+                        expires_ms: None,
+                        confirm: None,
+                    }
+                } else {
+                    Answer::Failed(HttpError::Network)
+                },
+            )),
         }
     }
 
@@ -2984,6 +3002,7 @@ mod properties {
                 now += dt;
                 let Some(event) = event_for(&flow, m) else { continue };
                 let before = flow.screen();
+                let link_out = flow.link.making.is_some();
                 let (next, fx) = step(flow, now, event);
                 flow = next;
                 for effect in &fx {
@@ -3011,6 +3030,10 @@ mod properties {
                     | Effect::Send(_, Request::ListVerifications { .. }) | Effect::Send(_, Request::CreateVerification(_))
                     | Effect::Send(_, Request::FetchVerification { .. }) | Effect::Send(_, Request::RequestSessionToken(_)))).count();
                 prop_assert!(requests <= 1, "one request at a time: {fx:?}");
+                if fx.contains(&Effect::StartCopy) {
+                    prop_assert!(!link_out, "one link at a time: {fx:?}");
+                    prop_assert!(flow.link.making.is_some_and(|id| fx.contains(&Effect::Send(id, Request::MintHandoff))));
+                }
                 if fx.iter().any(|e| matches!(e, Effect::LaunchPersona { .. })) {
                     prop_assert!(!flow.handoff.following, "no Persona here while the phone has it");
                 }

@@ -18,6 +18,7 @@ impl Flow {
                     *camera = Some(outcome);
                 }
             }
+            (UserAction::LinkForBrowser, _) => self.make_link(fx),
             (UserAction::StayHere, _) => {
                 self.session.ending = false;
                 // Any request renews the session; one that is on its way or due will.

@@ -282,6 +282,8 @@ pub enum UserAction {
     /// The camera check ended: which of its checks passed (nothing the camera saw), for a
     /// later failure's advice to refer back to.
     CameraChecked(crate::core::rehearsal::Outcome),
+    /// "Copy link" in an in-app browser: a one-time link for the customer's own browser.
+    LinkForBrowser,
 }
 
 /// What came back for a request: its answer, read, or why there is none.
@@ -381,6 +383,8 @@ pub enum Event {
     },
     /// The customer did something.
     User(UserAction),
+    /// The write of `Effect::FinishCopy` ended: whether the link is on the clipboard.
+    LinkCopied(bool),
 }
 
 /// A request to the backend, with what it carries.
@@ -474,4 +478,10 @@ pub enum Effect {
     Notify(HostEvent),
     /// Switch to this screen.
     Show(Screen),
+    /// Start writing to the clipboard now, inside the customer's tap (browsers allow it only
+    /// there); what to write follows with `FinishCopy`.
+    StartCopy,
+    /// Finish the write started with `StartCopy`: this link (on the page's origin), or
+    /// nothing when none could be made. Answered by `Event::LinkCopied`.
+    FinishCopy(Option<BrowserLink>),
 }
