@@ -549,7 +549,11 @@ mod tests {
             shown.extend(keys_named(&source));
         }
         let flow = std::fs::read_to_string(format!("{root}/src/core/flow/screens.rs")).unwrap();
-        for titles in flow.split("pub fn title(&self) -> Msg {").skip(1) {
+        let headings = [
+            "pub fn title(&self) -> Msg {",
+            "pub fn info(&self) -> ScreenInfo {",
+        ];
+        for titles in headings.iter().flat_map(|h| flow.split(h).skip(1)) {
             let body = &titles[..titles.find("\n    }").unwrap()];
             shown.extend(keys_named(body));
         }

@@ -9,86 +9,39 @@
 use leptos::prelude::*;
 
 use super::{t, Heading, LoadingScreen};
-use crate::core::flow::Screen;
+use crate::core::flow::View;
 use crate::core::text::Msg;
-
-/// A screen of the second module.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Later {
-    Preparing,
-    Problem,
-    Capture,
-    Handoff,
-    Paused,
-    DocumentRefused,
-    Checking,
-    Verified,
-    Review,
-    Retry,
-    Support,
-    Expired,
-    SessionEnded,
-    /// An address that leads nowhere (not a screen of the flow).
-    NotFound,
-    /// The camera rehearsal, in place of the prep screen (not a screen of the flow).
-    Rehearsal,
-    /// "Before you start" for a business (KYB).
-    BusinessPrep,
-}
-
-impl Later {
-    /// The second module's screen for `screen`, `None` for the first module's screens.
-    pub fn of(screen: &Screen) -> Option<Later> {
-        Some(match screen {
-            Screen::Preparing(_) | Screen::StillPreparing | Screen::SlowWait(_) => Later::Preparing,
-            Screen::Problem(_) => Later::Problem,
-            Screen::Capture | Screen::CaptureOnPhone => Later::Capture,
-            Screen::Handoff { .. } => Later::Handoff,
-            Screen::Paused { .. } => Later::Paused,
-            Screen::DocumentRefused { .. } => Later::DocumentRefused,
-            Screen::Checking(_) | Screen::StillChecking => Later::Checking,
-            Screen::Verified => Later::Verified,
-            Screen::Review { .. } => Later::Review,
-            Screen::Retry { .. } => Later::Retry,
-            Screen::Rejected { .. } | Screen::ContactSupport { .. } | Screen::Frozen => {
-                Later::Support
-            }
-            Screen::Expired(_) => Later::Expired,
-            Screen::SessionEnded => Later::SessionEnded,
-            Screen::BusinessPrep => Later::BusinessPrep,
-            Screen::Loading | Screen::Prep => return None,
-        })
-    }
-}
 
 /// Builds a screen of the second module (reached only through [`answer`], behind the split
 /// point).
-fn build(which: Later) -> AnyView {
+fn build(view: View) -> AnyView {
     use super::*;
-    match which {
-        Later::Preparing => view! { <PreparingScreen /> }.into_any(),
-        Later::Problem => view! { <ProblemScreen /> }.into_any(),
-        Later::Capture => view! { <CaptureScreen /> }.into_any(),
-        Later::Handoff => view! { <HandoffScreen /> }.into_any(),
-        Later::Paused => view! { <PausedScreen /> }.into_any(),
-        Later::DocumentRefused => view! { <DocumentRefusedScreen /> }.into_any(),
-        Later::Checking => view! { <CheckingScreen /> }.into_any(),
-        Later::Verified => view! { <VerifiedScreen /> }.into_any(),
-        Later::Review => view! { <ReviewScreen /> }.into_any(),
-        Later::Retry => view! { <RetryScreen /> }.into_any(),
-        Later::Support => view! { <SupportScreen /> }.into_any(),
-        Later::Expired => view! { <ExpiredScreen /> }.into_any(),
-        Later::SessionEnded => view! { <SessionEndedScreen /> }.into_any(),
-        Later::NotFound => view! { <NotFound /> }.into_any(),
-        Later::Rehearsal => view! { <RehearsalScreen /> }.into_any(),
-        Later::BusinessPrep => view! { <BusinessPrepScreen /> }.into_any(),
+    match view {
+        // The first module's own: never asked of this one.
+        View::Loading | View::Prep => ().into_any(),
+        View::Preparing => view! { <PreparingScreen /> }.into_any(),
+        View::Problem => view! { <ProblemScreen /> }.into_any(),
+        View::Capture => view! { <CaptureScreen /> }.into_any(),
+        View::Handoff => view! { <HandoffScreen /> }.into_any(),
+        View::Paused => view! { <PausedScreen /> }.into_any(),
+        View::DocumentRefused => view! { <DocumentRefusedScreen /> }.into_any(),
+        View::Checking => view! { <CheckingScreen /> }.into_any(),
+        View::Verified => view! { <VerifiedScreen /> }.into_any(),
+        View::Review => view! { <ReviewScreen /> }.into_any(),
+        View::Retry => view! { <RetryScreen /> }.into_any(),
+        View::Support => view! { <SupportScreen /> }.into_any(),
+        View::Expired => view! { <ExpiredScreen /> }.into_any(),
+        View::SessionEnded => view! { <SessionEndedScreen /> }.into_any(),
+        View::NotFound => view! { <NotFound /> }.into_any(),
+        View::Rehearsal => view! { <RehearsalScreen /> }.into_any(),
+        View::BusinessPrep => view! { <BusinessPrepScreen /> }.into_any(),
     }
 }
 
 /// What the main module asks of the second one.
 pub enum Call {
-    /// Build a screen.
-    Screen(Later),
+    /// Build a view.
+    Screen(View),
     /// Build the warning that the session is about to end.
     SessionEnding,
     /// Nothing but hand over the English of the later group ([`answer`] does it on every
@@ -193,8 +146,8 @@ fn now<F: std::future::Future>(future: F) -> Option<F::Output> {
 /// when [`prefetch`] already fetched it), and a way to try again when it cannot arrive.
 #[component]
 pub fn LaterScreen(
-    /// The screen.
-    which: Later,
+    /// The view.
+    which: View,
 ) -> impl IntoView {
     // Two flags, not an enum: signals of `bool` are in the app already (less code).
     let ready = RwSignal::new(false);

@@ -28,7 +28,7 @@ use leptos::prelude::*;
 
 use crate::core::device::DeviceNotice;
 use crate::core::failure::FailureCode;
-use crate::core::flow::{LinkForBrowser, Screen, UserAction};
+use crate::core::flow::{LinkForBrowser, Screen, UserAction, View};
 use crate::core::settings::Settings;
 use crate::core::text::Msg;
 
@@ -40,7 +40,7 @@ pub use device_check::{DeviceCheck, DeviceNotices};
 pub use expired::ExpiredScreen;
 pub use handoff::{HandoffScreen, QrCodeImage};
 pub use i18n::{t, I18n, LanguageSwitcher};
-pub use later::{Later, LaterScreen};
+pub use later::LaterScreen;
 pub use loading::LoadingScreen;
 pub use not_found::NotFound;
 pub use paused::{DocumentRefusedScreen, PausedScreen};
@@ -230,18 +230,15 @@ pub fn ScreenView() -> impl IntoView {
     });
     move || {
         let (_, device_ready) = current.get();
-        match page.screen.get_untracked() {
-            Screen::Loading => view! { <LoadingScreen /> }.into_any(),
-            Screen::Prep | Screen::BusinessPrep if !device_ready => {
+        match page.screen.with_untracked(|screen| screen.info().view) {
+            View::Loading => view! { <LoadingScreen /> }.into_any(),
+            View::Prep | View::BusinessPrep if !device_ready => {
                 view! { <LoadingScreen /> }.into_any()
             }
             // "Check my camera" puts the camera check (second module) in its place.
-            Screen::Prep if !page.rehearsing.get() => view! { <PrepScreen /> }.into_any(),
-            // The prep screen, rehearsing, is the only one left without a later screen.
-            screen => view! {
-                <LaterScreen which=Later::of(&screen).unwrap_or(Later::Rehearsal) />
-            }
-            .into_any(),
+            View::Prep if !page.rehearsing.get() => view! { <PrepScreen /> }.into_any(),
+            View::Prep => view! { <LaterScreen which=View::Rehearsal /> }.into_any(),
+            view => view! { <LaterScreen which=view /> }.into_any(),
         }
     }
 }

@@ -1,30 +1,7 @@
-//! What the customer sees: every screen, its problem variants, its title and its address.
+//! What the customer sees: every screen, its problem variants, and its descriptor (address,
+//! heading, host event, view).
 
 use super::*;
-
-impl Screen {
-    /// What a host page hears when this screen appears, if anything.
-    pub fn host_event(&self) -> Option<HostEvent> {
-        Some(match self {
-            Screen::Verified => HostEvent::Outcome(OutcomeKind::Verified),
-            Screen::Review { .. } => HostEvent::Outcome(OutcomeKind::Review),
-            Screen::Retry { .. } => HostEvent::Outcome(OutcomeKind::Retry),
-            Screen::Rejected { .. } | Screen::ContactSupport { .. } | Screen::Frozen => {
-                HostEvent::Outcome(OutcomeKind::Rejected)
-            }
-            Screen::Expired(_) => HostEvent::Outcome(OutcomeKind::Expired),
-            Screen::SessionEnded => HostEvent::Error(HostError::SessionEnded),
-            Screen::Problem(problem) => HostEvent::Error(match problem {
-                Problem::Network => HostError::Network,
-                Problem::Server { .. } => HostError::Server,
-                Problem::Persona(code) => HostError::Persona(code.clone()),
-                Problem::PersonaUnavailable => HostError::PersonaUnavailable,
-                Problem::UnknownCustomerState(_) => HostError::UnknownCustomerState,
-            }),
-            _ => return None,
-        })
-    }
-}
 
 /// Why the customer is waiting on the preparing screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -125,6 +102,17 @@ impl Problem {
             },
             Problem::PersonaUnavailable => Msg::PersonaUnavailableBody,
             Problem::UnknownCustomerState(_) => Msg::UnknownCustomerBody,
+        }
+    }
+
+    /// What a host page hears of it.
+    pub fn host_error(&self) -> HostError {
+        match self {
+            Problem::Network => HostError::Network,
+            Problem::Server { .. } => HostError::Server,
+            Problem::Persona(code) => HostError::Persona(code.clone()),
+            Problem::PersonaUnavailable => HostError::PersonaUnavailable,
+            Problem::UnknownCustomerState(_) => HostError::UnknownCustomerState,
         }
     }
 
@@ -256,59 +244,181 @@ pub fn canonical_path(raw: &str) -> &str {
     }
 }
 
+/// The view that draws a screen (several screens share one: a wait turning slow, the three
+/// ways to support), and the two views the app shows outside the flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// Finding out where the customer stands.
+    Loading,
+    /// "Before you start".
+    Prep,
+    /// "Before you start" for a business.
+    BusinessPrep,
+    /// Getting the ID check ready, and its slow waits.
+    Preparing,
+    /// Under Persona's window (here or on the phone).
+    Capture,
+    /// The QR code and the phone's progress.
+    Handoff,
+    /// Left part-way, or a document asked for.
+    Paused,
+    /// A document sent could not be used.
+    DocumentRefused,
+    /// Waiting for the decision.
+    Checking,
+    /// Verified.
+    Verified,
+    /// With the compliance team.
+    Review,
+    /// Did not pass; may try again.
+    Retry,
+    /// Rejected, unclassified or frozen: support.
+    Support,
+    /// A new verification is needed.
+    Expired,
+    /// Signed out.
+    SessionEnded,
+    /// Something failed that may be tried again.
+    Problem,
+    /// An address that leads nowhere (not a screen of the flow).
+    NotFound,
+    /// The camera check, in the prep screen's place (not a screen of the flow).
+    Rehearsal,
+}
+
+impl View {
+    /// Whether its code is in the first wasm module: the screens a page can open on before
+    /// the second module is fetched. Every other view comes with the second module.
+    pub fn in_first_module(self) -> bool {
+        matches!(self, View::Loading | View::Prep)
+    }
+}
+
+/// Everything derived from a screen alone, in one place: its address, its heading, what the
+/// host page hears when it appears, and the view that draws it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScreenInfo {
+    /// The path of its address (one of [`PATHS`]).
+    pub path: &'static str,
+    /// Its heading: the `h1` the UI shows and the tests look for.
+    pub title: Msg,
+    /// What a host page hears when it appears, if anything.
+    pub event: Option<HostEvent>,
+    /// The view that draws it.
+    pub view: View,
+}
+
 impl Screen {
-    /// The screen's heading: the `h1` the UI shows and the tests look for.
-    pub fn title(&self) -> Msg {
-        match self {
-            Screen::Loading => Msg::LoadingTitle,
-            Screen::Prep | Screen::BusinessPrep => Msg::PrepTitle,
-            Screen::Preparing(_) => Msg::PreparingTitle,
-            Screen::StillPreparing | Screen::SlowWait(_) => Msg::StillPreparingTitle,
-            Screen::Capture => Msg::CaptureTitle,
-            Screen::CaptureOnPhone => Msg::CaptureOnPhoneTitle,
-            Screen::Handoff { .. } => Msg::HandoffTitle,
+    /// The screen's descriptor: the one table of what each screen is.
+    pub fn info(&self) -> ScreenInfo {
+        use HostEvent::{Error, Outcome};
+        let (path, title, event, view) = match self {
+            Screen::Loading => ("/", Msg::LoadingTitle, None, View::Loading),
+            Screen::Prep => ("/start", Msg::PrepTitle, None, View::Prep),
+            Screen::BusinessPrep => ("/start", Msg::PrepTitle, None, View::BusinessPrep),
+            Screen::Preparing(_) => ("/preparing", Msg::PreparingTitle, None, View::Preparing),
+            Screen::StillPreparing | Screen::SlowWait(_) => (
+                "/preparing",
+                Msg::StillPreparingTitle,
+                None,
+                View::Preparing,
+            ),
+            Screen::Capture => ("/capture", Msg::CaptureTitle, None, View::Capture),
+            Screen::CaptureOnPhone => ("/capture", Msg::CaptureOnPhoneTitle, None, View::Capture),
+            Screen::Handoff { .. } => ("/phone", Msg::HandoffTitle, None, View::Handoff),
             Screen::Paused {
                 documents: Some(_), ..
-            } => Msg::DocumentsRequestedTitle,
-            Screen::DocumentRefused { .. } => Msg::DocRefusedTitle,
-            Screen::Paused { .. } => Msg::PausedTitle,
-            Screen::Checking(_) => Msg::CheckingTitle,
-            Screen::StillChecking => Msg::StillCheckingTitle,
-            Screen::Verified => Msg::VerifiedTitle,
-            Screen::Review { .. } => Msg::ReviewTitle,
-            Screen::Retry { .. } => Msg::RetryTitle,
-            Screen::Rejected { .. } => Msg::RejectedTitle,
-            Screen::ContactSupport { .. } => Msg::ContactSupportTitle,
-            Screen::Frozen => Msg::FrozenTitle,
-            Screen::Expired(_) => Msg::ExpiredTitle,
-            Screen::SessionEnded => Msg::SessionEndedTitle,
-            Screen::Problem(problem) => problem.title(),
+            } => ("/paused", Msg::DocumentsRequestedTitle, None, View::Paused),
+            Screen::Paused { .. } => ("/paused", Msg::PausedTitle, None, View::Paused),
+            Screen::DocumentRefused { .. } => (
+                "/try-again",
+                Msg::DocRefusedTitle,
+                None,
+                View::DocumentRefused,
+            ),
+            Screen::Checking(_) => ("/checking", Msg::CheckingTitle, None, View::Checking),
+            Screen::StillChecking => ("/checking", Msg::StillCheckingTitle, None, View::Checking),
+            Screen::Verified => (
+                "/verified",
+                Msg::VerifiedTitle,
+                Some(Outcome(OutcomeKind::Verified)),
+                View::Verified,
+            ),
+            Screen::Review { .. } => (
+                "/review",
+                Msg::ReviewTitle,
+                Some(Outcome(OutcomeKind::Review)),
+                View::Review,
+            ),
+            Screen::Retry { .. } => (
+                "/try-again",
+                Msg::RetryTitle,
+                Some(Outcome(OutcomeKind::Retry)),
+                View::Retry,
+            ),
+            Screen::Rejected { .. } => (
+                "/support",
+                Msg::RejectedTitle,
+                Some(Outcome(OutcomeKind::Rejected)),
+                View::Support,
+            ),
+            Screen::ContactSupport { .. } => (
+                "/support",
+                Msg::ContactSupportTitle,
+                Some(Outcome(OutcomeKind::Rejected)),
+                View::Support,
+            ),
+            Screen::Frozen => (
+                "/support",
+                Msg::FrozenTitle,
+                Some(Outcome(OutcomeKind::Rejected)),
+                View::Support,
+            ),
+            Screen::Expired(_) => (
+                "/expired",
+                Msg::ExpiredTitle,
+                Some(Outcome(OutcomeKind::Expired)),
+                View::Expired,
+            ),
+            Screen::SessionEnded => (
+                "/session-ended",
+                Msg::SessionEndedTitle,
+                Some(Error(HostError::SessionEnded)),
+                View::SessionEnded,
+            ),
+            Screen::Problem(problem) => (
+                "/problem",
+                problem.title(),
+                Some(Error(problem.host_error())),
+                View::Problem,
+            ),
+        };
+        ScreenInfo {
+            path,
+            title,
+            event,
+            view,
         }
+    }
+
+    /// The screen's heading ([`Screen::info`]).
+    pub fn title(&self) -> Msg {
+        self.info().title
+    }
+
+    /// The path of the screen's URL ([`Screen::info`]).
+    pub fn path(&self) -> &'static str {
+        self.info().path
+    }
+
+    /// What a host page hears when this screen appears, if anything ([`Screen::info`]).
+    pub fn host_event(&self) -> Option<HostEvent> {
+        self.info().event
     }
 
     /// Whether the heading takes focus when the screen appears (and a screen reader reads
     /// it from there): every screen but those under Persona's window, which has the focus.
     pub fn heading_takes_focus(&self) -> bool {
         !matches!(self, Screen::Capture | Screen::CaptureOnPhone)
-    }
-
-    /// The path of the screen's URL.
-    pub fn path(&self) -> &'static str {
-        match self {
-            Screen::Loading => "/",
-            Screen::Prep | Screen::BusinessPrep => "/start",
-            Screen::Preparing(_) | Screen::StillPreparing | Screen::SlowWait(_) => "/preparing",
-            Screen::Capture | Screen::CaptureOnPhone => "/capture",
-            Screen::Handoff { .. } => "/phone",
-            Screen::Paused { .. } => "/paused",
-            Screen::Checking(_) | Screen::StillChecking => "/checking",
-            Screen::Verified => "/verified",
-            Screen::Review { .. } => "/review",
-            Screen::Retry { .. } | Screen::DocumentRefused { .. } => "/try-again",
-            Screen::Rejected { .. } | Screen::ContactSupport { .. } | Screen::Frozen => "/support",
-            Screen::Expired(_) => "/expired",
-            Screen::SessionEnded => "/session-ended",
-            Screen::Problem(_) => "/problem",
-        }
     }
 }
