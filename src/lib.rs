@@ -17,6 +17,8 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod camera;
 #[cfg(target_arch = "wasm32")]
+pub mod camera_check;
+#[cfg(target_arch = "wasm32")]
 pub mod device;
 #[cfg(target_arch = "wasm32")]
 pub mod host;

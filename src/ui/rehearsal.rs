@@ -2,102 +2,18 @@
 //! the browser's camera prompt comes in context), then the ID with the back camera and the
 //! selfie with the front one, a live preview with a frame guide and feedback in plain words.
 //! Also offered again from the retry screen when the ID's photo failed. In the second wasm
-//! module: the first screen carries only its button.
-
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::time::Duration;
+//! module: the first screen carries only its button. The check itself (camera, frames, its
+//! machine's effects) runs in [`crate::camera_check`].
 
 use leptos::prelude::*;
 
 use super::{t, HandoffButton, Heading};
-use crate::camera::{self, Grabber};
-use crate::core::camera::{measure, Resolution};
+use crate::camera_check::CameraCheck;
+use crate::core::camera::Resolution;
 use crate::core::device::{platform, Platform};
 use crate::core::flow::UserAction;
-use crate::core::rehearsal::{
-    CameraFailure, Do, Input, Part, Rehearsal, Stage, CAMERA_PATIENCE_MS,
-};
+use crate::core::rehearsal::{CameraFailure, Input, Part, Rehearsal, Stage};
 use crate::core::text::Msg;
-
-/// Frames measured a second: four, often enough to follow a hand moving the card, rarely
-/// enough to leave a cheap phone's processor to the camera.
-const FRAME_EVERY: Duration = Duration::from_millis(250);
-
-/// What the rehearsal's effects need.
-#[derive(Clone, Copy)]
-struct Ctx {
-    machine: RwSignal<Rehearsal>,
-    video: NodeRef<leptos::html::Video>,
-    page: super::Page,
-}
-
-/// Feeds `input` to the rehearsal and performs what it asks. Once the screen is gone (its
-/// state disposed), any camera still open or arriving is stopped.
-fn send(cx: Ctx, input: Input) {
-    let Some(effects) = cx.machine.try_update(|m| m.step(input)) else {
-        camera::stop_all();
-        return;
-    };
-    for effect in effects {
-        match effect {
-            Do::OpenCamera { part, attempt } => {
-                leptos::task::spawn_local(async move {
-                    let input = match camera::open(part, attempt).await {
-                        Ok((_, width, height)) => Input::Opened {
-                            attempt,
-                            width,
-                            height,
-                        },
-                        Err(failure) => Input::Failed { attempt, failure },
-                    };
-                    send(cx, input);
-                    // Shown only when the rehearsal kept it.
-                    if let (Some(stream), Some(video)) =
-                        (camera::stream(attempt), cx.video.get_untracked())
-                    {
-                        camera::show(&video.into(), &stream);
-                    }
-                });
-                set_timeout(
-                    move || send(cx, Input::TimedOut { attempt }),
-                    Duration::from_millis(CAMERA_PATIENCE_MS.into()),
-                );
-            }
-            Do::StopCamera => camera::stop_all(),
-            Do::Release { attempt } => camera::release(attempt),
-            // The live region follows the rehearsal's `said`.
-            Do::Say(_) => {}
-            Do::Report(outcome) => {
-                let origin = cx.page.settings.with_untracked(|s| s.host_origin.clone());
-                crate::host::notify_camera_check(&outcome, origin.as_deref());
-                // The flow keeps it for a later failure's advice.
-                cx.page.act.run(UserAction::CameraChecked(outcome));
-                cx.page.rehearsing.try_set(false);
-            }
-        }
-    }
-}
-
-/// Measures the preview's current frame while the rehearsal is live, [`FRAME_EVERY`], until
-/// it is over.
-fn tick(cx: Ctx, grabber: Rc<RefCell<Option<Grabber>>>) {
-    let Some(stage) = cx.machine.try_with_untracked(Rehearsal::stage) else {
-        return;
-    };
-    if stage == Stage::Closed {
-        return;
-    }
-    if let (Stage::Live(part), Some(video)) = (stage, cx.video.get_untracked()) {
-        let measures = grabber
-            .borrow_mut()
-            .as_mut()
-            .and_then(|g| g.grab(&video.into()))
-            .and_then(|(w, h, grey)| measure(w, h, grey, part.guide()));
-        send(cx, Input::Frame(measures));
-    }
-    set_timeout(move || tick(cx, grabber), FRAME_EVERY);
-}
 
 /// Shows the preview (hidden until then) only while live (mirrored for the selfie, as a mirror would) and
 /// draws the guide where the core measures: 80 % wide in an ID card's shape, or 60 % x 80 %
@@ -210,18 +126,18 @@ impl Shown {
 /// The rehearsal screen.
 #[component]
 pub fn RehearsalScreen() -> impl IntoView {
-    let cx = Ctx {
-        machine: RwSignal::new(Rehearsal::new()),
-        video: NodeRef::new(),
-        page: expect_context::<super::Page>(),
-    };
-    let machine = cx.machine;
-    tick(cx, Rc::new(RefCell::new(Grabber::new())));
-    // Leaving in any way (Skip, the flow moving on, a language switch) stops the camera.
-    on_cleanup(move || {
-        send(cx, Input::Leave);
-        camera::stop_all();
-    });
+    let page = expect_context::<super::Page>();
+    let video = NodeRef::new();
+    let check = CameraCheck::start(
+        video,
+        page.settings,
+        Callback::new(move |outcome| {
+            // The flow keeps it for a later failure's advice.
+            page.act.run(UserAction::CameraChecked(outcome));
+            page.rehearsing.try_set(false);
+        }),
+    );
+    let machine = check.machine();
     let shown = Memo::new(move |_| machine.with(Shown::of));
     let (preview, guide) = (
         NodeRef::<leptos::html::Div>::new(),
@@ -238,7 +154,7 @@ pub fn RehearsalScreen() -> impl IntoView {
         } = shown.get();
         if let (Some(view), Some(video), Some(guide)) = (
             preview.get_untracked(),
-            cx.video.get_untracked(),
+            video.get_untracked(),
             guide.get_untracked(),
         ) {
             present(&view, &video, &guide, stage);
@@ -297,7 +213,7 @@ pub fn RehearsalScreen() -> impl IntoView {
         <section class="screen rehearsal">
             <Heading text=t(Msg::CamCheck) />
             <div class="cam-view" node_ref=preview hidden>
-                <video node_ref=cx.video autoplay muted playsinline></video>
+                <video node_ref=video autoplay muted playsinline></video>
                 <div node_ref=guide aria-hidden="true"></div>
             </div>
             {middle}
@@ -315,7 +231,7 @@ pub fn RehearsalScreen() -> impl IntoView {
                             Stage::Opening(_) | Stage::Closed => return,
                             _ => Input::Open,
                         };
-                        send(cx, input);
+                        check.send(input);
                     }
                 >
                     {move || {
@@ -331,7 +247,7 @@ pub fn RehearsalScreen() -> impl IntoView {
                 <button
                     type="button"
                     class="button secondary"
-                    on:click=move |_| send(cx, Input::Leave)
+                    on:click=move |_| check.send(Input::Leave)
                 >
                     {t(Msg::CamSkip)}
                 </button>
