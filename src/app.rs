@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::core::flow::{Event, Flow, View};
+use crate::core::flow::{Event, Flow};
 use crate::core::text::Msg;
 use crate::language::I18n;
 use crate::shell::Shell;
-use crate::ui::{apply_branding, later, t, Address, Header, LaterScreen, Page, ScreenView};
+use crate::ui::{apply_branding, later, t, Address, Header, Later, LaterScreen, Page, ScreenView};
 
 /// The whole app: starts the flow and lays out the page: header (brand, language), offline
 /// banner and the current screen. A language switch renders the page again in the new
@@ -76,7 +76,7 @@ pub fn App() -> impl IntoView {
                         if known.get() {
                             view! { <ScreenView /> }.into_any()
                         } else {
-                            view! { <LaterScreen which=View::NotFound /> }.into_any()
+                            view! { <LaterScreen which=Later::NotFound /> }.into_any()
                         }
                     }}
                 </main>

@@ -811,3 +811,30 @@ async fn at_a_computer_a_retry_or_an_expiry_can_move_to_the_phone() {
         assert_eq!(m.actions.get_untracked(), [UserAction::ContinueOnPhone]);
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_screen_shown_as_it_was_built_is_built_again_when_its_data_changes() {
+    // A document asked for, then the review's codes say which one.
+    let m = mount(Screen::Paused {
+        documents: Some(DocumentAsk::Either),
+    });
+    settle().await;
+    assert!(m.shows(DocumentAsk::Either.body().en()));
+    m.screen.set(Screen::Paused {
+        documents: Some(DocumentAsk::BankStatement),
+    });
+    settle().await;
+    assert!(
+        m.shows(DocumentAsk::BankStatement.body().en()),
+        "the screen says the document now asked for"
+    );
+    assert!(!m.shows(DocumentAsk::Either.body().en()));
+    // One problem after another.
+    m.screen.set(Screen::Problem(Problem::Network));
+    settle().await;
+    assert_eq!(m.h1(), Msg::ProblemNetworkTitle.en());
+    m.screen.set(Screen::Problem(Problem::PersonaUnavailable));
+    settle().await;
+    assert_eq!(m.h1(), Msg::PersonaUnavailableTitle.en());
+    assert!(m.shows(Msg::PersonaUnavailableBody.en()));
+}

@@ -3,22 +3,24 @@
 use leptos::prelude::*;
 
 use super::{t, Heading};
-use crate::core::flow::Screen;
 use crate::core::text::Msg;
 
 /// What the page says behind Persona's window (or while Persona's own link is on the
 /// phone). Focus stays in Persona's window.
 #[component]
-pub fn CaptureScreen() -> impl IntoView {
-    let page = expect_context::<super::Page>();
-    let screen = page.screen.get_untracked();
-    let (title, body) = match screen {
-        Screen::CaptureOnPhone => (Msg::CaptureOnPhoneTitle, Msg::CaptureOnPhoneBody),
-        _ => (Msg::CaptureTitle, Msg::CaptureBody),
+pub fn CaptureScreen(
+    /// Persona's flow carries on on the customer's phone, through its own link.
+    on_phone: bool,
+) -> impl IntoView {
+    let (title, body) = if on_phone {
+        (Msg::CaptureOnPhoneTitle, Msg::CaptureOnPhoneBody)
+    } else {
+        (Msg::CaptureTitle, Msg::CaptureBody)
     };
     view! {
         <section class="screen">
-            <Heading text=t(title) focus=screen.heading_takes_focus() />
+            // Persona's window, on top, has the focus: the heading leaves it there.
+            <Heading text=t(title) focus=false />
             <p role="status">{super::said(body)}</p>
         </section>
     }

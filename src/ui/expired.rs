@@ -4,18 +4,16 @@
 use leptos::prelude::*;
 
 use super::{t, ActionButton, HandoffButton, Heading, TipGroupView};
-use crate::core::flow::{ExpiryCause, Screen, UserAction};
+use crate::core::flow::{ExpiryCause, UserAction};
 use crate::core::text::Msg;
 use crate::core::tips::TipGroup;
 
 /// "Your verification expired", said as the platform's data tells it.
 #[component]
-pub fn ExpiredScreen() -> impl IntoView {
-    let page = expect_context::<super::Page>();
-    let cause = match page.screen.get_untracked() {
-        Screen::Expired(cause) => cause,
-        _ => ExpiryCause::Unclear,
-    };
+pub fn ExpiredScreen(
+    /// Why a new verification is needed.
+    cause: ExpiryCause,
+) -> impl IntoView {
     let (body, label) = match cause {
         ExpiryCause::TimeRanOut => (Msg::ExpiredBody, Msg::StartAgain),
         ExpiryCause::IdExpired => (Msg::ExpiredIdBody, Msg::StartAgain),

@@ -9,39 +9,64 @@
 use leptos::prelude::*;
 
 use super::{t, Heading, LoadingScreen};
-use crate::core::flow::View;
+use crate::core::flow::Screen;
 use crate::core::text::Msg;
 
-/// Builds a screen of the second module (reached only through [`answer`], behind the split
-/// point).
-fn build(view: View) -> AnyView {
+/// What the second module is asked to show: a screen of the flow, or one of the two views
+/// outside it.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Later {
+    /// A screen of the flow, with what it shows.
+    Screen(Screen),
+    /// An address that leads nowhere.
+    NotFound,
+    /// The camera check, in the prep screen's place.
+    Rehearsal,
+}
+
+/// Builds a view of the second module (reached only through [`answer`], behind the split
+/// point): the one switch that hands each screen its own data. Screens whose data changes
+/// while they show (a wait, the phone's progress, a review's codes, the camera check's
+/// findings) follow the flow themselves; the others are built again when it changes
+/// (`ScreenView`).
+fn build(which: Later) -> AnyView {
     use super::*;
-    match view {
+    let screen = match which {
+        Later::Screen(screen) => screen,
+        Later::NotFound => return view! { <NotFound /> }.into_any(),
+        Later::Rehearsal => return view! { <RehearsalScreen /> }.into_any(),
+    };
+    match screen {
         // The first module's own: never asked of this one.
-        View::Loading | View::Prep => ().into_any(),
-        View::Preparing => view! { <PreparingScreen /> }.into_any(),
-        View::Problem => view! { <ProblemScreen /> }.into_any(),
-        View::Capture => view! { <CaptureScreen /> }.into_any(),
-        View::Handoff => view! { <HandoffScreen /> }.into_any(),
-        View::Paused => view! { <PausedScreen /> }.into_any(),
-        View::DocumentRefused => view! { <DocumentRefusedScreen /> }.into_any(),
-        View::Checking => view! { <CheckingScreen /> }.into_any(),
-        View::Verified => view! { <VerifiedScreen /> }.into_any(),
-        View::Review => view! { <ReviewScreen /> }.into_any(),
-        View::Retry => view! { <RetryScreen /> }.into_any(),
-        View::Support => view! { <SupportScreen /> }.into_any(),
-        View::Expired => view! { <ExpiredScreen /> }.into_any(),
-        View::SessionEnded => view! { <SessionEndedScreen /> }.into_any(),
-        View::NotFound => view! { <NotFound /> }.into_any(),
-        View::Rehearsal => view! { <RehearsalScreen /> }.into_any(),
-        View::BusinessPrep => view! { <BusinessPrepScreen /> }.into_any(),
+        Screen::Loading | Screen::Prep => ().into_any(),
+        Screen::BusinessPrep => view! { <BusinessPrepScreen /> }.into_any(),
+        Screen::Preparing(_) | Screen::StillPreparing | Screen::SlowWait(_) => {
+            view! { <PreparingScreen /> }.into_any()
+        }
+        Screen::Capture => view! { <CaptureScreen on_phone=false /> }.into_any(),
+        Screen::CaptureOnPhone => view! { <CaptureScreen on_phone=true /> }.into_any(),
+        Screen::Handoff { .. } => view! { <HandoffScreen /> }.into_any(),
+        Screen::Paused { documents } => view! { <PausedScreen asked=documents /> }.into_any(),
+        Screen::DocumentRefused { reasons } => {
+            view! { <DocumentRefusedScreen codes=reasons /> }.into_any()
+        }
+        Screen::Checking(_) | Screen::StillChecking => view! { <CheckingScreen /> }.into_any(),
+        Screen::Verified => view! { <VerifiedScreen /> }.into_any(),
+        Screen::Review { .. } => view! { <ReviewScreen /> }.into_any(),
+        Screen::Retry { reasons, tips, .. } => view! { <RetryScreen reasons tips /> }.into_any(),
+        screen @ (Screen::Rejected { .. } | Screen::ContactSupport { .. } | Screen::Frozen) => {
+            view! { <SupportScreen screen /> }.into_any()
+        }
+        Screen::Expired(cause) => view! { <ExpiredScreen cause /> }.into_any(),
+        Screen::SessionEnded => view! { <SessionEndedScreen /> }.into_any(),
+        Screen::Problem(problem) => view! { <ProblemScreen problem /> }.into_any(),
     }
 }
 
 /// What the main module asks of the second one.
 pub enum Call {
     /// Build a view.
-    Screen(View),
+    Screen(Later),
     /// Build the warning that the session is about to end.
     SessionEnding,
     /// Nothing but hand over the English of the later group ([`answer`] does it on every
@@ -146,8 +171,8 @@ fn now<F: std::future::Future>(future: F) -> Option<F::Output> {
 /// when [`prefetch`] already fetched it), and a way to try again when it cannot arrive.
 #[component]
 pub fn LaterScreen(
-    /// The view.
-    which: View,
+    /// What to show.
+    which: Later,
 ) -> impl IntoView {
     // Two flags, not an enum: signals of `bool` are in the app already (less code).
     let ready = RwSignal::new(false);
@@ -167,7 +192,7 @@ pub fn LaterScreen(
     move || {
         if ready.get() {
             // Loaded: the call returns at once.
-            match call_now(Call::Screen(which)) {
+            match call_now(Call::Screen(which.clone())) {
                 Some(Reply::Screen(screen)) => screen,
                 _ => ().into_any(),
             }

@@ -40,7 +40,7 @@ pub use device_check::{DeviceCheck, DeviceNotices};
 pub use expired::ExpiredScreen;
 pub use handoff::{HandoffScreen, QrCodeImage};
 pub use i18n::{t, I18n, LanguageSwitcher};
-pub use later::LaterScreen;
+pub use later::{Later, LaterScreen};
 pub use loading::LoadingScreen;
 pub use not_found::NotFound;
 pub use paused::{DocumentRefusedScreen, PausedScreen};
@@ -203,13 +203,15 @@ pub fn ReturnLink(
     })
 }
 
-/// Which component a screen uses (changes of data within a screen do not remount it). A
-/// wait that turns slow stays the same screen: its heading and status line change in place,
+/// What builds the view again when it changes: the screen, or, for a view that shows its
+/// screen as it was when built, the screen's data too ([`View::follows_its_screen`]). A wait
+/// that turns slow stays the same screen: its heading and status line change in place,
 /// announced, and the customer's focus stays where it was.
-fn kind(screen: &Screen) -> std::mem::Discriminant<Screen> {
+fn identity(screen: &Screen) -> (std::mem::Discriminant<Screen>, Option<Screen>) {
     match screen {
-        Screen::SlowWait(stage) => std::mem::discriminant(&Screen::Preparing(*stage)),
-        screen => std::mem::discriminant(screen),
+        Screen::SlowWait(stage) => (std::mem::discriminant(&Screen::Preparing(*stage)), None),
+        screen if screen.info().view.follows_its_screen() => (std::mem::discriminant(screen), None),
+        screen => (std::mem::discriminant(screen), Some(screen.clone())),
     }
 }
 
@@ -226,7 +228,7 @@ pub fn ScreenView() -> impl IntoView {
         let prep = page
             .screen
             .with(|s| matches!(s, Screen::Prep | Screen::BusinessPrep));
-        (page.screen.with(kind), !prep || device_ready.get())
+        (page.screen.with(identity), !prep || device_ready.get())
     });
     move || {
         let (_, device_ready) = current.get();
@@ -237,8 +239,11 @@ pub fn ScreenView() -> impl IntoView {
             }
             // "Check my camera" puts the camera check (second module) in its place.
             View::Prep if !page.rehearsing.get() => view! { <PrepScreen /> }.into_any(),
-            View::Prep => view! { <LaterScreen which=View::Rehearsal /> }.into_any(),
-            view => view! { <LaterScreen which=view /> }.into_any(),
+            View::Prep => view! { <LaterScreen which=Later::Rehearsal /> }.into_any(),
+            _ => {
+                let which = Later::Screen(page.screen.get_untracked());
+                view! { <LaterScreen which /> }.into_any()
+            }
         }
     }
 }

@@ -5,19 +5,20 @@
 use leptos::prelude::*;
 
 use super::{t, ActionButton, DeviceCheck, HandoffButton, Heading, ReasonList, TipGroupView};
-use crate::core::flow::{Screen, UserAction};
+use crate::core::document_request::DocumentAsk;
+use crate::core::failure::FailureCode;
+use crate::core::flow::UserAction;
 use crate::core::text::Msg;
 use crate::core::tips::TipGroup;
 
 /// "Your verification is saved", or, when compliance asks for a document during a review,
 /// "One more document" with the tips for it.
 #[component]
-pub fn PausedScreen() -> impl IntoView {
-    let page = expect_context::<super::Page>();
-    let asked = match page.screen.get_untracked() {
-        Screen::Paused { documents } => documents,
-        _ => None,
-    };
+pub fn PausedScreen(
+    /// The document compliance asks for, when it is that rather than the ID check left
+    /// part-way.
+    asked: Option<DocumentAsk>,
+) -> impl IntoView {
     let documents = asked.is_some();
     let (title, body) = match asked {
         Some(ask) => (Msg::DocumentsRequestedTitle, ask.body()),
@@ -61,12 +62,10 @@ pub fn PausedScreen() -> impl IntoView {
 /// "We could not use your document": why, how to photograph one, and sending it again (a
 /// new request the server allows for this case alone).
 #[component]
-pub fn DocumentRefusedScreen() -> impl IntoView {
-    let page = expect_context::<super::Page>();
-    let codes = match page.screen.get_untracked() {
-        Screen::DocumentRefused { reasons } => reasons,
-        _ => Vec::new(),
-    };
+pub fn DocumentRefusedScreen(
+    /// What was wrong with it (may be empty).
+    codes: Vec<FailureCode>,
+) -> impl IntoView {
     view! {
         <section class="screen outcome">
             <Heading text=t(Msg::DocRefusedTitle) />

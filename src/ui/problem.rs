@@ -3,17 +3,15 @@
 use leptos::prelude::*;
 
 use super::{t, ActionButton, Heading};
-use crate::core::flow::{Problem, Screen, UserAction};
+use crate::core::flow::{Problem, UserAction};
 use crate::core::text::Msg;
 
 /// The problem screens (network, server, Persona, SDK, unknown account state).
 #[component]
-pub fn ProblemScreen() -> impl IntoView {
-    let page = expect_context::<super::Page>();
-    let problem = match page.screen.get_untracked() {
-        Screen::Problem(p) => p,
-        _ => Problem::Network,
-    };
+pub fn ProblemScreen(
+    /// What went wrong.
+    problem: Problem,
+) -> impl IntoView {
     let body = match &problem {
         Problem::Server { status } => t(problem.body()).replace("{status}", &status.to_string()),
         _ => t(problem.body()).to_owned(),

@@ -12,25 +12,32 @@ use crate::core::tips::TipGroup;
 /// "Let's try that again", or the camera check in its place when the customer asks for it
 /// from here.
 #[component]
-pub fn RetryScreen() -> impl IntoView {
+pub fn RetryScreen(
+    /// What went wrong.
+    reasons: Vec<FailureCode>,
+    /// Tips that address it, most relevant first.
+    tips: Vec<TipGroup>,
+) -> impl IntoView {
     let page = expect_context::<super::Page>();
     move || {
         if page.rehearsing.get() {
             view! { <RehearsalScreen /> }.into_any()
         } else {
-            view! { <RetryAdvice /> }.into_any()
+            view! { <RetryAdvice codes=reasons.clone() tips=tips.clone() /> }.into_any()
         }
     }
 }
 
 /// The reasons, the tips, what the camera check found, and the ways to try again.
 #[component]
-fn RetryAdvice() -> impl IntoView {
+fn RetryAdvice(
+    /// What went wrong.
+    mut codes: Vec<FailureCode>,
+    /// Tips that address it.
+    mut tips: Vec<TipGroup>,
+) -> impl IntoView {
     let page = expect_context::<super::Page>();
-    let (mut codes, mut tips) = match page.screen.get_untracked() {
-        Screen::Retry { reasons, tips, .. } => (reasons, tips),
-        _ => (Vec::new(), Vec::new()),
-    };
+    // What the camera check found follows the flow (a check made again from here).
     // A business's registration asks this person for no ID photo or selfie: neither those
     // tips nor the camera check apply.
     let business = page.business.get_untracked();

@@ -23,9 +23,10 @@ fn codes_to_mention(codes: &[FailureCode]) -> Vec<String> {
 
 /// The contact-support screens.
 #[component]
-pub fn SupportScreen() -> impl IntoView {
-    let page = expect_context::<super::Page>();
-    let screen = page.screen.get_untracked();
+pub fn SupportScreen(
+    /// Which of them: rejected, an unclassified result (with its codes), or frozen.
+    screen: Screen,
+) -> impl IntoView {
     let (title, body, codes) = match &screen {
         Screen::Rejected { .. } => (Msg::RejectedTitle, Msg::RejectedBody, Vec::new()),
         Screen::ContactSupport { reasons } => (

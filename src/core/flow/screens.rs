@@ -245,7 +245,8 @@ pub fn canonical_path(raw: &str) -> &str {
 }
 
 /// The view that draws a screen (several screens share one: a wait turning slow, the three
-/// ways to support), and the two views the app shows outside the flow.
+/// ways to support). `Loading` and `Prep` are drawn by the first wasm module, every other
+/// view by the second (`ui/later.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     /// Finding out where the customer stands.
@@ -280,17 +281,18 @@ pub enum View {
     SessionEnded,
     /// Something failed that may be tried again.
     Problem,
-    /// An address that leads nowhere (not a screen of the flow).
-    NotFound,
-    /// The camera check, in the prep screen's place (not a screen of the flow).
-    Rehearsal,
 }
 
 impl View {
-    /// Whether its code is in the first wasm module: the screens a page can open on before
-    /// the second module is fetched. Every other view comes with the second module.
-    pub fn in_first_module(self) -> bool {
-        matches!(self, View::Loading | View::Prep)
+    /// Whether the view follows its screen's data in place as the flow changes it (a wait
+    /// turning slow, the phone's progress, a review's codes, the camera check's findings on
+    /// the retry screen): the customer's focus stays where it is. Every other view shows its
+    /// screen as it was when built, and is built again when that changes.
+    pub fn follows_its_screen(self) -> bool {
+        matches!(
+            self,
+            View::Preparing | View::Handoff | View::Checking | View::Review | View::Retry
+        )
     }
 }
 
@@ -414,11 +416,5 @@ impl Screen {
     /// What a host page hears when this screen appears, if anything ([`Screen::info`]).
     pub fn host_event(&self) -> Option<HostEvent> {
         self.info().event
-    }
-
-    /// Whether the heading takes focus when the screen appears (and a screen reader reads
-    /// it from there): every screen but those under Persona's window, which has the focus.
-    pub fn heading_takes_focus(&self) -> bool {
-        !matches!(self, Screen::Capture | Screen::CaptureOnPhone)
     }
 }
